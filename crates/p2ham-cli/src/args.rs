@@ -1,0 +1,173 @@
+//! Command-line flags as plain structs, and the dispatch that turns them into
+//! library calls.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use p2ham_io::{load_builtin, load_instrument, schema_kind, validate_files, write_atomic, BUILTINS, SCHEMAS};
+
+use crate::Failure;
+
+/// Exact, explained evaluation of human-rights-based public service (P2HAM).
+#[derive(Debug, Parser)]
+#[command(name = "p2ham", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The built-in instruments.
+    #[command(subcommand)]
+    Instrument(InstrumentCommand),
+    /// Print or write the JSON Schemas of every document.
+    Schema {
+        /// One schema (instrument, assessment, …); all when omitted.
+        kind: Option<String>,
+        /// Write `<kind>.schema.json` files into this folder instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Check documents: every problem of every file, exit 1 if any.
+    Validate {
+        /// Instrument file or built-in id to check assessments against.
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+        format: ValidateFormat,
+        /// Documents to check (`-` reads standard input).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum InstrumentCommand {
+    /// List the built-in instruments.
+    List,
+    /// Print a built-in instrument as JSON.
+    Show {
+        /// The instrument id, e.g. `p2ham-2022`.
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ValidateFormat {
+    Text,
+    Json,
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Instrument(InstrumentCommand::List) => instrument_list(),
+        Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
+        Command::Schema { kind, out } => schema(kind.as_deref(), out),
+        Command::Validate {
+            instrument,
+            format,
+            files,
+        } => validate(instrument.as_deref(), format, &files),
+    }
+}
+
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`p2ham … | head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Invalid(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Print to stdout, or write atomically to `output` (never over an input).
+pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
+    match output {
+        Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
+        None => print(text),
+    }
+}
+
+fn instrument_list() -> Result<(), Failure> {
+    let mut text = String::new();
+    for b in BUILTINS {
+        let loaded = load_builtin(b.id).expect("listed built-in exists")?;
+        let ins = loaded.checked.instrument();
+        let indicators = ins.indicators().count();
+        text.push_str(&format!(
+            "{}\t{}\t{} criteria, {} indicators\t{}\n",
+            ins.id,
+            ins.version,
+            ins.criteria.len(),
+            indicators,
+            ins.title.id
+        ));
+    }
+    print(&text)
+}
+
+fn instrument_show(id: &str) -> Result<(), Failure> {
+    match p2ham_io::builtin(id) {
+        Some(b) => print(b.source),
+        None => Err(Failure::Usage(format!(
+            "instrument `{id}` is not built in; built-in: {}",
+            p2ham_io::builtin_ids()
+        ))),
+    }
+}
+
+fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
+    let kinds: Vec<_> = match kind {
+        Some(name) => vec![schema_kind(name).ok_or_else(|| {
+            let known: Vec<_> = SCHEMAS.iter().map(|s| s.name).collect();
+            Failure::Usage(format!("no schema `{name}`; known: {}", known.join(", ")))
+        })?],
+        None => SCHEMAS.iter().collect(),
+    };
+    match out {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Failure::Invalid(format!("{}: cannot create folder: {e}", dir.display())))?;
+            for k in kinds {
+                write_atomic(
+                    &dir.join(format!("{}.schema.json", k.name)),
+                    k.to_pretty().as_bytes(),
+                    &[],
+                )?;
+            }
+            Ok(())
+        }
+        None if kinds.len() == 1 => print(&kinds[0].to_pretty()),
+        None => {
+            let all: serde_json::Map<String, serde_json::Value> =
+                kinds.iter().map(|k| (k.name.to_owned(), k.schema())).collect();
+            let mut s = serde_json::to_string_pretty(&all).expect("schemas serialise");
+            s.push('\n');
+            print(&s)
+        }
+    }
+}
+
+fn validate(instrument: Option<&str>, format: ValidateFormat, files: &[PathBuf]) -> Result<(), Failure> {
+    let instrument = instrument.map(load_instrument).transpose()?;
+    let report = validate_files(files, instrument.as_ref());
+    let text = match format {
+        ValidateFormat::Text => report.to_text(),
+        ValidateFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report).expect("report serialises");
+            s.push('\n');
+            s
+        }
+    };
+    print(&text)?;
+    if report.valid {
+        Ok(())
+    } else {
+        Err(Failure::Reported)
+    }
+}

@@ -1,0 +1,46 @@
+//! The `p2ham` command: parses arguments, calls the libraries, maps errors to
+//! exit codes (0 success, 1 invalid input, 2 usage). Every behaviour lives in
+//! the library crates.
+
+mod args;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use p2ham_io::IoError;
+
+/// How a command ended, when it did not succeed.
+pub(crate) enum Failure {
+    /// An input is invalid (exit 1); the message names file and path.
+    Invalid(String),
+    /// The command line is wrong (exit 2).
+    Usage(String),
+    /// The input was read and reported on, and the report says it fails (exit 1, nothing more to print).
+    Reported,
+}
+
+impl From<IoError> for Failure {
+    fn from(e: IoError) -> Self {
+        match e {
+            IoError::WouldOverwriteInput { .. } => Failure::Usage(e.to_string()),
+            other => Failure::Invalid(other.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match args::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Reported) => ExitCode::from(1),
+        Err(Failure::Invalid(msg)) => {
+            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(msg)) => {
+            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

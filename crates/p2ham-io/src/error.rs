@@ -1,0 +1,127 @@
+//! The error type of the I/O crate.
+
+use p2ham_model::Problem;
+
+/// Errors of reading, parsing and writing P2HAM documents. Every variant names
+/// the file (`-` for standard input) and, where it applies, the path inside it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IoError {
+    /// A file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("{file}: cannot write: {source}")]
+    Write {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Writing would replace one of the command's inputs.
+    #[error("{file}: refusing to overwrite an input file; choose another --output")]
+    WouldOverwriteInput {
+        /// The output file.
+        file: String,
+    },
+    /// The document is not well-formed.
+    #[error("{file}:{line}:{column}: syntax error: {message} [syntax]")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// The document is well-formed but does not have the shape of its format.
+    #[error("{file}: {}: {message} [{code}]", if path.is_empty() { "(document)" } else { path })]
+    Shape {
+        /// The file.
+        file: String,
+        /// Path inside the document, e.g. `answers[3].value`.
+        path: String,
+        /// Line of the problem, when known (JSON).
+        line: Option<usize>,
+        /// Code: `shape` or `unknown-format`.
+        code: p2ham_model::ProblemCode,
+        /// What was expected.
+        message: String,
+    },
+    /// The document breaks one or more rules of its format.
+    #[error("{file}: {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// The file.
+        file: String,
+        /// Every problem found (never empty).
+        problems: Vec<Problem>,
+    },
+    /// An instrument id that is neither a file nor a built-in.
+    #[error("{file}: instrument `{id}` is not built in (built-in: {known}); pass --instrument FILE")]
+    UnknownInstrument {
+        /// The document that names it (or the command line).
+        file: String,
+        /// The id asked for.
+        id: String,
+        /// The built-in ids.
+        known: String,
+    },
+    /// A document of another kind than the command expects.
+    #[error("{file}: expected a {expected} document, found `format: {found}`")]
+    WrongKind {
+        /// The file.
+        file: String,
+        /// The kind expected.
+        expected: String,
+        /// The `format` found.
+        found: String,
+    },
+    /// A path that is not a readable folder or file.
+    #[error("{file}: {message}")]
+    Input {
+        /// The file or folder.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Scoring failed.
+    #[error("{file}: {source}")]
+    Scoring {
+        /// The assessment.
+        file: String,
+        /// The cause.
+        source: p2ham_scoring::ScoringError,
+    },
+}
+
+impl IoError {
+    /// The stable code of this error, as used in diagnostics.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IoError::Read { .. } => "read",
+            IoError::Write { .. } | IoError::WouldOverwriteInput { .. } => "write",
+            IoError::Syntax { .. } => "syntax",
+            IoError::Shape { code, .. } => code.as_str(),
+            IoError::Invalid { .. } => "invalid",
+            IoError::UnknownInstrument { .. } => "unknown-instrument",
+            IoError::WrongKind { .. } => "wrong-kind",
+            IoError::Input { .. } => "input",
+            IoError::Scoring { .. } => "scoring",
+        }
+    }
+}
+
+pub(crate) fn display(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "-".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}

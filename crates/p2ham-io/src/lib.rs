@@ -1,0 +1,42 @@
+//! # p2ham-io
+//!
+//! Reading and writing P2HAM documents: JSON (numbers read exactly, never
+//! through `f64`) and TOML instruments, the built-in instruments, SHA-256
+//! digests, atomic output files and the published JSON Schemas.
+//!
+//! ```
+//! use p2ham_io::{load_builtin, parse_assessment};
+//!
+//! let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+//! assert_eq!(instrument.checked.instrument().id, "p2ham-2022");
+//!
+//! let err = parse_assessment("a.json", br#"{"format": "p2ham-assessment/1", "answers": [{"indicator": 7}]}"#)
+//!     .unwrap_err();
+//! assert!(err.to_string().contains("answers[0].indicator"));
+//! ```
+
+mod builtin;
+mod digest;
+mod error;
+mod load;
+mod parse;
+mod schema;
+mod validate;
+mod write;
+
+pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
+pub use digest::{sha256_hex, sha256_reader};
+pub use error::IoError;
+pub use load::{
+    check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
+    read_input, LoadedAssessment, LoadedInstrument,
+};
+pub use parse::{
+    detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
+};
+pub use schema::{schema_kind, SchemaKind, SCHEMAS};
+pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};
+pub use write::write_atomic;
+
+pub use p2ham_model as model;
+pub use p2ham_scoring as scoring;

@@ -1,0 +1,236 @@
+//! Parsing documents from bytes: JSON (numbers kept exact) and TOML
+//! (instruments), with errors that name the file, the path and the line.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use p2ham_model::{Assessment, Instrument, ProblemCode};
+use serde::de::DeserializeOwned;
+
+use crate::IoError;
+
+/// The kind of a document, from its `format` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// `p2ham-instrument/1`.
+    Instrument,
+    /// `p2ham-assessment/1`.
+    Assessment,
+}
+
+/// Parse JSON into `T`, keeping every digit of numbers, with the path of any
+/// shape error.
+pub fn from_json<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, IoError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(file, e))?;
+    de.end().map_err(|e| syntax(file, &e))?;
+    Ok(value)
+}
+
+fn syntax(file: &str, e: &serde_json::Error) -> IoError {
+    let message = e.to_string();
+    // serde_json appends " at line L column C"; keep the message alone.
+    let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+    IoError::Syntax {
+        file: file.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message,
+    }
+}
+
+fn json_error(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> IoError {
+    let path = clean_path(&e.path().to_string());
+    let inner = e.into_inner();
+    if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+        return syntax(file, &inner);
+    }
+    let line = (inner.line() > 0).then(|| inner.line());
+    let message = inner.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+    shape(file, path, line, message)
+}
+
+fn shape(file: &str, path: String, line: Option<usize>, message: String) -> IoError {
+    let code = if path == "format" && message.starts_with("unknown variant") {
+        ProblemCode::UnknownFormat
+    } else {
+        ProblemCode::Shape
+    };
+    IoError::Shape {
+        file: file.to_owned(),
+        path,
+        line,
+        code,
+        message,
+    }
+}
+
+/// serde_path_to_error writes `.` for the root; documents use an empty path.
+fn clean_path(path: &str) -> String {
+    if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Parse TOML into `T`. Floats are taken from their written digits, never
+/// through `f64`, so `weight = 0.3333333333333333333` keeps every digit.
+pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoError> {
+    let doc = toml_edit::DocumentMut::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        IoError::Syntax {
+            file: file.to_owned(),
+            line,
+            column,
+            message: e.message().to_owned(),
+        }
+    })?;
+    let value = table_to_json(file, doc.as_table(), "")?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = clean_path(&e.path().to_string());
+        shape(file, path, None, e.into_inner().to_string())
+    })
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn table_to_json(file: &str, table: &toml_edit::Table, path: &str) -> Result<serde_json::Value, IoError> {
+    let mut map = serde_json::Map::new();
+    for (key, item) in table {
+        let p = join(path, key);
+        if let Some(v) = item_to_json(file, item, &p)? {
+            map.insert(key.to_owned(), v);
+        }
+    }
+    Ok(serde_json::Value::Object(map))
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn item_to_json(
+    file: &str,
+    item: &toml_edit::Item,
+    path: &str,
+) -> Result<Option<serde_json::Value>, IoError> {
+    Ok(match item {
+        toml_edit::Item::None => None,
+        toml_edit::Item::Value(v) => Some(value_to_json(file, v, path)?),
+        toml_edit::Item::Table(t) => Some(table_to_json(file, t, path)?),
+        toml_edit::Item::ArrayOfTables(a) => Some(serde_json::Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, t)| table_to_json(file, t, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        )),
+    })
+}
+
+fn value_to_json(file: &str, v: &toml_edit::Value, path: &str) -> Result<serde_json::Value, IoError> {
+    use serde_json::Value as J;
+    Ok(match v {
+        toml_edit::Value::String(s) => J::String(s.value().clone()),
+        toml_edit::Value::Integer(i) => J::Number((*i.value()).into()),
+        toml_edit::Value::Boolean(b) => J::Bool(*b.value()),
+        toml_edit::Value::Datetime(d) => J::String(d.value().to_string()),
+        toml_edit::Value::Float(f) => {
+            let raw = f.as_repr().and_then(|r| r.as_raw().as_str()).map(str::to_owned);
+            let raw = raw.unwrap_or_else(|| f.value().to_string());
+            let digits: String = raw.chars().filter(|c| *c != '_' && *c != '+').collect();
+            let number = serde_json::Number::from_str(&digits).map_err(|_| {
+                shape(
+                    file,
+                    path.to_owned(),
+                    None,
+                    format!("`{raw}` is not a finite decimal number"),
+                )
+            })?;
+            J::Number(number)
+        }
+        toml_edit::Value::Array(a) => J::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| value_to_json(file, x, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
+        toml_edit::Value::InlineTable(t) => {
+            let mut map = serde_json::Map::new();
+            for (k, x) in t {
+                map.insert(k.to_owned(), value_to_json(file, x, &join(path, k))?);
+            }
+            J::Object(map)
+        }
+    })
+}
+
+/// Whether a file should be read as TOML (by its extension).
+pub fn is_toml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// Parse an instrument, JSON or TOML (chosen by the file's extension).
+pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrument, IoError> {
+    if toml {
+        let text = std::str::from_utf8(bytes).map_err(|e| IoError::Syntax {
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            message: format!("not UTF-8 text: {e}"),
+        })?;
+        from_toml(file, text)
+    } else {
+        from_json(file, bytes)
+    }
+}
+
+/// Parse an assessment (JSON).
+pub fn parse_assessment(file: &str, bytes: &[u8]) -> Result<Assessment, IoError> {
+    from_json(file, bytes)
+}
+
+#[derive(serde::Deserialize)]
+struct FormatOnly {
+    format: Option<serde_json::Value>,
+}
+
+/// Find a document's kind from its `format` field.
+pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind, IoError> {
+    let probe: FormatOnly = if toml {
+        let text = String::from_utf8_lossy(bytes);
+        from_toml(file, &text)?
+    } else {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let v = serde::Deserialize::deserialize(&mut de).map_err(|e| syntax(file, &e))?;
+        de.end().map_err(|e| syntax(file, &e))?;
+        v
+    };
+    match probe.format.as_ref().and_then(|f| f.as_str()) {
+        Some("p2ham-instrument/1") => Ok(DocumentKind::Instrument),
+        Some("p2ham-assessment/1") => Ok(DocumentKind::Assessment),
+        Some(other) => Err(shape(
+            file,
+            "format".into(),
+            None,
+            format!("unknown variant `{other}`, expected `p2ham-instrument/1` or `p2ham-assessment/1`"),
+        )),
+        None => Err(IoError::Shape {
+            file: file.to_owned(),
+            path: "format".into(),
+            line: None,
+            code: ProblemCode::Shape,
+            message: "missing field `format`; expected `p2ham-instrument/1` or `p2ham-assessment/1`".into(),
+        }),
+    }
+}

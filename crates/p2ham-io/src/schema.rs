@@ -1,0 +1,74 @@
+//! JSON Schemas of every document the CLI reads or writes, generated from the types.
+
+use schemars::generate::SchemaSettings;
+use schemars::JsonSchema;
+
+/// One published schema.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaKind {
+    /// Short name, e.g. `instrument`; the file is `<name>.schema.json`.
+    pub name: &'static str,
+    /// Whether the CLI reads (`true`) or writes (`false`) this document.
+    pub input: bool,
+    /// One line on what the document is.
+    pub about: &'static str,
+    generate: fn() -> serde_json::Value,
+}
+
+fn input<T: JsonSchema>() -> serde_json::Value {
+    let generator = SchemaSettings::draft2020_12().for_deserialize().into_generator();
+    generator.into_root_schema_for::<T>().to_value()
+}
+
+fn output<T: JsonSchema>() -> serde_json::Value {
+    let generator = SchemaSettings::draft2020_12().for_serialize().into_generator();
+    generator.into_root_schema_for::<T>().to_value()
+}
+
+/// Every published schema, in a fixed order.
+pub const SCHEMAS: &[SchemaKind] = &[
+    SchemaKind {
+        name: "instrument",
+        input: true,
+        about: "an instrument (p2ham-instrument/1)",
+        generate: input::<p2ham_model::Instrument>,
+    },
+    SchemaKind {
+        name: "assessment",
+        input: true,
+        about: "a self-assessment or verification (p2ham-assessment/1)",
+        generate: input::<p2ham_model::Assessment>,
+    },
+    SchemaKind {
+        name: "validation",
+        input: false,
+        about: "the report of `p2ham validate --format json` (p2ham-validation/1)",
+        generate: output::<crate::ValidationReport>,
+    },
+];
+
+impl SchemaKind {
+    /// The schema as JSON, with `$id` naming the published file.
+    pub fn schema(&self) -> serde_json::Value {
+        let mut v = (self.generate)();
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert(
+                "$id".into(),
+                format!("https://p2ham.github.io/schema/{}.schema.json", self.name).into(),
+            );
+        }
+        v
+    }
+
+    /// The schema as pretty JSON text with a final newline, as published in `docs/schema/`.
+    pub fn to_pretty(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.schema()).expect("a schema is always serialisable");
+        s.push('\n');
+        s
+    }
+}
+
+/// The schema named `name`.
+pub fn schema_kind(name: &str) -> Option<&'static SchemaKind> {
+    SCHEMAS.iter().find(|s| s.name == name)
+}

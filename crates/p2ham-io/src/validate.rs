@@ -1,0 +1,204 @@
+//! Validating many documents at once, reporting every problem of every file.
+
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::error::display;
+use crate::load::{check_assessment, instrument_for, read_input, LoadedAssessment, LoadedInstrument};
+use crate::parse::{detect_kind, is_toml, DocumentKind};
+use crate::{instrument_from_bytes, parse_assessment, sha256_hex, IoError};
+
+/// The report of `p2ham validate` (`"format": "p2ham-validation/1"`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(title = "P2HAM validation report")]
+pub struct ValidationReport {
+    /// Always `p2ham-validation/1`.
+    pub format: &'static str,
+    /// Whether every file is valid.
+    pub valid: bool,
+    /// One entry per file, in the order given.
+    pub files: Vec<FileReport>,
+}
+
+/// The validation of one file.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FileReport {
+    /// The file (`-` for standard input).
+    pub file: String,
+    /// `instrument` or `assessment`, when the `format` field could be read.
+    pub kind: Option<String>,
+    /// Lowercase hex SHA-256 of the file, when it could be read.
+    pub sha256: Option<String>,
+    /// Whether the file is valid (no problems).
+    pub valid: bool,
+    /// Every problem found.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// One problem of one file.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `unknown-option`.
+    pub code: String,
+    /// Path inside the document, e.g. `answers[3].value` (empty: the whole document).
+    pub path: String,
+    /// Line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Column, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// The diagnostics an error stands for (one per problem).
+    pub fn from_error(e: &IoError) -> Vec<Diagnostic> {
+        match e {
+            IoError::Invalid { problems, .. } => problems
+                .iter()
+                .map(|p| Diagnostic {
+                    code: p.code.as_str().into(),
+                    path: p.path.clone(),
+                    line: None,
+                    column: None,
+                    message: p.message.clone(),
+                })
+                .collect(),
+            IoError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => vec![Diagnostic {
+                code: "syntax".into(),
+                path: String::new(),
+                line: Some(*line),
+                column: Some(*column),
+                message: message.clone(),
+            }],
+            IoError::Shape {
+                path,
+                line,
+                code,
+                message,
+                ..
+            } => vec![Diagnostic {
+                code: code.as_str().into(),
+                path: path.clone(),
+                line: *line,
+                column: None,
+                message: message.clone(),
+            }],
+            other => vec![Diagnostic {
+                code: other.code().into(),
+                path: String::new(),
+                line: None,
+                column: None,
+                message: other.to_string(),
+            }],
+        }
+    }
+}
+
+/// Validate each file: instruments on their own, assessments against
+/// `instrument` (or the built-in they name). Never stops at the first problem.
+pub fn validate_files(files: &[PathBuf], instrument: Option<&LoadedInstrument>) -> ValidationReport {
+    let files: Vec<FileReport> = files.iter().map(|f| validate_file(f, instrument)).collect();
+    ValidationReport {
+        format: "p2ham-validation/1",
+        valid: files.iter().all(|f| f.valid),
+        files,
+    }
+}
+
+fn validate_file(path: &Path, instrument: Option<&LoadedInstrument>) -> FileReport {
+    let file = display(path);
+    let mut report = FileReport {
+        file: file.clone(),
+        kind: None,
+        sha256: None,
+        valid: false,
+        problems: vec![],
+    };
+    let bytes = match read_input(path) {
+        Ok(b) => b,
+        Err(e) => {
+            report.problems = Diagnostic::from_error(&e);
+            return report;
+        }
+    };
+    report.sha256 = Some(sha256_hex(&bytes));
+    let toml = is_toml(path);
+    let result = detect_kind(&file, &bytes, toml).and_then(|kind| {
+        report.kind = Some(match kind {
+            DocumentKind::Instrument => "instrument".into(),
+            DocumentKind::Assessment => "assessment".into(),
+        });
+        match kind {
+            DocumentKind::Instrument => instrument_from_bytes(&file, &bytes, toml).map(|_| ()),
+            DocumentKind::Assessment => {
+                let assessment = parse_assessment(&file, &bytes)?;
+                let loaded = LoadedAssessment {
+                    assessment,
+                    sha256: sha256_hex(&bytes),
+                    file: file.clone(),
+                    path: path.into(),
+                };
+                let ins = instrument_for(&loaded, instrument)?;
+                check_assessment(&loaded, &ins)
+            }
+        }
+    });
+    match result {
+        Ok(()) => report.valid = true,
+        Err(e) => report.problems = Diagnostic::from_error(&e),
+    }
+    report
+}
+
+impl ValidationReport {
+    /// The report as text lines: one per problem (`file:path: error[code]: message`)
+    /// and one `ok` line per valid file.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for f in &self.files {
+            if f.valid {
+                let _ = writeln!(
+                    out,
+                    "{}: ok ({})",
+                    f.file,
+                    f.kind.as_deref().unwrap_or("document")
+                );
+            }
+            for p in &f.problems {
+                let mut at = f.file.clone();
+                if let Some(l) = p.line {
+                    let _ = write!(at, ":{l}");
+                    if let Some(c) = p.column {
+                        let _ = write!(at, ":{c}");
+                    }
+                }
+                if !p.path.is_empty() {
+                    let _ = write!(at, ": {}", p.path);
+                }
+                let _ = writeln!(out, "{at}: error[{}]: {}", p.code, p.message);
+            }
+        }
+        let bad = self.files.iter().filter(|f| !f.valid).count();
+        let problems: usize = self.files.iter().map(|f| f.problems.len()).sum();
+        let _ = writeln!(
+            out,
+            "{} file(s) checked: {} valid, {} invalid, {} problem(s)",
+            self.files.len(),
+            self.files.len() - bad,
+            bad,
+            problems
+        );
+        out
+    }
+}

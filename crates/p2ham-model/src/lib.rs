@@ -1,0 +1,55 @@
+//! # p2ham-model
+//!
+//! The vocabulary of P2HAM (*Pelayanan Publik Berbasis Hak Asasi Manusia*)
+//! evaluation as plain data: the [`Instrument`] a unit is judged against (its
+//! [`Criterion`]s, [`Indicator`]s and answer [`Scale`]s), the [`Assessment`] a
+//! unit or a verification team fills in, the principles of UU 25/2009 Pasal 4
+//! ([`Principle`]) and the vulnerable groups of Permenkumham 25/2023
+//! ([`VulnerableGroup`]), and the rules both documents must follow.
+//!
+//! The crate does no I/O. Validation returns **every** problem, each with a
+//! stable [`ProblemCode`] and the path inside the document.
+//!
+//! ```
+//! use p2ham_model::{Assessment, CheckedInstrument, Instrument, ProblemCode};
+//!
+//! let instrument: Instrument = serde_json::from_str(r#"{
+//!   "format": "p2ham-instrument/1", "id": "demo", "version": "1.0.0",
+//!   "title": {"id": "Contoh"}, "legal_basis": [], "notes": "", "unit_kinds": ["kanim"],
+//!   "scales": [{"id": "ada-tidak", "options": [
+//!     {"code": "ada", "label": {"id": "Ada"}, "value": "1"},
+//!     {"code": "tidak", "label": {"id": "Tidak"}, "value": "0"}]}],
+//!   "criteria": [{"id": "A", "title": {"id": "Fasilitas"}, "weight": "1", "indicators": [
+//!     {"id": "A.01", "title": {"id": "Jalan landai"}, "scale": "ada-tidak", "weight": "1"}]}],
+//!   "award": {"min_total": "80", "min_criterion": null}
+//! }"#).unwrap();
+//! let checked = CheckedInstrument::new(instrument).unwrap();
+//!
+//! let assessment: Assessment = serde_json::from_str(r#"{
+//!   "format": "p2ham-assessment/1", "instrument": {"id": "demo", "version": "1.0.0"},
+//!   "unit": {"id": "kanim-x", "name": "Kanim X", "kind": "kanim"},
+//!   "period": "2023", "stage": "self",
+//!   "answers": [{"indicator": "A.01", "value": "mungkin"}]
+//! }"#).unwrap();
+//! let problems = checked.check(&assessment);
+//! assert_eq!(problems[0].code, ProblemCode::UnknownOption);
+//! assert_eq!(problems[0].path, "answers[0].value");
+//! ```
+
+mod assessment;
+mod instrument;
+mod text;
+mod validate;
+mod vocabulary;
+
+pub use assessment::{Answer, Assessment, AssessmentFormat, Assessor, EvidenceRef, InstrumentRef, Unit};
+pub use instrument::{AwardRule, Criterion, Indicator, Instrument, InstrumentFormat, Scale, ScaleOption};
+pub use text::{Lang, Text};
+pub use validate::{
+    evidence_path_problem, is_iso_date, is_sha256_hex, validate_instrument, CheckedInstrument, IndicatorPos,
+    ModelError, Problem, ProblemCode,
+};
+pub use vocabulary::{EvidenceRequirement, Principle, Stage, UnsupportedClaims, VulnerableGroup};
+
+/// Re-exported so users need not depend on `rust_decimal` to build documents.
+pub use rust_decimal::Decimal;

@@ -1,0 +1,667 @@
+//! Validation of instruments and assessments. Every check reports **all**
+//! problems, each with a stable code and the path inside the document.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Assessment, Instrument, Stage};
+
+/// Stable codes of validation problems. The code names the rule broken; the
+/// text of a message may change, the code never does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProblemCode {
+    /// The document is not well-formed JSON or TOML.
+    Syntax,
+    /// The document does not have the shape of its format (missing or unknown field, wrong type).
+    Shape,
+    /// The document's `format` is not one this version reads.
+    UnknownFormat,
+    /// An instrument with no criteria, or no indicators at all.
+    EmptyInstrument,
+    /// A required text or id is empty.
+    EmptyText,
+    /// An id occurs twice (scale, option, criterion, indicator, unit kind).
+    DuplicateId,
+    /// An indicator names a scale the instrument does not define.
+    UnknownScale,
+    /// A scale with no options.
+    EmptyScale,
+    /// A unit kind not among the instrument's `unit_kinds`.
+    UnknownUnitKind,
+    /// An option value outside [0, 1].
+    OptionValueOutOfRange,
+    /// A negative weight.
+    NegativeWeight,
+    /// A criterion whose indicator weights are all zero, or with no indicators.
+    ZeroWeightCriterion,
+    /// Every criterion weight is zero.
+    ZeroWeightInstrument,
+    /// An award threshold outside [0, 100].
+    ThresholdOutOfRange,
+    /// The assessment names another instrument id or version.
+    InstrumentMismatch,
+    /// An answer for an indicator the instrument does not define.
+    UnknownIndicator,
+    /// Two answers for one indicator.
+    DuplicateAnswer,
+    /// An answer's value is not an option code of the indicator's scale.
+    UnknownOption,
+    /// An answer with both `value` and `not_applicable`.
+    ConflictingAnswer,
+    /// An answer with neither `value` nor `not_applicable`.
+    EmptyAnswer,
+    /// A `not_applicable` with an empty justification.
+    MissingJustification,
+    /// An answer to an indicator that does not apply to the unit's kind.
+    IndicatorNotApplicable,
+    /// A malformed digest (`verifies` or an evidence `sha256`).
+    InvalidDigest,
+    /// A malformed date.
+    InvalidDate,
+    /// `verifies` on a self-assessment.
+    VerifiesOnSelf,
+    /// A malformed evidence path (absolute, `..`, empty, backslashes).
+    InvalidEvidencePath,
+}
+
+impl ProblemCode {
+    /// The code as written in reports, e.g. `duplicate-id`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::Syntax => "syntax",
+            ProblemCode::Shape => "shape",
+            ProblemCode::UnknownFormat => "unknown-format",
+            ProblemCode::EmptyInstrument => "empty-instrument",
+            ProblemCode::EmptyText => "empty-text",
+            ProblemCode::DuplicateId => "duplicate-id",
+            ProblemCode::UnknownScale => "unknown-scale",
+            ProblemCode::EmptyScale => "empty-scale",
+            ProblemCode::UnknownUnitKind => "unknown-unit-kind",
+            ProblemCode::OptionValueOutOfRange => "option-value-out-of-range",
+            ProblemCode::NegativeWeight => "negative-weight",
+            ProblemCode::ZeroWeightCriterion => "zero-weight-criterion",
+            ProblemCode::ZeroWeightInstrument => "zero-weight-instrument",
+            ProblemCode::ThresholdOutOfRange => "threshold-out-of-range",
+            ProblemCode::InstrumentMismatch => "instrument-mismatch",
+            ProblemCode::UnknownIndicator => "unknown-indicator",
+            ProblemCode::DuplicateAnswer => "duplicate-answer",
+            ProblemCode::UnknownOption => "unknown-option",
+            ProblemCode::ConflictingAnswer => "conflicting-answer",
+            ProblemCode::EmptyAnswer => "empty-answer",
+            ProblemCode::MissingJustification => "missing-justification",
+            ProblemCode::IndicatorNotApplicable => "indicator-not-applicable",
+            ProblemCode::InvalidDigest => "invalid-digest",
+            ProblemCode::InvalidDate => "invalid-date",
+            ProblemCode::VerifiesOnSelf => "verifies-on-self",
+            ProblemCode::InvalidEvidencePath => "invalid-evidence-path",
+        }
+    }
+}
+
+impl fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, thiserror::Error)]
+#[error("{path}: {message} [{code}]")]
+pub struct Problem {
+    /// The rule broken.
+    pub code: ProblemCode,
+    /// Where in the document, e.g. `criteria[1].indicators[4].scale` (empty: the whole document).
+    pub path: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl Problem {
+    /// A new problem.
+    pub fn new(code: ProblemCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Errors of the model crate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The instrument breaks one or more rules.
+    #[error("invalid instrument `{id}`: {} problem(s), first: {}", problems.len(), problems[0])]
+    InvalidInstrument {
+        /// The instrument's id.
+        id: String,
+        /// Every problem found (never empty).
+        problems: Vec<Problem>,
+    },
+    /// The assessment does not fit its instrument.
+    #[error("invalid assessment of unit `{unit}`: {} problem(s), first: {}", problems.len(), problems[0])]
+    InvalidAssessment {
+        /// The unit's id.
+        unit: String,
+        /// Every problem found (never empty).
+        problems: Vec<Problem>,
+    },
+}
+
+impl ModelError {
+    /// Every problem behind this error.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ModelError::InvalidInstrument { problems, .. }
+            | ModelError::InvalidAssessment { problems, .. } => problems,
+        }
+    }
+}
+
+/// Position of an indicator inside its instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorPos {
+    /// Index of the criterion in `criteria`.
+    pub criterion: usize,
+    /// Index of the indicator in that criterion's `indicators`.
+    pub indicator: usize,
+    /// Index of the indicator's scale in `scales`.
+    pub scale: usize,
+}
+
+/// An instrument that passed validation, with look-up tables. Build one with
+/// [`CheckedInstrument::new`]; it is the input of every scoring engine.
+#[derive(Debug, Clone)]
+pub struct CheckedInstrument {
+    instrument: Instrument,
+    positions: HashMap<String, IndicatorPos>,
+}
+
+impl CheckedInstrument {
+    /// Validate an instrument; on failure every problem is returned.
+    pub fn new(instrument: Instrument) -> Result<Self, ModelError> {
+        let problems = validate_instrument(&instrument);
+        if !problems.is_empty() {
+            return Err(ModelError::InvalidInstrument {
+                id: instrument.id.clone(),
+                problems,
+            });
+        }
+        let scale_ix: HashMap<&str, usize> = instrument
+            .scales
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let mut positions = HashMap::new();
+        for (ci, c) in instrument.criteria.iter().enumerate() {
+            for (ii, ind) in c.indicators.iter().enumerate() {
+                let scale = scale_ix[ind.scale.as_str()];
+                positions.insert(
+                    ind.id.clone(),
+                    IndicatorPos {
+                        criterion: ci,
+                        indicator: ii,
+                        scale,
+                    },
+                );
+            }
+        }
+        Ok(Self {
+            instrument,
+            positions,
+        })
+    }
+
+    /// The instrument.
+    pub fn instrument(&self) -> &Instrument {
+        &self.instrument
+    }
+
+    /// Where an indicator is, by id.
+    pub fn position(&self, indicator: &str) -> Option<IndicatorPos> {
+        self.positions.get(indicator).copied()
+    }
+
+    /// Check an assessment against this instrument; every problem is returned.
+    pub fn check(&self, assessment: &Assessment) -> Vec<Problem> {
+        check_assessment(self, assessment)
+    }
+
+    /// [`check`](Self::check), as a `Result`.
+    pub fn check_result(&self, assessment: &Assessment) -> Result<(), ModelError> {
+        let problems = self.check(assessment);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ModelError::InvalidAssessment {
+                unit: assessment.unit.id.clone(),
+                problems,
+            })
+        }
+    }
+}
+
+fn empty_text(problems: &mut Vec<Problem>, path: String, value: &str, what: &str) {
+    if value.trim().is_empty() {
+        problems.push(Problem::new(
+            ProblemCode::EmptyText,
+            path,
+            format!("{what} must not be empty"),
+        ));
+    }
+}
+
+fn negative(problems: &mut Vec<Problem>, path: String, weight: Decimal) {
+    if weight.is_sign_negative() && !weight.is_zero() {
+        problems.push(Problem::new(
+            ProblemCode::NegativeWeight,
+            path,
+            format!("weight {weight} is negative; expected a weight ≥ 0"),
+        ));
+    }
+}
+
+fn duplicate(
+    problems: &mut Vec<Problem>,
+    seen: &mut HashMap<String, String>,
+    id: &str,
+    path: String,
+    what: &str,
+) {
+    if let Some(first) = seen.get(id) {
+        problems.push(Problem::new(
+            ProblemCode::DuplicateId,
+            path,
+            format!("{what} id `{id}` is already used at {first}; ids must be unique"),
+        ));
+    } else {
+        seen.insert(id.to_owned(), path);
+    }
+}
+
+/// Validate an instrument on its own. Returns every problem found (empty when valid).
+pub fn validate_instrument(ins: &Instrument) -> Vec<Problem> {
+    let mut p = Vec::new();
+    empty_text(&mut p, "id".into(), &ins.id, "the instrument id");
+    empty_text(&mut p, "version".into(), &ins.version, "the version");
+    empty_text(&mut p, "title.id".into(), &ins.title.id, "the Indonesian title");
+
+    let mut kinds = HashMap::new();
+    for (i, k) in ins.unit_kinds.iter().enumerate() {
+        empty_text(&mut p, format!("unit_kinds[{i}]"), k, "a unit kind");
+        duplicate(&mut p, &mut kinds, k, format!("unit_kinds[{i}]"), "unit kind");
+    }
+    if ins.unit_kinds.is_empty() {
+        p.push(Problem::new(
+            ProblemCode::EmptyInstrument,
+            "unit_kinds",
+            "no unit kinds; expected at least one (e.g. \"lapas\")",
+        ));
+    }
+
+    let mut scales = HashMap::new();
+    for (si, s) in ins.scales.iter().enumerate() {
+        let base = format!("scales[{si}]");
+        empty_text(&mut p, format!("{base}.id"), &s.id, "a scale id");
+        duplicate(&mut p, &mut scales, &s.id, format!("{base}.id"), "scale");
+        if s.options.is_empty() {
+            p.push(Problem::new(
+                ProblemCode::EmptyScale,
+                format!("{base}.options"),
+                format!("scale `{}` has no options; expected at least one", s.id),
+            ));
+        }
+        let mut codes = HashMap::new();
+        for (oi, o) in s.options.iter().enumerate() {
+            let ob = format!("{base}.options[{oi}]");
+            empty_text(&mut p, format!("{ob}.code"), &o.code, "an option code");
+            duplicate(&mut p, &mut codes, &o.code, format!("{ob}.code"), "option");
+            empty_text(
+                &mut p,
+                format!("{ob}.label.id"),
+                &o.label.id,
+                "the option's Indonesian label",
+            );
+            if o.value < Decimal::ZERO || o.value > Decimal::ONE {
+                p.push(Problem::new(
+                    ProblemCode::OptionValueOutOfRange,
+                    format!("{ob}.value"),
+                    format!(
+                        "option `{}` has value {}; expected a value from 0 to 1",
+                        o.code, o.value
+                    ),
+                ));
+            }
+        }
+    }
+
+    if ins.criteria.is_empty() {
+        p.push(Problem::new(
+            ProblemCode::EmptyInstrument,
+            "criteria",
+            "the instrument has no criteria; expected at least one",
+        ));
+    }
+    let mut crit_ids = HashMap::new();
+    let mut ind_ids = HashMap::new();
+    let mut any_criterion_weight = false;
+    for (ci, c) in ins.criteria.iter().enumerate() {
+        let base = format!("criteria[{ci}]");
+        empty_text(&mut p, format!("{base}.id"), &c.id, "a criterion id");
+        duplicate(&mut p, &mut crit_ids, &c.id, format!("{base}.id"), "criterion");
+        empty_text(
+            &mut p,
+            format!("{base}.title.id"),
+            &c.title.id,
+            "the criterion's Indonesian title",
+        );
+        negative(&mut p, format!("{base}.weight"), c.weight);
+        any_criterion_weight |= c.weight > Decimal::ZERO;
+        let mut weight_sum_positive = false;
+        for (ii, ind) in c.indicators.iter().enumerate() {
+            let ib = format!("{base}.indicators[{ii}]");
+            empty_text(&mut p, format!("{ib}.id"), &ind.id, "an indicator id");
+            duplicate(&mut p, &mut ind_ids, &ind.id, format!("{ib}.id"), "indicator");
+            empty_text(
+                &mut p,
+                format!("{ib}.title.id"),
+                &ind.title.id,
+                "the indicator's Indonesian title",
+            );
+            negative(&mut p, format!("{ib}.weight"), ind.weight);
+            weight_sum_positive |= ind.weight > Decimal::ZERO;
+            if ins.scale(&ind.scale).is_none() {
+                let known: Vec<&str> = ins.scales.iter().map(|s| s.id.as_str()).collect();
+                p.push(Problem::new(
+                    ProblemCode::UnknownScale,
+                    format!("{ib}.scale"),
+                    format!(
+                        "scale `{}` is not defined; expected one of: {}",
+                        ind.scale,
+                        known.join(", ")
+                    ),
+                ));
+            }
+            let mut seen = HashSet::new();
+            for (ki, k) in ind.applies_to.iter().enumerate() {
+                if !ins.unit_kinds.contains(k) {
+                    p.push(Problem::new(
+                        ProblemCode::UnknownUnitKind,
+                        format!("{ib}.applies_to[{ki}]"),
+                        format!(
+                            "unit kind `{k}` is not in the instrument's unit_kinds ({})",
+                            ins.unit_kinds.join(", ")
+                        ),
+                    ));
+                } else if !seen.insert(k) {
+                    p.push(Problem::new(
+                        ProblemCode::DuplicateId,
+                        format!("{ib}.applies_to[{ki}]"),
+                        format!("unit kind `{k}` is listed twice"),
+                    ));
+                }
+            }
+        }
+        if c.indicators.is_empty() {
+            p.push(Problem::new(
+                ProblemCode::ZeroWeightCriterion,
+                format!("{base}.indicators"),
+                format!("criterion `{}` has no indicators; expected at least one", c.id),
+            ));
+        } else if !weight_sum_positive {
+            p.push(Problem::new(
+                ProblemCode::ZeroWeightCriterion,
+                format!("{base}.indicators"),
+                format!(
+                    "every indicator weight of criterion `{}` is zero; expected at least one positive weight",
+                    c.id
+                ),
+            ));
+        }
+    }
+    if !ins.criteria.is_empty() && !any_criterion_weight {
+        p.push(Problem::new(
+            ProblemCode::ZeroWeightInstrument,
+            "criteria",
+            "every criterion weight is zero; expected at least one positive weight",
+        ));
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    let in_range = |d: Decimal| d >= Decimal::ZERO && d <= hundred;
+    if !in_range(ins.award.min_total) {
+        p.push(Problem::new(
+            ProblemCode::ThresholdOutOfRange,
+            "award.min_total",
+            format!("pass mark {} is outside 0–100", ins.award.min_total),
+        ));
+    }
+    if let Some(m) = ins.award.min_criterion {
+        if !in_range(m) {
+            p.push(Problem::new(
+                ProblemCode::ThresholdOutOfRange,
+                "award.min_criterion",
+                format!("criterion minimum {m} is outside 0–100"),
+            ));
+        }
+    }
+    p
+}
+
+/// Whether `s` is 64 lowercase hex digits.
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Whether `s` is a valid calendar date `YYYY-MM-DD`.
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = &s[r];
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// Check an evidence path: relative, `/`-separated, no `..`, no empty parts.
+pub fn evidence_path_problem(path: &str) -> Option<String> {
+    if path.trim().is_empty() {
+        return Some("the evidence path is empty".into());
+    }
+    if path.contains('\\') {
+        return Some(format!("`{path}` uses `\\`; write paths with `/`"));
+    }
+    if path.starts_with('/') || path.as_bytes().get(1) == Some(&b':') {
+        return Some(format!(
+            "`{path}` is absolute; expected a path relative to the evidence folder"
+        ));
+    }
+    if path.split('/').any(|part| part == ".." || part.is_empty()) {
+        return Some(format!(
+            "`{path}` has a `..` or empty part; expected a path inside the evidence folder"
+        ));
+    }
+    None
+}
+
+fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
+    let ins = ci.instrument();
+    let mut p = Vec::new();
+    if a.instrument.id != ins.id || a.instrument.version != ins.version {
+        p.push(Problem::new(
+            ProblemCode::InstrumentMismatch,
+            "instrument",
+            format!(
+                "the assessment answers instrument `{}` version {}, but it is checked against `{}` version {}",
+                a.instrument.id, a.instrument.version, ins.id, ins.version
+            ),
+        ));
+    }
+    empty_text(&mut p, "unit.id".into(), &a.unit.id, "the unit id");
+    empty_text(&mut p, "unit.name".into(), &a.unit.name, "the unit name");
+    empty_text(&mut p, "period".into(), &a.period, "the period");
+    let kind_known = ins.unit_kinds.contains(&a.unit.kind);
+    if !kind_known {
+        p.push(Problem::new(
+            ProblemCode::UnknownUnitKind,
+            "unit.kind",
+            format!(
+                "unit kind `{}` is not covered by instrument `{}`; expected one of: {}",
+                a.unit.kind,
+                ins.id,
+                ins.unit_kinds.join(", ")
+            ),
+        ));
+    }
+    match (&a.verifies, a.stage) {
+        (Some(_), Stage::SelfAssessment) => p.push(Problem::new(
+            ProblemCode::VerifiesOnSelf,
+            "verifies",
+            "a self-assessment cannot verify another document; `verifies` belongs to stage `verification`",
+        )),
+        (Some(v), Stage::Verification) => {
+            if !v.strip_prefix("sha256:").is_some_and(is_sha256_hex) {
+                p.push(Problem::new(
+                    ProblemCode::InvalidDigest,
+                    "verifies",
+                    format!("`{v}` is not `sha256:` followed by 64 lowercase hex digits"),
+                ));
+            }
+        }
+        (None, _) => {}
+    }
+    if let Some(d) = &a.assessed_on {
+        if !is_iso_date(d) {
+            p.push(Problem::new(
+                ProblemCode::InvalidDate,
+                "assessed_on",
+                format!("`{d}` is not a date of the form YYYY-MM-DD"),
+            ));
+        }
+    }
+    for (i, who) in a.assessors.iter().enumerate() {
+        empty_text(
+            &mut p,
+            format!("assessors[{i}].name"),
+            &who.name,
+            "an assessor's name",
+        );
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, ans) in a.answers.iter().enumerate() {
+        let base = format!("answers[{i}]");
+        if let Some(first) = seen.insert(ans.indicator.as_str(), i) {
+            seen.insert(ans.indicator.as_str(), first);
+            p.push(Problem::new(
+                ProblemCode::DuplicateAnswer,
+                format!("{base}.indicator"),
+                format!("indicator `{}` is already answered at answers[{first}]; expected one answer per indicator", ans.indicator),
+            ));
+        }
+        let pos = ci.position(&ans.indicator);
+        if pos.is_none() {
+            p.push(Problem::new(
+                ProblemCode::UnknownIndicator,
+                format!("{base}.indicator"),
+                format!(
+                    "indicator `{}` is not in instrument `{}` {}",
+                    ans.indicator, ins.id, ins.version
+                ),
+            ));
+        }
+        match (&ans.value, &ans.not_applicable) {
+            (Some(_), Some(_)) => p.push(Problem::new(
+                ProblemCode::ConflictingAnswer,
+                base.clone(),
+                "the answer has both `value` and `not_applicable`; expected exactly one",
+            )),
+            (None, None) => p.push(Problem::new(
+                ProblemCode::EmptyAnswer,
+                base.clone(),
+                "the answer has neither `value` nor `not_applicable`; expected exactly one",
+            )),
+            (None, Some(reason)) if reason.trim().is_empty() => p.push(Problem::new(
+                ProblemCode::MissingJustification,
+                format!("{base}.not_applicable"),
+                "`not_applicable` needs a justification; expected a non-empty reason",
+            )),
+            _ => {}
+        }
+        if let (Some(pos), Some(code)) = (pos, &ans.value) {
+            let scale = &ins.scales[pos.scale];
+            if scale.option(code).is_none() {
+                let codes: Vec<&str> = scale.options.iter().map(|o| o.code.as_str()).collect();
+                p.push(Problem::new(
+                    ProblemCode::UnknownOption,
+                    format!("{base}.value"),
+                    format!(
+                        "`{code}` is not an option of scale `{}`; expected one of: {}",
+                        scale.id,
+                        codes.join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Some(pos) = pos {
+            let ind = &ins.criteria[pos.criterion].indicators[pos.indicator];
+            if kind_known && !ind.applies_to_kind(&a.unit.kind) {
+                p.push(Problem::new(
+                    ProblemCode::IndicatorNotApplicable,
+                    format!("{base}.indicator"),
+                    format!(
+                        "indicator `{}` applies only to {} and the unit is a `{}`; remove the answer",
+                        ind.id,
+                        ind.applies_to.join(", "),
+                        a.unit.kind
+                    ),
+                ));
+            }
+        }
+        for (ei, ev) in ans.evidence.iter().enumerate() {
+            let eb = format!("{base}.evidence[{ei}]");
+            if let Some(msg) = evidence_path_problem(&ev.path) {
+                p.push(Problem::new(
+                    ProblemCode::InvalidEvidencePath,
+                    format!("{eb}.path"),
+                    msg,
+                ));
+            }
+            if let Some(h) = &ev.sha256 {
+                if !is_sha256_hex(h) {
+                    p.push(Problem::new(
+                        ProblemCode::InvalidDigest,
+                        format!("{eb}.sha256"),
+                        format!("`{h}` is not 64 lowercase hex digits"),
+                    ));
+                }
+            }
+        }
+    }
+    p
+}
