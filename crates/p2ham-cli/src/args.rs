@@ -1,11 +1,16 @@
 //! Command-line flags as plain structs, and the dispatch that turns them into
 //! library calls.
 
+use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use p2ham_io::{load_builtin, load_instrument, schema_kind, validate_files, write_atomic, BUILTINS, SCHEMAS};
+use p2ham_io::model::Lang;
+use p2ham_io::{
+    instrument_for, load_assessment, load_builtin, load_instrument, schema_kind, score_loaded, score_to_csv,
+    score_to_markdown, score_to_text, to_json, validate_files, write_atomic, BUILTINS, SCHEMAS,
+};
 
 use crate::Failure;
 
@@ -42,6 +47,49 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Score an assessment, explaining every point, with the award decision.
+    Score {
+        /// Instrument file or built-in id (default: the built-in the assessment names).
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Language of human-readable output.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// The assessment (`-` reads standard input).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// Formats of a report.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ReportFormat {
+    Json,
+    Text,
+    Md,
+    Csv,
+}
+
+/// The language of a human-readable report.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum LangArg {
+    Id,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Id => Lang::Id,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +120,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             files,
         } => validate(instrument.as_deref(), format, &files),
+        Command::Score {
+            instrument,
+            format,
+            lang,
+            output,
+            file,
+        } => score(instrument.as_deref(), format, lang.into(), output.as_ref(), &file),
     }
 }
 
@@ -99,14 +154,15 @@ fn instrument_list() -> Result<(), Failure> {
         let loaded = load_builtin(b.id).expect("listed built-in exists")?;
         let ins = loaded.checked.instrument();
         let indicators = ins.indicators().count();
-        text.push_str(&format!(
-            "{}\t{}\t{} criteria, {} indicators\t{}\n",
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{} criteria, {} indicators\t{}",
             ins.id,
             ins.version,
             ins.criteria.len(),
             indicators,
             ins.title.id
-        ));
+        );
     }
     print(&text)
 }
@@ -170,4 +226,26 @@ fn validate(instrument: Option<&str>, format: ValidateFormat, files: &[PathBuf])
     } else {
         Err(Failure::Reported)
     }
+}
+
+fn score(
+    instrument: Option<&str>,
+    format: ReportFormat,
+    lang: Lang,
+    output: Option<&PathBuf>,
+    file: &Path,
+) -> Result<(), Failure> {
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let assessment = load_assessment(file)?;
+    let instrument = instrument_for(&assessment, explicit.as_ref())?;
+    let report = score_loaded(&assessment, &instrument)?;
+    let text = match format {
+        ReportFormat::Json => to_json(&report),
+        ReportFormat::Text => score_to_text(&report, lang),
+        ReportFormat::Md => score_to_markdown(&report, lang),
+        ReportFormat::Csv => score_to_csv(&report, lang),
+    };
+    let mut inputs = vec![file.to_path_buf()];
+    inputs.extend(instrument.path.clone());
+    emit(&text, output, &inputs)
 }

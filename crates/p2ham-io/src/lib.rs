@@ -21,6 +21,8 @@ mod error;
 mod load;
 mod parse;
 mod schema;
+mod score_report;
+mod table;
 mod validate;
 mod write;
 
@@ -29,12 +31,14 @@ pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;
 pub use load::{
     check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
-    read_input, LoadedAssessment, LoadedInstrument,
+    read_input, score_loaded, LoadedAssessment, LoadedInstrument,
 };
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
+pub use score_report::{figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json};
+pub use table::{Align, Table};
 pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};
 pub use write::write_atomic;
 

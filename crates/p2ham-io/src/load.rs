@@ -138,3 +138,21 @@ pub fn check_assessment(loaded: &LoadedAssessment, instrument: &LoadedInstrument
         })
     }
 }
+
+/// Check and score an assessment against its instrument, naming both digests.
+pub fn score_loaded(
+    loaded: &LoadedAssessment,
+    instrument: &LoadedInstrument,
+) -> Result<p2ham_scoring::ScoreReport, IoError> {
+    check_assessment(loaded, instrument)?;
+    let digests = p2ham_scoring::Digests {
+        instrument: instrument.sha256.clone(),
+        assessment: loaded.sha256.clone(),
+    };
+    p2ham_scoring::score(&instrument.checked, &loaded.assessment, &digests).map_err(|source| {
+        IoError::Scoring {
+            file: loaded.file.clone(),
+            source,
+        }
+    })
+}

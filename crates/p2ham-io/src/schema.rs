@@ -40,6 +40,12 @@ pub const SCHEMAS: &[SchemaKind] = &[
         generate: input::<p2ham_model::Assessment>,
     },
     SchemaKind {
+        name: "score",
+        input: false,
+        about: "the report of `p2ham score --format json` (p2ham-score/1)",
+        generate: output::<p2ham_scoring::ScoreReport>,
+    },
+    SchemaKind {
         name: "validation",
         input: false,
         about: "the report of `p2ham validate --format json` (p2ham-validation/1)",

@@ -1,6 +1,52 @@
 //! # p2ham-scoring
 //!
-//! placeholder
+//! The engines of P2HAM evaluation, with no I/O: the weighted score and award
+//! decision of model `p2ham-weighted/1` with a full explanation of every point
+//! ([`score`]), breakdowns per principle and vulnerable group, and the gap list.
+//!
+//! Arithmetic is exact: every figure is a fraction of integers until the single
+//! rounding at the end (2 decimals, half away from zero); award thresholds
+//! compare the rounded figures.
+//!
+//! ```
+//! use p2ham_model::{Assessment, CheckedInstrument, Instrument};
+//! use p2ham_scoring::{score, Digests};
+//! use rust_decimal::Decimal;
+//!
+//! let instrument: Instrument = serde_json::from_str(r#"{
+//!   "format": "p2ham-instrument/1", "id": "demo", "version": "1.0.0",
+//!   "title": {"id": "Contoh"}, "legal_basis": [], "notes": "", "unit_kinds": ["kanim"],
+//!   "scales": [{"id": "apt", "options": [
+//!     {"code": "ada", "label": {"id": "Ada"}, "value": "1"},
+//!     {"code": "proses", "label": {"id": "Proses"}, "value": "0.5"},
+//!     {"code": "tidak", "label": {"id": "Tidak"}, "value": "0"}]}],
+//!   "criteria": [{"id": "A", "title": {"id": "Fasilitas"}, "weight": "1", "indicators": [
+//!     {"id": "A.01", "title": {"id": "Jalan landai"}, "scale": "apt", "weight": "1"},
+//!     {"id": "A.02", "title": {"id": "Ruang laktasi"}, "scale": "apt", "weight": "2"}]}],
+//!   "award": {"min_total": "80", "min_criterion": null}
+//! }"#).unwrap();
+//! let assessment: Assessment = serde_json::from_str(r#"{
+//!   "format": "p2ham-assessment/1", "instrument": {"id": "demo", "version": "1.0.0"},
+//!   "unit": {"id": "kanim-x", "name": "Kanim X", "kind": "kanim"}, "period": "2023", "stage": "self",
+//!   "answers": [{"indicator": "A.01", "value": "ada"}, {"indicator": "A.02", "value": "proses"}]
+//! }"#).unwrap();
+//!
+//! let report = score(&CheckedInstrument::new(instrument).unwrap(), &assessment, &Digests::default()).unwrap();
+//! // (1 × 1 + 0.5 × 2) / 3 = 2/3 → 66.67
+//! assert_eq!(report.total, Some(Decimal::new(6667, 2)));
+//! assert!(!report.award.eligible);
+//! ```
+
+mod ratio;
+mod report;
+mod score;
+
+pub use ratio::Ratio;
+pub use report::{
+    AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
+    InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
+};
+pub use score::score;
 
 /// Errors of the scoring engines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -9,7 +55,7 @@ pub enum ScoringError {
     /// The assessment does not fit its instrument.
     #[error(transparent)]
     Model(#[from] p2ham_model::ModelError),
-    /// A sum or product left the range of exact decimals.
+    /// A sum or product left the range of exact arithmetic.
     #[error("arithmetic overflow while computing {what}")]
     Overflow {
         /// The figure being computed.

@@ -1,0 +1,215 @@
+//! Exact rational arithmetic on `i128`, so that every figure is computed
+//! without any rounding until the single rounding at the end.
+
+use std::cmp::Ordering;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::ScoringError;
+
+/// A reduced fraction `num / den` with `den > 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ratio {
+    num: i128,
+    den: i128,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+fn overflow(what: &str) -> ScoringError {
+    ScoringError::Overflow {
+        what: what.to_owned(),
+    }
+}
+
+impl Ratio {
+    /// Zero.
+    pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
+    /// One.
+    pub const ONE: Ratio = Ratio { num: 1, den: 1 };
+    /// One hundred.
+    pub const HUNDRED: Ratio = Ratio { num: 100, den: 1 };
+
+    fn new(num: i128, den: i128) -> Ratio {
+        debug_assert!(den != 0);
+        let g = gcd(num, den).max(1);
+        let (num, den) = (num / g, den / g);
+        if den < 0 {
+            Ratio { num: -num, den: -den }
+        } else {
+            Ratio { num, den }
+        }
+    }
+
+    /// The exact value of a decimal.
+    pub fn from_decimal(d: Decimal) -> Ratio {
+        // scale ≤ 28, so 10^scale fits in i128 (< 1.7e38).
+        Ratio::new(d.mantissa(), 10i128.pow(d.scale()))
+    }
+
+    /// Whether this is zero.
+    pub fn is_zero(self) -> bool {
+        self.num == 0
+    }
+
+    /// Whether this is > 0.
+    pub fn is_positive(self) -> bool {
+        self.num > 0
+    }
+
+    /// `self + rhs`, or an overflow error naming `what`.
+    pub fn add(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
+        let g = gcd(self.den, rhs.den);
+        let l = self.den / g;
+        let r = rhs.den / g;
+        let num = self
+            .num
+            .checked_mul(r)
+            .and_then(|a| rhs.num.checked_mul(l).and_then(|b| a.checked_add(b)))
+            .ok_or_else(|| overflow(what))?;
+        let den = l.checked_mul(rhs.den).ok_or_else(|| overflow(what))?;
+        Ok(Ratio::new(num, den))
+    }
+
+    /// `self - rhs`.
+    pub fn sub(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
+        self.add(
+            Ratio {
+                num: -rhs.num,
+                den: rhs.den,
+            },
+            what,
+        )
+    }
+
+    /// `self × rhs`.
+    pub fn mul(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
+        let g1 = gcd(self.num, rhs.den).max(1);
+        let g2 = gcd(rhs.num, self.den).max(1);
+        let num = (self.num / g1)
+            .checked_mul(rhs.num / g2)
+            .ok_or_else(|| overflow(what))?;
+        let den = (self.den / g2)
+            .checked_mul(rhs.den / g1)
+            .ok_or_else(|| overflow(what))?;
+        Ok(Ratio::new(num, den))
+    }
+
+    /// `self ÷ rhs`; `None` when `rhs` is zero.
+    pub fn div(self, rhs: Ratio, what: &str) -> Result<Option<Ratio>, ScoringError> {
+        if rhs.num == 0 {
+            return Ok(None);
+        }
+        self.mul(Ratio::new(rhs.den, rhs.num), what).map(Some)
+    }
+
+    /// Rounded to `dp` decimals, half away from zero, computed exactly.
+    pub fn round(self, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
+        let scale = 10i128.checked_pow(dp).ok_or_else(|| overflow(what))?;
+        // round(|n|/d × s) = floor((2·|n|·s + d) / (2·d))
+        let twice = self
+            .num
+            .abs()
+            .checked_mul(scale)
+            .and_then(|x| x.checked_mul(2))
+            .ok_or_else(|| overflow(what))?;
+        let q = twice.checked_add(self.den).ok_or_else(|| overflow(what))? / (2 * self.den);
+        let q = if self.num < 0 { -q } else { q };
+        Decimal::try_from_i128_with_scale(q, dp).map_err(|_| overflow(what))
+    }
+
+    /// The value as a decimal with up to 28 significant digits (for showing the
+    /// unrounded figure; never used for decisions).
+    pub fn to_decimal(self, what: &str) -> Result<Decimal, ScoringError> {
+        let d = |x: i128| Decimal::try_from_i128_with_scale(x, 0).map_err(|_| overflow(what));
+        let (n, den) = (d(self.num)?, d(self.den)?);
+        let q = n.checked_div(den).ok_or_else(|| overflow(what))?;
+        Ok(
+            q.round_dp_with_strategy(20, RoundingStrategy::MidpointAwayFromZero)
+                .normalize(),
+        )
+    }
+}
+
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ratio {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // a/b ? c/d  ⇔  a·d ? c·b (b, d > 0); fall back to floating comparison of
+        // quotients only if the products overflow, then refine exactly.
+        if let (Some(l), Some(r)) = (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
+            l.cmp(&r)
+        } else {
+            {
+                let (a, b) = (self.num.div_euclid(self.den), other.num.div_euclid(other.den));
+                if a != b {
+                    return a.cmp(&b);
+                }
+                // Same integer part: compare the fractional parts' reciprocals.
+                let fa = Ratio::new(self.num.rem_euclid(self.den), self.den);
+                let fb = Ratio::new(other.num.rem_euclid(other.den), other.den);
+                match (fa.num == 0, fb.num == 0) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Less,
+                    (false, true) => Ordering::Greater,
+                    (false, false) => Ratio::new(fb.den, fb.num).cmp(&Ratio::new(fa.den, fa.num)),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn r(n: i128, d: i128) -> Ratio {
+        Ratio::new(n, d)
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero_exactly() {
+        assert_eq!(r(80_005, 1000).round(2, "t").unwrap(), dec!(80.01));
+        assert_eq!(r(80_004_999, 1_000_000).round(2, "t").unwrap(), dec!(80.00));
+        assert_eq!(r(-1, 200).round(2, "t").unwrap(), dec!(-0.01));
+        assert_eq!(r(2, 3).round(2, "t").unwrap(), dec!(0.67));
+        assert_eq!(r(1, 3).round(4, "t").unwrap(), dec!(0.3333));
+    }
+
+    #[test]
+    fn arithmetic_is_exact() {
+        let third = r(1, 3);
+        let sum = third.add(third, "t").unwrap().add(third, "t").unwrap();
+        assert_eq!(sum, Ratio::ONE);
+        assert_eq!(Ratio::from_decimal(dec!(0.50)), r(1, 2));
+        assert_eq!(r(1, 2).div(Ratio::ZERO, "t").unwrap(), None);
+        assert!(r(1, 3) < r(34, 100));
+        assert_eq!(r(1, 3).to_decimal("t").unwrap(), dec!(0.33333333333333333333));
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        let big = r(i128::MAX / 2, 1);
+        assert!(big.mul(big, "x").is_err());
+        assert!(big.add(big, "x").unwrap_err().to_string().contains("overflow"));
+    }
+
+    #[test]
+    fn comparison_survives_large_terms() {
+        let a = r(i128::MAX / 3, 7);
+        let b = r(i128::MAX / 3 - 1, 7);
+        assert!(a > b);
+    }
+}
