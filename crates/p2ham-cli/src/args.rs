@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use p2ham_io::model::Lang;
 use p2ham_io::{
     instrument_for, load_assessment, load_builtin, load_instrument, schema_kind, score_loaded, score_to_csv,
-    score_to_markdown, score_to_text, to_json, validate_files, write_atomic, BUILTINS, SCHEMAS,
+    score_to_html, score_to_markdown, score_to_text, to_json, validate_files, write_atomic, BUILTINS,
+    SCHEMAS,
 };
 
 use crate::Failure;
@@ -53,8 +54,8 @@ enum Command {
         #[arg(long, short, value_name = "I")]
         instrument: Option<String>,
         /// Output format.
-        #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
+        #[arg(long, short, value_enum, default_value_t = ScoreFormat::Text)]
+        format: ScoreFormat,
         /// Language of human-readable output.
         #[arg(long, value_enum, default_value_t = LangArg::Id)]
         lang: LangArg,
@@ -74,6 +75,16 @@ pub(crate) enum ReportFormat {
     Text,
     Md,
     Csv,
+}
+
+/// Formats of a score report: those of every report, plus a standalone HTML page.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ScoreFormat {
+    Json,
+    Text,
+    Md,
+    Csv,
+    Html,
 }
 
 /// The language of a human-readable report.
@@ -230,7 +241,7 @@ fn validate(instrument: Option<&str>, format: ValidateFormat, files: &[PathBuf])
 
 fn score(
     instrument: Option<&str>,
-    format: ReportFormat,
+    format: ScoreFormat,
     lang: Lang,
     output: Option<&PathBuf>,
     file: &Path,
@@ -240,10 +251,11 @@ fn score(
     let instrument = instrument_for(&assessment, explicit.as_ref())?;
     let report = score_loaded(&assessment, &instrument)?;
     let text = match format {
-        ReportFormat::Json => to_json(&report),
-        ReportFormat::Text => score_to_text(&report, lang),
-        ReportFormat::Md => score_to_markdown(&report, lang),
-        ReportFormat::Csv => score_to_csv(&report, lang),
+        ScoreFormat::Json => to_json(&report),
+        ScoreFormat::Text => score_to_text(&report, lang),
+        ScoreFormat::Md => score_to_markdown(&report, lang),
+        ScoreFormat::Csv => score_to_csv(&report, lang),
+        ScoreFormat::Html => score_to_html(&report, lang),
     };
     let mut inputs = vec![file.to_path_buf()];
     inputs.extend(instrument.path.clone());

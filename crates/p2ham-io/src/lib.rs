@@ -21,6 +21,7 @@ mod error;
 mod load;
 mod parse;
 mod schema;
+mod score_html;
 mod score_report;
 mod table;
 mod validate;
@@ -37,6 +38,7 @@ pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
+pub use score_html::score_to_html;
 pub use score_report::{figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json};
 pub use table::{Align, Table};
 pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};

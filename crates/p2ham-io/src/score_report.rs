@@ -370,18 +370,24 @@ pub fn score_to_markdown(r: &ScoreReport, lang: Lang) -> String {
     } else {
         out.push_str(&gap_table(r, lang).to_markdown());
     }
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "\n{} `{}`; {} `{}`.",
+        "\n{} `{}`; {}",
         l("Dihitung dengan model", "Computed with model"),
         r.model,
         l(
             "nilai dibulatkan sekali ke 2 desimal",
             "figures rounded once to 2 decimals"
         ),
-        r.total_exact
-            .map_or_else(|| "—".to_owned(), |t| format!("total_exact = {t}"))
     );
+    if let Some(t) = r.total_exact {
+        let _ = write!(
+            out,
+            " ({} {t})",
+            l("nilai total tanpa pembulatan", "unrounded total")
+        );
+    }
+    let _ = writeln!(out, ".");
     out
 }
 

@@ -1,4 +1,5 @@
 //! Invariants of the scoring engine over random instruments and assessments.
+#![allow(clippy::type_complexity)]
 
 use p2ham_model::{Answer, Assessment, CheckedInstrument, EvidenceRef, Instrument};
 use p2ham_scoring::{score, Digests, ScoreReport};
@@ -27,10 +28,19 @@ struct Case {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    let indicator = (0u32..500, any::<bool>(), prop::bool::weighted(0.1), prop::bool::weighted(0.2));
+    let indicator = (
+        0u32..500,
+        any::<bool>(),
+        prop::bool::weighted(0.1),
+        prop::bool::weighted(0.2),
+    );
     let criterion = (0u32..100, prop::collection::vec(indicator, 1..6));
-    (prop::collection::vec(criterion, 1..5), 0u32..=100, prop::option::of(0u32..=100)).prop_flat_map(
-        |(mut criteria, min_total, min_criterion)| {
+    (
+        prop::collection::vec(criterion, 1..5),
+        0u32..=100,
+        prop::option::of(0u32..=100),
+    )
+        .prop_flat_map(|(mut criteria, min_total, min_criterion)| {
             // Validation requires a positive weight somewhere in each criterion and overall.
             for c in &mut criteria {
                 if c.1.iter().all(|i| i.0 == 0) {
@@ -52,8 +62,7 @@ fn case() -> impl Strategy<Value = Case> {
                 min_total,
                 min_criterion,
             })
-        },
-    )
+        })
 }
 
 fn build(case: &Case, weight_factor: u32) -> (CheckedInstrument, Assessment) {
@@ -103,14 +112,27 @@ fn build(case: &Case, weight_factor: u32) -> (CheckedInstrument, Assessment) {
         if !applies {
             continue;
         }
-        let blank = Answer { indicator, value: None, not_applicable: None, evidence: vec![], note: None };
+        let blank = Answer {
+            indicator,
+            value: None,
+            not_applicable: None,
+            evidence: vec![],
+            note: None,
+        };
         match a {
             Ans::Missing => {}
-            Ans::NotApplicable => answers.push(Answer { not_applicable: Some("n/a".into()), ..blank }),
+            Ans::NotApplicable => answers.push(Answer {
+                not_applicable: Some("n/a".into()),
+                ..blank
+            }),
             Ans::Value(v, ev) => answers.push(Answer {
                 value: Some(CODES[*v].into()),
                 evidence: if *ev {
-                    vec![EvidenceRef { path: "f.jpg".into(), sha256: None, caption: None }]
+                    vec![EvidenceRef {
+                        path: "f.jpg".into(),
+                        sha256: None,
+                        caption: None,
+                    }]
                 } else {
                     vec![]
                 },
@@ -123,7 +145,13 @@ fn build(case: &Case, weight_factor: u32) -> (CheckedInstrument, Assessment) {
         "unit": {"id": "u", "name": "U", "kind": "lapas"}, "period": "2023", "stage": "self", "answers": []
     }))
     .unwrap();
-    (checked, Assessment { answers, ..assessment })
+    (
+        checked,
+        Assessment {
+            answers,
+            ..assessment
+        },
+    )
 }
 
 fn run(ins: &CheckedInstrument, a: &Assessment) -> ScoreReport {

@@ -1,4 +1,5 @@
 //! Worked examples of model `p2ham-weighted/1`, each figure computed by hand in
+#![allow(clippy::needless_pass_by_value)]
 //! the comment above its assertion.
 
 use p2ham_model::{Assessment, CheckedInstrument, Instrument};
@@ -8,7 +9,11 @@ use rust_decimal_macros::dec;
 use serde_json::json;
 
 /// An instrument with scale `apt` (ada 1 / proses 0.5 / tidak 0) and the given criteria.
-fn instrument(criteria: serde_json::Value, award: serde_json::Value, extra: serde_json::Value) -> CheckedInstrument {
+fn instrument(
+    criteria: serde_json::Value,
+    award: serde_json::Value,
+    extra: serde_json::Value,
+) -> CheckedInstrument {
     let mut doc = json!({
         "format": "p2ham-instrument/1", "id": "contoh", "version": "1.0.0",
         "title": {"id": "Contoh"}, "legal_basis": [], "notes": "test", "unit_kinds": ["kanim", "lapas"],
@@ -44,7 +49,12 @@ fn run(ins: &CheckedInstrument, a: &Assessment) -> ScoreReport {
 }
 
 fn status(r: &ScoreReport, id: &str) -> Status {
-    r.criteria.iter().flat_map(|c| &c.indicators).find(|i| i.id == id).unwrap().status
+    r.criteria
+        .iter()
+        .flat_map(|c| &c.indicators)
+        .find(|i| i.id == id)
+        .unwrap()
+        .status
 }
 
 #[test]
@@ -79,7 +89,10 @@ fn weighted_criteria_and_total() {
     assert_eq!(r.award.reasons[0].actual, Some(dec!(70.00)));
     // Points: A carries 60 of 100; A.2 can carry 60 × 2/4 = 30 points and earns 15.
     let a2 = &r.criteria[0].indicators[1];
-    assert_eq!((a2.total_points_possible, a2.total_points_earned), (dec!(30.0000), dec!(15.0000)));
+    assert_eq!(
+        (a2.total_points_possible, a2.total_points_earned),
+        (dec!(30.0000), dec!(15.0000))
+    );
     assert_eq!(status(&r, "A.2"), Status::Partial);
     assert_eq!(status(&r, "A.3"), Status::Unmet);
     // Gap list, most points first: A.3 (15 to gain), A.2 (15 to gain): tie keeps instrument order.
@@ -96,7 +109,10 @@ fn rounding_once_half_away_from_zero_and_thresholds_on_rounded_figures() {
         json!({"min_total": "80", "min_criterion": null}),
         json!({}),
     );
-    let a = assessment("kanim", json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "A.2", "value": "tidak"}]));
+    let a = assessment(
+        "kanim",
+        json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "A.2", "value": "tidak"}]),
+    );
     let r = run(&ins, &a);
     // 79.995 rounds half away from zero to 80.00, and the award compares 80.00 ≥ 80.
     assert_eq!(r.total_exact, Some(dec!(79.995)));
@@ -157,10 +173,16 @@ fn not_applicable_and_unit_kind_leave_the_denominator() {
     // Only A.1 is included: 1/1 → 100.
     assert_eq!(r.total, Some(dec!(100.00)));
     let a2 = &r.criteria[0].indicators[1];
-    assert_eq!((a2.status, a2.excluded), (Status::Excluded, Some(Exclusion::NotApplicable)));
+    assert_eq!(
+        (a2.status, a2.excluded),
+        (Status::Excluded, Some(Exclusion::NotApplicable))
+    );
     assert_eq!(a2.justification.as_deref(), Some("Gedung sewaan"));
     let a3 = &r.criteria[0].indicators[2];
-    assert_eq!((a3.status, a3.excluded), (Status::Excluded, Some(Exclusion::UnitKind)));
+    assert_eq!(
+        (a3.status, a3.excluded),
+        (Status::Excluded, Some(Exclusion::UnitKind))
+    );
     assert_eq!(r.counts.excluded, 2);
 }
 
@@ -171,7 +193,10 @@ fn missing_answers_earn_nothing() {
         json!({"min_total": "80", "min_criterion": null}),
         json!({}),
     );
-    let a = assessment("kanim", json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "A.2", "value": "ada"}]));
+    let a = assessment(
+        "kanim",
+        json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "A.2", "value": "ada"}]),
+    );
     let r = run(&ins, &a);
     // (1 + 1 + 0) / 4 = 50.00; A.3 missing, gain = 100 × 2/4 = 50 points.
     assert_eq!(r.total, Some(dec!(50.00)));
@@ -204,7 +229,10 @@ fn unsupported_claims_zero_by_default_count_on_request() {
     assert_eq!(status(&r, "A.2"), Status::Unsupported);
     assert_eq!(status(&r, "A.3"), Status::Unmet);
     assert_eq!(r.counts.unsupported, 1);
-    let r = run(&instrument(criteria, award, json!({"unsupported_claims": "count"})), &a);
+    let r = run(
+        &instrument(criteria, award, json!({"unsupported_claims": "count"})),
+        &a,
+    );
     // With "count": (1 + 1 + 0) / 4 = 50.00, still reported unsupported.
     assert_eq!(r.total, Some(dec!(50.00)));
     assert_eq!(status(&r, "A.2"), Status::Unsupported);
@@ -222,18 +250,27 @@ fn no_data_is_never_a_pass() {
         json!({}),
     );
     // One criterion without data leaves the denominator: total = A's score.
-    let a = assessment("kanim", json!([{"indicator": "A.1", "value": "proses"}, {"indicator": "B.1", "not_applicable": "x"}]));
+    let a = assessment(
+        "kanim",
+        json!([{"indicator": "A.1", "value": "proses"}, {"indicator": "B.1", "not_applicable": "x"}]),
+    );
     let r = run(&ins, &a);
     assert_eq!(r.criteria[1].score, None);
     assert_eq!(r.criteria[1].share, dec!(0.00));
     assert_eq!(r.total, Some(dec!(50.00)));
     // No criterion with data: total is no data and the unit is not eligible, even with pass mark 0.
-    let a = assessment("kanim", json!([{"indicator": "A.1", "not_applicable": "x"}, {"indicator": "B.1", "not_applicable": "y"}]));
+    let a = assessment(
+        "kanim",
+        json!([{"indicator": "A.1", "not_applicable": "x"}, {"indicator": "B.1", "not_applicable": "y"}]),
+    );
     let r = run(&ins, &a);
     assert_eq!(r.total, None);
     assert!(!r.award.eligible);
     assert_eq!(r.award.reasons[0].code, ReasonCode::NoData);
-    assert_eq!(serde_json::to_value(&r).unwrap()["total"], serde_json::Value::Null);
+    assert_eq!(
+        serde_json::to_value(&r).unwrap()["total"],
+        serde_json::Value::Null
+    );
 }
 
 #[test]
@@ -258,7 +295,12 @@ fn every_reason_is_listed() {
     // A: (0.5 + 0 + 1)/3 = 50.00 < 60; total (50 + 100)/2 = 75.00 < 80;
     // mandatory A.1 has value 0.5, A.2 is missing.
     assert_eq!(r.total, Some(dec!(75.00)));
-    let codes: Vec<_> = r.award.reasons.iter().map(|x| (x.code, x.criterion.clone(), x.indicator.clone())).collect();
+    let codes: Vec<_> = r
+        .award
+        .reasons
+        .iter()
+        .map(|x| (x.code, x.criterion.clone(), x.indicator.clone()))
+        .collect();
     assert_eq!(
         codes,
         [
@@ -268,7 +310,12 @@ fn every_reason_is_listed() {
             (ReasonCode::MandatoryNotMet, Some("A".into()), Some("A.2".into())),
         ]
     );
-    assert!(r.award.reasons[3].message.en.as_deref().unwrap().contains("not answered"));
+    assert!(r.award.reasons[3]
+        .message
+        .en
+        .as_deref()
+        .unwrap()
+        .contains("not answered"));
     assert!(r.gaps.iter().any(|g| g.indicator == "A.1" && g.mandatory));
 }
 
@@ -279,9 +326,14 @@ fn invalid_assessment_is_an_error_with_every_problem() {
         json!({"min_total": "80", "min_criterion": null}),
         json!({}),
     );
-    let a = assessment("rudenim", json!([{"indicator": "A.9", "value": "ada"}, {"indicator": "A.1", "value": "mungkin"}]));
+    let a = assessment(
+        "rudenim",
+        json!([{"indicator": "A.9", "value": "ada"}, {"indicator": "A.1", "value": "mungkin"}]),
+    );
     let err = score(&ins, &a, &Digests::default()).unwrap_err();
-    let p2ham_scoring::ScoringError::Model(m) = err else { panic!("expected a model error") };
+    let p2ham_scoring::ScoringError::Model(m) = err else {
+        panic!("expected a model error")
+    };
     let paths: Vec<_> = m.problems().iter().map(|p| p.path.as_str()).collect();
     assert_eq!(paths, ["unit.kind", "answers[0].indicator", "answers[1].value"]);
 }
@@ -305,7 +357,12 @@ fn groups_and_principles_breakdown() {
         json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "A.2", "value": "proses"}, {"indicator": "A.3", "value": "ada"}]),
     );
     let r = run(&ins, &a);
-    let g = |id: &str| r.groups.iter().find(|g| serde_json::to_value(g.id).unwrap() == id).unwrap();
+    let g = |id: &str| {
+        r.groups
+            .iter()
+            .find(|g| serde_json::to_value(g.id).unwrap() == id)
+            .unwrap()
+    };
     // Disabilities: A.1 (25 points) + A.3 (50 points), both met → 100, all met.
     assert_eq!(g("penyandang_disabilitas").score, Some(dec!(100.00)));
     assert!(g("penyandang_disabilitas").all_met);
@@ -316,7 +373,11 @@ fn groups_and_principles_breakdown() {
     assert_eq!(g("anak").score, None);
     assert!(!g("anak").all_met);
     // Principle j: A.1 + A.2 = (25 + 12.5) / 50 = 75.00.
-    let p = r.principles.iter().find(|p| p.label.id.starts_with("Fasilitas")).unwrap();
+    let p = r
+        .principles
+        .iter()
+        .find(|p| p.label.id.starts_with("Fasilitas"))
+        .unwrap();
     assert_eq!(p.score, Some(dec!(75.00)));
     assert_eq!(p.points_possible, dec!(50.00));
 }
@@ -330,7 +391,13 @@ fn exact_decimal_input_is_kept() {
         json!({"min_total": "0", "min_criterion": null}),
         json!({}),
     );
-    assert_eq!(ins.instrument().criteria[0].indicators[0].weight, "0.3333333333333333333".parse::<Decimal>().unwrap());
-    let a = assessment("kanim", json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "A.2", "value": "tidak"}]));
+    assert_eq!(
+        ins.instrument().criteria[0].indicators[0].weight,
+        "0.3333333333333333333".parse::<Decimal>().unwrap()
+    );
+    let a = assessment(
+        "kanim",
+        json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "A.2", "value": "tidak"}]),
+    );
     assert_eq!(run(&ins, &a).total_exact, Some(dec!(33.33333333333333333)));
 }
