@@ -1,4 +1,5 @@
 //! Invariants of the scoring engine over random instruments and assessments.
+
 #![allow(clippy::type_complexity)]
 
 use p2ham_model::{Answer, Assessment, CheckedInstrument, EvidenceRef, Instrument};

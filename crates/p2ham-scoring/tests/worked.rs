@@ -1,6 +1,7 @@
 //! Worked examples of model `p2ham-weighted/1`, each figure computed by hand in
-#![allow(clippy::needless_pass_by_value)]
 //! the comment above its assertion.
+
+#![allow(clippy::needless_pass_by_value)]
 
 use p2ham_model::{Assessment, CheckedInstrument, Instrument};
 use p2ham_scoring::{score, Digests, Exclusion, ReasonCode, ScoreReport, Status};
