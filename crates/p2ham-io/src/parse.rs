@@ -34,7 +34,9 @@ fn syntax(file: &str, e: &serde_json::Error) -> IoError {
     IoError::Syntax {
         file: file.to_owned(),
         line: e.line(),
-        column: e.column(),
+        // serde_json reports column 0 at the start of a line (e.g. at the end
+        // of a file that ends with a newline); columns are 1-based.
+        column: e.column().max(1),
         message,
     }
 }
@@ -66,9 +68,18 @@ fn shape(file: &str, path: String, line: Option<usize>, message: String) -> IoEr
     }
 }
 
+/// The private map key serde_json uses to carry an arbitrary-precision number
+/// (rust_decimal reads numbers through it); it is not part of the document.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 /// serde_path_to_error writes `.` for the root; documents use an empty path.
+/// A number that fails to convert has serde_json's private number key appended
+/// to its path; it is removed so the path names the field.
 fn clean_path(path: &str) -> String {
-    if path == "." {
+    let path = path
+        .strip_suffix(NUMBER_TOKEN)
+        .map_or(path, |p| p.strip_suffix('.').unwrap_or(p));
+    if path == "." || path == NUMBER_TOKEN {
         String::new()
     } else {
         path.to_owned()
@@ -95,7 +106,12 @@ pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoErr
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    // Never slice inside a character, whatever offset the parser reports.
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -212,19 +228,41 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
         from_toml(file, &text)?
     } else {
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let v = serde::Deserialize::deserialize(&mut de).map_err(|e| syntax(file, &e))?;
+        let v = serde::Deserialize::deserialize(&mut de).map_err(|e| {
+            if e.is_data() {
+                // Well-formed JSON that is not an object (`[]`, `null`, `7`).
+                IoError::Shape {
+                    file: file.to_owned(),
+                    path: String::new(),
+                    line: (e.line() > 0).then(|| e.line()),
+                    code: ProblemCode::Shape,
+                    message: "expected a JSON object with a `format` field".into(),
+                }
+            } else {
+                syntax(file, &e)
+            }
+        })?;
         de.end().map_err(|e| syntax(file, &e))?;
         v
     };
-    match probe.format.as_ref().and_then(|f| f.as_str()) {
-        Some("p2ham-instrument/1") => Ok(DocumentKind::Instrument),
-        Some("p2ham-assessment/1") => Ok(DocumentKind::Assessment),
-        Some(other) => Err(shape(
+    match probe.format.as_ref().map(|f| (f, f.as_str())) {
+        Some((_, Some("p2ham-instrument/1"))) => Ok(DocumentKind::Instrument),
+        Some((_, Some("p2ham-assessment/1"))) => Ok(DocumentKind::Assessment),
+        Some((_, Some(other))) => Err(shape(
             file,
             "format".into(),
             None,
             format!("unknown variant `{other}`, expected `p2ham-instrument/1` or `p2ham-assessment/1`"),
         )),
+        Some((value, None)) => Err(IoError::Shape {
+            file: file.to_owned(),
+            path: "format".into(),
+            line: None,
+            code: ProblemCode::Shape,
+            message: format!(
+                "invalid type: `{value}`, expected a string: `p2ham-instrument/1` or `p2ham-assessment/1`"
+            ),
+        }),
         None => Err(IoError::Shape {
             file: file.to_owned(),
             path: "format".into(),
