@@ -25,7 +25,9 @@ struct Expected {
 fn expected() -> BTreeMap<String, Vec<Expected>> {
     let text = std::fs::read_to_string(bad_dir().join("expected.json")).expect("expected.json is readable");
     let v: Value = serde_json::from_str(&text).expect("expected.json is JSON");
-    let obj = v.as_object().expect("expected.json is an object of file → problems");
+    let obj = v
+        .as_object()
+        .expect("expected.json is an object of file → problems");
     let as_usize = |v: &Value| v.as_u64().map(|n| usize::try_from(n).unwrap());
     obj.iter()
         .map(|(file, problems)| {
@@ -40,7 +42,10 @@ fn expected() -> BTreeMap<String, Vec<Expected>> {
                     column: p.get("column").and_then(as_usize),
                 })
                 .collect::<Vec<_>>();
-            assert!(!list.is_empty(), "{file}: a bad fixture must expect at least one problem");
+            assert!(
+                !list.is_empty(),
+                "{file}: a bad fixture must expect at least one problem"
+            );
             (file.clone(), list)
         })
         .collect()
@@ -60,8 +65,14 @@ fn every_bad_fixture_is_listed_in_expected_and_back() {
     let present = bad_files();
     let unlisted: Vec<_> = present.difference(&listed).collect();
     let missing: Vec<_> = listed.difference(&present).collect();
-    assert!(unlisted.is_empty(), "bad fixtures with no entry in expected.json: {unlisted:?}");
-    assert!(missing.is_empty(), "expected.json names files that do not exist: {missing:?}");
+    assert!(
+        unlisted.is_empty(),
+        "bad fixtures with no entry in expected.json: {unlisted:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "expected.json names files that do not exist: {missing:?}"
+    );
     assert!(present.len() >= 20, "only {} bad fixtures", present.len());
 }
 
@@ -94,7 +105,11 @@ fn every_bad_fixture_fails_with_exactly_its_expected_problems() {
             failures.push(format!("{name}:\n  expected {want:?}\n  got      {got:?}"));
         }
         for d in &file.problems {
-            assert!(!d.message.trim().is_empty(), "{name}: {} has an empty message", d.code);
+            assert!(
+                !d.message.trim().is_empty(),
+                "{name}: {} has an empty message",
+                d.code
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -134,7 +149,10 @@ fn one_call_reports_every_problem_of_every_file() {
     let got: usize = report.files.iter().map(|f| f.problems.len()).sum();
     assert_eq!(got, want, "every problem of every file, not just the first");
     for (f, n) in report.files.iter().zip(&names) {
-        assert!(f.file.ends_with(n.as_str()), "files are reported in the order given");
+        assert!(
+            f.file.ends_with(n.as_str()),
+            "files are reported in the order given"
+        );
         assert!(!f.valid);
     }
 }
