@@ -54,8 +54,10 @@ fn expected() -> BTreeMap<String, Vec<Expected>> {
 fn bad_files() -> BTreeSet<String> {
     std::fs::read_dir(bad_dir())
         .expect("fixtures/bad exists")
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "expected.json" && (n.ends_with(".json") || n.ends_with(".toml")))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "toml"))
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .filter(|n| n != "expected.json")
         .collect()
 }
 
