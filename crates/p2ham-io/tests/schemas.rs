@@ -182,7 +182,7 @@ fn shape_errors_fail_schema_validation() {
     ];
     for (name, schema) in cases {
         let path = root().join("fixtures/bad").join(name);
-        let doc = if name.ends_with(".toml") {
+        let doc = if path.extension().is_some_and(|e| e == "toml") {
             read_toml(&path)
         } else {
             read_json(&path)
