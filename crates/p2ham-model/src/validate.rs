@@ -665,3 +665,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
     }
     p
 }
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;
