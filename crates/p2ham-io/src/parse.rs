@@ -272,3 +272,50 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_never_slices_inside_a_character() {
+        let text = "a = 1\nb = \"é€\"\n";
+        for offset in 0..=text.len() + 3 {
+            let (line, column) = line_col(text, offset);
+            assert!(line >= 1 && column >= 1);
+        }
+        assert_eq!(line_col(text, 6), (2, 1));
+    }
+
+    #[test]
+    fn clean_path_drops_the_private_number_key() {
+        assert_eq!(clean_path("."), "");
+        assert_eq!(
+            clean_path("criteria[0].weight.$serde_json::private::Number"),
+            "criteria[0].weight"
+        );
+        assert_eq!(clean_path("$serde_json::private::Number"), "");
+        assert_eq!(clean_path("answers[1].value"), "answers[1].value");
+    }
+
+    #[test]
+    fn detect_kind_names_a_non_object_or_non_string_format() {
+        for (bytes, path) in [(&b"[]"[..], ""), (b"null", ""), (br#"{"format": 1}"#, "format")] {
+            match detect_kind("x.json", bytes, false) {
+                Err(IoError::Shape { path: p, code, .. }) => {
+                    assert_eq!(p, path);
+                    assert_eq!(code, ProblemCode::Shape);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_at_the_end_has_a_1_based_column() {
+        match from_json::<Assessment>("x.json", b"{\n") {
+            Err(IoError::Syntax { line, column, .. }) => assert_eq!((line, column), (2, 1)),
+            other => panic!("{other:?}"),
+        }
+    }
+}
