@@ -34,7 +34,9 @@ fn syntax(file: &str, e: &serde_json::Error) -> IoError {
     IoError::Syntax {
         file: file.to_owned(),
         line: e.line(),
-        column: e.column(),
+        // serde_json reports column 0 at the start of a line (e.g. at the end
+        // of a file that ends with a newline); columns are 1-based.
+        column: e.column().max(1),
         message,
     }
 }
@@ -66,9 +68,18 @@ fn shape(file: &str, path: String, line: Option<usize>, message: String) -> IoEr
     }
 }
 
+/// The private map key serde_json uses to carry an arbitrary-precision number
+/// (rust_decimal reads numbers through it); it is not part of the document.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 /// serde_path_to_error writes `.` for the root; documents use an empty path.
+/// A number that fails to convert has serde_json's private number key appended
+/// to its path; it is removed so the path names the field.
 fn clean_path(path: &str) -> String {
-    if path == "." {
+    let path = path
+        .strip_suffix(NUMBER_TOKEN)
+        .map_or(path, |p| p.strip_suffix('.').unwrap_or(p));
+    if path == "." || path == NUMBER_TOKEN {
         String::new()
     } else {
         path.to_owned()
@@ -95,7 +106,12 @@ pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoErr
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    // Never slice inside a character, whatever offset the parser reports.
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -212,19 +228,41 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
         from_toml(file, &text)?
     } else {
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let v = serde::Deserialize::deserialize(&mut de).map_err(|e| syntax(file, &e))?;
+        let v = serde::Deserialize::deserialize(&mut de).map_err(|e| {
+            if e.is_data() {
+                // Well-formed JSON that is not an object (`[]`, `null`, `7`).
+                IoError::Shape {
+                    file: file.to_owned(),
+                    path: String::new(),
+                    line: (e.line() > 0).then(|| e.line()),
+                    code: ProblemCode::Shape,
+                    message: "expected a JSON object with a `format` field".into(),
+                }
+            } else {
+                syntax(file, &e)
+            }
+        })?;
         de.end().map_err(|e| syntax(file, &e))?;
         v
     };
-    match probe.format.as_ref().and_then(|f| f.as_str()) {
-        Some("p2ham-instrument/1") => Ok(DocumentKind::Instrument),
-        Some("p2ham-assessment/1") => Ok(DocumentKind::Assessment),
-        Some(other) => Err(shape(
+    match probe.format.as_ref().map(|f| (f, f.as_str())) {
+        Some((_, Some("p2ham-instrument/1"))) => Ok(DocumentKind::Instrument),
+        Some((_, Some("p2ham-assessment/1"))) => Ok(DocumentKind::Assessment),
+        Some((_, Some(other))) => Err(shape(
             file,
             "format".into(),
             None,
             format!("unknown variant `{other}`, expected `p2ham-instrument/1` or `p2ham-assessment/1`"),
         )),
+        Some((value, None)) => Err(IoError::Shape {
+            file: file.to_owned(),
+            path: "format".into(),
+            line: None,
+            code: ProblemCode::Shape,
+            message: format!(
+                "invalid type: `{value}`, expected a string: `p2ham-instrument/1` or `p2ham-assessment/1`"
+            ),
+        }),
         None => Err(IoError::Shape {
             file: file.to_owned(),
             path: "format".into(),
@@ -232,5 +270,52 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
             code: ProblemCode::Shape,
             message: "missing field `format`; expected `p2ham-instrument/1` or `p2ham-assessment/1`".into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_never_slices_inside_a_character() {
+        let text = "a = 1\nb = \"é€\"\n";
+        for offset in 0..=text.len() + 3 {
+            let (line, column) = line_col(text, offset);
+            assert!(line >= 1 && column >= 1);
+        }
+        assert_eq!(line_col(text, 6), (2, 1));
+    }
+
+    #[test]
+    fn clean_path_drops_the_private_number_key() {
+        assert_eq!(clean_path("."), "");
+        assert_eq!(
+            clean_path("criteria[0].weight.$serde_json::private::Number"),
+            "criteria[0].weight"
+        );
+        assert_eq!(clean_path("$serde_json::private::Number"), "");
+        assert_eq!(clean_path("answers[1].value"), "answers[1].value");
+    }
+
+    #[test]
+    fn detect_kind_names_a_non_object_or_non_string_format() {
+        for (bytes, path) in [(&b"[]"[..], ""), (b"null", ""), (br#"{"format": 1}"#, "format")] {
+            match detect_kind("x.json", bytes, false) {
+                Err(IoError::Shape { path: p, code, .. }) => {
+                    assert_eq!(p, path);
+                    assert_eq!(code, ProblemCode::Shape);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_at_the_end_has_a_1_based_column() {
+        match from_json::<Assessment>("x.json", b"{\n") {
+            Err(IoError::Syntax { line, column, .. }) => assert_eq!((line, column), (2, 1)),
+            other => panic!("{other:?}"),
+        }
     }
 }

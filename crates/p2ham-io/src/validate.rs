@@ -93,6 +93,16 @@ impl Diagnostic {
                 column: None,
                 message: message.clone(),
             }],
+            // The file is already named by the report; the diagnostic points at the id.
+            IoError::UnknownInstrument { id, known, .. } => vec![Diagnostic {
+                code: e.code().into(),
+                path: "instrument.id".into(),
+                line: None,
+                column: None,
+                message: format!(
+                    "instrument `{id}` is not built in (built-in: {known}); pass --instrument FILE"
+                ),
+            }],
             other => vec![Diagnostic {
                 code: other.code().into(),
                 path: String::new(),

@@ -465,8 +465,8 @@ pub fn is_sha256_hex(s: &str) -> bool {
 /// Whether `s` is a valid calendar date `YYYY-MM-DD`.
 #[allow(clippy::many_single_char_names)]
 pub fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let bytes = s.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return false;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
@@ -476,18 +476,18 @@ pub fn is_iso_date(s: &str) -> bool {
             .then(|| part.parse().ok())
             .flatten()
     };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;
     };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
         _ => return false,
     };
-    (1..=days).contains(&d)
+    (1..=days).contains(&day)
 }
 
 /// Check an evidence path: relative, `/`-separated, no `..`, no empty parts.
@@ -666,3 +666,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
     }
     p
 }
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;

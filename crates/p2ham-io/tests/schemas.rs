@@ -1,0 +1,215 @@
+//! The published JSON Schemas in `docs/schema/` are exactly what the code
+//! generates (they cannot drift), and the fixtures validate against them with a
+//! real JSON Schema validator, as an auditor would check a file.
+//!
+//! After changing a document type, regenerate the schemas with
+//! `P2HAM_UPDATE_SCHEMAS=1 cargo test -p p2ham-io --test schemas`
+//! or `cargo run -p p2ham-cli -- schema --out docs/schema`, and commit them.
+
+use std::path::{Path, PathBuf};
+
+use p2ham_io::{from_toml, schema_kind, validate_files, SCHEMAS};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn schema_dir() -> PathBuf {
+    root().join("docs/schema")
+}
+
+fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == ext) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let kind = schema_kind(name).unwrap_or_else(|| panic!("no schema `{name}`"));
+    let schema = kind.schema();
+    assert_eq!(
+        schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+        "schemas are published as draft 2020-12"
+    );
+    jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema `{name}` does not compile: {e}"))
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A TOML instrument as the JSON value it stands for.
+fn read_toml(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    from_toml(&path.display().to_string(), &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn published_schemas_match_the_code() {
+    let update = std::env::var("P2HAM_UPDATE_SCHEMAS").is_ok_and(|v| v == "1");
+    let mut drifted = Vec::new();
+    for kind in SCHEMAS {
+        let path = schema_dir().join(format!("{}.schema.json", kind.name));
+        let generated = kind.to_pretty();
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        if published != generated {
+            if update {
+                std::fs::create_dir_all(schema_dir()).unwrap();
+                std::fs::write(&path, &generated).unwrap();
+            } else {
+                drifted.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        drifted.is_empty(),
+        "published schemas differ from the code (or are missing): {drifted:?}\n\
+         regenerate with `P2HAM_UPDATE_SCHEMAS=1 cargo test -p p2ham-io --test schemas` \
+         (or `cargo run -p p2ham-cli -- schema --out docs/schema`) and commit docs/schema/"
+    );
+}
+
+#[test]
+fn no_stray_files_in_docs_schema() {
+    let known: Vec<String> = SCHEMAS
+        .iter()
+        .map(|k| format!("{}.schema.json", k.name))
+        .collect();
+    let stray: Vec<String> = std::fs::read_dir(schema_dir())
+        .expect("docs/schema exists")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !known.contains(n))
+        .collect();
+    assert!(
+        stray.is_empty(),
+        "files in docs/schema that no entry of SCHEMAS generates: {stray:?}; delete them"
+    );
+}
+
+#[test]
+fn every_schema_is_a_valid_draft_2020_12_schema_with_its_id() {
+    for kind in SCHEMAS {
+        let schema = kind.schema();
+        assert_eq!(
+            schema["$id"],
+            format!("https://p2ham.github.io/schema/{}.schema.json", kind.name)
+        );
+        assert!(!kind.about.is_empty());
+        validator(kind.name);
+    }
+}
+
+#[test]
+fn every_instrument_fixture_validates_against_the_instrument_schema() {
+    let v = validator("instrument");
+    let mut docs: Vec<(PathBuf, Value)> = Vec::new();
+    for p in files_in(&root().join("fixtures/instruments"), "json")
+        .into_iter()
+        .chain(files_in(&root().join("fixtures/instruments-extra"), "json"))
+    {
+        let doc = read_json(&p);
+        docs.push((p, doc));
+    }
+    for p in files_in(&root().join("fixtures/instruments-extra"), "toml") {
+        let doc = read_toml(&p);
+        docs.push((p, doc));
+    }
+    assert!(docs.len() >= 5, "found only {} instrument fixtures", docs.len());
+    for (p, doc) in &docs {
+        let errs = errors(&v, doc);
+        assert!(errs.is_empty(), "{}: {errs:#?}", p.display());
+    }
+}
+
+#[test]
+fn every_assessment_fixture_validates_against_the_assessment_schema() {
+    let v = validator("assessment");
+    let files = files_in(&root().join("fixtures/assessments"), "json");
+    assert!(files.len() >= 6, "found only {} assessment fixtures", files.len());
+    for p in files {
+        let errs = errors(&v, &read_json(&p));
+        assert!(errs.is_empty(), "{}: {errs:#?}", p.display());
+    }
+}
+
+#[test]
+fn the_validation_report_validates_against_its_schema() {
+    let v = validator("validation");
+    let mut inputs = files_in(&root().join("fixtures/bad"), "json");
+    inputs.retain(|p| !p.ends_with("expected.json"));
+    inputs.extend(files_in(&root().join("fixtures/bad"), "toml"));
+    inputs.extend(files_in(&root().join("fixtures/assessments"), "json"));
+    let report = validate_files(&inputs, None);
+    let doc = serde_json::to_value(&report).unwrap();
+    let errs = errors(&v, &doc);
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
+/// Bad fixtures whose fault is the document's shape must fail the schema too,
+/// which proves the schema is not vacuous. (The 28-digit limit of decimals and
+/// every cross-reference rule are beyond what a JSON Schema says; `p2ham
+/// validate` checks those.)
+#[test]
+fn shape_errors_fail_schema_validation() {
+    let cases: &[(&str, &str)] = &[
+        ("assessment-unknown-field.json", "assessment"),
+        ("assessment-wrong-type.json", "assessment"),
+        ("assessment-unknown-format.json", "assessment"),
+        ("assessment-missing-format.json", "assessment"),
+        ("format-not-a-string.json", "assessment"),
+        ("not-an-object.json", "assessment"),
+        ("not-an-object.json", "instrument"),
+        ("instrument-unknown-field.toml", "instrument"),
+    ];
+    for (name, schema) in cases {
+        let path = root().join("fixtures/bad").join(name);
+        let doc = if path.extension().is_some_and(|e| e == "toml") {
+            read_toml(&path)
+        } else {
+            read_json(&path)
+        };
+        let v = validator(schema);
+        assert!(
+            !v.is_valid(&doc),
+            "{name} passes the {schema} schema, but its shape is wrong"
+        );
+    }
+}
+
+#[test]
+fn the_schema_rejects_a_misspelt_field_at_any_depth_and_a_bad_enum() {
+    let v = validator("instrument");
+    let good = read_json(&root().join("fixtures/instruments/p2ham-2022.json"));
+    assert!(v.is_valid(&good));
+
+    let mut typo = good.clone();
+    typo["criteria"][0]["indicators"][0]["wieght"] = Value::from("1");
+    assert!(!v.is_valid(&typo), "an unknown field deep inside is rejected");
+
+    let mut principle = good.clone();
+    principle["criteria"][0]["indicators"][0]["principles"] = serde_json::json!(["kepastian-hukum"]);
+    assert!(!v.is_valid(&principle), "an unknown principle is rejected");
+
+    let mut weight = good;
+    weight["criteria"][0]["weight"] = Value::from("sixty");
+    assert!(!v.is_valid(&weight), "a decimal that is not a number is rejected");
+}
