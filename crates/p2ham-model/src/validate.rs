@@ -463,6 +463,7 @@ pub fn is_sha256_hex(s: &str) -> bool {
 }
 
 /// Whether `s` is a valid calendar date `YYYY-MM-DD`.
+#[allow(clippy::many_single_char_names)]
 pub fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {

@@ -2,6 +2,8 @@
 //!
 //! placeholder
 
+pub mod skm;
+
 /// Errors of the scoring engines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
