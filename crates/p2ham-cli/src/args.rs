@@ -5,7 +5,12 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use p2ham_io::{load_builtin, load_instrument, schema_kind, validate_files, write_atomic, BUILTINS, SCHEMAS};
+use p2ham_io::model::Lang;
+use p2ham_io::scoring::skm::Weights;
+use p2ham_io::{
+    load_builtin, load_instrument, schema_kind, skm_report, skm_to_csv, skm_to_json, skm_to_markdown,
+    skm_to_text, validate_files, write_atomic, SkmReadOptions, BUILTINS, SCHEMAS,
+};
 
 use crate::Failure;
 
@@ -42,6 +47,59 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Public satisfaction index (SKM/IKM) per PermenPANRB 14/2017 from survey
+    /// answers (CSV or XLSX; columns U1…U9, answers 1–4, blank = not answered).
+    Skm {
+        /// The survey file: CSV (`,` or `;`), XLSX/XLS/ODS; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Element weight: exactly 1/9, or the published 0,111, or the spreadsheet 0.1111.
+        #[arg(long, value_enum, default_value_t = SkmWeights::Exact)]
+        weights: SkmWeights,
+        /// Also compute the index per value of this column (e.g. `jenis_layanan`).
+        #[arg(long, value_name = "COLUMN")]
+        by: Option<String>,
+        /// The worksheet of a spreadsheet (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SkmFormat::Json)]
+        format: SkmFormat,
+        /// Language of text, Markdown and CSV output.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SkmWeights {
+    /// Exactly 1/9 per element.
+    Exact,
+    /// 0,111 per element, as printed in the regulation.
+    #[value(name = "0.111")]
+    W0111,
+    /// 0.1111 per element, as in many spreadsheets.
+    #[value(name = "0.1111")]
+    W01111,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SkmFormat {
+    Json,
+    Text,
+    Md,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    /// Bahasa Indonesia.
+    Id,
+    /// English.
+    En,
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +130,22 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             files,
         } => validate(instrument.as_deref(), format, &files),
+        Command::Skm {
+            file,
+            weights,
+            by,
+            sheet,
+            format,
+            lang,
+            output,
+        } => skm(
+            &file,
+            weights,
+            &SkmReadOptions { by, sheet },
+            format,
+            lang,
+            output.as_ref(),
+        ),
     }
 }
 
@@ -93,6 +167,7 @@ pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> 
     }
 }
 
+#[allow(clippy::format_push_string)]
 fn instrument_list() -> Result<(), Failure> {
     let mut text = String::new();
     for b in BUILTINS {
@@ -170,4 +245,31 @@ fn validate(instrument: Option<&str>, format: ValidateFormat, files: &[PathBuf])
     } else {
         Err(Failure::Reported)
     }
+}
+
+fn skm(
+    file: &PathBuf,
+    weights: SkmWeights,
+    options: &SkmReadOptions,
+    format: SkmFormat,
+    lang: LangArg,
+    output: Option<&PathBuf>,
+) -> Result<(), Failure> {
+    let weights = match weights {
+        SkmWeights::Exact => Weights::Exact,
+        SkmWeights::W0111 => Weights::Published0111,
+        SkmWeights::W01111 => Weights::Spreadsheet01111,
+    };
+    let lang = match lang {
+        LangArg::Id => Lang::Id,
+        LangArg::En => Lang::En,
+    };
+    let report = skm_report(file, options, weights)?;
+    let text = match format {
+        SkmFormat::Json => skm_to_json(&report),
+        SkmFormat::Text => skm_to_text(&report, lang),
+        SkmFormat::Md => skm_to_markdown(&report, lang),
+        SkmFormat::Csv => skm_to_csv(&report, lang),
+    };
+    emit(&text, output, std::slice::from_ref(file))
 }

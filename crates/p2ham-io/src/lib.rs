@@ -21,6 +21,7 @@ mod error;
 mod load;
 mod parse;
 mod schema;
+mod skm;
 mod validate;
 mod write;
 
@@ -35,6 +36,10 @@ pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
+pub use skm::{
+    parse_skm, read_skm, skm_report, skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, SkmData,
+    SkmInputError, SkmReadOptions,
+};
 pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};
 pub use write::write_atomic;
 
