@@ -581,7 +581,7 @@ fn figures_text(out: &mut String, f: &SkmFigures, lang: Lang) {
         lang.pick("Kosong", "Blank"),
         lang.pick("Jumlah", "Sum"),
         "NRR",
-        lang.pick("IKM unsur", "Element"),
+        lang.pick("IKM unsur", "Index"),
     );
     for e in &f.elements {
         let mark = if f.weakest.contains(&e.id) { " *" } else { "" };
