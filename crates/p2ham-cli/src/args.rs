@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use p2ham_io::model::Lang;
+use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
     instrument_for, load_assessment, load_builtin, load_instrument, schema_kind, score_loaded, score_to_csv,
-    score_to_html, score_to_markdown, score_to_text, to_json, validate_files, write_atomic, BUILTINS,
-    SCHEMAS,
+    score_to_html, score_to_markdown, score_to_text, skm_report, skm_to_csv, skm_to_json, skm_to_markdown,
+    skm_to_text, to_json, validate_files, write_atomic, SkmReadOptions, BUILTINS, SCHEMAS,
 };
 
 use crate::Failure;
@@ -66,6 +67,44 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Public satisfaction index (SKM/IKM) per PermenPANRB 14/2017 from survey
+    /// answers (CSV or XLSX; columns U1…U9, answers 1–4, blank = not answered).
+    Skm {
+        /// The survey file: CSV (`,` or `;`), XLSX/XLS/ODS; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Element weight: exactly 1/9, or the published 0,111, or the spreadsheet 0.1111.
+        #[arg(long, value_enum, default_value_t = SkmWeights::Exact)]
+        weights: SkmWeights,
+        /// Also compute the index per value of this column (e.g. `jenis_layanan`).
+        #[arg(long, value_name = "COLUMN")]
+        by: Option<String>,
+        /// The worksheet of a spreadsheet (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        /// Language of text, Markdown and CSV output.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// The element weight of the SKM index.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SkmWeights {
+    /// Exactly 1/9 per element.
+    Exact,
+    /// 0,111 per element, as printed in the regulation.
+    #[value(name = "0.111")]
+    W0111,
+    /// 0.1111 per element, as in many spreadsheets.
+    #[value(name = "0.1111")]
+    W01111,
 }
 
 /// Formats of a report.
@@ -138,6 +177,22 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             output,
             file,
         } => score(instrument.as_deref(), format, lang.into(), output.as_ref(), &file),
+        Command::Skm {
+            file,
+            weights,
+            by,
+            sheet,
+            format,
+            lang,
+            output,
+        } => skm(
+            &file,
+            weights,
+            &SkmReadOptions { by, sheet },
+            format,
+            lang,
+            output.as_ref(),
+        ),
     }
 }
 
@@ -152,8 +207,6 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
 }
 
 /// Print to stdout, or write atomically to `output` (never over an input).
-// Used by the commands that take `--output` (score, compare, rollup), which land later.
-#[allow(dead_code)]
 pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
     match output {
         Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
@@ -162,7 +215,6 @@ pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> 
 }
 
 fn instrument_list() -> Result<(), Failure> {
-    use std::fmt::Write as _;
     let mut text = String::new();
     for b in BUILTINS {
         let loaded = load_builtin(b.id).expect("listed built-in exists")?;
@@ -263,4 +315,28 @@ fn score(
     let mut inputs = vec![file.to_path_buf()];
     inputs.extend(instrument.path.clone());
     emit(&text, output, &inputs)
+}
+
+fn skm(
+    file: &PathBuf,
+    weights: SkmWeights,
+    options: &SkmReadOptions,
+    format: ReportFormat,
+    lang: LangArg,
+    output: Option<&PathBuf>,
+) -> Result<(), Failure> {
+    let weights = match weights {
+        SkmWeights::Exact => Weights::Exact,
+        SkmWeights::W0111 => Weights::Published0111,
+        SkmWeights::W01111 => Weights::Spreadsheet01111,
+    };
+    let lang = Lang::from(lang);
+    let report = skm_report(file, options, weights)?;
+    let text = match format {
+        ReportFormat::Json => skm_to_json(&report),
+        ReportFormat::Text => skm_to_text(&report, lang),
+        ReportFormat::Md => skm_to_markdown(&report, lang),
+        ReportFormat::Csv => skm_to_csv(&report, lang),
+    };
+    emit(&text, output, std::slice::from_ref(file))
 }

@@ -99,6 +99,9 @@ pub enum IoError {
         /// The cause.
         source: p2ham_scoring::ScoringError,
     },
+    /// SKM survey input is invalid (names file, row and column).
+    #[error(transparent)]
+    Skm(#[from] crate::skm::SkmInputError),
 }
 
 impl IoError {
@@ -114,6 +117,7 @@ impl IoError {
             IoError::WrongKind { .. } => "wrong-kind",
             IoError::Input { .. } => "input",
             IoError::Scoring { .. } => "scoring",
+            IoError::Skm(_) => "skm",
         }
     }
 }

@@ -23,6 +23,7 @@ mod parse;
 mod schema;
 mod score_html;
 mod score_report;
+mod skm;
 mod table;
 mod validate;
 mod write;
@@ -40,6 +41,10 @@ pub use parse::{
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
 pub use score_html::score_to_html;
 pub use score_report::{figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json};
+pub use skm::{
+    parse_skm, read_skm, skm_report, skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, SkmData,
+    SkmInputError, SkmReadOptions,
+};
 pub use table::{Align, Table};
 pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};
 pub use write::write_atomic;

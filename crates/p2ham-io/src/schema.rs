@@ -51,6 +51,12 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about: "the report of `p2ham validate --format json` (p2ham-validation/1)",
         generate: output::<crate::ValidationReport>,
     },
+    SchemaKind {
+        name: "skm",
+        input: false,
+        about: "the report of `p2ham skm --format json` (p2ham-skm/1)",
+        generate: output::<p2ham_scoring::skm::SkmReport>,
+    },
 ];
 
 impl SchemaKind {

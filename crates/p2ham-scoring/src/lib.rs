@@ -48,6 +48,8 @@ pub use report::{
 };
 pub use score::score;
 
+pub mod skm;
+
 /// Errors of the scoring engines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
