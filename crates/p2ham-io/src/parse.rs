@@ -18,9 +18,15 @@ pub enum DocumentKind {
     Assessment,
 }
 
+/// A UTF-8 byte-order mark, as some Windows editors write, is not part of the document.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// Parse JSON into `T`, keeping every digit of numbers, with the path of any
 /// shape error.
 pub fn from_json<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, IoError> {
+    let bytes = strip_bom(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(file, e))?;
     de.end().map_err(|e| syntax(file, &e))?;
@@ -89,6 +95,7 @@ fn clean_path(path: &str) -> String {
 /// Parse TOML into `T`. Floats are taken from their written digits, never
 /// through `f64`, so `weight = 0.3333333333333333333` keeps every digit.
 pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = toml_edit::DocumentMut::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         IoError::Syntax {
@@ -199,7 +206,7 @@ pub fn is_toml(path: &Path) -> bool {
 /// Parse an instrument, JSON or TOML (chosen by the file's extension).
 pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrument, IoError> {
     if toml {
-        let text = std::str::from_utf8(bytes).map_err(|e| IoError::Syntax {
+        let text = std::str::from_utf8(strip_bom(bytes)).map_err(|e| IoError::Syntax {
             file: file.to_owned(),
             line: 1,
             column: 1,
@@ -223,6 +230,7 @@ struct FormatOnly {
 
 /// Find a document's kind from its `format` field.
 pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind, IoError> {
+    let bytes = strip_bom(bytes);
     let probe: FormatOnly = if toml {
         let text = String::from_utf8_lossy(bytes);
         from_toml(file, &text)?
@@ -296,6 +304,27 @@ mod tests {
         );
         assert_eq!(clean_path("$serde_json::private::Number"), "");
         assert_eq!(clean_path("answers[1].value"), "answers[1].value");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let doc = br#"{"format": "p2ham-instrument/1"}"#;
+        let with_bom = [&b"\xEF\xBB\xBF"[..], doc].concat();
+        assert_eq!(
+            detect_kind("x.json", &with_bom, false).unwrap(),
+            DocumentKind::Instrument
+        );
+        assert_eq!(
+            detect_kind(
+                "x.toml",
+                "\u{feff}format = \"p2ham-assessment/1\"".as_bytes(),
+                true
+            )
+            .unwrap(),
+            DocumentKind::Assessment
+        );
+        let v: serde_json::Value = from_json("x.json", &with_bom).unwrap();
+        assert_eq!(v["format"], "p2ham-instrument/1");
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub fn score_to_html(r: &ScoreReport, lang: Lang) -> String {
                 table {
                     thead { tr {
                         th { (l("Kriteria", "Criterion")) } th.num { (l("Bobot", "Weight")) } th.num { (l("Porsi %", "Share %")) }
-                        th.num { (l("Nilai", "Score")) } th.num { "Maks" }
+                        th.num { (l("Nilai", "Score")) } th.num { (l("Maks", "Max")) }
                         th.num { (l("Penuh", "Met")) } th.num { (l("Sebagian", "Partial")) } th.num { (l("Tidak", "Unmet")) }
                         th.num { (l("Kosong", "Missing")) } th.num { (l("Tanpa bukti", "Unsupported")) } th.num { (l("Dikecualikan", "Excluded")) }
                     } }

@@ -34,7 +34,7 @@ fn criteria_table(r: &ScoreReport, lang: Lang) -> Table {
         (l("Bobot", "Weight"), Align::Right),
         (l("Porsi %", "Share %"), Align::Right),
         (l("Nilai", "Score"), Align::Right),
-        ("Maks", Align::Right),
+        (l("Maks", "Max"), Align::Right),
         (l("Penuh", "Met"), Align::Right),
         (l("Sebagian", "Partial"), Align::Right),
         (l("Tidak", "Unmet"), Align::Right),
