@@ -14,13 +14,13 @@ pub struct Ratio {
     den: i128,
 }
 
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    a = a.abs();
-    b = b.abs();
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
     while b != 0 {
         (a, b) = (b, a % b);
     }
-    a
+    // Only gcd(i128::MIN, 0) exceeds i128::MAX; callers reject i128::MIN first.
+    i128::try_from(a).unwrap_or(1)
 }
 
 fn overflow(what: &str) -> ScoringError {
@@ -36,6 +36,15 @@ impl Ratio {
     pub const ONE: Ratio = Ratio { num: 1, den: 1 };
     /// One hundred.
     pub const HUNDRED: Ratio = Ratio { num: 100, den: 1 };
+
+    /// A reduced ratio from a result of checked arithmetic; `i128::MIN`
+    /// (whose negation overflows) counts as overflow.
+    fn checked(num: i128, den: i128, what: &str) -> Result<Ratio, ScoringError> {
+        if num == i128::MIN || den == i128::MIN || den == 0 {
+            return Err(overflow(what));
+        }
+        Ok(Ratio::new(num, den))
+    }
 
     fn new(num: i128, den: i128) -> Ratio {
         debug_assert!(den != 0);
@@ -75,7 +84,7 @@ impl Ratio {
             .and_then(|a| rhs.num.checked_mul(l).and_then(|b| a.checked_add(b)))
             .ok_or_else(|| overflow(what))?;
         let den = l.checked_mul(rhs.den).ok_or_else(|| overflow(what))?;
-        Ok(Ratio::new(num, den))
+        Ratio::checked(num, den, what)
     }
 
     /// `self - rhs`.
@@ -107,7 +116,7 @@ impl Ratio {
         if rhs.num == 0 {
             return Ok(None);
         }
-        self.mul(Ratio::new(rhs.den, rhs.num), what).map(Some)
+        self.mul(Ratio::checked(rhs.den, rhs.num, what)?, what).map(Some)
     }
 
     /// Rounded to `dp` decimals, half away from zero, computed exactly.
@@ -120,7 +129,8 @@ impl Ratio {
             .checked_mul(scale)
             .and_then(|x| x.checked_mul(2))
             .ok_or_else(|| overflow(what))?;
-        let q = twice.checked_add(self.den).ok_or_else(|| overflow(what))? / (2 * self.den);
+        let twice_den = self.den.checked_mul(2).ok_or_else(|| overflow(what))?;
+        let q = twice.checked_add(self.den).ok_or_else(|| overflow(what))? / twice_den;
         let q = if self.num < 0 { -q } else { q };
         Decimal::try_from_i128_with_scale(q, dp).map_err(|_| overflow(what))
     }
@@ -204,6 +214,17 @@ mod tests {
         let big = r(i128::MAX / 2 + 1, 1);
         assert!(big.mul(big, "x").is_err());
         assert!(big.add(big, "x").unwrap_err().to_string().contains("overflow"));
+    }
+
+    #[test]
+    fn extreme_operands_never_panic() {
+        let min_ish = r(-(i128::MAX / 2) - 1, 1);
+        let _ = min_ish.mul(r(2, 1), "x");
+        let _ = min_ish.add(min_ish, "x");
+        let _ = r(1, i128::MAX).round(2, "x");
+        let _ = r(i128::MAX, 1).round(2, "x");
+        let _ = r(1, 3).div(r(i128::MAX, 1), "x");
+        assert!(r(i128::MAX, 1).mul(r(i128::MAX, 1), "x").is_err());
     }
 
     #[test]
