@@ -37,10 +37,16 @@
 //! assert!(!report.award.eligible);
 //! ```
 
+mod compare;
 mod ratio;
 mod report;
 mod score;
 
+pub use compare::{
+    check_pair, check_verifies, compare, CompareError, ComparedDocument, ComparisonCounts, ComparisonDigests,
+    ComparisonReport, CriterionComparison, Discrepancy, DiscrepancyKind, PointsByKind, COMPARE_FORMAT,
+    NOT_APPLICABLE,
+};
 pub use ratio::Ratio;
 pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
