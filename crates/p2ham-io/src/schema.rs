@@ -51,6 +51,18 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about: "the report of `p2ham validate --format json` (p2ham-validation/1)",
         generate: output::<crate::ValidationReport>,
     },
+    SchemaKind {
+        name: "compare",
+        input: false,
+        about: "the report of `p2ham compare --format json` (p2ham-compare/1)",
+        generate: output::<p2ham_scoring::ComparisonReport>,
+    },
+    SchemaKind {
+        name: "evidence",
+        input: false,
+        about: "the report of `p2ham evidence verify --format json` (p2ham-evidence/1)",
+        generate: output::<crate::EvidenceReport>,
+    },
 ];
 
 impl SchemaKind {
