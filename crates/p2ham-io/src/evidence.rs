@@ -570,3 +570,161 @@ pub fn evidence_manifest(root: &Path) -> Result<String, IoError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_assessment, sha256_hex};
+    use std::os::unix::fs::symlink;
+
+    fn loaded(evidence: &[(&str, Option<&str>)]) -> LoadedAssessment {
+        let answers: Vec<String> = evidence
+            .iter()
+            .enumerate()
+            .map(|(i, (path, sha))| {
+                let sha = sha.map_or_else(String::new, |s| format!(r#", "sha256": "{s}""#));
+                format!(
+                    r#"{{"indicator": "A.{i:02}", "value": "ada", "evidence": [{{"path": "{path}"{sha}}}]}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"format": "p2ham-assessment/1", "instrument": {{"id": "t", "version": "1"}},
+                "unit": {{"id": "u", "name": "U", "kind": "kanim"}}, "period": "2023", "stage": "self",
+                "answers": [{}]}}"#,
+            answers.join(",")
+        );
+        LoadedAssessment {
+            assessment: parse_assessment("a.json", json.as_bytes()).unwrap(),
+            sha256: sha256_hex(json.as_bytes()),
+            file: "a.json".into(),
+            path: "a.json".into(),
+        }
+    }
+
+    fn write(path: &Path, bytes: &[u8]) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    fn find<'a>(r: &'a EvidenceReport, path: &str) -> &'a EvidenceEntry {
+        r.files
+            .iter()
+            .find(|e| e.path == path)
+            .unwrap_or_else(|| panic!("{path} not in {r:#?}"))
+    }
+
+    #[test]
+    fn every_status_and_confinement() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("bukti");
+        let outside = tmp.path().join("luar");
+        write(&root.join("foto/maklumat.png"), b"maklumat");
+        write(&root.join("foto/ramp.png"), b"the photo that was swapped in");
+        write(&root.join("dokumen/sk.pdf"), b"sk");
+        write(&root.join("extra.txt"), b"nobody references me");
+        write(&outside.join("rahasia.txt"), b"secret");
+        symlink(outside.join("rahasia.txt"), root.join("foto/tautan.png")).unwrap();
+        symlink(&outside, root.join("tautan-folder")).unwrap();
+        symlink(root.join("foto/maklumat.png"), root.join("foto/alias.png")).unwrap();
+        let doc = loaded(&[
+            ("foto/maklumat.png", Some(&sha256_hex(b"maklumat"))),
+            ("./foto/ramp.png", Some(&sha256_hex(b"the original ramp photo"))),
+            ("dokumen/sk.pdf", None),
+            ("foto/hilang.png", Some(&sha256_hex(b"x"))),
+            ("../luar/rahasia.txt", None),
+            ("/etc/passwd", None),
+            ("foto/tautan.png", None),
+            ("tautan-folder/rahasia.txt", None),
+            ("foto/alias.png", Some(&sha256_hex(b"maklumat"))),
+            ("dokumen", None),
+        ]);
+        let r = verify_evidence(&[doc], &root).unwrap();
+        assert!(!r.ok);
+        assert_eq!(find(&r, "foto/maklumat.png").status, EvidenceStatus::Present);
+        assert_eq!(find(&r, "foto/alias.png").status, EvidenceStatus::Present);
+        let swapped = find(&r, "foto/ramp.png");
+        assert_eq!(swapped.status, EvidenceStatus::Altered);
+        assert_eq!(
+            swapped.actual_sha256.as_deref(),
+            Some(sha256_hex(b"the photo that was swapped in").as_str())
+        );
+        assert!(swapped
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains(&sha256_hex(b"the original ramp photo")));
+        assert_eq!(swapped.references[0].path, "answers[1].evidence[0]");
+        assert_eq!(find(&r, "dokumen/sk.pdf").status, EvidenceStatus::PresentUnhashed);
+        assert_eq!(find(&r, "foto/hilang.png").status, EvidenceStatus::Missing);
+        for refused in [
+            "../luar/rahasia.txt",
+            "/etc/passwd",
+            "foto/tautan.png",
+            "tautan-folder/rahasia.txt",
+            "tautan-folder",
+            "dokumen",
+        ] {
+            let e = find(&r, refused);
+            assert_eq!(e.status, EvidenceStatus::Refused, "{refused}: {e:?}");
+            assert_eq!(e.actual_sha256, None, "{refused} must not be read");
+        }
+        assert!(find(&r, "foto/tautan.png")
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("outside"));
+        assert_eq!(find(&r, "extra.txt").status, EvidenceStatus::Unreferenced);
+        assert_eq!(r.counts.unreferenced, 1);
+        let paths: Vec<&str> = r.files.iter().map(|e| e.path.as_str()).collect();
+        let mut sorted = paths.clone();
+        sorted.sort_unstable();
+        assert_eq!(paths, sorted);
+        let text = evidence_to_text(&r, Lang::En);
+        assert!(text.contains("FAILED") && text.contains("altered"));
+    }
+
+    #[test]
+    fn unreferenced_files_only_warn() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join("a.png"), b"a");
+        write(&tmp.path().join("b.png"), b"b");
+        let r = verify_evidence(&[loaded(&[("a.png", Some(&sha256_hex(b"a")))])], tmp.path()).unwrap();
+        assert!(r.ok);
+        assert_eq!((r.counts.present, r.counts.unreferenced), (1, 1));
+    }
+
+    #[test]
+    fn a_missing_root_is_an_error_naming_it() {
+        let e = verify_evidence(&[], Path::new("/no/such/folder")).unwrap_err();
+        assert!(e.to_string().starts_with("/no/such/folder: "), "{e}");
+    }
+
+    #[test]
+    fn manifest_is_sorted_and_refuses_links_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("d");
+        write(&root.join("b/x.png"), b"x");
+        write(&root.join("a.txt"), b"a");
+        write(&root.join("b.txt"), b"b");
+        write(&root.join("back\\slash"), b"s");
+        let m = evidence_manifest(&root).unwrap();
+        assert_eq!(
+            m,
+            format!(
+                "{}  a.txt\n{}  b.txt\n{}  b/x.png\n\\{}  back\\\\slash\n",
+                sha256_hex(b"a"),
+                sha256_hex(b"b"),
+                sha256_hex(b"x"),
+                sha256_hex(b"s")
+            )
+        );
+        write(&tmp.path().join("luar.txt"), b"secret");
+        symlink(tmp.path().join("luar.txt"), root.join("z.png")).unwrap();
+        let e = evidence_manifest(&root).unwrap_err();
+        assert!(
+            e.to_string().contains("z.png") && e.to_string().contains("outside"),
+            "{e}"
+        );
+    }
+}

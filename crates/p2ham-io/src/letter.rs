@@ -107,9 +107,9 @@ pub fn letter_markdown(r: &ComparisonReport, lang: Lang) -> String {
     let kind = LetterKind::for_report(r);
     let office = r.unit.office.as_deref().unwrap_or("");
     let team = if office.is_empty() {
-        l("Tim Verifikator", "The verification team").to_owned()
+        l("Tim Verifikator", "the verification team").to_owned()
     } else {
-        format!("{} {office}", l("Tim Verifikator", "The verification team of"))
+        format!("{} {office}", l("Tim Verifikator", "the verification team of"))
     };
     let verified_on = long_date(r.verification.assessed_on.as_deref(), lang);
     let mut out = String::new();
@@ -272,17 +272,16 @@ pub fn letter_markdown(r: &ComparisonReport, lang: Lang) -> String {
         out.push_str(&discrepancy_table(r, lang).to_markdown());
         let _ = writeln!(
             out,
-            "\n{} {} {} {}. {}",
+            "\n{} {} {} ({}: {}).\n\n{}",
             l(
                 "Nilai yang hilang karena klaim berlebih:",
                 "Score lost to overclaims:"
             ),
             r.score_lost_to_overclaims,
-            l("poin dari", "points of"),
-            r.total_difference.map_or_else(
-                || "—".to_owned(),
-                |d| format!("{d} {}", l("poin selisih total", "points of total difference"))
-            ),
+            l("poin", "points"),
+            l("selisih nilai total", "difference of the totals"),
+            r.total_difference
+                .map_or_else(|| "—".to_owned(), |d| d.to_string()),
             l("\\* indikator wajib.", "\\* mandatory indicator.")
         );
     }
