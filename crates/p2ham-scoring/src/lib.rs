@@ -2,7 +2,8 @@
 //!
 //! The engines of P2HAM evaluation, with no I/O: the weighted score and award
 //! decision of model `p2ham-weighted/1` with a full explanation of every point
-//! ([`score`]), breakdowns per principle and vulnerable group, and the gap list.
+//! ([`score`]), breakdowns per principle and vulnerable group, the gap list, and
+//! the comparison of a self-assessment with its verification ([`compare`]).
 //!
 //! Arithmetic is exact: every figure is a fraction of integers until the single
 //! rounding at the end (2 decimals, half away from zero); award thresholds
