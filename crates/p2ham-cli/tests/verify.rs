@@ -224,6 +224,7 @@ fn evidence_verify_catches_a_swapped_photo() {
         .stderr(predicate::str::contains("/no/such/folder"));
 }
 
+#[cfg(unix)]
 #[test]
 fn evidence_verify_refuses_paths_out_of_the_root() {
     let tmp = tempfile::tempdir().unwrap();
