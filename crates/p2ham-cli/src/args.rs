@@ -9,9 +9,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use p2ham_io::model::Lang;
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
-    instrument_for, load_assessment, load_builtin, load_instrument, schema_kind, score_loaded, score_to_csv,
-    score_to_html, score_to_markdown, score_to_text, skm_report, skm_to_csv, skm_to_json, skm_to_markdown,
-    skm_to_text, to_json, validate_files, write_atomic, SkmReadOptions, BUILTINS, SCHEMAS,
+    compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, evidence_manifest,
+    evidence_to_text, instrument_for, letter_markdown, load_assessment, load_builtin, load_instrument,
+    schema_kind, score_loaded, score_to_csv, score_to_html, score_to_markdown, score_to_text, skm_report,
+    skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, to_json, validate_files, verify_evidence,
+    write_atomic, SkmReadOptions, BUILTINS, SCHEMAS,
 };
 
 use crate::Failure;
@@ -92,6 +94,86 @@ enum Command {
         #[arg(long, short, value_name = "F")]
         output: Option<PathBuf>,
     },
+    /// Compare a self-assessment with its verification: discrepancies, both totals, the verified award.
+    Compare {
+        /// Instrument file or built-in id (default: the built-in the self-assessment names).
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Language of human-readable output.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// The unit's self-assessment.
+        #[arg(value_name = "SELF")]
+        self_file: PathBuf,
+        /// The regional team's verification of it.
+        #[arg(value_name = "VERIFIED")]
+        verified_file: PathBuf,
+    },
+    /// Evidence integrity: check the files an assessment references, or list a folder's digests.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// The outcome letter (Berita Acara / Surat Keterangan Hasil Evaluasi) in Markdown.
+    Letter {
+        /// Instrument file or built-in id (default: the built-in the self-assessment names).
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Language of the letter.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// The unit's self-assessment.
+        #[arg(value_name = "SELF")]
+        self_file: PathBuf,
+        /// The regional team's verification of it.
+        #[arg(value_name = "VERIFIED")]
+        verified_file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EvidenceCommand {
+    /// Hash every evidence file the assessments reference under --root; exit 1 when
+    /// any is missing, altered, refused or unreadable (unreferenced files only warn).
+    Verify {
+        /// The evidence folder the assessments' paths are relative to.
+        #[arg(long, value_name = "DIR")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = EvidenceFormat::Text)]
+        format: EvidenceFormat,
+        /// Language of the text output.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// Assessments (a self-assessment, its verification, or both).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print `<sha256>  <path>` for every file under DIR, sorted by path (`sha256sum -c` reads it inside DIR).
+    Manifest {
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// The folder.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EvidenceFormat {
+    Text,
+    Json,
 }
 
 /// The element weight of the SKM index.
@@ -193,6 +275,61 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             lang,
             output.as_ref(),
         ),
+        Command::Compare {
+            instrument,
+            format,
+            lang,
+            output,
+            self_file,
+            verified_file,
+        } => {
+            let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let lang = lang.into();
+            let text = match format {
+                ReportFormat::Json => to_json(&report),
+                ReportFormat::Text => compare_to_text(&report, lang),
+                ReportFormat::Md => compare_to_markdown(&report, lang),
+                ReportFormat::Csv => compare_to_csv(&report, lang),
+            };
+            emit(&text, output.as_ref(), &inputs)
+        }
+        Command::Letter {
+            instrument,
+            lang,
+            output,
+            self_file,
+            verified_file,
+        } => {
+            let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            emit(&letter_markdown(&report, lang.into()), output.as_ref(), &inputs)
+        }
+        Command::Evidence(EvidenceCommand::Verify {
+            root,
+            format,
+            lang,
+            output,
+            files,
+        }) => {
+            let documents = files
+                .iter()
+                .map(|f| load_assessment(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let report = verify_evidence(&documents, &root)?;
+            let text = match format {
+                EvidenceFormat::Json => to_json(&report),
+                EvidenceFormat::Text => evidence_to_text(&report, lang.into()),
+            };
+            emit(&text, output.as_ref(), &files)?;
+            if report.ok {
+                Ok(())
+            } else {
+                Err(Failure::Reported)
+            }
+        }
+        Command::Evidence(EvidenceCommand::Manifest { output, dir }) => {
+            let text = evidence_manifest(&dir)?;
+            emit(&text, output.as_ref(), &[])
+        }
     }
 }
 
@@ -339,4 +476,20 @@ fn skm(
         ReportFormat::Csv => skm_to_csv(&report, lang),
     };
     emit(&text, output, std::slice::from_ref(file))
+}
+
+/// Load both documents and their instrument, and compare them.
+fn compared(
+    instrument: Option<&str>,
+    self_file: &Path,
+    verified_file: &Path,
+) -> Result<(p2ham_io::scoring::ComparisonReport, Vec<PathBuf>), Failure> {
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let self_assessment = load_assessment(self_file)?;
+    let verification = load_assessment(verified_file)?;
+    let instrument = instrument_for(&self_assessment, explicit.as_ref())?;
+    let report = compare_loaded(&self_assessment, &verification, &instrument)?;
+    let mut inputs = vec![self_file.to_path_buf(), verified_file.to_path_buf()];
+    inputs.extend(instrument.path.clone());
+    Ok((report, inputs))
 }

@@ -91,6 +91,17 @@ pub enum IoError {
         /// What is wrong.
         message: String,
     },
+    /// Two documents that are not a self-assessment and its verification, or
+    /// whose comparison failed; names both files.
+    #[error("{self_file} vs {verified_file}: {source}")]
+    Compare {
+        /// The self-assessment file.
+        self_file: String,
+        /// The verification file.
+        verified_file: String,
+        /// The cause.
+        source: Box<p2ham_scoring::CompareError>,
+    },
     /// Scoring failed.
     #[error("{file}: {source}")]
     Scoring {
@@ -118,6 +129,7 @@ impl IoError {
             IoError::Input { .. } => "input",
             IoError::Scoring { .. } => "scoring",
             IoError::Skm(_) => "skm",
+            IoError::Compare { .. } => "compare",
         }
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Reading and writing P2HAM documents: JSON (numbers read exactly, never
 //! through `f64`) and TOML instruments, the built-in instruments, SHA-256
-//! digests, atomic output files and the published JSON Schemas.
+//! digests, atomic output files and the published JSON Schemas; the comparison
+//! of a self-assessment with its verification, the evidence check and the
+//! outcome letter.
 //!
 //! ```
 //! use p2ham_io::{load_builtin, parse_assessment};
@@ -16,8 +18,11 @@
 //! ```
 
 mod builtin;
+mod compare_report;
 mod digest;
 mod error;
+mod evidence;
+mod letter;
 mod load;
 mod parse;
 mod schema;
@@ -29,8 +34,14 @@ mod validate;
 mod write;
 
 pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
+pub use compare_report::{compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, kind_label};
 pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;
+pub use evidence::{
+    evidence_manifest, evidence_to_text, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
+    EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT,
+};
+pub use letter::{letter_markdown, long_date, LetterKind};
 pub use load::{
     check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
     read_input, score_loaded, LoadedAssessment, LoadedInstrument,

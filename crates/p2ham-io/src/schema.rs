@@ -57,6 +57,18 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about: "the report of `p2ham skm --format json` (p2ham-skm/1)",
         generate: output::<p2ham_scoring::skm::SkmReport>,
     },
+    SchemaKind {
+        name: "compare",
+        input: false,
+        about: "the report of `p2ham compare --format json` (p2ham-compare/1)",
+        generate: output::<p2ham_scoring::ComparisonReport>,
+    },
+    SchemaKind {
+        name: "evidence",
+        input: false,
+        about: "the report of `p2ham evidence verify --format json` (p2ham-evidence/1)",
+        generate: output::<crate::EvidenceReport>,
+    },
 ];
 
 impl SchemaKind {

@@ -2,7 +2,8 @@
 //!
 //! The engines of P2HAM evaluation, with no I/O: the weighted score and award
 //! decision of model `p2ham-weighted/1` with a full explanation of every point
-//! ([`score`]), breakdowns per principle and vulnerable group, and the gap list.
+//! ([`score`]), breakdowns per principle and vulnerable group, the gap list, and
+//! the comparison of a self-assessment with its verification ([`compare`]).
 //!
 //! Arithmetic is exact: every figure is a fraction of integers until the single
 //! rounding at the end (2 decimals, half away from zero); award thresholds
@@ -37,10 +38,16 @@
 //! assert!(!report.award.eligible);
 //! ```
 
+mod compare;
 mod ratio;
 mod report;
 mod score;
 
+pub use compare::{
+    check_pair, check_verifies, compare, CompareError, ComparedDocument, ComparisonCounts, ComparisonDigests,
+    ComparisonReport, CriterionComparison, Discrepancy, DiscrepancyKind, PointsByKind, COMPARE_FORMAT,
+    NOT_APPLICABLE,
+};
 pub use ratio::Ratio;
 pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
