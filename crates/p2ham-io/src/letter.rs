@@ -12,7 +12,7 @@ use p2ham_model::Lang;
 use p2ham_scoring::ComparisonReport;
 
 use crate::compare_report::{criteria_table, discrepancy_table};
-use crate::score_report::{figure, status_label};
+use crate::score_report::{figure, gap_table};
 use crate::table::{Align, Table};
 
 /// Which outcome document a comparison calls for.
@@ -294,27 +294,7 @@ pub fn letter_markdown(r: &ComparisonReport, lang: Lang) -> String {
             l("Semua indikator terpenuhi.", "Every indicator is met.")
         );
     } else {
-        let mut t = Table::new(&[
-            ("#", Align::Right),
-            (l("Indikator", "Indicator"), Align::Left),
-            ("Status", Align::Left),
-            (l("Tambahan poin", "Points to gain"), Align::Right),
-            (l("Wajib", "Mandatory"), Align::Left),
-        ]);
-        for (n, g) in r.verified_gaps.iter().enumerate() {
-            t.row(vec![
-                (n + 1).to_string(),
-                format!("{} {}", g.indicator, g.title.get(lang)),
-                status_label(g.status, lang).to_owned(),
-                g.gain.to_string(),
-                if g.mandatory {
-                    l("ya", "yes").to_owned()
-                } else {
-                    String::new()
-                },
-            ]);
-        }
-        out.push_str(&t.to_markdown());
+        out.push_str(&gap_table(&r.verified_gaps, lang).to_markdown());
     }
 
     let _ = writeln!(out, "\n## {}\n", l("Dokumen", "Documents"));

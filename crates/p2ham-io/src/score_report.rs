@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use p2ham_model::{Decimal, Lang};
-use p2ham_scoring::{Breakdown, CriterionResult, ScoreReport, Status};
+use p2ham_scoring::{Breakdown, CriterionResult, Gap, ScoreReport, Status};
 
 use crate::table::{Align, Table};
 
@@ -152,7 +152,8 @@ fn breakdown_table<K>(items: &[Breakdown<K>], head: &str, lang: Lang) -> Table {
     t
 }
 
-fn gap_table(r: &ScoreReport, lang: Lang) -> Table {
+/// The gap list (rencana tindak lanjut) as a table.
+pub(crate) fn gap_table(gaps: &[Gap], lang: Lang) -> Table {
     let l = |id, en| lang.pick(id, en);
     let mut t = Table::new(&[
         ("#", Align::Right),
@@ -161,7 +162,7 @@ fn gap_table(r: &ScoreReport, lang: Lang) -> Table {
         (l("Tambahan poin", "Points to gain"), Align::Right),
         (l("Wajib", "Mandatory"), Align::Left),
     ]);
-    for (n, g) in r.gaps.iter().enumerate() {
+    for (n, g) in gaps.iter().enumerate() {
         t.row(vec![
             (n + 1).to_string(),
             format!("{} {}", g.indicator, g.title.get(lang)),
@@ -310,7 +311,7 @@ pub fn score_to_text(r: &ScoreReport, lang: Lang) -> String {
             l("Semua indikator terpenuhi.", "Every indicator is met.")
         );
     } else {
-        out.push_str(&gap_table(r, lang).to_text());
+        out.push_str(&gap_table(&r.gaps, lang).to_text());
     }
     out
 }
@@ -368,7 +369,7 @@ pub fn score_to_markdown(r: &ScoreReport, lang: Lang) -> String {
             l("Semua indikator terpenuhi.", "Every indicator is met.")
         );
     } else {
-        out.push_str(&gap_table(r, lang).to_markdown());
+        out.push_str(&gap_table(&r.gaps, lang).to_markdown());
     }
     let _ = write!(
         out,
