@@ -46,7 +46,7 @@ pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
     InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
 };
-pub use score::score;
+pub use score::{score, score_lean, LeanScore};
 
 /// Errors of the scoring engines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
