@@ -39,12 +39,18 @@
 
 mod ratio;
 mod report;
+mod rollup;
 mod score;
 
 pub use ratio::Ratio;
 pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
     InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
+};
+pub use rollup::{
+    Bin, Duplicate, GapAnalysis, GroupCoverage, IndicatorGap, IndicatorMeta, InstrumentUse, InvalidRecord,
+    Location, OfficeSummary, RecordCounts, RecordProblem, RollupAccumulator, RollupInstrument, RollupReport,
+    Summary, UnitRecord, UnitRow, ROLLUP_FORMAT,
 };
 pub use score::{score, score_lean, LeanScore};
 
