@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 use p2ham_io::model::Lang;
 use p2ham_io::{
-    instrument_for, load_assessment, load_builtin, load_instrument, schema_kind, score_loaded, score_to_csv,
-    score_to_markdown, score_to_text, to_json, validate_files, write_atomic, BUILTINS, SCHEMAS,
+    instrument_for, invalid_to_text, load_assessment, load_builtin, load_instrument, rollup_to_csv,
+    rollup_to_markdown, rollup_to_text, schema_kind, score_loaded, score_to_csv, score_to_markdown,
+    score_to_text, to_json, validate_files, write_atomic, BUILTINS, SCHEMAS,
 };
 
 use crate::Failure;
@@ -64,6 +65,30 @@ enum Command {
         /// The assessment (`-` reads standard input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+    /// Roll up many assessments: one row per unit, summaries per office and
+    /// nationally, a ranking and the gap analysis. Invalid records are reported
+    /// (exit 1) without stopping the run.
+    Rollup {
+        /// Instrument file or built-in id (default: the built-in each assessment names).
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Output format (csv: one row per unit).
+        #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Language of human-readable output.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// Never draw a progress bar (it is only drawn when standard error is a terminal).
+        #[arg(long)]
+        no_progress: bool,
+        /// Assessment files, folders (searched recursively for *.json, *.ndjson,
+        /// *.jsonl) or NDJSON files; `-` reads NDJSON from standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -127,6 +152,21 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             output,
             file,
         } => score(instrument.as_deref(), format, lang.into(), output.as_ref(), &file),
+        Command::Rollup {
+            instrument,
+            format,
+            lang,
+            output,
+            no_progress,
+            paths,
+        } => rollup(
+            instrument.as_deref(),
+            format,
+            lang.into(),
+            output.as_ref(),
+            !no_progress,
+            &paths,
+        ),
     }
 }
 
@@ -248,4 +288,41 @@ fn score(
     let mut inputs = vec![file.to_path_buf()];
     inputs.extend(instrument.path.clone());
     emit(&text, output, &inputs)
+}
+
+fn rollup(
+    instrument: Option<&str>,
+    format: ReportFormat,
+    lang: Lang,
+    output: Option<&PathBuf>,
+    progress: bool,
+    paths: &[PathBuf],
+) -> Result<(), Failure> {
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let options = p2ham_io::RollupOptions {
+        instrument: explicit.as_ref(),
+        progress,
+    };
+    let report = p2ham_io::rollup(paths, &options, |invalid| {
+        eprint!("{}", invalid_to_text(invalid));
+    })?;
+    let text = match format {
+        ReportFormat::Json => to_json(&report),
+        ReportFormat::Text => rollup_to_text(&report, lang),
+        ReportFormat::Md => rollup_to_markdown(&report, lang),
+        ReportFormat::Csv => rollup_to_csv(&report),
+    };
+    let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    inputs.extend(explicit.and_then(|i| i.path));
+    emit(&text, output, &inputs)?;
+    let c = &report.records;
+    eprintln!(
+        "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted",
+        c.read, c.units, c.invalid, c.duplicates
+    );
+    if c.invalid > 0 {
+        Err(Failure::Reported)
+    } else {
+        Ok(())
+    }
 }

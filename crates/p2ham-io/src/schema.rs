@@ -51,6 +51,12 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about: "the report of `p2ham validate --format json` (p2ham-validation/1)",
         generate: output::<crate::ValidationReport>,
     },
+    SchemaKind {
+        name: "rollup",
+        input: false,
+        about: "the report of `p2ham rollup --format json` (p2ham-rollup/1)",
+        generate: output::<p2ham_scoring::RollupReport>,
+    },
 ];
 
 impl SchemaKind {
