@@ -10,7 +10,8 @@ use p2ham_io::model::Lang;
 use p2ham_io::{
     instrument_for, invalid_to_text, load_assessment, load_builtin, load_instrument, rollup_to_csv,
     rollup_to_markdown, rollup_to_text, schema_kind, score_loaded, score_to_csv, score_to_markdown,
-    score_to_text, to_json, validate_files, write_atomic, BUILTINS, SCHEMAS,
+    score_to_text, to_json, to_json_writer, validate_files, write_atomic, write_atomic_with, BUILTINS,
+    SCHEMAS,
 };
 
 use crate::Failure;
@@ -306,15 +307,28 @@ fn rollup(
     let report = p2ham_io::rollup(paths, &options, |invalid| {
         eprint!("{}", invalid_to_text(invalid));
     })?;
-    let text = match format {
-        ReportFormat::Json => to_json(&report),
-        ReportFormat::Text => rollup_to_text(&report, lang),
-        ReportFormat::Md => rollup_to_markdown(&report, lang),
-        ReportFormat::Csv => rollup_to_csv(&report),
-    };
     let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     inputs.extend(explicit.and_then(|i| i.path));
-    emit(&text, output, &inputs)?;
+    let text = match format {
+        // Streamed: a national report is tens of megabytes.
+        ReportFormat::Json => None,
+        ReportFormat::Text => Some(rollup_to_text(&report, lang)),
+        ReportFormat::Md => Some(rollup_to_markdown(&report, lang)),
+        ReportFormat::Csv => Some(rollup_to_csv(&report)),
+    };
+    match (text, output) {
+        (Some(text), _) => emit(&text, output, &inputs)?,
+        (None, Some(path)) => write_atomic_with(path, &inputs, |w| to_json_writer(w, &report))?,
+        (None, None) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match to_json_writer(&mut out, &report).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(Failure::Invalid(format!("cannot write to standard output: {e}")));
+                }
+                _ => {}
+            }
+        }
+    }
     let c = &report.records;
     eprintln!(
         "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted",

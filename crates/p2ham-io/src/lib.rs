@@ -41,10 +41,12 @@ pub use parse::{
 pub use rollup::{invalid_to_text, rollup, RollupOptions};
 pub use rollup_report::{rollup_to_csv, rollup_to_markdown, rollup_to_text};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
-pub use score_report::{figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json};
+pub use score_report::{
+    figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json, to_json_writer,
+};
 pub use table::{Align, Table};
 pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};
-pub use write::write_atomic;
+pub use write::{write_atomic, write_atomic_with};
 
 pub use p2ham_model as model;
 pub use p2ham_scoring as scoring;

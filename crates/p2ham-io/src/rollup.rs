@@ -61,8 +61,10 @@ pub fn rollup(
     std::thread::scope(|scope| {
         // The reader fills chunks while the previous one is being scored.
         let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
+        // Scored chunks' buffers go back to the reader, so memory is reused.
+        let (spare_tx, spare_rx) = mpsc::channel::<Chunk>();
         scope.spawn(move || {
-            let mut reader = ChunkReader::new(tx);
+            let mut reader = ChunkReader::new(tx, spare_rx);
             for path in paths {
                 reader.path(path);
             }
@@ -84,6 +86,7 @@ pub fn rollup(
                 }
             }
             bar.inc(chunk.bytes);
+            let _ = spare_tx.send(chunk);
         }
     });
     bar.finish_and_clear();
@@ -172,7 +175,9 @@ impl<'a> Instruments<'a> {
 
 /// Input gathered for parallel scoring: the bytes of many records.
 struct Chunk {
+    /// A reused buffer; `data[..filled]` holds the records' bytes.
     data: Vec<u8>,
+    filled: usize,
     items: Vec<Item>,
     files: Vec<Arc<str>>,
     /// Input bytes this chunk stands for (for the progress bar).
@@ -193,10 +198,17 @@ enum Outcome {
     Invalid(InvalidRecord),
 }
 
+/// Reads input into chunks. NDJSON is read in large blocks straight into the
+/// chunk's buffer and split into lines in place (no per-line copy); only a
+/// line cut by the end of a chunk is carried over to the next.
 struct ChunkReader {
     tx: mpsc::SyncSender<Chunk>,
+    spare: mpsc::Receiver<Chunk>,
     chunk: Chunk,
 }
+
+/// Bytes asked of the operating system per read.
+const BLOCK: usize = 256 << 10;
 
 fn is_ndjson_name(path: &Path) -> bool {
     path.extension()
@@ -213,30 +225,73 @@ fn is_object_line(line: &[u8]) -> bool {
     t.len() > 1 && t[0] == b'{' && t[t.len() - 1] == b'}'
 }
 
+/// `span` without leading and trailing ASCII whitespace (`\r` included).
+fn trim_span(data: &[u8], span: Range<usize>) -> Range<usize> {
+    let s = &data[span.clone()];
+    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    span.start + start..span.start + end
+}
+
 impl ChunkReader {
-    fn new(tx: mpsc::SyncSender<Chunk>) -> Self {
+    fn new(tx: mpsc::SyncSender<Chunk>, spare: mpsc::Receiver<Chunk>) -> Self {
         Self {
             tx,
+            spare,
             chunk: Self::empty(),
         }
     }
 
     fn empty() -> Chunk {
         Chunk {
-            data: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
+            data: Vec::new(),
+            filled: 0,
             items: Vec::with_capacity(CHUNK_RECORDS),
             files: Vec::new(),
             bytes: 0,
         }
     }
 
+    fn full(&self) -> bool {
+        self.chunk.filled >= CHUNK_BYTES || self.chunk.items.len() >= CHUNK_RECORDS
+    }
+
     fn flush(&mut self) {
         if self.chunk.items.is_empty() && self.chunk.bytes == 0 {
             return;
         }
-        let chunk = std::mem::replace(&mut self.chunk, Self::empty());
+        let next = match self.spare.try_recv() {
+            Ok(mut c) => {
+                c.filled = 0;
+                c.items.clear();
+                c.files.clear();
+                c.bytes = 0;
+                c
+            }
+            Err(_) => Self::empty(),
+        };
+        let chunk = std::mem::replace(&mut self.chunk, next);
         // The receiver only goes away when the run is over.
         let _ = self.tx.send(chunk);
+    }
+
+    /// Make room for `extra` more bytes after `filled`.
+    fn reserve(&mut self, extra: usize) {
+        let need = self.chunk.filled + extra;
+        if self.chunk.data.len() < need {
+            self.chunk.data.resize(need.max(CHUNK_BYTES + BLOCK), 0);
+        }
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> Range<usize> {
+        self.reserve(bytes.len());
+        let start = self.chunk.filled;
+        self.chunk.data[start..start + bytes.len()].copy_from_slice(bytes);
+        self.chunk.filled += bytes.len();
+        start..self.chunk.filled
     }
 
     fn file_index(&mut self, file: &Arc<str>) -> usize {
@@ -247,25 +302,25 @@ impl ChunkReader {
         self.chunk.files.len() - 1
     }
 
-    fn push(&mut self, file: &Arc<str>, line: Option<u64>, bytes: &[u8], consumed: u64) {
+    /// A record already in the buffer at `span`; blank records are skipped.
+    fn record(&mut self, file: &Arc<str>, line: Option<u64>, span: Range<usize>, consumed: u64) {
+        self.chunk.bytes += consumed;
+        let span = trim_span(&self.chunk.data, span);
+        if span.is_empty() {
+            return;
+        }
         let f = self.file_index(file);
-        let start = self.chunk.data.len();
-        self.chunk.data.extend_from_slice(bytes);
         self.chunk.items.push(Item {
             file: f,
             line,
-            span: start..self.chunk.data.len(),
+            span,
             error: None,
         });
-        self.chunk.bytes += consumed;
-        if self.chunk.data.len() >= CHUNK_BYTES || self.chunk.items.len() >= CHUNK_RECORDS {
-            self.flush();
-        }
     }
 
     fn error(&mut self, file: &Arc<str>, line: Option<u64>, code: &'static str, message: String) {
         let f = self.file_index(file);
-        let at = self.chunk.data.len();
+        let at = self.chunk.filled;
         self.chunk.items.push(Item {
             file: f,
             line,
@@ -279,7 +334,7 @@ impl ChunkReader {
         if path.as_os_str() == "-" {
             let stdin = std::io::stdin();
             let lock = stdin.lock();
-            self.ndjson(&name, lock, Vec::new());
+            self.ndjson(&name, lock, &[]);
         } else if path.is_dir() {
             for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
                 match entry {
@@ -302,51 +357,71 @@ impl ChunkReader {
             Ok(f) => f,
             Err(e) => return self.error(&name, None, "read", format!("cannot read: {e}")),
         };
-        let mut reader = BufReader::with_capacity(256 << 10, file);
+        let mut reader = BufReader::with_capacity(BLOCK, file);
         let mut first = Vec::new();
         if let Err(e) = reader.read_until(b'\n', &mut first) {
             return self.error(&name, None, "read", format!("cannot read: {e}"));
         }
         if is_ndjson_name(path) || is_object_line(&first) {
-            self.ndjson(&name, reader, first);
+            self.ndjson(&name, reader, &first);
         } else {
             // One document: the rest of the file.
             let mut doc = first;
             if let Err(e) = reader.read_to_end(&mut doc) {
                 return self.error(&name, None, "read", format!("cannot read: {e}"));
             }
-            let n = doc.len() as u64;
-            self.push(&name, None, &doc, n);
+            let span = self.append(&doc);
+            self.record(&name, None, span, doc.len() as u64);
+            if self.full() {
+                self.flush();
+            }
         }
     }
 
-    /// Read NDJSON line by line into one reused buffer; `first` is a line
-    /// already read (possibly empty).
-    fn ndjson(&mut self, name: &Arc<str>, mut reader: impl BufRead, first: Vec<u8>) {
-        let mut buf = first;
+    /// Read NDJSON in blocks into the chunk buffer and split it into lines in
+    /// place; `first` is the start of the input, already read.
+    fn ndjson(&mut self, name: &Arc<str>, mut reader: impl Read, first: &[u8]) {
         let mut line_no = 0u64;
-        let mut have = !buf.is_empty();
+        let mut start = self.append(first).start;
+        let mut scan = start;
+        let mut eof = false;
         loop {
-            if !have {
-                buf.clear();
-                match reader.read_until(b'\n', &mut buf) {
-                    Ok(0) => break,
-                    Ok(_) => {}
-                    Err(e) => {
-                        self.error(name, Some(line_no + 1), "read", format!("cannot read: {e}"));
-                        break;
-                    }
+            while let Some(pos) = memchr::memchr(b'\n', &self.chunk.data[scan..self.chunk.filled]) {
+                let end = scan + pos;
+                line_no += 1;
+                self.record(name, Some(line_no), start..end, (end + 1 - start) as u64);
+                start = end + 1;
+                scan = start;
+            }
+            scan = self.chunk.filled;
+            if eof {
+                if start < self.chunk.filled {
+                    line_no += 1;
+                    let end = self.chunk.filled;
+                    self.record(name, Some(line_no), start..end, (end - start) as u64);
+                }
+                return;
+            }
+            if self.full() && start > 0 {
+                // Carry the cut line over to the next chunk (a line longer
+                // than a chunk just grows the buffer).
+                let tail = self.chunk.data[start..self.chunk.filled].to_vec();
+                self.chunk.filled = start;
+                self.flush();
+                start = self.append(&tail).start;
+                scan = self.chunk.filled;
+            }
+            self.reserve(BLOCK);
+            let at = self.chunk.filled;
+            match reader.read(&mut self.chunk.data[at..at + BLOCK]) {
+                Ok(0) => eof = true,
+                Ok(n) => self.chunk.filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error(name, Some(line_no + 1), "read", format!("cannot read: {e}"));
+                    return;
                 }
             }
-            have = false;
-            line_no += 1;
-            let consumed = buf.len() as u64;
-            let line = buf.trim_ascii();
-            if line.is_empty() {
-                self.chunk.bytes += consumed;
-                continue;
-            }
-            self.push(name, Some(line_no), line, consumed);
         }
     }
 }

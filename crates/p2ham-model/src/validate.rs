@@ -574,14 +574,14 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             "an assessor's name",
         );
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(a.answers.len());
     for (i, ans) in a.answers.iter().enumerate() {
-        let base = format!("answers[{i}]");
+        // Paths are only formatted when there is a problem to report.
         if let Some(first) = seen.insert(ans.indicator.as_str(), i) {
             seen.insert(ans.indicator.as_str(), first);
             p.push(Problem::new(
                 ProblemCode::DuplicateAnswer,
-                format!("{base}.indicator"),
+                format!("answers[{i}].indicator"),
                 format!("indicator `{}` is already answered at answers[{first}]; expected one answer per indicator", ans.indicator),
             ));
         }
@@ -589,7 +589,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
         if pos.is_none() {
             p.push(Problem::new(
                 ProblemCode::UnknownIndicator,
-                format!("{base}.indicator"),
+                format!("answers[{i}].indicator"),
                 format!(
                     "indicator `{}` is not in instrument `{}` {}",
                     ans.indicator, ins.id, ins.version
@@ -599,17 +599,17 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
         match (&ans.value, &ans.not_applicable) {
             (Some(_), Some(_)) => p.push(Problem::new(
                 ProblemCode::ConflictingAnswer,
-                base.clone(),
+                format!("answers[{i}]"),
                 "the answer has both `value` and `not_applicable`; expected exactly one",
             )),
             (None, None) => p.push(Problem::new(
                 ProblemCode::EmptyAnswer,
-                base.clone(),
+                format!("answers[{i}]"),
                 "the answer has neither `value` nor `not_applicable`; expected exactly one",
             )),
             (None, Some(reason)) if reason.trim().is_empty() => p.push(Problem::new(
                 ProblemCode::MissingJustification,
-                format!("{base}.not_applicable"),
+                format!("answers[{i}].not_applicable"),
                 "`not_applicable` needs a justification; expected a non-empty reason",
             )),
             _ => {}
@@ -620,7 +620,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
                 let codes: Vec<&str> = scale.options.iter().map(|o| o.code.as_str()).collect();
                 p.push(Problem::new(
                     ProblemCode::UnknownOption,
-                    format!("{base}.value"),
+                    format!("answers[{i}].value"),
                     format!(
                         "`{code}` is not an option of scale `{}`; expected one of: {}",
                         scale.id,
@@ -634,7 +634,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             if kind_known && !ind.applies_to_kind(&a.unit.kind) {
                 p.push(Problem::new(
                     ProblemCode::IndicatorNotApplicable,
-                    format!("{base}.indicator"),
+                    format!("answers[{i}].indicator"),
                     format!(
                         "indicator `{}` applies only to {} and the unit is a `{}`; remove the answer",
                         ind.id,
@@ -645,11 +645,10 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             }
         }
         for (ei, ev) in ans.evidence.iter().enumerate() {
-            let eb = format!("{base}.evidence[{ei}]");
             if let Some(msg) = evidence_path_problem(&ev.path) {
                 p.push(Problem::new(
                     ProblemCode::InvalidEvidencePath,
-                    format!("{eb}.path"),
+                    format!("answers[{i}].evidence[{ei}].path"),
                     msg,
                 ));
             }
@@ -657,7 +656,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
                 if !is_sha256_hex(h) {
                     p.push(Problem::new(
                         ProblemCode::InvalidDigest,
-                        format!("{eb}.sha256"),
+                        format!("answers[{i}].evidence[{ei}].sha256"),
                         format!("`{h}` is not 64 lowercase hex digits"),
                     ));
                 }

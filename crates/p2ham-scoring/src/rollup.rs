@@ -252,15 +252,15 @@ impl RollupAccumulator {
                 _ => first = Some(i),
             }
         }
-        let kept: Vec<&UnitRecord> = records
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(r, _)| r)
+        let scored = records.len();
+        let mut kept: Vec<UnitRecord> = records
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(r, k)| k.then_some(r))
             .collect();
 
         // Summaries.
-        let national = summary(kept.iter().copied())?;
+        let national = summary(kept.iter())?;
         let mut by_office: BTreeMap<Option<&str>, Vec<&UnitRecord>> = BTreeMap::new();
         for r in &kept {
             by_office.entry(r.unit.office.as_deref()).or_default().push(r);
@@ -274,37 +274,6 @@ impl RollupAccumulator {
                 summary: summary(rs.into_iter())?,
             });
         }
-
-        // Ranking: total descending (no data last), then unit id, period, stage.
-        let mut ranked = kept.clone();
-        ranked.sort_by(|a, b| {
-            b.total
-                .is_some()
-                .cmp(&a.total.is_some())
-                .then_with(|| b.total.cmp(&a.total))
-                .then_with(|| (&a.unit.id, &a.period, a.stage).cmp(&(&b.unit.id, &b.period, b.stage)))
-        });
-        let units = ranked
-            .iter()
-            .enumerate()
-            .map(|(i, r)| UnitRow {
-                rank: r.total.map(|_| i as u64 + 1),
-                unit: r.unit.id.clone(),
-                name: r.unit.name.clone(),
-                office: r.unit.office.clone(),
-                kind: r.unit.kind.clone(),
-                period: r.period.clone(),
-                stage: r.stage,
-                instrument: r.instrument.id.clone(),
-                total: r.total,
-                eligible: r.eligible,
-                main_gap: r
-                    .main_gap
-                    .and_then(|g| r.instrument.indicators.get(g as usize))
-                    .map(|m| m.id.clone()),
-                source: r.source.clone(),
-            })
-            .collect();
 
         // Gap analysis per instrument.
         let mut by_instrument: BTreeMap<(&str, &str, &str), Vec<&UnitRecord>> = BTreeMap::new();
@@ -323,14 +292,49 @@ impl RollupAccumulator {
             });
             gaps.push(gap_analysis(ins, rs)?);
         }
+        drop(by_instrument);
+
+        // Ranking: total descending (no data last), then unit id, period, stage.
+        kept.sort_by(|a, b| {
+            b.total
+                .is_some()
+                .cmp(&a.total.is_some())
+                .then_with(|| b.total.cmp(&a.total))
+                .then_with(|| (&a.unit.id, &a.period, a.stage).cmp(&(&b.unit.id, &b.period, b.stage)))
+        });
+        let count = kept.len();
+        let units = kept
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let main_gap = r
+                    .main_gap
+                    .and_then(|g| r.instrument.indicators.get(g as usize))
+                    .map(|m| m.id.clone());
+                UnitRow {
+                    rank: r.total.map(|_| i as u64 + 1),
+                    unit: r.unit.id,
+                    name: r.unit.name,
+                    office: r.unit.office,
+                    kind: r.unit.kind,
+                    period: r.period,
+                    stage: r.stage,
+                    instrument: r.instrument.id.clone(),
+                    total: r.total,
+                    eligible: r.eligible,
+                    main_gap,
+                    source: r.source,
+                }
+            })
+            .collect();
 
         Ok(RollupReport {
             format: ROLLUP_FORMAT.into(),
             model: MODEL.into(),
             records: RecordCounts {
                 read: read as u64,
-                scored: records.len() as u64,
-                units: kept.len() as u64,
+                scored: scored as u64,
+                units: count as u64,
                 invalid: invalid.len() as u64,
                 duplicates: duplicates.len() as u64,
             },

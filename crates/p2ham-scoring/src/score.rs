@@ -45,6 +45,9 @@ struct Core<'a> {
     total: Option<Ratio>,
     /// Share of the total each criterion carries (0–1).
     shares: Vec<Ratio>,
+    /// Points of the total (0–100) per unit of included indicator weight, per
+    /// criterion; `None` when the criterion has no included weight.
+    points_per_weight: Vec<Option<Ratio>>,
     /// The total rounded to 2 decimals.
     rounded_total: Option<Decimal>,
     /// The criterion scores rounded to 2 decimals.
@@ -54,14 +57,18 @@ struct Core<'a> {
 /// Steps 1–5 of the model for an assessment already checked against the instrument.
 fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Result<Core<'a>, ScoringError> {
     let ins = instrument.instrument();
-    let mut by_position: Vec<Vec<Option<&Answer>>> = ins
-        .criteria
-        .iter()
-        .map(|c| vec![None; c.indicators.len()])
-        .collect();
+    // Answers by indicator, criteria flattened (the assessment is checked:
+    // every answer names a known indicator, at most once).
+    let mut offsets = Vec::with_capacity(ins.criteria.len());
+    let mut n = 0;
+    for c in &ins.criteria {
+        offsets.push(n);
+        n += c.indicators.len();
+    }
+    let mut by_position: Vec<Option<&Answer>> = vec![None; n];
     for a in &assessment.answers {
         if let Some(p) = instrument.position(&a.indicator) {
-            by_position[p.criterion][p.indicator] = Some(a);
+            by_position[offsets[p.criterion] + p.indicator] = Some(a);
         }
     }
 
@@ -70,7 +77,7 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
     for (ci, c) in ins.criteria.iter().enumerate() {
         let mut row = Vec::with_capacity(c.indicators.len());
         for (ii, ind) in c.indicators.iter().enumerate() {
-            let answer = by_position[ci][ii];
+            let answer = by_position[offsets[ci] + ii];
             let weight = Ratio::from_decimal(ind.weight);
             let mut line = Line {
                 criterion: ci,
@@ -160,6 +167,17 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
         shares.push(share);
     }
 
+    let points_per_weight = shares
+        .iter()
+        .zip(&possible)
+        .map(|(share, w)| {
+            share
+                .div(*w, "indicator points")?
+                .map(|q| q.mul(Ratio::HUNDRED, "indicator points"))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
     // 5. The rounded figures the award compares.
     let rounded_total = total.map(|t| dec(t, 2, "total")).transpose()?;
     let rounded_scores = scores
@@ -174,6 +192,7 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
         scores,
         total,
         shares,
+        points_per_weight,
         rounded_total,
         rounded_scores,
     })
@@ -185,14 +204,10 @@ impl Core<'_> {
         if !l.included {
             return Ok((Ratio::ZERO, Ratio::ZERO));
         }
-        let Some(per_weight) =
-            self.shares[l.criterion].div(self.possible[l.criterion], "indicator points")?
-        else {
+        let Some(per_weight) = self.points_per_weight[l.criterion] else {
             return Ok((Ratio::ZERO, Ratio::ZERO));
         };
-        let max = per_weight
-            .mul(l.weight, "indicator points")?
-            .mul(Ratio::HUNDRED, "indicator points")?;
+        let max = per_weight.mul(l.weight, "indicator points")?;
         Ok((max, max.mul(l.counted, "indicator points")?))
     }
 
