@@ -53,6 +53,14 @@ fn mul128(a: i128, b: i128) -> Option<i128> {
     }
 }
 
+/// `n / d` rounded down, for `n ≥ 0` and `d > 0`; in 64 bits when both fit.
+fn quo_floor(n: i128, d: i128) -> i128 {
+    match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => i128::from(n / d),
+        _ => n / d,
+    }
+}
+
 /// `x / g` for a divisor `g > 0` that divides `x`, in 64 bits when both fit.
 fn quo(x: i128, g: i128) -> i128 {
     match (i64::try_from(x), i64::try_from(g)) {
@@ -171,7 +179,8 @@ impl Ratio {
             .checked_mul(scale)
             .and_then(|x| x.checked_mul(2))
             .ok_or_else(|| overflow(what))?;
-        let q = twice.checked_add(self.den).ok_or_else(|| overflow(what))? / (2 * self.den);
+        let n = twice.checked_add(self.den).ok_or_else(|| overflow(what))?;
+        let q = quo_floor(n, 2 * self.den);
         let q = if self.num < 0 { -q } else { q };
         Decimal::try_from_i128_with_scale(q, dp).map_err(|_| overflow(what))
     }
@@ -199,7 +208,7 @@ impl Ord for Ratio {
     fn cmp(&self, other: &Self) -> Ordering {
         // a/b ? c/d  ⇔  a·d ? c·b (b, d > 0); fall back to floating comparison of
         // quotients only if the products overflow, then refine exactly.
-        if let (Some(l), Some(r)) = (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
+        if let (Some(l), Some(r)) = (mul128(self.num, other.den), mul128(other.num, self.den)) {
             l.cmp(&r)
         } else {
             {

@@ -11,8 +11,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rust_decimal::prelude::ToPrimitive;
-
 use p2ham_model::{Assessment, CheckedInstrument, Decimal, Lang, Stage, Text, Unit, VulnerableGroup};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -225,9 +223,9 @@ impl RollupAccumulator {
 
         // Duplicates: same unit id, period and stage. Stable sort keeps input order.
         let mut order: Vec<usize> = (0..records.len()).collect();
-        order.sort_by(|&a, &b| {
+        order.sort_unstable_by(|&a, &b| {
             let (x, y) = (&records[a], &records[b]);
-            (&x.unit.id, &x.period, x.stage).cmp(&(&y.unit.id, &y.period, y.stage))
+            (&x.unit.id, &x.period, x.stage, a).cmp(&(&y.unit.id, &y.period, y.stage, b))
         });
         let mut keep = vec![true; records.len()];
         let mut duplicates = Vec::new();
@@ -253,7 +251,7 @@ impl RollupAccumulator {
             }
         }
         let scored = records.len();
-        let mut kept: Vec<UnitRecord> = records
+        let kept: Vec<UnitRecord> = records
             .into_iter()
             .zip(keep)
             .filter_map(|(r, k)| k.then_some(r))
@@ -294,14 +292,19 @@ impl RollupAccumulator {
         }
         drop(by_instrument);
 
-        // Ranking: total descending (no data last), then unit id, period, stage.
-        kept.sort_by(|a, b| {
-            b.total
-                .is_some()
-                .cmp(&a.total.is_some())
-                .then_with(|| b.total.cmp(&a.total))
-                .then_with(|| (&a.unit.id, &a.period, a.stage).cmp(&(&b.unit.id, &b.period, b.stage)))
+        // Ranking: total descending (no data last), then unit id, period, stage
+        // (unique after removing duplicates). Indices are sorted, not records.
+        let keys: Vec<i64> = kept.iter().map(|r| r.total.map_or(i64::MIN, cents)).collect();
+        let mut rank: Vec<usize> = (0..kept.len()).collect();
+        rank.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&kept[a], &kept[b]);
+            keys[b]
+                .cmp(&keys[a])
+                .then_with(|| (&x.unit.id, &x.period, x.stage).cmp(&(&y.unit.id, &y.period, y.stage)))
         });
+        let mut slots: Vec<Option<UnitRecord>> = kept.into_iter().map(Some).collect();
+        let kept: Vec<UnitRecord> = rank.iter().filter_map(|&i| slots[i].take()).collect();
+        drop(slots);
         let count = kept.len();
         let units = kept
             .into_iter()
@@ -354,40 +357,47 @@ fn percent(part: u64, whole: u64, what: &str) -> Result<Option<Decimal>, Scoring
     r.map(|r| r.mul(Ratio::HUNDRED, what)?.round(2, what)).transpose()
 }
 
+/// A total (rounded to 2 decimals, within 0–100) in hundredths.
+fn cents(t: Decimal) -> i64 {
+    let mut t = t;
+    t.rescale(2);
+    i64::try_from(t.mantissa()).unwrap_or(i64::MAX)
+}
+
 fn summary<'a>(records: impl Iterator<Item = &'a UnitRecord>) -> Result<Summary, ScoringError> {
     let mut units = 0u64;
     let mut eligible = 0u64;
-    let mut totals = Vec::new();
+    // Totals in hundredths: exact, and fast to sort.
+    let mut totals: Vec<i64> = Vec::new();
     for r in records {
         units += 1;
         eligible += u64::from(r.eligible);
         if let Some(t) = r.total {
-            totals.push(t);
+            totals.push(cents(t));
         }
     }
-    let overflow = || ScoringError::Overflow {
-        what: "mean total".into(),
-    };
-    let mut sum = Decimal::ZERO;
-    for t in &totals {
-        sum = sum.checked_add(*t).ok_or_else(overflow)?;
-    }
+    let sum: i128 = totals.iter().map(|c| i128::from(*c)).sum();
     let n = totals.len() as u64;
-    let mean = Ratio::from_decimal(sum)
+    let hundredths = |c: i128, what: &str| {
+        Decimal::try_from_i128_with_scale(c, 2).map_err(|_| ScoringError::Overflow { what: what.into() })
+    };
+    let mean = Ratio::from_decimal(hundredths(sum, "mean total")?)
         .div(Ratio::from_decimal(Decimal::from(n)), "mean total")?
         .map(|m| m.round(2, "mean total"))
         .transpose()?;
     totals.sort_unstable();
     let median = match totals.len() {
         0 => None,
-        k if k % 2 == 1 => Some(totals[k / 2]),
+        k if k % 2 == 1 => Some(hundredths(i128::from(totals[k / 2]), "median")?),
         k => Some(
-            Ratio::from_decimal(totals[k / 2 - 1])
-                .add(Ratio::from_decimal(totals[k / 2]), "median")?
-                .div(Ratio::from_decimal(Decimal::TWO), "median")?
-                .map(|m| m.round(2, "median"))
-                .transpose()?
-                .unwrap_or_default(),
+            Ratio::from_decimal(hundredths(
+                i128::from(totals[k / 2 - 1]) + i128::from(totals[k / 2]),
+                "median",
+            )?)
+            .div(Ratio::from_decimal(Decimal::TWO), "median")?
+            .map(|m| m.round(2, "median"))
+            .transpose()?
+            .unwrap_or_default(),
         ),
     };
     let mut bins: Vec<Bin> = (0..10)
@@ -397,9 +407,9 @@ fn summary<'a>(records: impl Iterator<Item = &'a UnitRecord>) -> Result<Summary,
             units: 0,
         })
         .collect();
-    for t in &totals {
-        // [0,10) … [80,90), [90,100]; totals are within [0, 100].
-        let i = (*t / Decimal::TEN).floor().to_usize().unwrap_or(0).min(9);
+    for c in &totals {
+        // [0,10) … [80,90), [90,100]: 100 falls in the last bin.
+        let i = usize::try_from(c.div_euclid(1000)).unwrap_or(0).min(9);
         bins[i].units += 1;
     }
     Ok(Summary {

@@ -59,25 +59,21 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
     let ins = instrument.instrument();
     // Answers by indicator, criteria flattened (the assessment is checked:
     // every answer names a known indicator, at most once).
-    let mut offsets = Vec::with_capacity(ins.criteria.len());
-    let mut n = 0;
-    for c in &ins.criteria {
-        offsets.push(n);
-        n += c.indicators.len();
-    }
-    let mut by_position: Vec<Option<&Answer>> = vec![None; n];
+    let mut by_position: Vec<Option<&Answer>> = vec![None; instrument.indicator_count()];
     for a in &assessment.answers {
         if let Some(p) = instrument.position(&a.indicator) {
-            by_position[offsets[p.criterion] + p.indicator] = Some(a);
+            by_position[instrument.flat_index(p)] = Some(a);
         }
     }
 
     // 1–2. Status and counted value of every indicator.
+    let mut flat = 0;
     let mut lines: Vec<Vec<Line>> = Vec::with_capacity(ins.criteria.len());
     for (ci, c) in ins.criteria.iter().enumerate() {
         let mut row = Vec::with_capacity(c.indicators.len());
-        for (ii, ind) in c.indicators.iter().enumerate() {
-            let answer = by_position[offsets[ci] + ii];
+        for ind in &c.indicators {
+            let answer = by_position[flat];
+            flat += 1;
             let weight = Ratio::from_decimal(ind.weight);
             let mut line = Line {
                 criterion: ci,
