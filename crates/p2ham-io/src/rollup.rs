@@ -10,9 +10,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 
-use p2ham_model::{Assessment, CheckedInstrument, ModelError};
+use p2ham_model::{Assessment, ModelError};
 use p2ham_scoring::{
-    score_lean, InvalidRecord, Location, RecordProblem, RollupAccumulator, RollupInstrument, RollupReport,
+    InvalidRecord, LeanScorer, Location, RecordProblem, RollupAccumulator, RollupInstrument, RollupReport,
     ScoringError, UnitRecord,
 };
 use rayon::prelude::*;
@@ -134,27 +134,29 @@ fn progress_bar(enabled: bool, total: Option<u64>) -> indicatif::ProgressBar {
 
 /// The instruments a roll-up scores against, loaded once: the explicit one,
 /// or every built-in.
-struct Instruments<'a> {
-    explicit: Option<(&'a LoadedInstrument, Arc<RollupInstrument>)>,
-    builtins: Vec<(LoadedInstrument, Arc<RollupInstrument>)>,
+struct Instruments {
+    explicit: Option<(LeanScorer, Arc<RollupInstrument>)>,
+    builtins: Vec<(LeanScorer, Arc<RollupInstrument>)>,
 }
 
-impl<'a> Instruments<'a> {
-    fn new(explicit: Option<&'a LoadedInstrument>) -> Result<Self, IoError> {
-        let view = |l: &LoadedInstrument| Arc::new(RollupInstrument::new(&l.checked, &l.sha256));
+impl Instruments {
+    fn new(explicit: Option<&LoadedInstrument>) -> Result<Self, IoError> {
+        let prepare = |l: &LoadedInstrument| -> Result<_, IoError> {
+            let scorer = LeanScorer::new(&l.checked).map_err(|source| IoError::Scoring {
+                file: l.source.clone(),
+                source,
+            })?;
+            Ok((scorer, Arc::new(RollupInstrument::new(&l.checked, &l.sha256))))
+        };
         if let Some(e) = explicit {
             return Ok(Self {
-                explicit: Some((e, view(e))),
+                explicit: Some(prepare(e)?),
                 builtins: Vec::new(),
             });
         }
         let builtins = BUILTINS
             .iter()
-            .map(|b| {
-                let l = load_builtin(b.id).expect("listed built-in exists")?;
-                let v = view(&l);
-                Ok((l, v))
-            })
+            .map(|b| prepare(&load_builtin(b.id).expect("listed built-in exists")?))
             .collect::<Result<_, IoError>>()?;
         Ok(Self {
             explicit: None,
@@ -162,14 +164,13 @@ impl<'a> Instruments<'a> {
         })
     }
 
-    fn get(&self, id: &str) -> Option<(&CheckedInstrument, &Arc<RollupInstrument>)> {
-        if let Some((l, v)) = &self.explicit {
-            return Some((&l.checked, v));
+    fn get(&self, id: &str) -> Option<&(LeanScorer, Arc<RollupInstrument>)> {
+        if let Some(e) = &self.explicit {
+            return Some(e);
         }
         self.builtins
             .iter()
-            .find(|(l, _)| l.checked.instrument().id == id)
-            .map(|(l, v)| (&l.checked, v))
+            .find(|(s, _)| s.instrument().instrument().id == id)
     }
 }
 
@@ -447,7 +448,7 @@ fn process(chunk: &Chunk, item: &Item, instruments: &Instruments) -> Outcome {
             Err(e) => return invalid(diagnostics(&e, item.line.is_some())),
         },
     };
-    let Some((checked, view)) = instruments.get(&assessment.instrument.id) else {
+    let Some((scorer, view)) = instruments.get(&assessment.instrument.id) else {
         return invalid(vec![problem(
             "unknown-instrument",
             "instrument.id",
@@ -458,7 +459,7 @@ fn process(chunk: &Chunk, item: &Item, instruments: &Instruments) -> Outcome {
             ),
         )]);
     };
-    match score_lean(checked, &assessment) {
+    match scorer.score(&assessment) {
         Ok(lean) => {
             let source = Location {
                 file: file.to_string(),

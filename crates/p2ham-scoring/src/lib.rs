@@ -52,7 +52,7 @@ pub use rollup::{
     Location, OfficeSummary, RecordCounts, RecordProblem, RollupAccumulator, RollupInstrument, RollupReport,
     Summary, UnitRecord, UnitRow, ROLLUP_FORMAT,
 };
-pub use score::{score, score_lean, LeanScore};
+pub use score::{score, score_lean, LeanScore, LeanScorer};
 
 /// Errors of the scoring engines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -22,12 +22,48 @@ struct Line<'a> {
     /// The value counted (0 for missing and zeroed unsupported claims).
     counted: Ratio,
     weight: Ratio,
+    /// counted × weight.
+    earned: Ratio,
     included: bool,
     answer: Option<&'a Answer>,
 }
 
 fn dec(r: Ratio, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
     r.round(dp, what)
+}
+
+/// The exact figures of an instrument, computed once per instrument.
+#[derive(Debug, Clone)]
+struct Plan {
+    /// Per indicator (criteria flattened): its weight, the index of its scale,
+    /// and per option of the scale: (value, value × weight).
+    indicators: Vec<PlannedIndicator>,
+}
+
+/// An indicator's weight, the index of its scale, and per option: (value, value × weight).
+type PlannedIndicator = (Ratio, usize, Vec<(Ratio, Ratio)>);
+
+fn plan(instrument: &CheckedInstrument) -> Result<Plan, ScoringError> {
+    let ins = instrument.instrument();
+    let mut indicators = Vec::with_capacity(instrument.indicator_count());
+    for (_, ind) in ins.indicators() {
+        let weight = Ratio::from_decimal(ind.weight);
+        let scale = ins
+            .scales
+            .iter()
+            .position(|s| s.id == ind.scale)
+            .expect("checked instrument");
+        let options = ins.scales[scale]
+            .options
+            .iter()
+            .map(|o| {
+                let value = Ratio::from_decimal(o.value);
+                Ok((value, value.mul(weight, "earned points")?))
+            })
+            .collect::<Result<Vec<_>, ScoringError>>()?;
+        indicators.push((weight, scale, options));
+    }
+    Ok(Plan { indicators })
 }
 
 /// The exact figures of one assessment, shared by [`score`] and [`score_lean`]:
@@ -55,7 +91,11 @@ struct Core<'a> {
 }
 
 /// Steps 1–5 of the model for an assessment already checked against the instrument.
-fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Result<Core<'a>, ScoringError> {
+fn core<'a>(
+    instrument: &CheckedInstrument,
+    plan: &Plan,
+    assessment: &'a Assessment,
+) -> Result<Core<'a>, ScoringError> {
     let ins = instrument.instrument();
     // Answers by indicator, criteria flattened (the assessment is checked:
     // every answer names a known indicator, at most once).
@@ -73,15 +113,16 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
         let mut row = Vec::with_capacity(c.indicators.len());
         for ind in &c.indicators {
             let answer = by_position[flat];
+            let (weight, scale, options) = &plan.indicators[flat];
             flat += 1;
-            let weight = Ratio::from_decimal(ind.weight);
             let mut line = Line {
                 criterion: ci,
                 status: Status::Missing,
                 value: None,
                 option_value: None,
                 counted: Ratio::ZERO,
-                weight,
+                weight: *weight,
+                earned: Ratio::ZERO,
                 included: true,
                 answer,
             };
@@ -91,12 +132,17 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
                 line.status = Status::Excluded;
                 line.included = false;
             } else if let Some(code) = answer.and_then(|a| a.value.as_deref()) {
-                let scale = ins.scale(&ind.scale).expect("checked instrument");
-                let option = scale.option(code).expect("checked assessment");
-                let value = Ratio::from_decimal(option.value);
+                let scale = &ins.scales[*scale];
+                let oi = scale
+                    .options
+                    .iter()
+                    .position(|o| o.code == code)
+                    .expect("checked assessment");
+                let (value, earned) = options[oi];
                 line.value = Some(value);
-                line.option_value = Some(option.value);
+                line.option_value = Some(scale.options[oi].value);
                 line.counted = value;
+                line.earned = earned;
                 let has_evidence = answer.is_some_and(|a| !a.evidence.is_empty());
                 line.status = if value.is_positive()
                     && ind.evidence == EvidenceRequirement::Required
@@ -104,6 +150,7 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
                 {
                     if ins.unsupported_claims == UnsupportedClaims::Zero {
                         line.counted = Ratio::ZERO;
+                        line.earned = Ratio::ZERO;
                     }
                     Status::Unsupported
                 } else if value == Ratio::ONE {
@@ -127,7 +174,7 @@ fn core<'a>(instrument: &CheckedInstrument, assessment: &'a Assessment) -> Resul
         let mut e = Ratio::ZERO;
         let mut w = Ratio::ZERO;
         for l in row.iter().filter(|l| l.included) {
-            e = e.add(l.counted.mul(l.weight, "earned points")?, "earned points")?;
+            e = e.add(l.earned, "earned points")?;
             w = w.add(l.weight, "criterion weight")?;
         }
         scores.push(match e.div(w, "criterion score")? {
@@ -204,7 +251,7 @@ impl Core<'_> {
             return Ok((Ratio::ZERO, Ratio::ZERO));
         };
         let max = per_weight.mul(l.weight, "indicator points")?;
-        Ok((max, max.mul(l.counted, "indicator points")?))
+        Ok((max, per_weight.mul(l.earned, "indicator points")?))
     }
 
     /// The points an included indicator that is not fully met would add; `None`
@@ -213,8 +260,10 @@ impl Core<'_> {
         if !l.included || l.status == Status::Met {
             return Ok(None);
         }
-        let (max, got) = self.points(l)?;
-        max.sub(got, "gap").map(Some)
+        let Some(per_weight) = self.points_per_weight[l.criterion] else {
+            return Ok(Some(Ratio::ZERO));
+        };
+        per_weight.mul(l.weight.sub(l.earned, "gap")?, "gap").map(Some)
     }
 }
 
@@ -278,8 +327,44 @@ pub fn score_lean(
     instrument: &CheckedInstrument,
     assessment: &Assessment,
 ) -> Result<LeanScore, ScoringError> {
+    LeanScorer::new(instrument)?.score(assessment)
+}
+
+/// [`score_lean`] for many assessments of one instrument: the instrument's
+/// exact figures are computed once.
+#[derive(Debug, Clone)]
+pub struct LeanScorer {
+    instrument: CheckedInstrument,
+    plan: Plan,
+}
+
+impl LeanScorer {
+    /// A scorer for this instrument (kept as a copy).
+    pub fn new(instrument: &CheckedInstrument) -> Result<Self, ScoringError> {
+        Ok(Self {
+            plan: plan(instrument)?,
+            instrument: instrument.clone(),
+        })
+    }
+
+    /// The instrument scored against.
+    pub fn instrument(&self) -> &CheckedInstrument {
+        &self.instrument
+    }
+
+    /// Check and score one assessment, as [`score_lean`] does.
+    pub fn score(&self, assessment: &Assessment) -> Result<LeanScore, ScoringError> {
+        lean(&self.instrument, &self.plan, assessment)
+    }
+}
+
+fn lean(
+    instrument: &CheckedInstrument,
+    plan: &Plan,
+    assessment: &Assessment,
+) -> Result<LeanScore, ScoringError> {
     instrument.check_result(assessment)?;
-    let core = core(instrument, assessment)?;
+    let core = core(instrument, plan, assessment)?;
     let eligible = failures(instrument, &core).is_empty();
     let mut statuses = Vec::with_capacity(core.lines.iter().map(Vec::len).sum());
     let mut best: Option<(Ratio, usize)> = None;
@@ -310,7 +395,7 @@ pub fn score(
 ) -> Result<ScoreReport, ScoringError> {
     instrument.check_result(assessment)?;
     let ins = instrument.instrument();
-    let core = core(instrument, assessment)?;
+    let core = core(instrument, &plan(instrument)?, assessment)?;
     let lines = &core.lines;
     let points = |l: &Line| core.points(l);
     let rounded_total = core.rounded_total;
@@ -352,7 +437,7 @@ pub fn score(
                 value: l.option_value,
                 weight: ind.weight,
                 earned: if l.included {
-                    dec(l.counted.mul(l.weight, "earned")?, 10, "earned")?.normalize()
+                    dec(l.earned, 10, "earned")?.normalize()
                 } else {
                     Decimal::ZERO
                 },
