@@ -700,3 +700,143 @@ pub struct Duplicate {
     /// The later one: not counted.
     pub ignored: Location,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p2ham_model::{AssessmentFormat, InstrumentRef};
+
+    fn instrument() -> Arc<RollupInstrument> {
+        let meta = |id: &str, groups: Vec<VulnerableGroup>| IndicatorMeta {
+            id: id.into(),
+            criterion: "A".into(),
+            title: Text::bilingual(id, id),
+            groups,
+        };
+        Arc::new(RollupInstrument {
+            id: "t".into(),
+            version: "1".into(),
+            sha256: "0".repeat(64),
+            indicators: vec![
+                meta("A.01", vec![VulnerableGroup::Anak]),
+                meta("A.02", vec![VulnerableGroup::Anak, VulnerableGroup::LanjutUsia]),
+            ],
+        })
+    }
+
+    fn record(
+        ins: &Arc<RollupInstrument>,
+        unit: &str,
+        total: Option<i64>,
+        statuses: [Status; 2],
+        line: u64,
+    ) -> UnitRecord {
+        let a = Assessment {
+            format: AssessmentFormat::V1,
+            instrument: InstrumentRef {
+                id: "t".into(),
+                version: "1".into(),
+            },
+            unit: Unit {
+                id: unit.into(),
+                name: unit.to_uppercase(),
+                kind: "k".into(),
+                office: None,
+            },
+            period: "2024".into(),
+            stage: Stage::SelfAssessment,
+            verifies: None,
+            assessed_on: None,
+            assessors: vec![],
+            answers: vec![],
+        };
+        let lean = LeanScore {
+            total: total.map(|t| Decimal::new(t, 2)),
+            eligible: total.is_some_and(|t| t >= 8000),
+            statuses: statuses.to_vec(),
+            main_gap: statuses
+                .iter()
+                .position(|s| !matches!(s, Status::Met | Status::Excluded)),
+        };
+        let source = Location {
+            file: "f".into(),
+            line: Some(line),
+        };
+        UnitRecord::new(ins, a, &lean, source)
+    }
+
+    /// Merging accumulators of consecutive chunks gives the report of one
+    /// accumulator fed everything; the later of two duplicates is dropped.
+    #[test]
+    fn merge_in_order_equals_one_pass() {
+        let ins = instrument();
+        let records = || {
+            vec![
+                record(&ins, "b", Some(9000), [Status::Met, Status::Met], 1),
+                record(&ins, "a", Some(4050), [Status::Partial, Status::Excluded], 2),
+                record(&ins, "c", None, [Status::Excluded, Status::Excluded], 3),
+                record(&ins, "b", Some(1000), [Status::Unmet, Status::Unmet], 4),
+            ]
+        };
+        let mut one = RollupAccumulator::new();
+        for r in records() {
+            one.add(r);
+        }
+        let mut first = RollupAccumulator::new();
+        let mut second = RollupAccumulator::new();
+        for (i, r) in records().into_iter().enumerate() {
+            if i < 2 {
+                first.add(r);
+            } else {
+                second.add(r);
+            }
+        }
+        first.merge(second);
+        let (x, y) = (one.finish().unwrap(), first.finish().unwrap());
+        assert_eq!(x, y);
+        assert_eq!(x.duplicates[0].ignored.line, Some(4));
+        // Units: b 90.00 (eligible), a 40.50, c no data.
+        assert_eq!(
+            x.units.iter().map(|u| u.unit.as_str()).collect::<Vec<_>>(),
+            ["b", "a", "c"]
+        );
+        assert_eq!(x.national.mean, Some(Decimal::new(6525, 2)));
+        assert_eq!(x.national.median, Some(Decimal::new(6525, 2)));
+        assert_eq!(x.national.eligible_rate, Some(Decimal::new(3333, 2)));
+        // A.01 applies to b and a, not met by a; A.02 applies to b only.
+        let g = &x.gaps[0];
+        assert_eq!(
+            (
+                g.indicators[0].indicator.as_str(),
+                g.indicators[0].applies,
+                g.indicators[0].not_met
+            ),
+            ("A.01", 2, 1)
+        );
+        assert_eq!((g.indicators[1].applies, g.indicators[1].not_met), (1, 0));
+        // Anak: b (all met) and a (A.01 partial) → 1 of 2; lanjut usia: b only → 1 of 1.
+        assert_eq!((g.groups[1].units, g.groups[1].all_met), (2, 1));
+        assert_eq!((g.groups[0].units, g.groups[0].all_met), (1, 1));
+    }
+
+    #[test]
+    fn bins_put_100_in_the_last_bin() {
+        let ins = instrument();
+        let mut acc = RollupAccumulator::new();
+        for (i, t) in [0, 999, 1000, 9999, 10000].into_iter().enumerate() {
+            acc.add(record(
+                &ins,
+                &format!("u{i}"),
+                Some(t),
+                [Status::Met, Status::Met],
+                1,
+            ));
+        }
+        let r = acc.finish().unwrap();
+        let bins: Vec<u64> = r.national.bins.iter().map(|b| b.units).collect();
+        assert_eq!(bins, [2, 1, 0, 0, 0, 0, 0, 0, 0, 2]);
+        // Median of 0, 9.99, 10, 99.99, 100 is 10.00; mean 219.98 / 5 = 43.996 → 44.00.
+        assert_eq!(r.national.median, Some(Decimal::new(1000, 2)));
+        assert_eq!(r.national.mean, Some(Decimal::new(4400, 2)));
+    }
+}
