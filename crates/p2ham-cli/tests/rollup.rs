@@ -21,12 +21,8 @@ fn demo_instrument() -> String {
 
 #[test]
 fn ndjson_on_stdin() {
-    let valid: String = std::fs::read_to_string(fixture("rollup/units.ndjson"))
-        .unwrap()
-        .lines()
-        .take(2)
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let text = std::fs::read_to_string(fixture("rollup/units.ndjson")).unwrap();
+    let valid = text.lines().take(2).collect::<Vec<_>>().join("\n") + "\n";
     let out = p2ham()
         .args([
             "rollup",
