@@ -345,3 +345,14 @@ fn order_is_kept_across_chunks() {
     assert_eq!(r.units[0].unit, "u00000");
     assert_eq!(r.units[4999].rank, Some(5000));
 }
+
+/// The JSON report validates against its published schema.
+#[test]
+fn report_matches_its_schema() {
+    let (r, _) = demo();
+    let schema = p2ham_io::schema_kind("rollup").unwrap().schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&p2ham_io::to_json(&r)).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
