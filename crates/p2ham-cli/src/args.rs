@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use p2ham_io::model::Lang;
 use p2ham_io::{
     instrument_for, invalid_to_text, load_assessment, load_builtin, load_instrument, rollup_to_csv,
-    rollup_to_markdown, rollup_to_text, schema_kind, score_loaded, score_to_csv, score_to_markdown,
-    score_to_text, to_json, to_json_writer, validate_files, write_atomic, write_atomic_with, BUILTINS,
+    rollup_to_json_writer, rollup_to_markdown, rollup_to_text, schema_kind, score_loaded, score_to_csv,
+    score_to_markdown, score_to_text, to_json, validate_files, write_atomic, write_atomic_with, BUILTINS,
     SCHEMAS,
 };
 
@@ -304,7 +304,7 @@ fn rollup(
         instrument: explicit.as_ref(),
         progress,
     };
-    let report = p2ham_io::rollup(paths, &options, |invalid| {
+    let mut report = p2ham_io::rollup(paths, &options, |invalid| {
         eprint!("{}", invalid_to_text(invalid));
     })?;
     let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
@@ -318,10 +318,10 @@ fn rollup(
     };
     match (text, output) {
         (Some(text), _) => emit(&text, output, &inputs)?,
-        (None, Some(path)) => write_atomic_with(path, &inputs, |w| to_json_writer(w, &report))?,
+        (None, Some(path)) => write_atomic_with(path, &inputs, |w| rollup_to_json_writer(w, &mut report))?,
         (None, None) => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match to_json_writer(&mut out, &report).and_then(|()| out.flush()) {
+            match rollup_to_json_writer(&mut out, &mut report).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                     return Err(Failure::Invalid(format!("cannot write to standard output: {e}")));
                 }

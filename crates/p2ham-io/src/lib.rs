@@ -39,7 +39,7 @@ pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
 pub use rollup::{invalid_to_text, rollup, RollupOptions};
-pub use rollup_report::{rollup_to_csv, rollup_to_markdown, rollup_to_text};
+pub use rollup_report::{rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
 pub use score_report::{
     figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json, to_json_writer,

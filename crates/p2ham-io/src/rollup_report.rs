@@ -263,3 +263,50 @@ pub fn rollup_to_csv(r: &RollupReport) -> String {
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// Write the roll-up as pretty JSON, byte for byte as [`crate::to_json`] would,
+/// with the unit rows (most of a national report) serialised in parallel.
+/// The rows are taken out of `report` while writing and put back.
+pub fn rollup_to_json_writer(w: &mut dyn std::io::Write, report: &mut RollupReport) -> std::io::Result<()> {
+    use rayon::prelude::*;
+
+    const MARKER: &[u8] = b"\n  \"units\": [],\n";
+    let units = std::mem::take(&mut report.units);
+    let head = serde_json::to_vec_pretty(&*report);
+    report.units = units;
+    let head = head.map_err(std::io::Error::other)?;
+    let at = match head.windows(MARKER.len()).position(|x| x == MARKER) {
+        Some(at) if !report.units.is_empty() => at,
+        _ => return crate::to_json_writer(w, &*report),
+    };
+    w.write_all(&head[..at])?;
+    w.write_all(b"\n  \"units\": [")?;
+    // Each row at depth 2: its own pretty form with every line indented by 4.
+    let parts: Vec<Vec<u8>> = report
+        .units
+        .par_chunks(1024)
+        .map(|rows| {
+            let mut out = Vec::with_capacity(rows.len() * 512);
+            for row in rows {
+                let text = serde_json::to_vec_pretty(row).map_err(std::io::Error::other)?;
+                out.extend_from_slice(b"\n    ");
+                for &b in &text {
+                    out.push(b);
+                    if b == b'\n' {
+                        out.extend_from_slice(b"    ");
+                    }
+                }
+                out.push(b',');
+            }
+            Ok(out)
+        })
+        .collect::<std::io::Result<_>>()?;
+    let last = parts.len() - 1;
+    for (i, part) in parts.iter().enumerate() {
+        // No comma after the last row.
+        w.write_all(if i == last { &part[..part.len() - 1] } else { part })?;
+    }
+    w.write_all(b"\n  ],\n")?;
+    w.write_all(&head[at + MARKER.len()..])?;
+    w.write_all(b"\n")
+}

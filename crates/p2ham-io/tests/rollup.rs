@@ -201,8 +201,13 @@ fn hand_checked_figures() {
 
 #[test]
 fn json_snapshot() {
-    let (r, _) = demo();
-    insta::assert_snapshot!("rollup_demo_json", p2ham_io::to_json(&r));
+    let (mut r, _) = demo();
+    let json = p2ham_io::to_json(&r);
+    insta::assert_snapshot!("rollup_demo_json", json);
+    // The parallel writer gives the same bytes.
+    let mut out = Vec::new();
+    p2ham_io::rollup_to_json_writer(&mut out, &mut r).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), json);
 }
 
 #[test]
