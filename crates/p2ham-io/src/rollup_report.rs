@@ -282,29 +282,31 @@ pub fn rollup_to_json_writer(w: &mut dyn std::io::Write, report: &mut RollupRepo
     w.write_all(&head[..at])?;
     w.write_all(b"\n  \"units\": [")?;
     // Each row at depth 2: its own pretty form with every line indented by 4.
-    let parts: Vec<Vec<u8>> = report
-        .units
-        .par_chunks(1024)
-        .map(|rows| {
-            let mut out = Vec::with_capacity(rows.len() * 512);
-            for row in rows {
-                let text = serde_json::to_vec_pretty(row).map_err(std::io::Error::other)?;
-                out.extend_from_slice(b"\n    ");
-                for &b in &text {
-                    out.push(b);
-                    if b == b'\n' {
-                        out.extend_from_slice(b"    ");
+    // Batches bound the memory held; rows of a batch are serialised in parallel.
+    let mut first = true;
+    for batch in report.units.chunks(16 * 1024) {
+        let parts: Vec<Vec<u8>> = batch
+            .par_chunks(1024)
+            .map(|rows| {
+                let mut out = Vec::with_capacity(rows.len() * 512);
+                for row in rows {
+                    let text = serde_json::to_vec_pretty(row).map_err(std::io::Error::other)?;
+                    out.extend_from_slice(b",\n    ");
+                    for &b in &text {
+                        out.push(b);
+                        if b == b'\n' {
+                            out.extend_from_slice(b"    ");
+                        }
                     }
                 }
-                out.push(b',');
-            }
-            Ok(out)
-        })
-        .collect::<std::io::Result<_>>()?;
-    let last = parts.len() - 1;
-    for (i, part) in parts.iter().enumerate() {
-        // No comma after the last row.
-        w.write_all(if i == last { &part[..part.len() - 1] } else { part })?;
+                Ok(out)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for part in &parts {
+            // No comma before the first row.
+            w.write_all(if first { &part[1..] } else { part })?;
+            first = false;
+        }
     }
     w.write_all(b"\n  ],\n")?;
     w.write_all(&head[at + MARKER.len()..])?;
