@@ -35,9 +35,9 @@ const CHUNK_BYTES: usize = 4 << 20;
 /// Records gathered before a chunk is scored in parallel.
 const CHUNK_RECORDS: usize = 2048;
 
-/// Roll up every assessment found under `paths`: a file (one assessment, or
-/// NDJSON when its extension is `.ndjson`/`.jsonl` or its first line is a
-/// whole JSON object), a folder (every `*.json`, `*.ndjson` and `*.jsonl`
+/// Roll up every assessment found under `paths`: a file (NDJSON when its
+/// extension is `.ndjson`/`.jsonl` or its first line starts an object and is
+/// more than `{`; otherwise one assessment document), a folder (every `*.json`, `*.ndjson` and `*.jsonl`
 /// inside, recursively, in name order), or `-` (NDJSON on standard input).
 ///
 /// Invalid documents and lines, unreadable paths and assessments naming an
@@ -220,10 +220,11 @@ fn is_input_file(path: &Path) -> bool {
     is_ndjson_name(path) || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-/// Whether a line holds a whole JSON object (so the file is NDJSON).
+/// Whether the first line of a file says it is NDJSON: it starts an object and
+/// holds more than the `{` a pretty-printed document starts with.
 fn is_object_line(line: &[u8]) -> bool {
     let t = line.trim_ascii();
-    t.len() > 1 && t[0] == b'{' && t[t.len() - 1] == b'}'
+    t.len() > 1 && t[0] == b'{'
 }
 
 /// `span` without leading and trailing ASCII whitespace (`\r` included).
@@ -303,11 +304,12 @@ impl ChunkReader {
         self.chunk.files.len() - 1
     }
 
-    /// A record already in the buffer at `span`; blank records are skipped.
+    /// A record already in the buffer at `span`; blank NDJSON lines are skipped.
     fn record(&mut self, file: &Arc<str>, line: Option<u64>, span: Range<usize>, consumed: u64) {
         self.chunk.bytes += consumed;
         let span = trim_span(&self.chunk.data, span);
-        if span.is_empty() {
+        // A blank NDJSON line is skipped; an empty document file is invalid.
+        if span.is_empty() && line.is_some() {
             return;
         }
         let f = self.file_index(file);

@@ -361,3 +361,17 @@ fn report_matches_its_schema() {
     let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// A `.json` file of NDJSON whose first line is broken is still read line by
+/// line: the bad line is reported, the others are scored.
+#[test]
+fn ndjson_named_json_with_a_broken_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = std::fs::read_to_string(fixture("rollup/units.ndjson")).unwrap();
+    let lines: Vec<&str> = lines.lines().collect();
+    let file = dir.path().join("national.json");
+    std::fs::write(&file, format!("{}\n{}\n{}\n", lines[2], lines[0], lines[1])).unwrap();
+    let (r, _) = run(&[file], Some(fixture("rollup/instrument.json").to_str().unwrap()));
+    assert_eq!((r.records.units, r.records.invalid), (2, 1));
+    assert_eq!(r.invalid[0].line, Some(1));
+}
