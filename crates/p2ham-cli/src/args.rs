@@ -10,10 +10,11 @@ use p2ham_io::model::Lang;
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
     compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, evidence_manifest,
-    evidence_to_text, instrument_for, letter_markdown, load_assessment, load_builtin, load_instrument,
-    schema_kind, score_loaded, score_to_csv, score_to_html, score_to_markdown, score_to_text, skm_report,
-    skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, to_json, validate_files, verify_evidence,
-    write_atomic, SkmReadOptions, BUILTINS, SCHEMAS,
+    evidence_to_text, instrument_for, invalid_to_text, letter_markdown, load_assessment, load_builtin,
+    load_instrument, rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text, schema_kind,
+    score_loaded, score_to_csv, score_to_html, score_to_markdown, score_to_text, skm_report, skm_to_csv,
+    skm_to_json, skm_to_markdown, skm_to_text, to_json, validate_files, verify_evidence, write_atomic,
+    write_atomic_with, SkmReadOptions, BUILTINS, SCHEMAS,
 };
 
 use crate::Failure;
@@ -93,6 +94,30 @@ enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(long, short, value_name = "F")]
         output: Option<PathBuf>,
+    },
+    /// Roll up many assessments: one row per unit, summaries per office and
+    /// nationally, a ranking and the gap analysis. Invalid records are reported
+    /// (exit 1) without stopping the run.
+    Rollup {
+        /// Instrument file or built-in id (default: the built-in each assessment names).
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Output format (csv: one row per unit).
+        #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Language of human-readable output.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// Never draw a progress bar (it is only drawn when standard error is a terminal).
+        #[arg(long)]
+        no_progress: bool,
+        /// Assessment files, folders (searched recursively for *.json, *.ndjson,
+        /// *.jsonl) or NDJSON files; `-` reads NDJSON from standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
     },
     /// Compare a self-assessment with its verification: discrepancies, both totals, the verified award.
     Compare {
@@ -274,6 +299,21 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             lang,
             output.as_ref(),
+        ),
+        Command::Rollup {
+            instrument,
+            format,
+            lang,
+            output,
+            no_progress,
+            paths,
+        } => rollup(
+            instrument.as_deref(),
+            format,
+            lang.into(),
+            output.as_ref(),
+            !no_progress,
+            &paths,
         ),
         Command::Compare {
             instrument,
@@ -492,4 +532,54 @@ fn compared(
     let mut inputs = vec![self_file.to_path_buf(), verified_file.to_path_buf()];
     inputs.extend(instrument.path.clone());
     Ok((report, inputs))
+}
+
+fn rollup(
+    instrument: Option<&str>,
+    format: ReportFormat,
+    lang: Lang,
+    output: Option<&PathBuf>,
+    progress: bool,
+    paths: &[PathBuf],
+) -> Result<(), Failure> {
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let options = p2ham_io::RollupOptions {
+        instrument: explicit.as_ref(),
+        progress,
+    };
+    let mut report = p2ham_io::rollup(paths, &options, |invalid| {
+        eprint!("{}", invalid_to_text(invalid));
+    })?;
+    let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    inputs.extend(explicit.and_then(|i| i.path));
+    let text = match format {
+        // Streamed: a national report is tens of megabytes.
+        ReportFormat::Json => None,
+        ReportFormat::Text => Some(rollup_to_text(&report, lang)),
+        ReportFormat::Md => Some(rollup_to_markdown(&report, lang)),
+        ReportFormat::Csv => Some(rollup_to_csv(&report)),
+    };
+    match (text, output) {
+        (Some(text), _) => emit(&text, output, &inputs)?,
+        (None, Some(path)) => write_atomic_with(path, &inputs, |w| rollup_to_json_writer(w, &mut report))?,
+        (None, None) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match rollup_to_json_writer(&mut out, &mut report).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(Failure::Invalid(format!("cannot write to standard output: {e}")));
+                }
+                _ => {}
+            }
+        }
+    }
+    let c = &report.records;
+    eprintln!(
+        "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted",
+        c.read, c.units, c.invalid, c.duplicates
+    );
+    if c.invalid > 0 {
+        Err(Failure::Reported)
+    } else {
+        Ok(())
+    }
 }

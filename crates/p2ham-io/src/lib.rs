@@ -25,6 +25,8 @@ mod evidence;
 mod letter;
 mod load;
 mod parse;
+mod rollup;
+mod rollup_report;
 mod schema;
 mod score_html;
 mod score_report;
@@ -49,16 +51,20 @@ pub use load::{
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
+pub use rollup::{invalid_to_text, rollup, RollupOptions};
+pub use rollup_report::{rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
 pub use score_html::score_to_html;
-pub use score_report::{figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json};
+pub use score_report::{
+    figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json, to_json_writer,
+};
 pub use skm::{
     parse_skm, read_skm, skm_report, skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, SkmData,
     SkmInputError, SkmReadOptions,
 };
 pub use table::{Align, Table};
 pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};
-pub use write::write_atomic;
+pub use write::{write_atomic, write_atomic_with};
 
 pub use p2ham_model as model;
 pub use p2ham_scoring as scoring;

@@ -69,6 +69,12 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about: "the report of `p2ham evidence verify --format json` (p2ham-evidence/1)",
         generate: output::<crate::EvidenceReport>,
     },
+    SchemaKind {
+        name: "rollup",
+        input: false,
+        about: "the report of `p2ham rollup --format json` (p2ham-rollup/1)",
+        generate: output::<p2ham_scoring::RollupReport>,
+    },
 ];
 
 impl SchemaKind {

@@ -453,3 +453,9 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     s.push('\n');
     s
 }
+
+/// Write any report as pretty JSON with a final newline (the bytes of [`to_json`]).
+pub fn to_json_writer<T: serde::Serialize>(w: &mut dyn std::io::Write, value: &T) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    w.write_all(b"\n")
+}

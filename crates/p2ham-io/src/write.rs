@@ -9,6 +9,16 @@ use crate::IoError;
 /// flushed, then renamed over the target. Refuses when `path` is one of
 /// `inputs` (compared after resolving links).
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), IoError> {
+    write_atomic_with(path, inputs, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] for content produced by `write` into a buffered writer, so
+/// a large report is never held in memory as a whole.
+pub fn write_atomic_with(
+    path: &Path,
+    inputs: &[PathBuf],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), IoError> {
     let file = path.display().to_string();
     if let Ok(target) = path.canonicalize() {
         if inputs
@@ -32,7 +42,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut buffered).map_err(err)?;
+        buffered.flush().map_err(err)?;
+    }
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -181,7 +182,32 @@ pub struct IndicatorPos {
 #[derive(Debug, Clone)]
 pub struct CheckedInstrument {
     instrument: Instrument,
-    positions: HashMap<String, IndicatorPos>,
+    positions: HashMap<String, IndicatorPos, BuildHasherDefault<Fnv1a>>,
+    /// Index of each criterion's first indicator when criteria are flattened.
+    offsets: Vec<usize>,
+}
+
+/// FNV-1a: a fast hash for the instrument's own (trusted, short) indicator ids.
+#[derive(Default)]
+struct Fnv1a(u64);
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 impl CheckedInstrument {
@@ -200,8 +226,12 @@ impl CheckedInstrument {
             .enumerate()
             .map(|(i, s)| (s.id.as_str(), i))
             .collect();
-        let mut positions = HashMap::new();
+        let mut positions = HashMap::default();
+        let mut offsets = Vec::with_capacity(instrument.criteria.len());
+        let mut flat = 0;
         for (ci, c) in instrument.criteria.iter().enumerate() {
+            offsets.push(flat);
+            flat += c.indicators.len();
             for (ii, ind) in c.indicators.iter().enumerate() {
                 let scale = scale_ix[ind.scale.as_str()];
                 positions.insert(
@@ -217,6 +247,7 @@ impl CheckedInstrument {
         Ok(Self {
             instrument,
             positions,
+            offsets,
         })
     }
 
@@ -228,6 +259,16 @@ impl CheckedInstrument {
     /// Where an indicator is, by id.
     pub fn position(&self, indicator: &str) -> Option<IndicatorPos> {
         self.positions.get(indicator).copied()
+    }
+
+    /// The number of indicators, over all criteria.
+    pub fn indicator_count(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// The index of an indicator when criteria are flattened in instrument order.
+    pub fn flat_index(&self, pos: IndicatorPos) -> usize {
+        self.offsets[pos.criterion] + pos.indicator
     }
 
     /// Check an assessment against this instrument; every problem is returned.
@@ -574,22 +615,34 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             "an assessor's name",
         );
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    // The first answer of each indicator: by position for known indicators,
+    // by id for unknown ones.
+    let mut seen_known = vec![usize::MAX; ci.indicator_count()];
+    let mut seen_unknown: HashMap<&str, usize> = HashMap::new();
     for (i, ans) in a.answers.iter().enumerate() {
-        let base = format!("answers[{i}]");
-        if let Some(first) = seen.insert(ans.indicator.as_str(), i) {
-            seen.insert(ans.indicator.as_str(), first);
+        // Paths are only formatted when there is a problem to report.
+        let pos = ci.position(&ans.indicator);
+        let first = if let Some(pos) = pos {
+            let slot = &mut seen_known[ci.flat_index(pos)];
+            if *slot == usize::MAX {
+                *slot = i;
+            }
+            (*slot != i).then_some(*slot)
+        } else {
+            let first = *seen_unknown.entry(ans.indicator.as_str()).or_insert(i);
+            (first != i).then_some(first)
+        };
+        if let Some(first) = first {
             p.push(Problem::new(
                 ProblemCode::DuplicateAnswer,
-                format!("{base}.indicator"),
+                format!("answers[{i}].indicator"),
                 format!("indicator `{}` is already answered at answers[{first}]; expected one answer per indicator", ans.indicator),
             ));
         }
-        let pos = ci.position(&ans.indicator);
         if pos.is_none() {
             p.push(Problem::new(
                 ProblemCode::UnknownIndicator,
-                format!("{base}.indicator"),
+                format!("answers[{i}].indicator"),
                 format!(
                     "indicator `{}` is not in instrument `{}` {}",
                     ans.indicator, ins.id, ins.version
@@ -599,17 +652,17 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
         match (&ans.value, &ans.not_applicable) {
             (Some(_), Some(_)) => p.push(Problem::new(
                 ProblemCode::ConflictingAnswer,
-                base.clone(),
+                format!("answers[{i}]"),
                 "the answer has both `value` and `not_applicable`; expected exactly one",
             )),
             (None, None) => p.push(Problem::new(
                 ProblemCode::EmptyAnswer,
-                base.clone(),
+                format!("answers[{i}]"),
                 "the answer has neither `value` nor `not_applicable`; expected exactly one",
             )),
             (None, Some(reason)) if reason.trim().is_empty() => p.push(Problem::new(
                 ProblemCode::MissingJustification,
-                format!("{base}.not_applicable"),
+                format!("answers[{i}].not_applicable"),
                 "`not_applicable` needs a justification; expected a non-empty reason",
             )),
             _ => {}
@@ -620,7 +673,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
                 let codes: Vec<&str> = scale.options.iter().map(|o| o.code.as_str()).collect();
                 p.push(Problem::new(
                     ProblemCode::UnknownOption,
-                    format!("{base}.value"),
+                    format!("answers[{i}].value"),
                     format!(
                         "`{code}` is not an option of scale `{}`; expected one of: {}",
                         scale.id,
@@ -634,7 +687,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             if kind_known && !ind.applies_to_kind(&a.unit.kind) {
                 p.push(Problem::new(
                     ProblemCode::IndicatorNotApplicable,
-                    format!("{base}.indicator"),
+                    format!("answers[{i}].indicator"),
                     format!(
                         "indicator `{}` applies only to {} and the unit is a `{}`; remove the answer",
                         ind.id,
@@ -645,11 +698,10 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             }
         }
         for (ei, ev) in ans.evidence.iter().enumerate() {
-            let eb = format!("{base}.evidence[{ei}]");
             if let Some(msg) = evidence_path_problem(&ev.path) {
                 p.push(Problem::new(
                     ProblemCode::InvalidEvidencePath,
-                    format!("{eb}.path"),
+                    format!("answers[{i}].evidence[{ei}].path"),
                     msg,
                 ));
             }
@@ -657,7 +709,7 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
                 if !is_sha256_hex(h) {
                     p.push(Problem::new(
                         ProblemCode::InvalidDigest,
-                        format!("{eb}.sha256"),
+                        format!("answers[{i}].evidence[{ei}].sha256"),
                         format!("`{h}` is not 64 lowercase hex digits"),
                     ));
                 }

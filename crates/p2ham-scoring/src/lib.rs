@@ -41,6 +41,7 @@
 mod compare;
 mod ratio;
 mod report;
+mod rollup;
 mod score;
 
 pub use compare::{
@@ -53,7 +54,12 @@ pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
     InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
 };
-pub use score::score;
+pub use rollup::{
+    Bin, Duplicate, GapAnalysis, GroupCoverage, IndicatorGap, IndicatorMeta, InstrumentUse, InvalidRecord,
+    Location, OfficeSummary, RecordCounts, RecordProblem, RollupAccumulator, RollupInstrument, RollupReport,
+    Summary, UnitRecord, UnitRow, ROLLUP_FORMAT,
+};
+pub use score::{score, score_lean, LeanScore, LeanScorer};
 
 pub mod skm;
 

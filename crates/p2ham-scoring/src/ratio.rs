@@ -16,11 +16,58 @@ pub struct Ratio {
 
 fn gcd(a: i128, b: i128) -> i128 {
     let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    // Fast path: 64-bit operands (almost every figure) avoid 128-bit division.
+    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+        return i128::from(gcd64(x, y));
+    }
     while b != 0 {
         (a, b) = (b, a % b);
     }
     // Only gcd(i128::MIN, 0) exceeds i128::MAX; callers reject i128::MIN first.
     i128::try_from(a).unwrap_or(1)
+}
+
+/// Binary GCD on 64 bits.
+fn gcd64(a: u64, b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// `a × b`, `None` on overflow; a plain 64×64→128-bit product when both fit in 64 bits.
+fn mul128(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(x), Ok(y)) => Some(i128::from(x) * i128::from(y)),
+        _ => a.checked_mul(b),
+    }
+}
+
+/// `n / d` rounded down, for `n ≥ 0` and `d > 0`; in 64 bits when both fit.
+fn quo_floor(n: i128, d: i128) -> i128 {
+    match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => i128::from(n / d),
+        _ => n / d,
+    }
+}
+
+/// `x / g` for a divisor `g > 0` that divides `x`, in 64 bits when both fit.
+fn quo(x: i128, g: i128) -> i128 {
+    match (i64::try_from(x), i64::try_from(g)) {
+        (Ok(x), Ok(g)) => i128::from(x / g),
+        _ => x / g,
+    }
 }
 
 fn overflow(what: &str) -> ScoringError {
@@ -49,7 +96,7 @@ impl Ratio {
     fn new(num: i128, den: i128) -> Ratio {
         debug_assert!(den != 0);
         let g = gcd(num, den).max(1);
-        let (num, den) = (num / g, den / g);
+        let (num, den) = (quo(num, g), quo(den, g));
         if den < 0 {
             Ratio { num: -num, den: -den }
         } else {
@@ -59,6 +106,12 @@ impl Ratio {
 
     /// The exact value of a decimal.
     pub fn from_decimal(d: Decimal) -> Ratio {
+        if d.scale() == 0 {
+            return Ratio {
+                num: d.mantissa(),
+                den: 1,
+            };
+        }
         // scale ≤ 28, so 10^scale fits in i128 (< 1.7e38).
         Ratio::new(d.mantissa(), 10i128.pow(d.scale()))
     }
@@ -75,15 +128,21 @@ impl Ratio {
 
     /// `self + rhs`, or an overflow error naming `what`.
     pub fn add(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
+        if self.den == 1 && rhs.den == 1 {
+            let num = self.num.checked_add(rhs.num).ok_or_else(|| overflow(what))?;
+            return Ok(Ratio { num, den: 1 });
+        }
+        if self.den == rhs.den {
+            let num = self.num.checked_add(rhs.num).ok_or_else(|| overflow(what))?;
+            return Ok(Ratio::new(num, self.den));
+        }
         let g = gcd(self.den, rhs.den);
-        let l = self.den / g;
-        let r = rhs.den / g;
-        let num = self
-            .num
-            .checked_mul(r)
-            .and_then(|a| rhs.num.checked_mul(l).and_then(|b| a.checked_add(b)))
+        let l = quo(self.den, g);
+        let r = quo(rhs.den, g);
+        let num = mul128(self.num, r)
+            .and_then(|a| mul128(rhs.num, l).and_then(|b| a.checked_add(b)))
             .ok_or_else(|| overflow(what))?;
-        let den = l.checked_mul(rhs.den).ok_or_else(|| overflow(what))?;
+        let den = mul128(l, rhs.den).ok_or_else(|| overflow(what))?;
         Ratio::checked(num, den, what)
     }
 
@@ -100,15 +159,20 @@ impl Ratio {
 
     /// `self × rhs`.
     pub fn mul(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
+        if self.den == 1 && rhs.den == 1 {
+            let num = mul128(self.num, rhs.num)
+                .filter(|n| *n != i128::MIN)
+                .ok_or_else(|| overflow(what))?;
+            return Ok(Ratio { num, den: 1 });
+        }
         let g1 = gcd(self.num, rhs.den).max(1);
         let g2 = gcd(rhs.num, self.den).max(1);
-        let num = (self.num / g1)
-            .checked_mul(rhs.num / g2)
+        let num = mul128(quo(self.num, g1), quo(rhs.num, g2))
+            .filter(|n| *n != i128::MIN)
             .ok_or_else(|| overflow(what))?;
-        let den = (self.den / g2)
-            .checked_mul(rhs.den / g1)
-            .ok_or_else(|| overflow(what))?;
-        Ok(Ratio::new(num, den))
+        let den = mul128(quo(self.den, g2), quo(rhs.den, g1)).ok_or_else(|| overflow(what))?;
+        // Both operands are reduced and the cross factors cancelled: so is the product.
+        Ok(Ratio { num, den })
     }
 
     /// `self ÷ rhs`; `None` when `rhs` is zero.
@@ -130,7 +194,8 @@ impl Ratio {
             .and_then(|x| x.checked_mul(2))
             .ok_or_else(|| overflow(what))?;
         let twice_den = self.den.checked_mul(2).ok_or_else(|| overflow(what))?;
-        let q = twice.checked_add(self.den).ok_or_else(|| overflow(what))? / twice_den;
+        let n = twice.checked_add(self.den).ok_or_else(|| overflow(what))?;
+        let q = quo_floor(n, twice_den);
         let q = if self.num < 0 { -q } else { q };
         Decimal::try_from_i128_with_scale(q, dp).map_err(|_| overflow(what))
     }
@@ -158,7 +223,7 @@ impl Ord for Ratio {
     fn cmp(&self, other: &Self) -> Ordering {
         // a/b ? c/d  ⇔  a·d ? c·b (b, d > 0); fall back to floating comparison of
         // quotients only if the products overflow, then refine exactly.
-        if let (Some(l), Some(r)) = (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
+        if let (Some(l), Some(r)) = (mul128(self.num, other.den), mul128(other.num, self.den)) {
             l.cmp(&r)
         } else {
             {

@@ -1,7 +1,5 @@
 //! The scoring engine of model `p2ham-weighted/1` (DESIGN.md, "Scoring model").
 
-use std::collections::HashMap;
-
 use p2ham_model::{
     Answer, Assessment, CheckedInstrument, Decimal, EvidenceRequirement, Lang, Principle, Text,
     UnsupportedClaims, VulnerableGroup,
@@ -24,6 +22,8 @@ struct Line<'a> {
     /// The value counted (0 for missing and zeroed unsupported claims).
     counted: Ratio,
     weight: Ratio,
+    /// counted × weight.
+    earned: Ratio,
     included: bool,
     answer: Option<&'a Answer>,
 }
@@ -32,37 +32,97 @@ fn dec(r: Ratio, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
     r.round(dp, what)
 }
 
-/// Score an assessment against a validated instrument.
-///
-/// The assessment is checked first; any problem is an error carrying every
-/// problem. All arithmetic is exact; figures are rounded once, at the end.
-pub fn score(
-    instrument: &CheckedInstrument,
-    assessment: &Assessment,
-    digests: &Digests,
-) -> Result<ScoreReport, ScoringError> {
-    instrument.check_result(assessment)?;
+/// The exact figures of an instrument, computed once per instrument.
+#[derive(Debug, Clone)]
+struct Plan {
+    /// Per indicator (criteria flattened): its weight, the index of its scale,
+    /// and per option of the scale: (value, value × weight).
+    indicators: Vec<PlannedIndicator>,
+}
+
+/// An indicator's weight, the index of its scale, and per option: (value, value × weight).
+type PlannedIndicator = (Ratio, usize, Vec<(Ratio, Ratio)>);
+
+fn plan(instrument: &CheckedInstrument) -> Result<Plan, ScoringError> {
     let ins = instrument.instrument();
-    let answers: HashMap<&str, &Answer> = assessment
-        .answers
-        .iter()
-        .map(|a| (a.indicator.as_str(), a))
-        .collect();
+    let mut indicators = Vec::with_capacity(instrument.indicator_count());
+    for (_, ind) in ins.indicators() {
+        let weight = Ratio::from_decimal(ind.weight);
+        let scale = ins
+            .scales
+            .iter()
+            .position(|s| s.id == ind.scale)
+            .expect("checked instrument");
+        let options = ins.scales[scale]
+            .options
+            .iter()
+            .map(|o| {
+                let value = Ratio::from_decimal(o.value);
+                Ok((value, value.mul(weight, "earned points")?))
+            })
+            .collect::<Result<Vec<_>, ScoringError>>()?;
+        indicators.push((weight, scale, options));
+    }
+    Ok(Plan { indicators })
+}
+
+/// The exact figures of one assessment, shared by [`score`] and [`score_lean`]:
+/// the single implementation of steps 1–5 of the model.
+struct Core<'a> {
+    /// Per criterion, per indicator, in instrument order.
+    lines: Vec<Vec<Line<'a>>>,
+    /// Σ counted × weight over included indicators, per criterion.
+    earned: Vec<Ratio>,
+    /// Σ weight over included indicators, per criterion.
+    possible: Vec<Ratio>,
+    /// Criterion scores (0–100); `None` when no data.
+    scores: Vec<Option<Ratio>>,
+    /// The total; `None` when no criterion has data.
+    total: Option<Ratio>,
+    /// Share of the total each criterion carries (0–1).
+    shares: Vec<Ratio>,
+    /// Points of the total (0–100) per unit of included indicator weight, per
+    /// criterion; `None` when the criterion has no included weight.
+    points_per_weight: Vec<Option<Ratio>>,
+    /// The total rounded to 2 decimals.
+    rounded_total: Option<Decimal>,
+    /// The criterion scores rounded to 2 decimals.
+    rounded_scores: Vec<Option<Decimal>>,
+}
+
+/// Steps 1–5 of the model for an assessment already checked against the instrument.
+fn core<'a>(
+    instrument: &CheckedInstrument,
+    plan: &Plan,
+    assessment: &'a Assessment,
+) -> Result<Core<'a>, ScoringError> {
+    let ins = instrument.instrument();
+    // Answers by indicator, criteria flattened (the assessment is checked:
+    // every answer names a known indicator, at most once).
+    let mut by_position: Vec<Option<&Answer>> = vec![None; instrument.indicator_count()];
+    for a in &assessment.answers {
+        if let Some(p) = instrument.position(&a.indicator) {
+            by_position[instrument.flat_index(p)] = Some(a);
+        }
+    }
 
     // 1–2. Status and counted value of every indicator.
+    let mut flat = 0;
     let mut lines: Vec<Vec<Line>> = Vec::with_capacity(ins.criteria.len());
     for (ci, c) in ins.criteria.iter().enumerate() {
         let mut row = Vec::with_capacity(c.indicators.len());
         for ind in &c.indicators {
-            let answer = answers.get(ind.id.as_str()).copied();
-            let weight = Ratio::from_decimal(ind.weight);
+            let answer = by_position[flat];
+            let (weight, scale, options) = &plan.indicators[flat];
+            flat += 1;
             let mut line = Line {
                 criterion: ci,
                 status: Status::Missing,
                 value: None,
                 option_value: None,
                 counted: Ratio::ZERO,
-                weight,
+                weight: *weight,
+                earned: Ratio::ZERO,
                 included: true,
                 answer,
             };
@@ -72,12 +132,17 @@ pub fn score(
                 line.status = Status::Excluded;
                 line.included = false;
             } else if let Some(code) = answer.and_then(|a| a.value.as_deref()) {
-                let scale = ins.scale(&ind.scale).expect("checked instrument");
-                let option = scale.option(code).expect("checked assessment");
-                let value = Ratio::from_decimal(option.value);
+                let scale = &ins.scales[*scale];
+                let oi = scale
+                    .options
+                    .iter()
+                    .position(|o| o.code == code)
+                    .expect("checked assessment");
+                let (value, earned) = options[oi];
                 line.value = Some(value);
-                line.option_value = Some(option.value);
+                line.option_value = Some(scale.options[oi].value);
                 line.counted = value;
+                line.earned = earned;
                 let has_evidence = answer.is_some_and(|a| !a.evidence.is_empty());
                 line.status = if value.is_positive()
                     && ind.evidence == EvidenceRequirement::Required
@@ -85,6 +150,7 @@ pub fn score(
                 {
                     if ins.unsupported_claims == UnsupportedClaims::Zero {
                         line.counted = Ratio::ZERO;
+                        line.earned = Ratio::ZERO;
                     }
                     Status::Unsupported
                 } else if value == Ratio::ONE {
@@ -108,7 +174,7 @@ pub fn score(
         let mut e = Ratio::ZERO;
         let mut w = Ratio::ZERO;
         for l in row.iter().filter(|l| l.included) {
-            e = e.add(l.counted.mul(l.weight, "earned points")?, "earned points")?;
+            e = e.add(l.earned, "earned points")?;
             w = w.add(l.weight, "criterion weight")?;
         }
         scores.push(match e.div(w, "criterion score")? {
@@ -131,7 +197,7 @@ pub fn score(
     }
     let total = weighted.div(weight_with_data, "total")?;
 
-    // Share of the total each criterion carries, and each indicator's points.
+    // Share of the total each criterion carries.
     let mut shares = Vec::with_capacity(lines.len());
     for (c, s) in ins.criteria.iter().zip(&scores) {
         let share = match (
@@ -143,24 +209,207 @@ pub fn score(
         };
         shares.push(share);
     }
-    let points = |l: &Line| -> Result<(Ratio, Ratio), ScoringError> {
+
+    let points_per_weight = shares
+        .iter()
+        .zip(&possible)
+        .map(|(share, w)| {
+            share
+                .div(*w, "indicator points")?
+                .map(|q| q.mul(Ratio::HUNDRED, "indicator points"))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // 5. The rounded figures the award compares.
+    let rounded_total = total.map(|t| dec(t, 2, "total")).transpose()?;
+    let rounded_scores = scores
+        .iter()
+        .map(|s| s.map(|s| dec(s, 2, "criterion score")).transpose())
+        .collect::<Result<Vec<_>, _>>()?;
+
+    Ok(Core {
+        lines,
+        earned,
+        possible,
+        scores,
+        total,
+        shares,
+        points_per_weight,
+        rounded_total,
+        rounded_scores,
+    })
+}
+
+impl Core<'_> {
+    /// Points of the total (0–100) an indicator could carry and the points it earned.
+    fn points(&self, l: &Line) -> Result<(Ratio, Ratio), ScoringError> {
         if !l.included {
             return Ok((Ratio::ZERO, Ratio::ZERO));
         }
-        let Some(per_weight) = shares[l.criterion].div(possible[l.criterion], "indicator points")? else {
+        let Some(per_weight) = self.points_per_weight[l.criterion] else {
             return Ok((Ratio::ZERO, Ratio::ZERO));
         };
-        let max = per_weight
-            .mul(l.weight, "indicator points")?
-            .mul(Ratio::HUNDRED, "indicator points")?;
-        Ok((max, max.mul(l.counted, "indicator points")?))
-    };
+        let max = per_weight.mul(l.weight, "indicator points")?;
+        Ok((max, per_weight.mul(l.earned, "indicator points")?))
+    }
+
+    /// The points an included indicator that is not fully met would add; `None`
+    /// when it is met or excluded (not a gap).
+    fn gain(&self, l: &Line) -> Result<Option<Ratio>, ScoringError> {
+        if !l.included || l.status == Status::Met {
+            return Ok(None);
+        }
+        let Some(per_weight) = self.points_per_weight[l.criterion] else {
+            return Ok(Some(Ratio::ZERO));
+        };
+        per_weight.mul(l.weight.sub(l.earned, "gap")?, "gap").map(Some)
+    }
+}
+
+/// Why the award is refused, without words: the single implementation of step
+/// 6, shared by [`score`] (which explains each) and [`score_lean`].
+enum Failure {
+    NoData,
+    TotalBelow(Decimal),
+    CriterionBelow(usize, Decimal),
+    MandatoryNotMet(usize, usize),
+}
+
+fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
+    let ins = instrument.instrument();
+    let rule = &ins.award;
+    let mut out = Vec::new();
+    match core.rounded_total {
+        None => out.push(Failure::NoData),
+        Some(t) if t < rule.min_total => out.push(Failure::TotalBelow(t)),
+        Some(_) => {}
+    }
+    if let Some(min) = rule.min_criterion {
+        for (ci, s) in core.rounded_scores.iter().enumerate() {
+            if let Some(s) = s {
+                if *s < min {
+                    out.push(Failure::CriterionBelow(ci, *s));
+                }
+            }
+        }
+    }
+    for (ci, c) in ins.criteria.iter().enumerate() {
+        for (ii, (ind, l)) in c.indicators.iter().zip(&core.lines[ci]).enumerate() {
+            if ind.mandatory && l.included && l.status != Status::Met {
+                out.push(Failure::MandatoryNotMet(ci, ii));
+            }
+        }
+    }
+    out
+}
+
+/// The figures of one assessment a roll-up keeps, computed by the same core as
+/// [`score`] but without building the explained report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeanScore {
+    /// Total 0–100 rounded to 2 decimals; `None` when no criterion has data.
+    pub total: Option<Decimal>,
+    /// Whether the unit is eligible for the award.
+    pub eligible: bool,
+    /// The status of every indicator, in instrument order (criteria flattened).
+    pub statuses: Vec<Status>,
+    /// Index (into `statuses`) of the first entry of the gap list: the
+    /// indicator that would add the most points (ties: instrument order).
+    pub main_gap: Option<usize>,
+}
+
+/// Score an assessment for a roll-up: total, award eligibility, statuses and
+/// the main gap, exactly as [`score`] computes them, without the explanation.
+///
+/// The assessment is checked first; any problem is an error carrying every problem.
+pub fn score_lean(
+    instrument: &CheckedInstrument,
+    assessment: &Assessment,
+) -> Result<LeanScore, ScoringError> {
+    LeanScorer::new(instrument)?.score(assessment)
+}
+
+/// [`score_lean`] for many assessments of one instrument: the instrument's
+/// exact figures are computed once.
+#[derive(Debug, Clone)]
+pub struct LeanScorer {
+    instrument: CheckedInstrument,
+    plan: Plan,
+}
+
+impl LeanScorer {
+    /// A scorer for this instrument (kept as a copy).
+    pub fn new(instrument: &CheckedInstrument) -> Result<Self, ScoringError> {
+        Ok(Self {
+            plan: plan(instrument)?,
+            instrument: instrument.clone(),
+        })
+    }
+
+    /// The instrument scored against.
+    pub fn instrument(&self) -> &CheckedInstrument {
+        &self.instrument
+    }
+
+    /// Check and score one assessment, as [`score_lean`] does.
+    pub fn score(&self, assessment: &Assessment) -> Result<LeanScore, ScoringError> {
+        lean(&self.instrument, &self.plan, assessment)
+    }
+}
+
+fn lean(
+    instrument: &CheckedInstrument,
+    plan: &Plan,
+    assessment: &Assessment,
+) -> Result<LeanScore, ScoringError> {
+    instrument.check_result(assessment)?;
+    let core = core(instrument, plan, assessment)?;
+    let eligible = failures(instrument, &core).is_empty();
+    let mut statuses = Vec::with_capacity(core.lines.iter().map(Vec::len).sum());
+    let mut best: Option<(Ratio, usize)> = None;
+    for (i, l) in core.lines.iter().flatten().enumerate() {
+        statuses.push(l.status);
+        if let Some(g) = core.gain(l)? {
+            if best.is_none_or(|(b, _)| g > b) {
+                best = Some((g, i));
+            }
+        }
+    }
+    Ok(LeanScore {
+        total: core.rounded_total,
+        eligible,
+        statuses,
+        main_gap: best.map(|(_, i)| i),
+    })
+}
+
+/// Score an assessment against a validated instrument.
+///
+/// The assessment is checked first; any problem is an error carrying every
+/// problem. All arithmetic is exact; figures are rounded once, at the end.
+pub fn score(
+    instrument: &CheckedInstrument,
+    assessment: &Assessment,
+    digests: &Digests,
+) -> Result<ScoreReport, ScoringError> {
+    instrument.check_result(assessment)?;
+    let ins = instrument.instrument();
+    let core = core(instrument, &plan(instrument)?, assessment)?;
+    let lines = &core.lines;
+    let points = |l: &Line| core.points(l);
+    let rounded_total = core.rounded_total;
+    let (earned, possible, scores, total, shares) = (
+        &core.earned,
+        &core.possible,
+        &core.scores,
+        core.total,
+        &core.shares,
+    );
 
     // 5. Rounded figures and the explanation.
-    let rounded_total = total.map(|t| dec(t, 2, "total")).transpose()?;
     let mut counts = StatusCounts::default();
     let mut criteria = Vec::with_capacity(lines.len());
-    let mut rounded_scores = Vec::with_capacity(lines.len());
     for (ci, c) in ins.criteria.iter().enumerate() {
         let mut criterion_counts = StatusCounts::default();
         let mut indicators = Vec::with_capacity(c.indicators.len());
@@ -188,7 +437,7 @@ pub fn score(
                 value: l.option_value,
                 weight: ind.weight,
                 earned: if l.included {
-                    dec(l.counted.mul(l.weight, "earned")?, 10, "earned")?.normalize()
+                    dec(l.earned, 10, "earned")?.normalize()
                 } else {
                     Decimal::ZERO
                 },
@@ -205,8 +454,7 @@ pub fn score(
             });
         }
         counts.merge(&criterion_counts);
-        let score = scores[ci].map(|s| dec(s, 2, "criterion score")).transpose()?;
-        rounded_scores.push(score);
+        let score = core.rounded_scores[ci];
         criteria.push(CriterionResult {
             id: c.id.clone(),
             title: c.title.clone(),
@@ -223,7 +471,7 @@ pub fn score(
     }
 
     // 6. Award.
-    let award = decide(instrument, &lines, rounded_total, &rounded_scores)?;
+    let award = decide(instrument, &core)?;
 
     // Breakdowns and the gap list.
     let mut flat = Vec::new();
@@ -252,9 +500,8 @@ pub fn score(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut gaps = Vec::new();
-    for (ind, l, max, got) in &flat {
-        if l.included && l.status != Status::Met {
-            let gain = max.sub(*got, "gap")?;
+    for (ind, l, ..) in &flat {
+        if let Some(gain) = core.gain(l)? {
             gaps.push((
                 gain,
                 Gap {
@@ -345,69 +592,60 @@ fn breakdown<'a, K>(
     })
 }
 
-fn decide(
-    instrument: &CheckedInstrument,
-    lines: &[Vec<Line>],
-    total: Option<Decimal>,
-    scores: &[Option<Decimal>],
-) -> Result<Award, ScoringError> {
+fn decide(instrument: &CheckedInstrument, core: &Core) -> Result<Award, ScoringError> {
     let ins = instrument.instrument();
     let rule = &ins.award;
     let mut reasons = Vec::new();
-    match total {
-        None => reasons.push(Reason {
-            code: ReasonCode::NoData,
-            criterion: None,
-            indicator: None,
-            actual: None,
-            required: Some(rule.min_total),
-            message: Text::bilingual(
-                "Tidak ada data: tidak satu pun kriteria memiliki indikator yang dinilai.",
-                "No data: no criterion has an included indicator.",
-            ),
-        }),
-        Some(t) if t < rule.min_total => reasons.push(Reason {
-            code: ReasonCode::TotalBelowPassMark,
-            criterion: None,
-            indicator: None,
-            actual: Some(t),
-            required: Some(rule.min_total),
-            message: Text::bilingual(
-                format!("Nilai total {t} di bawah batas kelulusan {}.", rule.min_total),
-                format!("Total {t} is below the pass mark {}.", rule.min_total),
-            ),
-        }),
-        Some(_) => {}
-    }
-    if let Some(min) = rule.min_criterion {
-        for (c, s) in ins.criteria.iter().zip(scores) {
-            if let Some(s) = s {
-                if *s < min {
-                    reasons.push(Reason {
-                        code: ReasonCode::CriterionBelowMinimum,
-                        criterion: Some(c.id.clone()),
-                        indicator: None,
-                        actual: Some(*s),
-                        required: Some(min),
-                        message: Text::bilingual(
-                            format!(
-                                "Kriteria {} ({}) bernilai {s}, di bawah batas minimum {min}.",
-                                c.id, c.title.id
-                            ),
-                            format!(
-                                "Criterion {} ({}) scores {s}, below the minimum {min}.",
-                                c.id,
-                                c.title.get(Lang::En)
-                            ),
+    for failure in failures(instrument, core) {
+        reasons.push(match failure {
+            Failure::NoData => Reason {
+                code: ReasonCode::NoData,
+                criterion: None,
+                indicator: None,
+                actual: None,
+                required: Some(rule.min_total),
+                message: Text::bilingual(
+                    "Tidak ada data: tidak satu pun kriteria memiliki indikator yang dinilai.",
+                    "No data: no criterion has an included indicator.",
+                ),
+            },
+            Failure::TotalBelow(t) => Reason {
+                code: ReasonCode::TotalBelowPassMark,
+                criterion: None,
+                indicator: None,
+                actual: Some(t),
+                required: Some(rule.min_total),
+                message: Text::bilingual(
+                    format!("Nilai total {t} di bawah batas kelulusan {}.", rule.min_total),
+                    format!("Total {t} is below the pass mark {}.", rule.min_total),
+                ),
+            },
+            Failure::CriterionBelow(ci, s) => {
+                let c = &ins.criteria[ci];
+                let min = rule.min_criterion.unwrap_or_default();
+                Reason {
+                    code: ReasonCode::CriterionBelowMinimum,
+                    criterion: Some(c.id.clone()),
+                    indicator: None,
+                    actual: Some(s),
+                    required: Some(min),
+                    message: Text::bilingual(
+                        format!(
+                            "Kriteria {} ({}) bernilai {s}, di bawah batas minimum {min}.",
+                            c.id, c.title.id
                         ),
-                    });
+                        format!(
+                            "Criterion {} ({}) scores {s}, below the minimum {min}.",
+                            c.id,
+                            c.title.get(Lang::En)
+                        ),
+                    ),
                 }
             }
-        }
-    }
-    for (ci, c) in ins.criteria.iter().enumerate() {
-        for (ind, l) in c.indicators.iter().zip(&lines[ci]) {
-            if ind.mandatory && l.included && l.status != Status::Met {
+            Failure::MandatoryNotMet(ci, ii) => {
+                let c = &ins.criteria[ci];
+                let ind = &c.indicators[ii];
+                let l = &core.lines[ci][ii];
                 let (why_id, why_en) = match l.status {
                     Status::Missing => ("tidak dijawab".to_owned(), "not answered".to_owned()),
                     Status::Unsupported => (
@@ -424,7 +662,7 @@ fn decide(
                         (format!("bernilai {v}"), format!("has value {v}"))
                     }
                 };
-                reasons.push(Reason {
+                Reason {
                     code: ReasonCode::MandatoryNotMet,
                     criterion: Some(c.id.clone()),
                     indicator: Some(ind.id.clone()),
@@ -441,9 +679,9 @@ fn decide(
                             ind.title.get(Lang::En)
                         ),
                     ),
-                });
+                }
             }
-        }
+        });
     }
     Ok(Award {
         eligible: reasons.is_empty(),
@@ -451,4 +689,198 @@ fn decide(
         min_criterion: rule.min_criterion,
         reasons,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p2ham_model::{
+        AssessmentFormat, AwardRule, Criterion, EvidenceRef, Indicator, Instrument, InstrumentFormat,
+        InstrumentRef, Scale, ScaleOption, Stage, Unit,
+    };
+    use proptest::prelude::*;
+
+    /// Per criterion: weight, and per indicator (weight, flags, mandatory, evidence required).
+    type Spec = (u8, Vec<(u8, u8, bool, bool)>);
+
+    fn instrument(weights: &[Spec], claims: bool, min_criterion: bool) -> CheckedInstrument {
+        let opt = |code: &str, v: Decimal| ScaleOption {
+            code: code.into(),
+            label: Text::bilingual(code, code),
+            value: v,
+        };
+        let scales = vec![
+            Scale {
+                id: "apt".into(),
+                options: vec![
+                    opt("ada", Decimal::ONE),
+                    opt("proses", Decimal::new(5, 1)),
+                    opt("tidak", Decimal::ZERO),
+                ],
+            },
+            Scale {
+                id: "third".into(),
+                options: vec![
+                    opt("sepertiga", Decimal::new(3333, 4)),
+                    opt("penuh", Decimal::ONE),
+                ],
+            },
+        ];
+        let criteria = weights
+            .iter()
+            .enumerate()
+            .map(|(ci, (cw, inds))| Criterion {
+                id: format!("C{ci}"),
+                title: Text::bilingual("k", "c"),
+                weight: Decimal::from(*cw) + Decimal::ONE,
+                indicators: inds
+                    .iter()
+                    .enumerate()
+                    .map(|(ii, (w, flags, mandatory, evidence))| Indicator {
+                        id: format!("C{ci}.{ii}"),
+                        title: Text::bilingual("i", "i"),
+                        scale: if flags % 3 == 0 { "third" } else { "apt" }.into(),
+                        weight: Decimal::from(*w),
+                        applies_to: if flags % 4 == 1 {
+                            vec!["lapas".into()]
+                        } else {
+                            vec![]
+                        },
+                        principles: vec![],
+                        groups: vec![VulnerableGroup::ALL[usize::from(*flags) % 4]],
+                        evidence: if *evidence {
+                            EvidenceRequirement::Required
+                        } else {
+                            EvidenceRequirement::Optional
+                        },
+                        mandatory: *mandatory,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let ins = Instrument {
+            format: InstrumentFormat::V1,
+            id: "t".into(),
+            version: "1".into(),
+            title: Text::bilingual("t", "t"),
+            legal_basis: vec![],
+            notes: String::new(),
+            unit_kinds: vec!["lapas".into(), "kanim".into()],
+            scales,
+            criteria,
+            award: AwardRule {
+                min_total: Decimal::from(60),
+                min_criterion: min_criterion.then(|| Decimal::from(40)),
+            },
+            unsupported_claims: if claims {
+                UnsupportedClaims::Count
+            } else {
+                UnsupportedClaims::Zero
+            },
+        };
+        CheckedInstrument::new(ins).expect("valid test instrument")
+    }
+
+    fn assessment(ins: &CheckedInstrument, kind: &str, picks: &[u8]) -> Assessment {
+        let mut answers = Vec::new();
+        for ((_, ind), pick) in ins.instrument().indicators().zip(picks.iter().cycle()) {
+            let scale = ins.instrument().scale(&ind.scale).unwrap();
+            let n = scale.options.len();
+            let pick = usize::from(*pick);
+            if !ind.applies_to_kind(kind) {
+                continue;
+            }
+            let mut a = Answer {
+                indicator: ind.id.clone(),
+                value: None,
+                not_applicable: None,
+                evidence: vec![],
+                note: None,
+            };
+            match pick % 8 {
+                0 => continue,
+                1 => a.not_applicable = Some("tidak ada".into()),
+                k => {
+                    a.value = Some(scale.options[k % n].code.clone());
+                    if pick / 8 % 2 == 0 {
+                        a.evidence.push(EvidenceRef {
+                            path: "foto/x.jpg".into(),
+                            sha256: None,
+                            caption: None,
+                        });
+                    }
+                }
+            }
+            answers.push(a);
+        }
+        Assessment {
+            format: AssessmentFormat::V1,
+            instrument: InstrumentRef {
+                id: "t".into(),
+                version: "1".into(),
+            },
+            unit: Unit {
+                id: "u".into(),
+                name: "U".into(),
+                kind: kind.into(),
+                office: None,
+            },
+            period: "2023".into(),
+            stage: Stage::SelfAssessment,
+            verifies: None,
+            assessed_on: None,
+            assessors: vec![],
+            answers,
+        }
+    }
+
+    proptest! {
+        /// The lean path and the explained report never disagree.
+        #[test]
+        fn lean_agrees_with_score(
+            weights in prop::collection::vec(
+                (0u8..4, prop::collection::vec((0u8..4, any::<u8>(), any::<bool>(), any::<bool>()), 1..6)),
+                1..4,
+            ),
+            picks in prop::collection::vec(any::<u8>(), 1..20),
+            lapas in any::<bool>(),
+            claims in any::<bool>(),
+            min_criterion in any::<bool>(),
+        ) {
+            // A criterion whose weights are all zero is invalid: give the first indicator weight.
+            let mut weights = weights;
+            for (_, inds) in &mut weights {
+                inds[0].0 = inds[0].0.max(1);
+            }
+            let ins = instrument(&weights, claims, min_criterion);
+            let a = assessment(&ins, if lapas { "lapas" } else { "kanim" }, &picks);
+            let (full, lean) = match (score(&ins, &a, &Digests::default()), score_lean(&ins, &a)) {
+                (Ok(full), Ok(lean)) => (full, lean),
+                (Err(f), Err(l)) => {
+                    prop_assert_eq!(f, l);
+                    return Ok(());
+                }
+                (f, l) => panic!("paths disagree: {f:?} vs {l:?}"),
+            };
+            prop_assert_eq!(lean.total, full.total);
+            prop_assert_eq!(lean.eligible, full.award.eligible);
+            let statuses: Vec<Status> =
+                full.criteria.iter().flat_map(|c| c.indicators.iter().map(|i| i.status)).collect();
+            prop_assert_eq!(&lean.statuses, &statuses);
+            let ids: Vec<&str> = ins.instrument().indicators().map(|(_, i)| i.id.as_str()).collect();
+            prop_assert_eq!(
+                lean.main_gap.map(|i| ids[i]),
+                full.gaps.first().map(|g| g.indicator.as_str())
+            );
+            // Group all-met as the roll-up derives it from statuses.
+            for g in &full.groups {
+                let included: Vec<Status> = ins.instrument().indicators().zip(&lean.statuses)
+                    .filter(|((_, i), s)| i.groups.contains(&g.id) && **s != Status::Excluded)
+                    .map(|(_, s)| *s)
+                    .collect();
+                let all_met = !included.is_empty() && included.iter().all(|s| *s == Status::Met);
+                prop_assert_eq!(all_met, g.all_met);
+            }
+        }
+    }
 }

@@ -1,0 +1,144 @@
+//! `p2ham rollup` end to end: standard input, invalid records, output files, formats.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(p: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(p)
+}
+
+fn p2ham() -> Command {
+    Command::cargo_bin("p2ham").unwrap()
+}
+
+fn demo_instrument() -> String {
+    fixture("rollup/instrument.json").display().to_string()
+}
+
+#[test]
+fn ndjson_on_stdin() {
+    let text = std::fs::read_to_string(fixture("rollup/units.ndjson")).unwrap();
+    let valid = text.lines().take(2).collect::<Vec<_>>().join("\n") + "\n";
+    let out = p2ham()
+        .args([
+            "rollup",
+            "--instrument",
+            &demo_instrument(),
+            "--format",
+            "json",
+            "-",
+        ])
+        .write_stdin(valid)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 unit(s) counted, 0 invalid"))
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["format"], "p2ham-rollup/1");
+    assert_eq!(v["records"]["units"], 2);
+    assert_eq!(v["units"][0]["source"]["file"], "-");
+    assert_eq!(v["units"][1]["source"]["line"], 2);
+    assert_eq!(v["national"]["mean"], "62.50");
+}
+
+/// Invalid lines are reported on stderr with file and line, the run goes on,
+/// the valid results are written, and the exit code is 1.
+#[test]
+fn invalid_lines_exit_1_with_results_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rollup.json");
+    let input = fixture("rollup/units.ndjson");
+    p2ham()
+        .args([
+            "rollup",
+            "--instrument",
+            &demo_instrument(),
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("units.ndjson:3:44: error[syntax]"))
+        .stderr(predicate::str::contains(
+            "units.ndjson:7: answers[0].value: error[unknown-option]",
+        ))
+        .stderr(predicate::str::contains("units.ndjson:10: extra: error[shape]"))
+        .stderr(predicate::str::contains(
+            "9 record(s) read, 5 unit(s) counted, 3 invalid, 1 duplicate(s) not counted",
+        ));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["records"]["units"], 5);
+    assert_eq!(v["invalid"].as_array().unwrap().len(), 3);
+    assert_eq!(v["duplicates"][0]["ignored"]["line"], 9);
+}
+
+#[test]
+fn folder_and_formats() {
+    let folder = fixture("rollup/folder");
+    let csv = p2ham()
+        .args(["rollup", "-i", &demo_instrument(), "--format", "csv"])
+        .arg(&folder)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("1,f2,"));
+
+    p2ham()
+        .args(["rollup", "-i", &demo_instrument(), "--lang", "en"])
+        .arg(&folder)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Facilities for vulnerable groups (rollup-demo 1.0.0)",
+        ));
+    p2ham()
+        .args(["rollup", "-i", &demo_instrument(), "--format", "md"])
+        .arg(&folder)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# Rekap P2HAM"));
+}
+
+#[test]
+fn sampit_self_and_verification() {
+    let out = p2ham()
+        .args(["rollup", "--format", "json"])
+        .arg(fixture("assessments/sampit-2023"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["records"]["units"], 6);
+    assert_eq!(v["national"]["eligible"], 5);
+    assert_eq!(v["offices"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    p2ham().args(["rollup"]).assert().code(2);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    std::fs::copy(fixture("rollup/folder/f1.json"), &input).unwrap();
+    // Never over an input.
+    p2ham()
+        .args(["rollup", "-i", &demo_instrument(), "--output"])
+        .arg(&input)
+        .arg(&input)
+        .assert()
+        .code(2);
+}
