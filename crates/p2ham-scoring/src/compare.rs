@@ -21,15 +21,13 @@
 
 use std::collections::HashMap;
 
-use p2ham_model::{
-    Answer, Assessment, Assessor, CheckedInstrument, Decimal, Instrument, Stage, Text, Unit,
-    UnsupportedClaims,
-};
+use p2ham_model::{Answer, Assessment, Assessor, CheckedInstrument, Decimal, Stage, Text, Unit};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ratio::Ratio;
 use crate::report::{Award, Digests, Gap, InstrumentInfo, ScoreReport, Status, MODEL};
+use crate::score::earned_points;
 use crate::{score, ScoringError};
 
 /// The `format` of a comparison report.
@@ -367,49 +365,6 @@ pub fn check_verifies(verification: &Assessment, self_sha256: &str) -> Result<()
     }
 }
 
-/// The exact points of the total each included indicator earned, by indicator id,
-/// derived from a score report (the unrounded `total_points_earned`).
-fn exact_points(ins: &Instrument, report: &ScoreReport) -> Result<HashMap<String, Ratio>, ScoringError> {
-    let mut weight_with_data = Ratio::ZERO;
-    for c in report.criteria.iter().filter(|c| c.score.is_some()) {
-        weight_with_data = weight_with_data.add(Ratio::from_decimal(c.weight), "criterion weights")?;
-    }
-    let mut points = HashMap::new();
-    for c in &report.criteria {
-        let share = match (
-            c.score,
-            Ratio::from_decimal(c.weight).div(weight_with_data, "share")?,
-        ) {
-            (Some(_), Some(share)) => share,
-            _ => Ratio::ZERO,
-        };
-        let mut possible = Ratio::ZERO;
-        for i in &c.indicators {
-            possible = possible.add(Ratio::from_decimal(i.possible), "criterion weight")?;
-        }
-        for i in &c.indicators {
-            let counted = match i.status {
-                Status::Met | Status::Partial | Status::Unmet => {
-                    i.value.map_or(Ratio::ZERO, Ratio::from_decimal)
-                }
-                Status::Unsupported if ins.unsupported_claims == UnsupportedClaims::Count => {
-                    i.value.map_or(Ratio::ZERO, Ratio::from_decimal)
-                }
-                _ => Ratio::ZERO,
-            };
-            let p = match share.div(possible, "indicator points")? {
-                Some(per_weight) if i.status != Status::Excluded => per_weight
-                    .mul(Ratio::from_decimal(i.possible), "indicator points")?
-                    .mul(Ratio::HUNDRED, "indicator points")?
-                    .mul(counted, "indicator points")?,
-                _ => Ratio::ZERO,
-            };
-            points.insert(i.id.clone(), p);
-        }
-    }
-    Ok(points)
-}
-
 /// What one document says about one indicator.
 #[derive(Clone, Copy)]
 enum Said<'a> {
@@ -496,7 +451,7 @@ pub fn compare(
         source,
     };
     build(
-        instrument.instrument(),
+        instrument,
         self_assessment,
         verification,
         self_report,
@@ -506,14 +461,15 @@ pub fn compare(
 }
 
 fn build(
-    ins: &Instrument,
+    instrument: &CheckedInstrument,
     self_assessment: &Assessment,
     verification: &Assessment,
     self_report: ScoreReport,
     verified_report: ScoreReport,
 ) -> Result<ComparisonReport, ScoringError> {
-    let self_points = exact_points(ins, &self_report)?;
-    let verified_points = exact_points(ins, &verified_report)?;
+    let ins = instrument.instrument();
+    let self_points = earned_points(instrument, self_assessment)?;
+    let verified_points = earned_points(instrument, verification)?;
     let mut counts = ComparisonCounts::default();
     let mut sums: HashMap<Option<DiscrepancyKind>, Ratio> = HashMap::new();
     let mut all = Ratio::ZERO;
@@ -687,12 +643,12 @@ mod tests {
     }
 
     #[test]
-    fn exact_points_reproduce_the_rounded_points_and_the_total() {
+    fn earned_points_reproduce_the_rounded_points_and_the_total() {
         for unit in ["kanim", "lapas", "bapas"] {
             let (ins, s, v) = sampit(unit);
             for a in [&s, &v] {
                 let report = score(&ins, a, &Digests::default()).unwrap();
-                let points = exact_points(ins.instrument(), &report).unwrap();
+                let points = earned_points(&ins, a).unwrap();
                 let mut sum = Ratio::ZERO;
                 for c in &report.criteria {
                     for i in &c.indicators {

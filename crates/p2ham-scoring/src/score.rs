@@ -1,5 +1,7 @@
 //! The scoring engine of model `p2ham-weighted/1` (DESIGN.md, "Scoring model").
 
+use std::collections::HashMap;
+
 use p2ham_model::{
     Answer, Assessment, CheckedInstrument, Decimal, EvidenceRequirement, Lang, Principle, Text,
     UnsupportedClaims, VulnerableGroup,
@@ -382,6 +384,26 @@ fn lean(
         statuses,
         main_gap: best.map(|(_, i)| i),
     })
+}
+
+/// The exact points of the total (0–100) each indicator earned, by indicator id
+/// (0 when excluded), from the same core as [`score`]: summed, they give the
+/// exact total. The assessment must already be checked (as [`score`] does).
+pub(crate) fn earned_points(
+    instrument: &CheckedInstrument,
+    assessment: &Assessment,
+) -> Result<HashMap<String, Ratio>, ScoringError> {
+    let plan = plan(instrument)?;
+    let core = core(instrument, &plan, assessment)?;
+    let mut points = HashMap::with_capacity(instrument.indicator_count());
+    for ((_, ind), l) in instrument
+        .instrument()
+        .indicators()
+        .zip(core.lines.iter().flatten())
+    {
+        points.insert(ind.id.clone(), core.points(l)?.1);
+    }
+    Ok(points)
 }
 
 /// Score an assessment against a validated instrument.
