@@ -29,7 +29,7 @@ fn sections(r: &RollupReport, lang: Lang) -> (String, Vec<(String, Table)>) {
 
     let mut summary = Table::new(&[
         (l("Wilayah", "Area"), Align::Left),
-        ("Unit", Align::Right),
+        (l("Unit", "Units"), Align::Right),
         (l("Layak", "Eligible"), Align::Right),
         (l("Layak %", "Eligible %"), Align::Right),
         (l("Rata-rata", "Mean"), Align::Right),
@@ -60,7 +60,10 @@ fn sections(r: &RollupReport, lang: Lang) -> (String, Vec<(String, Table)>) {
         summary,
     ));
 
-    let mut bins = Table::new(&[(l("Nilai", "Total"), Align::Left), ("Unit", Align::Right)]);
+    let mut bins = Table::new(&[
+        (l("Nilai", "Total"), Align::Left),
+        (l("Unit", "Units"), Align::Right),
+    ]);
     for (i, b) in r.national.bins.iter().enumerate() {
         let close = if i + 1 == r.national.bins.len() { "]" } else { ")" };
         bins.row(vec![format!("[{}, {}{close}", b.from, b.to), b.units.to_string()]);
@@ -124,17 +127,18 @@ fn sections(r: &RollupReport, lang: Lang) -> (String, Vec<(String, Table)>) {
         }
         out.push((
             format!(
-                "{} ({} {}, {} unit)",
+                "{} ({} {}, {} {})",
                 l("Analisis celah per indikator", "Gap analysis per indicator"),
                 g.instrument,
                 g.version,
-                g.units
+                g.units,
+                l("unit", "units")
             ),
             ind,
         ));
         let mut groups = Table::new(&[
             (l("Kelompok rentan", "Vulnerable group"), Align::Left),
-            ("Unit", Align::Right),
+            (l("Unit", "Units"), Align::Right),
             (l("Semua terpenuhi", "All met"), Align::Right),
             ("%", Align::Right),
         ]);
