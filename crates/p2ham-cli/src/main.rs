@@ -4,6 +4,11 @@
 
 mod args;
 
+/// mimalloc: the roll-up allocates and frees many small strings per record on
+/// both cores; the system allocator spends a fifth of the run there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::process::ExitCode;
 
