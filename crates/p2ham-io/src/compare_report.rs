@@ -10,7 +10,7 @@ use p2ham_scoring::{
 };
 
 use crate::score_report::{figure, status_label};
-use crate::table::{Align, Table};
+use crate::table::{Align, CsvText, Table};
 use crate::{check_assessment, IoError, LoadedAssessment, LoadedInstrument};
 
 /// Compare a self-assessment with its verification against one instrument.
@@ -391,8 +391,8 @@ pub fn compare_to_markdown(r: &ComparisonReport, lang: Lang) -> String {
 
 /// One CSV row per discrepancy.
 pub fn compare_to_csv(r: &ComparisonReport, lang: Lang) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut w = CsvText::new();
+    w.row([
         "unit",
         "period",
         "criterion",
@@ -411,7 +411,7 @@ pub fn compare_to_csv(r: &ComparisonReport, lang: Lang) -> String {
     ]);
     let opt = |d: Option<p2ham_model::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
     for d in &r.discrepancies {
-        let _ = w.write_record([
+        w.row([
             r.unit.id.as_str(),
             r.period.as_str(),
             d.criterion.as_str(),
@@ -429,5 +429,5 @@ pub fn compare_to_csv(r: &ComparisonReport, lang: Lang) -> String {
             d.note.as_deref().unwrap_or(""),
         ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    w.finish()
 }

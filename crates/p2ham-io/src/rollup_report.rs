@@ -7,7 +7,7 @@ use p2ham_scoring::{RollupReport, Summary};
 
 use crate::rollup::invalid_to_text;
 use crate::score_report::figure;
-use crate::table::{Align, Table};
+use crate::table::{Align, CsvText, Table};
 
 /// The sections of a human-readable roll-up: a heading and a table each.
 fn sections(r: &RollupReport, lang: Lang) -> (String, Vec<(String, Table)>) {
@@ -232,8 +232,8 @@ pub fn rollup_to_markdown(r: &RollupReport, lang: Lang) -> String {
 
 /// The roll-up as CSV: one row per unit, in ranking order.
 pub fn rollup_to_csv(r: &RollupReport) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut w = CsvText::new();
+    w.row([
         "rank",
         "unit",
         "name",
@@ -249,7 +249,7 @@ pub fn rollup_to_csv(r: &RollupReport) -> String {
         "line",
     ]);
     for u in &r.units {
-        let _ = w.write_record([
+        w.row([
             u.rank.map(|r| r.to_string()).unwrap_or_default(),
             u.unit.clone(),
             u.name.clone(),
@@ -265,7 +265,7 @@ pub fn rollup_to_csv(r: &RollupReport) -> String {
             u.source.line.map(|l| l.to_string()).unwrap_or_default(),
         ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    w.finish()
 }
 
 /// Write the roll-up as pretty JSON, byte for byte as [`crate::to_json`] would,

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use p2ham_model::{Decimal, Lang};
 use p2ham_scoring::{Breakdown, CriterionResult, Gap, ScoreReport, Status};
 
-use crate::table::{Align, Table};
+use crate::table::{Align, CsvText, Table};
 
 /// A figure, or "no data" in the chosen language.
 pub fn figure(d: Option<Decimal>, lang: Lang) -> String {
@@ -394,8 +394,8 @@ pub fn score_to_markdown(r: &ScoreReport, lang: Lang) -> String {
 
 /// One CSV row per indicator.
 pub fn score_to_csv(r: &ScoreReport, lang: Lang) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut w = CsvText::new();
+    w.row([
         "unit",
         "period",
         "stage",
@@ -422,7 +422,7 @@ pub fn score_to_csv(r: &ScoreReport, lang: Lang) -> String {
                 Some(p2ham_scoring::Exclusion::NotApplicable) => "not_applicable",
                 None => "",
             };
-            let _ = w.write_record([
+            w.row([
                 r.assessment.unit.id.as_str(),
                 r.assessment.period.as_str(),
                 r.assessment.stage.as_str(),
@@ -444,7 +444,7 @@ pub fn score_to_csv(r: &ScoreReport, lang: Lang) -> String {
             ]);
         }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    w.finish()
 }
 
 /// The report as pretty JSON with a final newline.

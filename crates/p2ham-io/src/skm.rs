@@ -33,6 +33,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::display;
+use crate::table::CsvText;
 use crate::{read_input, sha256_hex, IoError};
 
 /// Errors of SKM input. Every variant names the file; cell errors also the
@@ -775,7 +776,7 @@ pub fn skm_to_markdown(report: &SkmReport, lang: Lang) -> String {
 /// The report as CSV: one row per element and one `IKM` row per scope (all
 /// respondents, then each group). Decimals use a point.
 pub fn skm_to_csv(report: &SkmReport, lang: Lang) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = CsvText::new();
     let header = [
         "scope",
         "group",
@@ -791,7 +792,7 @@ pub fn skm_to_csv(report: &SkmReport, lang: Lang) -> String {
         "mutu",
         "kinerja",
     ];
-    w.write_record(header).expect("writing to memory");
+    w.row(header);
     let scopes = std::iter::once(("all", "", &report.overall)).chain(
         report
             .groups
@@ -800,7 +801,7 @@ pub fn skm_to_csv(report: &SkmReport, lang: Lang) -> String {
     );
     for (scope, group, f) in scopes {
         for e in &f.elements {
-            w.write_record([
+            w.row([
                 scope,
                 group,
                 &e.id,
@@ -814,10 +815,9 @@ pub fn skm_to_csv(report: &SkmReport, lang: Lang) -> String {
                 &e.ikm.to_string(),
                 "",
                 "",
-            ])
-            .expect("writing to memory");
+            ]);
         }
-        w.write_record([
+        w.row([
             scope,
             group,
             "IKM",
@@ -831,10 +831,9 @@ pub fn skm_to_csv(report: &SkmReport, lang: Lang) -> String {
             &f.ikm.to_string(),
             f.mutu.as_str(),
             &kinerja(f, lang),
-        ])
-        .expect("writing to memory");
+        ]);
     }
-    String::from_utf8(w.into_inner().expect("flushing to memory")).expect("UTF-8")
+    w.finish()
 }
 
 #[cfg(test)]

@@ -114,6 +114,33 @@ impl Table {
     }
 }
 
+/// CSV (RFC 4180 quoting, `\n` line ends) written into memory, shared by
+/// every report's `--format csv`.
+pub(crate) struct CsvText(csv::Writer<Vec<u8>>);
+
+impl CsvText {
+    /// An empty document.
+    pub(crate) fn new() -> Self {
+        Self(csv::Writer::from_writer(Vec::new()))
+    }
+
+    /// Append one record.
+    pub(crate) fn row<I, T>(&mut self, record: I)
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        // Writing into a Vec cannot fail.
+        self.0.write_record(record).expect("writing CSV to memory");
+    }
+
+    /// The document as text.
+    pub(crate) fn finish(self) -> String {
+        let bytes = self.0.into_inner().expect("flushing CSV to memory");
+        String::from_utf8(bytes).expect("every field is UTF-8 text")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
