@@ -627,8 +627,8 @@ fn decide(instrument: &CheckedInstrument, core: &Core) -> Result<Award, ScoringE
                 actual: None,
                 required: Some(rule.min_total),
                 message: Text::bilingual(
-                    "Tidak ada data: tidak satu pun kriteria memiliki indikator yang dinilai.",
-                    "No data: no criterion has an included indicator.",
+                    "Tidak ada data: tidak satu pun kriteria berbobot memiliki indikator yang dinilai.",
+                    "No data: no criterion with a positive weight has an included indicator.",
                 ),
             },
             Failure::TotalBelow(t) => Reason {

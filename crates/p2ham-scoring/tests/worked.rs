@@ -402,3 +402,40 @@ fn exact_decimal_input_is_kept() {
     );
     assert_eq!(run(&ins, &a).total_exact, Some(dec!(33.33333333333333333)));
 }
+
+#[test]
+fn a_zero_weight_criterion_carries_no_share_of_the_total() {
+    let ins = instrument(
+        json!([
+            {"id": "A", "title": {"id": "A"}, "weight": "1", "indicators": [ind("A.1", "1")]},
+            {"id": "B", "title": {"id": "B"}, "weight": "0", "indicators": [ind("B.1", "1")]}
+        ]),
+        json!({"min_total": "0", "min_criterion": null}),
+        json!({}),
+    );
+    // Both criteria have data: B is scored (0.00) but weighs nothing, so the total is A's 100.
+    let a = assessment(
+        "kanim",
+        json!([{"indicator": "A.1", "value": "ada"}, {"indicator": "B.1", "value": "tidak"}]),
+    );
+    let r = run(&ins, &a);
+    assert_eq!(
+        (r.total, r.criteria[1].score, r.criteria[1].share),
+        (Some(dec!(100.00)), Some(dec!(0.00)), dec!(0.00))
+    );
+    // Only B has data: B is still scored, but no weighted criterion has data → no total, not eligible.
+    let a = assessment(
+        "kanim",
+        json!([{"indicator": "A.1", "not_applicable": "x"}, {"indicator": "B.1", "value": "tidak"}]),
+    );
+    let r = run(&ins, &a);
+    assert_eq!((r.total, r.criteria[1].score), (None, Some(dec!(0.00))));
+    assert!(!r.award.eligible);
+    assert_eq!(r.award.reasons[0].code, ReasonCode::NoData);
+    assert!(r.award.reasons[0]
+        .message
+        .en
+        .as_deref()
+        .unwrap()
+        .contains("positive weight"));
+}
