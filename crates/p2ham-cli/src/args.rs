@@ -359,7 +359,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 EvidenceFormat::Json => to_json(&report),
                 EvidenceFormat::Text => evidence_to_text(&report, lang.into()),
             };
-            emit(&text, output.as_ref(), &files)?;
+            let mut inputs = files.clone();
+            inputs.push(root);
+            emit(&text, output.as_ref(), &inputs)?;
             if report.ok {
                 Ok(())
             } else {
@@ -368,7 +370,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Evidence(EvidenceCommand::Manifest { output, dir }) => {
             let text = evidence_manifest(&dir)?;
-            emit(&text, output.as_ref(), &[])
+            emit(&text, output.as_ref(), &[dir])
         }
     }
 }

@@ -142,3 +142,30 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_report_inside_an_input_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("kanwil");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(
+        fixture("assessments/sampit-2023/kanim-sampit.self.json"),
+        folder.join("kanim.json"),
+    )
+    .unwrap();
+    p2ham()
+        .args(["rollup", "--format", "json", "--output"])
+        .arg(folder.join("report.json"))
+        .arg(&folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite an input"));
+    assert!(!folder.join("report.json").exists());
+    // Beside the folder it is written.
+    p2ham()
+        .args(["rollup", "--format", "json", "--output"])
+        .arg(dir.path().join("report.json"))
+        .arg(&folder)
+        .assert()
+        .success();
+}

@@ -253,3 +253,48 @@ fn html_report_is_standalone_and_escaped() {
     assert!(!html.contains("<script>alert(1)"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
+
+#[test]
+fn points_are_shown_as_computed_never_rounded_twice() {
+    // 16 indicators of weight 1 in one criterion: each carries 100/16 = 6.25 points;
+    // "proses" (0.5) earns exactly 3.125, so the gap is 3.125 → 3.13 (half away from zero).
+    let dir = tempfile::tempdir().unwrap();
+    let indicators: Vec<_> = (1..=16)
+        .map(|i| serde_json::json!({"id": format!("A.{i:02}"), "title": {"id": "x"}, "scale": "s", "weight": "1"}))
+        .collect();
+    let instrument = serde_json::json!({
+        "format": "p2ham-instrument/1", "id": "t16", "version": "1", "title": {"id": "t"},
+        "unit_kinds": ["kanim"],
+        "scales": [{"id": "s", "options": [
+            {"code": "ada", "label": {"id": "Ada"}, "value": "1"},
+            {"code": "proses", "label": {"id": "Proses"}, "value": "0.5"}]}],
+        "criteria": [{"id": "A", "title": {"id": "A"}, "weight": "1", "indicators": indicators}],
+        "award": {"min_total": "80", "min_criterion": null}
+    });
+    let answers: Vec<_> = (1..=16)
+        .map(|i| serde_json::json!({"indicator": format!("A.{i:02}"), "value": if i == 1 { "proses" } else { "ada" }}))
+        .collect();
+    let assessment = serde_json::json!({
+        "format": "p2ham-assessment/1", "instrument": {"id": "t16", "version": "1"},
+        "unit": {"id": "u", "name": "U", "kind": "kanim"}, "period": "2023", "stage": "self", "answers": answers
+    });
+    let (i, a) = (dir.path().join("t16.json"), dir.path().join("a.json"));
+    std::fs::write(&i, instrument.to_string()).unwrap();
+    std::fs::write(&a, assessment.to_string()).unwrap();
+    let text = score(&[
+        "--lang",
+        "en",
+        "--instrument",
+        i.to_str().unwrap(),
+        a.to_str().unwrap(),
+    ]);
+    assert!(text.contains("3.1250/6.2500"), "{text}");
+    assert!(!text.contains("3.12/"), "{text}");
+    // Total 96.875 → 96.88; the gap list gains 3.13.
+    assert!(text.contains("Total: 96.88 / 100"), "{text}");
+    let gap = text
+        .lines()
+        .find(|l| l.contains("A.01") && l.contains("partial") && !l.contains('/'))
+        .unwrap();
+    assert!(gap.contains("3.13"), "{gap}");
+}

@@ -336,3 +336,29 @@ fn letters_for_each_outcome() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn outputs_inside_the_evidence_folder_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("bukti");
+    std::fs::create_dir_all(root.join("foto")).unwrap();
+    std::fs::write(root.join("foto/a.png"), b"photo").unwrap();
+    let target = root.join("foto/a.png");
+    Command::cargo_bin("p2ham")
+        .unwrap()
+        .args(["evidence", "manifest", "--output"])
+        .arg(&target)
+        .arg(&root)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("refusing to overwrite an input"));
+    assert_eq!(std::fs::read(&target).unwrap(), b"photo");
+    Command::cargo_bin("p2ham")
+        .unwrap()
+        .args(["evidence", "manifest", "--output"])
+        .arg(root.join("SHA256SUMS"))
+        .arg(&root)
+        .assert()
+        .code(2);
+    assert!(!root.join("SHA256SUMS").exists());
+}

@@ -106,7 +106,8 @@ pub(crate) fn discrepancy_table(r: &ComparisonReport, lang: Lang) -> Table {
                 d.verified_status,
                 lang,
             ),
-            d.points_difference.round_dp(2).to_string(),
+            // Shown as computed (4 decimals): a second rounding could move a .xx5.
+            d.points_difference.to_string(),
             note(d, lang),
         ]);
     }

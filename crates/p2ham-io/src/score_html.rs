@@ -138,7 +138,7 @@ pub fn score_to_html(r: &ScoreReport, lang: Lang) -> String {
                             td { @if let Some(label) = &i.answer_label { (label.get(lang)) } @else if i.justification.is_some() { "N/A" } @else { "—" } }
                             td.num { @if let Some(v) = i.value { (v) } }
                             td.num { (i.weight) }
-                            td.num { (i.total_points_earned.round_dp(2)) "/" (i.total_points_possible.round_dp(2)) }
+                            td.num { (i.total_points_earned) "/" (i.total_points_possible) }
                             td class=(status_class(i.status)) {
                                 (status_label(i.status, lang))
                                 @if let Some(j) = &i.justification { br; small { "N/A: " (j) } }

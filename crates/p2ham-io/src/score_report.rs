@@ -115,11 +115,7 @@ fn indicator_table(c: &CriterionResult, lang: Lang) -> Table {
             i.value.map(|v| v.to_string()).unwrap_or_default(),
             i.weight.to_string(),
             format!("{}/{}", i.earned, i.possible),
-            format!(
-                "{}/{}",
-                i.total_points_earned.round_dp(2),
-                i.total_points_possible.round_dp(2)
-            ),
+            format!("{}/{}", i.total_points_earned, i.total_points_possible),
             status,
             if i.evidence_required || i.evidence > 0 {
                 i.evidence.to_string()

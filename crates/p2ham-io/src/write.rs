@@ -7,7 +7,8 @@ use crate::IoError;
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed, then renamed over the target. Refuses when `path` is one of
-/// `inputs` (compared after resolving links).
+/// `inputs`, or lies inside an input that is a folder (compared after
+/// resolving links), so an output never replaces or joins what was read.
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), IoError> {
     write_atomic_with(path, inputs, |w| w.write_all(bytes))
 }
@@ -20,19 +21,31 @@ pub fn write_atomic_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), IoError> {
     let file = path.display().to_string();
-    if let Ok(target) = path.canonicalize() {
-        if inputs
-            .iter()
-            .filter_map(|i| i.canonicalize().ok())
-            .any(|i| i == target)
-        {
-            return Err(IoError::WouldOverwriteInput { file });
-        }
-    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // Where the output will be, links resolved, even when it does not exist yet.
+    let target = path.canonicalize().ok().or_else(|| {
+        let name = path.file_name()?;
+        Some(dir.canonicalize().ok()?.join(name))
+    });
+    if let Some(target) = target {
+        let clash = inputs
+            .iter()
+            .filter(|i| i.as_os_str() != "-")
+            .filter_map(|i| i.canonicalize().ok())
+            .any(|i| {
+                if i.is_dir() {
+                    target.starts_with(&i)
+                } else {
+                    i == target
+                }
+            });
+        if clash {
+            return Err(IoError::WouldOverwriteInput { file });
+        }
+    }
     let err = |source| IoError::Write {
         file: file.clone(),
         source,
@@ -50,4 +63,29 @@ pub fn write_atomic_with(
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_an_input_file_and_anything_inside_an_input_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.json");
+        std::fs::write(&input, "{}").unwrap();
+        let sub = dir.path().join("evidence");
+        std::fs::create_dir(&sub).unwrap();
+
+        let err = write_atomic(&input, b"x", std::slice::from_ref(&input)).unwrap_err();
+        assert!(matches!(err, IoError::WouldOverwriteInput { .. }));
+        assert_eq!(std::fs::read(&input).unwrap(), b"{}");
+        // A new file inside an input folder, even through `..`.
+        let inside = sub.join("..").join("evidence").join("report.json");
+        assert!(write_atomic(&inside, b"x", std::slice::from_ref(&sub)).is_err());
+        assert!(!sub.join("report.json").exists());
+        // Beside the folder is fine.
+        write_atomic(&dir.path().join("report.json"), b"ok", &[sub, input]).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("report.json")).unwrap(), b"ok");
+    }
 }
