@@ -36,9 +36,11 @@ const CHUNK_BYTES: usize = 4 << 20;
 const CHUNK_RECORDS: usize = 2048;
 
 /// Roll up every assessment found under `paths`: a file (NDJSON when its
-/// extension is `.ndjson`/`.jsonl` or its first line starts an object and is
-/// more than `{`; otherwise one assessment document), a folder (every `*.json`, `*.ndjson` and `*.jsonl`
-/// inside, recursively, in name order), or `-` (NDJSON on standard input).
+/// extension is `.ndjson`/`.jsonl`, its first line is a complete JSON object,
+/// or it is not one JSON document but a later line is; otherwise one
+/// assessment document), a folder (every `*.json`, `*.ndjson` and `*.jsonl`
+/// inside, recursively, links followed, in name order; a folder with none is
+/// an invalid input), or `-` (NDJSON on standard input).
 ///
 /// Invalid documents and lines, unreadable paths and assessments naming an
 /// unknown instrument become entries of `invalid` in the report; the run goes
@@ -220,11 +222,26 @@ fn is_input_file(path: &Path) -> bool {
     is_ndjson_name(path) || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-/// Whether the first line of a file says it is NDJSON: it starts an object and
-/// holds more than the `{` a pretty-printed document starts with.
-fn is_object_line(line: &[u8]) -> bool {
+/// Whether a line holds one complete JSON value on its own, as every line of
+/// NDJSON does (the first line of a pretty-printed document does not).
+fn is_complete_json(line: &[u8]) -> bool {
     let t = line.trim_ascii();
-    t.len() > 1 && t[0] == b'{'
+    t.first() == Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(t).is_ok()
+}
+
+/// Whether a whole file that does not start with a complete JSON line is
+/// NDJSON all the same (its first record is broken): it is not one JSON
+/// document, and some later line is a complete JSON value.
+fn is_ndjson_with_broken_start(doc: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(doc).is_err()
+        && doc.split(|b| *b == b'\n').skip(1).any(is_complete_json)
+}
+
+/// A UTF-8 byte-order mark, as some Windows editors write, is not part of the data.
+fn strip_bom(bytes: &mut Vec<u8>) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
 }
 
 /// `span` without leading and trailing ASCII whitespace (`\r` included).
@@ -339,15 +356,28 @@ impl ChunkReader {
             let lock = stdin.lock();
             self.ndjson(&name, lock, &[]);
         } else if path.is_dir() {
-            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+            let mut found = 0usize;
+            // Links are followed (loops are reported as errors by walkdir).
+            for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && is_input_file(e.path()) => self.file(e.path()),
+                    Ok(e) if e.file_type().is_file() && is_input_file(e.path()) => {
+                        found += 1;
+                        self.file(e.path());
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         let at: Arc<str> = e.path().map_or_else(|| name.to_string(), display).into();
                         self.error(&at, None, "read", format!("cannot read: {e}"));
                     }
                 }
+            }
+            if found == 0 {
+                self.error(
+                    &name,
+                    None,
+                    "input",
+                    "the folder holds no *.json, *.ndjson or *.jsonl file".to_owned(),
+                );
             }
         } else {
             self.file(path);
@@ -365,13 +395,17 @@ impl ChunkReader {
         if let Err(e) = reader.read_until(b'\n', &mut first) {
             return self.error(&name, None, "read", format!("cannot read: {e}"));
         }
-        if is_ndjson_name(path) || is_object_line(&first) {
+        strip_bom(&mut first);
+        if is_ndjson_name(path) || is_complete_json(&first) {
             self.ndjson(&name, reader, &first);
         } else {
-            // One document: the rest of the file.
+            // One document (the rest of the file), unless it is NDJSON whose first line is broken.
             let mut doc = first;
             if let Err(e) = reader.read_to_end(&mut doc) {
                 return self.error(&name, None, "read", format!("cannot read: {e}"));
+            }
+            if is_ndjson_with_broken_start(&doc) {
+                return self.ndjson(&name, std::io::empty(), &doc);
             }
             let span = self.append(&doc);
             self.record(&name, None, span, doc.len() as u64);

@@ -375,3 +375,55 @@ fn ndjson_named_json_with_a_broken_first_line() {
     assert_eq!((r.records.units, r.records.invalid), (2, 1));
     assert_eq!(r.invalid[0].line, Some(1));
 }
+
+#[test]
+fn a_pretty_printed_document_is_one_record_whatever_its_first_line() {
+    // `{"format": …,` on the first line, the rest indented: one document, not NDJSON.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("assessments/sampit-2023/kanim-sampit.self.json")).unwrap();
+    let squeezed = text.replacen("{\n  \"format\"", "{\"format\"", 1);
+    assert!(squeezed
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with("{\"format\": \"p2ham-assessment/1\","));
+    let file = dir.path().join("kanim.json");
+    std::fs::write(&file, squeezed).unwrap();
+    let (r, seen) = run(&[file], None);
+    assert_eq!(
+        (r.records.read, r.records.units, r.records.invalid),
+        (1, 1, 0),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_does_not_hide_ndjson() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = std::fs::read_to_string(fixture("rollup/units.ndjson")).unwrap();
+    let lines: Vec<&str> = lines.lines().collect();
+    let file = dir.path().join("national.json");
+    std::fs::write(&file, format!("\u{feff}{}\n{}\n", lines[0], lines[1])).unwrap();
+    let (r, seen) = run(&[file], Some(fixture("rollup/instrument.json").to_str().unwrap()));
+    assert_eq!((r.records.units, r.records.invalid), (2, 0), "{seen:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_follow_links_and_an_empty_folder_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let linked = dir.path().join("linked");
+    std::fs::create_dir(&linked).unwrap();
+    let target = fixture("assessments/sampit-2023/kanim-sampit.self.json")
+        .canonicalize()
+        .unwrap();
+    std::os::unix::fs::symlink(&target, linked.join("kanim.json")).unwrap();
+    let (r, _) = run(&[linked], None);
+    assert_eq!((r.records.units, r.records.invalid), (1, 0));
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (r, seen) = run(&[empty], None);
+    assert_eq!(r.records.invalid, 1);
+    assert!(seen[0].contains("holds no *.json"), "{seen:?}");
+}
