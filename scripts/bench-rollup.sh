@@ -37,7 +37,11 @@ cat "$DATA" > /dev/null # warm the page cache for both runs
 measure() {
     local log
     log="$(mktemp)"
-    /usr/bin/time -v "$@" 2> "$log" > /dev/null || true
+    if ! /usr/bin/time -v "$@" 2> "$log" > /dev/null; then
+        echo "failed: $*" >&2
+        cat "$log" >&2
+        exit 1
+    fi
     local wall rss
     wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
     rss="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")"

@@ -86,7 +86,7 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        #[arg(long, short, value_enum, default_value_t = ReportFormat::Json)]
         format: ReportFormat,
         /// Language of text, Markdown and CSV output.
         #[arg(long, value_enum, default_value_t = LangArg::Id)]
