@@ -213,3 +213,50 @@ fn the_schema_rejects_a_misspelt_field_at_any_depth_and_a_bad_enum() {
     weight["criteria"][0]["weight"] = Value::from("sixty");
     assert!(!v.is_valid(&weight), "a decimal that is not a number is rejected");
 }
+
+/// Real reports, as the CLI writes them, validate against their published
+/// schemas (the drift test only proves the files match the code).
+#[test]
+fn real_reports_validate_against_their_schemas() {
+    let sampit = root().join("fixtures/assessments/sampit-2023");
+    let mut checked = 0;
+    for unit in ["kanim-sampit", "lapas-sampit", "bapas-sampit"] {
+        for stage in ["self", "verification"] {
+            let loaded = p2ham_io::load_assessment(&sampit.join(format!("{unit}.{stage}.json"))).unwrap();
+            let instrument = p2ham_io::instrument_for(&loaded, None).unwrap();
+            let report = p2ham_io::score_loaded(&loaded, &instrument).unwrap();
+            let doc: Value = serde_json::from_str(&p2ham_io::to_json(&report)).unwrap();
+            let errs = errors(&validator("score"), &doc);
+            assert!(errs.is_empty(), "{unit} {stage}: {errs:#?}");
+            checked += 1;
+        }
+        let documents = ["self", "verification"]
+            .map(|s| p2ham_io::load_assessment(&sampit.join(format!("{unit}.{s}.json"))).unwrap());
+        let evidence =
+            p2ham_io::verify_evidence(&documents, &root().join("fixtures/evidence").join(unit)).unwrap();
+        let doc: Value = serde_json::from_str(&p2ham_io::to_json(&evidence)).unwrap();
+        let errs = errors(&validator("evidence"), &doc);
+        assert!(errs.is_empty(), "{unit} evidence: {errs:#?}");
+        checked += 1;
+    }
+    for weights in [
+        p2ham_io::scoring::skm::Weights::Exact,
+        p2ham_io::scoring::skm::Weights::Published0111,
+    ] {
+        let options = p2ham_io::SkmReadOptions {
+            by: Some("jenis_layanan".into()),
+            sheet: None,
+        };
+        let report = p2ham_io::skm_report(
+            &root().join("fixtures/skm/kanim-sampit-2023.csv"),
+            &options,
+            weights,
+        )
+        .unwrap();
+        let doc: Value = serde_json::from_str(&p2ham_io::skm_to_json(&report)).unwrap();
+        let errs = errors(&validator("skm"), &doc);
+        assert!(errs.is_empty(), "skm: {errs:#?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 11);
+}
