@@ -1,30 +1,35 @@
-//! Exact rational arithmetic on `i128`, so that every figure is computed
-//! without any rounding until the single rounding at the end.
+//! Exact rational arithmetic on 256-bit integers, so that every figure is
+//! computed without any rounding until the single rounding at the end.
+//!
+//! 256 bits hold the denominators of realistic instruments (weights and option
+//! values with several decimals over many criteria) with a wide margin; a
+//! figure that still leaves that range is an error, never a wrong number.
 
 use std::cmp::Ordering;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use ethnum::{I256, U256};
+use rust_decimal::Decimal;
 
 use crate::ScoringError;
 
 /// A reduced fraction `num / den` with `den > 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ratio {
-    num: i128,
-    den: i128,
+    num: I256,
+    den: I256,
 }
 
-fn gcd(a: i128, b: i128) -> i128 {
+fn gcd(a: I256, b: I256) -> I256 {
     let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    // Fast path: 64-bit operands (almost every figure) avoid 128-bit division.
+    // Fast path: 64-bit operands (almost every figure) avoid wide division.
     if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
-        return i128::from(gcd64(x, y));
+        return I256::from(gcd64(x, y));
     }
-    while b != 0 {
+    while b != U256::ZERO {
         (a, b) = (b, a % b);
     }
-    // Only gcd(i128::MIN, 0) exceeds i128::MAX; callers reject i128::MIN first.
-    i128::try_from(a).unwrap_or(1)
+    // Only gcd(I256::MIN, 0) exceeds I256::MAX; callers reject I256::MIN first.
+    I256::try_from(a).unwrap_or(I256::ONE)
 }
 
 /// Binary GCD on 64 bits.
@@ -46,26 +51,27 @@ fn gcd64(a: u64, b: u64) -> u64 {
     }
 }
 
-/// `a × b`, `None` on overflow; a plain 64×64→128-bit product when both fit in 64 bits.
-fn mul128(a: i128, b: i128) -> Option<i128> {
+/// `a × b`, `None` on overflow (or when the product is `I256::MIN`, whose
+/// negation overflows); a plain 64×64→128-bit product when both fit in 64 bits.
+fn mul_wide(a: I256, b: I256) -> Option<I256> {
     match (i64::try_from(a), i64::try_from(b)) {
-        (Ok(x), Ok(y)) => Some(i128::from(x) * i128::from(y)),
-        _ => a.checked_mul(b),
+        (Ok(x), Ok(y)) => Some(I256::from(i128::from(x) * i128::from(y))),
+        _ => a.checked_mul(b).filter(|p| *p != I256::MIN),
     }
 }
 
 /// `n / d` rounded down, for `n ≥ 0` and `d > 0`; in 64 bits when both fit.
-fn quo_floor(n: i128, d: i128) -> i128 {
+fn quo_floor(n: I256, d: I256) -> I256 {
     match (u64::try_from(n), u64::try_from(d)) {
-        (Ok(n), Ok(d)) => i128::from(n / d),
+        (Ok(n), Ok(d)) => I256::from(n / d),
         _ => n / d,
     }
 }
 
 /// `x / g` for a divisor `g > 0` that divides `x`, in 64 bits when both fit.
-fn quo(x: i128, g: i128) -> i128 {
+fn quo(x: I256, g: I256) -> I256 {
     match (i64::try_from(x), i64::try_from(g)) {
-        (Ok(x), Ok(g)) => i128::from(x / g),
+        (Ok(x), Ok(g)) => I256::from(x / g),
         _ => x / g,
     }
 }
@@ -76,28 +82,45 @@ fn overflow(what: &str) -> ScoringError {
     }
 }
 
+fn pow10(n: u32) -> I256 {
+    let mut p = I256::ONE;
+    for _ in 0..n {
+        p *= 10;
+    }
+    p
+}
+
 impl Ratio {
     /// Zero.
-    pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
+    pub const ZERO: Ratio = Ratio {
+        num: I256::ZERO,
+        den: I256::ONE,
+    };
     /// One.
-    pub const ONE: Ratio = Ratio { num: 1, den: 1 };
+    pub const ONE: Ratio = Ratio {
+        num: I256::ONE,
+        den: I256::ONE,
+    };
     /// One hundred.
-    pub const HUNDRED: Ratio = Ratio { num: 100, den: 1 };
+    pub const HUNDRED: Ratio = Ratio {
+        num: I256::new(100),
+        den: I256::ONE,
+    };
 
-    /// A reduced ratio from a result of checked arithmetic; `i128::MIN`
+    /// A reduced ratio from a result of checked arithmetic; `I256::MIN`
     /// (whose negation overflows) counts as overflow.
-    fn checked(num: i128, den: i128, what: &str) -> Result<Ratio, ScoringError> {
-        if num == i128::MIN || den == i128::MIN || den == 0 {
+    fn checked(num: I256, den: I256, what: &str) -> Result<Ratio, ScoringError> {
+        if num == I256::MIN || den == I256::MIN || den == I256::ZERO {
             return Err(overflow(what));
         }
         Ok(Ratio::new(num, den))
     }
 
-    fn new(num: i128, den: i128) -> Ratio {
-        debug_assert!(den != 0);
-        let g = gcd(num, den).max(1);
+    fn new(num: I256, den: I256) -> Ratio {
+        debug_assert!(den != I256::ZERO);
+        let g = gcd(num, den).max(I256::ONE);
         let (num, den) = (quo(num, g), quo(den, g));
-        if den < 0 {
+        if den < I256::ZERO {
             Ratio { num: -num, den: -den }
         } else {
             Ratio { num, den }
@@ -106,43 +129,32 @@ impl Ratio {
 
     /// The exact value of a decimal.
     pub fn from_decimal(d: Decimal) -> Ratio {
-        if d.scale() == 0 {
-            return Ratio {
-                num: d.mantissa(),
-                den: 1,
-            };
-        }
-        // scale ≤ 28, so 10^scale fits in i128 (< 1.7e38).
-        Ratio::new(d.mantissa(), 10i128.pow(d.scale()))
+        Ratio::new(I256::from(d.mantissa()), pow10(d.scale()))
     }
 
     /// Whether this is zero.
     pub fn is_zero(self) -> bool {
-        self.num == 0
+        self.num == I256::ZERO
     }
 
     /// Whether this is > 0.
     pub fn is_positive(self) -> bool {
-        self.num > 0
+        self.num > I256::ZERO
     }
 
     /// `self + rhs`, or an overflow error naming `what`.
     pub fn add(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
-        if self.den == 1 && rhs.den == 1 {
-            let num = self.num.checked_add(rhs.num).ok_or_else(|| overflow(what))?;
-            return Ok(Ratio { num, den: 1 });
-        }
         if self.den == rhs.den {
             let num = self.num.checked_add(rhs.num).ok_or_else(|| overflow(what))?;
-            return Ok(Ratio::new(num, self.den));
+            return Ratio::checked(num, self.den, what);
         }
         let g = gcd(self.den, rhs.den);
         let l = quo(self.den, g);
         let r = quo(rhs.den, g);
-        let num = mul128(self.num, r)
-            .and_then(|a| mul128(rhs.num, l).and_then(|b| a.checked_add(b)))
+        let num = mul_wide(self.num, r)
+            .and_then(|a| mul_wide(rhs.num, l).and_then(|b| a.checked_add(b)))
             .ok_or_else(|| overflow(what))?;
-        let den = mul128(l, rhs.den).ok_or_else(|| overflow(what))?;
+        let den = mul_wide(l, rhs.den).ok_or_else(|| overflow(what))?;
         Ratio::checked(num, den, what)
     }
 
@@ -159,57 +171,59 @@ impl Ratio {
 
     /// `self × rhs`.
     pub fn mul(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
-        if self.den == 1 && rhs.den == 1 {
-            let num = mul128(self.num, rhs.num)
-                .filter(|n| *n != i128::MIN)
-                .ok_or_else(|| overflow(what))?;
-            return Ok(Ratio { num, den: 1 });
+        if self.den == I256::ONE && rhs.den == I256::ONE {
+            let num = mul_wide(self.num, rhs.num).ok_or_else(|| overflow(what))?;
+            return Ok(Ratio { num, den: I256::ONE });
         }
-        let g1 = gcd(self.num, rhs.den).max(1);
-        let g2 = gcd(rhs.num, self.den).max(1);
-        let num = mul128(quo(self.num, g1), quo(rhs.num, g2))
-            .filter(|n| *n != i128::MIN)
-            .ok_or_else(|| overflow(what))?;
-        let den = mul128(quo(self.den, g2), quo(rhs.den, g1)).ok_or_else(|| overflow(what))?;
+        let g1 = gcd(self.num, rhs.den).max(I256::ONE);
+        let g2 = gcd(rhs.num, self.den).max(I256::ONE);
+        let num = mul_wide(quo(self.num, g1), quo(rhs.num, g2)).ok_or_else(|| overflow(what))?;
+        let den = mul_wide(quo(self.den, g2), quo(rhs.den, g1)).ok_or_else(|| overflow(what))?;
         // Both operands are reduced and the cross factors cancelled: so is the product.
         Ok(Ratio { num, den })
     }
 
     /// `self ÷ rhs`; `None` when `rhs` is zero.
     pub fn div(self, rhs: Ratio, what: &str) -> Result<Option<Ratio>, ScoringError> {
-        if rhs.num == 0 {
+        if rhs.num == I256::ZERO {
             return Ok(None);
         }
         self.mul(Ratio::checked(rhs.den, rhs.num, what)?, what).map(Some)
     }
 
-    /// Rounded to `dp` decimals, half away from zero, computed exactly.
-    pub fn round(self, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
-        let scale = 10i128.checked_pow(dp).ok_or_else(|| overflow(what))?;
+    /// The value × 10^dp rounded half away from zero, as an integer, computed exactly.
+    fn scaled(self, dp: u32, what: &str) -> Result<I256, ScoringError> {
         // round(|n|/d × s) = floor((2·|n|·s + d) / (2·d))
-        let twice = self
-            .num
-            .abs()
-            .checked_mul(scale)
-            .and_then(|x| x.checked_mul(2))
+        let twice = mul_wide(self.num.abs(), pow10(dp))
+            .and_then(|x| mul_wide(x, I256::new(2)))
             .ok_or_else(|| overflow(what))?;
-        let twice_den = self.den.checked_mul(2).ok_or_else(|| overflow(what))?;
+        let twice_den = mul_wide(self.den, I256::new(2)).ok_or_else(|| overflow(what))?;
         let n = twice.checked_add(self.den).ok_or_else(|| overflow(what))?;
         let q = quo_floor(n, twice_den);
-        let q = if self.num < 0 { -q } else { q };
+        Ok(if self.num < I256::ZERO { -q } else { q })
+    }
+
+    /// Rounded to `dp` decimals, half away from zero, computed exactly.
+    pub fn round(self, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
+        let q = self.scaled(dp, what)?;
+        let q = i128::try_from(q).map_err(|_| overflow(what))?;
         Decimal::try_from_i128_with_scale(q, dp).map_err(|_| overflow(what))
     }
 
-    /// The value as a decimal with up to 28 significant digits (for showing the
-    /// unrounded figure; never used for decisions).
+    /// Rounded to at most `max_dp` decimals (fewer when a decimal of 28 digits
+    /// cannot hold that many), half away from zero: for showing a figure.
+    pub fn round_to_fit(self, max_dp: u32, what: &str) -> Result<Decimal, ScoringError> {
+        (0..=max_dp)
+            .rev()
+            .find_map(|dp| self.round(dp, what).ok())
+            .ok_or_else(|| overflow(what))
+    }
+
+    /// The unrounded value for people to read: rounded half away from zero to
+    /// 20 decimals (fewer for very large values), trailing zeros dropped. Never
+    /// used for decisions.
     pub fn to_decimal(self, what: &str) -> Result<Decimal, ScoringError> {
-        let d = |x: i128| Decimal::try_from_i128_with_scale(x, 0).map_err(|_| overflow(what));
-        let (n, den) = (d(self.num)?, d(self.den)?);
-        let q = n.checked_div(den).ok_or_else(|| overflow(what))?;
-        Ok(
-            q.round_dp_with_strategy(20, RoundingStrategy::MidpointAwayFromZero)
-                .normalize(),
-        )
+        Ok(self.round_to_fit(20, what)?.normalize())
     }
 }
 
@@ -221,26 +235,22 @@ impl PartialOrd for Ratio {
 
 impl Ord for Ratio {
     fn cmp(&self, other: &Self) -> Ordering {
-        // a/b ? c/d  ⇔  a·d ? c·b (b, d > 0); fall back to floating comparison of
-        // quotients only if the products overflow, then refine exactly.
-        if let (Some(l), Some(r)) = (mul128(self.num, other.den), mul128(other.num, self.den)) {
-            l.cmp(&r)
-        } else {
-            {
-                let (a, b) = (self.num.div_euclid(self.den), other.num.div_euclid(other.den));
-                if a != b {
-                    return a.cmp(&b);
-                }
-                // Same integer part: compare the fractional parts' reciprocals.
-                let fa = Ratio::new(self.num.rem_euclid(self.den), self.den);
-                let fb = Ratio::new(other.num.rem_euclid(other.den), other.den);
-                match (fa.num == 0, fb.num == 0) {
-                    (true, true) => Ordering::Equal,
-                    (true, false) => Ordering::Less,
-                    (false, true) => Ordering::Greater,
-                    (false, false) => Ratio::new(fb.den, fb.num).cmp(&Ratio::new(fa.den, fa.num)),
-                }
-            }
+        // a/b ? c/d  ⇔  a·d ? c·b (b, d > 0); when the products overflow,
+        // compare integer parts, then the fractional parts' reciprocals.
+        if let (Some(l), Some(r)) = (mul_wide(self.num, other.den), mul_wide(other.num, self.den)) {
+            return l.cmp(&r);
+        }
+        let (a, b) = (self.num.div_euclid(self.den), other.num.div_euclid(other.den));
+        if a != b {
+            return a.cmp(&b);
+        }
+        let fa = Ratio::new(self.num.rem_euclid(self.den), self.den);
+        let fb = Ratio::new(other.num.rem_euclid(other.den), other.den);
+        match (fa.num == I256::ZERO, fb.num == I256::ZERO) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => Ratio::new(fb.den, fb.num).cmp(&Ratio::new(fa.den, fa.num)),
         }
     }
 }
@@ -251,7 +261,11 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn r(n: i128, d: i128) -> Ratio {
-        Ratio::new(n, d)
+        Ratio::new(I256::from(n), I256::from(d))
+    }
+
+    fn big(n: I256) -> Ratio {
+        Ratio::new(n, I256::ONE)
     }
 
     #[test]
@@ -276,26 +290,56 @@ mod tests {
 
     #[test]
     fn overflow_is_an_error() {
-        let big = r(i128::MAX / 2 + 1, 1);
-        assert!(big.mul(big, "x").is_err());
-        assert!(big.add(big, "x").unwrap_err().to_string().contains("overflow"));
+        let half = big(I256::MAX / 2 + 1);
+        assert!(half.mul(half, "x").is_err());
+        assert!(half.add(half, "x").unwrap_err().to_string().contains("overflow"));
+        // A value too large for a 28-digit decimal cannot be rounded into one.
+        assert!(big(I256::MAX / 2).round(2, "x").is_err());
     }
 
     #[test]
     fn extreme_operands_never_panic() {
-        let min_ish = r(-(i128::MAX / 2) - 1, 1);
+        let min_ish = big(-(I256::MAX / 2) - 1);
         let _ = min_ish.mul(r(2, 1), "x");
         let _ = min_ish.add(min_ish, "x");
-        let _ = r(1, i128::MAX).round(2, "x");
-        let _ = r(i128::MAX, 1).round(2, "x");
-        let _ = r(1, 3).div(r(i128::MAX, 1), "x");
-        assert!(r(i128::MAX, 1).mul(r(i128::MAX, 1), "x").is_err());
+        let _ = Ratio::new(I256::ONE, I256::MAX).round(2, "x");
+        let _ = big(I256::MAX).round(2, "x");
+        let _ = r(1, 3).div(big(I256::MAX), "x");
+        assert!(big(I256::MAX).mul(big(I256::MAX), "x").is_err());
+    }
+
+    #[test]
+    fn denominators_beyond_128_bits_are_exact() {
+        // Five criteria whose scores have coprime denominators near 10^8:
+        // the common denominator (~10^40) is beyond i128 but well within 256 bits.
+        let dens = [99_999_989i128, 99_999_971, 99_999_959, 99_999_941, 99_999_931];
+        let mut sum = Ratio::ZERO;
+        for d in dens {
+            sum = sum.add(r(1, d), "t").unwrap();
+        }
+        for d in dens {
+            sum = sum.sub(r(1, d), "t").unwrap();
+        }
+        assert_eq!(sum, Ratio::ZERO);
+    }
+
+    #[test]
+    fn large_figures_are_shown_with_fewer_decimals() {
+        let w = Ratio::from_decimal("12345678901234567890.123456789".parse().unwrap());
+        assert_eq!(
+            w.round_to_fit(10, "t").unwrap().to_string(),
+            "12345678901234567890.123456789"
+        );
+        assert_eq!(
+            r(1, 3).to_decimal("t").unwrap().to_string(),
+            "0.33333333333333333333"
+        );
     }
 
     #[test]
     fn comparison_survives_large_terms() {
-        let a = r(i128::MAX / 3, 7);
-        let b = r(i128::MAX / 3 - 1, 7);
+        let a = Ratio::new(I256::MAX / 3, I256::new(7));
+        let b = Ratio::new(I256::MAX / 3 - 1, I256::new(7));
         assert!(a > b);
     }
 }

@@ -459,7 +459,7 @@ pub fn score(
                 value: l.option_value,
                 weight: ind.weight,
                 earned: if l.included {
-                    dec(l.earned, 10, "earned")?.normalize()
+                    l.earned.round_to_fit(10, "earned")?.normalize()
                 } else {
                     Decimal::ZERO
                 },
@@ -485,8 +485,8 @@ pub fn score(
             score,
             score_exact: scores[ci].map(|s| s.to_decimal("criterion score")).transpose()?,
             max: Decimal::ONE_HUNDRED,
-            earned: dec(earned[ci], 10, "earned")?.normalize(),
-            possible: dec(possible[ci], 10, "possible")?.normalize(),
+            earned: earned[ci].round_to_fit(10, "earned")?.normalize(),
+            possible: possible[ci].round_to_fit(10, "possible")?.normalize(),
             counts: criterion_counts,
             indicators,
         });

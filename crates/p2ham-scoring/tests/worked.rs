@@ -439,3 +439,52 @@ fn a_zero_weight_criterion_carries_no_share_of_the_total() {
         .unwrap()
         .contains("positive weight"));
 }
+
+#[test]
+fn realistic_weights_with_many_decimals_never_overflow() {
+    // Five criteria of eight indicators, weights with six decimals and an option
+    // value of 0.3333: the exact common denominators run far beyond 128 bits.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let criteria: Vec<_> = (0..5)
+        .map(|c| {
+            let indicators: Vec<_> = (0..8)
+                .map(|i| ind(&format!("C{c}.{i}"), &format!("{}.{:06}", next() % 5, next() % 1_000_000)))
+                .collect();
+            json!({"id": format!("C{c}"), "title": {"id": "c"}, "weight": format!("{}.{:06}", 1 + next() % 30, next() % 1_000_000), "indicators": indicators})
+        })
+        .collect();
+    let mut doc: serde_json::Value = json!({
+        "format": "p2ham-instrument/1", "id": "contoh", "version": "1.0.0",
+        "title": {"id": "Contoh"}, "unit_kinds": ["kanim"],
+        "scales": [{"id": "apt", "options": [
+            {"code": "ada", "label": {"id": "Ada"}, "value": "1"},
+            {"code": "proses", "label": {"id": "Proses"}, "value": "0.3333"},
+            {"code": "tidak", "label": {"id": "Tidak"}, "value": "0"}]}],
+        "criteria": criteria,
+        "award": {"min_total": "80", "min_criterion": null},
+    });
+    // Every criterion needs a positive weight somewhere.
+    for c in doc["criteria"].as_array_mut().unwrap() {
+        c["indicators"][0]["weight"] = json!("1.000001");
+    }
+    let ins = CheckedInstrument::new(serde_json::from_value(doc).unwrap()).unwrap();
+    for round in 0..20 {
+        let answers: Vec<_> = ins
+            .instrument()
+            .indicators()
+            .map(|(_, i)| {
+                let code = ["ada", "proses", "tidak"][usize::try_from((next() + round) % 3).unwrap()];
+                json!({"indicator": i.id, "value": code})
+            })
+            .collect();
+        let r = run(&ins, &assessment("kanim", json!(answers)));
+        let t = r.total.unwrap();
+        assert!(t >= Decimal::ZERO && t <= Decimal::ONE_HUNDRED);
+    }
+}
