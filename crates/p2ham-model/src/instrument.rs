@@ -78,6 +78,7 @@ pub struct ScaleOption {
     /// Label shown to people, e.g. "Ada".
     pub label: Text,
     /// Value in [0, 1]: the share of the indicator's weight this answer earns.
+    #[serde(deserialize_with = "crate::decimal::exact")]
     pub value: Decimal,
 }
 
@@ -90,6 +91,7 @@ pub struct Criterion {
     /// Title shown to people.
     pub title: Text,
     /// Weight of the criterion in the total (normalised over criteria with data).
+    #[serde(deserialize_with = "crate::decimal::exact")]
     pub weight: Decimal,
     /// The indicators of this criterion.
     pub indicators: Vec<Indicator>,
@@ -106,6 +108,7 @@ pub struct Indicator {
     /// The id of the scale answers use.
     pub scale: String,
     /// Weight within its criterion (normalised over included indicators).
+    #[serde(deserialize_with = "crate::decimal::exact")]
     pub weight: Decimal,
     /// Unit kinds the indicator applies to; empty means all of the instrument's.
     #[serde(default)]
@@ -136,9 +139,10 @@ impl Indicator {
 #[serde(deny_unknown_fields)]
 pub struct AwardRule {
     /// The total (0–100, rounded to 2 decimals) must be at least this.
+    #[serde(deserialize_with = "crate::decimal::exact")]
     pub min_total: Decimal,
     /// When set, every criterion with data must score at least this.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::decimal::exact_option")]
     pub min_criterion: Option<Decimal>,
 }
 

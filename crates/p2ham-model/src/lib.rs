@@ -37,12 +37,14 @@
 //! ```
 
 mod assessment;
+mod decimal;
 mod instrument;
 mod text;
 mod validate;
 mod vocabulary;
 
 pub use assessment::{Answer, Assessment, AssessmentFormat, Assessor, EvidenceRef, InstrumentRef, Unit};
+pub use decimal::parse_decimal;
 pub use instrument::{AwardRule, Criterion, Indicator, Instrument, InstrumentFormat, Scale, ScaleOption};
 pub use text::{Lang, Text};
 pub use validate::{
