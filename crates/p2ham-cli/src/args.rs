@@ -480,6 +480,11 @@ fn score(
     output: Option<&PathBuf>,
     file: &Path,
 ) -> Result<(), Failure> {
+    if instrument == Some("-") && file.as_os_str() == "-" {
+        return Err(Failure::Usage(
+            "standard input can be read once: give the instrument or the assessment as a file".into(),
+        ));
+    }
     let explicit = instrument.map(load_instrument).transpose()?;
     let assessment = load_assessment(file)?;
     let instrument = instrument_for(&assessment, explicit.as_ref())?;

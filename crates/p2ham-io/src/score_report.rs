@@ -64,7 +64,8 @@ fn criteria_table(r: &ScoreReport, lang: Lang) -> Table {
     t.row(vec![
         l("TOTAL", "TOTAL").into(),
         String::new(),
-        "100".into(),
+        // The shares of the criteria with data make up the whole total.
+        if r.total.is_some() { "100.00" } else { "0.00" }.to_owned(),
         figure(r.total, lang),
         r.max.to_string(),
         n.met.to_string(),

@@ -23,8 +23,7 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         None => (digits, None),
     };
     let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    let well_formed =
-        all_digits(int) && frac.is_none_or(all_digits) && exponent.is_none_or(all_digits);
+    let well_formed = all_digits(int) && frac.is_none_or(all_digits) && exponent.is_none_or(all_digits);
     if !well_formed {
         return Err(format!(
             "`{s}` is not a decimal: expected digits with an optional fraction, e.g. \"0.5\" or \"60\""
@@ -144,21 +143,28 @@ mod tests {
         assert_eq!(parse_decimal("0.5").unwrap().to_string(), "0.5");
         assert_eq!(parse_decimal("-12").unwrap().to_string(), "-12");
         assert_eq!(parse_decimal("15e1").unwrap().to_string(), "150");
-        for bad in ["1_0", "+1", ".5", "5.", "", "1e-1", "0x10", " 1", "1 ", "NaN", "1.2.3"] {
+        for bad in [
+            "1_0", "+1", ".5", "5.", "", "1e-1", "0x10", " 1", "1 ", "NaN", "1.2.3",
+        ] {
             assert!(parse_decimal(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn more_than_28_digits_is_refused_not_rounded() {
-        assert!(parse_decimal("0.1000000000000000000000000000001").unwrap_err().contains("28"));
+        assert!(parse_decimal("0.1000000000000000000000000000001")
+            .unwrap_err()
+            .contains("28"));
         assert!(parse_decimal("0.3333333333333333333333333333").is_ok());
         assert!(parse_decimal("1e40").is_err());
     }
 
     #[test]
     fn numbers_keep_their_digits_and_signed_exponents() {
-        assert_eq!(parse_number("0.3333333333333333333").unwrap().to_string(), "0.3333333333333333333");
+        assert_eq!(
+            parse_number("0.3333333333333333333").unwrap().to_string(),
+            "0.3333333333333333333"
+        );
         assert_eq!(parse_number("25e-2").unwrap().to_string(), "0.25");
         assert_eq!(parse_number("1E+2").unwrap().to_string(), "100");
         assert!(parse_number("1e-40").is_err());

@@ -420,7 +420,9 @@ pub fn validate_instrument(ins: &Instrument) -> Vec<Problem> {
             negative(&mut p, format!("{ib}.weight"), ind.weight);
             weight_sum_positive |= ind.weight > Decimal::ZERO;
             if ins.scale(&ind.scale).is_none() {
-                let known: Vec<&str> = ins.scales.iter().map(|s| s.id.as_str()).collect();
+                let known: std::collections::BTreeSet<&str> =
+                    ins.scales.iter().map(|s| s.id.as_str()).collect();
+                let known: Vec<&str> = known.into_iter().collect();
                 p.push(Problem::new(
                     ProblemCode::UnknownScale,
                     format!("{ib}.scale"),

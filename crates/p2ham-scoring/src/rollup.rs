@@ -577,7 +577,7 @@ pub struct Summary {
     /// Median of the (rounded) totals; for an even count the mean of the two
     /// middle values, rounded to 2 decimals.
     pub median: Option<Decimal>,
-    /// Totals in 10-point bins [0,10), [10,20), …, [90,100] (100 in the last bin).
+    /// Totals in 10-point bins `[0,10)`, `[10,20)`, …, `[90,100]` (100 in the last bin).
     pub bins: Vec<Bin>,
 }
 

@@ -298,7 +298,9 @@ fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
     }
     for (ci, c) in ins.criteria.iter().enumerate() {
         for (ii, (ind, l)) in c.indicators.iter().zip(&core.lines[ci]).enumerate() {
-            if ind.mandatory && l.included && l.status != Status::Met {
+            // Fully met means a counted value of 1: an unsupported claim counts
+            // only where the instrument says `unsupported_claims: count`.
+            if ind.mandatory && l.included && l.counted != Ratio::ONE {
                 out.push(Failure::MandatoryNotMet(ci, ii));
             }
         }

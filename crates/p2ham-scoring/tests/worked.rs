@@ -488,3 +488,25 @@ fn realistic_weights_with_many_decimals_never_overflow() {
         assert!(t >= Decimal::ZERO && t <= Decimal::ONE_HUNDRED);
     }
 }
+
+#[test]
+fn mandatory_unsupported_claims_follow_the_instrument_rule() {
+    let criteria = json!([{"id": "A", "title": {"id": "A"}, "weight": "1", "indicators": [
+        {"id": "A.1", "title": {"id": "Maklumat"}, "scale": "apt", "weight": "1", "evidence": "required", "mandatory": true}
+    ]}]);
+    let a = assessment("kanim", json!([{"indicator": "A.1", "value": "ada"}]));
+    let award = json!({"min_total": "0", "min_criterion": null});
+    // Default (zero): the claim earns nothing and the mandatory indicator is not met.
+    let r = run(&instrument(criteria.clone(), award.clone(), json!({})), &a);
+    assert_eq!(r.total, Some(dec!(0.00)));
+    assert_eq!(r.award.reasons[0].code, ReasonCode::MandatoryNotMet);
+    assert_eq!(r.award.reasons[0].actual, Some(dec!(0)));
+    // With "count" the claim counts its value 1: the mandatory indicator is met.
+    let r = run(
+        &instrument(criteria, award, json!({"unsupported_claims": "count"})),
+        &a,
+    );
+    assert_eq!(r.total, Some(dec!(100.00)));
+    assert!(r.award.eligible, "{:?}", r.award.reasons);
+    assert_eq!(status(&r, "A.1"), Status::Unsupported);
+}
