@@ -3,9 +3,16 @@
 //!
 //! The header row is the first row with a cell `U1` (case-insensitive, trimmed),
 //! so title rows above it are skipped; without such a row it is the first
-//! non-blank row. Columns `U1`…`U9` carry the answers 1–4 (blank = not
-//! answered); every other column is ignored unless named by `--by`. Rows are
-//! numbered as a spreadsheet shows them (the header of a plain CSV is row 1).
+//! non-blank row. A CSV's separator is the header's (the one under which a line
+//! has a cell `U1`), whatever the title lines above it contain. Columns `U1`…`U9`
+//! carry the answers 1–4 (blank = not answered); every other column is ignored
+//! unless named by `--by`. A row that answers none of U1…U9 is no respondent.
+//! Rows are numbered as a spreadsheet shows them: the header of a plain CSV is
+//! row 1, each record one row (even a quoted cell spanning lines), each blank
+//! line one row. A CSV data row with more fields than the header is an error
+//! (shifted cells: an unquoted decimal comma); a shorter one ends in blanks. A
+//! spreadsheet cell that is a date, TRUE/FALSE, an error value or a formula
+//! without its computed value is an error naming the cell.
 //!
 //! ```
 //! use p2ham_io::{parse_skm, SkmReadOptions};
@@ -69,6 +76,35 @@ pub enum SkmInputError {
         /// The cell's content.
         found: String,
     },
+    /// A spreadsheet cell that holds no answer whatever it shows: a date, a
+    /// true/false or error value, or a formula without its computed value.
+    #[error("{file}: row {row}, column {column} (cell {cell}): {problem}")]
+    NotANumber {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The column's header.
+        column: String,
+        /// Cell reference, e.g. `D7`.
+        cell: String,
+        /// What the cell holds and what to do.
+        problem: String,
+    },
+    /// A CSV data row with more fields than the header: its cells are shifted.
+    #[error("{file}: row {row} has {found} fields, the header has {expected}: {}", extra_fields_hint(*separator))]
+    TooManyFields {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The row's fields.
+        found: usize,
+        /// The header's fields.
+        expected: usize,
+        /// The CSV's separator.
+        separator: char,
+    },
     /// A column that the header lacks.
     #[error("{file}: row {row} (header): no column {column}; expected U1…U9 (found: {found})")]
     MissingColumn {
@@ -101,8 +137,8 @@ pub enum SkmInputError {
         /// The file.
         file: String,
     },
-    /// A header without data rows.
-    #[error("{file}: no respondents: no data row below the header (row {row})")]
+    /// No row below the header answers any element.
+    #[error("{file}: no respondents: no row below the header (row {row}) answers any of U1…U9")]
     NoRespondents {
         /// The file.
         file: String,
@@ -158,6 +194,14 @@ pub enum SkmInputError {
     },
 }
 
+fn extra_fields_hint(separator: char) -> &'static str {
+    match separator {
+        ',' => "a decimal comma in a comma-separated file? quote it or use ';'",
+        ';' => "a `;` inside a cell? quote the cell",
+        _ => "a tab inside a cell? quote the cell",
+    }
+}
+
 /// Options of reading an SKM file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SkmReadOptions {
@@ -184,9 +228,76 @@ pub struct SkmData {
     pub by: Option<String>,
 }
 
-/// A grid of cells as text, with 1-based row numbers.
+/// A cell as read. CSV cells are always text; a spreadsheet cell may hold a
+/// value that is not an answer whatever its digits.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    /// Text, or a number written as text; empty when blank.
+    Text(String),
+    /// A date, time or duration.
+    Date {
+        /// As a spreadsheet shows it, e.g. `2023-03-02`.
+        shown: String,
+        /// "a date", "a time", "a date and time" or "a duration".
+        what: &'static str,
+        /// The number under the format, when the file stores one.
+        serial: Option<String>,
+    },
+    /// TRUE or FALSE.
+    Bool(bool),
+    /// An error value such as `#DIV/0!`.
+    Error(String),
+    /// A formula whose computed value the file does not hold.
+    Formula(String),
+}
+
+impl Cell {
+    fn is_blank(&self) -> bool {
+        matches!(self, Cell::Text(t) if t.is_empty())
+    }
+
+    /// The cell as a spreadsheet shows it (a formula without value shows nothing).
+    fn shown(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Date { shown, .. } => shown.clone(),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+            Cell::Error(e) => e.clone(),
+            Cell::Formula(_) => String::new(),
+        }
+    }
+
+    /// Why a cell that is not text or a number can be no answer (nor a group).
+    fn problem(&self) -> Option<String> {
+        match self {
+            Cell::Text(_) => None,
+            Cell::Date { shown, what, serial } => Some(format!(
+                "{shown} is {what}{}, expected an answer 1–4 or blank; format the column as numbers",
+                serial
+                    .as_ref()
+                    .map(|s| format!(" (serial number {s})"))
+                    .unwrap_or_default()
+            )),
+            Cell::Bool(_) => Some(format!(
+                "{} is a true/false value, expected an answer 1–4 or blank",
+                self.shown()
+            )),
+            Cell::Error(e) => Some(format!(
+                "{e} is an error value, expected an answer 1–4 or blank"
+            )),
+            Cell::Formula(f) => Some(format!(
+                "the formula `={}` has no computed value; open and save the file in a spreadsheet, or enter the value",
+                f.trim_start_matches('=')
+            )),
+        }
+    }
+}
+
+/// A grid of cells with 1-based row numbers.
 struct Table {
-    rows: Vec<(usize, Vec<String>)>,
+    rows: Vec<(usize, Vec<Cell>)>,
+    /// The separator of a CSV (whose data rows may not be longer than its header).
+    delimiter: Option<u8>,
 }
 
 /// Spreadsheet column letters of a 0-based index: 0 → A, 26 → AA.
@@ -207,67 +318,187 @@ fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-#[allow(clippy::naive_bytecount)] // a header line and a few newlines: not worth a dependency
-fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, SkmInputError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+/// The separators a CSV may use, in order of preference on a tie.
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+}
+
+fn field_text(field: &[u8]) -> String {
+    String::from_utf8_lossy(field).trim().to_owned()
+}
+
+/// The separator of the header line: the one under which some record has a
+/// cell `U1` (title lines above the header may contain any separator). On a
+/// tie (a header of a single column `U1`…), the one whose header names more of
+/// U1…U9, then the earlier header, then `,` before `;` before tab.
+fn header_delimiter(bytes: &[u8]) -> Option<u8> {
+    let mut best: Option<(usize, std::cmp::Reverse<usize>, u8)> = None;
+    for delimiter in DELIMITERS {
+        let mut reader = csv_reader(bytes, delimiter);
+        let mut record = csv::ByteRecord::new();
+        let mut index = 0;
+        while let Ok(true) = reader.read_byte_record(&mut record) {
+            let cells: Vec<String> = record
+                .iter()
+                .map(|f| field_text(f).to_ascii_uppercase())
+                .collect();
+            if cells.iter().any(|c| c == "U1") {
+                let named = ELEMENTS
+                    .iter()
+                    .filter(|e| cells.iter().any(|c| c == e.id))
+                    .count();
+                let key = (named, std::cmp::Reverse(index));
+                if best.is_none_or(|(n, i, _)| key > (n, i)) {
+                    best = Some((named, std::cmp::Reverse(index), delimiter));
+                }
+                break;
+            }
+            index += 1;
+        }
+    }
+    best.map(|(_, _, d)| d)
+}
+
+/// Without any `U1` cell (an error follows): the separator most frequent in
+/// the first non-blank line.
+#[allow(clippy::naive_bytecount)] // one line: not worth a dependency
+fn first_line_delimiter(bytes: &[u8]) -> u8 {
     let first = bytes
         .split(|&b| b == b'\n')
         .find(|l| !l.iter().all(u8::is_ascii_whitespace))
         .unwrap_or(&[]);
     let count = |c: u8| first.iter().filter(|&&b| b == c).count();
     let (semi, comma, tab) = (count(b';'), count(b','), count(b'\t'));
-    let delimiter = if semi > comma && semi >= tab {
+    if semi > comma && semi >= tab {
         b';'
     } else if tab > comma {
         b'\t'
     } else {
         b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let mut rows = Vec::new();
-    let (mut line, mut seen) = (1usize, 0usize);
-    for record in reader.byte_records() {
-        let record = record.map_err(|e| SkmInputError::Csv {
-            file: file.to_owned(),
-            row: e.position().map(csv::Position::line),
-            message: e.to_string(),
-        })?;
-        // The line where the record starts, counted from the bytes (csv's own
-        // line count skips blank lines).
-        let offset = record
-            .position()
-            .and_then(|p| usize::try_from(p.byte()).ok())
-            .unwrap_or(seen)
-            .min(bytes.len());
-        // The position may point at blank lines before the record, which csv skips.
-        let offset = offset
-            + bytes[offset..]
-                .iter()
-                .take_while(|&&b| b == b'\n' || b == b'\r')
-                .count();
-        line += bytes[seen.min(offset)..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        seen = offset;
-        let cells = record
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).trim().to_owned())
-            .collect();
-        rows.push((line, cells));
     }
-    Ok(Table { rows })
 }
 
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        other => other.to_string(),
+/// Blank lines from `from`, the position where the csv reader stopped after a
+/// record (or 0), to the next record: csv skips blank lines, but a spreadsheet
+/// shows each as an empty row. The reader stops after the first byte of the
+/// record's terminator, so the `\n` of a `\r\n` is still there.
+fn blank_lines(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    if i > 0 && bytes.get(i - 1) == Some(&b'\r') && bytes.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    let mut lines = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i += 2,
+            b'\r' | b'\n' => i += 1,
+            _ => break,
+        }
+        lines += 1;
+    }
+    lines
+}
+
+/// The rows of a CSV, numbered as a spreadsheet shows them: one row per record
+/// (a quoted cell spanning lines is one row) and per blank line.
+fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, SkmInputError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let delimiter = header_delimiter(bytes).unwrap_or_else(|| first_line_delimiter(bytes));
+    let mut reader = csv_reader(bytes, delimiter);
+    let mut record = csv::ByteRecord::new();
+    let mut rows = Vec::new();
+    let (mut row, mut end) = (0usize, 0usize);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(SkmInputError::Csv {
+                    file: file.to_owned(),
+                    row: u64::try_from(row + 1 + blank_lines(bytes, end)).ok(),
+                    message: e.to_string(),
+                })
+            }
+        }
+        row += 1 + blank_lines(bytes, end);
+        end = usize::try_from(reader.position().byte()).map_or(bytes.len(), |e| e.min(bytes.len()));
+        let cells = record.iter().map(|f| Cell::Text(field_text(f))).collect();
+        rows.push((row, cells));
+    }
+    Ok(Table {
+        rows,
+        delimiter: Some(delimiter),
+    })
+}
+
+/// A date or time as a spreadsheet shows it, and what it is.
+fn date_text(d: &calamine::ExcelDateTime) -> (String, &'static str) {
+    let value = d.as_f64();
+    if d.is_duration() {
+        // Whole seconds: a duration of hours.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let s = (value.abs() * 86_400.0).round() as u64;
+        let sign = if value < 0.0 { "-" } else { "" };
+        return (
+            format!("{sign}{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60),
+            "a duration",
+        );
+    }
+    let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+    if (0.0..1.0).contains(&value) {
+        (format!("{h:02}:{mi:02}:{sec:02}"), "a time")
+    } else if (h, mi, sec) == (0, 0, 0) {
+        (format!("{y:04}-{mo:02}-{day:02}"), "a date")
+    } else {
+        (
+            format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}"),
+            "a date and time",
+        )
+    }
+}
+
+/// A spreadsheet cell from its value and its formula (empty when none).
+fn spreadsheet_cell(value: Option<&Data>, formula: Option<&String>) -> Cell {
+    match value {
+        None | Some(Data::Empty) => match formula {
+            Some(f) if !f.trim().is_empty() => Cell::Formula(f.trim().to_owned()),
+            _ => Cell::Text(String::new()),
+        },
+        Some(Data::String(s)) => Cell::Text(s.trim().to_owned()),
+        Some(Data::Int(i)) => Cell::Text(i.to_string()),
+        Some(Data::Float(f)) => Cell::Text(f.to_string()),
+        Some(Data::Bool(b)) => Cell::Bool(*b),
+        Some(Data::Error(e)) => Cell::Error(e.to_string()),
+        Some(Data::DateTime(d)) => {
+            let (shown, what) = date_text(d);
+            Cell::Date {
+                shown,
+                what,
+                serial: Some(d.as_f64().to_string()),
+            }
+        }
+        Some(Data::DateTimeIso(s)) => Cell::Date {
+            shown: s.clone(),
+            what: if s.contains('T') {
+                "a date and time"
+            } else if s.contains(':') {
+                "a time"
+            } else {
+                "a date"
+            },
+            serial: None,
+        },
+        Some(Data::DurationIso(s)) => Cell::Date {
+            shown: s.clone(),
+            what: "a duration",
+            serial: None,
+        },
     }
 }
 
@@ -300,18 +531,39 @@ fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<(Ta
             .ok_or_else(|| bad("the workbook has no worksheet".into()))?,
     };
     let range = workbook.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let (r0, c0) = (r0 as usize, c0 as usize);
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            let mut cells = vec![String::new(); c0];
-            cells.extend(row.iter().map(cell_text));
-            (r0 + i + 1, cells)
-        })
-        .collect();
-    Ok((Table { rows }, name))
+    // An XLSX written by a program may hold formulas without their computed
+    // values (calamine reads those cells as empty), possibly outside the
+    // range of values: read both and span both.
+    let formulas = workbook
+        .worksheet_formula(&name)
+        .map_err(|e| bad(e.to_string()))?;
+    let corners: Vec<((u32, u32), (u32, u32))> = [
+        range.start().zip(range.end()),
+        formulas.start().zip(formulas.end()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut rows = Vec::new();
+    if let Some(r0) = corners.iter().map(|(s, _)| s.0).min() {
+        let c0 = corners.iter().map(|(s, _)| s.1).min().unwrap_or(0);
+        let r1 = corners.iter().map(|(_, e)| e.0).max().unwrap_or(r0);
+        let c1 = corners.iter().map(|(_, e)| e.1).max().unwrap_or(c0);
+        for r in r0..=r1 {
+            let mut cells = vec![Cell::Text(String::new()); c0 as usize];
+            cells.extend(
+                (c0..=c1).map(|c| spreadsheet_cell(range.get_value((r, c)), formulas.get_value((r, c)))),
+            );
+            rows.push((r as usize + 1, cells));
+        }
+    }
+    Ok((
+        Table {
+            rows,
+            delimiter: None,
+        },
+        name,
+    ))
 }
 
 enum Bad {
@@ -332,21 +584,23 @@ fn parse_answer(text: &str) -> Result<Option<u8>, Bad> {
 }
 
 fn parse_table(file: &str, table: Table, options: &SkmReadOptions) -> Result<SkmData, SkmInputError> {
-    let blank = |cells: &[String]| cells.iter().all(String::is_empty);
-    let mut rows = table.rows.into_iter().filter(|(_, cells)| !blank(cells));
-    let header_index = {
-        let all: Vec<_> = rows.by_ref().collect();
-        let at = all
-            .iter()
-            .position(|(_, cells)| cells.iter().any(|c| c.eq_ignore_ascii_case("U1")))
-            .unwrap_or(0);
-        let mut all = all.into_iter().skip(at);
-        let header = all.next().ok_or_else(|| SkmInputError::Empty {
-            file: file.to_owned(),
-        })?;
-        (header, all.collect::<Vec<_>>())
-    };
-    let ((header_row, header), data) = header_index;
+    let blank = |cells: &[Cell]| cells.iter().all(Cell::is_blank);
+    let rows: Vec<_> = table
+        .rows
+        .into_iter()
+        .filter(|(_, cells)| !blank(cells))
+        .collect();
+    let at = rows
+        .iter()
+        .position(|(_, cells)| cells.iter().any(|c| c.shown().eq_ignore_ascii_case("U1")))
+        .unwrap_or(0);
+    let mut rows = rows.into_iter().skip(at);
+    let (header_row, header) = rows.next().ok_or_else(|| SkmInputError::Empty {
+        file: file.to_owned(),
+    })?;
+    let data: Vec<_> = rows.collect();
+    let width = header.len();
+    let header: Vec<String> = header.iter().map(Cell::shown).collect();
     let found = || {
         header
             .iter()
@@ -390,17 +644,48 @@ fn parse_table(file: &str, table: Table, options: &SkmReadOptions) -> Result<Skm
 
     let mut responses = Vec::with_capacity(data.len());
     let mut numbers = Vec::with_capacity(data.len());
+    let empty = Cell::Text(String::new());
     for (row, cells) in data {
-        let cell = |i: usize| cells.get(i).map_or("", String::as_str);
+        // A CSV row longer than its header has shifted cells: an unquoted
+        // decimal comma, or a separator inside an unquoted cell. (A shorter
+        // row just ends early: its missing cells are blank.)
+        if let Some(delimiter) = table.delimiter {
+            if cells.len() > width {
+                return Err(SkmInputError::TooManyFields {
+                    file: file.to_owned(),
+                    row,
+                    found: cells.len(),
+                    expected: width,
+                    separator: char::from(delimiter),
+                });
+            }
+        }
+        let cell = |i: usize| cells.get(i).unwrap_or(&empty);
+        let at = |column: &str, i: usize| {
+            (
+                file.to_owned(),
+                column.to_owned(),
+                format!("{}{row}", column_letters(i)),
+            )
+        };
         let mut answers = [None; ELEMENT_COUNT];
         for (k, (column, i)) in columns.iter().enumerate() {
-            answers[k] = parse_answer(cell(*i)).map_err(|bad| {
-                let (file, column, cell, found) = (
-                    file.to_owned(),
-                    column.clone(),
-                    format!("{}{row}", column_letters(*i)),
-                    cell(*i).to_owned(),
-                );
+            let text = match cell(*i) {
+                Cell::Text(text) => text,
+                other => {
+                    let (file, column, cell) = at(column, *i);
+                    return Err(SkmInputError::NotANumber {
+                        file,
+                        row,
+                        column,
+                        cell,
+                        problem: other.problem().unwrap_or_default(),
+                    });
+                }
+            };
+            answers[k] = parse_answer(text).map_err(|bad| {
+                let (file, column, cell) = at(column, *i);
+                let found = text.clone();
                 match bad {
                     Bad::NotAnAnswer => SkmInputError::NotAnAnswer {
                         file,
@@ -419,10 +704,31 @@ fn parse_table(file: &str, table: Table, options: &SkmReadOptions) -> Result<Skm
                 }
             })?;
         }
-        responses.push(Response {
-            answers,
-            group: by.as_ref().map(|(_, i)| cell(*i).to_owned()),
-        });
+        // A respondent answered at least one element: a row with other
+        // cells only (a numbered template row, a note) is no respondent.
+        if answers.iter().all(Option::is_none) {
+            continue;
+        }
+        let group = match &by {
+            Some((column, i)) => Some(match cell(*i) {
+                c @ (Cell::Formula(_) | Cell::Error(_)) => {
+                    let (file, column, cell) = at(column, *i);
+                    return Err(SkmInputError::NotANumber {
+                        file,
+                        row,
+                        column,
+                        cell,
+                        problem: c
+                            .problem()
+                            .unwrap_or_default()
+                            .replace("an answer 1–4 or blank", "a group value"),
+                    });
+                }
+                c => c.shown(),
+            }),
+            None => None,
+        };
+        responses.push(Response { answers, group });
         numbers.push(row);
     }
     if responses.is_empty() {
@@ -669,8 +975,9 @@ pub fn skm_to_text(report: &SkmReport, lang: Lang) -> String {
     out
 }
 
+/// Text inside a Markdown table row or heading: `|` escaped, line breaks as spaces.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::table::md_cell(s)
 }
 
 fn figures_md(out: &mut String, f: &SkmFigures, lang: Lang) {
@@ -903,7 +1210,7 @@ mod tests {
         );
         assert_eq!(
             err(HEAD),
-            "t.csv: no respondents: no data row below the header (row 1)"
+            "t.csv: no respondents: no row below the header (row 1) answers any of U1…U9"
         );
         assert!(err("").contains("t.csv: empty"));
         let e = err(&format!("{HEAD}1,4,4,4,4,4,4,,4,4,a\n2,4,4,4,4,4,4,,4,4,b\n"));
@@ -954,5 +1261,171 @@ mod tests {
             e,
             "t.csv: column U9: no respondent answered this element in group Jenis = `Izin`"
         );
+    }
+
+    /// The separator is the header's, not the title's above it.
+    #[test]
+    fn title_line_above_semicolon_or_tab_header() {
+        for text in [
+            "Survei SKM Kanim Sampit\nno;U1;U2;U3;U4;U5;U6;U7;U8;U9\n1;4;4;4;4;4;4;4;4;4\n",
+            "Survei SKM, Kanim Sampit, 2023\n\nno;U1;U2;U3;U4;U5;U6;U7;U8;U9\n1;4;4;4;4;4;4;4;4;4\n",
+            "Survei SKM, Kanim Sampit; 2023\nno\tU1\tU2\tU3\tU4\tU5\tU6\tU7\tU8\tU9\n1\t4\t4\t4\t4\t4\t4\t4\t4\t4\n",
+            "Survei SKM Kanim Sampit;;\nno,U1,U2,U3,U4,U5,U6,U7,U8,U9\n1,4,4,4,4,4,4,4,4,4\n",
+        ] {
+            let d = parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(d.responses.len(), 1, "{text:?}");
+            assert_eq!(d.responses[0].answers, [Some(4); ELEMENT_COUNT], "{text:?}");
+            assert_eq!(d.columns[0], ("U1".to_owned(), 1));
+            assert_eq!(d.header_row, d.rows[0] - 1);
+        }
+        assert_eq!(header_delimiter(b"U1\nx"), Some(b','));
+        // Without any U1 the first line decides, and the error names the header.
+        let e = err("no;U2;U3;U4;U5;U6;U7;U8;U9\n1;4;4;4;4;4;4;4;4\n");
+        assert!(e.contains("no column U1; expected U1…U9 (found: no, U2,"), "{e}");
+    }
+
+    /// A row with cells but no answer (a numbered template row) is no respondent.
+    #[test]
+    fn rows_without_answers_are_no_respondents() {
+        let d = parse(&format!(
+            "{HEAD}1,4,4,4,4,4,4,4,4,4,a\n2,,,,,,,,,,\n3,,,,,,,,,,b\n4,1,,,,,,,,,\n"
+        ))
+        .unwrap();
+        assert_eq!(d.rows, [2, 5]);
+        let r = d.report(Weights::Exact).unwrap();
+        assert_eq!(r.overall.respondents, 2);
+        assert_eq!(
+            err(&format!("{HEAD}1,,,,,,,,,,a\n2,,,,,,,,,,\n")),
+            "t.csv: no respondents: no row below the header (row 1) answers any of U1…U9"
+        );
+    }
+
+    /// A row longer than the header has shifted cells; a shorter one ends early.
+    #[test]
+    fn rows_longer_than_the_header_are_errors() {
+        // `4,0` in U9 pushes `0` into Jenis, `a` beyond the header.
+        let e = err(&format!(
+            "{HEAD}1,4,4,4,4,4,4,4,4,4,a\n2,4,4,4,4,4,4,4,4,4,a\n3,4,4,4,4,4,4,4,4,4,a\n4,4,4,4,4,4,4,4,4,4,0,a\n"
+        ));
+        assert_eq!(
+            e,
+            "t.csv: row 5 has 12 fields, the header has 11: a decimal comma in a comma-separated file? quote it or use ';'"
+        );
+        let e = err("no;U1;U2;U3;U4;U5;U6;U7;U8;U9\n1;4;4;4;4;4;4;4;4;4;x\n");
+        assert_eq!(
+            e,
+            "t.csv: row 2 has 11 fields, the header has 10: a `;` inside a cell? quote the cell"
+        );
+        // Quoted, the decimal comma is one cell.
+        let d = parse(&format!("{HEAD}1,4,4,4,4,4,4,4,4,\"4,0\",a\n2,3,3\n")).unwrap();
+        assert_eq!(d.responses[0].answers[8], Some(4));
+        assert_eq!(d.responses[1].answers[..3], [Some(3), Some(3), None]);
+        assert_eq!(d.responses[1].answers[3], None);
+        // A blank row may be longer: it holds nothing.
+        assert_eq!(
+            parse(&format!("{HEAD},,,,,,,,,,,,,\n1,4,4,4,4,4,4,4,4,4,a\n"))
+                .unwrap()
+                .rows,
+            [3]
+        );
+    }
+
+    /// Rows are records as a spreadsheet shows them: a quoted cell spanning
+    /// lines is one row, a blank line is a row.
+    #[test]
+    fn rows_count_records_and_blank_lines() {
+        let text = format!("{HEAD}1,4,4,4,4,4,4,4,4,4,\"two\nlines\"\n2,4,4,4,5,4,4,4,4,4,a\n");
+        assert_eq!(err(&text), "t.csv: row 3, column U4 (cell E3): 5 is outside 1–4");
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(err(&crlf), "t.csv: row 3, column U4 (cell E3): 5 is outside 1–4");
+        let text = format!(
+            "\"Survei\nSKM\"\n\n{HEAD}\n1,4,4,4,4,4,4,4,4,4,\"a\r\nb\"\n\n\n2,4,4,4,4,4,4,4,4,4,a\n3,4,4,4,4,4,4,4,4,4,x"
+        );
+        for text in [text.clone(), text.replace('\n', "\r\n"), text.replace('\n', "\r")] {
+            let d = parse(&text).unwrap();
+            assert_eq!((d.header_row, d.rows.clone()), (3, vec![5, 8, 9]), "{text:?}");
+        }
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/skm/bad")
+            .join(name);
+        let bytes = std::fs::read(path).unwrap();
+        parse_skm(name, &bytes, &SkmReadOptions::default())
+            .unwrap_err()
+            .to_string()
+    }
+
+    /// Spreadsheet cells that hold no answer whatever they show are errors
+    /// naming the cell, never read as blank or as their serial number.
+    #[test]
+    fn spreadsheet_cells_that_are_no_answer() {
+        assert_eq!(
+            fixture("formula-no-value.xlsx"),
+            "formula-no-value.xlsx: row 2, column U9 (cell K2): the formula `=J2` has no computed value; open and save the file in a spreadsheet, or enter the value"
+        );
+        assert!(fixture("formula-rows.xlsx").starts_with(
+            "formula-rows.xlsx: row 3, column U1 (cell C3): the formula `=C2` has no computed value"
+        ),);
+        assert_eq!(
+            fixture("date-answer.xlsx"),
+            "date-answer.xlsx: row 3, column U4 (cell F3): 1900-01-03 is a date (serial number 3), expected an answer 1–4 or blank; format the column as numbers"
+        );
+        assert_eq!(
+            fixture("true-false-answer.xlsx"),
+            "true-false-answer.xlsx: row 2, column U2 (cell D2): TRUE is a true/false value, expected an answer 1–4 or blank"
+        );
+        assert_eq!(
+            fixture("error-answer.xlsx"),
+            "error-answer.xlsx: row 2, column U1 (cell C2): #DIV/0! is an error value, expected an answer 1–4 or blank"
+        );
+    }
+
+    #[test]
+    fn spreadsheet_cell_kinds() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date = |v: f64, t| spreadsheet_cell(Some(&Data::DateTime(ExcelDateTime::new(v, t, false))), None);
+        let dt = ExcelDateTimeType::DateTime;
+        assert_eq!(date(45000.0, dt).shown(), "2023-03-15");
+        assert_eq!(date(45000.5, dt).shown(), "2023-03-15 12:00:00");
+        assert_eq!(date(0.125, dt).shown(), "03:00:00");
+        assert_eq!(date(1.5, ExcelDateTimeType::TimeDelta).shown(), "36:00:00");
+        let iso = spreadsheet_cell(Some(&Data::DateTimeIso("2023-03-02".into())), None);
+        assert_eq!(
+            iso.problem().unwrap(),
+            "2023-03-02 is a date, expected an answer 1–4 or blank; format the column as numbers"
+        );
+        assert!(spreadsheet_cell(Some(&Data::DurationIso("PT3H".into())), None)
+            .problem()
+            .unwrap()
+            .starts_with("PT3H is a duration,"));
+        let f = "SUM(A1:B1)".to_owned();
+        assert_eq!(spreadsheet_cell(None, Some(&f)), Cell::Formula(f.clone()));
+        assert_eq!(
+            spreadsheet_cell(Some(&Data::Empty), Some(&String::new())),
+            Cell::Text(String::new())
+        );
+        // A formula with its computed value is that value.
+        assert_eq!(
+            spreadsheet_cell(Some(&Data::Float(3.0)), Some(&f)),
+            Cell::Text("3".into())
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_line_breaks_out_of_table_rows() {
+        let text = format!("{HEAD}1,4,4,4,4,4,4,4,4,4,\"Paspor\r\nbaru|x\"\n");
+        let d = parse_skm(
+            "t.csv",
+            text.as_bytes(),
+            &SkmReadOptions {
+                by: Some("jenis".into()),
+                sheet: None,
+            },
+        )
+        .unwrap();
+        let md = skm_to_markdown(&d.report(Weights::Exact).unwrap(), Lang::En);
+        assert!(md.contains("\n## Jenis = Paspor baru\\|x\n"), "{md}");
     }
 }

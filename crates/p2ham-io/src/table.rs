@@ -86,7 +86,7 @@ impl Table {
 
     /// A GitHub-flavoured Markdown table.
     pub fn to_markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let esc = md_cell;
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -112,6 +112,14 @@ impl Table {
         }
         out
     }
+}
+
+/// A Markdown table cell: `|` escaped, each line break (`\r\n`, `\r` or `\n`)
+/// a space, so a cell never ends its row.
+pub(crate) fn md_cell(s: &str) -> String {
+    s.replace("\r\n", " ")
+        .replace(['\r', '\n'], " ")
+        .replace('|', "\\|")
 }
 
 /// CSV (RFC 4180 quoting, `\n` line ends) written into memory, shared by
@@ -153,5 +161,15 @@ mod tests {
         assert_eq!(t.to_text(), "Id    Skor\n---  -----\nA    96.15\nB|x      5\n");
         assert!(t.to_markdown().contains("| B\\|x | 5 |"));
         assert!(t.to_markdown().contains("| --- | ---: |"));
+    }
+
+    #[test]
+    fn markdown_cells_never_break_the_row() {
+        let mut t = Table::new(&[("Id\r\nx", Align::Left), ("Note", Align::Left)]);
+        t.row(vec!["a\r\nb".into(), "c\rd\ne|f".into()]);
+        assert_eq!(
+            t.to_markdown(),
+            "| Id x | Note |\n| --- | --- |\n| a b | c d e\\|f |\n"
+        );
     }
 }
