@@ -257,6 +257,10 @@ pub fn score_to_text(r: &ScoreReport, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", l("HASIL PENILAIAN P2HAM", "P2HAM SCORE"));
     for line in header(r, lang) {
+        let line: String = line
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out);
@@ -324,7 +328,8 @@ pub fn score_to_markdown(r: &ScoreReport, lang: Lang) -> String {
         r.assessment.unit.name
     );
     for line in header(r, lang) {
-        let _ = writeln!(out, "- {line}");
+        // Names and periods come from the document: keep each on its own line.
+        let _ = writeln!(out, "- {}", crate::table::md_cell(&line));
     }
     let _ = writeln!(
         out,

@@ -54,7 +54,13 @@ pub fn write_atomic_with(
         .prefix(".p2ham-")
         .suffix(".tmp")
         .tempfile_in(&dir)
-        .map_err(err)?;
+        .map_err(|e| {
+            // Name the folder, not the random name of the temporary file.
+            err(std::io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {}", dir.display(), e.kind()),
+            ))
+        })?;
     {
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
         write(&mut buffered).map_err(err)?;
