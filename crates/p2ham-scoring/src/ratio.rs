@@ -25,11 +25,40 @@ fn gcd(a: I256, b: I256) -> I256 {
     if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
         return I256::from(gcd64(x, y));
     }
+    // Next fastest: native 128-bit division.
+    if let (Ok(mut x), Ok(mut y)) = (u128::try_from(a), u128::try_from(b)) {
+        while y != 0 {
+            (x, y) = (y, x % y);
+        }
+        return I256::from(x);
+    }
     while b != U256::ZERO {
         (a, b) = (b, a % b);
     }
     // Only gcd(I256::MIN, 0) exceeds I256::MAX; callers reject I256::MIN first.
     I256::try_from(a).unwrap_or(I256::ONE)
+}
+
+/// Binary GCD on 128 bits (shifts and subtractions only).
+fn gcd128(a: u128, b: u128) -> u128 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd64(x, y));
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 /// Binary GCD on 64 bits.
@@ -56,7 +85,10 @@ fn gcd64(a: u64, b: u64) -> u64 {
 fn mul_wide(a: I256, b: I256) -> Option<I256> {
     match (i64::try_from(a), i64::try_from(b)) {
         (Ok(x), Ok(y)) => Some(I256::from(i128::from(x) * i128::from(y))),
-        _ => a.checked_mul(b).filter(|p| *p != I256::MIN),
+        _ => match (i128::try_from(a), i128::try_from(b)) {
+            (Ok(x), Ok(y)) if x.checked_mul(y).is_some() => x.checked_mul(y).map(I256::from),
+            _ => a.checked_mul(b).filter(|p| *p != I256::MIN),
+        },
     }
 }
 
@@ -64,7 +96,10 @@ fn mul_wide(a: I256, b: I256) -> Option<I256> {
 fn quo_floor(n: I256, d: I256) -> I256 {
     match (u64::try_from(n), u64::try_from(d)) {
         (Ok(n), Ok(d)) => I256::from(n / d),
-        _ => n / d,
+        _ => match (i128::try_from(n), i128::try_from(d)) {
+            (Ok(n), Ok(d)) => I256::from(n / d),
+            _ => n / d,
+        },
     }
 }
 
@@ -72,7 +107,10 @@ fn quo_floor(n: I256, d: I256) -> I256 {
 fn quo(x: I256, g: I256) -> I256 {
     match (i64::try_from(x), i64::try_from(g)) {
         (Ok(x), Ok(g)) => I256::from(x / g),
-        _ => x / g,
+        _ => match (i128::try_from(x), i128::try_from(g)) {
+            (Ok(x), Ok(g)) => I256::from(x / g),
+            _ => x / g,
+        },
     }
 }
 
@@ -82,12 +120,26 @@ fn overflow(what: &str) -> ScoringError {
     }
 }
 
+/// 10^n for n ≤ 38 (every scale of a decimal, every rounding), by table.
 fn pow10(n: u32) -> I256 {
-    let mut p = I256::ONE;
-    for _ in 0..n {
-        p *= 10;
+    const TABLE: [i128; 39] = {
+        let mut t = [1i128; 39];
+        let mut i = 1;
+        while i < 39 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    match TABLE.get(n as usize) {
+        Some(p) => I256::new(*p),
+        None => (0..n).fold(I256::ONE, |p, _| p * 10),
     }
-    p
+}
+
+/// Both halves of a ratio as 64-bit integers, when they fit (almost always).
+fn small(r: Ratio) -> Option<(i64, i64)> {
+    Some((i64::try_from(r.num).ok()?, i64::try_from(r.den).ok()?))
 }
 
 impl Ratio {
@@ -116,8 +168,32 @@ impl Ratio {
         Ok(Ratio::new(num, den))
     }
 
+    /// A reduced ratio of two 128-bit integers (`den ≠ 0`, neither `i128::MIN`).
+    fn new128(num: i128, den: i128) -> Ratio {
+        let g = i128::try_from(gcd128(num.unsigned_abs(), den.unsigned_abs()))
+            .unwrap_or(1)
+            .max(1);
+        let (num, den) = (num / g, den / g);
+        if den < 0 {
+            Ratio {
+                num: I256::new(-num),
+                den: I256::new(-den),
+            }
+        } else {
+            Ratio {
+                num: I256::new(num),
+                den: I256::new(den),
+            }
+        }
+    }
+
     fn new(num: I256, den: I256) -> Ratio {
         debug_assert!(den != I256::ZERO);
+        if let (Ok(n), Ok(d)) = (i128::try_from(num), i128::try_from(den)) {
+            if n != i128::MIN && d != i128::MIN {
+                return Ratio::new128(n, d);
+            }
+        }
         let g = gcd(num, den).max(I256::ONE);
         let (num, den) = (quo(num, g), quo(den, g));
         if den < I256::ZERO {
@@ -144,6 +220,14 @@ impl Ratio {
 
     /// `self + rhs`, or an overflow error naming `what`.
     pub fn add(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
+        if let (Some((a, b)), Some((c, d))) = (small(self), small(rhs)) {
+            // 64-bit halves: the cross products cannot overflow 128 bits.
+            let (a, b, c, d) = (i128::from(a), i128::from(b), i128::from(c), i128::from(d));
+            if b == d {
+                return Ok(Ratio::new128(a + c, b));
+            }
+            return Ok(Ratio::new128(a * d + c * b, b * d));
+        }
         if self.den == rhs.den {
             let num = self.num.checked_add(rhs.num).ok_or_else(|| overflow(what))?;
             return Ratio::checked(num, self.den, what);
@@ -171,6 +255,13 @@ impl Ratio {
 
     /// `self × rhs`.
     pub fn mul(self, rhs: Ratio, what: &str) -> Result<Ratio, ScoringError> {
+        if let (Some((a, b)), Some((c, d))) = (small(self), small(rhs)) {
+            // 64-bit halves: the products fit 128 bits.
+            return Ok(Ratio::new128(
+                i128::from(a) * i128::from(c),
+                i128::from(b) * i128::from(d),
+            ));
+        }
         if self.den == I256::ONE && rhs.den == I256::ONE {
             let num = mul_wide(self.num, rhs.num).ok_or_else(|| overflow(what))?;
             return Ok(Ratio { num, den: I256::ONE });
@@ -235,6 +326,9 @@ impl PartialOrd for Ratio {
 
 impl Ord for Ratio {
     fn cmp(&self, other: &Self) -> Ordering {
+        if let (Some((a, b)), Some((c, d))) = (small(*self), small(*other)) {
+            return (i128::from(a) * i128::from(d)).cmp(&(i128::from(c) * i128::from(b)));
+        }
         // a/b ? c/d  ⇔  a·d ? c·b (b, d > 0); when the products overflow,
         // compare integer parts, then the fractional parts' reciprocals.
         if let (Some(l), Some(r)) = (mul_wide(self.num, other.den), mul_wide(other.num, self.den)) {
