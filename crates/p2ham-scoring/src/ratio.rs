@@ -21,16 +21,10 @@ pub struct Ratio {
 
 fn gcd(a: I256, b: I256) -> I256 {
     let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    // Fast path: 64-bit operands (almost every figure) avoid wide division.
-    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
-        return I256::from(gcd64(x, y));
-    }
-    // Next fastest: native 128-bit division.
-    if let (Ok(mut x), Ok(mut y)) = (u128::try_from(a), u128::try_from(b)) {
-        while y != 0 {
-            (x, y) = (y, x % y);
-        }
-        return I256::from(x);
+    // Fast path: operands of 128 bits or less (almost every figure) use the
+    // native binary GCD, never a wide division.
+    if let (Ok(x), Ok(y)) = (u128::try_from(a), u128::try_from(b)) {
+        return I256::from(gcd128(x, y));
     }
     while b != U256::ZERO {
         (a, b) = (b, a % b);
@@ -41,28 +35,6 @@ fn gcd(a: I256, b: I256) -> I256 {
 
 /// Binary GCD on 128 bits (shifts and subtractions only).
 fn gcd128(a: u128, b: u128) -> u128 {
-    if a == 0 || b == 0 {
-        return a | b;
-    }
-    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
-        return u128::from(gcd64(x, y));
-    }
-    let shift = (a | b).trailing_zeros();
-    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
-}
-
-/// Binary GCD on 64 bits.
-fn gcd64(a: u64, b: u64) -> u64 {
     if a == 0 || b == 0 {
         return a | b;
     }
