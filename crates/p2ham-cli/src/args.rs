@@ -13,7 +13,7 @@ use p2ham_io::{
     evidence_to_text, instrument_for, invalid_to_text, letter_markdown, load_assessment, load_builtin,
     load_instrument, rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text, schema_kind,
     score_loaded, score_to_csv, score_to_html, score_to_markdown, score_to_text, skm_report, skm_to_csv,
-    skm_to_json, skm_to_markdown, skm_to_text, to_json, validate_files, verify_evidence, write_atomic,
+    skm_to_json, skm_to_markdown, skm_to_text, to_json, validate_with, verify_evidence, write_atomic,
     write_atomic_with, SkmReadOptions, BUILTINS, SCHEMAS,
 };
 
@@ -455,8 +455,7 @@ fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
 }
 
 fn validate(instrument: Option<&str>, format: ValidateFormat, files: &[PathBuf]) -> Result<(), Failure> {
-    let instrument = instrument.map(load_instrument).transpose()?;
-    let report = validate_files(files, instrument.as_ref());
+    let report = validate_with(files, instrument);
     let text = match format {
         ValidateFormat::Text => report.to_text(),
         ValidateFormat::Json => {

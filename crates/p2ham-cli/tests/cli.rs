@@ -320,8 +320,9 @@ fn validate_with_an_invalid_instrument_exits_1_naming_it() {
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("fixtures/bad/instrument-threshold.json"))
-        .stderr(predicate::str::contains("award.min_total"));
+        // The instrument's problems are the report (stdout), like any file's.
+        .stdout(predicate::str::contains("fixtures/bad/instrument-threshold.json"))
+        .stdout(predicate::str::contains("award.min_total"));
 }
 
 #[test]
@@ -335,7 +336,21 @@ fn validate_with_an_unknown_builtin_fails() {
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("p2ham-1999"));
+        .stdout(predicate::str::contains("p2ham-1999"))
+        .stdout(predicate::str::contains("unknown-instrument"));
+    // As JSON too: a validation document naming the instrument.
+    let out = p2ham()
+        .args(["validate", "--format", "json", "--instrument", "p2ham-1999"])
+        .arg("fixtures/assessments/sampit-2023/kanim-sampit.self.json")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["files"][0]["file"], "p2ham-1999");
+    assert_eq!(v["files"][0]["problems"][0]["code"], "unknown-instrument");
 }
 
 #[test]
@@ -362,4 +377,29 @@ fn version_and_help() {
         .assert()
         .success()
         .stdout(predicate::str::contains("validate").and(predicate::str::contains("schema")));
+}
+
+#[test]
+fn a_toml_instrument_can_come_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let assessment = dir.path().join("a.json");
+    std::fs::write(
+        &assessment,
+        r#"{"format": "p2ham-assessment/1", "instrument": {"id": "demo-toml", "version": "1.0.0"},
+            "unit": {"id": "u", "name": "U", "kind": "kanim"}, "period": "2023", "stage": "self",
+            "answers": [{"indicator": "A.01", "value": "ada"}]}"#,
+    )
+    .unwrap();
+    let toml = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/instruments-extra/demo.toml"),
+    )
+    .unwrap();
+    Command::cargo_bin("p2ham")
+        .unwrap()
+        .args(["validate", "--instrument", "-"])
+        .arg(&assessment)
+        .write_stdin(toml)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ok (assessment)"));
 }

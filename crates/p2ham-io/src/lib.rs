@@ -63,7 +63,7 @@ pub use skm::{
     SkmInputError, SkmReadOptions,
 };
 pub use table::{Align, Table};
-pub use validate::{validate_files, Diagnostic, FileReport, ValidationReport};
+pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};
 pub use write::{write_atomic, write_atomic_with};
 
 pub use p2ham_model as model;

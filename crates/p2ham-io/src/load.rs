@@ -70,6 +70,12 @@ pub fn load_builtin(id: &str) -> Option<Result<LoadedInstrument, IoError>> {
     Some(instrument_from_bytes(&source, b.source.as_bytes(), false))
 }
 
+/// Whether bytes start (after white space and a byte-order mark) with `{`.
+fn looks_like_json(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
 /// Load an instrument from `--instrument`: a path (`-` is standard input) or a built-in id.
 pub fn load_instrument(spec: &str) -> Result<LoadedInstrument, IoError> {
     let path = Path::new(spec);
@@ -81,7 +87,9 @@ pub fn load_instrument(spec: &str) -> Result<LoadedInstrument, IoError> {
             .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("toml"));
     if looks_like_file {
         let bytes = read_input(path)?;
-        let mut loaded = instrument_from_bytes(&display(path), &bytes, is_toml(path))?;
+        // Standard input has no extension: a document not starting with `{` is TOML.
+        let toml = is_toml(path) || (spec == "-" && !looks_like_json(&bytes));
+        let mut loaded = instrument_from_bytes(&display(path), &bytes, toml)?;
         loaded.path = Some(path.to_path_buf());
         return Ok(loaded);
     }

@@ -125,6 +125,27 @@ pub fn validate_files(files: &[PathBuf], instrument: Option<&LoadedInstrument>) 
     }
 }
 
+/// [`validate_files`] with the instrument given as on the command line (a
+/// path, `-` or a built-in id): when that instrument cannot be loaded, the
+/// report says so as the entry of the instrument itself, and the assessments
+/// are not checked against anything else.
+pub fn validate_with(files: &[PathBuf], instrument: Option<&str>) -> ValidationReport {
+    match instrument.map(crate::load_instrument).transpose() {
+        Ok(loaded) => validate_files(files, loaded.as_ref()),
+        Err(e) => ValidationReport {
+            format: "p2ham-validation/1",
+            valid: false,
+            files: vec![FileReport {
+                file: instrument.unwrap_or_default().to_owned(),
+                kind: Some("instrument".into()),
+                sha256: None,
+                valid: false,
+                problems: Diagnostic::from_error(&e),
+            }],
+        },
+    }
+}
+
 fn validate_file(path: &Path, instrument: Option<&LoadedInstrument>) -> FileReport {
     let file = display(path);
     let mut report = FileReport {
