@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use p2ham_io::model::Lang;
+use p2ham_io::model::{Lang, Stage};
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
     compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, evidence_manifest,
@@ -111,6 +111,10 @@ enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(long, short, value_name = "F")]
         output: Option<PathBuf>,
+        /// Keep only assessments of this stage (e.g. `verification` for the
+        /// verified national result); all stages when omitted.
+        #[arg(long, value_enum)]
+        stage: Option<StageArg>,
         /// Never draw a progress bar (it is only drawn when standard error is a terminal).
         #[arg(long)]
         no_progress: bool,
@@ -233,6 +237,25 @@ pub(crate) enum ScoreFormat {
     Html,
 }
 
+/// A stage of assessment.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum StageArg {
+    /// The units' self-assessments.
+    #[value(name = "self")]
+    SelfAssessment,
+    /// The regional teams' verifications.
+    Verification,
+}
+
+impl From<StageArg> for Stage {
+    fn from(s: StageArg) -> Self {
+        match s {
+            StageArg::SelfAssessment => Stage::SelfAssessment,
+            StageArg::Verification => Stage::Verification,
+        }
+    }
+}
+
 /// The language of a human-readable report.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum LangArg {
@@ -306,6 +329,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             lang,
             output,
             no_progress,
+            stage,
             paths,
         } => rollup(
             instrument.as_deref(),
@@ -313,6 +337,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             lang.into(),
             output.as_ref(),
             !no_progress,
+            stage.map(Into::into),
             &paths,
         ),
         Command::Compare {
@@ -546,12 +571,14 @@ fn rollup(
     lang: Lang,
     output: Option<&PathBuf>,
     progress: bool,
+    stage: Option<Stage>,
     paths: &[PathBuf],
 ) -> Result<(), Failure> {
     let explicit = instrument.map(load_instrument).transpose()?;
     let options = p2ham_io::RollupOptions {
         instrument: explicit.as_ref(),
         progress,
+        stage,
     };
     let mut report = p2ham_io::rollup(paths, &options, |invalid| {
         eprint!("{}", invalid_to_text(invalid));
@@ -580,8 +607,8 @@ fn rollup(
     }
     let c = &report.records;
     eprintln!(
-        "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted",
-        c.read, c.units, c.invalid, c.duplicates
+        "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped",
+        c.read, c.units, c.invalid, c.duplicates, c.skipped
     );
     if c.invalid > 0 {
         Err(Failure::Reported)

@@ -169,3 +169,17 @@ fn a_report_inside_an_input_folder_is_refused() {
         .assert()
         .success();
 }
+
+#[test]
+fn stage_filter_on_the_command_line() {
+    p2ham()
+        .args(["rollup", "--stage", "verification", "--format", "csv"])
+        .arg(fixture("assessments/sampit-2023"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("3 unit(s) counted"))
+        .stderr(predicate::str::contains("3 of another stage skipped"))
+        .stdout(predicate::str::contains("verification"))
+        .stdout(predicate::str::contains(",self,").not());
+    p2ham().args(["rollup", "--stage", "draft", "x.ndjson"]).assert().code(2);
+}

@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 
-use p2ham_model::{Assessment, ModelError};
+use p2ham_model::{Assessment, ModelError, Stage};
 use p2ham_scoring::{
     InvalidRecord, LeanScorer, Location, RecordProblem, RollupAccumulator, RollupInstrument, RollupReport,
     ScoringError, UnitRecord,
@@ -28,6 +28,9 @@ pub struct RollupOptions<'a> {
     pub instrument: Option<&'a LoadedInstrument>,
     /// Show a progress bar on standard error (only drawn when it is a terminal).
     pub progress: bool,
+    /// Keep only assessments of this stage (valid records of the other stage
+    /// are counted as `skipped`); all when `None`.
+    pub stage: Option<Stage>,
 }
 
 /// Bytes of input gathered before a chunk is scored in parallel.
@@ -76,11 +79,12 @@ pub fn rollup(
             let outcomes: Vec<Outcome> = chunk
                 .items
                 .par_iter()
-                .map(|item| process(&chunk, item, &instruments))
+                .map(|item| process(&chunk, item, &instruments, options.stage))
                 .collect();
             for o in outcomes {
                 match o {
                     Outcome::Unit(r) => acc.add(*r),
+                    Outcome::Skipped => acc.add_skipped(),
                     Outcome::Invalid(i) => {
                         bar.suspend(|| on_invalid(&i));
                         acc.add_invalid(i);
@@ -199,6 +203,7 @@ struct Item {
 enum Outcome {
     Unit(Box<UnitRecord>),
     Invalid(InvalidRecord),
+    Skipped,
 }
 
 /// Reads input into chunks. NDJSON is read in large blocks straight into the
@@ -463,7 +468,7 @@ impl ChunkReader {
     }
 }
 
-fn process(chunk: &Chunk, item: &Item, instruments: &Instruments) -> Outcome {
+fn process(chunk: &Chunk, item: &Item, instruments: &Instruments, stage: Option<Stage>) -> Outcome {
     let file = &chunk.files[item.file];
     let invalid = |problems: Vec<RecordProblem>| {
         Outcome::Invalid(InvalidRecord {
@@ -496,6 +501,8 @@ fn process(chunk: &Chunk, item: &Item, instruments: &Instruments) -> Outcome {
         )]);
     };
     match scorer.score(&assessment) {
+        // Checked and scored first, so an invalid record is reported whatever its stage.
+        Ok(_) if stage.is_some_and(|s| s != assessment.stage) => Outcome::Skipped,
         Ok(lean) => {
             let source = Location {
                 file: file.to_string(),

@@ -13,8 +13,8 @@ use crate::table::{Align, CsvText, Table};
 fn sections(r: &RollupReport, lang: Lang) -> (String, Vec<(String, Table)>) {
     let l = |id: &'static str, en: &'static str| lang.pick(id, en);
     let counts = &r.records;
-    let intro = format!(
-        "{}: {} {}, {} {}, {} {}, {} {}.",
+    let mut intro = format!(
+        "{}: {} {}, {} {}, {} {}, {} {}",
         l("Rekap P2HAM", "P2HAM roll-up"),
         counts.read,
         l("rekaman dibaca", "records read"),
@@ -25,6 +25,15 @@ fn sections(r: &RollupReport, lang: Lang) -> (String, Vec<(String, Table)>) {
         counts.duplicates,
         l("duplikat tidak dihitung", "duplicates not counted"),
     );
+    if counts.skipped > 0 {
+        let _ = write!(
+            intro,
+            ", {} {}",
+            counts.skipped,
+            l("dari tahap lain dilewati", "of another stage skipped")
+        );
+    }
+    intro.push('.');
     let mut out = Vec::new();
 
     let mut summary = Table::new(&[

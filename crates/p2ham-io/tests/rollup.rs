@@ -21,6 +21,7 @@ fn run(paths: &[PathBuf], instrument: Option<&str>) -> (RollupReport, Vec<String
     let options = RollupOptions {
         instrument: instrument.as_ref(),
         progress: false,
+        stage: None,
     };
     let mut seen = Vec::new();
     let report = rollup(paths, &options, |i| seen.push(p2ham_io::invalid_to_text(i))).unwrap();
@@ -426,4 +427,24 @@ fn folders_follow_links_and_an_empty_folder_is_reported() {
     let (r, seen) = run(&[empty], None);
     assert_eq!(r.records.invalid, 1);
     assert!(seen[0].contains("holds no *.json"), "{seen:?}");
+}
+
+#[test]
+fn a_stage_filter_keeps_one_stage_and_counts_the_rest() {
+    let instrument = None::<p2ham_io::LoadedInstrument>;
+    let options = RollupOptions {
+        instrument: instrument.as_ref(),
+        progress: false,
+        stage: Some(p2ham_io::model::Stage::Verification),
+    };
+    let report = rollup(&[fixture("assessments/sampit-2023")], &options, |_| {}).unwrap();
+    // Three verifications kept, three self-assessments read and skipped.
+    assert_eq!(
+        (report.records.read, report.records.skipped, report.records.units),
+        (6, 3, 3)
+    );
+    assert!(report
+        .units
+        .iter()
+        .all(|u| u.stage == p2ham_io::model::Stage::Verification));
 }

@@ -181,6 +181,7 @@ pub struct RecordProblem {
 pub struct RollupAccumulator {
     records: Vec<UnitRecord>,
     invalid: Vec<InvalidRecord>,
+    skipped: u64,
 }
 
 impl RollupAccumulator {
@@ -199,10 +200,16 @@ impl RollupAccumulator {
         self.invalid.push(invalid);
     }
 
+    /// Count a valid record left out by a filter (e.g. another stage).
+    pub fn add_skipped(&mut self) {
+        self.skipped += 1;
+    }
+
     /// Append the records of an accumulator that read *later* input.
     pub fn merge(&mut self, later: RollupAccumulator) {
         self.records.extend(later.records);
         self.invalid.extend(later.invalid);
+        self.skipped += later.skipped;
     }
 
     /// Scored records so far (duplicates included).
@@ -218,7 +225,11 @@ impl RollupAccumulator {
     /// The report: duplicates removed (the first in input order is kept),
     /// units ranked, summaries and the gap analysis computed.
     pub fn finish(self) -> Result<RollupReport, ScoringError> {
-        let RollupAccumulator { records, invalid } = self;
+        let RollupAccumulator {
+            records,
+            invalid,
+            skipped,
+        } = self;
         let read = records.len() + invalid.len();
 
         // Duplicates: same unit id, period and stage. Stable sort keeps input order.
@@ -335,7 +346,8 @@ impl RollupAccumulator {
             format: ROLLUP_FORMAT.into(),
             model: MODEL.into(),
             records: RecordCounts {
-                read: read as u64,
+                read: read as u64 + skipped,
+                skipped,
                 scored: scored as u64,
                 units: count as u64,
                 invalid: invalid.len() as u64,
@@ -534,6 +546,8 @@ pub struct RollupReport {
 pub struct RecordCounts {
     /// Records read (documents and non-blank NDJSON lines).
     pub read: u64,
+    /// Valid records left out because they are of another stage than asked (`--stage`).
+    pub skipped: u64,
     /// Records scored (valid), duplicates included.
     pub scored: u64,
     /// Units counted: scored records minus duplicates.
