@@ -181,5 +181,8 @@ fn stage_filter_on_the_command_line() {
         .stderr(predicate::str::contains("3 of another stage skipped"))
         .stdout(predicate::str::contains("verification"))
         .stdout(predicate::str::contains(",self,").not());
-    p2ham().args(["rollup", "--stage", "draft", "x.ndjson"]).assert().code(2);
+    p2ham()
+        .args(["rollup", "--stage", "draft", "x.ndjson"])
+        .assert()
+        .code(2);
 }
