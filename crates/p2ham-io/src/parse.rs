@@ -167,7 +167,18 @@ fn value_to_json(file: &str, v: &toml_edit::Value, path: &str) -> Result<serde_j
         toml_edit::Value::String(s) => J::String(s.value().clone()),
         toml_edit::Value::Integer(i) => J::Number((*i.value()).into()),
         toml_edit::Value::Boolean(b) => J::Bool(*b.value()),
-        toml_edit::Value::Datetime(d) => J::String(d.value().to_string()),
+        // No field of a document is a date-time: never turn one into text silently.
+        toml_edit::Value::Datetime(d) => {
+            return Err(shape(
+                file,
+                path.to_owned(),
+                None,
+                format!(
+                    "`{}` is a TOML date-time; no field takes one (quote it to make it text)",
+                    d.value()
+                ),
+            ));
+        }
         toml_edit::Value::Float(f) => {
             let raw = f.as_repr().and_then(|r| r.as_raw().as_str()).map(str::to_owned);
             let raw = raw.unwrap_or_else(|| f.value().to_string());
@@ -304,6 +315,18 @@ mod tests {
         );
         assert_eq!(clean_path("$serde_json::private::Number"), "");
         assert_eq!(clean_path("answers[1].value"), "answers[1].value");
+    }
+
+    #[test]
+    fn a_toml_date_time_is_refused_with_its_path() {
+        let err = from_toml::<serde_json::Value>("i.toml", "version = 2023-01-01\n").unwrap_err();
+        match err {
+            IoError::Shape { path, message, .. } => {
+                assert_eq!(path, "version");
+                assert!(message.contains("date-time"), "{message}");
+            }
+            other => panic!("{other}"),
+        }
     }
 
     #[test]
