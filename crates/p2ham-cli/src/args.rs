@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use p2ham_io::model::{Lang, Stage};
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
@@ -60,12 +60,8 @@ enum Command {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = ScoreFormat::Text)]
         format: ScoreFormat,
-        /// Language of human-readable output.
-        #[arg(long, value_enum, default_value_t = LangArg::Id)]
-        lang: LangArg,
-        /// Write to this file (atomically) instead of standard output.
-        #[arg(long, short, value_name = "F")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
         /// The assessment (`-` reads standard input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
@@ -88,12 +84,8 @@ enum Command {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = ReportFormat::Json)]
         format: ReportFormat,
-        /// Language of text, Markdown and CSV output.
-        #[arg(long, value_enum, default_value_t = LangArg::Id)]
-        lang: LangArg,
-        /// Write to this file (atomically) instead of standard output.
-        #[arg(long, short, value_name = "F")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Roll up many assessments: one row per unit, summaries per office and
     /// nationally, a ranking and the gap analysis. Invalid records are reported
@@ -105,12 +97,8 @@ enum Command {
         /// Output format (csv: one row per unit).
         #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
-        /// Language of human-readable output.
-        #[arg(long, value_enum, default_value_t = LangArg::Id)]
-        lang: LangArg,
-        /// Write to this file (atomically) instead of standard output.
-        #[arg(long, short, value_name = "F")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
         /// Keep only assessments of this stage (e.g. `verification` for the
         /// verified national result); all stages when omitted.
         #[arg(long, value_enum)]
@@ -131,12 +119,8 @@ enum Command {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
-        /// Language of human-readable output.
-        #[arg(long, value_enum, default_value_t = LangArg::Id)]
-        lang: LangArg,
-        /// Write to this file (atomically) instead of standard output.
-        #[arg(long, short, value_name = "F")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
         /// The unit's self-assessment.
         #[arg(value_name = "SELF")]
         self_file: PathBuf,
@@ -152,12 +136,8 @@ enum Command {
         /// Instrument file or built-in id (default: the built-in the self-assessment names).
         #[arg(long, short, value_name = "I")]
         instrument: Option<String>,
-        /// Language of the letter.
-        #[arg(long, value_enum, default_value_t = LangArg::Id)]
-        lang: LangArg,
-        /// Write to this file (atomically) instead of standard output.
-        #[arg(long, short, value_name = "F")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
         /// The unit's self-assessment.
         #[arg(value_name = "SELF")]
         self_file: PathBuf,
@@ -178,12 +158,8 @@ enum EvidenceCommand {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = EvidenceFormat::Text)]
         format: EvidenceFormat,
-        /// Language of the text output.
-        #[arg(long, value_enum, default_value_t = LangArg::Id)]
-        lang: LangArg,
-        /// Write to this file (atomically) instead of standard output.
-        #[arg(long, short, value_name = "F")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        out: Output,
         /// Assessments (a self-assessment, its verification, or both).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -235,6 +211,17 @@ pub(crate) enum ScoreFormat {
     Md,
     Csv,
     Html,
+}
+
+/// Where, and in which language, a report is written.
+#[derive(Debug, Args)]
+struct Output {
+    /// Language of human-readable output.
+    #[arg(long, value_enum, default_value_t = LangArg::Id)]
+    lang: LangArg,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "F")]
+    output: Option<PathBuf>,
 }
 
 /// A stage of assessment.
@@ -303,39 +290,42 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Score {
             instrument,
             format,
-            lang,
-            output,
+            out,
             file,
-        } => score(instrument.as_deref(), format, lang.into(), output.as_ref(), &file),
+        } => score(
+            instrument.as_deref(),
+            format,
+            out.lang.into(),
+            out.output.as_ref(),
+            &file,
+        ),
         Command::Skm {
             file,
             weights,
             by,
             sheet,
             format,
-            lang,
-            output,
+            out,
         } => skm(
             &file,
             weights,
             &SkmReadOptions { by, sheet },
             format,
-            lang,
-            output.as_ref(),
+            out.lang,
+            out.output.as_ref(),
         ),
         Command::Rollup {
             instrument,
             format,
-            lang,
-            output,
+            out,
             no_progress,
             stage,
             paths,
         } => rollup(
             instrument.as_deref(),
             format,
-            lang.into(),
-            output.as_ref(),
+            out.lang.into(),
+            out.output.as_ref(),
             !no_progress,
             stage.map(Into::into),
             &paths,
@@ -343,36 +333,37 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Compare {
             instrument,
             format,
-            lang,
-            output,
+            out,
             self_file,
             verified_file,
         } => {
             let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
-            let lang = lang.into();
+            let lang = out.lang.into();
             let text = match format {
                 ReportFormat::Json => to_json(&report),
                 ReportFormat::Text => compare_to_text(&report, lang),
                 ReportFormat::Md => compare_to_markdown(&report, lang),
                 ReportFormat::Csv => compare_to_csv(&report, lang),
             };
-            emit(&text, output.as_ref(), &inputs)
+            emit(&text, out.output.as_ref(), &inputs)
         }
         Command::Letter {
             instrument,
-            lang,
-            output,
+            out,
             self_file,
             verified_file,
         } => {
             let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
-            emit(&letter_markdown(&report, lang.into()), output.as_ref(), &inputs)
+            emit(
+                &letter_markdown(&report, out.lang.into()),
+                out.output.as_ref(),
+                &inputs,
+            )
         }
         Command::Evidence(EvidenceCommand::Verify {
             root,
             format,
-            lang,
-            output,
+            out,
             files,
         }) => {
             let documents = files
@@ -382,11 +373,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let report = verify_evidence(&documents, &root)?;
             let text = match format {
                 EvidenceFormat::Json => to_json(&report),
-                EvidenceFormat::Text => evidence_to_text(&report, lang.into()),
+                EvidenceFormat::Text => evidence_to_text(&report, out.lang.into()),
             };
             let mut inputs = files.clone();
             inputs.push(root);
-            emit(&text, output.as_ref(), &inputs)?;
+            emit(&text, out.output.as_ref(), &inputs)?;
             if report.ok {
                 Ok(())
             } else {
