@@ -551,20 +551,10 @@ fn diagnostics(e: &IoError, ndjson: bool) -> Vec<RecordProblem> {
 
 /// One line per problem of an invalid record: `file:line: path: error[code]: message`.
 pub fn invalid_to_text(r: &InvalidRecord) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    for p in &r.problems {
-        let mut at = r.file.clone();
-        if let Some(l) = r.line.or(p.line) {
-            let _ = write!(at, ":{l}");
-            if let Some(c) = p.column {
-                let _ = write!(at, ":{c}");
-            }
-        }
-        if !p.path.is_empty() {
-            let _ = write!(at, ": {}", p.path);
-        }
-        let _ = writeln!(out, "{at}: error[{}]: {}", p.code, p.message);
-    }
-    out
+    r.problems
+        .iter()
+        .map(|p| {
+            crate::validate::problem_line(&r.file, r.line.or(p.line), p.column, &p.path, &p.code, &p.message)
+        })
+        .collect()
 }

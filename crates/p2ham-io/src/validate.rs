@@ -1,5 +1,6 @@
 //! Validating many documents at once, reporting every problem of every file.
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -191,11 +192,33 @@ fn validate_file(path: &Path, instrument: Option<&LoadedInstrument>) -> FileRepo
     report
 }
 
+/// One diagnostic as a line, the form compilers use:
+/// `file[:line[:column]]: [path: ]error[code]: message`.
+pub(crate) fn problem_line(
+    file: &str,
+    line: Option<u64>,
+    column: Option<u64>,
+    path: &str,
+    code: &str,
+    message: &str,
+) -> String {
+    let mut at = file.to_owned();
+    if let Some(l) = line {
+        let _ = write!(at, ":{l}");
+        if let Some(c) = column {
+            let _ = write!(at, ":{c}");
+        }
+    }
+    if !path.is_empty() {
+        let _ = write!(at, ": {path}");
+    }
+    format!("{at}: error[{code}]: {message}\n")
+}
+
 impl ValidationReport {
     /// The report as text lines: one per problem (`file:path: error[code]: message`)
     /// and one `ok` line per valid file.
     pub fn to_text(&self) -> String {
-        use std::fmt::Write;
         let mut out = String::new();
         for f in &self.files {
             if f.valid {
@@ -207,17 +230,8 @@ impl ValidationReport {
                 );
             }
             for p in &f.problems {
-                let mut at = f.file.clone();
-                if let Some(l) = p.line {
-                    let _ = write!(at, ":{l}");
-                    if let Some(c) = p.column {
-                        let _ = write!(at, ":{c}");
-                    }
-                }
-                if !p.path.is_empty() {
-                    let _ = write!(at, ": {}", p.path);
-                }
-                let _ = writeln!(out, "{at}: error[{}]: {}", p.code, p.message);
+                let (line, column) = (p.line.map(|l| l as u64), p.column.map(|c| c as u64));
+                out.push_str(&problem_line(&f.file, line, column, &p.path, &p.code, &p.message));
             }
         }
         let bad = self.files.iter().filter(|f| !f.valid).count();
