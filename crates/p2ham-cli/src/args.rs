@@ -145,6 +145,135 @@ enum Command {
         #[arg(value_name = "VERIFIED")]
         verified_file: PathBuf,
     },
+    /// Decide the period's predikat from verified results against last
+    /// period's award list: retained, gained, lost (with every reason), not
+    /// awarded, not evaluated, excluded; write the new award list and the
+    /// decree annex (Lampiran).
+    Award {
+        /// Last period's award list (p2ham-awards/1).
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
+        /// Strike a unit off, with the evaluator's reason (repeatable).
+        #[arg(long, value_name = "UNIT=REASON")]
+        exclude: Vec<String>,
+        /// The instrument the period requires (file or built-in id); results
+        /// made with another are not eligible.
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// The period decided (default: the one every verification names).
+        #[arg(long, value_name = "P")]
+        period: Option<String>,
+        /// The decree's number.
+        #[arg(long, value_name = "N")]
+        decree_number: Option<String>,
+        /// The decree's date, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        decree_date: Option<String>,
+        /// Who issued the decree, as it names the office.
+        #[arg(long, value_name = "TEXT")]
+        decree_issuer: Option<String>,
+        /// Refuse (and list) verifications without a valid seal (`FILE.seal`)
+        /// from one of these public keys.
+        #[arg(long, value_name = "KEY", num_args = 1.., value_delimiter = ',')]
+        require_seal: Vec<PathBuf>,
+        /// With --require-seal: also check each unit's evidence under `DIR/UNIT-ID`.
+        #[arg(long, value_name = "DIR", requires = "require_seal")]
+        evidence_root: Option<PathBuf>,
+        /// Format of the report on standard output (json: the award list).
+        #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        out: Output,
+        /// Also write the award list (p2ham-awards/1 JSON), next period's baseline.
+        #[arg(long, value_name = "FILE")]
+        list: Option<PathBuf>,
+        /// Also write the decree annex: Markdown for `.md`, CSV for `.csv`, else text.
+        #[arg(long, value_name = "FILE")]
+        annex: Option<PathBuf>,
+        /// Verification files, folders, NDJSON files (`-`: standard input) or roll-up reports.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// A unit's (or every unit's) results over several periods, from award
+    /// lists and verified results: totals, predikat, streaks; no change is
+    /// computed across a change of instrument.
+    History {
+        /// Only this unit.
+        #[arg(long, value_name = "ID")]
+        unit: Option<String>,
+        /// Instrument file or built-in id for verifications naming its id.
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        out: Output,
+        /// Award lists, verification files, folders, NDJSON files or roll-up reports.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Sealed verifications: Ed25519 keys and signatures in minisign's format.
+    #[command(subcommand)]
+    Seal(SealCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SealCommand {
+    /// Create a key pair: the secret key at PREFIX (mode 0600), the public key at PREFIX.pub.
+    Keygen {
+        /// Where to write the keys.
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+        /// Protect the secret key with the password on this file's first line
+        /// (without it the key is not password-protected; there is no prompt).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The comment written in the secret key file.
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
+    },
+    /// Seal a verification: sign the manifest of its digest, its `verifies`
+    /// and every evidence file it references; writes SEAL and SEAL.minisig.
+    Sign {
+        /// The verification.
+        #[arg(value_name = "VERIFICATION")]
+        verification: PathBuf,
+        /// The folder its evidence paths are relative to.
+        #[arg(long, value_name = "DIR")]
+        evidence_root: PathBuf,
+        /// The secret key.
+        #[arg(long, value_name = "SECRET")]
+        key: PathBuf,
+        /// The secret key's password, on the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The signer's name.
+        #[arg(long, value_name = "NAME")]
+        signer: String,
+        /// The signer's Kanwil (default: the verification's unit office).
+        #[arg(long, value_name = "TEXT")]
+        office: Option<String>,
+        /// The seal file (default: VERIFICATION.seal); the signature goes to SEAL.minisig.
+        #[arg(long, short, value_name = "SEAL")]
+        output: Option<PathBuf>,
+    },
+    /// Check a seal against public keys and the files; names each file that
+    /// does not match and exits 1.
+    Verify {
+        /// The verification.
+        #[arg(value_name = "VERIFICATION")]
+        verification: PathBuf,
+        /// The folder its evidence paths are relative to.
+        #[arg(long, value_name = "DIR")]
+        evidence_root: PathBuf,
+        /// The seal (default: VERIFICATION.seal).
+        #[arg(long, value_name = "SEAL")]
+        seal: Option<PathBuf>,
+        /// Accepted public keys (repeatable, or comma-separated).
+        #[arg(long, value_name = "PUBLIC", required = true, num_args = 1.., value_delimiter = ',')]
+        key: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -384,6 +513,80 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 Err(Failure::Reported)
             }
         }
+        Command::Award {
+            previous,
+            exclude,
+            instrument,
+            period,
+            decree_number,
+            decree_date,
+            decree_issuer,
+            require_seal,
+            evidence_root,
+            format,
+            out,
+            list,
+            annex,
+            paths,
+        } => crate::award::award(&crate::award::AwardRun {
+            previous,
+            exclude,
+            instrument,
+            period,
+            decree_number,
+            decree_date,
+            decree_issuer,
+            require_seal,
+            evidence_root,
+            format,
+            lang: out.lang.into(),
+            output: out.output,
+            list,
+            annex,
+            paths,
+        }),
+        Command::History {
+            unit,
+            instrument,
+            format,
+            out,
+            paths,
+        } => crate::award::history_cmd(
+            unit.as_deref(),
+            instrument.as_deref(),
+            format,
+            out.lang.into(),
+            out.output.as_ref(),
+            &paths,
+        ),
+        Command::Seal(SealCommand::Keygen {
+            out,
+            password_file,
+            comment,
+        }) => crate::award::seal_keygen(&out, password_file.as_ref(), comment.as_deref()),
+        Command::Seal(SealCommand::Sign {
+            verification,
+            evidence_root,
+            key,
+            password_file,
+            signer,
+            office,
+            output,
+        }) => crate::award::seal_sign(&crate::award::SignRun {
+            verification,
+            evidence_root,
+            key,
+            password_file,
+            signer,
+            office,
+            output,
+        }),
+        Command::Seal(SealCommand::Verify {
+            verification,
+            evidence_root,
+            seal,
+            key,
+        }) => crate::award::seal_verify(&verification, &evidence_root, seal.as_ref(), &key),
         Command::Evidence(EvidenceCommand::Manifest { output, dir }) => {
             let text = evidence_manifest(&dir)?;
             emit(&text, output.as_ref(), &[dir])

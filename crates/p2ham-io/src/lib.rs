@@ -17,6 +17,8 @@
 //! assert!(err.to_string().contains("answers[0].indicator"));
 //! ```
 
+mod award;
+mod award_report;
 mod builtin;
 mod compare_report;
 mod digest;
@@ -30,11 +32,19 @@ mod rollup_report;
 mod schema;
 mod score_html;
 mod score_report;
+mod seal;
 mod skm;
 mod table;
 mod validate;
 mod write;
 
+pub use award::{
+    input_files, load_award_list, read_history_inputs, read_verified, VerifiedInput, VerifiedInputs,
+};
+pub use award_report::{
+    annex_to_csv, annex_to_markdown, annex_to_text, award_to_csv, award_to_markdown, award_to_text,
+    decision_label, history_to_csv, history_to_markdown, history_to_text,
+};
 pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
 pub use compare_report::{compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, kind_label};
 pub use digest::{sha256_hex, sha256_reader};
@@ -57,6 +67,11 @@ pub use schema::{schema_kind, SchemaKind, SCHEMAS};
 pub use score_html::score_to_html;
 pub use score_report::{
     figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json, to_json_writer,
+};
+pub use seal::{
+    default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, seal_verification,
+    signature_path, utc_timestamp, verify_seal, KeyFiles, PublicKeyFile, Seal, SealCheck, SealFormat,
+    SealManifest, SealedDocument, SealedFile, Signer,
 };
 pub use skm::{
     parse_skm, read_skm, skm_report, skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, SkmData,

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use p2ham_model::{AwardList, Decimal, Decision, InstrumentStamp, Text};
+use p2ham_model::{AwardList, Decimal, Decision, InstrumentStamp, Text, Unit};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -85,9 +85,8 @@ pub struct PeriodEntry {
 /// same unit and period; a verification fills periods no list covers.
 pub fn history(lists: &[AwardList], results: &[VerifiedResult], unit: Option<&str>) -> HistoryReport {
     let mut periods: BTreeSet<String> = BTreeSet::new();
-    // unit → period → entry
-    let mut cells: BTreeMap<String, BTreeMap<String, (PeriodEntry, String, String, Option<String>)>> =
-        BTreeMap::new();
+    // unit → period → (entry, the unit as named then)
+    let mut cells: BTreeMap<String, BTreeMap<String, (PeriodEntry, Unit)>> = BTreeMap::new();
     for list in lists {
         periods.insert(list.period.clone());
         for e in &list.units {
@@ -108,15 +107,10 @@ pub fn history(lists: &[AwardList], results: &[VerifiedResult], unit: Option<&st
                 comparable: true,
                 notes: Vec::new(),
             };
-            cells.entry(e.unit.id.clone()).or_default().insert(
-                list.period.clone(),
-                (
-                    entry,
-                    e.unit.name.clone(),
-                    e.unit.kind.clone(),
-                    e.unit.office.clone(),
-                ),
-            );
+            cells
+                .entry(e.unit.id.clone())
+                .or_default()
+                .insert(list.period.clone(), (entry, e.unit.clone()));
         }
     }
     for r in results {
@@ -141,9 +135,7 @@ pub fn history(lists: &[AwardList], results: &[VerifiedResult], unit: Option<&st
                     comparable: true,
                     notes: Vec::new(),
                 },
-                r.unit.name.clone(),
-                r.unit.kind.clone(),
-                r.unit.office.clone(),
+                r.unit.clone(),
             )
         });
     }
@@ -162,19 +154,16 @@ pub fn history(lists: &[AwardList], results: &[VerifiedResult], unit: Option<&st
 fn unit_history(
     id: String,
     periods: &[String],
-    mut by_period: BTreeMap<String, (PeriodEntry, String, String, Option<String>)>,
+    mut by_period: BTreeMap<String, (PeriodEntry, Unit)>,
 ) -> UnitHistory {
-    let latest = by_period
-        .values()
-        .next_back()
-        .map(|(_, n, k, o)| (n.clone(), k.clone(), o.clone()))
-        .unwrap_or_default();
+    let latest = by_period.values().next_back().map(|(_, u)| u.clone());
     let mut entries = Vec::new();
-    let mut last: Option<(String, Option<InstrumentStamp>, Option<Decimal>, Option<String>)> = None;
+    // The latest period before this one where the unit is present.
+    let mut last: Option<PeriodEntry> = None;
     let (mut run, mut longest) = (0u32, 0u32);
     for p in periods {
         let mut e = match by_period.remove(p) {
-            Some((e, ..)) => e,
+            Some((e, _)) => e,
             None => PeriodEntry {
                 period: p.clone(),
                 present: false,
@@ -200,8 +189,9 @@ fn unit_history(
             run = 0;
         }
         if e.present {
-            if let Some((prev_period, prev_ins, prev_total, prev_kind)) = &last {
-                if let (Some(a), Some(b)) = (prev_ins, &e.instrument) {
+            if let Some(prev) = &last {
+                let prev_period = &prev.period;
+                if let (Some(a), Some(b)) = (&prev.instrument, &e.instrument) {
                     if a.id != b.id || a.version != b.version {
                         e.comparable = false;
                         e.notes.push(Text::bilingual(
@@ -216,7 +206,7 @@ fn unit_history(
                         ));
                     }
                 }
-                if let (Some(a), Some(b)) = (prev_kind, &e.kind) {
+                if let (Some(a), Some(b)) = (&prev.kind, &e.kind) {
                     if a != b {
                         e.notes.push(Text::bilingual(
                             format!("Jenis unit berubah dari {a} menjadi {b}."),
@@ -225,20 +215,20 @@ fn unit_history(
                     }
                 }
                 if e.comparable {
-                    if let (Some(a), Some(b)) = (prev_total, e.total) {
+                    if let (Some(a), Some(b)) = (prev.total, e.total) {
                         e.change = Some(b - a);
                     }
                 }
             }
-            last = Some((e.period.clone(), e.instrument.clone(), e.total, e.kind.clone()));
+            last = Some(e.clone());
         }
         entries.push(e);
     }
     UnitHistory {
         unit: id,
-        name: latest.0,
-        kind: latest.1,
-        office: latest.2,
+        name: latest.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+        kind: latest.as_ref().map(|u| u.kind.clone()).unwrap_or_default(),
+        office: latest.and_then(|u| u.office),
         periods: entries,
         current_streak: run,
         longest_streak: longest,

@@ -329,7 +329,10 @@ fn history_marks_the_instrument_change_and_counts_streaks() {
     assert!(history(&lists, &results, Some("nobody")).units.is_empty());
 }
 
-fn arb_case() -> impl Strategy<Value = (Vec<(u8, bool, bool)>, Vec<(u8, i64, bool)>, Vec<u8>)> {
+/// Previous entries (unit, predikat, kind), results (unit, total, kind) and exclusions.
+type Case = (Vec<(u8, bool, bool)>, Vec<(u8, i64, bool)>, Vec<u8>);
+
+fn arb_case() -> impl Strategy<Value = Case> {
     (
         // previous: unit index, predikat, kind flag
         prop::collection::btree_map(0u8..20, (any::<bool>(), any::<bool>()), 0..15)
@@ -375,6 +378,6 @@ proptest! {
             .collect::<std::collections::BTreeSet<u8>>().len();
         prop_assert_eq!(out.units.len(), expected);
         let s = summarize(&out);
-        prop_assert_eq!(s.total.units as usize, out.units.len());
+        prop_assert_eq!(usize::try_from(s.total.units).unwrap(), out.units.len());
     }
 }
