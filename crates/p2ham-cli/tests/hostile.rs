@@ -48,3 +48,101 @@ fn a_weight_under_a_huge_exponent_is_refused_not_wrapped() {
         .stdout(predicate::str::contains("criteria[0].weight"))
         .stdout(predicate::str::contains("exponent out of range"));
 }
+
+const SELF: &str = "fixtures/assessments/sampit-2023/kanim-sampit.self.json";
+
+/// Run the binary with standard error on `/dev/full` (every write fails with ENOSPC).
+fn with_full_stderr(args: &[&str]) -> std::process::Output {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_p2ham"))
+        .current_dir(root())
+        .args(args)
+        .stderr(full)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_standard_error_is_no_panic() {
+    // The roll-up writes its invalid records and its summary to standard error.
+    let out = with_full_stderr(&["rollup", "-f", "json", "fixtures/rollup"]);
+    let normal = p2ham().args(["rollup", "-f", "json", "fixtures/rollup"]).output().unwrap();
+    assert_eq!(out.status.code(), normal.status.code());
+    assert_eq!(out.stdout, normal.stdout);
+    // An error message that cannot be written still gives its exit code.
+    let out = with_full_stderr(&["score", "no-such-file.json"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn closed_standard_output_and_error_end_quietly() {
+    use std::process::Stdio;
+    for args in [
+        vec!["rollup", "fixtures/rollup"],
+        vec!["rollup", "-f", "json", "fixtures/rollup"],
+        vec!["rollup", "/dev/null"],
+        vec!["score", SELF],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_p2ham"))
+            .current_dir(root())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `| head -0`: both ends closed before anything is read.
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert!(matches!(status.code(), Some(0 | 1)), "{args:?}: {status}");
+    }
+}
+
+#[test]
+fn a_fifo_output_is_written_in_place_and_dash_is_standard_output() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            std::fs::File::open(fifo).unwrap().read_to_string(&mut s).unwrap();
+            s
+        })
+    };
+    p2ham().args(["score", "-f", "json", "-o"]).arg(&fifo).arg(SELF).assert().success();
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    let through_fifo = reader.join().unwrap();
+    let to_stdout = p2ham().args(["score", "-f", "json", "-o", "-", SELF]).output().unwrap();
+    assert!(to_stdout.status.success());
+    assert_eq!(through_fifo.as_bytes(), to_stdout.stdout.as_slice());
+    assert!(!root().join("-").exists(), "`-o -` wrote a file named `-`");
+}
+
+#[test]
+fn output_problems_are_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder as output file.
+    p2ham()
+        .args(["score", "-o"])
+        .arg(format!("{}/", dir.path().display()))
+        .arg(SELF)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder"));
+    // A folder that does not exist.
+    p2ham()
+        .args(["score", "-o"])
+        .arg(dir.path().join("no/such/folder/x.txt"))
+        .arg(SELF)
+        .assert()
+        .code(2);
+    // Output over an input.
+    p2ham().args(["score", "-o", SELF, SELF]).assert().code(2);
+    // An unknown built-in named on the command line, as for `instrument show`.
+    p2ham().args(["instrument", "show", "nope"]).assert().code(2);
+    p2ham().args(["score", "-i", "nope", SELF]).assert().code(2);
+}

@@ -23,6 +23,14 @@ pub enum IoError {
         /// The cause.
         source: std::io::Error,
     },
+    /// An output path that cannot be written as asked (a folder, say).
+    #[error("{file}: {message}")]
+    Output {
+        /// The output path.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Writing would replace one of the command's inputs.
     #[error("{file}: refusing to overwrite an input file; choose another --output")]
     WouldOverwriteInput {
@@ -120,7 +128,7 @@ impl IoError {
     pub fn code(&self) -> &'static str {
         match self {
             IoError::Read { .. } => "read",
-            IoError::Write { .. } | IoError::WouldOverwriteInput { .. } => "write",
+            IoError::Write { .. } | IoError::WouldOverwriteInput { .. } | IoError::Output { .. } => "write",
             IoError::Syntax { .. } => "syntax",
             IoError::Shape { code, .. } => code.as_str(),
             IoError::Invalid { .. } => "invalid",
