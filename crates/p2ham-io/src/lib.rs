@@ -17,6 +17,7 @@
 //! assert!(err.to_string().contains("answers[0].indicator"));
 //! ```
 
+mod beneath;
 mod builtin;
 mod compare_report;
 mod digest;
