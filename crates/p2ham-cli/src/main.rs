@@ -34,7 +34,9 @@ impl From<IoError> for Failure {
                 Failure::Usage(e.to_string())
             }
             // An id given on the command line, as opposed to one named inside a document.
-            IoError::UnknownInstrument { ref file, .. } if file == "--instrument" => Failure::Usage(e.to_string()),
+            IoError::UnknownInstrument { ref file, .. } if file == "--instrument" => {
+                Failure::Usage(e.to_string())
+            }
             other => Failure::Invalid(other.to_string()),
         }
     }

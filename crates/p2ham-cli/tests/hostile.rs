@@ -28,7 +28,11 @@ fn a_weight_under_a_huge_exponent_is_refused_not_wrapped() {
     let json = fixture("fixtures/instruments-extra/demo.json");
     for (name, weight) in [("a.json", "1.0e-4294967295"), ("b.json", "0.05e-4294967295")] {
         let path = dir.path().join(name);
-        std::fs::write(&path, json.replacen("\"weight\": 0.1", &format!("\"weight\": {weight}"), 1)).unwrap();
+        std::fs::write(
+            &path,
+            json.replacen("\"weight\": 0.1", &format!("\"weight\": {weight}"), 1),
+        )
+        .unwrap();
         p2ham()
             .args(["validate"])
             .arg(&path)
@@ -37,7 +41,8 @@ fn a_weight_under_a_huge_exponent_is_refused_not_wrapped() {
             .stdout(predicate::str::contains("criteria[0].weight"))
             .stdout(predicate::str::contains("exponent out of range"));
     }
-    let toml = fixture("fixtures/instruments-extra/demo.toml").replacen("weight = 2", "weight = 1.0e-4294967295", 1);
+    let toml =
+        fixture("fixtures/instruments-extra/demo.toml").replacen("weight = 2", "weight = 1.0e-4294967295", 1);
     let path = dir.path().join("c.toml");
     std::fs::write(&path, toml).unwrap();
     p2ham()
@@ -66,7 +71,10 @@ fn with_full_stderr(args: &[&str]) -> std::process::Output {
 fn a_full_standard_error_is_no_panic() {
     // The roll-up writes its invalid records and its summary to standard error.
     let out = with_full_stderr(&["rollup", "-f", "json", "fixtures/rollup"]);
-    let normal = p2ham().args(["rollup", "-f", "json", "fixtures/rollup"]).output().unwrap();
+    let normal = p2ham()
+        .args(["rollup", "-f", "json", "fixtures/rollup"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), normal.status.code());
     assert_eq!(out.stdout, normal.stdout);
     // An error message that cannot be written still gives its exit code.
@@ -104,7 +112,11 @@ fn a_fifo_output_is_written_in_place_and_dash_is_standard_output() {
     use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("report.pipe");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
@@ -113,10 +125,21 @@ fn a_fifo_output_is_written_in_place_and_dash_is_standard_output() {
             s
         })
     };
-    p2ham().args(["score", "-f", "json", "-o"]).arg(&fifo).arg(SELF).assert().success();
-    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    p2ham()
+        .args(["score", "-f", "json", "-o"])
+        .arg(&fifo)
+        .arg(SELF)
+        .assert()
+        .success();
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
     let through_fifo = reader.join().unwrap();
-    let to_stdout = p2ham().args(["score", "-f", "json", "-o", "-", SELF]).output().unwrap();
+    let to_stdout = p2ham()
+        .args(["score", "-f", "json", "-o", "-", SELF])
+        .output()
+        .unwrap();
     assert!(to_stdout.status.success());
     assert_eq!(through_fifo.as_bytes(), to_stdout.stdout.as_slice());
     assert!(!root().join("-").exists(), "`-o -` wrote a file named `-`");

@@ -110,15 +110,25 @@ impl Root {
                     };
                 }
                 Ok(fd) => stack.push(fd),
-                Err(Errno::NOENT) => return Err(Beneath::NotFound { through_link: links > 0 }),
+                Err(Errno::NOENT) => {
+                    return Err(Beneath::NotFound {
+                        through_link: links > 0,
+                    })
+                }
                 Err(err @ (Errno::LOOP | Errno::NOTDIR | Errno::MLINK)) => {
                     // A symbolic link (refused by O_NOFOLLOW), or a file where a folder was expected.
                     let target = match rustix::fs::readlinkat(parent, name, Vec::new()) {
                         Ok(t) => t.into_bytes(),
                         Err(Errno::INVAL) if err == Errno::NOTDIR => {
-                            return Err(Beneath::NotFound { through_link: links > 0 })
+                            return Err(Beneath::NotFound {
+                                through_link: links > 0,
+                            })
                         }
-                        Err(Errno::NOENT) => return Err(Beneath::NotFound { through_link: links > 0 }),
+                        Err(Errno::NOENT) => {
+                            return Err(Beneath::NotFound {
+                                through_link: links > 0,
+                            })
+                        }
                         Err(_) => return Err(Beneath::Io(err.into())),
                     };
                     links += 1;
@@ -127,7 +137,8 @@ impl Root {
                     }
                     let mut spliced = if target.starts_with(b"/") {
                         // An absolute target must name a place under the root's canonical path.
-                        let Ok(inside) = Path::new(std::ffi::OsStr::from_bytes(&target)).strip_prefix(&self.canonical)
+                        let Ok(inside) =
+                            Path::new(std::ffi::OsStr::from_bytes(&target)).strip_prefix(&self.canonical)
                         else {
                             return Err(Beneath::Escapes);
                         };
@@ -208,11 +219,23 @@ mod tests {
         assert!(matches!(read(&root, "abs-out"), Err(Beneath::Escapes)));
         // Out and back in by name is still out: the root's own name is not beneath it.
         assert!(matches!(read(&root, "via-parent"), Err(Beneath::Escapes)));
-        assert!(matches!(read(&root, "../root/a/b/file.txt"), Err(Beneath::Escapes)));
+        assert!(matches!(
+            read(&root, "../root/a/b/file.txt"),
+            Err(Beneath::Escapes)
+        ));
         assert!(matches!(read(&root, "loop"), Err(Beneath::Io(_))));
-        assert!(matches!(read(&root, "dangling"), Err(Beneath::NotFound { through_link: true })));
-        assert!(matches!(read(&root, "nope"), Err(Beneath::NotFound { through_link: false })));
-        assert!(matches!(read(&root, "a/b/file.txt/x"), Err(Beneath::NotFound { .. })));
+        assert!(matches!(
+            read(&root, "dangling"),
+            Err(Beneath::NotFound { through_link: true })
+        ));
+        assert!(matches!(
+            read(&root, "nope"),
+            Err(Beneath::NotFound { through_link: false })
+        ));
+        assert!(matches!(
+            read(&root, "a/b/file.txt/x"),
+            Err(Beneath::NotFound { .. })
+        ));
         assert!(matches!(read(&root, "a"), Err(Beneath::NotRegular)));
         assert!(matches!(read(&root, "a/.."), Err(Beneath::NotRegular)));
     }

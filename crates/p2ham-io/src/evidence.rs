@@ -270,7 +270,8 @@ fn check_referenced(root: &Root, path: &str, refs: Vec<EvidenceReference>) -> Ev
         }
         Err(Beneath::Escapes) => {
             e.status = EvidenceStatus::Refused;
-            e.reason = Some("resolves outside the evidence folder (through a symbolic link); not read".into());
+            e.reason =
+                Some("resolves outside the evidence folder (through a symbolic link); not read".into());
             return e;
         }
         Err(Beneath::NotRegular) => {
@@ -564,11 +565,18 @@ pub fn evidence_manifest(root: &Path) -> Result<String, IoError> {
         let shown = root.join(&rel).display().to_string();
         // Opened beneath the folder: a link swapped in since the walk is not followed out.
         let file = handle.open_file(&rel).map_err(|e| match e {
-            Beneath::Io(source) => IoError::Read { file: shown.clone(), source },
-            Beneath::Escapes => manifest_error(&shown, "a symbolic link leading outside the folder; refusing to list it"),
-            Beneath::NotFound { .. } | Beneath::NotRegular => {
-                manifest_error(&shown, "changed while the folder was listed (no longer a regular file)")
-            }
+            Beneath::Io(source) => IoError::Read {
+                file: shown.clone(),
+                source,
+            },
+            Beneath::Escapes => manifest_error(
+                &shown,
+                "a symbolic link leading outside the folder; refusing to list it",
+            ),
+            Beneath::NotFound { .. } | Beneath::NotRegular => manifest_error(
+                &shown,
+                "changed while the folder was listed (no longer a regular file)",
+            ),
         })?;
         let digest = sha256_reader(file).map_err(|source| IoError::Read { file: shown, source })?;
         let (escaped, name) = sha256sum_name(&rel);
@@ -734,7 +742,11 @@ mod tests {
             let r = verify_evidence(std::slice::from_ref(&doc), &root).unwrap();
             for path in ["file.txt", "dir/doc.txt"] {
                 let e = find(&r, path);
-                assert_ne!(e.actual_sha256.as_deref(), Some(secret.as_str()), "{path} was read outside the root");
+                assert_ne!(
+                    e.actual_sha256.as_deref(),
+                    Some(secret.as_str()),
+                    "{path} was read outside the root"
+                );
                 seen.insert((path, e.status));
             }
         }

@@ -95,7 +95,10 @@ pub fn write_atomic_with(
 
 /// Write into an existing special file (a device, a FIFO): opened for writing
 /// as it is, never truncated, created or replaced.
-fn write_in_place(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+fn write_in_place(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let target = std::fs::OpenOptions::new().write(true).open(path)?;
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, target);
     write(&mut buffered)?;
@@ -173,7 +176,11 @@ mod tests {
         use std::os::unix::fs::FileTypeExt;
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("pipe");
-        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
         let reader = {
             let fifo = fifo.clone();
             std::thread::spawn(move || {

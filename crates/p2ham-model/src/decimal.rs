@@ -48,22 +48,28 @@ fn exact_value(
     exp_digits: &str,
 ) -> Result<Decimal, String> {
     let digit_count = int.len().saturating_add(frac.len());
-    let limit = i64::try_from(digit_count).unwrap_or(i64::MAX).saturating_add(MAX_SCALE);
+    let limit = i64::try_from(digit_count)
+        .unwrap_or(i64::MAX)
+        .saturating_add(MAX_SCALE);
     let magnitude = exp_digits.trim_start_matches('0');
     let exponent = match magnitude.parse::<i64>() {
         Ok(e) if e <= limit => e,
         Err(_) if magnitude.is_empty() => 0,
-        _ => {
-            return Err(format!(
-                "{}: exponent out of range (a decimal keeps 28 decimal places and 28 to 29 significant digits)",
-                quoted(written)
-            ))
-        }
+        _ => return Err(format!(
+            "{}: exponent out of range (a decimal keeps 28 decimal places and 28 to 29 significant digits)",
+            quoted(written)
+        )),
     };
     let exponent = if exp_negative { -exponent } else { exponent };
     // value = coefficient × 10^-scale, scale possibly negative for now.
-    let mut scale = i64::try_from(frac.len()).unwrap_or(i64::MAX).saturating_sub(exponent);
-    let mut coefficient: String = int.chars().chain(frac.chars()).skip_while(|&c| c == '0').collect();
+    let mut scale = i64::try_from(frac.len())
+        .unwrap_or(i64::MAX)
+        .saturating_sub(exponent);
+    let mut coefficient: String = int
+        .chars()
+        .chain(frac.chars())
+        .skip_while(|&c| c == '0')
+        .collect();
     let too_many = || {
         format!(
             "{} has more digits than the 28 significant digits a decimal keeps",
@@ -272,19 +278,41 @@ mod tests {
     #[test]
     fn huge_exponents_never_wrap() {
         // `u32` scale arithmetic once read these as 10 and 0.5.
-        for s in ["1.0e-4294967295", "0.05e-4294967295", "1e-4294967296", "1e-18446744073709551616"] {
+        for s in [
+            "1.0e-4294967295",
+            "0.05e-4294967295",
+            "1e-4294967296",
+            "1e-18446744073709551616",
+        ] {
             let err = parse_number(s).unwrap_err();
             assert!(err.contains("exponent out of range"), "{s}: {err}");
         }
         for s in ["1e4294967295", "0e4294967295", "1e99999999999999999999999"] {
-            assert!(parse_decimal(s).unwrap_err().contains("exponent out of range"), "{s}");
+            assert!(
+                parse_decimal(s).unwrap_err().contains("exponent out of range"),
+                "{s}"
+            );
         }
-        assert!(parse_number("0e-4294967295").unwrap_err().contains("exponent out of range"));
+        assert!(parse_number("0e-4294967295")
+            .unwrap_err()
+            .contains("exponent out of range"));
         // Exact values far from the written exponent are kept.
-        assert_eq!(parse_number("100e-30").unwrap().to_string(), "0.0000000000000000000000000001");
-        assert_eq!(parse_number("0.00000000000000000000000000000000000001e38").unwrap(), Decimal::ONE);
-        assert_eq!(parse_number("1.0e-28").unwrap().to_string(), "0.0000000000000000000000000001");
-        assert_eq!(parse_decimal("79228162514264337593543950335").unwrap(), Decimal::MAX);
+        assert_eq!(
+            parse_number("100e-30").unwrap().to_string(),
+            "0.0000000000000000000000000001"
+        );
+        assert_eq!(
+            parse_number("0.00000000000000000000000000000000000001e38").unwrap(),
+            Decimal::ONE
+        );
+        assert_eq!(
+            parse_number("1.0e-28").unwrap().to_string(),
+            "0.0000000000000000000000000001"
+        );
+        assert_eq!(
+            parse_decimal("79228162514264337593543950335").unwrap(),
+            Decimal::MAX
+        );
         assert!(parse_decimal("79228162514264337593543950336").is_err());
         assert!(parse_number("-7.9228162514264337593543950335e28").unwrap() == Decimal::MIN);
     }
@@ -314,9 +342,15 @@ mod tests {
             return Some(Decimal::ZERO);
         }
         let (int_part, frac_part) = if point <= 0 {
-            (String::new(), "0".repeat(usize::try_from(-point).unwrap()) + &digits)
+            (
+                String::new(),
+                "0".repeat(usize::try_from(-point).unwrap()) + &digits,
+            )
         } else if point >= i128::try_from(digits.len()).unwrap() {
-            (digits.clone() + &"0".repeat(usize::try_from(point).unwrap() - digits.len()), String::new())
+            (
+                digits.clone() + &"0".repeat(usize::try_from(point).unwrap() - digits.len()),
+                String::new(),
+            )
         } else {
             let p = usize::try_from(point).unwrap();
             (digits[..p].to_owned(), digits[p..].to_owned())
@@ -333,7 +367,11 @@ mod tests {
             return None;
         }
         let text = if frac_part.is_empty() {
-            format!("{}{}", if negative { "-" } else { "" }, if int_part.is_empty() { "0" } else { int_part })
+            format!(
+                "{}{}",
+                if negative { "-" } else { "" },
+                if int_part.is_empty() { "0" } else { int_part }
+            )
         } else {
             format!(
                 "{}{}.{frac_part}",
