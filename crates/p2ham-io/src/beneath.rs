@@ -129,6 +129,15 @@ impl Root {
                                 through_link: links > 0,
                             })
                         }
+                        Err(Errno::INVAL) => {
+                            // No longer a link (replaced meanwhile): look again, a bounded number of times.
+                            links += 1;
+                            if links > MAX_LINKS {
+                                return Err(Beneath::Io(err.into()));
+                            }
+                            pending.push_front(component);
+                            continue;
+                        }
                         Err(_) => return Err(Beneath::Io(err.into())),
                     };
                     links += 1;

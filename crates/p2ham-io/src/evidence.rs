@@ -737,7 +737,7 @@ mod tests {
                 }
             })
         };
-        let mut seen = BTreeSet::new();
+        let mut seen = BTreeMap::new();
         for _ in 0..5000 {
             let r = verify_evidence(std::slice::from_ref(&doc), &root).unwrap();
             for path in ["file.txt", "dir/doc.txt"] {
@@ -747,19 +747,19 @@ mod tests {
                     Some(secret.as_str()),
                     "{path} was read outside the root"
                 );
-                seen.insert((path, e.status));
+                seen.insert((path, e.status), e.reason.clone());
             }
         }
         stop.store(true, Ordering::Relaxed);
         flipper.join().unwrap();
         // Only what a file inside, a link refused or a file caught mid-flip can give.
-        for (path, status) in &seen {
+        for ((path, status), reason) in &seen {
             assert!(
                 matches!(
                     status,
                     EvidenceStatus::PresentUnhashed | EvidenceStatus::Refused | EvidenceStatus::Missing
                 ),
-                "{path}: {status:?}"
+                "{path}: {status:?} {reason:?}"
             );
         }
     }

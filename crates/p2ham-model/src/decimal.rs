@@ -55,10 +55,12 @@ fn exact_value(
     let exponent = match magnitude.parse::<i64>() {
         Ok(e) if e <= limit => e,
         Err(_) if magnitude.is_empty() => 0,
-        _ => return Err(format!(
+        _ => {
+            return Err(format!(
             "{}: exponent out of range (a decimal keeps 28 decimal places and 28 to 29 significant digits)",
             quoted(written)
-        )),
+        ))
+        }
     };
     let exponent = if exp_negative { -exponent } else { exponent };
     // value = coefficient × 10^-scale, scale possibly negative for now.
