@@ -22,6 +22,17 @@ fn fixture(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap()
 }
 
+/// `validate FILE` fails (exit 1) naming the path and the reason.
+fn refused_at(file: &Path, path: &str, reason: &str) {
+    p2ham()
+        .arg("validate")
+        .arg(file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(path))
+        .stdout(predicate::str::contains(reason));
+}
+
 #[test]
 fn a_weight_under_a_huge_exponent_is_refused_not_wrapped() {
     let dir = tempfile::tempdir().unwrap();
@@ -33,25 +44,13 @@ fn a_weight_under_a_huge_exponent_is_refused_not_wrapped() {
             json.replacen("\"weight\": 0.1", &format!("\"weight\": {weight}"), 1),
         )
         .unwrap();
-        p2ham()
-            .args(["validate"])
-            .arg(&path)
-            .assert()
-            .code(1)
-            .stdout(predicate::str::contains("criteria[0].weight"))
-            .stdout(predicate::str::contains("exponent out of range"));
+        refused_at(&path, "criteria[0].weight", "exponent out of range");
     }
     let toml =
         fixture("fixtures/instruments-extra/demo.toml").replacen("weight = 2", "weight = 1.0e-4294967295", 1);
     let path = dir.path().join("c.toml");
     std::fs::write(&path, toml).unwrap();
-    p2ham()
-        .args(["validate"])
-        .arg(&path)
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("criteria[0].weight"))
-        .stdout(predicate::str::contains("exponent out of range"));
+    refused_at(&path, "criteria[0].weight", "exponent out of range");
 }
 
 const SELF: &str = "fixtures/assessments/sampit-2023/kanim-sampit.self.json";
