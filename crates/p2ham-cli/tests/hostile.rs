@@ -168,3 +168,31 @@ fn output_problems_are_usage_errors_exit_2() {
     p2ham().args(["instrument", "show", "nope"]).assert().code(2);
     p2ham().args(["score", "-i", "nope", SELF]).assert().code(2);
 }
+
+/// The SKM report without its `source` (file name, digest, sheet).
+fn skm_figures(file: &str) -> serde_json::Value {
+    let out = p2ham().args(["skm", file]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{file}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_object_mut().unwrap().remove("source");
+    v
+}
+
+#[test]
+fn a_cell_at_the_sheets_last_cell_costs_nothing() {
+    // A few kilobytes whose nominal range is 17 billion cells: read by the
+    // cells present (once hundreds of GB), same figures as the CSV.
+    let expected = skm_figures("fixtures/skm/kanim-sampit-2023.csv");
+    assert_eq!(skm_figures("fixtures/skm/far-cell.xlsx"), expected);
+    assert_eq!(skm_figures("fixtures/skm/far-formula.xlsx"), expected);
+    // Beyond the documented limit: refused, naming the cell.
+    p2ham()
+        .args(["skm", "fixtures/skm/bad/too-many-cells.xlsx"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("too many cells: cell XFD1255"));
+}

@@ -61,7 +61,7 @@ pub use score_report::{
 };
 pub use skm::{
     parse_skm, read_skm, skm_report, skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, SkmData,
-    SkmInputError, SkmReadOptions,
+    SkmInputError, SkmReadOptions, MAX_SHEET_CELLS,
 };
 pub use table::{Align, Table};
 pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};
