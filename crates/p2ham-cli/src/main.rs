@@ -44,7 +44,12 @@ impl From<IoError> for Failure {
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    match args::run(cli) {
+    // A size limit set in the environment is part of the command line.
+    let result = match p2ham_io::max_document_bytes() {
+        Ok(_) => args::run(cli),
+        Err(e) => Err(Failure::Usage(e.to_string())),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(1),
         Err(Failure::Invalid(msg)) => {

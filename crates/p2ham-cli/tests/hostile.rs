@@ -196,3 +196,58 @@ fn a_cell_at_the_sheets_last_cell_costs_nothing() {
         .code(1)
         .stderr(predicate::str::contains("too many cells: cell XFD1255"));
 }
+
+#[test]
+fn an_endless_stream_where_one_document_is_expected_is_refused_at_the_limit() {
+    // With the default limit (256 MiB): refused, not read until memory runs out.
+    p2ham()
+        .args(["validate", "/dev/zero"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "/dev/zero: larger than the 268435456-byte limit of one document (stopped reading at byte offset 268435456)",
+        ));
+    // The limit is configurable, and applies to every command and to standard input.
+    for args in [
+        &["score", "/dev/zero"][..],
+        &["compare", "/dev/zero", SELF],
+        &["skm", "/dev/zero"],
+    ] {
+        p2ham()
+            .env("P2HAM_MAX_DOCUMENT_BYTES", "4096")
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "/dev/zero: larger than the 4096-byte limit",
+            ))
+            .stderr(predicate::str::contains("byte offset 4096"));
+    }
+    p2ham()
+        .env("P2HAM_MAX_DOCUMENT_BYTES", "4096")
+        .args(["score", "-"])
+        .write_stdin(vec![b' '; 10_000])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("-: larger than the 4096-byte limit"));
+    // A regular file is measured before it is read.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, vec![b' '; 5000]).unwrap();
+    p2ham()
+        .env("P2HAM_MAX_DOCUMENT_BYTES", "4096")
+        .arg("score")
+        .arg(&big)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "big.json: larger than the 4096-byte limit",
+        ));
+    // A limit that is no number is a usage error.
+    p2ham()
+        .env("P2HAM_MAX_DOCUMENT_BYTES", "lots")
+        .args(["score", SELF])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("P2HAM_MAX_DOCUMENT_BYTES"));
+}

@@ -15,6 +15,17 @@ pub enum IoError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A document larger than the size limit (or an endless stream).
+    #[error(
+        "{file}: larger than the {offset}-byte limit of one document (stopped reading at byte offset {offset}); \
+         set P2HAM_MAX_DOCUMENT_BYTES to raise it"
+    )]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// The byte offset where reading stopped (the limit).
+        offset: u64,
+    },
     /// A file could not be written.
     #[error("{file}: cannot write: {source}")]
     Write {
@@ -128,6 +139,7 @@ impl IoError {
     pub fn code(&self) -> &'static str {
         match self {
             IoError::Read { .. } => "read",
+            IoError::TooLarge { .. } => "too-large",
             IoError::Write { .. } | IoError::WouldOverwriteInput { .. } | IoError::Output { .. } => "write",
             IoError::Syntax { .. } => "syntax",
             IoError::Shape { code, .. } => code.as_str(),

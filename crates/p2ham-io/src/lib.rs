@@ -47,7 +47,8 @@ pub use evidence::{
 pub use letter::{letter_markdown, long_date, LetterKind};
 pub use load::{
     check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
-    read_input, score_loaded, LoadedAssessment, LoadedInstrument,
+    max_document_bytes, read_document, read_input, score_loaded, LoadedAssessment, LoadedInstrument,
+    DEFAULT_MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_VAR,
 };
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
