@@ -263,7 +263,9 @@ mod tests {
 
     #[test]
     fn a_document_is_read_up_to_its_limit_exactly() {
-        let bytes: Vec<u8> = (0..3 * BLOCK + 17).map(|i| u8::try_from(i % 251).unwrap()).collect();
+        let bytes: Vec<u8> = (0..3 * BLOCK + 17)
+            .map(|i| u8::try_from(i % 251).unwrap())
+            .collect();
         let limit = bytes.len() as u64;
         assert_eq!(read_document("f", &bytes[..], limit).unwrap(), bytes);
         let err = read_document("f", &bytes[..], limit - 1).unwrap_err();
