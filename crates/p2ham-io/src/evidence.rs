@@ -321,12 +321,13 @@ fn check_referenced(root: &Root, path: &str, refs: Vec<EvidenceReference>) -> Ev
 /// with its digest, or why it is missing, refused or unreadable.
 pub(crate) fn hash_under_root(root: &Path, path: &str) -> Result<EvidenceEntry, IoError> {
     let canon = canonical_root(root)?;
+    let handle = open_root(root, &canon)?;
     Ok(match evidence_path_problem(path) {
         Some(reason) => EvidenceEntry {
             reason: Some(reason),
             ..entry(path.to_owned(), EvidenceStatus::Refused)
         },
-        None => check_referenced(&canon, &normalise(path), Vec::new()),
+        None => check_referenced(&handle, &normalise(path), Vec::new()),
     })
 }
 
