@@ -3,6 +3,7 @@
 //! the library crates.
 
 mod args;
+mod commands;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
 /// both cores; the system allocator spends a fifth of the run there.
@@ -36,7 +37,7 @@ impl From<IoError> for Failure {
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    match args::run(cli) {
+    match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(1),
         Err(Failure::Invalid(msg)) => {
