@@ -164,7 +164,7 @@ pub enum EvidenceCommand {
     },
     /// Print `<sha256>  <path>` for every file under DIR, sorted by path (`sha256sum -c` reads it inside DIR).
     Manifest {
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically; `-` is standard output) instead of standard output.
         #[arg(long, short, value_name = "F")]
         output: Option<PathBuf>,
         /// The folder.
@@ -232,7 +232,7 @@ pub struct Output {
     /// Language of human-readable output.
     #[arg(long, value_enum, default_value_t = LangArg::Id)]
     pub lang: LangArg,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically; `-` is standard output) instead of standard output.
     #[arg(long, short, value_name = "F")]
     pub output: Option<PathBuf>,
 }

@@ -92,19 +92,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 stage: stage.map(Into::into),
             };
             let mut report = p2ham_io::rollup(&paths, &options, |invalid| {
-                let mut err = std::io::stderr().lock();
                 for line in invalid_record_lines(invalid) {
-                    let _ = writeln!(err, "{line}");
+                    warn(&format!("{line}\n"));
                 }
             })?;
             let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
             inputs.extend(explicit.and_then(|i| i.path));
             target.deliver(&mut report, &target.options(), &inputs)?;
             let c = &report.records;
-            eprintln!(
-                "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped",
+            warn(&format!(
+                "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped\n",
                 c.read, c.units, c.invalid, c.duplicates, c.skipped
-            );
+            ));
             if c.invalid > 0 {
                 Err(Failure::Reported)
             } else {
@@ -172,7 +171,8 @@ impl<'a> Target<'a> {
     /// Checked before any input is read: XLSX is binary, written only to a file.
     fn new(format: FormatArg, out: &'a Output) -> Result<Self, Failure> {
         let format = Format::from(format);
-        if format.is_binary() && out.output.is_none() {
+        let output = output_file(out.output.as_ref());
+        if format.is_binary() && output.is_none() {
             return Err(Failure::Usage(format!(
                 "--format {} is a binary workbook: write it to a file with -o FILE",
                 format.as_str()
@@ -181,7 +181,7 @@ impl<'a> Target<'a> {
         Ok(Self {
             format,
             lang: out.lang.into(),
-            output: out.output.as_ref(),
+            output,
         })
     }
 
@@ -213,7 +213,7 @@ impl<'a> Target<'a> {
         match render(&mut out).and_then(|()| out.flush()) {
             // A closed pipe (`p2ham … | head`) is not an error of ours.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(Failure::Invalid(format!("cannot write to standard output: {e}")))
+                Err(Failure::Usage(format!("cannot write to standard output: {e}")))
             }
             _ => Ok(()),
         }
@@ -225,13 +225,24 @@ fn print(text: &str) -> Result<(), Failure> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::Invalid(format!("cannot write to standard output: {e}"))),
+        Err(e) => Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
     }
+}
+
+/// Write to standard error. A closed or full standard error is no reason to
+/// fail (or panic): the exit code still tells the outcome.
+fn warn(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// The output file asked for, if any: `-o -` means standard output.
+fn output_file(output: Option<&PathBuf>) -> Option<&PathBuf> {
+    output.filter(|p| p.as_os_str() != "-")
 }
 
 /// Print to stdout, or write atomically to `output` (never over an input).
 fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
-    match output {
+    match output_file(output) {
         Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
         None => print(text),
     }
@@ -277,7 +288,7 @@ fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
     match out {
         Some(dir) => {
             std::fs::create_dir_all(&dir)
-                .map_err(|e| Failure::Invalid(format!("{}: cannot create folder: {e}", dir.display())))?;
+                .map_err(|e| Failure::Usage(format!("{}: cannot create folder: {e}", dir.display())))?;
             for k in kinds {
                 write_atomic(
                     &dir.join(format!("{}.schema.json", k.name)),

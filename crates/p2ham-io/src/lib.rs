@@ -17,6 +17,7 @@
 //! assert!(err.to_string().contains("answers[0].indicator"));
 //! ```
 
+mod beneath;
 mod builtin;
 mod compare;
 mod digest;
@@ -40,14 +41,15 @@ pub use evidence::{
 };
 pub use load::{
     check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
-    read_input, score_loaded, LoadedAssessment, LoadedInstrument,
+    max_document_bytes, read_document, read_input, score_loaded, LoadedAssessment, LoadedInstrument,
+    DEFAULT_MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_VAR,
 };
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
 pub use rollup::{rollup, RollupOptions};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
-pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions};
+pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
 pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};
 pub use write::{write_atomic, write_atomic_with};
 
