@@ -4,37 +4,18 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use p2ham_io::model::{is_iso_date, Decree, Lang};
+use p2ham_io::model::{is_iso_date, Decree};
 use p2ham_io::scoring::{decide, history, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
-    annex_to_csv, annex_to_markdown, annex_to_text, award_to_csv, award_to_markdown, award_to_text,
-    default_seal_path, history_to_csv, history_to_markdown, history_to_text, keygen, load_assessment,
-    load_award_list, load_instrument, load_public_keys, load_secret_key, read_history_inputs, read_input,
-    read_verified, seal_verification, signature_path, to_json, utc_timestamp, verify_seal, write_atomic,
-    Signer,
+    default_seal_path, keygen, load_assessment, load_award_list, load_instrument, load_public_keys,
+    load_secret_key, read_history_inputs, read_input, read_verified, seal_verification, signature_path,
+    utc_timestamp, verify_seal, write_atomic, write_atomic_with, Signer,
 };
+use p2ham_report::{Annex, Format};
 
-use crate::args::{emit, print, ReportFormat};
+use crate::args::{AwardArgs, FormatArg, Output, SignArgs};
+use crate::commands::{print, warn, Target};
 use crate::Failure;
-
-/// The flags of `p2ham award`, as plain data.
-pub(crate) struct AwardRun {
-    pub previous: Option<PathBuf>,
-    pub exclude: Vec<String>,
-    pub instrument: Option<String>,
-    pub period: Option<String>,
-    pub decree_number: Option<String>,
-    pub decree_date: Option<String>,
-    pub decree_issuer: Option<String>,
-    pub require_seal: Vec<PathBuf>,
-    pub evidence_root: Option<PathBuf>,
-    pub format: ReportFormat,
-    pub lang: Lang,
-    pub output: Option<PathBuf>,
-    pub list: Option<PathBuf>,
-    pub annex: Option<PathBuf>,
-    pub paths: Vec<PathBuf>,
-}
 
 fn exclusions(specs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
     let mut out = BTreeMap::new();
@@ -61,7 +42,7 @@ fn exclusions(specs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
     Ok(out)
 }
 
-fn decree(run: &AwardRun) -> Result<Option<Decree>, Failure> {
+fn decree(run: &AwardArgs) -> Result<Option<Decree>, Failure> {
     if let Some(d) = &run.decree_date {
         if !is_iso_date(d) {
             return Err(Failure::Usage(format!(
@@ -89,32 +70,36 @@ fn award_failure(e: AwardError) -> Failure {
     }
 }
 
-/// The annex in the format its file name asks for: `.md` Markdown, `.csv`
-/// CSV, anything else text.
-fn annex_text(path: &Path, list: &p2ham_io::model::AwardList, lang: Lang) -> String {
+/// The format a file name asks for by its extension: `.md`, `.csv`, `.html`,
+/// `.xlsx`, `.json`; anything else is text.
+fn format_of(path: &Path) -> Format {
     match path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("md" | "markdown") => annex_to_markdown(list, lang),
-        Some("csv") => annex_to_csv(list),
-        _ => annex_to_text(list, lang),
+        Some("md" | "markdown") => Format::Md,
+        Some("csv") => Format::Csv,
+        Some("html" | "htm") => Format::Html,
+        Some("xlsx") => Format::Xlsx,
+        Some("json") => Format::Json,
+        _ => Format::Text,
     }
 }
 
-pub(crate) fn award(run: &AwardRun) -> Result<(), Failure> {
+pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
+    let target = Target::new(run.format, &run.out)?;
     let exclusions = exclusions(&run.exclude)?;
     let decree = decree(run)?;
     let explicit = run.instrument.as_deref().map(load_instrument).transpose()?;
     let previous = run.previous.as_deref().map(load_award_list).transpose()?;
     let found = read_verified(&run.paths, explicit.as_ref())?;
     if !found.skipped_self.is_empty() {
-        eprintln!(
-            "award: {} self-assessment(s) in the folders left out (the award rests on verifications)",
+        warn(&format!(
+            "award: {} self-assessment(s) in the folders left out (the award rests on verifications)\n",
             found.skipped_self.len()
-        );
+        ));
     }
     let inputs = found.results;
 
@@ -161,52 +146,44 @@ pub(crate) fn award(run: &AwardRun) -> Result<(), Failure> {
         }),
     };
     let results: Vec<_> = inputs.into_iter().map(|v| v.result).collect();
-    let list = decide(&results, previous.as_ref(), &options).map_err(award_failure)?;
+    let mut list = decide(&results, previous.as_ref(), &options).map_err(award_failure)?;
 
     let mut read: Vec<PathBuf> = run.paths.clone();
     read.extend(run.previous.clone());
     read.extend(explicit.and_then(|i| i.path));
     read.extend(run.require_seal.clone());
+    let render_options = target.options();
     if let Some(path) = &run.list {
-        write_atomic(path, to_json(&list).as_bytes(), &read)?;
+        write_atomic(path, p2ham_report::to_json(&list).as_bytes(), &read)?;
     }
     if let Some(path) = &run.annex {
-        write_atomic(path, annex_text(path, &list, run.lang).as_bytes(), &read)?;
+        write_atomic_with(path, &read, |w| {
+            p2ham_report::write(&mut Annex(&list), format_of(path), &render_options, w)
+                .map_err(std::io::Error::other)
+        })?;
     }
-    let text = match run.format {
-        ReportFormat::Json => to_json(&list),
-        ReportFormat::Text => award_to_text(&list, run.lang),
-        ReportFormat::Md => award_to_markdown(&list, run.lang),
-        ReportFormat::Csv => award_to_csv(&list, run.lang),
-    };
-    emit(&text, run.output.as_ref(), &read)
+    target.deliver(&mut list, &render_options, &read)
 }
 
 pub(crate) fn history_cmd(
     unit: Option<&str>,
     instrument: Option<&str>,
-    format: ReportFormat,
-    lang: Lang,
-    output: Option<&PathBuf>,
+    format: FormatArg,
+    out: &Output,
     paths: &[PathBuf],
 ) -> Result<(), Failure> {
+    let target = Target::new(format, out)?;
     let explicit = instrument.map(load_instrument).transpose()?;
     let (lists, results) = read_history_inputs(paths, explicit.as_ref())?;
-    let report = history(&lists, &results, unit);
+    let mut report = history(&lists, &results, unit);
     if let (Some(u), true) = (unit, report.units.is_empty()) {
         return Err(Failure::Invalid(format!(
             "unit `{u}` is in none of the award lists or verifications given"
         )));
     }
-    let text = match format {
-        ReportFormat::Json => to_json(&report),
-        ReportFormat::Text => history_to_text(&report, lang),
-        ReportFormat::Md => history_to_markdown(&report, lang),
-        ReportFormat::Csv => history_to_csv(&report),
-    };
     let mut read = paths.to_vec();
     read.extend(explicit.and_then(|i| i.path));
-    emit(&text, output, &read)
+    target.deliver(&mut report, &target.options(), &read)
 }
 
 /// The password in a file: its first line, without the line end.
@@ -233,8 +210,8 @@ pub(crate) fn seal_keygen(
     let pw = password(password_file)?;
     let comment = comment.unwrap_or("p2ham seal key (minisign format)");
     let files = keygen(out, pw.as_deref(), comment)?;
-    eprintln!(
-        "key {}: secret key {} (mode 0600{}), public key {}",
+    warn(&format!(
+        "key {}: secret key {} (mode 0600{}), public key {}\n",
         files.key_id,
         files.secret.display(),
         if pw.is_some() {
@@ -243,21 +220,11 @@ pub(crate) fn seal_keygen(
             ", not password-protected"
         },
         files.public.display()
-    );
+    ));
     Ok(())
 }
 
-pub(crate) struct SignRun {
-    pub verification: PathBuf,
-    pub evidence_root: PathBuf,
-    pub key: PathBuf,
-    pub password_file: Option<PathBuf>,
-    pub signer: String,
-    pub office: Option<String>,
-    pub output: Option<PathBuf>,
-}
-
-pub(crate) fn seal_sign(run: &SignRun) -> Result<(), Failure> {
+pub(crate) fn seal_sign(run: &SignArgs) -> Result<(), Failure> {
     if run.signer.trim().is_empty() {
         return Err(Failure::Usage("--signer: give the signer's name".into()));
     }
@@ -283,14 +250,14 @@ pub(crate) fn seal_sign(run: &SignRun) -> Result<(), Failure> {
     ];
     write_atomic(&path, seal.manifest_text.as_bytes(), &inputs)?;
     write_atomic(&signature_path(&path), seal.signature_text.as_bytes(), &inputs)?;
-    eprintln!(
-        "sealed {} ({} evidence file(s)) with key {}: {} and {}",
+    warn(&format!(
+        "sealed {} ({} evidence file(s)) with key {}: {} and {}\n",
         run.verification.display(),
         seal.manifest.evidence.len(),
         seal.manifest.key_id,
         path.display(),
         signature_path(&path).display()
-    );
+    ));
     Ok(())
 }
 

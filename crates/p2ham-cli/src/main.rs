@@ -6,6 +6,7 @@
 
 mod args;
 mod award;
+mod commands;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
 /// both cores; the system allocator spends a fifth of the run there.
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     // A size limit set in the environment is part of the command line.
     let result = match p2ham_io::max_document_bytes() {
-        Ok(_) => args::run(cli),
+        Ok(_) => commands::run(cli),
         Err(e) => Err(Failure::Usage(e.to_string())),
     };
     match result {

@@ -131,7 +131,8 @@ fn the_seed_hopes_kanim_retained_bapas_gained_lapas_lost() {
     assert_eq!(json(&std::fs::read(&list_path).unwrap()), list);
     let annex = std::fs::read_to_string(&annex_path).unwrap();
     assert!(annex.starts_with("# LAMPIRAN KEPUTUSAN PENETAPAN PREDIKAT P2HAM 2023"));
-    assert!(annex.contains("Keputusan: CONTOH-2023, tanggal 10 Desember 2023"));
+    assert!(annex.contains("- **Keputusan:** CONTOH-2023\n- **Tanggal keputusan:** 10 Desember 2023"));
+    assert!(annex.contains("- **Jumlah:** 2 unit, 1 Kanwil"));
     assert!(annex.contains("## I. Kanwil Kemenkumham Kalimantan Tengah"));
     assert!(annex.contains("| 1 | Bapas Kelas II Sampit | BAPAS |"));
     assert!(annex.contains("| 2 | Kantor Imigrasi Kelas II TPI Sampit | KANIM |"));
@@ -691,4 +692,64 @@ fn the_standard_minisign_tool_verifies_a_seal() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("p2ham-seal/1 unit:lapas-sampit period:2023"));
+}
+
+/// The award report, the annex and the history in every format of the report layer.
+#[test]
+fn every_format_of_the_award_report_the_annex_and_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["text", "md", "csv", "html", "xlsx", "json"] {
+        let out = dir.path().join(format!("award.{format}"));
+        p2ham()
+            .args(["award", "--format", format, "-o"])
+            .arg(&out)
+            .arg("--previous")
+            .arg(awards_2022())
+            .arg(sampit())
+            .assert()
+            .success();
+        let bytes = std::fs::read(&out).unwrap();
+        match format {
+            "xlsx" => assert!(bytes.starts_with(b"PK"), "a workbook"),
+            "html" => assert!(String::from_utf8(bytes)
+                .unwrap()
+                .contains("Kantor Imigrasi Kelas II TPI Sampit")),
+            "csv" => assert!(String::from_utf8(bytes)
+                .unwrap()
+                .contains("2023,lapas-sampit,Lapas Kelas IIB Sampit,lapas")),
+            _ => assert!(String::from_utf8(bytes).unwrap().contains("lapas-sampit")),
+        }
+        let annex = dir.path().join(format!("annex.{format}"));
+        p2ham()
+            .arg("award")
+            .arg("--annex")
+            .arg(&annex)
+            .arg("--previous")
+            .arg(awards_2022())
+            .arg(sampit())
+            .assert()
+            .success();
+        let bytes = std::fs::read(&annex).unwrap();
+        if format == "xlsx" {
+            assert!(bytes.starts_with(b"PK"));
+        } else {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains("Bapas Kelas II Sampit"), "{format}: {text}");
+            assert!(format == "json" || !text.contains("Lapas Kelas IIB"), "{format}");
+        }
+        let history = dir.path().join(format!("history.{format}"));
+        p2ham()
+            .args(["history", "--format", format, "-o"])
+            .arg(&history)
+            .arg(awards_2022())
+            .arg(sampit())
+            .assert()
+            .success();
+        assert!(!std::fs::read(&history).unwrap().is_empty());
+    }
+    p2ham()
+        .args(["award", "--format", "xlsx"])
+        .arg(verification("kanim"))
+        .assert()
+        .code(2);
 }

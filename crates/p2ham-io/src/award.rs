@@ -270,7 +270,7 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
         let reasons = if row.eligible {
             Vec::new()
         } else {
-            let total = crate::figure(row.total, p2ham_model::Lang::Id);
+            let total = row.total.map_or_else(|| "-".to_owned(), |t| t.to_string());
             vec![p2ham_model::AwardReason {
                 code: p2ham_model::AwardReasonCode::NotEligible,
                 criterion: None,

@@ -117,19 +117,6 @@ impl Decision {
         }
     }
 
-    /// The decision in words, Indonesian and English.
-    pub fn label(self) -> Text {
-        let (id, en) = match self {
-            Decision::Retained => ("mempertahankan predikat", "retained"),
-            Decision::Gained => ("memperoleh predikat", "gained"),
-            Decision::Lost => ("kehilangan predikat", "lost"),
-            Decision::NotAwarded => ("tidak memperoleh predikat", "not awarded"),
-            Decision::NotEvaluated => ("tidak dievaluasi", "not evaluated"),
-            Decision::Excluded => ("dikeluarkan", "excluded"),
-        };
-        Text::bilingual(id, en)
-    }
-
     /// Whether the unit holds the predikat after this decision.
     pub fn grants(self) -> bool {
         matches!(self, Decision::Retained | Decision::Gained)
