@@ -147,6 +147,64 @@ enum Command {
     },
 }
 
+impl Command {
+    /// Every input the command reads (files, `-`, an `--instrument` path or id).
+    fn inputs(&self) -> Vec<&std::ffi::OsStr> {
+        fn instrument(i: Option<&String>) -> Option<&std::ffi::OsStr> {
+            i.map(std::ffi::OsStr::new)
+        }
+        match self {
+            Command::Instrument(_) | Command::Schema { .. } => vec![],
+            Command::Validate {
+                instrument: i, files, ..
+            } => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Score {
+                instrument: i, file, ..
+            } => [Some(file.as_os_str()), instrument(i.as_ref())]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Command::Skm { file, .. } => vec![file.as_os_str()],
+            Command::Rollup {
+                instrument: i, paths, ..
+            } => paths
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Compare {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            }
+            | Command::Letter {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            } => [
+                Some(self_file.as_os_str()),
+                Some(verified_file.as_os_str()),
+                instrument(i.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Command::Evidence(EvidenceCommand::Verify { files, root, .. }) => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain([root.as_os_str()])
+                .collect(),
+            Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum EvidenceCommand {
     /// Hash every evidence file the assessments reference under --root; exit 1 when
@@ -278,6 +336,7 @@ enum ValidateFormat {
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    stdin_once(cli.command.inputs())?;
     match cli.command {
         Command::Instrument(InstrumentCommand::List) => instrument_list(),
         Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
@@ -401,6 +460,17 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Standard input can be read once: naming `-` for two inputs of one command
+/// is a usage error (exit 2), the same for every command.
+fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> Result<(), Failure> {
+    if inputs.into_iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Failure::Usage(
+            "standard input (`-`) can be read once: give the other inputs as files".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Write to standard error. A closed or full standard error is no reason to
 /// fail (or panic): the exit code still tells the outcome.
 pub(crate) fn warn(text: &str) {
@@ -506,11 +576,6 @@ fn score(
     output: Option<&PathBuf>,
     file: &Path,
 ) -> Result<(), Failure> {
-    if instrument == Some("-") && file.as_os_str() == "-" {
-        return Err(Failure::Usage(
-            "standard input can be read once: give the instrument or the assessment as a file".into(),
-        ));
-    }
     let explicit = instrument.map(load_instrument).transpose()?;
     let assessment = load_assessment(file)?;
     let instrument = instrument_for(&assessment, explicit.as_ref())?;

@@ -251,3 +251,26 @@ fn an_endless_stream_where_one_document_is_expected_is_refused_at_the_limit() {
         .code(2)
         .stderr(predicate::str::contains("P2HAM_MAX_DOCUMENT_BYTES"));
 }
+
+#[test]
+fn standard_input_named_twice_is_a_usage_error_for_every_command() {
+    let twice: [&[&str]; 7] = [
+        &["compare", "-", "-"],
+        &["letter", "-", "-"],
+        &["evidence", "verify", "--root", "fixtures/evidence/kanim-sampit", "-", "-"],
+        &["validate", "-", "-"],
+        &["score", "-i", "-", "-"],
+        &["rollup", "-i", "-", "-"],
+        &["compare", "-i", "-", "-", SELF],
+    ];
+    for args in twice {
+        p2ham()
+            .args(args)
+            .write_stdin(fixture(SELF))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("standard input (`-`) can be read once"));
+    }
+    // Once is fine.
+    p2ham().args(["validate", "-"]).write_stdin(fixture(SELF)).assert().success();
+}
