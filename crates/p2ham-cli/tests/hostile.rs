@@ -257,7 +257,14 @@ fn standard_input_named_twice_is_a_usage_error_for_every_command() {
     let twice: [&[&str]; 7] = [
         &["compare", "-", "-"],
         &["letter", "-", "-"],
-        &["evidence", "verify", "--root", "fixtures/evidence/kanim-sampit", "-", "-"],
+        &[
+            "evidence",
+            "verify",
+            "--root",
+            "fixtures/evidence/kanim-sampit",
+            "-",
+            "-",
+        ],
         &["validate", "-", "-"],
         &["score", "-i", "-", "-"],
         &["rollup", "-i", "-", "-"],
@@ -272,5 +279,9 @@ fn standard_input_named_twice_is_a_usage_error_for_every_command() {
             .stderr(predicate::str::contains("standard input (`-`) can be read once"));
     }
     // Once is fine.
-    p2ham().args(["validate", "-"]).write_stdin(fixture(SELF)).assert().success();
+    p2ham()
+        .args(["validate", "-"])
+        .write_stdin(fixture(SELF))
+        .assert()
+        .success();
 }
