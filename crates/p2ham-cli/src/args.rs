@@ -10,14 +10,28 @@ use p2ham_io::model::{Lang, Stage};
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
     compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, evidence_manifest,
-    evidence_to_text, instrument_for, invalid_to_text, letter_markdown, load_assessment, load_builtin,
-    load_instrument, rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text, schema_kind,
-    score_loaded, score_to_csv, score_to_html, score_to_markdown, score_to_text, skm_report, skm_to_csv,
-    skm_to_json, skm_to_markdown, skm_to_text, to_json, validate_with, verify_evidence, write_atomic,
-    write_atomic_with, SkmReadOptions, BUILTINS, SCHEMAS,
+    evidence_to_text, instrument_for, letter_markdown, load_assessment, load_builtin, load_instrument,
+    rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text, schema_kind, score_loaded,
+    score_to_csv, score_to_html, score_to_markdown, score_to_text, skm_report, skm_to_csv, skm_to_json,
+    skm_to_markdown, skm_to_text, to_json, validate_with, verify_evidence, write_atomic, write_atomic_with,
+    SkmReadOptions, BUILTINS, SCHEMAS,
 };
 
 use crate::Failure;
+use p2ham_io::IoError;
+
+/// The metadata of standard input when it is a file (e.g. redirected with `<`).
+#[cfg(unix)]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    std::fs::metadata("/dev/stdin")
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+}
+
+#[cfg(not(unix))]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    None
+}
 
 /// Exact, explained evaluation of human-rights-based public service (P2HAM).
 #[derive(Debug, Parser)]
@@ -106,6 +120,10 @@ enum Command {
         /// Never draw a progress bar (it is only drawn when standard error is a terminal).
         #[arg(long)]
         no_progress: bool,
+        /// The longest NDJSON line read, in bytes: a longer line is an invalid
+        /// record and ends the reading of that input.
+        #[arg(long, value_name = "BYTES", default_value_t = p2ham_io::DEFAULT_MAX_LINE_BYTES)]
+        max_line_bytes: usize,
         /// Assessment files, folders (searched recursively for *.json, *.ndjson,
         /// *.jsonl) or NDJSON files; `-` reads NDJSON from standard input.
         #[arg(required = true, value_name = "PATH")]
@@ -319,6 +337,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             out,
             no_progress,
+            max_line_bytes,
             stage,
             paths,
         } => rollup(
@@ -326,8 +345,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             out.lang.into(),
             out.output.as_ref(),
-            !no_progress,
-            stage.map(Into::into),
+            &RollupFlags {
+                progress: !no_progress,
+                stage: stage.map(Into::into),
+                max_line_bytes,
+            },
             &paths,
         ),
         Command::Compare {
@@ -556,24 +578,65 @@ fn compared(
     Ok((report, inputs))
 }
 
+/// The roll-up's own flags.
+struct RollupFlags {
+    progress: bool,
+    stage: Option<Stage>,
+    max_line_bytes: usize,
+}
+
 fn rollup(
     instrument: Option<&str>,
     format: ReportFormat,
     lang: Lang,
     output: Option<&PathBuf>,
-    progress: bool,
-    stage: Option<Stage>,
+    flags: &RollupFlags,
     paths: &[PathBuf],
 ) -> Result<(), Failure> {
     let explicit = instrument.map(load_instrument).transpose()?;
     let options = p2ham_io::RollupOptions {
         instrument: explicit.as_ref(),
-        progress,
-        stage,
+        stage: flags.stage,
+        max_line_bytes: flags.max_line_bytes,
+        ..p2ham_io::RollupOptions::default()
     };
-    let mut report = p2ham_io::rollup(paths, &options, |invalid| {
-        eprint!("{}", invalid_to_text(invalid));
-    })?;
+    let stdin_count = paths.iter().filter(|p| p.as_os_str() == "-").count();
+    if stdin_count > 1 {
+        return Err(Failure::Usage(
+            "standard input (`-`) can be read only once".into(),
+        ));
+    }
+    let inputs = paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                p2ham_io::RollupInput::Reader {
+                    name: "-".into(),
+                    reader: Box::new(std::io::stdin()),
+                }
+            } else {
+                p2ham_io::RollupInput::Path(p.clone())
+            }
+        })
+        .collect();
+    let mut progress = crate::progress::Progress::new(flags.progress);
+    let outcome = p2ham_io::rollup(inputs, &options, &mut progress);
+    progress.finish();
+    let p2ham_io::RollupOutcome { mut report, mut read } = outcome?;
+    if let Some(out) = output {
+        if stdin_count > 0 {
+            if let Some(m) = stdin_metadata() {
+                read.add(Path::new("-"), &m);
+            }
+        }
+        // Never over a file that was read, whatever name or link it was read by.
+        if read.contains(out) {
+            return Err(IoError::WouldOverwriteInput {
+                file: out.display().to_string(),
+            }
+            .into());
+        }
+    }
     let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     inputs.extend(explicit.and_then(|i| i.path));
     let text = match format {
@@ -597,7 +660,9 @@ fn rollup(
         }
     }
     let c = &report.records;
-    eprintln!(
+    // A full or closed standard error must not stop the run.
+    let _ = writeln!(
+        std::io::stderr(),
         "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped",
         c.read, c.units, c.invalid, c.duplicates, c.skipped
     );

@@ -51,7 +51,10 @@ pub use load::{
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
-pub use rollup::{invalid_to_text, rollup, RollupOptions};
+pub use rollup::{
+    invalid_to_text, rollup, ReadFiles, RollupInput, RollupObserver, RollupOptions, RollupOutcome,
+    DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
+};
 pub use rollup_report::{rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
 pub use score_html::score_to_html;
