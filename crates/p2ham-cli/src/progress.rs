@@ -1,11 +1,12 @@
 //! What the terminal shows while a roll-up runs: a progress bar on standard
 //! error (only when it is a terminal) and each invalid record as it is found.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use p2ham_io::scoring::InvalidRecord;
-use p2ham_io::{invalid_to_text, RollupObserver};
+use p2ham_io::RollupObserver;
+use p2ham_report::invalid_record_lines;
 
 /// Draws the bar (when asked for and standard error is a terminal) and prints
 /// invalid records on standard error, above the bar.
@@ -56,10 +57,10 @@ impl RollupObserver for Progress {
     }
 
     fn invalid(&mut self, record: &InvalidRecord) {
-        let text = invalid_to_text(record);
-        // A full or closed standard error must not stop the run.
         self.bar.suspend(|| {
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            for line in invalid_record_lines(record) {
+                crate::commands::warn(&format!("{line}\n"));
+            }
         });
     }
 }

@@ -20,14 +20,14 @@ use p2ham_scoring::{
 use rayon::prelude::*;
 
 use crate::error::display;
-use crate::{builtin_ids, load_builtin, parse_assessment, Diagnostic, IoError, LoadedInstrument, BUILTINS};
+use crate::{
+    builtin_ids, load_builtin, parse_assessment, read_document, Diagnostic, IoError, LoadedInstrument,
+    BUILTINS, DEFAULT_MAX_DOCUMENT_BYTES,
+};
 
 /// The longest NDJSON line read by default: 16 MiB (a record is typically a
 /// few KiB).
 pub const DEFAULT_MAX_LINE_BYTES: usize = 16 << 20;
-
-/// The largest whole-file assessment document read by default: 256 MiB.
-pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 256 << 20;
 
 /// How to run a roll-up.
 #[derive(Debug, Clone, Copy)]
@@ -42,8 +42,8 @@ pub struct RollupOptions<'a> {
     /// is an invalid record (`too-large`, with its byte offset) and ends the
     /// reading of that input: memory stays bounded whatever the input.
     pub max_line_bytes: usize,
-    /// The largest whole-file assessment document read (bytes); a larger one
-    /// is an invalid record (`too-large`).
+    /// The largest whole-file assessment document read (bytes; see
+    /// [`crate::max_document_bytes`]); a larger one is an invalid record (`too-large`).
     pub max_document_bytes: u64,
 }
 
@@ -582,18 +582,23 @@ impl ChunkReader {
             self.ndjson(&name, reader, &first);
         } else {
             // One document (the rest of the file), unless it is NDJSON whose first line is broken.
-            let mut doc = first;
-            let left = (self.max_document + 1).saturating_sub(doc.len() as u64);
-            if let Err(e) = reader.by_ref().take(left).read_to_end(&mut doc) {
-                return self.error(&name, None, "read", cannot_read(&e));
-            }
-            if doc.len() as u64 > self.max_document {
-                let message = format!(
-                    "the document is larger than the limit of {} bytes (byte offset {}); nothing of it was scored",
-                    self.max_document, self.max_document
-                );
-                return self.error(&name, None, "too-large", message);
-            }
+            let doc = match read_document(
+                &name,
+                std::io::Cursor::new(first).chain(reader),
+                self.max_document,
+            ) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    let code = e.code();
+                    // The file is named by the record; the message is the rest.
+                    let message = e.to_string();
+                    let message = message
+                        .strip_prefix(&format!("{name}: "))
+                        .unwrap_or(&message)
+                        .to_owned();
+                    return self.error(&name, None, code, message);
+                }
+            };
             if is_ndjson_with_broken_start(&doc) {
                 return self.ndjson(&name, std::io::empty(), &doc);
             }
@@ -783,16 +788,6 @@ fn diagnostics(e: &IoError, ndjson: bool) -> Vec<RecordProblem> {
             line: if ndjson { None } else { d.line.map(|l| l as u64) },
             column: d.column.map(|c| c as u64),
             message: d.message,
-        })
-        .collect()
-}
-
-/// One line per problem of an invalid record: `file:line: path: error[code]: message`.
-pub fn invalid_to_text(r: &InvalidRecord) -> String {
-    r.problems
-        .iter()
-        .map(|p| {
-            crate::validate::problem_line(&r.file, r.line.or(p.line), p.column, &p.path, &p.code, &p.message)
         })
         .collect()
 }
