@@ -201,18 +201,20 @@ fn an_input_read_through_a_linked_folder_is_never_overwritten() {
     std::fs::copy(fixture("rollup/units.ndjson"), &units).unwrap();
     std::os::unix::fs::symlink("../elsewhere", roll.join("link")).unwrap();
     let before = std::fs::read(&units).unwrap();
+    let instrument = demo_instrument();
+    let args = [
+        "rollup",
+        "--instrument",
+        &instrument,
+        "-f",
+        "csv",
+        "-o",
+        "elsewhere/units.ndjson",
+    ];
     p2ham()
         .current_dir(dir.path())
-        .args([
-            "rollup",
-            "--instrument",
-            &demo_instrument(),
-            "-f",
-            "csv",
-            "-o",
-            "elsewhere/units.ndjson",
-            "roll",
-        ])
+        .args(args)
+        .arg("roll")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("elsewhere/units.ndjson").and(predicate::str::contains("input")));
@@ -221,16 +223,8 @@ fn an_input_read_through_a_linked_folder_is_never_overwritten() {
     // Standard input redirected from a file is an input too.
     let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("p2ham"))
         .current_dir(dir.path())
-        .args([
-            "rollup",
-            "--instrument",
-            &demo_instrument(),
-            "-f",
-            "csv",
-            "-o",
-            "elsewhere/units.ndjson",
-            "-",
-        ])
+        .args(args)
+        .arg("-")
         .stdin(std::fs::File::open(&units).unwrap())
         .stderr(std::process::Stdio::null())
         .status()
