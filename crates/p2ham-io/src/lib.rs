@@ -52,7 +52,9 @@ pub use load::{
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
-pub use rollup::{rollup, RollupOptions};
+pub use rollup::{
+    rollup, ReadFiles, RollupInput, RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_LINE_BYTES,
+};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
 pub use seal::{
     default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, seal_verification,

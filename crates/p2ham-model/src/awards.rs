@@ -179,6 +179,8 @@ pub enum AwardReasonCode {
     CriterionBelowMinimum,
     /// A mandatory indicator is not fully met.
     MandatoryNotMet,
+    /// A mandatory indicator that applies was answered "not applicable".
+    MandatoryNotApplicable,
     /// Not eligible per a roll-up, which does not carry the reasons.
     NotEligible,
     /// No verified result this period.
@@ -201,6 +203,7 @@ impl AwardReasonCode {
             AwardReasonCode::TotalBelowPassMark => "total-below-pass-mark",
             AwardReasonCode::CriterionBelowMinimum => "criterion-below-minimum",
             AwardReasonCode::MandatoryNotMet => "mandatory-not-met",
+            AwardReasonCode::MandatoryNotApplicable => "mandatory-not-applicable",
             AwardReasonCode::NotEligible => "not-eligible",
             AwardReasonCode::NoVerifiedResult => "no-verified-result",
             AwardReasonCode::Excluded => "excluded",

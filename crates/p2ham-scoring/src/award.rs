@@ -60,6 +60,7 @@ pub fn award_reason(r: &Reason) -> AwardReason {
             ReasonCode::TotalBelowPassMark => AwardReasonCode::TotalBelowPassMark,
             ReasonCode::CriterionBelowMinimum => AwardReasonCode::CriterionBelowMinimum,
             ReasonCode::MandatoryNotMet => AwardReasonCode::MandatoryNotMet,
+            ReasonCode::MandatoryNotApplicable => AwardReasonCode::MandatoryNotApplicable,
         },
         criterion: r.criterion.clone(),
         indicator: r.indicator.clone(),

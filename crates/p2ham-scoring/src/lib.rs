@@ -41,6 +41,7 @@
 mod award;
 mod compare;
 mod history;
+mod lean;
 mod ratio;
 mod report;
 mod rollup;
@@ -56,6 +57,7 @@ pub use compare::{
     NOT_APPLICABLE,
 };
 pub use history::{history, HistoryReport, PeriodEntry, UnitHistory, HISTORY_FORMAT};
+pub use lean::LeanAnswer;
 pub use ratio::Ratio;
 pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
