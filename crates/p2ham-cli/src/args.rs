@@ -101,6 +101,10 @@ pub enum Command {
         /// Never draw a progress bar (it is only drawn when standard error is a terminal).
         #[arg(long)]
         no_progress: bool,
+        /// The longest NDJSON line read, in bytes: a longer line is an invalid
+        /// record and ends the reading of that input.
+        #[arg(long, value_name = "BYTES", default_value_t = p2ham_io::DEFAULT_MAX_LINE_BYTES)]
+        max_line_bytes: usize,
         /// Assessment files, folders (searched recursively for *.json, *.ndjson,
         /// *.jsonl) or NDJSON files; `-` reads NDJSON from standard input.
         #[arg(required = true, value_name = "PATH")]
@@ -148,6 +152,64 @@ pub enum Command {
         #[arg(value_name = "VERIFIED")]
         verified_file: PathBuf,
     },
+}
+
+impl Command {
+    /// Every input the command reads (files, `-`, an `--instrument` path or id).
+    pub fn inputs(&self) -> Vec<&std::ffi::OsStr> {
+        fn instrument(i: Option<&String>) -> Option<&std::ffi::OsStr> {
+            i.map(std::ffi::OsStr::new)
+        }
+        match self {
+            Command::Instrument(_) | Command::Schema { .. } => vec![],
+            Command::Validate {
+                instrument: i, files, ..
+            } => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Score {
+                instrument: i, file, ..
+            } => [Some(file.as_os_str()), instrument(i.as_ref())]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Command::Skm { file, .. } => vec![file.as_os_str()],
+            Command::Rollup {
+                instrument: i, paths, ..
+            } => paths
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Compare {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            }
+            | Command::Letter {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            } => [
+                Some(self_file.as_os_str()),
+                Some(verified_file.as_os_str()),
+                instrument(i.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Command::Evidence(EvidenceCommand::Verify { files, root, .. }) => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain([root.as_os_str()])
+                .collect(),
+            Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
+        }
+    }
 }
 
 /// `p2ham evidence …`
