@@ -228,6 +228,13 @@ impl IntPlan {
                     eligible = false;
                 }
             }
+            // A mandatory indicator answered not applicable although it applies
+            // to the unit's kind (mandatory-not-applicable).
+            for ((ind, answer), applies) in self.indicators.iter().zip(answers).zip(applies) {
+                if ind.mandatory && *applies && matches!(answer, LeanAnswer::NotApplicable) {
+                    eligible = false;
+                }
+            }
         }
 
         // Main gap: the points an unmet indicator would add are
