@@ -55,6 +55,8 @@ pub enum Command {
         format: FormatArg,
         #[command(flatten)]
         out: Output,
+        #[command(flatten)]
+        evidence: EvidenceRoot,
         /// The assessment (`-` reads standard input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
@@ -118,6 +120,8 @@ pub enum Command {
         format: FormatArg,
         #[command(flatten)]
         out: Output,
+        #[command(flatten)]
+        evidence: EvidenceRoot,
         /// The unit's self-assessment.
         #[arg(value_name = "SELF")]
         self_file: PathBuf,
@@ -139,6 +143,8 @@ pub enum Command {
         format: FormatArg,
         #[command(flatten)]
         out: Output,
+        #[command(flatten)]
+        evidence: EvidenceRoot,
         /// The unit's self-assessment.
         #[arg(value_name = "SELF")]
         self_file: PathBuf,
@@ -146,6 +152,64 @@ pub enum Command {
         #[arg(value_name = "VERIFIED")]
         verified_file: PathBuf,
     },
+}
+
+impl Command {
+    /// Every input the command reads (files, `-`, an `--instrument` path or id).
+    pub fn inputs(&self) -> Vec<&std::ffi::OsStr> {
+        fn instrument(i: Option<&String>) -> Option<&std::ffi::OsStr> {
+            i.map(std::ffi::OsStr::new)
+        }
+        match self {
+            Command::Instrument(_) | Command::Schema { .. } => vec![],
+            Command::Validate {
+                instrument: i, files, ..
+            } => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Score {
+                instrument: i, file, ..
+            } => [Some(file.as_os_str()), instrument(i.as_ref())]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Command::Skm { file, .. } => vec![file.as_os_str()],
+            Command::Rollup {
+                instrument: i, paths, ..
+            } => paths
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Compare {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            }
+            | Command::Letter {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            } => [
+                Some(self_file.as_os_str()),
+                Some(verified_file.as_os_str()),
+                instrument(i.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Command::Evidence(EvidenceCommand::Verify { files, root, .. }) => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain([root.as_os_str()])
+                .collect(),
+            Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
+        }
+    }
 }
 
 /// `p2ham evidence …`
@@ -239,6 +303,16 @@ pub struct Output {
     /// Write to this file (atomically; `-` is standard output) instead of standard output.
     #[arg(long, short, value_name = "F")]
     pub output: Option<PathBuf>,
+}
+
+/// The evidence folder whose photos a report shows.
+#[derive(Debug, Args)]
+pub struct EvidenceRoot {
+    /// The evidence folder the assessments' paths are relative to: HTML shows
+    /// each photo beside its indicator (a thumbnail), marks missing and altered
+    /// files and names other files (PDFs); text, Markdown and XLSX list them.
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: Option<PathBuf>,
 }
 
 /// A stage of assessment.

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use p2ham_io::model::Lang;
 use p2ham_io::{
-    compare_loaded, evidence_manifest, instrument_for, load_assessment, load_builtin, load_instrument,
-    schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic, write_atomic_with,
-    SkmReadOptions, BUILTINS, SCHEMAS,
+    compare_loaded, evidence_files, evidence_manifest, instrument_for, load_assessment, load_builtin,
+    load_instrument, schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic,
+    write_atomic_with, LoadedAssessment, SkmReadOptions, BUILTINS, SCHEMAS,
 };
 use p2ham_io::{max_document_bytes, IoError, RollupInput, RollupOutcome};
-use p2ham_report::{Format, Letter, RenderOptions, Report};
+use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Report};
 
 use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output};
 use crate::progress::Progress;
@@ -20,6 +20,7 @@ use crate::Failure;
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    stdin_once(cli.command.inputs())?;
     match cli.command {
         Command::Instrument(InstrumentCommand::List) => instrument_list(),
         Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
@@ -50,21 +51,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             instrument,
             format,
             out,
+            evidence,
             file,
         } => {
             let target = Target::new(format, &out)?;
-            if instrument.as_deref() == Some("-") && file.as_os_str() == "-" {
-                return Err(Failure::Usage(
-                    "standard input can be read once: give the instrument or the assessment as a file".into(),
-                ));
-            }
             let explicit = instrument.as_deref().map(load_instrument).transpose()?;
             let assessment = load_assessment(&file)?;
             let instrument = instrument_for(&assessment, explicit.as_ref())?;
             let mut report = score_loaded(&assessment, &instrument)?;
             let mut inputs = vec![file];
             inputs.extend(instrument.path.clone());
-            target.deliver(&mut report, &target.options(), &inputs)
+            let view = target.evidence(evidence.evidence_root.as_deref(), &[assessment], &mut inputs)?;
+            target.deliver(&mut report, &target.with(view.as_ref()), &inputs)
         }
         Command::Skm {
             file,
@@ -150,23 +148,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             instrument,
             format,
             out,
+            evidence,
             self_file,
             verified_file,
         } => {
             let target = Target::new(format, &out)?;
-            let (mut report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
-            target.deliver(&mut report, &target.options(), &inputs)
+            let (mut report, documents, mut inputs) =
+                compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
+            target.deliver(&mut report, &target.with(view.as_ref()), &inputs)
         }
         Command::Letter {
             instrument,
             format,
             out,
+            evidence,
             self_file,
             verified_file,
         } => {
             let target = Target::new(format, &out)?;
-            let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
-            target.deliver(&mut Letter(&report), &target.options(), &inputs)
+            let (report, documents, mut inputs) =
+                compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
+            target.deliver(&mut Letter(&report), &target.with(view.as_ref()), &inputs)
         }
         Command::Evidence(EvidenceCommand::Verify {
             root,
@@ -222,10 +226,30 @@ impl<'a> Target<'a> {
     }
 
     fn options(&self) -> RenderOptions<'static> {
+        self.with(None)
+    }
+
+    fn with<'v>(&self, evidence: Option<&'v EvidenceView>) -> RenderOptions<'v> {
         RenderOptions {
             lang: self.lang,
-            evidence: None,
+            evidence,
         }
+    }
+
+    /// The evidence files the documents reference under `root`, photos read
+    /// to be shown; the root becomes an input (no output is written into it).
+    fn evidence(
+        &self,
+        root: Option<&Path>,
+        documents: &[LoadedAssessment],
+        inputs: &mut Vec<PathBuf>,
+    ) -> Result<Option<EvidenceView>, Failure> {
+        let Some(root) = root else {
+            return Ok(None);
+        };
+        let files = evidence_files(documents, root)?;
+        inputs.push(root.to_path_buf());
+        Ok(Some(EvidenceView::from_files(&files, self.lang)))
     }
 
     /// Render the report to standard output, or atomically to the output file
@@ -263,6 +287,17 @@ fn print(text: &str) -> Result<(), Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
     }
+}
+
+/// Standard input can be read once: naming `-` for two inputs of one command
+/// is a usage error (exit 2), the same for every command.
+fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> Result<(), Failure> {
+    if inputs.into_iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Failure::Usage(
+            "standard input (`-`) can be read once: give the other inputs as files".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Write to standard error. A closed or full standard error is no reason to
@@ -364,7 +399,14 @@ fn compared(
     instrument: Option<&str>,
     self_file: &Path,
     verified_file: &Path,
-) -> Result<(p2ham_io::scoring::ComparisonReport, Vec<PathBuf>), Failure> {
+) -> Result<
+    (
+        p2ham_io::scoring::ComparisonReport,
+        [LoadedAssessment; 2],
+        Vec<PathBuf>,
+    ),
+    Failure,
+> {
     let explicit = instrument.map(load_instrument).transpose()?;
     let self_assessment = load_assessment(self_file)?;
     let verification = load_assessment(verified_file)?;
@@ -372,5 +414,6 @@ fn compared(
     let report = compare_loaded(&self_assessment, &verification, &instrument)?;
     let mut inputs = vec![self_file.to_path_buf(), verified_file.to_path_buf()];
     inputs.extend(instrument.path.clone());
-    Ok((report, inputs))
+    // The verification's evidence first: the team's own walk past the facilities.
+    Ok((report, [verification, self_assessment], inputs))
 }

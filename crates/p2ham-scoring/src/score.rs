@@ -8,7 +8,7 @@ use p2ham_model::{
 };
 
 use crate::lean::{IntPlan, LeanAnswer};
-use crate::ratio::Ratio;
+use crate::ratio::{BigSum, Ratio};
 use crate::report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
     InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
@@ -28,11 +28,37 @@ struct Line<'a> {
     /// counted × weight.
     earned: Ratio,
     included: bool,
+    /// Whether the instrument applies the indicator to the unit's kind.
+    applies: bool,
     answer: Option<&'a Answer>,
 }
 
 fn dec(r: Ratio, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
     r.round(dp, what)
+}
+
+/// The exact total: a 256-bit fraction, or, when its common denominator
+/// outgrows that, an arbitrary-precision one.
+#[derive(Debug, Clone)]
+enum Total {
+    Exact(Ratio),
+    Big(BigSum),
+}
+
+impl Total {
+    fn round(&self, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
+        match self {
+            Total::Exact(r) => r.round(dp, what),
+            Total::Big(b) => b.round(dp, what),
+        }
+    }
+
+    fn to_decimal(&self, what: &str) -> Result<Decimal, ScoringError> {
+        match self {
+            Total::Exact(r) => r.to_decimal(what),
+            Total::Big(b) => b.to_decimal(what),
+        }
+    }
 }
 
 /// The exact figures of an instrument, computed once per instrument.
@@ -81,7 +107,7 @@ struct Core<'a> {
     /// Criterion scores (0–100); `None` when no data.
     scores: Vec<Option<Ratio>>,
     /// The total; `None` when no criterion has data.
-    total: Option<Ratio>,
+    total: Option<Total>,
     /// Share of the total each criterion carries (0–1).
     shares: Vec<Ratio>,
     /// Points of the total (0–100) per unit of included indicator weight, per
@@ -127,11 +153,10 @@ fn core<'a>(
                 weight: *weight,
                 earned: Ratio::ZERO,
                 included: true,
+                applies: ind.applies_to_kind(&assessment.unit.kind),
                 answer,
             };
-            if !ind.applies_to_kind(&assessment.unit.kind)
-                || answer.is_some_and(|a| a.not_applicable.is_some())
-            {
+            if !line.applies || answer.is_some_and(|a| a.not_applicable.is_some()) {
                 line.status = Status::Excluded;
                 line.included = false;
             } else if let Some(code) = answer.and_then(|a| a.value.as_deref()) {
@@ -189,16 +214,32 @@ fn core<'a>(
     }
 
     // 4. Total over criteria with data.
+    let with_data: Vec<(Ratio, Ratio)> = ins
+        .criteria
+        .iter()
+        .zip(&scores)
+        .filter_map(|(c, s)| s.map(|s| (Ratio::from_decimal(c.weight), s)))
+        .collect();
     let mut weight_with_data = Ratio::ZERO;
-    let mut weighted = Ratio::ZERO;
-    for (c, s) in ins.criteria.iter().zip(&scores) {
-        if let Some(s) = s {
-            let cw = Ratio::from_decimal(c.weight);
-            weight_with_data = weight_with_data.add(cw, "criterion weights")?;
-            weighted = weighted.add(cw.mul(*s, "total")?, "total")?;
-        }
+    for (cw, _) in &with_data {
+        weight_with_data = weight_with_data.add(*cw, "criterion weights")?;
     }
-    let total = weighted.div(weight_with_data, "total")?;
+    let small = with_data
+        .iter()
+        .try_fold(Ratio::ZERO, |acc, (cw, s)| acc.add(cw.mul(*s, "total")?, "total"))
+        .and_then(|weighted| weighted.div(weight_with_data, "total"));
+    let total = match small {
+        Ok(t) => t.map(Total::Exact),
+        // The criterion scores' denominators are coprime and many: their
+        // common denominator outgrows 256 bits. Exact all the same.
+        Err(_) if weight_with_data.is_positive() => Some(Total::Big(
+            with_data
+                .iter()
+                .fold(BigSum::zero(), |acc, (cw, s)| acc.add_product(*cw, *s))
+                .div(weight_with_data),
+        )),
+        Err(e) => return Err(e),
+    };
 
     // Share of the total each criterion carries.
     let mut shares = Vec::with_capacity(lines.len());
@@ -225,7 +266,7 @@ fn core<'a>(
         .collect::<Result<Vec<_>, _>>()?;
 
     // 5. The rounded figures the award compares.
-    let rounded_total = total.map(|t| dec(t, 2, "total")).transpose()?;
+    let rounded_total = total.as_ref().map(|t| t.round(2, "total")).transpose()?;
     let rounded_scores = scores
         .iter()
         .map(|s| s.map(|s| dec(s, 2, "criterion score")).transpose())
@@ -277,6 +318,7 @@ enum Failure {
     TotalBelow(Decimal),
     CriterionBelow(usize, Decimal),
     MandatoryNotMet(usize, usize),
+    MandatoryNotApplicable(usize, usize),
 }
 
 fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
@@ -303,6 +345,15 @@ fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
             // only where the instrument says `unsupported_claims: count`.
             if ind.mandatory && l.included && l.counted != Ratio::ONE {
                 out.push(Failure::MandatoryNotMet(ci, ii));
+            }
+            // Answered "not applicable" although the instrument applies it to the
+            // unit's kind: out of the figures, but never a way round the award.
+            if ind.mandatory
+                && !l.included
+                && l.answer.is_some_and(|a| a.not_applicable.is_some())
+                && l.applies
+            {
+                out.push(Failure::MandatoryNotApplicable(ci, ii));
             }
         }
     }
@@ -478,7 +529,7 @@ pub fn score(
         &core.earned,
         &core.possible,
         &core.scores,
-        core.total,
+        &core.total,
         &core.shares,
     );
 
@@ -617,7 +668,7 @@ pub fn score(
             sha256: digests.assessment.clone(),
         },
         total: rounded_total,
-        total_exact: total.map(|t| t.to_decimal("total")).transpose()?,
+        total_exact: total.as_ref().map(|t| t.to_decimal("total")).transpose()?,
         max: Decimal::ONE_HUNDRED,
         counts,
         criteria,
@@ -750,6 +801,30 @@ fn decide(instrument: &CheckedInstrument, core: &Core) -> Result<Award, ScoringE
                         ),
                         format!(
                             "Mandatory indicator {} ({}) is not fully met: {why_en}.",
+                            ind.id,
+                            ind.title.get(Lang::En)
+                        ),
+                    ),
+                }
+            }
+            Failure::MandatoryNotApplicable(ci, ii) => {
+                let c = &ins.criteria[ci];
+                let ind = &c.indicators[ii];
+                Reason {
+                    code: ReasonCode::MandatoryNotApplicable,
+                    criterion: Some(c.id.clone()),
+                    indicator: Some(ind.id.clone()),
+                    actual: None,
+                    required: Some(Decimal::ONE),
+                    message: Text::bilingual(
+                        format!(
+                            "Indikator wajib {} ({}) dijawab tidak berlaku, padahal berlaku untuk jenis unit ini; \
+                             indikator wajib harus terpenuhi.",
+                            ind.id, ind.title.id
+                        ),
+                        format!(
+                            "Mandatory indicator {} ({}) is answered not applicable, though it applies to this kind \
+                             of unit; a mandatory indicator must be met.",
                             ind.id,
                             ind.title.get(Lang::En)
                         ),
