@@ -861,7 +861,20 @@ fn plain_relative_paths() {
     for ok in ["foto/a.jpg", "a", "a/b/c.pdf", "1/..a/b..", "x/.../y"] {
         assert!(super::is_plain_relative(ok), "{ok}");
     }
-    for bad in ["", " a", "/a", "a/", "a//b", "a/../b", "a/..", "c:/x", "a\\b", ".a", "..", "\u{3000}a"] {
+    for bad in [
+        "",
+        " a",
+        "/a",
+        "a/",
+        "a//b",
+        "a/../b",
+        "a/..",
+        "c:/x",
+        "a\\b",
+        ".a",
+        "..",
+        "\u{3000}a",
+    ] {
         assert!(!super::is_plain_relative(bad), "{bad}");
     }
 }

@@ -110,7 +110,8 @@ fn fits(indicators: &[IntIndicator], criteria: &[i128], one: i128) -> Option<()>
         weighted = weighted.checked_add(w.checked_mul(*e)?)?;
         wsum = wsum.checked_add(w)?;
         // A criterion score: 2 · earned · 10^4 + 2 · possible · one.
-        e.checked_mul(20_000)?.checked_add(p.checked_mul(one)?.checked_mul(2)?)?;
+        e.checked_mul(20_000)?
+            .checked_add(p.checked_mul(one)?.checked_mul(2)?)?;
     }
     let pall = pmax.iter().copied().max().unwrap_or(0);
     // The total: 2 · N · 10^4 + 2 · D · one · ΣW, with N ≤ Σ W·E · D.
