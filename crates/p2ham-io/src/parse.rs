@@ -95,6 +95,11 @@ fn clean_path(path: &str) -> String {
 /// Parse TOML into `T`. Floats are taken from their written digits, never
 /// through `f64`, so `weight = 0.3333333333333333333` keeps every digit.
 pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoError> {
+    from_value(file, toml_value(file, text)?)
+}
+
+/// A TOML document as the JSON value it stands for (floats by their digits).
+fn toml_value(file: &str, text: &str) -> Result<serde_json::Value, IoError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = toml_edit::DocumentMut::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
@@ -105,8 +110,7 @@ pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoErr
             message: e.message().to_owned(),
         }
     })?;
-    let value = table_to_json(file, doc.as_table(), "")?;
-    from_value(file, value)
+    table_to_json(file, doc.as_table(), "")
 }
 
 /// Deserialize a document already read as a JSON value.
@@ -228,17 +232,7 @@ pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrume
             column: 1,
             message: format!("not UTF-8 text: {e}"),
         })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let doc = toml_edit::DocumentMut::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            IoError::Syntax {
-                file: file.to_owned(),
-                line,
-                column,
-                message: e.message().to_owned(),
-            }
-        })?;
-        let value = table_to_json(file, doc.as_table(), "")?;
+        let value = toml_value(file, text)?;
         objects_only::<Instrument>(file, &value)?;
         from_value(file, value)
     } else {
