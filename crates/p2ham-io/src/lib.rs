@@ -31,7 +31,7 @@ mod skm;
 mod validate;
 mod write;
 
-pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
+pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;
