@@ -9,6 +9,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use p2ham_io::model::{Lang, Stage};
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
+    checklist_csv, checklist_xlsx, read_checklist, read_input, CoverFields, ImportOptions, TemplateError,
+    TemplateOptions,
+};
+use p2ham_io::{
     compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, evidence_manifest,
     evidence_to_text, instrument_for, invalid_to_text, letter_markdown, load_assessment, load_builtin,
     load_instrument, rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text, schema_kind,
@@ -127,6 +131,61 @@ enum Command {
         /// The regional team's verification of it.
         #[arg(value_name = "VERIFIED")]
         verified_file: PathBuf,
+    },
+    /// A checklist of an instrument for one unit kind, to fill in a spreadsheet
+    /// program: XLSX (drop-downs, live scores, protected) or, for `-o *.csv`, CSV.
+    Template {
+        /// Instrument file or built-in id, e.g. `p2ham-2022`.
+        #[arg(value_name = "INSTRUMENT")]
+        instrument: String,
+        /// The unit kind (only the indicators that apply to it are listed), e.g. `kanim`.
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// The unit's id, written on the cover.
+        #[arg(long, value_name = "ID")]
+        unit_id: Option<String>,
+        /// The unit's name, written on the cover.
+        #[arg(long, value_name = "NAME")]
+        unit_name: Option<String>,
+        /// The supervising office (Kanwil), written on the cover.
+        #[arg(long, value_name = "OFFICE")]
+        office: Option<String>,
+        /// The period, written on the cover, e.g. `2024`.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// The stage (default: `verification` with --from, else `self`).
+        #[arg(long, value_enum)]
+        stage: Option<StageArg>,
+        /// A verification template: the self-assessment whose answers fill a
+        /// read-only column beside the verifier's (and which the verification verifies).
+        #[arg(long, value_name = "SELF.json")]
+        from: Option<PathBuf>,
+        /// Pre-fill the cells to fill from an existing assessment of the same stage
+        /// (to edit it as a spreadsheet).
+        #[arg(long, value_name = "ASSESSMENT.json")]
+        fill: Option<PathBuf>,
+        /// Language of labels and headings.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// The checklist to write (atomically): `*.xlsx`, or `*.csv`.
+        #[arg(long, short, value_name = "FILE", required = true)]
+        output: PathBuf,
+    },
+    /// Read a filled checklist (XLSX, ODS or CSV made by `p2ham template`) back
+    /// into an assessment document; every mistake is reported by cell.
+    Import {
+        /// Instrument file or built-in id (default: the built-in the checklist names).
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Accept indicators left unanswered (scored as missing) instead of refusing them.
+        #[arg(long)]
+        allow_missing: bool,
+        /// Write the assessment to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// The filled checklist (`-` reads standard input).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
     /// Evidence integrity: check the files an assessment references, or list a folder's digests.
     #[command(subcommand)]
@@ -360,6 +419,41 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 &inputs,
             )
         }
+        Command::Template {
+            instrument,
+            kind,
+            unit_id,
+            unit_name,
+            office,
+            period,
+            stage,
+            from,
+            fill,
+            lang,
+            output,
+        } => template(
+            &instrument,
+            TemplateArgs {
+                kind,
+                cover: CoverFields {
+                    unit_id,
+                    unit_name,
+                    office,
+                    period,
+                },
+                stage,
+                from,
+                fill,
+                lang: lang.into(),
+            },
+            &output,
+        ),
+        Command::Import {
+            instrument,
+            allow_missing,
+            output,
+            file,
+        } => import(instrument.as_deref(), allow_missing, output.as_ref(), &file),
         Command::Evidence(EvidenceCommand::Verify {
             root,
             format,
@@ -606,4 +700,102 @@ fn rollup(
     } else {
         Ok(())
     }
+}
+
+/// The flags of `p2ham template`, besides the instrument and the output.
+struct TemplateArgs {
+    kind: String,
+    cover: CoverFields,
+    stage: Option<StageArg>,
+    from: Option<PathBuf>,
+    fill: Option<PathBuf>,
+    lang: Lang,
+}
+
+fn template(instrument: &str, args: TemplateArgs, output: &Path) -> Result<(), Failure> {
+    let csv = match output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xlsx") => false,
+        Some("csv") => true,
+        _ => {
+            return Err(Failure::Usage(format!(
+                "{}: the checklist is written as .xlsx or .csv; name the output file so",
+                output.display()
+            )))
+        }
+    };
+    let stage = match (args.stage, &args.from) {
+        (Some(StageArg::SelfAssessment), Some(_)) => {
+            return Err(Failure::Usage(
+                "--from makes a verification template; drop --stage self".into(),
+            ))
+        }
+        (Some(s), _) => s.into(),
+        (None, Some(_)) => Stage::Verification,
+        (None, None) => Stage::SelfAssessment,
+    };
+    let loaded = load_instrument(instrument)?;
+    let from = args.from.as_deref().map(load_assessment).transpose()?;
+    let fill = args.fill.as_deref().map(load_assessment).transpose()?;
+    let options = TemplateOptions {
+        kind: args.kind,
+        stage,
+        lang: args.lang,
+        cover: args.cover,
+        from: from
+            .as_ref()
+            .map(|f| (&f.assessment, f.file.as_str(), f.sha256.as_str())),
+        fill: fill.as_ref().map(|f| (&f.assessment, f.file.as_str())),
+    };
+    let bytes = if csv {
+        checklist_csv(&loaded, &options)
+    } else {
+        checklist_xlsx(&loaded, &options)
+    }
+    .map_err(|e| match e {
+        TemplateError::UnknownKind { .. } => Failure::Usage(e.to_string()),
+        other => Failure::Invalid(other.to_string()),
+    })?;
+    let mut inputs: Vec<PathBuf> = [args.from, args.fill].into_iter().flatten().collect();
+    inputs.extend(loaded.path);
+    Ok(write_atomic(output, &bytes, &inputs)?)
+}
+
+fn import(
+    instrument: Option<&str>,
+    allow_missing: bool,
+    output: Option<&PathBuf>,
+    file: &Path,
+) -> Result<(), Failure> {
+    if instrument == Some("-") && file.as_os_str() == "-" {
+        return Err(Failure::Usage(
+            "standard input can be read once: give the instrument or the checklist as a file".into(),
+        ));
+    }
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let bytes = read_input(file)?;
+    let name = file.display().to_string();
+    let checklist = read_checklist(&name, &bytes).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let loaded = if let Some(i) = explicit {
+        i
+    } else {
+        let id = &checklist.meta().instrument.id;
+        load_builtin(id).unwrap_or_else(|| {
+            Err(p2ham_io::IoError::UnknownInstrument {
+                file: name.clone(),
+                id: id.clone(),
+                known: p2ham_io::builtin_ids(),
+            })
+        })?
+    };
+    let assessment = checklist
+        .to_assessment(&loaded, &ImportOptions { allow_missing })
+        .map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mut inputs = vec![file.to_path_buf()];
+    inputs.extend(loaded.path);
+    emit(&to_json(&assessment), output, &inputs)
 }

@@ -18,6 +18,8 @@
 //! ```
 
 mod builtin;
+mod checklist;
+mod checklist_template;
 mod compare_report;
 mod digest;
 mod error;
@@ -36,6 +38,12 @@ mod validate;
 mod write;
 
 pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
+pub use checklist::{
+    cell_name, column, import_checklist, read_checklist, CellCode, CellProblem, Checklist, ChecklistError,
+    ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells, InstrumentStamp,
+    CHECKLIST_FORMAT, META_SHEET,
+};
+pub use checklist_template::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
 pub use compare_report::{compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, kind_label};
 pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;
