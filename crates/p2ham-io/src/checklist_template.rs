@@ -473,6 +473,17 @@ impl RowFigures {
     }
 }
 
+/// About how many lines a wrapped text takes in a column `width` characters wide.
+fn wrapped_lines(text: &str, width: f64) -> u32 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let per_line = (width * 1.1).max(1.0) as usize;
+    let lines: usize = text
+        .split('\n')
+        .map(|line| line.chars().count().div_ceil(per_line).max(1))
+        .sum();
+    u32::try_from(lines).unwrap_or(u32::MAX).min(40)
+}
+
 /// `100 × num / den` rounded half away from zero to 2 decimals; None without data.
 fn ratio_score(num: Decimal, den: Decimal) -> Option<Decimal> {
     if den.is_zero() {
@@ -627,6 +638,8 @@ pub fn checklist_xlsx(
             ws.write_string_with_format(SHEET_HEADER_ROW - 1, col, l.pick(id, en), &fmt.header)?;
             ws.set_column_width(col, width)?;
         }
+        ws.set_row_height(SHEET_HEADER_ROW - 1, 45)?;
+        let width_of = |col: u16| headers.iter().find(|h| h.0 == col).map_or(10.0, |h| h.3);
         if self_assessment.is_none() {
             ws.set_column_hidden(column::SELF_ANSWER)?;
         }
@@ -672,14 +685,31 @@ pub fn checklist_xlsx(
                 (column::SHA256, lines(&|e| e.sha256.clone().unwrap_or_default())),
                 (column::CAPTION, lines(&|e| e.caption.clone().unwrap_or_default())),
             ];
-            for (col, text) in inputs {
-                ws.write_string_with_format(r, col, text.trim_end_matches('\n'), &fmt.input_wrap)?;
+            let inputs_shown: Vec<(u16, String)> = inputs
+                .iter()
+                .map(|(col, text)| (*col, text.trim_end_matches('\n').to_owned()))
+                .collect();
+            for (col, text) in &inputs_shown {
+                ws.write_string_with_format(r, *col, text, &fmt.input_wrap)?;
             }
             let principles: Vec<&str> = ind.principles.iter().map(|p| p.label(l)).collect();
             let groups: Vec<&str> = ind.groups.iter().map(|g| g.label(l)).collect();
             ws.write_string_with_format(r, column::PRINCIPLES, principles.join("; "), &fmt.locked_wrap)?;
             ws.write_string_with_format(r, column::GROUPS, groups.join("; "), &fmt.locked_wrap)?;
             ws.write_string_with_format(r, column::RULE, rule_label(ind, l), &fmt.locked_wrap)?;
+            // Spreadsheet programs do not grow rows for wrapped text they did
+            // not lay out themselves: set a height that shows every line.
+            let mut texts: Vec<(u16, String)> = inputs_shown.clone();
+            texts.push((column::TITLE, ind.title.get(l).to_owned()));
+            texts.push((column::PRINCIPLES, principles.join("; ")));
+            texts.push((column::GROUPS, groups.join("; ")));
+            texts.push((column::RULE, rule_label(ind, l)));
+            let lines = texts
+                .iter()
+                .map(|(col, t)| wrapped_lines(t, width_of(*col)))
+                .max()
+                .unwrap_or(1);
+            ws.set_row_height(r, 15.0 * f64::from(lines.max(1)))?;
 
             // The drop-down of the scale's labels; anything else is refused.
             let scale = ins.scale(&ind.scale).expect("checked instrument");

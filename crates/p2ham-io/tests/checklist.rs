@@ -6,6 +6,8 @@
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
+use calamine::Reader as _;
+
 use p2ham_io::model::{Assessment, Lang, Stage};
 use p2ham_io::{
     checklist_csv, checklist_xlsx, import_checklist, load_assessment, load_builtin, read_checklist,
@@ -133,7 +135,7 @@ fn edit_xlsx(bytes: &[u8], mut edit: impl FnMut(&str, String) -> String) -> Vec<
         let name = file.name().unwrap().into_owned();
         let mut data = Vec::new();
         file.read_to_end(&mut data).unwrap();
-        let data = if name.ends_with(".xml") {
+        let data = if Path::new(&name).extension().is_some_and(|e| e == "xml") {
             edit(&name, String::from_utf8(data).unwrap()).into_bytes()
         } else {
             data
@@ -492,7 +494,6 @@ fn libreoffice_recalculates_the_scores_of_p2ham_score() {
             let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             // The figures LibreOffice computed.
             let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(&bytes)).unwrap();
-            use calamine::Reader as _;
             let cover = book.worksheet_range("Sampul").unwrap();
             let n = report.criteria.len();
             let rows: Vec<Vec<String>> = cover
