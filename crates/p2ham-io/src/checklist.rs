@@ -341,17 +341,7 @@ type Grid = HashMap<(u32, u16), Cell>;
 
 /// Spreadsheet column letters of a 0-based index: 0 → A, 26 → AA.
 pub(crate) fn column_letters(index: u16) -> String {
-    let mut index = usize::from(index);
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + u8::try_from(index % 26).expect("below 26"));
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).expect("ASCII")
+    crate::skm::column_letters(usize::from(index))
 }
 
 /// The A1 name of a 0-based cell.

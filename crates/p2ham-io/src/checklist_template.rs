@@ -78,6 +78,18 @@ pub struct CoverFields {
     pub period: Option<String>,
 }
 
+impl CoverFields {
+    /// The unit and period of an assessment.
+    pub fn of(a: &Assessment) -> Self {
+        CoverFields {
+            unit_id: Some(a.unit.id.clone()),
+            unit_name: Some(a.unit.name.clone()),
+            office: a.unit.office.clone(),
+            period: Some(a.period.clone()),
+        }
+    }
+}
+
 /// What a template is made for.
 #[derive(Debug, Clone)]
 pub struct TemplateOptions<'a> {
@@ -231,12 +243,7 @@ impl<'a> Plan<'a> {
                     ),
                 });
             }
-            cover = CoverFields {
-                unit_id: Some(a.unit.id.clone()),
-                unit_name: Some(a.unit.name.clone()),
-                office: a.unit.office.clone(),
-                period: Some(a.period.clone()),
-            };
+            cover = CoverFields::of(a);
         }
         if let Some((a, file)) = opts.fill {
             fits(a, file)?;
@@ -250,12 +257,7 @@ impl<'a> Plan<'a> {
                     ),
                 });
             }
-            cover = CoverFields {
-                unit_id: Some(a.unit.id.clone()),
-                unit_name: Some(a.unit.name.clone()),
-                office: a.unit.office.clone(),
-                period: Some(a.period.clone()),
-            };
+            cover = CoverFields::of(a);
         }
         let given = &opts.cover;
         cover = CoverFields {
