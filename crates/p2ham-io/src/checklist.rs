@@ -340,7 +340,7 @@ enum Cell {
 type Grid = HashMap<(u32, u16), Cell>;
 
 /// Spreadsheet column letters of a 0-based index: 0 → A, 26 → AA.
-pub(crate) fn column_letters(index: u16) -> String {
+pub fn column_letters(index: u16) -> String {
     crate::skm::column_letters(usize::from(index))
 }
 

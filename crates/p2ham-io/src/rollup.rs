@@ -548,13 +548,3 @@ fn diagnostics(e: &IoError, ndjson: bool) -> Vec<RecordProblem> {
         })
         .collect()
 }
-
-/// One line per problem of an invalid record: `file:line: path: error[code]: message`.
-pub fn invalid_to_text(r: &InvalidRecord) -> String {
-    r.problems
-        .iter()
-        .map(|p| {
-            crate::validate::problem_line(&r.file, r.line.or(p.line), p.column, &p.path, &p.code, &p.message)
-        })
-        .collect()
-}

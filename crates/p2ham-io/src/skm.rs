@@ -25,22 +25,18 @@
 //! );
 //! ```
 
-use std::fmt::Write as _;
 use std::io::Cursor;
 use std::path::Path;
 use std::str::FromStr;
 
 use calamine::{Data, Reader};
-use p2ham_model::Lang;
 use p2ham_scoring::skm::{
-    compute, Response, SkmError, SkmFigures, SkmOptions, SkmReport, SkmSource, Weights, ELEMENTS,
-    ELEMENT_COUNT,
+    compute, Response, SkmError, SkmOptions, SkmReport, SkmSource, Weights, ELEMENTS, ELEMENT_COUNT,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::display;
-use crate::table::CsvText;
 use crate::{read_input, sha256_hex, IoError};
 
 /// Errors of SKM input. Every variant names the file; cell errors also the
@@ -502,6 +498,99 @@ fn spreadsheet_cell(value: Option<&Data>, formula: Option<&String>) -> Cell {
     }
 }
 
+/// The most cells a worksheet is read into: the cells of each row up to its
+/// last non-blank cell (blank cells to the left of a value count, blank rows
+/// and trailing blanks do not). 4,194,304 cells is a survey of 100,000
+/// respondents with 41 columns; memory stays below about 300 MB.
+pub const MAX_SHEET_CELLS: usize = 1 << 22;
+
+/// Rows of cells, each up to its last non-blank cell, counted against
+/// [`MAX_SHEET_CELLS`].
+#[derive(Default)]
+struct SheetRows {
+    rows: std::collections::BTreeMap<u32, Vec<Cell>>,
+    cells: usize,
+}
+
+impl SheetRows {
+    /// Put a cell at 0-based `(row, column)`; blank cells take no room.
+    fn put(&mut self, file: &str, (r, c): (u32, u32), cell: Cell) -> Result<(), SkmInputError> {
+        if cell.is_blank() {
+            return Ok(());
+        }
+        let row = self.rows.entry(r).or_default();
+        let index = c as usize;
+        if index >= row.len() {
+            let grow = index + 1 - row.len();
+            if self.cells + grow > MAX_SHEET_CELLS {
+                return Err(SkmInputError::Spreadsheet {
+                    file: file.to_owned(),
+                    message: format!(
+                        "too many cells: cell {}{} would make more than {MAX_SHEET_CELLS} cells to read \
+                         (counting the blank cells left of each value); remove what lies outside the survey table",
+                        column_letters(index),
+                        u64::from(r) + 1
+                    ),
+                });
+            }
+            self.cells += grow;
+            row.resize(index + 1, Cell::Text(String::new()));
+        }
+        row[index] = cell;
+        Ok(())
+    }
+
+    fn into_rows(self) -> Vec<(usize, Vec<Cell>)> {
+        self.rows
+            .into_iter()
+            .map(|(r, cells)| (r as usize + 1, cells))
+            .collect()
+    }
+}
+
+/// The rows of an XLSX worksheet, read cell by cell from the file.
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    file: &str,
+    xlsx: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Result<Vec<(usize, Vec<Cell>)>, SkmInputError> {
+    let bad = |e: calamine::XlsxError| SkmInputError::Spreadsheet {
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
+    let mut reader = xlsx.worksheet_cells_reader(name).map_err(bad)?;
+    let mut rows = SheetRows::default();
+    while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
+        let value = Data::from(c.value);
+        rows.put(file, c.pos, spreadsheet_cell(Some(&value), c.formula.as_ref()))?;
+    }
+    Ok(rows.into_rows())
+}
+
+/// The rows of a worksheet read whole (XLS, XLSB, ODS): values and formulas.
+fn range_rows(
+    file: &str,
+    range: &calamine::Range<Data>,
+    formulas: &calamine::Range<String>,
+) -> Result<Vec<(usize, Vec<Cell>)>, SkmInputError> {
+    // `used_cells` counts from the range's first cell; positions are absolute.
+    let absolute = |start: Option<(u32, u32)>, r: usize, c: usize| {
+        let (r0, c0) = start.unwrap_or((0, 0));
+        let shift = |base: u32, i: usize| base.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+        (shift(r0, r), shift(c0, c))
+    };
+    let mut rows = SheetRows::default();
+    for (r, c, value) in range.used_cells() {
+        let at = absolute(range.start(), r, c);
+        rows.put(file, at, spreadsheet_cell(Some(value), formulas.get_value(at)))?;
+    }
+    for (r, c, formula) in formulas.used_cells() {
+        let at = absolute(formulas.start(), r, c);
+        rows.put(file, at, spreadsheet_cell(range.get_value(at), Some(formula)))?;
+    }
+    Ok(rows.into_rows())
+}
+
 fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<(Table, String), SkmInputError> {
     let bad = |message: String| SkmInputError::Spreadsheet {
         file: file.to_owned(),
@@ -530,33 +619,15 @@ fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<(Ta
             .cloned()
             .ok_or_else(|| bad("the workbook has no worksheet".into()))?,
     };
-    let range = workbook.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
-    // An XLSX written by a program may hold formulas without their computed
-    // values (calamine reads those cells as empty), possibly outside the
-    // range of values: read both and span both.
-    let formulas = workbook
-        .worksheet_formula(&name)
-        .map_err(|e| bad(e.to_string()))?;
-    let corners: Vec<((u32, u32), (u32, u32))> = [
-        range.start().zip(range.end()),
-        formulas.start().zip(formulas.end()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut rows = Vec::new();
-    if let Some(r0) = corners.iter().map(|(s, _)| s.0).min() {
-        let c0 = corners.iter().map(|(s, _)| s.1).min().unwrap_or(0);
-        let r1 = corners.iter().map(|(_, e)| e.0).max().unwrap_or(r0);
-        let c1 = corners.iter().map(|(_, e)| e.1).max().unwrap_or(c0);
-        for r in r0..=r1 {
-            let mut cells = vec![Cell::Text(String::new()); c0 as usize];
-            cells.extend(
-                (c0..=c1).map(|c| spreadsheet_cell(range.get_value((r, c)), formulas.get_value((r, c)))),
-            );
-            rows.push((r as usize + 1, cells));
+    let rows = match &mut workbook {
+        // Streamed: memory follows the cells present, never the sheet's nominal range.
+        calamine::Sheets::Xlsx(xlsx) => xlsx_rows(file, xlsx, &name)?,
+        other => {
+            let range = other.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
+            let formulas = other.worksheet_formula(&name).map_err(|e| bad(e.to_string()))?;
+            range_rows(file, &range, &formulas)?
         }
-    }
+    };
     Ok((
         Table {
             rows,
@@ -816,331 +887,6 @@ impl SkmData {
 /// Read a file and compute its SKM report.
 pub fn skm_report(path: &Path, options: &SkmReadOptions, weights: Weights) -> Result<SkmReport, IoError> {
     read_skm(path, options)?.report(weights)
-}
-
-/// The report as pretty JSON with a final newline.
-pub fn skm_to_json(report: &SkmReport) -> String {
-    let mut s = serde_json::to_string_pretty(report).expect("an SKM report always serialises");
-    s.push('\n');
-    s
-}
-
-/// A decimal as people read it: `87,45` in Indonesian, `87.45` in English.
-fn num(d: Decimal, lang: Lang) -> String {
-    match lang {
-        Lang::Id => d.to_string().replace('.', ","),
-        Lang::En => d.to_string(),
-    }
-}
-
-fn weights_label(w: Weights, lang: Lang) -> &'static str {
-    match w {
-        Weights::Exact => lang.pick("1/9 (tepat)", "1/9 (exact)"),
-        Weights::Published0111 => lang.pick(
-            "0,111 (sesuai naskah peraturan)",
-            "0.111 (as printed in the regulation)",
-        ),
-        Weights::Spreadsheet01111 => {
-            lang.pick("0,1111 (kebiasaan lembar kerja)", "0.1111 (spreadsheet practice)")
-        }
-    }
-}
-
-fn group_value(v: &str, lang: Lang) -> String {
-    if v.is_empty() {
-        lang.pick("(kosong)", "(blank)").to_owned()
-    } else {
-        v.to_owned()
-    }
-}
-
-fn element_name(id: &str, lang: Lang) -> &'static str {
-    ELEMENTS.iter().find(|e| e.id == id).map_or("", |e| match lang {
-        Lang::Id => e.name_id,
-        Lang::En => e.name_en,
-    })
-}
-
-fn kinerja(f: &SkmFigures, lang: Lang) -> String {
-    f.kinerja.label().get(lang).to_owned()
-}
-
-fn figures_text(out: &mut String, f: &SkmFigures, lang: Lang) {
-    let width = f
-        .elements
-        .iter()
-        .map(|e| e.name.get(lang).chars().count())
-        .max()
-        .unwrap_or(0)
-        + 4;
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Responden", "Respondents"),
-        f.respondents
-    );
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:>7}  {:>7}  {:>6}  {:>7}  {:>9}",
-        lang.pick("Unsur", "Element"),
-        lang.pick("Jawaban", "Answers"),
-        lang.pick("Kosong", "Blank"),
-        lang.pick("Jumlah", "Sum"),
-        "NRR",
-        lang.pick("IKM unsur", "Index"),
-    );
-    for e in &f.elements {
-        let mark = if f.weakest.contains(&e.id) { " *" } else { "" };
-        let label = format!("{:<3} {}", e.id, e.name.get(lang));
-        let _ = writeln!(
-            out,
-            "{label:<width$}  {:>7}  {:>7}  {:>6}  {:>7}  {:>9}{mark}",
-            e.answered,
-            e.blank,
-            e.sum,
-            num(e.nrr, lang),
-            num(e.ikm, lang),
-        );
-    }
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Σ NRR × bobot", "Σ NRR × weight"),
-        num(f.nrr_weighted, lang)
-    );
-    let _ = writeln!(
-        out,
-        "IKM: {} ({}: {})",
-        num(f.ikm, lang),
-        lang.pick("tanpa pembulatan", "unrounded"),
-        num(f.ikm_exact, lang)
-    );
-    let _ = writeln!(
-        out,
-        "{}: {} — {}: {}",
-        lang.pick("Mutu pelayanan", "Service quality"),
-        f.mutu.as_str(),
-        lang.pick("kinerja", "performance"),
-        kinerja(f, lang)
-    );
-    let weakest: Vec<String> = f
-        .weakest
-        .iter()
-        .map(|id| format!("{id} {}", element_name(id, lang)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "{} (*): {}",
-        lang.pick("Unsur terlemah", "Weakest element"),
-        weakest.join("; ")
-    );
-}
-
-/// The report as a readable text table.
-pub fn skm_to_text(report: &SkmReport, lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — PermenPANRB 14/2017",
-        lang.pick(
-            "Indeks Kepuasan Masyarakat (SKM)",
-            "Public satisfaction index (SKM)"
-        )
-    );
-    if let Some(src) = &report.source {
-        let _ = write!(out, "{}: {}", lang.pick("Berkas", "File"), src.file);
-        if let Some(sheet) = &src.sheet {
-            let _ = write!(out, " [{sheet}]");
-        }
-        out.push('\n');
-    }
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Bobot unsur", "Element weight"),
-        weights_label(report.weights, lang)
-    );
-    figures_text(&mut out, &report.overall, lang);
-    for g in &report.groups {
-        let _ = writeln!(
-            out,
-            "\n== {} = {}",
-            report.by.as_deref().unwrap_or(""),
-            group_value(&g.value, lang)
-        );
-        figures_text(&mut out, &g.figures, lang);
-    }
-    out
-}
-
-/// Text inside a Markdown table row or heading: `|` escaped, line breaks as spaces.
-fn md_escape(s: &str) -> String {
-    crate::table::md_cell(s)
-}
-
-fn figures_md(out: &mut String, f: &SkmFigures, lang: Lang) {
-    let _ = writeln!(
-        out,
-        "- **IKM: {}** — {} {}, {} {}",
-        num(f.ikm, lang),
-        lang.pick("mutu", "quality"),
-        f.mutu.as_str(),
-        lang.pick("kinerja", "performance"),
-        kinerja(f, lang)
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("Responden", "Respondents"),
-        f.respondents
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("IKM tanpa pembulatan", "Unrounded index"),
-        num(f.ikm_exact, lang)
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("Σ NRR × bobot", "Σ NRR × weight"),
-        num(f.nrr_weighted, lang)
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}\n",
-        lang.pick("Unsur terlemah", "Weakest element"),
-        f.weakest.join(", ")
-    );
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} | NRR | {} |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-        lang.pick("Unsur", "Element"),
-        lang.pick("Nama", "Name"),
-        lang.pick("Jawaban", "Answers"),
-        lang.pick("Kosong", "Blank"),
-        lang.pick("Jumlah", "Sum"),
-        lang.pick("IKM unsur", "Element index"),
-    );
-    for e in &f.elements {
-        let (b, nrr) = if f.weakest.contains(&e.id) {
-            ("**", format!("**{}**", num(e.nrr, lang)))
-        } else {
-            ("", num(e.nrr, lang))
-        };
-        let _ = writeln!(
-            out,
-            "| {b}{}{b} | {} | {} | {} | {} | {nrr} | {} |",
-            e.id,
-            md_escape(e.name.get(lang)),
-            e.answered,
-            e.blank,
-            e.sum,
-            num(e.ikm, lang)
-        );
-    }
-}
-
-/// The report as Markdown.
-pub fn skm_to_markdown(report: &SkmReport, lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# {}\n",
-        lang.pick(
-            "Indeks Kepuasan Masyarakat (SKM) — PermenPANRB 14/2017",
-            "Public satisfaction index (SKM) — PermenPANRB 14/2017"
-        )
-    );
-    if let Some(src) = &report.source {
-        let _ = write!(out, "- {}: `{}`", lang.pick("Berkas", "File"), src.file);
-        if let Some(sheet) = &src.sheet {
-            let _ = write!(out, " ({}: {})", lang.pick("lembar", "sheet"), md_escape(sheet));
-        }
-        let _ = writeln!(out, ", SHA-256 `{}`", src.sha256);
-    }
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("Bobot unsur", "Element weight"),
-        weights_label(report.weights, lang)
-    );
-    figures_md(&mut out, &report.overall, lang);
-    for g in &report.groups {
-        let _ = writeln!(
-            out,
-            "\n## {} = {}\n",
-            md_escape(report.by.as_deref().unwrap_or("")),
-            md_escape(&group_value(&g.value, lang))
-        );
-        figures_md(&mut out, &g.figures, lang);
-    }
-    out
-}
-
-/// The report as CSV: one row per element and one `IKM` row per scope (all
-/// respondents, then each group). Decimals use a point.
-pub fn skm_to_csv(report: &SkmReport, lang: Lang) -> String {
-    let mut w = CsvText::new();
-    let header = [
-        "scope",
-        "group",
-        "id",
-        "name",
-        "respondents",
-        "answered",
-        "blank",
-        "sum",
-        "nrr",
-        "nrr_weighted",
-        "ikm",
-        "mutu",
-        "kinerja",
-    ];
-    w.row(header);
-    let scopes = std::iter::once(("all", "", &report.overall)).chain(
-        report
-            .groups
-            .iter()
-            .map(|g| ("group", g.value.as_str(), &g.figures)),
-    );
-    for (scope, group, f) in scopes {
-        for e in &f.elements {
-            w.row([
-                scope,
-                group,
-                &e.id,
-                e.name.get(lang),
-                "",
-                &e.answered.to_string(),
-                &e.blank.to_string(),
-                &e.sum.to_string(),
-                &e.nrr.to_string(),
-                &e.nrr_weighted.to_string(),
-                &e.ikm.to_string(),
-                "",
-                "",
-            ]);
-        }
-        w.row([
-            scope,
-            group,
-            "IKM",
-            "",
-            &f.respondents.to_string(),
-            "",
-            "",
-            "",
-            "",
-            &f.nrr_weighted.to_string(),
-            &f.ikm.to_string(),
-            f.mutu.as_str(),
-            &kinerja(f, lang),
-        ]);
-    }
-    w.finish()
 }
 
 #[cfg(test)]
@@ -1411,21 +1157,5 @@ mod tests {
             spreadsheet_cell(Some(&Data::Float(3.0)), Some(&f)),
             Cell::Text("3".into())
         );
-    }
-
-    #[test]
-    fn markdown_keeps_line_breaks_out_of_table_rows() {
-        let text = format!("{HEAD}1,4,4,4,4,4,4,4,4,4,\"Paspor\r\nbaru|x\"\n");
-        let d = parse_skm(
-            "t.csv",
-            text.as_bytes(),
-            &SkmReadOptions {
-                by: Some("jenis".into()),
-                sheet: None,
-            },
-        )
-        .unwrap();
-        let md = skm_to_markdown(&d.report(Weights::Exact).unwrap(), Lang::En);
-        assert!(md.contains("\n## Jenis = Paspor baru\\|x\n"), "{md}");
     }
 }

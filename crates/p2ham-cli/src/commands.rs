@@ -1,0 +1,462 @@
+//! Each command: flags → inputs → one library call → one rendering. The
+//! output goes to standard output or, atomically, to `-o FILE`.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use p2ham_io::model::Lang;
+use p2ham_io::model::Stage;
+use p2ham_io::{
+    compare_loaded, evidence_manifest, instrument_for, load_assessment, load_builtin, load_instrument,
+    schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic, write_atomic_with,
+    SkmReadOptions, BUILTINS, SCHEMAS,
+};
+use p2ham_io::{read_checklist, read_input, ImportOptions};
+use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
+use p2ham_report::{invalid_record_lines, Format, Letter, RenderOptions, Report};
+
+use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output, StageArg};
+use crate::Failure;
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Instrument(InstrumentCommand::List) => instrument_list(),
+        Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
+        Command::Schema { kind, out } => schema(kind.as_deref(), out),
+        Command::Validate {
+            instrument,
+            format,
+            out,
+            files,
+        } => {
+            let target = Target::new(format, &out)?;
+            let mut report = validate_with(&files, instrument.as_deref());
+            target.deliver(
+                &mut report,
+                &RenderOptions {
+                    lang: target.lang,
+                    evidence: None,
+                },
+                &files,
+            )?;
+            if report.valid {
+                Ok(())
+            } else {
+                Err(Failure::Reported)
+            }
+        }
+        Command::Score {
+            instrument,
+            format,
+            out,
+            file,
+        } => {
+            let target = Target::new(format, &out)?;
+            if instrument.as_deref() == Some("-") && file.as_os_str() == "-" {
+                return Err(Failure::Usage(
+                    "standard input can be read once: give the instrument or the assessment as a file".into(),
+                ));
+            }
+            let explicit = instrument.as_deref().map(load_instrument).transpose()?;
+            let assessment = load_assessment(&file)?;
+            let instrument = instrument_for(&assessment, explicit.as_ref())?;
+            let mut report = score_loaded(&assessment, &instrument)?;
+            let mut inputs = vec![file];
+            inputs.extend(instrument.path.clone());
+            target.deliver(&mut report, &target.options(), &inputs)
+        }
+        Command::Skm {
+            file,
+            weights,
+            by,
+            sheet,
+            format,
+            out,
+        } => {
+            let target = Target::new(format, &out)?;
+            let mut report = skm_report(&file, &SkmReadOptions { by, sheet }, weights.into())?;
+            target.deliver(&mut report, &target.options(), &[file])
+        }
+        Command::Rollup {
+            instrument,
+            format,
+            out,
+            no_progress,
+            stage,
+            paths,
+        } => {
+            let target = Target::new(format, &out)?;
+            let explicit = instrument.as_deref().map(load_instrument).transpose()?;
+            let options = p2ham_io::RollupOptions {
+                instrument: explicit.as_ref(),
+                progress: !no_progress,
+                stage: stage.map(Into::into),
+            };
+            let mut report = p2ham_io::rollup(&paths, &options, |invalid| {
+                for line in invalid_record_lines(invalid) {
+                    warn(&format!("{line}\n"));
+                }
+            })?;
+            let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+            inputs.extend(explicit.and_then(|i| i.path));
+            target.deliver(&mut report, &target.options(), &inputs)?;
+            let c = &report.records;
+            warn(&format!(
+                "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped\n",
+                c.read, c.units, c.invalid, c.duplicates, c.skipped
+            ));
+            if c.invalid > 0 {
+                Err(Failure::Reported)
+            } else {
+                Ok(())
+            }
+        }
+        Command::Compare {
+            instrument,
+            format,
+            out,
+            self_file,
+            verified_file,
+        } => {
+            let target = Target::new(format, &out)?;
+            let (mut report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            target.deliver(&mut report, &target.options(), &inputs)
+        }
+        Command::Letter {
+            instrument,
+            format,
+            out,
+            self_file,
+            verified_file,
+        } => {
+            let target = Target::new(format, &out)?;
+            let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            target.deliver(&mut Letter(&report), &target.options(), &inputs)
+        }
+        Command::Template {
+            instrument,
+            kind,
+            unit_id,
+            unit_name,
+            office,
+            period,
+            stage,
+            from,
+            fill,
+            lang,
+            output,
+        } => template(
+            &instrument,
+            TemplateArgs {
+                kind,
+                cover: CoverFields {
+                    unit_id,
+                    unit_name,
+                    office,
+                    period,
+                },
+                stage,
+                from,
+                fill,
+                lang: lang.into(),
+            },
+            &output,
+        ),
+        Command::Import {
+            instrument,
+            allow_missing,
+            output,
+            file,
+        } => import(instrument.as_deref(), allow_missing, output.as_ref(), &file),
+        Command::Evidence(EvidenceCommand::Verify {
+            root,
+            format,
+            out,
+            files,
+        }) => {
+            let target = Target::new(format, &out)?;
+            let documents = files
+                .iter()
+                .map(|f| load_assessment(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut report = verify_evidence(&documents, &root)?;
+            let mut inputs = files.clone();
+            inputs.push(root);
+            target.deliver(&mut report, &target.options(), &inputs)?;
+            if report.ok {
+                Ok(())
+            } else {
+                Err(Failure::Reported)
+            }
+        }
+        Command::Evidence(EvidenceCommand::Manifest { output, dir }) => {
+            let text = evidence_manifest(&dir)?;
+            emit(&text, output.as_ref(), &[dir])
+        }
+    }
+}
+
+/// Where a report goes, in which format and language.
+struct Target<'a> {
+    format: Format,
+    lang: Lang,
+    output: Option<&'a PathBuf>,
+}
+
+impl<'a> Target<'a> {
+    /// Checked before any input is read: XLSX is binary, written only to a file.
+    fn new(format: FormatArg, out: &'a Output) -> Result<Self, Failure> {
+        let format = Format::from(format);
+        let output = output_file(out.output.as_ref());
+        if format.is_binary() && output.is_none() {
+            return Err(Failure::Usage(format!(
+                "--format {} is a binary workbook: write it to a file with -o FILE",
+                format.as_str()
+            )));
+        }
+        Ok(Self {
+            format,
+            lang: out.lang.into(),
+            output,
+        })
+    }
+
+    fn options(&self) -> RenderOptions<'static> {
+        RenderOptions {
+            lang: self.lang,
+            evidence: None,
+        }
+    }
+
+    /// Render the report to standard output, or atomically to the output file
+    /// (never over an input).
+    fn deliver<R: Report + ?Sized>(
+        &self,
+        report: &mut R,
+        options: &RenderOptions,
+        inputs: &[PathBuf],
+    ) -> Result<(), Failure> {
+        let mut render = |w: &mut dyn Write| {
+            p2ham_report::write(report, self.format, options, w).map_err(|e| match e {
+                p2ham_report::ReportError::Write(e) => e,
+                other => std::io::Error::other(other),
+            })
+        };
+        if let Some(path) = self.output {
+            return Ok(write_atomic_with(path, inputs, render)?);
+        }
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        match render(&mut out).and_then(|()| out.flush()) {
+            // A closed pipe (`p2ham … | head`) is not an error of ours.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Failure::Usage(format!("cannot write to standard output: {e}")))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Write to standard error. A closed or full standard error is no reason to
+/// fail (or panic): the exit code still tells the outcome.
+fn warn(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// The output file asked for, if any: `-o -` means standard output.
+fn output_file(output: Option<&PathBuf>) -> Option<&PathBuf> {
+    output.filter(|p| p.as_os_str() != "-")
+}
+
+/// Print to stdout, or write atomically to `output` (never over an input).
+fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
+    match output_file(output) {
+        Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
+        None => print(text),
+    }
+}
+
+fn instrument_list() -> Result<(), Failure> {
+    let mut text = String::new();
+    for b in BUILTINS {
+        let loaded = load_builtin(b.id).expect("listed built-in exists")?;
+        let ins = loaded.checked.instrument();
+        let indicators = ins.indicators().count();
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{} criteria, {} indicators\t{}",
+            ins.id,
+            ins.version,
+            ins.criteria.len(),
+            indicators,
+            ins.title.id
+        );
+    }
+    print(&text)
+}
+
+fn instrument_show(id: &str) -> Result<(), Failure> {
+    match p2ham_io::builtin(id) {
+        Some(b) => print(b.source),
+        None => Err(Failure::Usage(format!(
+            "instrument `{id}` is not built in; built-in: {}",
+            p2ham_io::builtin_ids()
+        ))),
+    }
+}
+
+fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
+    let kinds: Vec<_> = match kind {
+        Some(name) => vec![schema_kind(name).ok_or_else(|| {
+            let known: Vec<_> = SCHEMAS.iter().map(|s| s.name).collect();
+            Failure::Usage(format!("no schema `{name}`; known: {}", known.join(", ")))
+        })?],
+        None => SCHEMAS.iter().collect(),
+    };
+    match out {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Failure::Usage(format!("{}: cannot create folder: {e}", dir.display())))?;
+            for k in kinds {
+                write_atomic(
+                    &dir.join(format!("{}.schema.json", k.name)),
+                    k.to_pretty().as_bytes(),
+                    &[],
+                )?;
+            }
+            Ok(())
+        }
+        None if kinds.len() == 1 => print(&kinds[0].to_pretty()),
+        None => {
+            let all: serde_json::Map<String, serde_json::Value> =
+                kinds.iter().map(|k| (k.name.to_owned(), k.schema())).collect();
+            let mut s = serde_json::to_string_pretty(&all).expect("schemas serialise");
+            s.push('\n');
+            print(&s)
+        }
+    }
+}
+
+/// Load both documents and their instrument, and compare them.
+fn compared(
+    instrument: Option<&str>,
+    self_file: &Path,
+    verified_file: &Path,
+) -> Result<(p2ham_io::scoring::ComparisonReport, Vec<PathBuf>), Failure> {
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let self_assessment = load_assessment(self_file)?;
+    let verification = load_assessment(verified_file)?;
+    let instrument = instrument_for(&self_assessment, explicit.as_ref())?;
+    let report = compare_loaded(&self_assessment, &verification, &instrument)?;
+    let mut inputs = vec![self_file.to_path_buf(), verified_file.to_path_buf()];
+    inputs.extend(instrument.path.clone());
+    Ok((report, inputs))
+}
+
+/// The flags of `p2ham template`, besides the instrument and the output.
+struct TemplateArgs {
+    kind: String,
+    cover: CoverFields,
+    stage: Option<StageArg>,
+    from: Option<PathBuf>,
+    fill: Option<PathBuf>,
+    lang: Lang,
+}
+
+fn template(instrument: &str, args: TemplateArgs, output: &Path) -> Result<(), Failure> {
+    let csv = match output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xlsx") => false,
+        Some("csv") => true,
+        _ => {
+            return Err(Failure::Usage(format!(
+                "{}: the checklist is written as .xlsx or .csv; name the output file so",
+                output.display()
+            )))
+        }
+    };
+    let stage = match (args.stage, &args.from) {
+        (Some(StageArg::SelfAssessment), Some(_)) => {
+            return Err(Failure::Usage(
+                "--from makes a verification template; drop --stage self".into(),
+            ))
+        }
+        (Some(s), _) => s.into(),
+        (None, Some(_)) => Stage::Verification,
+        (None, None) => Stage::SelfAssessment,
+    };
+    let loaded = load_instrument(instrument)?;
+    let from = args.from.as_deref().map(load_assessment).transpose()?;
+    let fill = args.fill.as_deref().map(load_assessment).transpose()?;
+    let options = TemplateOptions {
+        kind: args.kind,
+        stage,
+        lang: args.lang,
+        cover: args.cover,
+        from: from
+            .as_ref()
+            .map(|f| (&f.assessment, f.file.as_str(), f.sha256.as_str())),
+        fill: fill.as_ref().map(|f| (&f.assessment, f.file.as_str())),
+    };
+    let bytes = if csv {
+        checklist_csv(&loaded, &options)
+    } else {
+        checklist_xlsx(&loaded, &options)
+    }
+    .map_err(|e| match e {
+        TemplateError::UnknownKind { .. } => Failure::Usage(e.to_string()),
+        other => Failure::Invalid(other.to_string()),
+    })?;
+    let mut inputs: Vec<PathBuf> = [args.from, args.fill].into_iter().flatten().collect();
+    inputs.extend(loaded.path);
+    Ok(write_atomic(output, &bytes, &inputs)?)
+}
+
+fn import(
+    instrument: Option<&str>,
+    allow_missing: bool,
+    output: Option<&PathBuf>,
+    file: &Path,
+) -> Result<(), Failure> {
+    if instrument == Some("-") && file.as_os_str() == "-" {
+        return Err(Failure::Usage(
+            "standard input can be read once: give the instrument or the checklist as a file".into(),
+        ));
+    }
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let bytes = read_input(file)?;
+    let name = file.display().to_string();
+    let checklist = read_checklist(&name, &bytes).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let loaded = if let Some(i) = explicit {
+        i
+    } else {
+        let id = &checklist.meta().instrument.id;
+        load_builtin(id).unwrap_or_else(|| {
+            Err(p2ham_io::IoError::UnknownInstrument {
+                file: name.clone(),
+                id: id.clone(),
+                known: p2ham_io::builtin_ids(),
+            })
+        })?
+    };
+    let assessment = checklist
+        .to_assessment(&loaded, &ImportOptions { allow_missing })
+        .map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mut inputs = vec![file.to_path_buf()];
+    inputs.extend(loaded.path);
+    emit(&p2ham_report::to_json(&assessment), output, &inputs)
+}
