@@ -12,11 +12,14 @@ use p2ham_io::{
     schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic, write_atomic_with,
     SkmReadOptions, BUILTINS, SCHEMAS,
 };
-use p2ham_io::{read_checklist, read_input, ImportOptions};
+use p2ham_io::{
+    max_document_bytes, read_checklist, read_input, ImportOptions, IoError, RollupInput, RollupOutcome,
+};
 use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
-use p2ham_report::{invalid_record_lines, Format, Letter, RenderOptions, Report};
+use p2ham_report::{Format, Letter, RenderOptions, Report};
 
 use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output, StageArg};
+use crate::progress::Progress;
 use crate::Failure;
 
 /// Run a parsed command line.
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             out,
             no_progress,
+            max_line_bytes,
             stage,
             paths,
         } => {
@@ -91,14 +95,47 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let explicit = instrument.as_deref().map(load_instrument).transpose()?;
             let options = p2ham_io::RollupOptions {
                 instrument: explicit.as_ref(),
-                progress: !no_progress,
                 stage: stage.map(Into::into),
+                max_line_bytes,
+                max_document_bytes: max_document_bytes()?,
             };
-            let mut report = p2ham_io::rollup(&paths, &options, |invalid| {
-                for line in invalid_record_lines(invalid) {
-                    warn(&format!("{line}\n"));
+            let from_stdin = paths.iter().filter(|p| p.as_os_str() == "-").count();
+            if from_stdin > 1 {
+                return Err(Failure::Usage(
+                    "standard input (`-`) can be read only once".into(),
+                ));
+            }
+            let sources = paths
+                .iter()
+                .map(|p| {
+                    if p.as_os_str() == "-" {
+                        RollupInput::Reader {
+                            name: "-".into(),
+                            reader: Box::new(std::io::stdin()),
+                        }
+                    } else {
+                        RollupInput::Path(p.clone())
+                    }
+                })
+                .collect();
+            let mut progress = Progress::new(!no_progress);
+            let outcome = p2ham_io::rollup(sources, &options, &mut progress);
+            progress.finish();
+            let RollupOutcome { mut report, mut read } = outcome?;
+            if let Some(path) = target.output {
+                if from_stdin > 0 {
+                    if let Some(m) = stdin_metadata() {
+                        read.add(Path::new("-"), &m);
+                    }
                 }
-            })?;
+                // Never over a file that was read, whatever name or link reached it.
+                if read.contains(path) {
+                    return Err(IoError::WouldOverwriteInput {
+                        file: path.display().to_string(),
+                    }
+                    .into());
+                }
+            }
             let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
             inputs.extend(explicit.and_then(|i| i.path));
             target.deliver(&mut report, &target.options(), &inputs)?;
@@ -269,7 +306,21 @@ fn print(text: &str) -> Result<(), Failure> {
 
 /// Write to standard error. A closed or full standard error is no reason to
 /// fail (or panic): the exit code still tells the outcome.
-fn warn(text: &str) {
+/// The metadata of standard input when it is a file (e.g. redirected with `<`).
+#[cfg(unix)]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    std::fs::metadata("/dev/stdin")
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+}
+
+#[cfg(not(unix))]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    None
+}
+
+/// Text on standard error; a full or closed standard error does not stop the run.
+pub(crate) fn warn(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 

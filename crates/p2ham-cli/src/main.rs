@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod progress;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
 /// both cores; the system allocator spends a fifth of the run there.

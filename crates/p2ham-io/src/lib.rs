@@ -53,7 +53,9 @@ pub use load::{
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
-pub use rollup::{rollup, RollupOptions};
+pub use rollup::{
+    rollup, ReadFiles, RollupInput, RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_LINE_BYTES,
+};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
 pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
 pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};

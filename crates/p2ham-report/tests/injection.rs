@@ -10,7 +10,7 @@ use p2ham_io::model::Lang;
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
     compare_loaded, instrument_for, load_instrument, parse_assessment, parse_skm, rollup, score_loaded,
-    sha256_hex, validate_files, LoadedAssessment, RollupOptions, SkmReadOptions,
+    sha256_hex, validate_files, LoadedAssessment, RollupInput, RollupOptions, SkmReadOptions,
 };
 use p2ham_report::{render, sanitize, Format, Letter, RenderOptions, Report};
 use serde_json::Value;
@@ -214,10 +214,10 @@ fn rollup_report() {
     let instrument = load_instrument("../../fixtures/rollup/instrument.json").unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
-        progress: false,
-        stage: None,
+        ..RollupOptions::default()
     };
-    every_backend("rollup", &mut rollup(&[file], &options, |_| {}).unwrap());
+    let inputs = vec![RollupInput::Path(file)];
+    every_backend("rollup", &mut rollup(inputs, &options, &mut ()).unwrap().report);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use p2ham_model::{
     UnsupportedClaims, VulnerableGroup,
 };
 
+use crate::lean::{IntPlan, LeanAnswer};
 use crate::ratio::Ratio;
 use crate::report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
@@ -335,11 +336,14 @@ pub fn score_lean(
 }
 
 /// [`score_lean`] for many assessments of one instrument: the instrument's
-/// exact figures are computed once.
+/// exact figures are computed once, and, where they fit, scaled once to
+/// integers over a common denominator so each assessment is scored with native
+/// integer sums (the 256-bit core takes over whenever a figure would not fit).
 #[derive(Debug, Clone)]
 pub struct LeanScorer {
     instrument: CheckedInstrument,
     plan: Plan,
+    int: Option<IntPlan>,
 }
 
 impl LeanScorer {
@@ -347,6 +351,7 @@ impl LeanScorer {
     pub fn new(instrument: &CheckedInstrument) -> Result<Self, ScoringError> {
         Ok(Self {
             plan: plan(instrument)?,
+            int: IntPlan::new(instrument),
             instrument: instrument.clone(),
         })
     }
@@ -358,16 +363,62 @@ impl LeanScorer {
 
     /// Check and score one assessment, as [`score_lean`] does.
     pub fn score(&self, assessment: &Assessment) -> Result<LeanScore, ScoringError> {
-        lean(&self.instrument, &self.plan, assessment)
+        self.instrument.check_result(assessment)?;
+        match self.int_score(assessment) {
+            Some(lean) => Ok(lean),
+            None => lean(&self.instrument, &self.plan, assessment),
+        }
+    }
+
+    /// The integer path for a checked assessment; `None` when it does not fit.
+    fn int_score(&self, assessment: &Assessment) -> Option<LeanScore> {
+        let ins = self.instrument.instrument();
+        let mut answers = vec![LeanAnswer::Missing; self.instrument.indicator_count()];
+        for a in &assessment.answers {
+            if let Some(p) = self.instrument.position(&a.indicator) {
+                answers[self.instrument.flat_index(p)] = match (&a.value, &a.not_applicable) {
+                    (_, Some(_)) => LeanAnswer::NotApplicable,
+                    (Some(code), None) => LeanAnswer::Value {
+                        option: ins.scales[p.scale]
+                            .options
+                            .iter()
+                            .position(|o| o.code == *code)
+                            .and_then(|o| u16::try_from(o).ok())?,
+                        evidence: !a.evidence.is_empty(),
+                    },
+                    (None, None) => LeanAnswer::Missing,
+                };
+            }
+        }
+        self.score_answers(&assessment.unit.kind, &answers)
+    }
+
+    /// Score an assessment given as its answers per indicator (instrument
+    /// order, criteria flattened), for a unit of `kind`. The caller must have
+    /// checked the assessment against the instrument (every problem
+    /// [`CheckedInstrument::check`] reports stands in the way of scoring).
+    /// `None` when the figures do not fit native integers: then score the
+    /// whole assessment with [`score`](Self::score).
+    pub fn score_answers(&self, kind: &str, answers: &[LeanAnswer]) -> Option<LeanScore> {
+        self.int.as_ref()?.score(self.kind(kind)?, answers)
+    }
+
+    /// The index of a unit kind in the instrument's `unit_kinds`.
+    fn kind(&self, kind: &str) -> Option<usize> {
+        self.instrument
+            .instrument()
+            .unit_kinds
+            .iter()
+            .position(|k| k == kind)
     }
 }
 
+/// The lean figures from the 256-bit core, for an assessment already checked.
 fn lean(
     instrument: &CheckedInstrument,
     plan: &Plan,
     assessment: &Assessment,
 ) -> Result<LeanScore, ScoringError> {
-    instrument.check_result(assessment)?;
     let core = core(instrument, plan, assessment)?;
     let eligible = failures(instrument, &core).is_empty();
     let mut statuses = Vec::with_capacity(core.lines.iter().map(Vec::len).sum());
@@ -764,7 +815,8 @@ mod tests {
                         id: format!("C{ci}.{ii}"),
                         title: Text::bilingual("i", "i"),
                         scale: if flags % 3 == 0 { "third" } else { "apt" }.into(),
-                        weight: Decimal::from(*w),
+                        // Whole and decimal weights (w × 25, × 2.5 or × 0.25).
+                        weight: Decimal::new(i64::from(*w) * 25, u32::from(flags % 3)),
                         applies_to: if flags % 4 == 1 {
                             vec!["lapas".into()]
                         } else {
@@ -886,6 +938,9 @@ mod tests {
                 }
                 (f, l) => panic!("paths disagree: {f:?} vs {l:?}"),
             };
+            // The integer path was taken, and it agrees with the 256-bit core.
+            prop_assert!(LeanScorer::new(&ins).unwrap().int_score(&a).is_some());
+            prop_assert_eq!(&lean, &super::lean(&ins, &plan(&ins).unwrap(), &a).unwrap());
             prop_assert_eq!(lean.total, full.total);
             prop_assert_eq!(lean.eligible, full.award.eligible);
             let statuses: Vec<Status> =

@@ -10,7 +10,8 @@ use p2ham_io::scoring::skm::{SkmReport, Weights};
 use p2ham_io::scoring::{ComparisonReport, RollupReport, ScoreReport};
 use p2ham_io::{
     compare_loaded, instrument_for, load_assessment, load_instrument, rollup, score_loaded, skm_report,
-    validate_files, verify_evidence, EvidenceReport, RollupOptions, SkmReadOptions, ValidationReport,
+    validate_files, verify_evidence, EvidenceReport, RollupInput, RollupOptions, SkmReadOptions,
+    ValidationReport,
 };
 
 /// A fixture path.
@@ -44,10 +45,10 @@ pub fn rolled_up() -> RollupReport {
     let instrument = load_instrument(&dir.join("instrument.json").display().to_string()).unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
-        progress: false,
-        stage: None,
+        ..RollupOptions::default()
     };
-    rollup(&[dir.join("units.ndjson")], &options, |_| {}).unwrap()
+    let inputs = vec![RollupInput::Path(dir.join("units.ndjson"))];
+    rollup(inputs, &options, &mut ()).unwrap().report
 }
 
 /// A report built from the fixtures.
