@@ -203,6 +203,64 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Every input the command reads (files, `-`, an `--instrument` path or id).
+    pub fn inputs(&self) -> Vec<&std::ffi::OsStr> {
+        fn instrument(i: Option<&String>) -> Option<&std::ffi::OsStr> {
+            i.map(std::ffi::OsStr::new)
+        }
+        match self {
+            Command::Instrument(_) | Command::Schema { .. } => vec![],
+            Command::Validate {
+                instrument: i, files, ..
+            } => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Score {
+                instrument: i, file, ..
+            } => [Some(file.as_os_str()), instrument(i.as_ref())]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Command::Skm { file, .. } => vec![file.as_os_str()],
+            Command::Rollup {
+                instrument: i, paths, ..
+            } => paths
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Compare {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            }
+            | Command::Letter {
+                instrument: i,
+                self_file,
+                verified_file,
+                ..
+            } => [
+                Some(self_file.as_os_str()),
+                Some(verified_file.as_os_str()),
+                instrument(i.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Command::Evidence(EvidenceCommand::Verify { files, root, .. }) => files
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain([root.as_os_str()])
+                .collect(),
+            Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
+        }
+    }
+}
+
 /// `p2ham evidence …`
 #[derive(Debug, Subcommand)]
 pub enum EvidenceCommand {

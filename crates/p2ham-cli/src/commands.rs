@@ -24,6 +24,7 @@ use crate::Failure;
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    stdin_once(cli.command.inputs())?;
     match cli.command {
         Command::Instrument(InstrumentCommand::List) => instrument_list(),
         Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
@@ -57,11 +58,6 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             file,
         } => {
             let target = Target::new(format, &out)?;
-            if instrument.as_deref() == Some("-") && file.as_os_str() == "-" {
-                return Err(Failure::Usage(
-                    "standard input can be read once: give the instrument or the assessment as a file".into(),
-                ));
-            }
             let explicit = instrument.as_deref().map(load_instrument).transpose()?;
             let assessment = load_assessment(&file)?;
             let instrument = instrument_for(&assessment, explicit.as_ref())?;
@@ -302,6 +298,17 @@ fn print(text: &str) -> Result<(), Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
     }
+}
+
+/// Standard input can be read once: naming `-` for two inputs of one command
+/// is a usage error (exit 2), the same for every command.
+fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> Result<(), Failure> {
+    if inputs.into_iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Failure::Usage(
+            "standard input (`-`) can be read once: give the other inputs as files".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Write to standard error. A closed or full standard error is no reason to

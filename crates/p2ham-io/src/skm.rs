@@ -101,6 +101,24 @@ pub enum SkmInputError {
         /// The CSV's separator.
         separator: char,
     },
+    /// A CSV data row that ends before a column that is read (U1…U9, `--by`):
+    /// split by another separator, or cells lost.
+    #[error(
+        "{file}: row {row} has {found} field(s), the header has {expected}: the row ends before the answers; \
+         is it separated by another character than `{separator}`? every row must use the header's separator"
+    )]
+    TooFewFields {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The row's fields.
+        found: usize,
+        /// The header's fields.
+        expected: usize,
+        /// The CSV's separator.
+        separator: char,
+    },
     /// A column that the header lacks.
     #[error("{file}: row {row} (header): no column {column}; expected U1…U9 (found: {found})")]
     MissingColumn {
@@ -716,13 +734,26 @@ fn parse_table(file: &str, table: Table, options: &SkmReadOptions) -> Result<Skm
     let mut responses = Vec::with_capacity(data.len());
     let mut numbers = Vec::with_capacity(data.len());
     let empty = Cell::Text(String::new());
+    // A CSV row must reach every column that is read: U1…U9 and the `--by` column.
+    let needed = columns.iter().chain(&by).map(|(_, i)| i + 1).max().unwrap_or(0);
     for (row, cells) in data {
         // A CSV row longer than its header has shifted cells: an unquoted
-        // decimal comma, or a separator inside an unquoted cell. (A shorter
-        // row just ends early: its missing cells are blank.)
+        // decimal comma, or a separator inside an unquoted cell. A row that
+        // ends before a column that is read was split by another separator
+        // (`,` in a `;` file) or lost cells: its answers would be read as
+        // blank and the respondent dropped without a word.
         if let Some(delimiter) = table.delimiter {
             if cells.len() > width {
                 return Err(SkmInputError::TooManyFields {
+                    file: file.to_owned(),
+                    row,
+                    found: cells.len(),
+                    expected: width,
+                    separator: char::from(delimiter),
+                });
+            }
+            if cells.len() < needed {
+                return Err(SkmInputError::TooFewFields {
                     file: file.to_owned(),
                     row,
                     found: cells.len(),
@@ -1046,7 +1077,7 @@ mod tests {
         );
     }
 
-    /// A row longer than the header has shifted cells; a shorter one ends early.
+    /// A row longer than the header has shifted cells; one ending before the answers was split wrongly.
     #[test]
     fn rows_longer_than_the_header_are_errors() {
         // `4,0` in U9 pushes `0` into Jenis, `a` beyond the header.
@@ -1063,10 +1094,26 @@ mod tests {
             "t.csv: row 2 has 11 fields, the header has 10: a `;` inside a cell? quote the cell"
         );
         // Quoted, the decimal comma is one cell.
-        let d = parse(&format!("{HEAD}1,4,4,4,4,4,4,4,4,\"4,0\",a\n2,3,3\n")).unwrap();
+        let d = parse(&format!(
+            "{HEAD}1,4,4,4,4,4,4,4,4,\"4,0\",a\n2,3,3,3,3,3,3,3,3,3\n"
+        ))
+        .unwrap();
         assert_eq!(d.responses[0].answers[8], Some(4));
-        assert_eq!(d.responses[1].answers[..3], [Some(3), Some(3), None]);
-        assert_eq!(d.responses[1].answers[3], None);
+        // A row may end after the answers (the trailing column is blank)...
+        assert_eq!(d.responses[1].answers[8], Some(3));
+        // ...but not before: its answers would be read as blank.
+        assert_eq!(
+            err(&format!("{HEAD}1,4,4,4,4,4,4,4,4,4,a\n2,3,3\n")),
+            "t.csv: row 3 has 3 field(s), the header has 11: the row ends before the answers; \
+             is it separated by another character than `,`? every row must use the header's separator"
+        );
+        // One respondent written with `,` in a `;` file: an error, not a dropped respondent.
+        let mixed = "no;U1;U2;U3;U4;U5;U6;U7;U8;U9\n1;4;4;4;4;4;4;4;4;4\n2,1,1,1,1,1,1,1,1,1\n";
+        assert!(
+            err(mixed).starts_with("t.csv: row 3 has 1 field(s), the header has 10"),
+            "{}",
+            err(mixed)
+        );
         // A blank row may be longer: it holds nothing.
         assert_eq!(
             parse(&format!("{HEAD},,,,,,,,,,,,,\n1,4,4,4,4,4,4,4,4,4,a\n"))

@@ -28,6 +28,8 @@ struct Line<'a> {
     /// counted × weight.
     earned: Ratio,
     included: bool,
+    /// Whether the instrument applies the indicator to the unit's kind.
+    applies: bool,
     answer: Option<&'a Answer>,
 }
 
@@ -127,11 +129,10 @@ fn core<'a>(
                 weight: *weight,
                 earned: Ratio::ZERO,
                 included: true,
+                applies: ind.applies_to_kind(&assessment.unit.kind),
                 answer,
             };
-            if !ind.applies_to_kind(&assessment.unit.kind)
-                || answer.is_some_and(|a| a.not_applicable.is_some())
-            {
+            if !line.applies || answer.is_some_and(|a| a.not_applicable.is_some()) {
                 line.status = Status::Excluded;
                 line.included = false;
             } else if let Some(code) = answer.and_then(|a| a.value.as_deref()) {
@@ -277,6 +278,7 @@ enum Failure {
     TotalBelow(Decimal),
     CriterionBelow(usize, Decimal),
     MandatoryNotMet(usize, usize),
+    MandatoryNotApplicable(usize, usize),
 }
 
 fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
@@ -303,6 +305,15 @@ fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
             // only where the instrument says `unsupported_claims: count`.
             if ind.mandatory && l.included && l.counted != Ratio::ONE {
                 out.push(Failure::MandatoryNotMet(ci, ii));
+            }
+            // Answered "not applicable" although the instrument applies it to the
+            // unit's kind: out of the figures, but never a way round the award.
+            if ind.mandatory
+                && !l.included
+                && l.answer.is_some_and(|a| a.not_applicable.is_some())
+                && l.applies
+            {
+                out.push(Failure::MandatoryNotApplicable(ci, ii));
             }
         }
     }
@@ -750,6 +761,30 @@ fn decide(instrument: &CheckedInstrument, core: &Core) -> Result<Award, ScoringE
                         ),
                         format!(
                             "Mandatory indicator {} ({}) is not fully met: {why_en}.",
+                            ind.id,
+                            ind.title.get(Lang::En)
+                        ),
+                    ),
+                }
+            }
+            Failure::MandatoryNotApplicable(ci, ii) => {
+                let c = &ins.criteria[ci];
+                let ind = &c.indicators[ii];
+                Reason {
+                    code: ReasonCode::MandatoryNotApplicable,
+                    criterion: Some(c.id.clone()),
+                    indicator: Some(ind.id.clone()),
+                    actual: None,
+                    required: Some(Decimal::ONE),
+                    message: Text::bilingual(
+                        format!(
+                            "Indikator wajib {} ({}) dijawab tidak berlaku, padahal berlaku untuk jenis unit ini; \
+                             indikator wajib harus terpenuhi.",
+                            ind.id, ind.title.id
+                        ),
+                        format!(
+                            "Mandatory indicator {} ({}) is answered not applicable, though it applies to this kind \
+                             of unit; a mandatory indicator must be met.",
                             ind.id,
                             ind.title.get(Lang::En)
                         ),
