@@ -220,6 +220,9 @@ impl Command {
                 .collect(),
             Command::Score {
                 instrument: i, file, ..
+            }
+            | Command::Import {
+                instrument: i, file, ..
             } => [Some(file.as_os_str()), instrument(i.as_ref())]
                 .into_iter()
                 .flatten()
@@ -257,6 +260,19 @@ impl Command {
                 .chain([root.as_os_str()])
                 .collect(),
             Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
+            Command::Template {
+                instrument: i,
+                from,
+                fill,
+                ..
+            } => [
+                Some(std::ffi::OsStr::new(i.as_str())),
+                from.as_ref().map(|f| f.as_os_str()),
+                fill.as_ref().map(|f| f.as_os_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         }
     }
 }

@@ -490,11 +490,6 @@ fn import(
     output: Option<&PathBuf>,
     file: &Path,
 ) -> Result<(), Failure> {
-    if instrument == Some("-") && file.as_os_str() == "-" {
-        return Err(Failure::Usage(
-            "standard input can be read once: give the instrument or the checklist as a file".into(),
-        ));
-    }
     let explicit = instrument.map(load_instrument).transpose()?;
     let bytes = read_input(file)?;
     let name = file.display().to_string();
