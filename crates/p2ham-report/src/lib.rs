@@ -57,7 +57,7 @@ pub use checklist::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, T
 pub use compare::{compare_csv, compare_doc};
 pub use doc::{Align, BarChart, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
 pub use evidence::{evidence_csv, evidence_doc};
-pub use evidence_view::EvidenceView;
+pub use evidence_view::{thumbnail, EvidenceView, THUMBNAIL_SIZE};
 pub use html::to_html;
 pub use letter::{letter_doc, LetterKind};
 pub use markdown::to_markdown;
