@@ -37,7 +37,7 @@ mod write;
 pub use award::{
     input_files, load_award_list, read_history_inputs, read_verified, VerifiedInput, VerifiedInputs,
 };
-pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
+pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use checklist::{
     cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
