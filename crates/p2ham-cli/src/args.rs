@@ -29,6 +29,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the P2HAM application (HTTP API): uploads, verification workflow, roles, audit log.
+    Serve(crate::serve::ServeArgs),
+    /// Set up the application from the command line: administrators, users, units, periods, audit check.
+    #[command(subcommand)]
+    Admin(crate::serve::AdminCommand),
     /// The built-in instruments.
     #[command(subcommand)]
     Instrument(InstrumentCommand),
@@ -279,6 +284,8 @@ enum ValidateFormat {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Command::Serve(args) => crate::serve::serve(&args),
+        Command::Admin(cmd) => crate::serve::admin(cmd),
         Command::Instrument(InstrumentCommand::List) => instrument_list(),
         Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
         Command::Schema { kind, out } => schema(kind.as_deref(), out),

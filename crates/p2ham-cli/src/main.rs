@@ -3,6 +3,7 @@
 //! the library crates.
 
 mod args;
+mod serve;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
 /// both cores; the system allocator spends a fifth of the run there.
