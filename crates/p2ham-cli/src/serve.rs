@@ -12,7 +12,12 @@ use crate::Failure;
 #[derive(Debug, Args)]
 pub struct DataArgs {
     /// The data folder: the SQLite database and the evidence store.
-    #[arg(long, value_name = "DIR", env = "P2HAM_DATA_DIR", default_value = "p2ham-data")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "P2HAM_DATA_DIR",
+        default_value = "p2ham-data"
+    )]
     data_dir: PathBuf,
     /// Use this database instead of the SQLite file in the data folder:
     /// `postgres://user@host/db` (several instances can share it) or `sqlite:PATH`.
@@ -38,17 +43,30 @@ pub struct ServeArgs {
     #[command(flatten)]
     data: DataArgs,
     /// Address and port to listen on.
-    #[arg(long, value_name = "ADDR", env = "P2HAM_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "P2HAM_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     listen: String,
     /// Do not load the demonstration units, period and accounts into a fresh database (production).
     #[arg(long, env = "P2HAM_NO_DEMO")]
     no_demo: bool,
     /// The largest evidence file accepted, in MiB.
-    #[arg(long, value_name = "MIB", env = "P2HAM_MAX_EVIDENCE_MIB", default_value_t = 20)]
+    #[arg(
+        long,
+        value_name = "MIB",
+        env = "P2HAM_MAX_EVIDENCE_MIB",
+        default_value_t = 20
+    )]
     max_evidence_mib: u64,
     /// Mark session cookies `Secure` (set it when a reverse proxy serves the application over TLS).
     #[arg(long, env = "P2HAM_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Print the API's OpenAPI 3.1 document (as in docs/openapi.json) and exit.
+    #[arg(long)]
+    openapi: bool,
 }
 
 /// `p2ham admin …`: set up the application from the command line.
@@ -206,12 +224,19 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::Invalid(format!("cannot start the runtime: {e}")))
 }
 
-fn failed(e: p2ham_server::ServerError) -> Failure {
+fn failed(e: &p2ham_server::ServerError) -> Failure {
     Failure::Invalid(e.to_string())
 }
 
 /// `p2ham serve`.
 pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
+    if args.openapi {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(p2ham_server::openapi_json().as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| Failure::Invalid(format!("standard output: {e}")));
+    }
     let mut settings = args.data.settings();
     settings.max_evidence_bytes = args.max_evidence_mib.saturating_mul(1024 * 1024);
     settings.secure_cookies = args.secure_cookies;
@@ -223,11 +248,11 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
         .with_writer(std::io::stderr)
         .init();
     runtime()?.block_on(async {
-        let state = AppState::open(&settings).await.map_err(failed)?;
+        let state = AppState::open(&settings).await.map_err(|e| failed(&e))?;
         let demo = if args.no_demo {
             false
         } else {
-            p2ham_server::load_demo(&state).await.map_err(failed)?
+            p2ham_server::load_demo(&state).await.map_err(|e| failed(&e))?
         };
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
@@ -244,23 +269,36 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
 
 fn print_welcome(settings: &Settings, addr: std::net::SocketAddr, demo_loaded: bool, no_demo: bool) {
     let mut out = std::io::stdout().lock();
-    let database = settings
-        .database
-        .as_deref()
-        .map_or_else(|| format!("SQLite {}", settings.data_dir.join("p2ham.db").display()), redact);
+    let database = settings.database.as_deref().map_or_else(
+        || format!("SQLite {}", settings.data_dir.join("p2ham.db").display()),
+        redact,
+    );
     let _ = writeln!(out, "P2HAM application listening on http://{addr}/");
-    let _ = writeln!(out, "  API           http://{addr}/api/v1/  (OpenAPI 3.1: http://{addr}/api/v1/openapi.json)");
+    let _ = writeln!(
+        out,
+        "  API           http://{addr}/api/v1/  (OpenAPI 3.1: http://{addr}/api/v1/openapi.json)"
+    );
     let _ = writeln!(out, "  health        http://{addr}/api/v1/health");
     let _ = writeln!(out, "  database      {database}");
     let _ = writeln!(out, "  evidence      {}", settings.evidence_path().display());
-    let _ = writeln!(out, "Log in: POST http://{addr}/api/v1/session with {{\"username\": …, \"password\": …}}");
+    let _ = writeln!(
+        out,
+        "Log in: POST http://{addr}/api/v1/session with {{\"username\": …, \"password\": …}}"
+    );
     if no_demo {
-        let _ = writeln!(out, "Demo data is off; create the first administrator with `p2ham admin create-admin`.");
+        let _ = writeln!(
+            out,
+            "Demo data is off; create the first administrator with `p2ham admin create-admin`."
+        );
     } else {
         let _ = writeln!(
             out,
             "{} demo accounts (password `{}`), period 2023, Kanwil Kalimantan Tengah:",
-            if demo_loaded { "Loaded the" } else { "The database already has users; the" },
+            if demo_loaded {
+                "Loaded the"
+            } else {
+                "The database already has users; the"
+            },
             p2ham_server::demo_data::DEMO_PASSWORD
         );
         for a in p2ham_server::DEMO_ACCOUNTS {
@@ -272,7 +310,10 @@ fn print_welcome(settings: &Settings, addr: std::net::SocketAddr, demo_loaded: b
                 a.unit.unwrap_or("")
             );
         }
-        let _ = writeln!(out, "Turn the demo off in production: --no-demo (or P2HAM_NO_DEMO=true).");
+        let _ = writeln!(
+            out,
+            "Turn the demo off in production: --no-demo (or P2HAM_NO_DEMO=true)."
+        );
     }
     let _ = out.flush();
 }
@@ -330,7 +371,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
     rt.block_on(async move {
         let open = |d: &DataArgs| {
             let s = d.settings();
-            async move { AppState::open(&s).await.map_err(failed) }
+            async move { AppState::open(&s).await.map_err(|e| failed(&e)) }
         };
         let mut out = std::io::stdout().lock();
         match cmd {
@@ -348,7 +389,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                         password,
                     })
                     .await
-                    .map_err(failed)?;
+                    .map_err(|e| failed(&e))?;
                 let _ = writeln!(out, "created administrator {username}");
             }
             AdminCommand::User(UserCommand::Add {
@@ -372,7 +413,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                         password,
                     })
                     .await
-                    .map_err(failed)?;
+                    .map_err(|e| failed(&e))?;
                 let _ = writeln!(out, "created user {username}");
             }
             AdminCommand::Unit(UnitCommand::Add {
@@ -392,7 +433,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                         office,
                     })
                     .await
-                    .map_err(failed)?;
+                    .map_err(|e| failed(&e))?;
                 let _ = writeln!(out, "created unit {id}");
             }
             AdminCommand::Unit(UnitCommand::Import { data, file }) => {
@@ -428,12 +469,12 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                         verification_closes,
                     })
                     .await
-                    .map_err(failed)?;
+                    .map_err(|e| failed(&e))?;
                 let _ = writeln!(out, "created period {id}");
             }
             AdminCommand::Audit(AuditCommand::Verify { data }) => {
                 let state = open(&data).await?;
-                let v = state.admin().verify_audit().await.map_err(failed)?;
+                let v = state.admin().verify_audit().await.map_err(|e| failed(&e))?;
                 let _ = writeln!(out, "audit log intact: {} entries, head {}", v.entries, v.head);
             }
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use utoipa::ToSchema;
 
-use crate::audit::{self, Action};
+use crate::audit::{self, Event};
 use crate::types::{now, parse_instant, Role};
 use crate::{AppState, ServerError};
 
@@ -79,7 +79,8 @@ pub struct Admin<'a> {
 fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
 }
 
 fn invalid(m: impl Into<String>) -> ServerError {
@@ -103,7 +104,13 @@ impl<'a> Admin<'a> {
         self
     }
 
-    async fn record(&self, action: &str, object: String, after: String, sql: Vec<Stmt>) -> Result<(), ServerError> {
+    async fn record(
+        &self,
+        action: &str,
+        object: String,
+        after: String,
+        sql: Vec<Stmt>,
+    ) -> Result<(), ServerError> {
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
         for s in sql {
@@ -116,7 +123,9 @@ impl<'a> Admin<'a> {
                 };
             }
             q.execute(&mut *w.tx).await.map_err(|e| match e {
-                sqlx::Error::Database(d) if d.is_unique_violation() => invalid(format!("{object} already exists")),
+                sqlx::Error::Database(d) if d.is_unique_violation() => {
+                    invalid(format!("{object} already exists"))
+                }
                 sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
                     invalid(format!("{object} refers to something that does not exist"))
                 }
@@ -125,7 +134,7 @@ impl<'a> Admin<'a> {
         }
         turn.record(
             &mut w.tx,
-            Action {
+            Event {
                 actor: &self.actor,
                 role: &self.role,
                 action,
@@ -191,7 +200,9 @@ impl<'a> Admin<'a> {
         }
         match u.role {
             Role::Operator if u.unit.is_none() => return Err(invalid("an operator needs a unit")),
-            Role::Verifier if u.office.is_none() => return Err(invalid("a verifier needs an office (Kanwil)")),
+            Role::Verifier if u.office.is_none() => {
+                return Err(invalid("a verifier needs an office (Kanwil)"))
+            }
             _ => {}
         }
         if u.role != Role::Operator && u.unit.is_some() {
@@ -206,7 +217,9 @@ impl<'a> Admin<'a> {
                 .fetch_optional(self.state.db().pool())
                 .await?;
             if known.is_none() {
-                return Err(invalid(format!("office `{office}`: no unit belongs to it; create its units first")));
+                return Err(invalid(format!(
+                    "office `{office}`: no unit belongs to it; create its units first"
+                )));
             }
         }
         let password = u.password.clone();
@@ -214,8 +227,9 @@ impl<'a> Admin<'a> {
             .await
             .map_err(|e| invalid(e.to_string()))?
             .map_err(invalid)?;
-        let after = serde_json::json!({"username": u.username, "role": u.role, "unit": u.unit, "office": u.office})
-            .to_string();
+        let after =
+            serde_json::json!({"username": u.username, "role": u.role, "unit": u.unit, "office": u.office})
+                .to_string();
         self.record(
             "create-user",
             format!("user/{}", u.username),
@@ -272,13 +286,22 @@ impl<'a> Admin<'a> {
     /// more columns ignored). Every row is checked before any is stored; an
     /// error names the row and column.
     pub async fn import_units(&self, csv_text: &[u8]) -> Result<usize, ServerError> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text);
-        let headers = reader.headers().map_err(|e| invalid(format!("CSV header: {e}")))?.clone();
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(csv_text);
+        let headers = reader
+            .headers()
+            .map_err(|e| invalid(format!("CSV header: {e}")))?
+            .clone();
         let col = |name: &str| {
             headers
                 .iter()
                 .position(|h| h.eq_ignore_ascii_case(name))
-                .ok_or_else(|| invalid(format!("CSV header: no column `{name}` (expected id,name,kind,office)")))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "CSV header: no column `{name}` (expected id,name,kind,office)"
+                    ))
+                })
         };
         let (ci, cn, ck, co) = (col("id")?, col("name")?, col("kind")?, col("office")?);
         let mut units = Vec::new();
@@ -316,7 +339,10 @@ impl<'a> Admin<'a> {
     /// Create a period.
     pub async fn create_period(&self, p: &NewPeriod) -> Result<(), ServerError> {
         if !valid_id(&p.id) {
-            return Err(invalid(format!("period id `{}`: use lowercase letters, digits, `.`, `-`, `_`", p.id)));
+            return Err(invalid(format!(
+                "period id `{}`: use lowercase letters, digits, `.`, `-`, `_`",
+                p.id
+            )));
         }
         let sha = if crate::store::is_sha256(&p.instrument) {
             p.instrument.clone()

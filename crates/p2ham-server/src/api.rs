@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::admin::{NewPeriod, NewUnit, NewUser};
-use crate::audit::{self, Action, AuditEntry, AuditVerification};
+use crate::audit::{self, AuditEntry, AuditVerification, Event};
 use crate::auth::{dummy_hash, verify_password, Actor, Credential, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::store::{is_sha256, GetError, PutError};
@@ -37,7 +37,7 @@ use crate::AppState;
         license(name = "MIT OR Apache-2.0")
     ),
     modifiers(&Security),
-    components(schemas(ErrorBody, Status, Role)),
+    components(schemas(ErrorBody, Status, Role, ReportFormat, LangParam, StageParam)),
     tags(
         (name = "system", description = "Health and this document"),
         (name = "auth", description = "Sessions and API tokens"),
@@ -110,7 +110,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The OpenAPI document as pretty JSON (what `/api/v1/openapi.json` serves
 /// and `docs/openapi.json` holds), with a final newline.
 pub fn openapi_json() -> String {
-    let mut s = openapi().to_pretty_json().expect("the OpenAPI document serialises");
+    let mut s = openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
     s.push('\n');
     s
 }
@@ -148,13 +150,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 /// The whole body as bytes, refused (413) beyond the document limit.
 async fn document_bytes(state: &AppState, body: Body) -> ApiResult<Vec<u8>> {
     let limit = state.settings().max_document_bytes;
-    axum::body::to_bytes(body, limit).await.map(|b| b.to_vec()).map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            format!("the document is larger than the limit of {limit} bytes"),
-        )
-    })
+    axum::body::to_bytes(body, limit)
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                format!("the document is larger than the limit of {limit} bytes"),
+            )
+        })
 }
 
 // ---------------------------------------------------------------- rows
@@ -239,7 +244,12 @@ async fn find_period(state: &AppState, id: &str) -> ApiResult<PeriodInfo> {
 
 /// The period and the unit, when the caller may see the unit (404 otherwise:
 /// a unit outside one's scope is as good as absent).
-async fn scoped(state: &AppState, actor: &Actor, period: &str, unit: &str) -> ApiResult<(PeriodInfo, UnitInfo)> {
+async fn scoped(
+    state: &AppState,
+    actor: &Actor,
+    period: &str,
+    unit: &str,
+) -> ApiResult<(PeriodInfo, UnitInfo)> {
     let row = sqlx::query("SELECT id, name, kind, office FROM units WHERE id = $1")
         .bind(unit)
         .fetch_optional(state.db().pool())
@@ -297,7 +307,8 @@ where
     row.map(|r| -> ApiResult<CaseRow> {
         let status: String = r.try_get("status")?;
         Ok(CaseRow {
-            status: Status::parse(&status).ok_or_else(|| ApiError::internal(&format!("stored status {status}")))?,
+            status: Status::parse(&status)
+                .ok_or_else(|| ApiError::internal(&format!("stored status {status}")))?,
             self_sha256: r.try_get("self_sha256")?,
             verification_sha256: r.try_get("verification_sha256")?,
             round: r.try_get("round")?,
@@ -306,7 +317,13 @@ where
     .transpose()
 }
 
-async fn write_case(tx: &mut sqlx::Transaction<'static, sqlx::Any>, unit: &str, period: &str, existed: bool, c: &CaseRow) -> ApiResult<()> {
+async fn write_case(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    unit: &str,
+    period: &str,
+    existed: bool,
+    c: &CaseRow,
+) -> ApiResult<()> {
     let sql = if existed {
         "UPDATE cases SET status = $3, self_sha256 = $4, verification_sha256 = $5, round = $6, updated_at = $7 \
          WHERE unit_id = $1 AND period_id = $2"
@@ -379,10 +396,17 @@ struct Health {
 #[utoipa::path(get, path = "/api/v1/health", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
-    sqlx::query("SELECT 1").execute(state.db().pool()).await.map_err(|e| {
-        tracing::error!("health: {e}");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable", "the database does not answer")
-    })?;
+    sqlx::query("SELECT 1")
+        .execute(state.db().pool())
+        .await
+        .map_err(|e| {
+            tracing::error!("health: {e}");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database-unavailable",
+                "the database does not answer",
+            )
+        })?;
     Ok(Json(Health {
         status: "ok".into(),
         database: match state.db().backend() {
@@ -424,7 +448,11 @@ struct SessionInfo {
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings().secure_cookies { "; Secure" } else { "" };
+    let secure = if state.settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))
@@ -447,7 +475,10 @@ async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginReque
         .fetch_optional(state.db().pool())
         .await?;
     let (hash, active) = match &row {
-        Some(r) => (r.try_get::<String, _>("password_hash")?, r.try_get::<i64, _>("active")? != 0),
+        Some(r) => (
+            r.try_get::<String, _>("password_hash")?,
+            r.try_get::<i64, _>("active")? != 0,
+        ),
         None => (dummy_hash().to_owned(), false),
     };
     let password = req.password.clone();
@@ -456,7 +487,11 @@ async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginReque
         .map_err(|e| ApiError::internal(&e))?;
     if !(ok && active) {
         // One message whether the user exists or not.
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "login-failed", "wrong username or password"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "login-failed",
+            "wrong username or password",
+        ));
     }
     let session = random_hex(32);
     let csrf = random_hex(32);
@@ -476,14 +511,17 @@ async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginReque
         .execute(&mut *w.tx)
         .await?;
     let user = user_by_name(&mut w.tx, &req.username).await?;
-    turn.record(&mut w.tx, Action {
-        actor: &user.username,
-        role: user.role.as_str(),
-        action: "login",
-        object: format!("user/{}", user.username),
-        before: None,
-        after: None,
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &user.username,
+            role: user.role.as_str(),
+            action: "login",
+            object: format!("user/{}", user.username),
+            before: None,
+            after: None,
+        },
+    )
     .await?;
     w.commit().await?;
     let body = SessionInfo {
@@ -492,7 +530,8 @@ async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginReque
         expires_at: Some(expires),
     };
     let mut resp = Json(body).into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, &session, seconds));
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, &session, seconds));
     Ok(resp)
 }
 
@@ -525,19 +564,23 @@ async fn logout(State(state): State<AppState>, actor: Actor, headers: HeaderMap)
             .bind(secret_digest(session))
             .execute(&mut *w.tx)
             .await?;
-        turn.record(&mut w.tx, Action {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "logout",
-            object: format!("user/{}", actor.username),
-            before: None,
-            after: None,
-        })
+        turn.record(
+            &mut w.tx,
+            Event {
+                actor: &actor.username,
+                role: actor.role.as_str(),
+                action: "logout",
+                object: format!("user/{}", actor.username),
+                before: None,
+                after: None,
+            },
+        )
         .await?;
         w.commit().await?;
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(resp)
 }
 
@@ -592,7 +635,11 @@ struct TokenInfo {
 /// Make an API token for another system, acting in the caller's role.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = NewToken, security(("session" = [])),
     responses((status = 201, body = TokenCreated), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn create_token(State(state): State<AppState>, actor: Actor, JsonBody(req): JsonBody<NewToken>) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
+async fn create_token(
+    State(state): State<AppState>,
+    actor: Actor,
+    JsonBody(req): JsonBody<NewToken>,
+) -> ApiResult<(StatusCode, Json<TokenCreated>)> {
     if matches!(actor.credential, Credential::Token { .. }) {
         return Err(ApiError::forbidden("an API token cannot make tokens; log in"));
     }
@@ -612,17 +659,28 @@ async fn create_token(State(state): State<AppState>, actor: Actor, JsonBody(req)
         .bind(now())
         .execute(&mut *w.tx)
         .await?;
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "create-token",
-        object: format!("token/{id}"),
-        before: None,
-        after: Some(serde_json::json!({"name": req.name, "role": actor.role}).to_string()),
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "create-token",
+            object: format!("token/{id}"),
+            before: None,
+            after: Some(serde_json::json!({"name": req.name, "role": actor.role}).to_string()),
+        },
+    )
     .await?;
     w.commit().await?;
-    Ok((StatusCode::CREATED, Json(TokenCreated { id, token, role: actor.role, name: req.name })))
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            id,
+            token,
+            role: actor.role,
+            name: req.name,
+        }),
+    ))
 }
 
 /// The caller's API tokens.
@@ -651,26 +709,35 @@ async fn list_tokens(State(state): State<AppState>, actor: Actor) -> ApiResult<J
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", security(("session" = []), ("token" = [])),
     params(("id" = String, Path, description = "The token's id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn revoke_token(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND username = $3 AND revoked_at IS NULL")
-        .bind(now())
-        .bind(&id)
-        .bind(&actor.username)
-        .execute(&mut *w.tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND username = $3 AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(&id)
+    .bind(&actor.username)
+    .execute(&mut *w.tx)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(ApiError::not_found(format!("token `{id}` not found")));
     }
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "revoke-token",
-        object: format!("token/{id}"),
-        before: None,
-        after: None,
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "revoke-token",
+            object: format!("token/{id}"),
+            before: None,
+            after: None,
+        },
+    )
     .await?;
     w.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -681,7 +748,10 @@ async fn revoke_token(State(state): State<AppState>, actor: Actor, Path(id): Pat
 /// The stored instruments (the built-ins are registered at start).
 #[utoipa::path(get, path = "/api/v1/instruments", tag = "admin", security(("session" = []), ("token" = [])),
     responses((status = 200, body = Vec<InstrumentInfo>), (status = 401, body = ErrorBody)))]
-async fn list_instruments(State(state): State<AppState>, _actor: Actor) -> ApiResult<Json<Vec<InstrumentInfo>>> {
+async fn list_instruments(
+    State(state): State<AppState>,
+    _actor: Actor,
+) -> ApiResult<Json<Vec<InstrumentInfo>>> {
     let rows = sqlx::query("SELECT sha256, id, version FROM instruments ORDER BY id, version")
         .fetch_all(state.db().pool())
         .await?;
@@ -700,7 +770,9 @@ async fn list_instruments(State(state): State<AppState>, _actor: Actor) -> ApiRe
 #[utoipa::path(get, path = "/api/v1/periods", tag = "admin", security(("session" = []), ("token" = [])),
     responses((status = 200, body = Vec<PeriodInfo>), (status = 401, body = ErrorBody)))]
 async fn list_periods(State(state): State<AppState>, _actor: Actor) -> ApiResult<Json<Vec<PeriodInfo>>> {
-    let rows = sqlx::query(&format!("{PERIOD_SELECT} ORDER BY p.id")).fetch_all(state.db().pool()).await?;
+    let rows = sqlx::query(&format!("{PERIOD_SELECT} ORDER BY p.id"))
+        .fetch_all(state.db().pool())
+        .await?;
     Ok(Json(rows.iter().map(period_info).collect::<Result<_, _>>()?))
 }
 
@@ -708,16 +780,28 @@ async fn list_periods(State(state): State<AppState>, _actor: Actor) -> ApiResult
 #[utoipa::path(get, path = "/api/v1/periods/{period}", tag = "admin", security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id")),
     responses((status = 200, body = PeriodInfo), (status = 404, body = ErrorBody)))]
-async fn get_period(State(state): State<AppState>, _actor: Actor, Path(period): Path<String>) -> ApiResult<Json<PeriodInfo>> {
+async fn get_period(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<Json<PeriodInfo>> {
     Ok(Json(find_period(&state, &period).await?))
 }
 
 /// Create a period (admin).
 #[utoipa::path(post, path = "/api/v1/periods", tag = "admin", request_body = NewPeriod, security(("session" = []), ("token" = [])),
     responses((status = 201, body = PeriodInfo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn create_period(State(state): State<AppState>, actor: Actor, JsonBody(req): JsonBody<NewPeriod>) -> ApiResult<(StatusCode, Json<PeriodInfo>)> {
+async fn create_period(
+    State(state): State<AppState>,
+    actor: Actor,
+    JsonBody(req): JsonBody<NewPeriod>,
+) -> ApiResult<(StatusCode, Json<PeriodInfo>)> {
     actor.require(&[Role::Admin])?;
-    state.admin().as_user(&actor.username, actor.role).create_period(&req).await?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .create_period(&req)
+        .await?;
     Ok((StatusCode::CREATED, Json(find_period(&state, &req.id).await?)))
 }
 
@@ -741,9 +825,17 @@ async fn list_units(State(state): State<AppState>, actor: Actor) -> ApiResult<Js
 /// Create a unit (admin).
 #[utoipa::path(post, path = "/api/v1/units", tag = "admin", request_body = NewUnit, security(("session" = []), ("token" = [])),
     responses((status = 201), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn create_unit(State(state): State<AppState>, actor: Actor, JsonBody(req): JsonBody<NewUnit>) -> ApiResult<StatusCode> {
+async fn create_unit(
+    State(state): State<AppState>,
+    actor: Actor,
+    JsonBody(req): JsonBody<NewUnit>,
+) -> ApiResult<StatusCode> {
     actor.require(&[Role::Admin])?;
-    state.admin().as_user(&actor.username, actor.role).create_unit(&req).await?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .create_unit(&req)
+        .await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -757,10 +849,18 @@ struct Imported {
 #[utoipa::path(post, path = "/api/v1/units/import", tag = "admin", security(("session" = []), ("token" = [])),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn import_units(State(state): State<AppState>, actor: Actor, body: Body) -> ApiResult<(StatusCode, Json<Imported>)> {
+async fn import_units(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<Imported>)> {
     actor.require(&[Role::Admin])?;
     let bytes = document_bytes(&state, body).await?;
-    let units = state.admin().as_user(&actor.username, actor.role).import_units(&bytes).await?;
+    let units = state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .import_units(&bytes)
+        .await?;
     Ok((StatusCode::CREATED, Json(Imported { units })))
 }
 
@@ -785,9 +885,10 @@ struct UserInfo {
     responses((status = 200, body = Vec<UserInfo>), (status = 403, body = ErrorBody)))]
 async fn list_users(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Vec<UserInfo>>> {
     actor.require(&[Role::Admin])?;
-    let rows = sqlx::query("SELECT username, name, role, unit_id, office, active FROM users ORDER BY username")
-        .fetch_all(state.db().pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT username, name, role, unit_id, office, active FROM users ORDER BY username")
+            .fetch_all(state.db().pool())
+            .await?;
     let mut out = Vec::new();
     for r in rows {
         let role: String = r.try_get("role")?;
@@ -806,9 +907,17 @@ async fn list_users(State(state): State<AppState>, actor: Actor) -> ApiResult<Js
 /// Create a user (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUser, security(("session" = []), ("token" = [])),
     responses((status = 201), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn create_user(State(state): State<AppState>, actor: Actor, JsonBody(req): JsonBody<NewUser>) -> ApiResult<StatusCode> {
+async fn create_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    JsonBody(req): JsonBody<NewUser>,
+) -> ApiResult<StatusCode> {
     actor.require(&[Role::Admin])?;
-    state.admin().as_user(&actor.username, actor.role).create_user(&req).await?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .create_user(&req)
+        .await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -913,10 +1022,16 @@ struct CaseView {
 #[utoipa::path(get, path = "/api/v1/periods/{period}/units/{unit}", tag = "workflow", security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, body = CaseView), (status = 404, body = ErrorBody)))]
-async fn get_case(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>) -> ApiResult<Json<CaseView>> {
+async fn get_case(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+) -> ApiResult<Json<CaseView>> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let pool = state.db().pool();
-    let case = read_case(pool, &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    let case = read_case(pool, &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     let docs = sqlx::query("SELECT stage, sha256, uploaded_by, uploaded_at FROM documents WHERE unit_id = $1 AND period_id = $2 ORDER BY uploaded_at, id")
         .bind(&unit.id)
         .bind(&period.id)
@@ -933,12 +1048,16 @@ async fn get_case(State(state): State<AppState>, actor: Actor, Path((period, uni
     }
     let current = |stage: &str, sha: &Option<String>| {
         sha.as_ref().and_then(|s| {
-            documents.iter().rev().find(|d| d.stage == stage && &d.sha256 == s).map(|d| DocumentInfo {
-                stage: d.stage.clone(),
-                sha256: d.sha256.clone(),
-                uploaded_by: d.uploaded_by.clone(),
-                uploaded_at: d.uploaded_at.clone(),
-            })
+            documents
+                .iter()
+                .rev()
+                .find(|d| d.stage == stage && &d.sha256 == s)
+                .map(|d| DocumentInfo {
+                    stage: d.stage.clone(),
+                    sha256: d.sha256.clone(),
+                    uploaded_by: d.uploaded_by.clone(),
+                    uploaded_at: d.uploaded_at.clone(),
+                })
         })
     };
     let self_assessment = current("self", &case.self_sha256);
@@ -1067,14 +1186,22 @@ fn check_fits(doc: &LoadedAssessment, unit: &UnitInfo, period: &PeriodInfo, stag
         mismatch("instrument.id", &period.instrument.id, &a.instrument.id);
     }
     if a.instrument.version != period.instrument.version {
-        mismatch("instrument.version", &period.instrument.version, &a.instrument.version);
+        mismatch(
+            "instrument.version",
+            &period.instrument.version,
+            &a.instrument.version,
+        );
     }
     let want = match stage {
         Stage::SelfAssessment => "self",
-        _ => "verification",
+        Stage::Verification => "verification",
     };
     if a.stage != stage {
-        mismatch("stage", want, if want == "self" { "verification" } else { "self" });
+        mismatch(
+            "stage",
+            want,
+            if want == "self" { "verification" } else { "self" },
+        );
     }
     if problems.is_empty() {
         Ok(())
@@ -1083,15 +1210,27 @@ fn check_fits(doc: &LoadedAssessment, unit: &UnitInfo, period: &PeriodInfo, stag
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: ErrorBody {
                 code: "invalid-document".into(),
-                message: format!("{}: the document is not for this unit, period, instrument or stage", doc.file),
+                message: format!(
+                    "{}: the document is not for this unit, period, instrument or stage",
+                    doc.file
+                ),
                 diagnostics: problems,
             },
         })
     }
 }
 
-async fn insert_document(tx: &mut sqlx::Transaction<'static, sqlx::Any>, unit: &str, period: &str, stage: &str, doc: &LoadedAssessment, bytes: Vec<u8>, by: &str) -> ApiResult<()> {
-    let body = String::from_utf8(bytes).map_err(|_| ApiError::bad_request("invalid-document", "the document is not UTF-8"))?;
+async fn insert_document(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    unit: &str,
+    period: &str,
+    stage: &str,
+    doc: &LoadedAssessment,
+    bytes: Vec<u8>,
+    by: &str,
+) -> ApiResult<()> {
+    let body = String::from_utf8(bytes)
+        .map_err(|_| ApiError::bad_request("invalid-document", "the document is not UTF-8"))?;
     sqlx::query("INSERT INTO documents (id, unit_id, period_id, stage, sha256, body, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(random_hex(16))
         .bind(unit)
@@ -1116,7 +1255,12 @@ async fn insert_document(tx: &mut sqlx::Transaction<'static, sqlx::Any>, unit: &
     request_body(content = Object, content_type = "application/json", description = "A `p2ham-assessment/1` document, stage `self` (docs/schema/assessment.schema.json)"),
     responses((status = 200, body = DocumentAccepted), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 423, body = ErrorBody)))]
-async fn put_self_assessment(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, body: Body) -> ApiResult<Json<DocumentAccepted>> {
+async fn put_self_assessment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    body: Body,
+) -> ApiResult<Json<DocumentAccepted>> {
     actor.require(&[Role::Operator])?;
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let bytes = document_bytes(&state, body).await?;
@@ -1124,7 +1268,11 @@ async fn put_self_assessment(State(state): State<AppState>, actor: Actor, Path((
     check_fits(&doc, &unit, &period, Stage::SelfAssessment)?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
     let score = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
-    check_window(period.self_opens.as_ref(), period.self_closes.as_ref(), "self-assessment")?;
+    check_window(
+        period.self_opens.as_ref(),
+        period.self_closes.as_ref(),
+        "self-assessment",
+    )?;
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
     let existing = read_case(&mut *w.tx, &unit.id, &period.id).await?;
@@ -1134,16 +1282,28 @@ async fn put_self_assessment(State(state): State<AppState>, actor: Actor, Path((
     }
     let mut after = before.clone();
     after.self_sha256 = Some(doc.sha256.clone());
-    insert_document(&mut w.tx, &unit.id, &period.id, "self", &doc, bytes, &actor.username).await?;
+    insert_document(
+        &mut w.tx,
+        &unit.id,
+        &period.id,
+        "self",
+        &doc,
+        bytes,
+        &actor.username,
+    )
+    .await?;
     write_case(&mut w.tx, &unit.id, &period.id, existing.is_some(), &after).await?;
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "put-self-assessment",
-        object: object(&period.id, &unit.id),
-        before: existing.map(|c| c.state_json()),
-        after: Some(after.state_json()),
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "put-self-assessment",
+            object: object(&period.id, &unit.id),
+            before: existing.map(|c| c.state_json()),
+            after: Some(after.state_json()),
+        },
+    )
     .await?;
     w.commit().await?;
     Ok(Json(DocumentAccepted {
@@ -1154,21 +1314,32 @@ async fn put_self_assessment(State(state): State<AppState>, actor: Actor, Path((
     }))
 }
 
-async fn current_document(state: &AppState, unit: &str, period: &str, stage: &str, sha: Option<&String>) -> ApiResult<Response> {
-    let Some(sha) = sha else {
-        return Err(ApiError::not_found(format!("no {stage} document uploaded yet")));
+async fn current_document(
+    state: &AppState,
+    unit: &str,
+    period: &str,
+    which: &str,
+    current: Option<&String>,
+) -> ApiResult<Response> {
+    let Some(sha) = current else {
+        return Err(ApiError::not_found(format!("no {which} document uploaded yet")));
     };
     let row = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = $3 AND sha256 = $4 LIMIT 1")
         .bind(unit)
         .bind(period)
-        .bind(stage)
+        .bind(which)
         .bind(sha)
         .fetch_one(state.db().pool())
         .await?;
     let body: String = row.try_get("body")?;
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-         (header::ETAG, HeaderValue::from_str(&format!("\"sha256:{sha}\"")).expect("hex"))],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (
+                header::ETAG,
+                HeaderValue::from_str(&format!("\"sha256:{sha}\"")).expect("hex"),
+            ),
+        ],
         body,
     )
         .into_response())
@@ -1179,9 +1350,15 @@ async fn current_document(state: &AppState, unit: &str, period: &str, stage: &st
     security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, description = "The document", content_type = "application/json"), (status = 404, body = ErrorBody)))]
-async fn get_self_assessment(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>) -> ApiResult<Response> {
+async fn get_self_assessment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    let case = read_case(state.db().pool(), &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     current_document(&state, &unit.id, &period.id, "self", case.self_sha256.as_ref()).await
 }
 
@@ -1193,10 +1370,18 @@ async fn get_self_assessment(State(state): State<AppState>, actor: Actor, Path((
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, body = CaseStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 423, body = ErrorBody)))]
-async fn submit(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>) -> ApiResult<Json<CaseStatus>> {
+async fn submit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+) -> ApiResult<Json<CaseStatus>> {
     actor.require(&[Role::Operator])?;
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    check_window(period.self_opens.as_ref(), period.self_closes.as_ref(), "self-assessment")?;
+    check_window(
+        period.self_opens.as_ref(),
+        period.self_closes.as_ref(),
+        "self-assessment",
+    )?;
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
     let existing = read_case(&mut *w.tx, &unit.id, &period.id).await?;
@@ -1205,7 +1390,10 @@ async fn submit(State(state): State<AppState>, actor: Actor, Path((period, unit)
         return Err(transition_refused("submit", before.status));
     }
     let Some(self_sha) = before.self_sha256.clone() else {
-        return Err(ApiError::conflict("no-self-assessment", "upload the self-assessment before submitting"));
+        return Err(ApiError::conflict(
+            "no-self-assessment",
+            "upload the self-assessment before submitting",
+        ));
     };
     // Every evidence file the document names must be in the store for this unit.
     let body: String = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = 'self' AND sha256 = $3 LIMIT 1")
@@ -1216,14 +1404,15 @@ async fn submit(State(state): State<AppState>, actor: Actor, Path((period, unit)
         .await?
         .try_get("body")?;
     let doc = loaded("self-assessment", body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
-    let uploaded: Vec<String> = sqlx::query("SELECT sha256 FROM evidence WHERE unit_id = $1 AND period_id = $2")
-        .bind(&unit.id)
-        .bind(&period.id)
-        .fetch_all(&mut *w.tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("sha256"))
-        .collect::<Result<_, _>>()?;
+    let uploaded: Vec<String> =
+        sqlx::query("SELECT sha256 FROM evidence WHERE unit_id = $1 AND period_id = $2")
+            .bind(&unit.id)
+            .bind(&period.id)
+            .fetch_all(&mut *w.tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("sha256"))
+            .collect::<Result<_, _>>()?;
     let mut missing = Vec::new();
     for (i, answer) in doc.assessment.answers.iter().enumerate() {
         for (j, e) in answer.evidence.iter().enumerate() {
@@ -1245,7 +1434,10 @@ async fn submit(State(state): State<AppState>, actor: Actor, Path((period, unit)
             status: StatusCode::CONFLICT,
             body: ErrorBody {
                 code: "evidence-not-uploaded".into(),
-                message: format!("{} evidence file(s) named by the self-assessment are not uploaded", missing.len()),
+                message: format!(
+                    "{} evidence file(s) named by the self-assessment are not uploaded",
+                    missing.len()
+                ),
                 diagnostics: missing,
             },
         });
@@ -1253,14 +1445,17 @@ async fn submit(State(state): State<AppState>, actor: Actor, Path((period, unit)
     let mut after = before.clone();
     after.status = Status::Submitted;
     write_case(&mut w.tx, &unit.id, &period.id, existing.is_some(), &after).await?;
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "submit",
-        object: object(&period.id, &unit.id),
-        before: Some(before.state_json()),
-        after: Some(after.state_json()),
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "submit",
+            object: object(&period.id, &unit.id),
+            before: Some(before.state_json()),
+            after: Some(after.state_json()),
+        },
+    )
     .await?;
     w.commit().await?;
     Ok(Json(CaseStatus { status: after.status }))
@@ -1296,25 +1491,52 @@ struct ReturnRequest {
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, body = CaseStatus), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 423, body = ErrorBody)))]
-async fn return_case(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, JsonBody(req): JsonBody<ReturnRequest>) -> ApiResult<Json<CaseStatus>> {
+async fn return_case(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    JsonBody(req): JsonBody<ReturnRequest>,
+) -> ApiResult<Json<CaseStatus>> {
     actor.require(&[Role::Verifier])?;
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     if req.comments.is_empty() {
-        return Err(ApiError::bad_request("invalid", "comments: say what to change (at least one comment)"));
+        return Err(ApiError::bad_request(
+            "invalid",
+            "comments: say what to change (at least one comment)",
+        ));
     }
     let instrument = state.instrument(&period.instrument.sha256).await?;
     for (i, c) in req.comments.iter().enumerate() {
         if c.comment.trim().is_empty() {
-            return Err(ApiError::bad_request("invalid", format!("comments[{i}].comment: must not be empty")));
+            return Err(ApiError::bad_request(
+                "invalid",
+                format!("comments[{i}].comment: must not be empty"),
+            ));
         }
         if let Some(ind) = &c.indicator {
-            let known = instrument.checked.instrument().criteria.iter().flat_map(|c| &c.indicators).any(|x| &x.id == ind);
+            let known = instrument
+                .checked
+                .instrument()
+                .criteria
+                .iter()
+                .flat_map(|c| &c.indicators)
+                .any(|x| &x.id == ind);
             if !known {
-                return Err(ApiError::bad_request("invalid", format!("comments[{i}].indicator: `{ind}` is not an indicator of {}", period.instrument.id)));
+                return Err(ApiError::bad_request(
+                    "invalid",
+                    format!(
+                        "comments[{i}].indicator: `{ind}` is not an indicator of {}",
+                        period.instrument.id
+                    ),
+                ));
             }
         }
     }
-    check_window(period.verification_opens.as_ref(), period.verification_closes.as_ref(), "verification")?;
+    check_window(
+        period.verification_opens.as_ref(),
+        period.verification_closes.as_ref(),
+        "verification",
+    )?;
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
     let existing = read_case(&mut *w.tx, &unit.id, &period.id).await?;
@@ -1339,14 +1561,17 @@ async fn return_case(State(state): State<AppState>, actor: Actor, Path((period, 
     after.status = Status::Returned;
     after.round += 1;
     write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "return",
-        object: object(&period.id, &unit.id),
-        before: Some(before.state_json()),
-        after: Some(after.state_json()),
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "return",
+            object: object(&period.id, &unit.id),
+            before: Some(before.state_json()),
+            after: Some(after.state_json()),
+        },
+    )
     .await?;
     w.commit().await?;
     Ok(Json(CaseStatus { status: after.status }))
@@ -1372,18 +1597,32 @@ async fn self_document(state: &AppState, unit: &str, period: &str, sha: &str) ->
     request_body(content = Object, content_type = "application/json", description = "A `p2ham-assessment/1` document, stage `verification`, with `verifies`"),
     responses((status = 200, body = DocumentAccepted), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 423, body = ErrorBody)))]
-async fn put_verification(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, body: Body) -> ApiResult<Json<DocumentAccepted>> {
+async fn put_verification(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    body: Body,
+) -> ApiResult<Json<DocumentAccepted>> {
     actor.require(&[Role::Verifier])?;
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let bytes = document_bytes(&state, body).await?;
     let doc = loaded("verification", &bytes).map_err(|e| ApiError::invalid_document(&e))?;
     check_fits(&doc, &unit, &period, Stage::Verification)?;
-    check_window(period.verification_opens.as_ref(), period.verification_closes.as_ref(), "verification")?;
-    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    check_window(
+        period.verification_opens.as_ref(),
+        period.verification_closes.as_ref(),
+        "verification",
+    )?;
+    let case = read_case(state.db().pool(), &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     if case.status != Status::Submitted {
         return Err(transition_refused("record the verification", case.status));
     }
-    let self_sha = case.self_sha256.clone().ok_or_else(|| ApiError::internal(&"submitted without a document"))?;
+    let self_sha = case
+        .self_sha256
+        .clone()
+        .ok_or_else(|| ApiError::internal(&"submitted without a document"))?;
     if doc.assessment.verifies.is_none() {
         return Err(ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -1402,26 +1641,41 @@ async fn put_verification(State(state): State<AppState>, actor: Actor, Path((per
     }
     let self_doc = self_document(&state, &unit.id, &period.id, &self_sha).await?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let report = p2ham_io::compare_loaded(&self_doc, &doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let report =
+        p2ham_io::compare_loaded(&self_doc, &doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
-    let before = read_case(&mut *w.tx, &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    let before = read_case(&mut *w.tx, &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     if before.status != Status::Submitted || before.self_sha256.as_deref() != Some(self_sha.as_str()) {
         return Err(transition_refused("record the verification", before.status));
     }
     let mut after = before.clone();
     after.status = Status::Verified;
     after.verification_sha256 = Some(doc.sha256.clone());
-    insert_document(&mut w.tx, &unit.id, &period.id, "verification", &doc, bytes, &actor.username).await?;
+    insert_document(
+        &mut w.tx,
+        &unit.id,
+        &period.id,
+        "verification",
+        &doc,
+        bytes,
+        &actor.username,
+    )
+    .await?;
     write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "put-verification",
-        object: object(&period.id, &unit.id),
-        before: Some(before.state_json()),
-        after: Some(after.state_json()),
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "put-verification",
+            object: object(&period.id, &unit.id),
+            before: Some(before.state_json()),
+            after: Some(after.state_json()),
+        },
+    )
     .await?;
     w.commit().await?;
     Ok(Json(DocumentAccepted {
@@ -1437,15 +1691,34 @@ async fn put_verification(State(state): State<AppState>, actor: Actor, Path((per
     security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, description = "The document", content_type = "application/json"), (status = 404, body = ErrorBody)))]
-async fn get_verification(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>) -> ApiResult<Response> {
+async fn get_verification(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
-    current_document(&state, &unit.id, &period.id, "verification", case.verification_sha256.as_ref()).await
+    let case = read_case(state.db().pool(), &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
+    current_document(
+        &state,
+        &unit.id,
+        &period.id,
+        "verification",
+        case.verification_sha256.as_ref(),
+    )
+    .await
 }
 
 /// The comparison of the current pair, computed by the library.
-async fn comparison(state: &AppState, unit: &UnitInfo, period: &PeriodInfo) -> ApiResult<(CaseRow, p2ham_io::scoring::ComparisonReport)> {
-    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+async fn comparison(
+    state: &AppState,
+    unit: &UnitInfo,
+    period: &PeriodInfo,
+) -> ApiResult<(CaseRow, p2ham_io::scoring::ComparisonReport)> {
+    let case = read_case(state.db().pool(), &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     let (Some(self_sha), Some(ver_sha)) = (&case.self_sha256, &case.verification_sha256) else {
         return Err(ApiError::conflict("not-verified", "there is no verification yet"));
     };
@@ -1459,7 +1732,8 @@ async fn comparison(state: &AppState, unit: &UnitInfo, period: &PeriodInfo) -> A
         .try_get("body")?;
     let ver = loaded("verification", body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let report = p2ham_io::compare_loaded(&self_doc, &ver, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let report =
+        p2ham_io::compare_loaded(&self_doc, &ver, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
     Ok((case, report))
 }
 
@@ -1477,7 +1751,12 @@ struct EvaluateRequest {
     security(("session" = []), ("token" = [])), request_body = EvaluateRequest,
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, body = CaseStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn evaluate(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, JsonBody(req): JsonBody<EvaluateRequest>) -> ApiResult<Json<CaseStatus>> {
+async fn evaluate(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    JsonBody(req): JsonBody<EvaluateRequest>,
+) -> ApiResult<Json<CaseStatus>> {
     actor.require(&[Role::Evaluator])?;
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let (case, report) = comparison(&state, &unit, &period).await?;
@@ -1486,11 +1765,14 @@ async fn evaluate(State(state): State<AppState>, actor: Actor, Path((period, uni
     }
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
-    let before = read_case(&mut *w.tx, &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    let before = read_case(&mut *w.tx, &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     if before.status != Status::Verified || before.verification_sha256 != case.verification_sha256 {
         return Err(transition_refused("evaluate", before.status));
     }
-    let reasons = serde_json::to_string(&report.verified_award.reasons).map_err(|e| ApiError::internal(&e))?;
+    let reasons =
+        serde_json::to_string(&report.verified_award.reasons).map_err(|e| ApiError::internal(&e))?;
     sqlx::query("INSERT INTO outcomes (unit_id, period_id, verification_sha256, verified_total, eligible, reasons, evaluated_by, evaluated_at, award_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(&unit.id)
         .bind(&period.id)
@@ -1506,19 +1788,25 @@ async fn evaluate(State(state): State<AppState>, actor: Actor, Path((period, uni
     let mut after = before.clone();
     after.status = Status::Evaluated;
     write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "evaluate",
-        object: object(&period.id, &unit.id),
-        before: Some(before.state_json()),
-        after: Some(serde_json::json!({
-            "status": after.status.as_str(),
-            "verification_sha256": after.verification_sha256,
-            "verified_total": report.verified_total.map(|t| t.to_string()),
-            "eligible": report.verified_award.eligible,
-        }).to_string()),
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "evaluate",
+            object: object(&period.id, &unit.id),
+            before: Some(before.state_json()),
+            after: Some(
+                serde_json::json!({
+                    "status": after.status.as_str(),
+                    "verification_sha256": after.verification_sha256,
+                    "verified_total": report.verified_total.map(|t| t.to_string()),
+                    "eligible": report.verified_award.eligible,
+                })
+                .to_string(),
+            ),
+        },
+    )
     .await?;
     w.commit().await?;
     Ok(Json(CaseStatus { status: after.status }))
@@ -1546,26 +1834,42 @@ struct AwardRequest {
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, body = CaseStatus), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn award(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, JsonBody(req): JsonBody<AwardRequest>) -> ApiResult<Json<CaseStatus>> {
+async fn award(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    JsonBody(req): JsonBody<AwardRequest>,
+) -> ApiResult<Json<CaseStatus>> {
     actor.require(&[Role::Evaluator])?;
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     if req.awarded {
         let number = req.decree_number.as_deref().unwrap_or("").trim();
         if number.is_empty() {
-            return Err(ApiError::bad_request("invalid", "decree_number: required when awarded"));
+            return Err(ApiError::bad_request(
+                "invalid",
+                "decree_number: required when awarded",
+            ));
         }
         let date = req.decree_date.as_deref().unwrap_or("");
         if date.parse::<jiff::civil::Date>().is_err() {
-            return Err(ApiError::bad_request("invalid", format!("decree_date: expected a date YYYY-MM-DD, found `{date}`")));
+            return Err(ApiError::bad_request(
+                "invalid",
+                format!("decree_date: expected a date YYYY-MM-DD, found `{date}`"),
+            ));
         }
     } else if let Some(date) = &req.decree_date {
         if date.parse::<jiff::civil::Date>().is_err() {
-            return Err(ApiError::bad_request("invalid", format!("decree_date: expected a date YYYY-MM-DD, found `{date}`")));
+            return Err(ApiError::bad_request(
+                "invalid",
+                format!("decree_date: expected a date YYYY-MM-DD, found `{date}`"),
+            ));
         }
     }
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
-    let before = read_case(&mut *w.tx, &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    let before = read_case(&mut *w.tx, &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     if before.status != Status::Evaluated {
         return Err(transition_refused("record the award", before.status));
     }
@@ -1576,7 +1880,10 @@ async fn award(State(state): State<AppState>, actor: Actor, Path((period, unit))
         .await?
         .try_get("eligible")?;
     if req.awarded && eligible == 0 {
-        return Err(ApiError::conflict("not-eligible", "the verified result is not eligible for the award (see the outcome's reasons)"));
+        return Err(ApiError::conflict(
+            "not-eligible",
+            "the verified result is not eligible for the award (see the outcome's reasons)",
+        ));
     }
     sqlx::query("UPDATE outcomes SET awarded = $1, decree_number = $2, decree_date = $3, award_note = COALESCE($4, award_note), awarded_by = $5, awarded_at = $6 WHERE unit_id = $7 AND period_id = $8")
         .bind(i64::from(req.awarded))
@@ -1590,20 +1897,30 @@ async fn award(State(state): State<AppState>, actor: Actor, Path((period, unit))
         .execute(&mut *w.tx)
         .await?;
     let mut after = before.clone();
-    after.status = if req.awarded { Status::Awarded } else { Status::NotAwarded };
+    after.status = if req.awarded {
+        Status::Awarded
+    } else {
+        Status::NotAwarded
+    };
     write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-    turn.record(&mut w.tx, Action {
-        actor: &actor.username,
-        role: actor.role.as_str(),
-        action: "award",
-        object: object(&period.id, &unit.id),
-        before: Some(before.state_json()),
-        after: Some(serde_json::json!({
-            "status": after.status.as_str(),
-            "decree_number": req.decree_number,
-            "decree_date": req.decree_date,
-        }).to_string()),
-    })
+    turn.record(
+        &mut w.tx,
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action: "award",
+            object: object(&period.id, &unit.id),
+            before: Some(before.state_json()),
+            after: Some(
+                serde_json::json!({
+                    "status": after.status.as_str(),
+                    "decree_number": req.decree_number,
+                    "decree_date": req.decree_date,
+                })
+                .to_string(),
+            ),
+        },
+    )
     .await?;
     w.commit().await?;
     Ok(Json(CaseStatus { status: after.status }))
@@ -1626,13 +1943,20 @@ fn check_evidence_name(name: &str) -> Result<(), String> {
         return Err("the file name must have 1 to 255 bytes".into());
     }
     if name.starts_with('/') || name.contains('\\') || name.contains(':') {
-        return Err(format!("`{name}`: use a relative path with `/` (like foto/maklumat.jpg)"));
+        return Err(format!(
+            "`{name}`: use a relative path with `/` (like foto/maklumat.jpg)"
+        ));
     }
     if name.chars().any(char::is_control) {
         return Err("the file name holds control characters".into());
     }
-    if name.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
-        return Err(format!("`{name}`: empty, `.` and `..` path segments are not allowed"));
+    if name
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err(format!(
+            "`{name}`: empty, `.` and `..` path segments are not allowed"
+        ));
     }
     Ok(())
 }
@@ -1646,10 +1970,18 @@ fn check_evidence_name(name: &str) -> Result<(), String> {
     request_body(content = EvidenceUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = Vec<EvidenceInfo>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
-async fn upload_evidence(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, headers: HeaderMap, body: Body) -> ApiResult<(StatusCode, Json<Vec<EvidenceInfo>>)> {
+async fn upload_evidence(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<Vec<EvidenceInfo>>)> {
     actor.require(&[Role::Operator, Role::Verifier])?;
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    let case = read_case(state.db().pool(), &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     let allowed = match actor.role {
         Role::Operator => matches!(case.status, Status::Draft | Status::Returned),
         _ => case.status == Status::Submitted,
@@ -1657,9 +1989,17 @@ async fn upload_evidence(State(state): State<AppState>, actor: Actor, Path((peri
     if !allowed {
         return Err(transition_refused("upload evidence", case.status));
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let boundary = multer::parse_boundary(content_type)
-        .map_err(|_| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "not-multipart", "send the files as multipart/form-data"))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not-multipart",
+            "send the files as multipart/form-data",
+        )
+    })?;
     let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
     let limit = state.settings().max_evidence_bytes;
     let mut stored = Vec::new();
@@ -1668,14 +2008,21 @@ async fn upload_evidence(State(state): State<AppState>, actor: Actor, Path((peri
         .await
         .map_err(|e| ApiError::bad_request("bad-multipart", e.to_string()))?
     {
-        let name = field
-            .file_name()
-            .map(str::to_owned)
-            .ok_or_else(|| ApiError::bad_request("bad-multipart", "each part needs a file name (the evidence path)"))?;
+        let name = field.file_name().map(str::to_owned).ok_or_else(|| {
+            ApiError::bad_request("bad-multipart", "each part needs a file name (the evidence path)")
+        })?;
         check_evidence_name(&name).map_err(|m| ApiError::bad_request("bad-evidence-name", m))?;
         let s = state.store().put(field, limit).await.map_err(|e| match e {
-            PutError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", format!("`{name}`: {e}")),
-            PutError::WrongType => ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "wrong-type", format!("`{name}`: {e}")),
+            PutError::TooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                format!("`{name}`: {e}"),
+            ),
+            PutError::WrongType => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "wrong-type",
+                format!("`{name}`: {e}"),
+            ),
             PutError::Stream(_) => ApiError::bad_request("bad-multipart", format!("`{name}`: {e}")),
             other => ApiError::internal(&other),
         })?;
@@ -1701,14 +2048,19 @@ async fn upload_evidence(State(state): State<AppState>, actor: Actor, Path((peri
             .bind(&at)
             .execute(&mut *w.tx)
             .await?;
-        turn.record(&mut w.tx, Action {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "upload-evidence",
-            object: object(&period.id, &unit.id),
-            before: None,
-            after: Some(serde_json::json!({"path": name, "sha256": s.sha256, "size": s.size}).to_string()),
-        })
+        turn.record(
+            &mut w.tx,
+            Event {
+                actor: &actor.username,
+                role: actor.role.as_str(),
+                action: "upload-evidence",
+                object: object(&period.id, &unit.id),
+                before: None,
+                after: Some(
+                    serde_json::json!({"path": name, "sha256": s.sha256, "size": s.size}).to_string(),
+                ),
+            },
+        )
         .await?;
         out.push(EvidenceInfo {
             path: name,
@@ -1728,7 +2080,11 @@ async fn upload_evidence(State(state): State<AppState>, actor: Actor, Path((peri
     security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
     responses((status = 200, body = Vec<EvidenceInfo>), (status = 404, body = ErrorBody)))]
-async fn list_evidence(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>) -> ApiResult<Json<Vec<EvidenceInfo>>> {
+async fn list_evidence(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<EvidenceInfo>>> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     Ok(Json(evidence_of(&state, &unit.id, &period.id).await?))
 }
@@ -1740,31 +2096,52 @@ async fn list_evidence(State(state): State<AppState>, actor: Actor, Path((period
         ("sha256" = String, Path, description = "The file's SHA-256")),
     responses((status = 200, description = "The file", content(("image/jpeg"), ("image/png"), ("application/pdf"))),
         (status = 404, body = ErrorBody), (status = 500, body = ErrorBody)))]
-async fn get_evidence(State(state): State<AppState>, actor: Actor, Path((period, unit, sha256)): Path<(String, String, String)>) -> ApiResult<Response> {
+async fn get_evidence(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit, sha256)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     if !is_sha256(&sha256) {
-        return Err(ApiError::not_found("evidence not found (give its lowercase hex SHA-256)"));
+        return Err(ApiError::not_found(
+            "evidence not found (give its lowercase hex SHA-256)",
+        ));
     }
-    let row = sqlx::query("SELECT content_type FROM evidence WHERE unit_id = $1 AND period_id = $2 AND sha256 = $3 LIMIT 1")
-        .bind(&unit.id)
-        .bind(&period.id)
-        .bind(&sha256)
-        .fetch_optional(state.db().pool())
-        .await?
-        .ok_or_else(|| ApiError::not_found("evidence not found"))?;
+    let row = sqlx::query(
+        "SELECT content_type FROM evidence WHERE unit_id = $1 AND period_id = $2 AND sha256 = $3 LIMIT 1",
+    )
+    .bind(&unit.id)
+    .bind(&period.id)
+    .bind(&sha256)
+    .fetch_optional(state.db().pool())
+    .await?
+    .ok_or_else(|| ApiError::not_found("evidence not found"))?;
     let content_type: String = row.try_get("content_type")?;
     let bytes = state.store().get(&sha256).await.map_err(|e| match e {
         GetError::Altered { .. } => {
             tracing::error!("{e}");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "evidence-altered", "the stored file no longer has its digest; restore it from a backup")
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "evidence-altered",
+                "the stored file no longer has its digest; restore it from a backup",
+            )
         }
-        GetError::Missing => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "evidence-missing", "the stored file is missing; restore it from a backup"),
+        GetError::Missing => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "evidence-missing",
+            "the stored file is missing; restore it from a backup",
+        ),
         other => ApiError::internal(&other),
     })?;
     Ok((
-        [(header::CONTENT_TYPE, content_type),
-         (header::ETAG, format!("\"sha256:{sha256}\"")),
-         (header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned())],
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::ETAG, format!("\"sha256:{sha256}\"")),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_owned(),
+            ),
+        ],
         bytes,
     )
         .into_response())
@@ -1842,23 +2219,44 @@ struct ScoreQuery {
 
 /// The format asked for: `?format=` when given, else the first type of
 /// `Accept` the report has, else the report's first (default) format.
-fn choose(format: Option<ReportFormat>, headers: &HeaderMap, supported: &[ReportFormat]) -> ApiResult<ReportFormat> {
-    let refuse = || ApiError::new(StatusCode::NOT_ACCEPTABLE, "unsupported-format", "this report is not available in that format");
+fn choose(
+    format: Option<ReportFormat>,
+    headers: &HeaderMap,
+    supported: &[ReportFormat],
+) -> ApiResult<ReportFormat> {
+    let refuse = || {
+        ApiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "unsupported-format",
+            "this report is not available in that format",
+        )
+    };
     if let Some(f) = format {
-        return if supported.contains(&f) { Ok(f) } else { Err(refuse()) };
+        return if supported.contains(&f) {
+            Ok(f)
+        } else {
+            Err(refuse())
+        };
     }
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return Ok(supported[0]);
     };
     let mut any = false;
-    for m in accept.split(',').map(|m| m.split(';').next().unwrap_or("").trim()) {
+    for m in accept
+        .split(',')
+        .map(|m| m.split(';').next().unwrap_or("").trim())
+    {
         if m == "*/*" || m == "text/*" || m.is_empty() {
             any = true;
         } else if let Some(f) = ReportFormat::from_media_type(m).filter(|f| supported.contains(f)) {
             return Ok(f);
         }
     }
-    if any { Ok(supported[0]) } else { Err(refuse()) }
+    if any {
+        Ok(supported[0])
+    } else {
+        Err(refuse())
+    }
 }
 
 fn lang(l: Option<LangParam>) -> Lang {
@@ -1878,34 +2276,55 @@ fn report(format: ReportFormat, body: String) -> Response {
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ScoreQuery),
     responses((status = 200, description = "The score report (`p2ham score`)", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody)))]
-async fn score_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ScoreQuery>, headers: HeaderMap) -> ApiResult<Response> {
+async fn score_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<ScoreQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let format = choose(q.format, &headers, &[ReportFormat::Json, ReportFormat::Text, ReportFormat::Md, ReportFormat::Csv, ReportFormat::Html])?;
-    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
-    let (stage, sha) = match q.stage {
+    let format = choose(
+        q.format,
+        &headers,
+        &[
+            ReportFormat::Json,
+            ReportFormat::Text,
+            ReportFormat::Md,
+            ReportFormat::Csv,
+            ReportFormat::Html,
+        ],
+    )?;
+    let case = read_case(state.db().pool(), &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
+    let (which, current) = match q.stage {
         Some(StageParam::Verification) => ("verification", case.verification_sha256),
         _ => ("self", case.self_sha256),
     };
-    let sha = sha.ok_or_else(|| ApiError::not_found(format!("no {stage} document uploaded yet")))?;
+    let sha = current.ok_or_else(|| ApiError::not_found(format!("no {which} document uploaded yet")))?;
     let body: String = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = $3 AND sha256 = $4 LIMIT 1")
         .bind(&unit.id)
         .bind(&period.id)
-        .bind(stage)
+        .bind(which)
         .bind(&sha)
         .fetch_one(state.db().pool())
         .await?
         .try_get("body")?;
-    let doc = loaded(stage, body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
+    let doc = loaded(which, body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
     let r = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
     let l = lang(q.lang);
-    Ok(report(format, match format {
-        ReportFormat::Json => p2ham_io::to_json(&r),
-        ReportFormat::Text => p2ham_io::score_to_text(&r, l),
-        ReportFormat::Md => p2ham_io::score_to_markdown(&r, l),
-        ReportFormat::Csv => p2ham_io::score_to_csv(&r, l),
-        ReportFormat::Html => p2ham_io::score_to_html(&r, l),
-    }))
+    Ok(report(
+        format,
+        match format {
+            ReportFormat::Json => p2ham_io::to_json(&r),
+            ReportFormat::Text => p2ham_io::score_to_text(&r, l),
+            ReportFormat::Md => p2ham_io::score_to_markdown(&r, l),
+            ReportFormat::Csv => p2ham_io::score_to_csv(&r, l),
+            ReportFormat::Html => p2ham_io::score_to_html(&r, l),
+        },
+    ))
 }
 
 /// The comparison of the self-assessment with its verification (`p2ham compare`).
@@ -1914,17 +2333,35 @@ async fn score_report(State(state): State<AppState>, actor: Actor, Path((period,
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ReportQuery),
     responses((status = 200, description = "The comparison report", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn compare_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ReportQuery>, headers: HeaderMap) -> ApiResult<Response> {
+async fn compare_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let format = choose(q.format, &headers, &[ReportFormat::Json, ReportFormat::Text, ReportFormat::Md, ReportFormat::Csv])?;
+    let format = choose(
+        q.format,
+        &headers,
+        &[
+            ReportFormat::Json,
+            ReportFormat::Text,
+            ReportFormat::Md,
+            ReportFormat::Csv,
+        ],
+    )?;
     let (_, r) = comparison(&state, &unit, &period).await?;
     let l = lang(q.lang);
-    Ok(report(format, match format {
-        ReportFormat::Text => p2ham_io::compare_to_text(&r, l),
-        ReportFormat::Md => p2ham_io::compare_to_markdown(&r, l),
-        ReportFormat::Csv => p2ham_io::compare_to_csv(&r, l),
-        _ => p2ham_io::to_json(&r),
-    }))
+    Ok(report(
+        format,
+        match format {
+            ReportFormat::Text => p2ham_io::compare_to_text(&r, l),
+            ReportFormat::Md => p2ham_io::compare_to_markdown(&r, l),
+            ReportFormat::Csv => p2ham_io::compare_to_csv(&r, l),
+            _ => p2ham_io::to_json(&r),
+        },
+    ))
 }
 
 /// The outcome letter (Berita Acara / Surat Keterangan, `p2ham letter`).
@@ -1933,7 +2370,13 @@ async fn compare_report(State(state): State<AppState>, actor: Actor, Path((perio
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ReportQuery),
     responses((status = 200, description = "The letter", content(("text/markdown"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn letter_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ReportQuery>, headers: HeaderMap) -> ApiResult<Response> {
+async fn letter_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let format = choose(q.format, &headers, &[ReportFormat::Md])?;
     let (_, r) = comparison(&state, &unit, &period).await?;
@@ -1955,9 +2398,20 @@ struct AuditQuery {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("session" = []), ("token" = [])),
     params(AuditQuery),
     responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody)))]
-async fn list_audit(State(state): State<AppState>, actor: Actor, Query(q): Query<AuditQuery>) -> ApiResult<Json<Vec<AuditEntry>>> {
+async fn list_audit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<Vec<AuditEntry>>> {
     actor.require(&[Role::Admin, Role::Evaluator])?;
-    Ok(Json(audit::list(state.db().pool(), q.after.unwrap_or(0), q.limit.unwrap_or(100).clamp(1, 1000)).await?))
+    Ok(Json(
+        audit::list(
+            state.db().pool(),
+            q.after.unwrap_or(0),
+            q.limit.unwrap_or(100).clamp(1, 1000),
+        )
+        .await?,
+    ))
 }
 
 /// Check the audit log's chain (admin): every entry's digest and link.
@@ -1965,8 +2419,11 @@ async fn list_audit(State(state): State<AppState>, actor: Actor, Query(q): Query
     responses((status = 200, body = AuditVerification), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn verify_audit(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<AuditVerification>> {
     actor.require(&[Role::Admin])?;
-    audit::verify(state.db().pool()).await.map(Json).map_err(|e| match e {
-        crate::ServerError::AuditBroken { .. } => ApiError::conflict("audit-broken", e.to_string()),
-        other => ApiError::internal(&other),
-    })
+    audit::verify(state.db().pool())
+        .await
+        .map(Json)
+        .map_err(|e| match e {
+            crate::ServerError::AuditBroken { .. } => ApiError::conflict("audit-broken", e.to_string()),
+            other => ApiError::internal(&other),
+        })
 }

@@ -39,7 +39,7 @@ pub struct AuditEntry {
 
 /// An action to record.
 #[derive(Debug, Clone)]
-pub struct Action<'a> {
+pub struct Event<'a> {
     /// Who.
     pub actor: &'a str,
     /// In which role.
@@ -97,7 +97,11 @@ pub struct Turn {
 
 impl Turn {
     /// Append an action (a transaction may record several).
-    pub async fn record(&mut self, tx: &mut Transaction<'static, Any>, a: Action<'_>) -> Result<AuditEntry, sqlx::Error> {
+    pub async fn record(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        a: Event<'_>,
+    ) -> Result<AuditEntry, sqlx::Error> {
         if self.used {
             // Each further entry of the same transaction takes the next position.
             sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")
@@ -195,7 +199,9 @@ pub async fn verify(pool: &AnyPool) -> Result<AuditVerification, ServerError> {
         for e in &batch {
             let broken = |message: String| ServerError::AuditBroken { seq: e.seq, message };
             if e.seq != expected_seq {
-                return Err(broken(format!("expected entry {expected_seq} here: entries are missing")));
+                return Err(broken(format!(
+                    "expected entry {expected_seq} here: entries are missing"
+                )));
             }
             if e.prev_sha256 != prev {
                 return Err(broken(format!(

@@ -30,14 +30,16 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 
 /// Check a password against its stored hash.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored)
+        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A hash of a random password, checked when the user does not exist so that a
 /// wrong username takes as long as a wrong password.
 pub(crate) fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_password(&crate::types::random_hex(16)).expect("argon2 with default parameters"))
+    DUMMY
+        .get_or_init(|| hash_password(&crate::types::random_hex(16)).expect("argon2 with default parameters"))
 }
 
 /// How a request was authenticated.
@@ -185,10 +187,17 @@ impl FromRequestParts<AppState> for Actor {
                     "this API token was made for another role than its user now has; make a new one",
                 ));
             }
-            return actor(user, Credential::Token { id: row.try_get("token_id")? });
+            return actor(
+                user,
+                Credential::Token {
+                    id: row.try_get("token_id")?,
+                },
+            );
         }
         let Some(session) = cookie(parts, SESSION_COOKIE) else {
-            return Err(unauthenticated("log in (POST /api/v1/session) or send `Authorization: Bearer TOKEN`"));
+            return Err(unauthenticated(
+                "log in (POST /api/v1/session) or send `Authorization: Bearer TOKEN`",
+            ));
         };
         let row = sqlx::query(
             "SELECT s.csrf, s.expires_at, u.username, u.name, u.role, u.unit_id, u.office, u.active \
@@ -214,7 +223,8 @@ impl FromRequestParts<AppState> for Actor {
 }
 
 fn actor(user: UserRow, credential: Credential) -> Result<Actor, ApiError> {
-    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal(&format!("user {} has role {}", user.username, user.role)))?;
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| ApiError::internal(&format!("user {} has role {}", user.username, user.role)))?;
     Ok(Actor {
         username: user.username,
         name: user.name,

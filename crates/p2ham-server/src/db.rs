@@ -123,10 +123,7 @@ impl Db {
             None
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx {
-            tx,
-            _turn: turn,
-        })
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// Close every connection.

@@ -90,7 +90,8 @@ pub async fn load_demo(state: &AppState) -> Result<bool, ServerError> {
         return Ok(false);
     }
     for (file, text) in SAMPIT {
-        let a = p2ham_io::parse_assessment(file, text.as_bytes()).map_err(|e| ServerError::Invalid(e.to_string()))?;
+        let a = p2ham_io::parse_assessment(file, text.as_bytes())
+            .map_err(|e| ServerError::Invalid(e.to_string()))?;
         admin
             .create_unit(&NewUnit {
                 id: a.unit.id.clone(),

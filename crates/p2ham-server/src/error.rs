@@ -131,7 +131,10 @@ impl ApiError {
 
     /// 422: a document was refused; the diagnostics are those of `p2ham validate`.
     pub fn invalid_document(e: &p2ham_io::IoError) -> Self {
-        let diagnostics = p2ham_io::Diagnostic::from_error(e).into_iter().map(Into::into).collect();
+        let diagnostics = p2ham_io::Diagnostic::from_error(e)
+            .into_iter()
+            .map(Into::into)
+            .collect();
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: ErrorBody {

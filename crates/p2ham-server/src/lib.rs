@@ -99,14 +99,16 @@ impl Settings {
 
     /// The database URL in use.
     pub fn database_url(&self) -> String {
-        self.database.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("p2ham.db").display())
-        })
+        self.database
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("p2ham.db").display()))
     }
 
     /// The evidence store's folder in use.
     pub fn evidence_path(&self) -> PathBuf {
-        self.evidence_dir.clone().unwrap_or_else(|| self.data_dir.join("evidence"))
+        self.evidence_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("evidence"))
     }
 }
 
@@ -126,7 +128,9 @@ struct Inner {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("settings", &self.0.settings).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("settings", &self.0.settings)
+            .finish_non_exhaustive()
     }
 }
 
@@ -181,13 +185,19 @@ impl AppState {
         if let Some(i) = self.0.instruments.read().expect("instrument cache").get(sha256) {
             return Ok(Arc::clone(i));
         }
-        let row: Option<(String, i64)> = sqlx::query_as("SELECT body, toml FROM instruments WHERE sha256 = $1")
-            .bind(sha256)
-            .fetch_optional(self.db().pool())
-            .await?;
-        let (body, toml) = row.ok_or_else(|| ServerError::Invalid(format!("no instrument with digest {sha256}")))?;
-        let loaded = p2ham_io::instrument_from_bytes(&format!("instrument sha256:{sha256}"), body.as_bytes(), toml != 0)
-            .map_err(|e| ServerError::Invalid(e.to_string()))?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT body, toml FROM instruments WHERE sha256 = $1")
+                .bind(sha256)
+                .fetch_optional(self.db().pool())
+                .await?;
+        let (body, toml) =
+            row.ok_or_else(|| ServerError::Invalid(format!("no instrument with digest {sha256}")))?;
+        let loaded = p2ham_io::instrument_from_bytes(
+            &format!("instrument sha256:{sha256}"),
+            body.as_bytes(),
+            toml != 0,
+        )
+        .map_err(|e| ServerError::Invalid(e.to_string()))?;
         let loaded = Arc::new(loaded);
         self.0
             .instruments

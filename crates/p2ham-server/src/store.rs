@@ -117,14 +117,18 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ServerError + '_ {
 
 /// Whether `s` is a lowercase hex SHA-256.
 pub fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl EvidenceStore {
     /// Open (creating) the store at `root`; temporary files left by an
     /// interrupted upload are removed.
     pub fn open(root: &Path) -> Result<EvidenceStore, ServerError> {
-        let store = EvidenceStore { root: root.to_path_buf() };
+        let store = EvidenceStore {
+            root: root.to_path_buf(),
+        };
         for dir in [store.objects(), store.tmp()] {
             std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         }

@@ -123,9 +123,9 @@ pub fn parse_instant(s: &str, end_of_day: bool) -> Result<jiff::Timestamp, Strin
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
         return Ok(t);
     }
-    let date: jiff::civil::Date = s
-        .parse()
-        .map_err(|_| format!("`{s}` is neither an RFC 3339 time (2023-03-31T23:59:59+07:00) nor a date (2023-03-31)"))?;
+    let date: jiff::civil::Date = s.parse().map_err(|_| {
+        format!("`{s}` is neither an RFC 3339 time (2023-03-31T23:59:59+07:00) nor a date (2023-03-31)")
+    })?;
     let time = if end_of_day {
         jiff::civil::Time::constant(23, 59, 59, 999_999_999)
     } else {

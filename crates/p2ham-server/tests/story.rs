@@ -59,13 +59,16 @@ async fn story(db: common::Db) {
         assert_eq!(r.json().as_array().expect("list").len(), n);
         let bytes = if *unit == "kanim-sampit" {
             // A first version claiming A.01 without its photo (an unsupported claim).
-            let mut doc: serde_json::Value = serde_json::from_slice(&fixture(&self_path(unit))).expect("json");
+            let mut doc: serde_json::Value =
+                serde_json::from_slice(&fixture(&self_path(unit))).expect("json");
             doc["answers"][0]["evidence"] = json!([]);
             serde_json::to_vec_pretty(&doc).expect("json")
         } else {
             fixture(&self_path(unit))
         };
-        let r = op.put_bytes(&format!("{}/self-assessment", case(unit)), bytes.clone()).await;
+        let r = op
+            .put_bytes(&format!("{}/self-assessment", case(unit)), bytes.clone())
+            .await;
         r.expect(200);
         let body = r.json();
         assert_eq!(body["status"], "draft");
@@ -80,7 +83,9 @@ async fn story(db: common::Db) {
         let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
         let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
         assert_eq!(body["total"], json!(score.total.map(|t| t.to_string())));
-        op.post(&format!("{}/submit", case(unit)), json!({})).await.expect(200);
+        op.post(&format!("{}/submit", case(unit)), json!({}))
+            .await
+            .expect(200);
         assert_eq!(op.get(&case(unit)).await.json()["status"], "submitted");
     }
 
@@ -103,22 +108,37 @@ async fn story(db: common::Db) {
     assert_eq!(view["comments"][0]["indicator"], "A.01");
     assert_eq!(view["comments"][0]["round"], 1);
     kanim
-        .put_bytes(&format!("{}/self-assessment", case("kanim-sampit")), fixture(&self_path("kanim-sampit")))
+        .put_bytes(
+            &format!("{}/self-assessment", case("kanim-sampit")),
+            fixture(&self_path("kanim-sampit")),
+        )
         .await
         .expect(200);
-    kanim.post(&format!("{}/submit", case("kanim-sampit")), json!({})).await.expect(200);
+    kanim
+        .post(&format!("{}/submit", case("kanim-sampit")), json!({}))
+        .await
+        .expect(200);
 
     // The verifier uploads the verification's photos and records the three verifications.
     for unit in UNITS {
         let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
-        verifier.upload(&format!("{}/evidence", case(unit)), evidence).await.expect(201);
+        verifier
+            .upload(&format!("{}/evidence", case(unit)), evidence)
+            .await
+            .expect(201);
         let r = verifier
-            .put_bytes(&format!("{}/verification", case(unit)), fixture(&verification_path(unit)))
+            .put_bytes(
+                &format!("{}/verification", case(unit)),
+                fixture(&verification_path(unit)),
+            )
             .await;
         r.expect(200);
         let expected = cli_compare(unit);
         assert_eq!(r.json()["status"], "verified");
-        assert_eq!(r.json()["total"], json!(expected.verified_total.map(|t| t.to_string())));
+        assert_eq!(
+            r.json()["total"],
+            json!(expected.verified_total.map(|t| t.to_string()))
+        );
     }
 
     // Figures equal `p2ham compare`, byte for byte, in every format.
@@ -128,9 +148,16 @@ async fn story(db: common::Db) {
         let r = evaluator.get(&format!("{}/compare", case(unit))).await;
         r.expect(200);
         assert_eq!(r.text(), p2ham_io::to_json(&expected), "{unit}: compare JSON");
-        let r = evaluator.get(&format!("{}/compare?format=md&lang=en", case(unit))).await;
+        let r = evaluator
+            .get(&format!("{}/compare?format=md&lang=en", case(unit)))
+            .await;
         assert_eq!(r.text(), p2ham_io::compare_to_markdown(&expected, Lang::En));
-        let r = Client::reply(evaluator.request(Method::GET, &format!("{}/compare", case(unit))).header("accept", "text/csv")).await;
+        let r = Client::reply(
+            evaluator
+                .request(Method::GET, &format!("{}/compare", case(unit)))
+                .header("accept", "text/csv"),
+        )
+        .await;
         assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
         assert_eq!(r.text(), p2ham_io::compare_to_csv(&expected, Lang::Id));
         let r = evaluator.get(&format!("{}/letter", case(unit))).await;
@@ -139,36 +166,63 @@ async fn story(db: common::Db) {
             overclaimed += 1;
         }
     }
-    assert!(overclaimed >= 1, "the story has a unit losing points to overclaims");
+    assert!(
+        overclaimed >= 1,
+        "the story has a unit losing points to overclaims"
+    );
 
     // The evaluator evaluates and records the awards the library allows.
     for unit in UNITS {
-        evaluator.post(&format!("{}/evaluate", case(unit)), json!({})).await.expect(200);
+        evaluator
+            .post(&format!("{}/evaluate", case(unit)), json!({}))
+            .await
+            .expect(200);
         let expected = cli_compare(unit);
         let view = evaluator.get(&case(unit)).await.json();
-        assert_eq!(view["outcome"]["verified_total"], json!(expected.verified_total.map(|t| t.to_string())));
-        assert_eq!(view["outcome"]["eligible"], json!(expected.verified_award.eligible));
+        assert_eq!(
+            view["outcome"]["verified_total"],
+            json!(expected.verified_total.map(|t| t.to_string()))
+        );
+        assert_eq!(
+            view["outcome"]["eligible"],
+            json!(expected.verified_award.eligible)
+        );
         let body = if expected.verified_award.eligible {
             json!({"awarded": true, "decree_number": "M.HH-01.HA.01.01 Tahun 2023", "decree_date": "2023-12-10"})
         } else {
             // Awarding an ineligible unit is refused.
             evaluator
-                .post(&format!("{}/award", case(unit)), json!({"awarded": true, "decree_number": "X", "decree_date": "2023-12-10"}))
+                .post(
+                    &format!("{}/award", case(unit)),
+                    json!({"awarded": true, "decree_number": "X", "decree_date": "2023-12-10"}),
+                )
                 .await
                 .expect(409);
             json!({"awarded": false, "note": "Nilai terverifikasi belum memenuhi syarat."})
         };
         let r = evaluator.post(&format!("{}/award", case(unit)), body).await;
         r.expect(200);
-        let want = if expected.verified_award.eligible { "awarded" } else { "not_awarded" };
+        let want = if expected.verified_award.eligible {
+            "awarded"
+        } else {
+            "not_awarded"
+        };
         assert_eq!(r.json()["status"], want);
     }
 
     // Nothing was overwritten: kanim has both self-assessment versions.
     let view = evaluator.get(&case("kanim-sampit")).await.json();
-    let selfs: Vec<_> = view["documents"].as_array().expect("documents").iter().filter(|d| d["stage"] == "self").collect();
+    let selfs: Vec<_> = view["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .filter(|d| d["stage"] == "self")
+        .collect();
     assert_eq!(selfs.len(), 2);
-    assert_eq!(view["self_assessment"]["sha256"], p2ham_io::sha256_hex(&fixture(&self_path("kanim-sampit"))));
+    assert_eq!(
+        view["self_assessment"]["sha256"],
+        p2ham_io::sha256_hex(&fixture(&self_path("kanim-sampit")))
+    );
 
     // Score reports in every format are the library's.
     let bytes = fixture(&self_path("lapas-sampit"));
@@ -176,23 +230,47 @@ async fn story(db: common::Db) {
     let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
     let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
     assert_eq!(loaded.sha256, p2ham_io::sha256_hex(&bytes));
-    let r = evaluator.get(&format!("{}/score?format=text", case("lapas-sampit"))).await;
+    let r = evaluator
+        .get(&format!("{}/score?format=text", case("lapas-sampit")))
+        .await;
     assert_eq!(r.text(), p2ham_io::score_to_text(&score, Lang::Id));
-    let r = Client::reply(evaluator.request(Method::GET, &format!("{}/score", case("lapas-sampit"))).header("accept", "text/html")).await;
+    let r = Client::reply(
+        evaluator
+            .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
+            .header("accept", "text/html"),
+    )
+    .await;
     assert_eq!(r.text(), p2ham_io::score_to_html(&score, Lang::Id));
     let r = evaluator.get(&format!("{}/score", case("lapas-sampit"))).await;
     assert_eq!(r.text(), p2ham_io::to_json(&score));
-    let r = evaluator.get(&format!("{}/letter?format=csv", case("lapas-sampit"))).await;
+    let r = evaluator
+        .get(&format!("{}/letter?format=csv", case("lapas-sampit")))
+        .await;
     r.expect(406);
 
     // Documents come back byte for byte; evidence with its digest.
-    let r = evaluator.get(&format!("{}/self-assessment", case("lapas-sampit"))).await;
+    let r = evaluator
+        .get(&format!("{}/self-assessment", case("lapas-sampit")))
+        .await;
     assert_eq!(r.bytes, bytes);
-    let photo = std::fs::read(repo().join("fixtures/evidence/lapas-sampit/foto").join(
-        std::fs::read_dir(repo().join("fixtures/evidence/lapas-sampit/foto")).expect("dir").next().expect("a photo").expect("entry").file_name(),
-    ))
+    let photo = std::fs::read(
+        repo().join("fixtures/evidence/lapas-sampit/foto").join(
+            std::fs::read_dir(repo().join("fixtures/evidence/lapas-sampit/foto"))
+                .expect("dir")
+                .next()
+                .expect("a photo")
+                .expect("entry")
+                .file_name(),
+        ),
+    )
     .expect("photo");
-    let r = evaluator.get(&format!("{}/evidence/{}", case("lapas-sampit"), p2ham_io::sha256_hex(&photo))).await;
+    let r = evaluator
+        .get(&format!(
+            "{}/evidence/{}",
+            case("lapas-sampit"),
+            p2ham_io::sha256_hex(&photo)
+        ))
+        .await;
     r.expect(200);
     assert_eq!(r.bytes, photo);
 
@@ -201,8 +279,21 @@ async fn story(db: common::Db) {
     let v = admin.get("/api/v1/audit/verify").await;
     v.expect(200);
     let entries = admin.get("/api/v1/audit?limit=1000").await.json();
-    let actions: Vec<&str> = entries.as_array().expect("entries").iter().map(|e| e["action"].as_str().expect("action")).collect();
-    for a in ["put-self-assessment", "upload-evidence", "submit", "return", "put-verification", "evaluate", "award"] {
+    let actions: Vec<&str> = entries
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    for a in [
+        "put-self-assessment",
+        "upload-evidence",
+        "submit",
+        "return",
+        "put-verification",
+        "evaluate",
+        "award",
+    ] {
         assert!(actions.contains(&a), "audit log lacks {a}");
     }
     assert_eq!(v.json()["entries"], json!(actions.len()));

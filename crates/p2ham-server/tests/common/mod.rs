@@ -47,17 +47,34 @@ impl PgSchema {
     pub async fn create(test: &str) -> PgSchema {
         let admin_url = std::env::var("P2HAM_TEST_POSTGRES").expect("P2HAM_TEST_POSTGRES");
         sqlx::any::install_default_drivers();
-        let schema = format!("p2ham_test_{}", p2ham_io::sha256_hex(format!("{test}{:?}", std::time::SystemTime::now()).as_bytes())[..16].to_owned());
-        let pool = sqlx::AnyPool::connect(&admin_url).await.expect("connect to P2HAM_TEST_POSTGRES");
-        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.expect("create schema");
+        let schema = format!(
+            "p2ham_test_{}",
+            p2ham_io::sha256_hex(format!("{test}{:?}", std::time::SystemTime::now()).as_bytes())[..16]
+                .to_owned()
+        );
+        let pool = sqlx::AnyPool::connect(&admin_url)
+            .await
+            .expect("connect to P2HAM_TEST_POSTGRES");
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&pool)
+            .await
+            .expect("create schema");
         pool.close().await;
         if let Ok(file) = std::env::var("P2HAM_TEST_POSTGRES_RAN") {
-            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).expect("marker file");
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(file)
+                .expect("marker file");
             writeln!(f, "{test}").expect("marker");
         }
         let sep = if admin_url.contains('?') { '&' } else { '?' };
         let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
-        PgSchema { admin_url, schema, url }
+        PgSchema {
+            admin_url,
+            schema,
+            url,
+        }
     }
 }
 
@@ -67,10 +84,15 @@ impl Drop for PgSchema {
         let schema = self.schema.clone();
         // Drop may run inside a runtime: do it on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(async {
                 if let Ok(pool) = sqlx::AnyPool::connect(&url).await {
-                    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&pool).await;
+                    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                        .execute(&pool)
+                        .await;
                     pool.close().await;
                 }
             });
@@ -145,7 +167,10 @@ impl TestServer {
 
     pub fn anonymous(&self) -> Client {
         Client {
-            http: reqwest::Client::builder().cookie_store(true).build().expect("client"),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
             base: self.base.clone(),
             csrf: None,
             token: None,
@@ -179,7 +204,12 @@ impl Reply {
     }
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Reply {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text());
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text()
+        );
         self
     }
 }
@@ -187,13 +217,20 @@ impl Reply {
 impl Client {
     pub async fn login(base: &str, username: &str, password: &str) -> Client {
         let mut c = Client {
-            http: reqwest::Client::builder().cookie_store(true).build().expect("client"),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
             base: base.to_owned(),
             csrf: None,
             token: None,
         };
         let r = c
-            .send(Method::POST, "/api/v1/session", Some(serde_json::json!({"username": username, "password": password})))
+            .send(
+                Method::POST,
+                "/api/v1/session",
+                Some(serde_json::json!({"username": username, "password": password})),
+            )
             .await;
         r.expect(200);
         c.csrf = Some(r.json()["csrf_token"].as_str().expect("csrf").to_owned());
@@ -225,7 +262,11 @@ impl Client {
         let status = r.status();
         let headers = r.headers().clone();
         let bytes = r.bytes().await.expect("body").to_vec();
-        Reply { status, headers, bytes }
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
     }
 
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
@@ -245,7 +286,12 @@ impl Client {
     }
 
     pub async fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> Reply {
-        Self::reply(self.request(Method::PUT, path).header("content-type", "application/json").body(bytes)).await
+        Self::reply(
+            self.request(Method::PUT, path)
+                .header("content-type", "application/json")
+                .body(bytes),
+        )
+        .await
     }
 
     pub async fn upload(&self, path: &str, files: Vec<(String, Vec<u8>)>) -> Reply {
@@ -262,7 +308,10 @@ pub fn files_under(root: &Path, only: &[&str]) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for sub in only {
         let dir = root.join(sub);
-        let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).map(|e| e.expect("entry").path()).collect();
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.expect("entry").path())
+            .collect();
         names.sort();
         for p in names {
             let rel = format!("{sub}/{}", p.file_name().expect("name").to_string_lossy());
