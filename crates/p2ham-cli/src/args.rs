@@ -171,7 +171,7 @@ enum EvidenceCommand {
     },
     /// Print `<sha256>  <path>` for every file under DIR, sorted by path (`sha256sum -c` reads it inside DIR).
     Manifest {
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically; `-` is standard output) instead of standard output.
         #[arg(long, short, value_name = "F")]
         output: Option<PathBuf>,
         /// The folder.
@@ -224,7 +224,7 @@ struct Output {
     /// Language of human-readable output.
     #[arg(long, value_enum, default_value_t = LangArg::Id)]
     lang: LangArg,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically; `-` is standard output) instead of standard output.
     #[arg(long, short, value_name = "F")]
     output: Option<PathBuf>,
 }
@@ -404,13 +404,24 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
         Ok(()) => Ok(()),
         // A closed pipe (`p2ham … | head`) is not an error of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::Invalid(format!("cannot write to standard output: {e}"))),
+        Err(e) => Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
     }
+}
+
+/// Write to standard error. A closed or full standard error is no reason to
+/// fail (or panic): the exit code still tells the outcome.
+pub(crate) fn warn(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// The output file asked for, if any: `-o -` means standard output.
+fn output_file(output: Option<&PathBuf>) -> Option<&PathBuf> {
+    output.filter(|p| p.as_os_str() != "-")
 }
 
 /// Print to stdout, or write atomically to `output` (never over an input).
 pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
-    match output {
+    match output_file(output) {
         Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
         None => print(text),
     }
@@ -456,7 +467,7 @@ fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
     match out {
         Some(dir) => {
             std::fs::create_dir_all(&dir)
-                .map_err(|e| Failure::Invalid(format!("{}: cannot create folder: {e}", dir.display())))?;
+                .map_err(|e| Failure::Usage(format!("{}: cannot create folder: {e}", dir.display())))?;
             for k in kinds {
                 write_atomic(
                     &dir.join(format!("{}.schema.json", k.name)),
@@ -578,9 +589,7 @@ fn rollup(
         progress,
         stage,
     };
-    let mut report = p2ham_io::rollup(paths, &options, |invalid| {
-        eprint!("{}", invalid_to_text(invalid));
-    })?;
+    let mut report = p2ham_io::rollup(paths, &options, |invalid| warn(&invalid_to_text(invalid)))?;
     let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     inputs.extend(explicit.and_then(|i| i.path));
     let text = match format {
@@ -590,24 +599,24 @@ fn rollup(
         ReportFormat::Md => Some(rollup_to_markdown(&report, lang)),
         ReportFormat::Csv => Some(rollup_to_csv(&report)),
     };
-    match (text, output) {
+    match (text, output_file(output)) {
         (Some(text), _) => emit(&text, output, &inputs)?,
         (None, Some(path)) => write_atomic_with(path, &inputs, |w| rollup_to_json_writer(w, &mut report))?,
         (None, None) => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             match rollup_to_json_writer(&mut out, &mut report).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(Failure::Invalid(format!("cannot write to standard output: {e}")));
+                    return Err(Failure::Usage(format!("cannot write to standard output: {e}")));
                 }
                 _ => {}
             }
         }
     }
     let c = &report.records;
-    eprintln!(
-        "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped",
+    warn(&format!(
+        "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped\n",
         c.read, c.units, c.invalid, c.duplicates, c.skipped
-    );
+    ));
     if c.invalid > 0 {
         Err(Failure::Reported)
     } else {

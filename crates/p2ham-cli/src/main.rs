@@ -1,6 +1,8 @@
 //! The `p2ham` command: parses arguments, calls the libraries, maps errors to
-//! exit codes (0 success, 1 invalid input, 2 usage). Every behaviour lives in
-//! the library crates.
+//! exit codes. One rule for every command: 0 success; 1 an input is invalid
+//! (or the report it produced says it fails); 2 the command line is wrong or the
+//! output cannot be written (a usage or output problem). Every behaviour lives
+//! in the library crates.
 
 mod args;
 mod serve;
@@ -20,7 +22,7 @@ use p2ham_io::IoError;
 pub(crate) enum Failure {
     /// An input is invalid (exit 1); the message names file and path.
     Invalid(String),
-    /// The command line is wrong (exit 2).
+    /// The command line is wrong, or the output cannot be written (exit 2).
     Usage(String),
     /// The input was read and reported on, and the report says it fails (exit 1, nothing more to print).
     Reported,
@@ -29,7 +31,13 @@ pub(crate) enum Failure {
 impl From<IoError> for Failure {
     fn from(e: IoError) -> Self {
         match e {
-            IoError::WouldOverwriteInput { .. } => Failure::Usage(e.to_string()),
+            IoError::WouldOverwriteInput { .. } | IoError::Write { .. } | IoError::Output { .. } => {
+                Failure::Usage(e.to_string())
+            }
+            // An id given on the command line, as opposed to one named inside a document.
+            IoError::UnknownInstrument { ref file, .. } if file == "--instrument" => {
+                Failure::Usage(e.to_string())
+            }
             other => Failure::Invalid(other.to_string()),
         }
     }
@@ -37,7 +45,12 @@ impl From<IoError> for Failure {
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    match args::run(cli) {
+    // A size limit set in the environment is part of the command line.
+    let result = match p2ham_io::max_document_bytes() {
+        Ok(_) => args::run(cli),
+        Err(e) => Err(Failure::Usage(e.to_string())),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(1),
         Err(Failure::Invalid(msg)) => {

@@ -202,7 +202,7 @@ fn explicit_instrument_and_mismatch() {
         .args(["score", "--instrument", "p2ham-1999"])
         .arg(fixture("kanim-sampit.self.json"))
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("not built in"));
 }
 

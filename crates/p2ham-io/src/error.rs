@@ -15,6 +15,17 @@ pub enum IoError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A document larger than the size limit (or an endless stream).
+    #[error(
+        "{file}: larger than the {offset}-byte limit of one document (stopped reading at byte offset {offset}); \
+         set P2HAM_MAX_DOCUMENT_BYTES to raise it"
+    )]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// The byte offset where reading stopped (the limit).
+        offset: u64,
+    },
     /// A file could not be written.
     #[error("{file}: cannot write: {source}")]
     Write {
@@ -22,6 +33,14 @@ pub enum IoError {
         file: String,
         /// The cause.
         source: std::io::Error,
+    },
+    /// An output path that cannot be written as asked (a folder, say).
+    #[error("{file}: {message}")]
+    Output {
+        /// The output path.
+        file: String,
+        /// What is wrong.
+        message: String,
     },
     /// Writing would replace one of the command's inputs.
     #[error("{file}: refusing to overwrite an input file; choose another --output")]
@@ -120,7 +139,8 @@ impl IoError {
     pub fn code(&self) -> &'static str {
         match self {
             IoError::Read { .. } => "read",
-            IoError::Write { .. } | IoError::WouldOverwriteInput { .. } => "write",
+            IoError::TooLarge { .. } => "too-large",
+            IoError::Write { .. } | IoError::WouldOverwriteInput { .. } | IoError::Output { .. } => "write",
             IoError::Syntax { .. } => "syntax",
             IoError::Shape { code, .. } => code.as_str(),
             IoError::Invalid { .. } => "invalid",

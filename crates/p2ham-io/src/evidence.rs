@@ -4,22 +4,25 @@
 //!
 //! **Confinement.** Every referenced path is checked before the file system is
 //! touched: an empty, absolute, `..` or `\` path is refused
-//! ([`evidence_path_problem`]). The path is then joined to the canonical root and
-//! resolved; when the resolved file is not inside the canonical root (a symbolic
-//! link leading out), it is refused without being opened. Files are opened at
-//! their resolved path, must be regular files, and are hashed in 64 KiB blocks.
+//! ([`evidence_path_problem`]). The file is then opened from a handle on the
+//! root, one component at a time, never letting the kernel follow a link: a
+//! symbolic link is read and followed only while it stays beneath the root (a
+//! `..` above the root, or a link leading out, is refused without opening
+//! anything outside). There is no separate check before the open, so a link
+//! swapped in meanwhile cannot lead outside. Files must be regular files (a
+//! FIFO or device is refused without blocking) and are hashed in 64 KiB blocks.
 //! The walk for unreferenced files never follows symbolic links; a link inside
 //! the folder that leads outside it is reported `refused`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use p2ham_model::{evidence_path_problem, Lang, Stage};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::beneath::{Beneath, Root};
 use crate::table::{Align, Table};
 use crate::{sha256_reader, IoError, LoadedAssessment};
 
@@ -212,6 +215,11 @@ fn canonical_root(root: &Path) -> Result<PathBuf, IoError> {
     Ok(canon)
 }
 
+/// A handle on the evidence folder, to open files beneath it.
+fn open_root(root: &Path, canon: &Path) -> Result<Root, IoError> {
+    Root::open(canon).map_err(|e| root_error(root, format!("cannot open the evidence folder: {e}")))
+}
+
 /// A path relative to `base` as a `/`-separated string.
 fn relative(path: &Path, base: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
@@ -241,53 +249,44 @@ fn entry(path: String, status: EvidenceStatus) -> EvidenceEntry {
     }
 }
 
-/// Check one referenced, well-formed path under the canonical root.
-fn check_referenced(root: &Path, path: &str, refs: Vec<EvidenceReference>) -> EvidenceEntry {
+/// Check one referenced, well-formed path beneath the root. The file is
+/// opened from a handle on the root, component by component, never following
+/// a link out (see [`crate::beneath`]): what is hashed is what was checked.
+fn check_referenced(root: &Root, path: &str, refs: Vec<EvidenceReference>) -> EvidenceEntry {
     let mut e = entry(path.to_owned(), EvidenceStatus::Missing);
     let expected: BTreeSet<String> = refs.iter().filter_map(|r| r.sha256.clone()).collect();
     e.expected_sha256 = refs.iter().find_map(|r| r.sha256.clone());
+    e.references = refs;
     let disagree = expected.len() > 1;
-    let joined = root.join(path);
-    let resolved = match joined.canonicalize() {
-        Ok(p) => p,
-        Err(err) if matches!(err.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
-            let dangling = std::fs::symlink_metadata(&joined).is_ok_and(|m| m.file_type().is_symlink());
-            e.reason = Some(if dangling {
+    let file = match root.open_file(path) {
+        Ok(f) => f,
+        Err(Beneath::NotFound { through_link }) => {
+            e.reason = Some(if through_link {
                 "a symbolic link to a file that does not exist".into()
             } else {
                 "no such file under the evidence folder".into()
             });
-            e.references = refs;
             return e;
         }
-        Err(err) => {
-            e.status = EvidenceStatus::Unreadable;
-            e.reason = Some(format!("cannot resolve: {err}"));
-            e.references = refs;
+        Err(Beneath::Escapes) => {
+            e.status = EvidenceStatus::Refused;
+            e.reason =
+                Some("resolves outside the evidence folder (through a symbolic link); not read".into());
             return e;
         }
-    };
-    e.references = refs;
-    if !resolved.starts_with(root) {
-        e.status = EvidenceStatus::Refused;
-        e.reason = Some("resolves outside the evidence folder (through a symbolic link); not read".into());
-        return e;
-    }
-    let meta = match std::fs::metadata(&resolved) {
-        Ok(m) => m,
-        Err(err) => {
+        Err(Beneath::NotRegular) => {
+            e.status = EvidenceStatus::Refused;
+            e.reason = Some("not a regular file".into());
+            return e;
+        }
+        Err(Beneath::Io(err)) => {
             e.status = EvidenceStatus::Unreadable;
             e.reason = Some(format!("cannot read: {err}"));
             return e;
         }
     };
-    if !meta.is_file() {
-        e.status = EvidenceStatus::Refused;
-        e.reason = Some("not a regular file".into());
-        return e;
-    }
-    e.size = Some(meta.len());
-    let actual = match std::fs::File::open(&resolved).and_then(sha256_reader) {
+    e.size = file.metadata().ok().map(|m| m.len());
+    let actual = match sha256_reader(file) {
         Ok(h) => h,
         Err(err) => {
             e.status = EvidenceStatus::Unreadable;
@@ -324,6 +323,7 @@ fn check_referenced(root: &Path, path: &str, refs: Vec<EvidenceReference>) -> Ev
 /// files is reported in the result.
 pub fn verify_evidence(documents: &[LoadedAssessment], root: &Path) -> Result<EvidenceReport, IoError> {
     let canon = canonical_root(root)?;
+    let handle = open_root(root, &canon)?;
     // Referenced paths, well-formed (normalised) or not (as written).
     let mut referenced: BTreeMap<String, (Option<String>, Vec<EvidenceReference>)> = BTreeMap::new();
     for doc in documents {
@@ -353,7 +353,7 @@ pub fn verify_evidence(documents: &[LoadedAssessment], root: &Path) -> Result<Ev
                 references: refs,
                 ..entry(path.clone(), EvidenceStatus::Refused)
             },
-            None => check_referenced(&canon, &path, refs),
+            None => check_referenced(&handle, &path, refs),
         };
         files.insert(path, e);
     }
@@ -519,6 +519,7 @@ fn sha256sum_name(name: &str) -> (bool, String) {
 /// folder, or a name that is not UTF-8, is an error.
 pub fn evidence_manifest(root: &Path) -> Result<String, IoError> {
     let canon = canonical_root(root)?;
+    let handle = open_root(root, &canon)?;
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for item in walkdir::WalkDir::new(&canon).follow_links(false).min_depth(1) {
         let item = item.map_err(|e| {
@@ -560,11 +561,24 @@ pub fn evidence_manifest(root: &Path) -> Result<String, IoError> {
     }
     files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut out = String::new();
-    for (rel, path) in files {
+    for (rel, _) in files {
         let shown = root.join(&rel).display().to_string();
-        let digest = std::fs::File::open(&path)
-            .and_then(sha256_reader)
-            .map_err(|source| IoError::Read { file: shown, source })?;
+        // Opened beneath the folder: a link swapped in since the walk is not followed out.
+        let file = handle.open_file(&rel).map_err(|e| match e {
+            Beneath::Io(source) => IoError::Read {
+                file: shown.clone(),
+                source,
+            },
+            Beneath::Escapes => manifest_error(
+                &shown,
+                "a symbolic link leading outside the folder; refusing to list it",
+            ),
+            Beneath::NotFound { .. } | Beneath::NotRegular => manifest_error(
+                &shown,
+                "changed while the folder was listed (no longer a regular file)",
+            ),
+        })?;
+        let digest = sha256_reader(file).map_err(|source| IoError::Read { file: shown, source })?;
         let (escaped, name) = sha256sum_name(&rel);
         let _ = writeln!(out, "{}{digest}  {name}", if escaped { "\\" } else { "" });
     }
@@ -683,6 +697,71 @@ mod tests {
         assert_eq!(paths, sorted);
         let text = evidence_to_text(&r, Lang::En);
         assert!(text.contains("FAILED") && text.contains("altered"));
+    }
+
+    /// A file and a folder flipped to symbolic links leading out, and back,
+    /// while the evidence is verified: nothing outside is ever read.
+    #[test]
+    fn a_link_swapped_in_while_verifying_is_never_followed_out() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        let root = base.join("root");
+        let outside = base.join("outside");
+        write(&root.join("dir/doc.txt"), b"inside");
+        write(&root.join("file.txt"), b"inside");
+        write(&outside.join("doc.txt"), b"secret");
+        let secret = sha256_hex(b"secret");
+        let doc = loaded(&[("file.txt", None), ("dir/doc.txt", None)]);
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let flipper = {
+            let (stop, base, root, outside) = (stop.clone(), base.clone(), root.clone(), outside.clone());
+            std::thread::spawn(move || {
+                let mut flips = 0u32;
+                // Bounded: stops when told, or after this many flips.
+                while !stop.load(Ordering::Relaxed) && flips < 2_000_000 {
+                    flips += 1;
+                    // The file: a link out, then a regular file again (each put in place by rename).
+                    symlink(outside.join("doc.txt"), base.join("link.tmp")).unwrap();
+                    std::fs::rename(base.join("link.tmp"), root.join("file.txt")).unwrap();
+                    std::fs::write(base.join("file.tmp"), b"inside").unwrap();
+                    std::fs::rename(base.join("file.tmp"), root.join("file.txt")).unwrap();
+                    // The folder: a link out, then the real folder again.
+                    std::fs::rename(root.join("dir"), base.join("dir.aside")).unwrap();
+                    symlink(&outside, root.join("dir")).unwrap();
+                    std::fs::remove_file(root.join("dir")).unwrap();
+                    std::fs::rename(base.join("dir.aside"), root.join("dir")).unwrap();
+                }
+            })
+        };
+        let mut seen = BTreeMap::new();
+        for _ in 0..5000 {
+            let r = verify_evidence(std::slice::from_ref(&doc), &root).unwrap();
+            for path in ["file.txt", "dir/doc.txt"] {
+                let e = find(&r, path);
+                assert_ne!(
+                    e.actual_sha256.as_deref(),
+                    Some(secret.as_str()),
+                    "{path} was read outside the root"
+                );
+                seen.insert((path, e.status), e.reason.clone());
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        flipper.join().unwrap();
+        // Only what a file inside, a link refused or a file caught mid-flip can give.
+        for ((path, status), reason) in &seen {
+            assert!(
+                matches!(
+                    status,
+                    EvidenceStatus::PresentUnhashed | EvidenceStatus::Refused | EvidenceStatus::Missing
+                ),
+                "{path}: {status:?} {reason:?}"
+            );
+        }
     }
 
     #[test]

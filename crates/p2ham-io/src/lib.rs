@@ -17,6 +17,7 @@
 //! assert!(err.to_string().contains("answers[0].indicator"));
 //! ```
 
+mod beneath;
 mod builtin;
 mod compare_report;
 mod digest;
@@ -46,7 +47,8 @@ pub use evidence::{
 pub use letter::{letter_markdown, long_date, LetterKind};
 pub use load::{
     check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
-    read_input, score_loaded, LoadedAssessment, LoadedInstrument,
+    max_document_bytes, read_document, read_input, score_loaded, LoadedAssessment, LoadedInstrument,
+    DEFAULT_MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_VAR,
 };
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
@@ -60,7 +62,7 @@ pub use score_report::{
 };
 pub use skm::{
     parse_skm, read_skm, skm_report, skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, SkmData,
-    SkmInputError, SkmReadOptions,
+    SkmInputError, SkmReadOptions, MAX_SHEET_CELLS,
 };
 pub use table::{Align, Table};
 pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};

@@ -502,6 +502,99 @@ fn spreadsheet_cell(value: Option<&Data>, formula: Option<&String>) -> Cell {
     }
 }
 
+/// The most cells a worksheet is read into: the cells of each row up to its
+/// last non-blank cell (blank cells to the left of a value count, blank rows
+/// and trailing blanks do not). 4,194,304 cells is a survey of 100,000
+/// respondents with 41 columns; memory stays below about 300 MB.
+pub const MAX_SHEET_CELLS: usize = 1 << 22;
+
+/// Rows of cells, each up to its last non-blank cell, counted against
+/// [`MAX_SHEET_CELLS`].
+#[derive(Default)]
+struct SheetRows {
+    rows: std::collections::BTreeMap<u32, Vec<Cell>>,
+    cells: usize,
+}
+
+impl SheetRows {
+    /// Put a cell at 0-based `(row, column)`; blank cells take no room.
+    fn put(&mut self, file: &str, (r, c): (u32, u32), cell: Cell) -> Result<(), SkmInputError> {
+        if cell.is_blank() {
+            return Ok(());
+        }
+        let row = self.rows.entry(r).or_default();
+        let index = c as usize;
+        if index >= row.len() {
+            let grow = index + 1 - row.len();
+            if self.cells + grow > MAX_SHEET_CELLS {
+                return Err(SkmInputError::Spreadsheet {
+                    file: file.to_owned(),
+                    message: format!(
+                        "too many cells: cell {}{} would make more than {MAX_SHEET_CELLS} cells to read \
+                         (counting the blank cells left of each value); remove what lies outside the survey table",
+                        column_letters(index),
+                        u64::from(r) + 1
+                    ),
+                });
+            }
+            self.cells += grow;
+            row.resize(index + 1, Cell::Text(String::new()));
+        }
+        row[index] = cell;
+        Ok(())
+    }
+
+    fn into_rows(self) -> Vec<(usize, Vec<Cell>)> {
+        self.rows
+            .into_iter()
+            .map(|(r, cells)| (r as usize + 1, cells))
+            .collect()
+    }
+}
+
+/// The rows of an XLSX worksheet, read cell by cell from the file.
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    file: &str,
+    xlsx: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Result<Vec<(usize, Vec<Cell>)>, SkmInputError> {
+    let bad = |e: calamine::XlsxError| SkmInputError::Spreadsheet {
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
+    let mut reader = xlsx.worksheet_cells_reader(name).map_err(bad)?;
+    let mut rows = SheetRows::default();
+    while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
+        let value = Data::from(c.value);
+        rows.put(file, c.pos, spreadsheet_cell(Some(&value), c.formula.as_ref()))?;
+    }
+    Ok(rows.into_rows())
+}
+
+/// The rows of a worksheet read whole (XLS, XLSB, ODS): values and formulas.
+fn range_rows(
+    file: &str,
+    range: &calamine::Range<Data>,
+    formulas: &calamine::Range<String>,
+) -> Result<Vec<(usize, Vec<Cell>)>, SkmInputError> {
+    // `used_cells` counts from the range's first cell; positions are absolute.
+    let absolute = |start: Option<(u32, u32)>, r: usize, c: usize| {
+        let (r0, c0) = start.unwrap_or((0, 0));
+        let shift = |base: u32, i: usize| base.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+        (shift(r0, r), shift(c0, c))
+    };
+    let mut rows = SheetRows::default();
+    for (r, c, value) in range.used_cells() {
+        let at = absolute(range.start(), r, c);
+        rows.put(file, at, spreadsheet_cell(Some(value), formulas.get_value(at)))?;
+    }
+    for (r, c, formula) in formulas.used_cells() {
+        let at = absolute(formulas.start(), r, c);
+        rows.put(file, at, spreadsheet_cell(range.get_value(at), Some(formula)))?;
+    }
+    Ok(rows.into_rows())
+}
+
 fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<(Table, String), SkmInputError> {
     let bad = |message: String| SkmInputError::Spreadsheet {
         file: file.to_owned(),
@@ -530,33 +623,15 @@ fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<(Ta
             .cloned()
             .ok_or_else(|| bad("the workbook has no worksheet".into()))?,
     };
-    let range = workbook.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
-    // An XLSX written by a program may hold formulas without their computed
-    // values (calamine reads those cells as empty), possibly outside the
-    // range of values: read both and span both.
-    let formulas = workbook
-        .worksheet_formula(&name)
-        .map_err(|e| bad(e.to_string()))?;
-    let corners: Vec<((u32, u32), (u32, u32))> = [
-        range.start().zip(range.end()),
-        formulas.start().zip(formulas.end()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut rows = Vec::new();
-    if let Some(r0) = corners.iter().map(|(s, _)| s.0).min() {
-        let c0 = corners.iter().map(|(s, _)| s.1).min().unwrap_or(0);
-        let r1 = corners.iter().map(|(_, e)| e.0).max().unwrap_or(r0);
-        let c1 = corners.iter().map(|(_, e)| e.1).max().unwrap_or(c0);
-        for r in r0..=r1 {
-            let mut cells = vec![Cell::Text(String::new()); c0 as usize];
-            cells.extend(
-                (c0..=c1).map(|c| spreadsheet_cell(range.get_value((r, c)), formulas.get_value((r, c)))),
-            );
-            rows.push((r as usize + 1, cells));
+    let rows = match &mut workbook {
+        // Streamed: memory follows the cells present, never the sheet's nominal range.
+        calamine::Sheets::Xlsx(xlsx) => xlsx_rows(file, xlsx, &name)?,
+        other => {
+            let range = other.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
+            let formulas = other.worksheet_formula(&name).map_err(|e| bad(e.to_string()))?;
+            range_rows(file, &range, &formulas)?
         }
-    }
+    };
     Ok((
         Table {
             rows,

@@ -9,6 +9,11 @@ use crate::IoError;
 /// flushed, then renamed over the target. Refuses when `path` is one of
 /// `inputs`, or lies inside an input that is a folder (compared after
 /// resolving links), so an output never replaces or joins what was read.
+///
+/// A file replaced keeps its permissions; a new file gets the process umask's
+/// (`0666 & !umask`). An existing file that is not a regular file (a device
+/// such as `/dev/null`, a FIFO, a socket) is written to in place, never
+/// replaced; a folder is refused.
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), IoError> {
     write_atomic_with(path, inputs, |w| w.write_all(bytes))
 }
@@ -50,9 +55,23 @@ pub fn write_atomic_with(
         file: file.clone(),
         source,
     };
+    // What is there now, links followed: its kind decides how it is written.
+    let existing = std::fs::metadata(path).ok();
+    if let Some(meta) = &existing {
+        if meta.is_dir() {
+            return Err(IoError::Output {
+                file,
+                message: "is a folder; --output names a file".into(),
+            });
+        }
+        if !meta.is_file() {
+            return write_in_place(path, write).map_err(err);
+        }
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".p2ham-")
         .suffix(".tmp")
+        .permissions(new_file_permissions())
         .tempfile_in(&dir)
         .map_err(|e| {
             // Name the folder, not the random name of the temporary file.
@@ -61,6 +80,9 @@ pub fn write_atomic_with(
                 format!("cannot create a file in {}: {}", dir.display(), e.kind()),
             ))
         })?;
+    if let Some(meta) = &existing {
+        tmp.as_file().set_permissions(meta.permissions()).map_err(err)?;
+    }
     {
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
         write(&mut buffered).map_err(err)?;
@@ -69,6 +91,38 @@ pub fn write_atomic_with(
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// Write into an existing special file (a device, a FIFO): opened for writing
+/// as it is, never truncated, created or replaced.
+fn write_in_place(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let target = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, target);
+    write(&mut buffered)?;
+    buffered.flush()
+}
+
+/// Permissions asked for a new file; the kernel applies the umask on creation.
+#[cfg(unix)]
+fn new_file_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o666)
+}
+
+/// Permissions asked for a new file (the platform's default).
+#[cfg(not(unix))]
+fn new_file_permissions() -> std::fs::Permissions {
+    std::env::temp_dir()
+        .metadata()
+        .map(|m| {
+            let mut p = m.permissions();
+            p.set_readonly(false);
+            p
+        })
+        .expect("the temporary folder exists")
 }
 
 #[cfg(test)]
@@ -93,5 +147,52 @@ mod tests {
         // Beside the folder is fine.
         write_atomic(&dir.path().join("report.json"), b"ok", &[sub, input]).unwrap();
         assert_eq!(std::fs::read(dir.path().join("report.json")).unwrap(), b"ok");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_a_new_one_follows_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.txt");
+        std::fs::write(&old, "old").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomic(&old, b"new", &[]).unwrap();
+        let mode = std::fs::metadata(&old).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+        // A new file: as any file the process creates (0666 less the umask).
+        let new = dir.path().join("new.txt");
+        write_atomic(&new, b"new", &[]).unwrap();
+        let plain = dir.path().join("plain.txt");
+        std::fs::write(&plain, "plain").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&new), mode(&plain));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_special_file_is_written_in_place_and_a_folder_refused() {
+        use std::io::Read;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut s = String::new();
+                std::fs::File::open(fifo).unwrap().read_to_string(&mut s).unwrap();
+                s
+            })
+        };
+        write_atomic(&fifo, b"through the pipe", &[]).unwrap();
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), "through the pipe");
+        let err = write_atomic(dir.path(), b"x", &[]).unwrap_err();
+        assert!(err.to_string().contains("is a folder"), "{err}");
     }
 }

@@ -1,0 +1,253 @@
+//! Hostile and careless input on the real `p2ham` binary: exact numbers under
+//! any exponent, bounded memory, confinement to the evidence root, no input
+//! overwritten, no panic on a closed or full stream.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The binary, run from the workspace root so fixture paths are relative.
+fn p2ham() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_p2ham"));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
+}
+
+/// `validate FILE` fails (exit 1) naming the path and the reason.
+fn refused_at(file: &Path, path: &str, reason: &str) {
+    p2ham()
+        .arg("validate")
+        .arg(file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(path))
+        .stdout(predicate::str::contains(reason));
+}
+
+#[test]
+fn a_weight_under_a_huge_exponent_is_refused_not_wrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = fixture("fixtures/instruments-extra/demo.json");
+    for (name, weight) in [("a.json", "1.0e-4294967295"), ("b.json", "0.05e-4294967295")] {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            json.replacen("\"weight\": 0.1", &format!("\"weight\": {weight}"), 1),
+        )
+        .unwrap();
+        refused_at(&path, "criteria[0].weight", "exponent out of range");
+    }
+    let toml =
+        fixture("fixtures/instruments-extra/demo.toml").replacen("weight = 2", "weight = 1.0e-4294967295", 1);
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, toml).unwrap();
+    refused_at(&path, "criteria[0].weight", "exponent out of range");
+}
+
+const SELF: &str = "fixtures/assessments/sampit-2023/kanim-sampit.self.json";
+
+/// Run the binary with standard error on `/dev/full` (every write fails with ENOSPC).
+fn with_full_stderr(args: &[&str]) -> std::process::Output {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_p2ham"))
+        .current_dir(root())
+        .args(args)
+        .stderr(full)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_standard_error_is_no_panic() {
+    // The roll-up writes its invalid records and its summary to standard error.
+    let out = with_full_stderr(&["rollup", "-f", "json", "fixtures/rollup"]);
+    let normal = p2ham()
+        .args(["rollup", "-f", "json", "fixtures/rollup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), normal.status.code());
+    assert_eq!(out.stdout, normal.stdout);
+    // An error message that cannot be written still gives its exit code.
+    let out = with_full_stderr(&["score", "no-such-file.json"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn closed_standard_output_and_error_end_quietly() {
+    use std::process::Stdio;
+    for args in [
+        vec!["rollup", "fixtures/rollup"],
+        vec!["rollup", "-f", "json", "fixtures/rollup"],
+        vec!["rollup", "/dev/null"],
+        vec!["score", SELF],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_p2ham"))
+            .current_dir(root())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `| head -0`: both ends closed before anything is read.
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert!(matches!(status.code(), Some(0 | 1)), "{args:?}: {status}");
+    }
+}
+
+#[test]
+fn a_fifo_output_is_written_in_place_and_dash_is_standard_output() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            std::fs::File::open(fifo).unwrap().read_to_string(&mut s).unwrap();
+            s
+        })
+    };
+    p2ham()
+        .args(["score", "-f", "json", "-o"])
+        .arg(&fifo)
+        .arg(SELF)
+        .assert()
+        .success();
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
+    let through_fifo = reader.join().unwrap();
+    let to_stdout = p2ham()
+        .args(["score", "-f", "json", "-o", "-", SELF])
+        .output()
+        .unwrap();
+    assert!(to_stdout.status.success());
+    assert_eq!(through_fifo.as_bytes(), to_stdout.stdout.as_slice());
+    assert!(!root().join("-").exists(), "`-o -` wrote a file named `-`");
+}
+
+#[test]
+fn output_problems_are_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder as output file.
+    p2ham()
+        .args(["score", "-o"])
+        .arg(format!("{}/", dir.path().display()))
+        .arg(SELF)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder"));
+    // A folder that does not exist.
+    p2ham()
+        .args(["score", "-o"])
+        .arg(dir.path().join("no/such/folder/x.txt"))
+        .arg(SELF)
+        .assert()
+        .code(2);
+    // Output over an input.
+    p2ham().args(["score", "-o", SELF, SELF]).assert().code(2);
+    // An unknown built-in named on the command line, as for `instrument show`.
+    p2ham().args(["instrument", "show", "nope"]).assert().code(2);
+    p2ham().args(["score", "-i", "nope", SELF]).assert().code(2);
+}
+
+/// The SKM report without its `source` (file name, digest, sheet).
+fn skm_figures(file: &str) -> serde_json::Value {
+    let out = p2ham().args(["skm", file]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{file}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_object_mut().unwrap().remove("source");
+    v
+}
+
+#[test]
+fn a_cell_at_the_sheets_last_cell_costs_nothing() {
+    // A few kilobytes whose nominal range is 17 billion cells: read by the
+    // cells present (once hundreds of GB), same figures as the CSV.
+    let expected = skm_figures("fixtures/skm/kanim-sampit-2023.csv");
+    assert_eq!(skm_figures("fixtures/skm/far-cell.xlsx"), expected);
+    assert_eq!(skm_figures("fixtures/skm/far-formula.xlsx"), expected);
+    // Beyond the documented limit: refused, naming the cell.
+    p2ham()
+        .args(["skm", "fixtures/skm/bad/too-many-cells.xlsx"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("too many cells: cell XFD1255"));
+}
+
+#[test]
+fn an_endless_stream_where_one_document_is_expected_is_refused_at_the_limit() {
+    // With the default limit (256 MiB): refused, not read until memory runs out.
+    p2ham()
+        .args(["validate", "/dev/zero"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "/dev/zero: larger than the 268435456-byte limit of one document (stopped reading at byte offset 268435456)",
+        ));
+    // The limit is configurable, and applies to every command and to standard input.
+    for args in [
+        &["score", "/dev/zero"][..],
+        &["compare", "/dev/zero", SELF],
+        &["skm", "/dev/zero"],
+    ] {
+        p2ham()
+            .env("P2HAM_MAX_DOCUMENT_BYTES", "4096")
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "/dev/zero: larger than the 4096-byte limit",
+            ))
+            .stderr(predicate::str::contains("byte offset 4096"));
+    }
+    p2ham()
+        .env("P2HAM_MAX_DOCUMENT_BYTES", "4096")
+        .args(["score", "-"])
+        .write_stdin(vec![b' '; 10_000])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("-: larger than the 4096-byte limit"));
+    // A regular file is measured before it is read.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, vec![b' '; 5000]).unwrap();
+    p2ham()
+        .env("P2HAM_MAX_DOCUMENT_BYTES", "4096")
+        .arg("score")
+        .arg(&big)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "big.json: larger than the 4096-byte limit",
+        ));
+    // A limit that is no number is a usage error.
+    p2ham()
+        .env("P2HAM_MAX_DOCUMENT_BYTES", "lots")
+        .args(["score", SELF])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("P2HAM_MAX_DOCUMENT_BYTES"));
+}
