@@ -566,14 +566,7 @@ async fn logout(State(state): State<AppState>, actor: Actor, headers: HeaderMap)
             .await?;
         turn.record(
             &mut w.tx,
-            Event {
-                actor: &actor.username,
-                role: actor.role.as_str(),
-                action: "logout",
-                object: format!("user/{}", actor.username),
-                before: None,
-                after: None,
-            },
+            Event::by(&actor, "logout", format!("user/{}", actor.username), None, None),
         )
         .await?;
         w.commit().await?;
@@ -661,14 +654,13 @@ async fn create_token(
         .await?;
     turn.record(
         &mut w.tx,
-        Event {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "create-token",
-            object: format!("token/{id}"),
-            before: None,
-            after: Some(serde_json::json!({"name": req.name, "role": actor.role}).to_string()),
-        },
+        Event::by(
+            &actor,
+            "create-token",
+            format!("token/{id}"),
+            None,
+            Some(serde_json::json!({"name": req.name, "role": actor.role}).to_string()),
+        ),
     )
     .await?;
     w.commit().await?;
@@ -729,14 +721,7 @@ async fn revoke_token(
     }
     turn.record(
         &mut w.tx,
-        Event {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "revoke-token",
-            object: format!("token/{id}"),
-            before: None,
-            after: None,
-        },
+        Event::by(&actor, "revoke-token", format!("token/{id}"), None, None),
     )
     .await?;
     w.commit().await?;
@@ -1295,14 +1280,13 @@ async fn put_self_assessment(
     write_case(&mut w.tx, &unit.id, &period.id, existing.is_some(), &after).await?;
     turn.record(
         &mut w.tx,
-        Event {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "put-self-assessment",
-            object: object(&period.id, &unit.id),
-            before: existing.map(|c| c.state_json()),
-            after: Some(after.state_json()),
-        },
+        Event::by(
+            &actor,
+            "put-self-assessment",
+            object(&period.id, &unit.id),
+            existing.map(|c| c.state_json()),
+            Some(after.state_json()),
+        ),
     )
     .await?;
     w.commit().await?;
@@ -1447,14 +1431,13 @@ async fn submit(
     write_case(&mut w.tx, &unit.id, &period.id, existing.is_some(), &after).await?;
     turn.record(
         &mut w.tx,
-        Event {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "submit",
-            object: object(&period.id, &unit.id),
-            before: Some(before.state_json()),
-            after: Some(after.state_json()),
-        },
+        Event::by(
+            &actor,
+            "submit",
+            object(&period.id, &unit.id),
+            Some(before.state_json()),
+            Some(after.state_json()),
+        ),
     )
     .await?;
     w.commit().await?;
@@ -1563,14 +1546,13 @@ async fn return_case(
     write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
     turn.record(
         &mut w.tx,
-        Event {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "return",
-            object: object(&period.id, &unit.id),
-            before: Some(before.state_json()),
-            after: Some(after.state_json()),
-        },
+        Event::by(
+            &actor,
+            "return",
+            object(&period.id, &unit.id),
+            Some(before.state_json()),
+            Some(after.state_json()),
+        ),
     )
     .await?;
     w.commit().await?;
@@ -1667,14 +1649,13 @@ async fn put_verification(
     write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
     turn.record(
         &mut w.tx,
-        Event {
-            actor: &actor.username,
-            role: actor.role.as_str(),
-            action: "put-verification",
-            object: object(&period.id, &unit.id),
-            before: Some(before.state_json()),
-            after: Some(after.state_json()),
-        },
+        Event::by(
+            &actor,
+            "put-verification",
+            object(&period.id, &unit.id),
+            Some(before.state_json()),
+            Some(after.state_json()),
+        ),
     )
     .await?;
     w.commit().await?;

@@ -54,6 +54,26 @@ pub struct Event<'a> {
     pub after: Option<String>,
 }
 
+impl<'a> Event<'a> {
+    /// An action of an authenticated caller.
+    pub fn by(
+        actor: &'a crate::Actor,
+        action: &'a str,
+        object: String,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Event<'a> {
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action,
+            object,
+            before,
+            after,
+        }
+    }
+}
+
 /// The digest that chains an entry.
 pub fn entry_digest(e: &AuditEntry) -> String {
     let fields = serde_json::json!([
