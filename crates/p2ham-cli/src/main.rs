@@ -5,6 +5,8 @@
 //! in the library crates.
 
 mod args;
+mod commands;
+mod progress;
 mod serve;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
@@ -47,7 +49,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     // A size limit set in the environment is part of the command line.
     let result = match p2ham_io::max_document_bytes() {
-        Ok(_) => args::run(cli),
+        Ok(_) => commands::run(cli),
         Err(e) => Err(Failure::Usage(e.to_string())),
     };
     match result {

@@ -251,3 +251,112 @@ fn an_endless_stream_where_one_document_is_expected_is_refused_at_the_limit() {
         .code(2)
         .stderr(predicate::str::contains("P2HAM_MAX_DOCUMENT_BYTES"));
 }
+
+#[test]
+fn standard_input_named_twice_is_a_usage_error_for_every_command() {
+    let twice: [&[&str]; 7] = [
+        &["compare", "-", "-"],
+        &["letter", "-", "-"],
+        &[
+            "evidence",
+            "verify",
+            "--root",
+            "fixtures/evidence/kanim-sampit",
+            "-",
+            "-",
+        ],
+        &["validate", "-", "-"],
+        &["score", "-i", "-", "-"],
+        &["rollup", "-i", "-", "-"],
+        &["compare", "-i", "-", "-", SELF],
+    ];
+    for args in twice {
+        p2ham()
+            .args(args)
+            .write_stdin(fixture(SELF))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("standard input (`-`) can be read once"));
+    }
+    // Once is fine.
+    p2ham()
+        .args(["validate", "-"])
+        .write_stdin(fixture(SELF))
+        .assert()
+        .success();
+}
+
+#[test]
+fn mandatory_indicators_answered_not_applicable_are_not_met() {
+    // Every indicator of p2ham-2022 answered with its best option (evidence
+    // attached), except the mandatory ones: not applicable, one-character reason.
+    let ins: serde_json::Value =
+        serde_json::from_str(&fixture("fixtures/instruments/p2ham-2022.json")).unwrap();
+    let best = |scale: &str| -> String {
+        let s = ins["scales"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == scale)
+            .unwrap();
+        let value = |o: &serde_json::Value| o["value"].as_str().unwrap().parse::<f64>().unwrap();
+        let o = s["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .max_by(|a, b| value(a).total_cmp(&value(b)))
+            .unwrap();
+        o["code"].as_str().unwrap().to_owned()
+    };
+    let mut answers = Vec::new();
+    let mut mandatory = Vec::new();
+    for c in ins["criteria"].as_array().unwrap() {
+        for i in c["indicators"].as_array().unwrap() {
+            let id = i["id"].as_str().unwrap();
+            let kinds = i["applies_to"].as_array().map_or(&[][..], Vec::as_slice);
+            if !kinds.is_empty() && !kinds.iter().any(|k| k == "kanim") {
+                continue;
+            }
+            if i["mandatory"] == true {
+                mandatory.push(id.to_owned());
+                answers.push(serde_json::json!({"indicator": id, "not_applicable": "x"}));
+            } else {
+                answers.push(serde_json::json!({
+                    "indicator": id, "value": best(i["scale"].as_str().unwrap()),
+                    "evidence": [{"path": "bukti.pdf"}]
+                }));
+            }
+        }
+    }
+    assert_eq!(mandatory.len(), 3);
+    let doc = serde_json::json!({
+        "format": "p2ham-assessment/1", "instrument": {"id": "p2ham-2022", "version": ins["version"]},
+        "unit": {"id": "kanim-x", "name": "Kanim X", "kind": "kanim"}, "period": "2023", "stage": "self",
+        "answers": answers,
+    });
+    let out = p2ham()
+        .args(["score", "-f", "json", "-"])
+        .write_stdin(doc.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["total"], "100.00");
+    assert_eq!(r["award"]["eligible"], false);
+    let reasons: Vec<(String, String)> = r["award"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["code"].as_str().unwrap().to_owned(),
+                x["indicator"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = mandatory
+        .iter()
+        .map(|m| ("mandatory-not-applicable".to_owned(), m.clone()))
+        .collect();
+    assert_eq!(reasons, expected);
+}

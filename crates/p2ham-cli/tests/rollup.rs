@@ -186,3 +186,121 @@ fn stage_filter_on_the_command_line() {
         .assert()
         .code(2);
 }
+
+/// An input reached through a linked folder is never replaced by the report,
+/// whatever name the output is given: files are compared by identity.
+#[cfg(unix)]
+#[test]
+fn an_input_read_through_a_linked_folder_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    let roll = dir.path().join("roll");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::create_dir(&roll).unwrap();
+    let units = elsewhere.join("units.ndjson");
+    std::fs::copy(fixture("rollup/units.ndjson"), &units).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", roll.join("link")).unwrap();
+    let before = std::fs::read(&units).unwrap();
+    let instrument = demo_instrument();
+    let args = [
+        "rollup",
+        "--instrument",
+        &instrument,
+        "-f",
+        "csv",
+        "-o",
+        "elsewhere/units.ndjson",
+    ];
+    p2ham()
+        .current_dir(dir.path())
+        .args(args)
+        .arg("roll")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("elsewhere/units.ndjson").and(predicate::str::contains("input")));
+    assert_eq!(std::fs::read(&units).unwrap(), before);
+
+    // Standard input redirected from a file is an input too.
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("p2ham"))
+        .current_dir(dir.path())
+        .args(args)
+        .arg("-")
+        .stdin(std::fs::File::open(&units).unwrap())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(std::fs::read(&units).unwrap(), before);
+}
+
+/// An endless stream without line ends ends in one clear error naming the
+/// input and the offset, with memory bounded by the line limit.
+#[cfg(unix)]
+#[test]
+fn an_endless_line_is_refused_with_its_offset() {
+    p2ham()
+        .args(["rollup", "--max-line-bytes", "1000000", "-f", "json", "/dev/zero"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("/dev/zero:1:")
+                .and(predicate::str::contains("error[too-large]"))
+                .and(predicate::str::contains("byte offset 0"))
+                .and(predicate::str::contains("1000000 bytes")),
+        );
+}
+
+/// A line over the limit in the middle of a file: the lines before it are
+/// scored, the long line is reported with its line and byte offset.
+#[test]
+fn a_long_line_stops_the_input_with_its_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("rollup/units.ndjson")).unwrap();
+    let first = text.lines().next().unwrap();
+    let file = dir.path().join("long.ndjson");
+    let long = format!("{{\"note\": \"{}\"}}", "x".repeat(5000));
+    std::fs::write(&file, format!("{first}\n{long}\n{first}\n")).unwrap();
+    let offset = first.len() + 1;
+    let out = p2ham()
+        .args([
+            "rollup",
+            "--instrument",
+            &demo_instrument(),
+            "--max-line-bytes",
+            "4096",
+            "-f",
+            "json",
+        ])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "long.ndjson:2: error[too-large]: the line starting at byte offset {offset}"
+        )))
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["records"]["units"], 1);
+    assert_eq!(v["invalid"][0]["problems"][0]["code"], "too-large");
+}
+
+/// No records at all is not an empty national report: exit 1, the input named.
+#[test]
+fn an_empty_input_is_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("empty.ndjson");
+    std::fs::write(&file, "").unwrap();
+    p2ham()
+        .args(["rollup", "-f", "json"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("empty.ndjson: error[input]: no records"));
+    p2ham()
+        .args(["rollup", "-f", "json", "-"])
+        .write_stdin("\n\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("-: error[input]: no records"));
+}

@@ -321,7 +321,7 @@ fn letters_for_each_outcome() {
         .success()
         .stdout(
             predicate::str::starts_with("# RECORD OF EVALUATION RESULTS (Berita Acara Hasil Evaluasi)")
-                .and(predicate::str::contains("**85.15**"))
+                .and(predicate::str::contains("85.15 / 100"))
                 .and(predicate::str::contains("21 March 2023")),
         );
     // Deterministic: the same inputs give the same bytes.

@@ -19,32 +19,26 @@
 
 mod beneath;
 mod builtin;
-mod compare_report;
+mod compare;
 mod digest;
 mod error;
 mod evidence;
-mod letter;
 mod load;
 mod parse;
 mod rollup;
-mod rollup_report;
 mod schema;
-mod score_html;
-mod score_report;
 mod skm;
-mod table;
 mod validate;
 mod write;
 
 pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
-pub use compare_report::{compare_loaded, compare_to_csv, compare_to_markdown, compare_to_text, kind_label};
+pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;
 pub use evidence::{
-    evidence_manifest, evidence_to_text, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
-    EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT,
+    evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry, EvidenceReference,
+    EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT,
 };
-pub use letter::{letter_markdown, long_date, LetterKind};
 pub use load::{
     check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
     max_document_bytes, read_document, read_input, score_loaded, LoadedAssessment, LoadedInstrument,
@@ -53,18 +47,11 @@ pub use load::{
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
 };
-pub use rollup::{invalid_to_text, rollup, RollupOptions};
-pub use rollup_report::{rollup_to_csv, rollup_to_json_writer, rollup_to_markdown, rollup_to_text};
+pub use rollup::{
+    rollup, ReadFiles, RollupInput, RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_LINE_BYTES,
+};
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
-pub use score_html::score_to_html;
-pub use score_report::{
-    figure, score_to_csv, score_to_markdown, score_to_text, status_label, to_json, to_json_writer,
-};
-pub use skm::{
-    parse_skm, read_skm, skm_report, skm_to_csv, skm_to_json, skm_to_markdown, skm_to_text, SkmData,
-    SkmInputError, SkmReadOptions, MAX_SHEET_CELLS,
-};
-pub use table::{Align, Table};
+pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
 pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};
 pub use write::{write_atomic, write_atomic_with};
 

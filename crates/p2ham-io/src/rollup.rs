@@ -1,8 +1,10 @@
 //! Reading many assessments for the national roll-up: assessment files,
-//! folders (recursively), NDJSON files and NDJSON on standard input, read as a
-//! stream in chunks, each chunk parsed and scored in parallel (rayon), with a
-//! progress bar on a terminal. Bad records are reported and counted; the rest
-//! are scored.
+//! folders (recursively), NDJSON files and NDJSON streams, read in chunks,
+//! each chunk parsed and scored in parallel (rayon). Bad records are reported
+//! and counted; the rest are scored. What the caller shows while it runs
+//! (progress, invalid records) goes through a [`RollupObserver`].
+
+mod lean;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -18,19 +20,153 @@ use p2ham_scoring::{
 use rayon::prelude::*;
 
 use crate::error::display;
-use crate::{builtin_ids, load_builtin, parse_assessment, Diagnostic, IoError, LoadedInstrument, BUILTINS};
+use crate::{
+    builtin_ids, load_builtin, parse_assessment, read_document, Diagnostic, IoError, LoadedInstrument,
+    BUILTINS, DEFAULT_MAX_DOCUMENT_BYTES,
+};
+
+/// The longest NDJSON line read by default: 16 MiB (a record is typically a
+/// few KiB).
+pub const DEFAULT_MAX_LINE_BYTES: usize = 16 << 20;
 
 /// How to run a roll-up.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct RollupOptions<'a> {
     /// Score every assessment against this instrument; without it, each
     /// assessment is scored against the built-in its `instrument.id` names.
     pub instrument: Option<&'a LoadedInstrument>,
-    /// Show a progress bar on standard error (only drawn when it is a terminal).
-    pub progress: bool,
     /// Keep only assessments of this stage (valid records of the other stage
     /// are counted as `skipped`); all when `None`.
     pub stage: Option<Stage>,
+    /// The longest NDJSON line read (bytes, line end excluded). A longer line
+    /// is an invalid record (`too-large`, with its byte offset) and ends the
+    /// reading of that input: memory stays bounded whatever the input.
+    pub max_line_bytes: usize,
+    /// The largest whole-file assessment document read (bytes; see
+    /// [`crate::max_document_bytes`]); a larger one is an invalid record (`too-large`).
+    pub max_document_bytes: u64,
+}
+
+impl Default for RollupOptions<'_> {
+    fn default() -> Self {
+        Self {
+            instrument: None,
+            stage: None,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+        }
+    }
+}
+
+/// One input of a roll-up.
+pub enum RollupInput<'a> {
+    /// A file (NDJSON or one assessment document) or a folder.
+    Path(PathBuf),
+    /// An NDJSON stream (e.g. standard input, or bytes a server received),
+    /// named `name` in the report.
+    Reader {
+        /// The name the report gives the stream (e.g. `-`).
+        name: String,
+        /// The stream, read once, to its end.
+        reader: Box<dyn Read + Send + 'a>,
+    },
+}
+
+impl std::fmt::Debug for RollupInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RollupInput::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            RollupInput::Reader { name, .. } => f
+                .debug_struct("Reader")
+                .field("name", name)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// What a roll-up tells its caller while it runs. Every method has a default
+/// that does nothing; `()` is the observer that ignores everything.
+pub trait RollupObserver {
+    /// The run starts; `total_bytes` is the size of every input when all are
+    /// files of known size (`None` when a stream is read).
+    fn start(&mut self, total_bytes: Option<u64>) {
+        let _ = total_bytes;
+    }
+
+    /// `bytes` more bytes of input were read and scored.
+    fn progress(&mut self, bytes: u64) {
+        let _ = bytes;
+    }
+
+    /// A record could not be scored (called in input order, as found).
+    fn invalid(&mut self, record: &InvalidRecord) {
+        let _ = record;
+    }
+}
+
+impl RollupObserver for () {}
+
+/// The files a roll-up actually read (links followed), by identity (device
+/// and inode on Unix), so an output can be refused when it is one of them,
+/// whatever name or link it is reached by.
+#[derive(Debug, Clone, Default)]
+pub struct ReadFiles {
+    ids: Vec<FileIdentity>,
+}
+
+#[cfg(unix)]
+type FileIdentity = (u64, u64);
+#[cfg(not(unix))]
+type FileIdentity = PathBuf;
+
+impl ReadFiles {
+    /// Add a file that was read (e.g. standard input redirected from a file).
+    pub fn add(&mut self, path: &Path, metadata: &std::fs::Metadata) {
+        if let Some(id) = identity(path, metadata) {
+            if !self.ids.contains(&id) {
+                self.ids.push(id);
+            }
+        }
+    }
+
+    /// Whether the file at `path` (links followed) is one of the files read.
+    pub fn contains(&self, path: &Path) -> bool {
+        std::fs::metadata(path)
+            .ok()
+            .and_then(|m| identity(path, &m))
+            .is_some_and(|id| self.ids.contains(&id))
+    }
+
+    /// How many files were read.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no file was read.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+#[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)] // not every platform has an identity for every file
+fn identity(_path: &Path, metadata: &std::fs::Metadata) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path, _metadata: &std::fs::Metadata) -> Option<FileIdentity> {
+    path.canonicalize().ok()
+}
+
+/// What a roll-up produced: the report, and the files it read.
+#[derive(Debug)]
+pub struct RollupOutcome {
+    /// The report.
+    pub report: RollupReport,
+    /// Every file read (to keep an output from replacing one of them).
+    pub read: ReadFiles,
 }
 
 /// Bytes of input gathered before a chunk is scored in parallel.
@@ -38,42 +174,47 @@ const CHUNK_BYTES: usize = 4 << 20;
 /// Records gathered before a chunk is scored in parallel.
 const CHUNK_RECORDS: usize = 2048;
 
-/// Roll up every assessment found under `paths`: a file (NDJSON when its
+/// Roll up every assessment of `inputs`. A path is a file (NDJSON when its
 /// extension is `.ndjson`/`.jsonl`, its first line is a complete JSON object,
 /// or it is not one JSON document but a later line is; otherwise one
-/// assessment document), a folder (every `*.json`, `*.ndjson` and `*.jsonl`
+/// assessment document) or a folder (every `*.json`, `*.ndjson` and `*.jsonl`
 /// inside, recursively, links followed, in name order; a folder with none is
-/// an invalid input), or `-` (NDJSON on standard input).
+/// an invalid input). A reader is NDJSON. An input that holds no record at
+/// all (an empty file or stream) is an invalid input.
 ///
 /// Invalid documents and lines, unreadable paths and assessments naming an
 /// unknown instrument become entries of `invalid` in the report; the run goes
-/// on. `on_invalid` is called for each, in input order, as they are found.
+/// on. The observer hears of each, in input order, as they are found.
 pub fn rollup(
-    paths: &[PathBuf],
+    inputs: Vec<RollupInput<'_>>,
     options: &RollupOptions,
-    mut on_invalid: impl FnMut(&InvalidRecord),
-) -> Result<RollupReport, IoError> {
+    observer: &mut dyn RollupObserver,
+) -> Result<RollupOutcome, IoError> {
     let instruments = Instruments::new(options.instrument)?;
-    let total_bytes: u64 = paths
+    let streams = inputs.iter().any(|i| matches!(i, RollupInput::Reader { .. }));
+    let total_bytes: u64 = inputs
         .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .map(|p| input_size(p))
+        .map(|i| match i {
+            RollupInput::Path(p) => input_size(p),
+            RollupInput::Reader { .. } => 0,
+        })
         .sum();
-    let has_stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    let bar = progress_bar(options.progress, (!has_stdin).then_some(total_bytes));
+    observer.start((!streams).then_some(total_bytes));
 
     let mut acc = RollupAccumulator::new();
-    std::thread::scope(|scope| {
+    let limits = (options.max_line_bytes, options.max_document_bytes);
+    let read = std::thread::scope(|scope| {
         // The reader fills chunks while the previous one is being scored.
         let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
         // Scored chunks' buffers go back to the reader, so memory is reused.
         let (spare_tx, spare_rx) = mpsc::channel::<Chunk>();
-        scope.spawn(move || {
-            let mut reader = ChunkReader::new(tx, spare_rx);
-            for path in paths {
-                reader.path(path);
+        let reader = scope.spawn(move || {
+            let mut reader = ChunkReader::new(tx, spare_rx, limits);
+            for input in inputs {
+                reader.input(input);
             }
             reader.flush();
+            reader.read
         });
         for chunk in rx {
             let outcomes: Vec<Outcome> = chunk
@@ -86,25 +227,27 @@ pub fn rollup(
                     Outcome::Unit(r) => acc.add(*r),
                     Outcome::Skipped => acc.add_skipped(),
                     Outcome::Invalid(i) => {
-                        bar.suspend(|| on_invalid(&i));
+                        observer.invalid(&i);
                         acc.add_invalid(i);
                     }
                 }
             }
-            bar.inc(chunk.bytes);
+            observer.progress(chunk.bytes);
             let _ = spare_tx.send(chunk);
         }
+        reader.join().unwrap_or_default()
     });
-    bar.finish_and_clear();
-    acc.finish().map_err(|source| IoError::Scoring {
+    let report = acc.finish().map_err(|source| IoError::Scoring {
         file: "rollup".into(),
         source,
-    })
+    })?;
+    Ok(RollupOutcome { report, read })
 }
 
 fn input_size(path: &Path) -> u64 {
     if path.is_dir() {
         walkdir::WalkDir::new(path)
+            .follow_links(true)
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file() && is_input_file(e.path()))
@@ -114,28 +257,6 @@ fn input_size(path: &Path) -> u64 {
     } else {
         std::fs::metadata(path).map_or(0, |m| m.len())
     }
-}
-
-fn progress_bar(enabled: bool, total: Option<u64>) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !enabled || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = match total {
-        Some(t) => indicatif::ProgressBar::new(t).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} rollup [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        ),
-        None => indicatif::ProgressBar::new_spinner().with_style(
-            indicatif::ProgressStyle::with_template("{spinner} rollup {bytes} {bytes_per_sec}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        ),
-    };
-    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    bar
 }
 
 /// The instruments a roll-up scores against, loaded once: the explicit one,
@@ -170,6 +291,14 @@ impl Instruments {
         })
     }
 
+    /// The scorer and view for an index given by [`lean::Scorers`].
+    fn at(&self, index: usize) -> Option<&(LeanScorer, Arc<RollupInstrument>)> {
+        match &self.explicit {
+            Some(e) => (index == 0).then_some(e),
+            None => self.builtins.get(index),
+        }
+    }
+
     fn get(&self, id: &str) -> Option<&(LeanScorer, Arc<RollupInstrument>)> {
         if let Some(e) = &self.explicit {
             return Some(e);
@@ -177,6 +306,23 @@ impl Instruments {
         self.builtins
             .iter()
             .find(|(s, _)| s.instrument().instrument().id == id)
+    }
+}
+
+impl lean::Scorers for Instruments {
+    fn find(&self, id: &str) -> Option<(usize, &LeanScorer)> {
+        if let Some((s, _)) = &self.explicit {
+            return Some((0, s));
+        }
+        self.builtins
+            .iter()
+            .enumerate()
+            .find(|(_, (s, _))| s.instrument().instrument().id == id)
+            .map(|(i, (s, _))| (i, s))
+    }
+
+    fn explicit(&self) -> Option<(usize, &LeanScorer)> {
+        self.explicit.as_ref().map(|(s, _)| (0, s))
     }
 }
 
@@ -213,6 +359,10 @@ struct ChunkReader {
     tx: mpsc::SyncSender<Chunk>,
     spare: mpsc::Receiver<Chunk>,
     chunk: Chunk,
+    max_line: usize,
+    max_document: u64,
+    /// Every file opened.
+    read: ReadFiles,
 }
 
 /// Bytes asked of the operating system per read.
@@ -236,9 +386,11 @@ fn is_complete_json(line: &[u8]) -> bool {
 
 /// Whether a whole file that does not start with a complete JSON line is
 /// NDJSON all the same (its first record is broken): it is not one JSON
-/// document, and some later line is a complete JSON value.
+/// document, it does not merely end too early (a truncated pretty-printed
+/// document is one document, with one error), and some later line is a
+/// complete JSON value.
 fn is_ndjson_with_broken_start(doc: &[u8]) -> bool {
-    serde_json::from_slice::<serde::de::IgnoredAny>(doc).is_err()
+    serde_json::from_slice::<serde::de::IgnoredAny>(doc).is_err_and(|e| !e.is_eof())
         && doc.split(|b| *b == b'\n').skip(1).any(is_complete_json)
 }
 
@@ -260,12 +412,23 @@ fn trim_span(data: &[u8], span: Range<usize>) -> Range<usize> {
     span.start + start..span.start + end
 }
 
+fn cannot_read(e: &std::io::Error) -> String {
+    format!("cannot read: {e}")
+}
+
 impl ChunkReader {
-    fn new(tx: mpsc::SyncSender<Chunk>, spare: mpsc::Receiver<Chunk>) -> Self {
+    fn new(
+        tx: mpsc::SyncSender<Chunk>,
+        spare: mpsc::Receiver<Chunk>,
+        (max_line, max_document): (usize, u64),
+    ) -> Self {
         Self {
             tx,
             spare,
             chunk: Self::empty(),
+            max_line,
+            max_document,
+            read: ReadFiles::default(),
         }
     }
 
@@ -326,13 +489,14 @@ impl ChunkReader {
         self.chunk.files.len() - 1
     }
 
-    /// A record already in the buffer at `span`; blank NDJSON lines are skipped.
-    fn record(&mut self, file: &Arc<str>, line: Option<u64>, span: Range<usize>, consumed: u64) {
+    /// A record already in the buffer at `span`; blank NDJSON lines are
+    /// skipped. Whether it is a record (not blank).
+    fn record(&mut self, file: &Arc<str>, line: Option<u64>, span: Range<usize>, consumed: u64) -> bool {
         self.chunk.bytes += consumed;
         let span = trim_span(&self.chunk.data, span);
         // A blank NDJSON line is skipped; an empty document file is invalid.
         if span.is_empty() && line.is_some() {
-            return;
+            return false;
         }
         let f = self.file_index(file);
         self.chunk.items.push(Item {
@@ -341,6 +505,7 @@ impl ChunkReader {
             span,
             error: None,
         });
+        true
     }
 
     fn error(&mut self, file: &Arc<str>, line: Option<u64>, code: &'static str, message: String) {
@@ -354,13 +519,19 @@ impl ChunkReader {
         });
     }
 
+    fn input(&mut self, input: RollupInput) {
+        match input {
+            RollupInput::Path(path) => self.path(&path),
+            RollupInput::Reader { name, reader } => {
+                let name: Arc<str> = name.into();
+                self.ndjson(&name, reader, &[]);
+            }
+        }
+    }
+
     fn path(&mut self, path: &Path) {
         let name: Arc<str> = display(path).into();
-        if path.as_os_str() == "-" {
-            let stdin = std::io::stdin();
-            let lock = stdin.lock();
-            self.ndjson(&name, lock, &[]);
-        } else if path.is_dir() {
+        if path.is_dir() {
             let mut found = 0usize;
             // Links are followed (loops are reported as errors by walkdir).
             for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
@@ -393,22 +564,41 @@ impl ChunkReader {
         let name: Arc<str> = display(path).into();
         let file = match File::open(path) {
             Ok(f) => f,
-            Err(e) => return self.error(&name, None, "read", format!("cannot read: {e}")),
+            Err(e) => return self.error(&name, None, "read", cannot_read(&e)),
         };
+        if let Ok(m) = file.metadata() {
+            self.read.add(path, &m);
+        }
         let mut reader = BufReader::with_capacity(BLOCK, file);
+        // The first line decides how the file is read; it is bounded like any line.
         let mut first = Vec::new();
-        if let Err(e) = reader.read_until(b'\n', &mut first) {
-            return self.error(&name, None, "read", format!("cannot read: {e}"));
+        let limit = self.max_line as u64 + 1;
+        if let Err(e) = reader.by_ref().take(limit).read_until(b'\n', &mut first) {
+            return self.error(&name, None, "read", cannot_read(&e));
         }
         strip_bom(&mut first);
-        if is_ndjson_name(path) || is_complete_json(&first) {
+        let long_first = first.len() as u64 >= limit && first.last() != Some(&b'\n');
+        if long_first || is_ndjson_name(path) || is_complete_json(&first) {
             self.ndjson(&name, reader, &first);
         } else {
             // One document (the rest of the file), unless it is NDJSON whose first line is broken.
-            let mut doc = first;
-            if let Err(e) = reader.read_to_end(&mut doc) {
-                return self.error(&name, None, "read", format!("cannot read: {e}"));
-            }
+            let doc = match read_document(
+                &name,
+                std::io::Cursor::new(first).chain(reader),
+                self.max_document,
+            ) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    let code = e.code();
+                    // The file is named by the record; the message is the rest.
+                    let message = e.to_string();
+                    let message = message
+                        .strip_prefix(&format!("{name}: "))
+                        .unwrap_or(&message)
+                        .to_owned();
+                    return self.error(&name, None, code, message);
+                }
+            };
             if is_ndjson_with_broken_start(&doc) {
                 return self.ndjson(&name, std::io::empty(), &doc);
             }
@@ -421,9 +611,14 @@ impl ChunkReader {
     }
 
     /// Read NDJSON in blocks into the chunk buffer and split it into lines in
-    /// place; `first` is the start of the input, already read.
+    /// place; `first` is the start of the input, already read. A line longer
+    /// than the limit ends the reading of this input; an input without any
+    /// record is invalid.
     fn ndjson(&mut self, name: &Arc<str>, mut reader: impl Read, first: &[u8]) {
         let mut line_no = 0u64;
+        let mut records = 0u64;
+        // Byte offset in the input of `start`.
+        let mut offset = 0u64;
         let mut start = self.append(first).start;
         let mut scan = start;
         let mut eof = false;
@@ -431,22 +626,31 @@ impl ChunkReader {
             while let Some(pos) = memchr::memchr(b'\n', &self.chunk.data[scan..self.chunk.filled]) {
                 let end = scan + pos;
                 line_no += 1;
-                self.record(name, Some(line_no), start..end, (end + 1 - start) as u64);
+                if end - start > self.max_line {
+                    return self.too_long(name, line_no, offset, start);
+                }
+                records += u64::from(self.record(name, Some(line_no), start..end, (end + 1 - start) as u64));
+                offset += (end + 1 - start) as u64;
                 start = end + 1;
                 scan = start;
             }
             scan = self.chunk.filled;
+            if self.chunk.filled - start > self.max_line {
+                return self.too_long(name, line_no + 1, offset, start);
+            }
             if eof {
                 if start < self.chunk.filled {
                     line_no += 1;
                     let end = self.chunk.filled;
-                    self.record(name, Some(line_no), start..end, (end - start) as u64);
+                    records += u64::from(self.record(name, Some(line_no), start..end, (end - start) as u64));
+                }
+                if records == 0 {
+                    self.error(name, None, "input", "no records: the input is empty".to_owned());
                 }
                 return;
             }
             if self.full() && start > 0 {
-                // Carry the cut line over to the next chunk (a line longer
-                // than a chunk just grows the buffer).
+                // Carry the cut line over to the next chunk.
                 let tail = self.chunk.data[start..self.chunk.filled].to_vec();
                 self.chunk.filled = start;
                 self.flush();
@@ -460,15 +664,38 @@ impl ChunkReader {
                 Ok(n) => self.chunk.filled += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    self.error(name, Some(line_no + 1), "read", format!("cannot read: {e}"));
+                    self.chunk.filled = start;
+                    self.error(name, Some(line_no + 1), "read", cannot_read(&e));
                     return;
                 }
             }
         }
     }
+
+    /// A line over the limit: reported, and the rest of the input left unread.
+    fn too_long(&mut self, name: &Arc<str>, line: u64, offset: u64, start: usize) {
+        let message = format!(
+            "the line starting at byte offset {offset} is longer than the limit of {} bytes; the rest of this input was not read",
+            self.max_line
+        );
+        // Drop the partial line from the buffer: only the error is kept.
+        self.chunk.filled = start;
+        self.error(name, Some(line), "too-large", message);
+    }
 }
 
 fn process(chunk: &Chunk, item: &Item, instruments: &Instruments, stage: Option<Stage>) -> Outcome {
+    process_with(chunk, item, instruments, stage, true)
+}
+
+/// [`process`], with or without the fast path (the tests compare both).
+fn process_with(
+    chunk: &Chunk,
+    item: &Item,
+    instruments: &Instruments,
+    stage: Option<Stage>,
+    fast: bool,
+) -> Outcome {
     let file = &chunk.files[item.file];
     let invalid = |problems: Vec<RecordProblem>| {
         Outcome::Invalid(InvalidRecord {
@@ -481,7 +708,29 @@ fn process(chunk: &Chunk, item: &Item, instruments: &Instruments, stage: Option<
         return invalid(vec![problem(code, "", message.clone())]);
     }
     let bytes = &chunk.data[item.span.clone()];
-    // Fast path without path tracking; on failure parse again for the path.
+    let source = || Location {
+        file: file.to_string(),
+        line: item.line,
+    };
+    // Fast path: parsed, checked and scored in one pass; any doubt goes to the full path.
+    if let Some(r) = fast.then(|| lean::read(bytes, instruments)).flatten() {
+        if stage.is_some_and(|s| s != r.stage) {
+            return Outcome::Skipped;
+        }
+        let Some((_, view)) = instruments.at(r.scorer) else {
+            return invalid(vec![problem("scoring", "", "no instrument".to_owned())]);
+        };
+        return Outcome::Unit(Box::new(UnitRecord::from_parts(
+            view,
+            r.unit,
+            r.period,
+            r.stage,
+            &r.score,
+            source(),
+        )));
+    }
+    // Full path: typed parse (again with the path of the error when it fails),
+    // the instrument's check and the exact core.
     let assessment: Assessment = match serde_json::from_slice(bytes) {
         Ok(a) => a,
         Err(_) => match parse_assessment(file, bytes) {
@@ -494,7 +743,7 @@ fn process(chunk: &Chunk, item: &Item, instruments: &Instruments, stage: Option<
             "unknown-instrument",
             "instrument.id",
             format!(
-                "instrument `{}` is not built in (built-in: {}); pass --instrument FILE",
+                "instrument `{}` is not built in (built-in: {}); give the instrument file to score it",
                 assessment.instrument.id,
                 builtin_ids()
             ),
@@ -503,13 +752,7 @@ fn process(chunk: &Chunk, item: &Item, instruments: &Instruments, stage: Option<
     match scorer.score(&assessment) {
         // Checked and scored first, so an invalid record is reported whatever its stage.
         Ok(_) if stage.is_some_and(|s| s != assessment.stage) => Outcome::Skipped,
-        Ok(lean) => {
-            let source = Location {
-                file: file.to_string(),
-                line: item.line,
-            };
-            Outcome::Unit(Box::new(UnitRecord::new(view, assessment, &lean, source)))
-        }
+        Ok(lean) => Outcome::Unit(Box::new(UnitRecord::new(view, assessment, &lean, source()))),
         Err(ScoringError::Model(ModelError::InvalidAssessment { problems, .. })) => {
             let e = IoError::Invalid {
                 file: file.to_string(),
@@ -549,12 +792,6 @@ fn diagnostics(e: &IoError, ndjson: bool) -> Vec<RecordProblem> {
         .collect()
 }
 
-/// One line per problem of an invalid record: `file:line: path: error[code]: message`.
-pub fn invalid_to_text(r: &InvalidRecord) -> String {
-    r.problems
-        .iter()
-        .map(|p| {
-            crate::validate::problem_line(&r.file, r.line.or(p.line), p.column, &p.path, &p.code, &p.message)
-        })
-        .collect()
-}
+#[cfg(test)]
+#[path = "rollup/tests.rs"]
+mod tests;

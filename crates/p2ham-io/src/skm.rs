@@ -25,22 +25,18 @@
 //! );
 //! ```
 
-use std::fmt::Write as _;
 use std::io::Cursor;
 use std::path::Path;
 use std::str::FromStr;
 
 use calamine::{Data, Reader};
-use p2ham_model::Lang;
 use p2ham_scoring::skm::{
-    compute, Response, SkmError, SkmFigures, SkmOptions, SkmReport, SkmSource, Weights, ELEMENTS,
-    ELEMENT_COUNT,
+    compute, Response, SkmError, SkmOptions, SkmReport, SkmSource, Weights, ELEMENTS, ELEMENT_COUNT,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::display;
-use crate::table::CsvText;
 use crate::{read_input, sha256_hex, IoError};
 
 /// Errors of SKM input. Every variant names the file; cell errors also the
@@ -94,6 +90,24 @@ pub enum SkmInputError {
     /// A CSV data row with more fields than the header: its cells are shifted.
     #[error("{file}: row {row} has {found} fields, the header has {expected}: {}", extra_fields_hint(*separator))]
     TooManyFields {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The row's fields.
+        found: usize,
+        /// The header's fields.
+        expected: usize,
+        /// The CSV's separator.
+        separator: char,
+    },
+    /// A CSV data row that ends before a column that is read (U1…U9, `--by`):
+    /// split by another separator, or cells lost.
+    #[error(
+        "{file}: row {row} has {found} field(s), the header has {expected}: the row ends before the answers; \
+         is it separated by another character than `{separator}`? every row must use the header's separator"
+    )]
+    TooFewFields {
         /// The file.
         file: String,
         /// 1-based row.
@@ -720,13 +734,26 @@ fn parse_table(file: &str, table: Table, options: &SkmReadOptions) -> Result<Skm
     let mut responses = Vec::with_capacity(data.len());
     let mut numbers = Vec::with_capacity(data.len());
     let empty = Cell::Text(String::new());
+    // A CSV row must reach every column that is read: U1…U9 and the `--by` column.
+    let needed = columns.iter().chain(&by).map(|(_, i)| i + 1).max().unwrap_or(0);
     for (row, cells) in data {
         // A CSV row longer than its header has shifted cells: an unquoted
-        // decimal comma, or a separator inside an unquoted cell. (A shorter
-        // row just ends early: its missing cells are blank.)
+        // decimal comma, or a separator inside an unquoted cell. A row that
+        // ends before a column that is read was split by another separator
+        // (`,` in a `;` file) or lost cells: its answers would be read as
+        // blank and the respondent dropped without a word.
         if let Some(delimiter) = table.delimiter {
             if cells.len() > width {
                 return Err(SkmInputError::TooManyFields {
+                    file: file.to_owned(),
+                    row,
+                    found: cells.len(),
+                    expected: width,
+                    separator: char::from(delimiter),
+                });
+            }
+            if cells.len() < needed {
+                return Err(SkmInputError::TooFewFields {
                     file: file.to_owned(),
                     row,
                     found: cells.len(),
@@ -893,331 +920,6 @@ pub fn skm_report(path: &Path, options: &SkmReadOptions, weights: Weights) -> Re
     read_skm(path, options)?.report(weights)
 }
 
-/// The report as pretty JSON with a final newline.
-pub fn skm_to_json(report: &SkmReport) -> String {
-    let mut s = serde_json::to_string_pretty(report).expect("an SKM report always serialises");
-    s.push('\n');
-    s
-}
-
-/// A decimal as people read it: `87,45` in Indonesian, `87.45` in English.
-fn num(d: Decimal, lang: Lang) -> String {
-    match lang {
-        Lang::Id => d.to_string().replace('.', ","),
-        Lang::En => d.to_string(),
-    }
-}
-
-fn weights_label(w: Weights, lang: Lang) -> &'static str {
-    match w {
-        Weights::Exact => lang.pick("1/9 (tepat)", "1/9 (exact)"),
-        Weights::Published0111 => lang.pick(
-            "0,111 (sesuai naskah peraturan)",
-            "0.111 (as printed in the regulation)",
-        ),
-        Weights::Spreadsheet01111 => {
-            lang.pick("0,1111 (kebiasaan lembar kerja)", "0.1111 (spreadsheet practice)")
-        }
-    }
-}
-
-fn group_value(v: &str, lang: Lang) -> String {
-    if v.is_empty() {
-        lang.pick("(kosong)", "(blank)").to_owned()
-    } else {
-        v.to_owned()
-    }
-}
-
-fn element_name(id: &str, lang: Lang) -> &'static str {
-    ELEMENTS.iter().find(|e| e.id == id).map_or("", |e| match lang {
-        Lang::Id => e.name_id,
-        Lang::En => e.name_en,
-    })
-}
-
-fn kinerja(f: &SkmFigures, lang: Lang) -> String {
-    f.kinerja.label().get(lang).to_owned()
-}
-
-fn figures_text(out: &mut String, f: &SkmFigures, lang: Lang) {
-    let width = f
-        .elements
-        .iter()
-        .map(|e| e.name.get(lang).chars().count())
-        .max()
-        .unwrap_or(0)
-        + 4;
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Responden", "Respondents"),
-        f.respondents
-    );
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:>7}  {:>7}  {:>6}  {:>7}  {:>9}",
-        lang.pick("Unsur", "Element"),
-        lang.pick("Jawaban", "Answers"),
-        lang.pick("Kosong", "Blank"),
-        lang.pick("Jumlah", "Sum"),
-        "NRR",
-        lang.pick("IKM unsur", "Index"),
-    );
-    for e in &f.elements {
-        let mark = if f.weakest.contains(&e.id) { " *" } else { "" };
-        let label = format!("{:<3} {}", e.id, e.name.get(lang));
-        let _ = writeln!(
-            out,
-            "{label:<width$}  {:>7}  {:>7}  {:>6}  {:>7}  {:>9}{mark}",
-            e.answered,
-            e.blank,
-            e.sum,
-            num(e.nrr, lang),
-            num(e.ikm, lang),
-        );
-    }
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Σ NRR × bobot", "Σ NRR × weight"),
-        num(f.nrr_weighted, lang)
-    );
-    let _ = writeln!(
-        out,
-        "IKM: {} ({}: {})",
-        num(f.ikm, lang),
-        lang.pick("tanpa pembulatan", "unrounded"),
-        num(f.ikm_exact, lang)
-    );
-    let _ = writeln!(
-        out,
-        "{}: {} — {}: {}",
-        lang.pick("Mutu pelayanan", "Service quality"),
-        f.mutu.as_str(),
-        lang.pick("kinerja", "performance"),
-        kinerja(f, lang)
-    );
-    let weakest: Vec<String> = f
-        .weakest
-        .iter()
-        .map(|id| format!("{id} {}", element_name(id, lang)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "{} (*): {}",
-        lang.pick("Unsur terlemah", "Weakest element"),
-        weakest.join("; ")
-    );
-}
-
-/// The report as a readable text table.
-pub fn skm_to_text(report: &SkmReport, lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — PermenPANRB 14/2017",
-        lang.pick(
-            "Indeks Kepuasan Masyarakat (SKM)",
-            "Public satisfaction index (SKM)"
-        )
-    );
-    if let Some(src) = &report.source {
-        let _ = write!(out, "{}: {}", lang.pick("Berkas", "File"), src.file);
-        if let Some(sheet) = &src.sheet {
-            let _ = write!(out, " [{sheet}]");
-        }
-        out.push('\n');
-    }
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        lang.pick("Bobot unsur", "Element weight"),
-        weights_label(report.weights, lang)
-    );
-    figures_text(&mut out, &report.overall, lang);
-    for g in &report.groups {
-        let _ = writeln!(
-            out,
-            "\n== {} = {}",
-            report.by.as_deref().unwrap_or(""),
-            group_value(&g.value, lang)
-        );
-        figures_text(&mut out, &g.figures, lang);
-    }
-    out
-}
-
-/// Text inside a Markdown table row or heading: `|` escaped, line breaks as spaces.
-fn md_escape(s: &str) -> String {
-    crate::table::md_cell(s)
-}
-
-fn figures_md(out: &mut String, f: &SkmFigures, lang: Lang) {
-    let _ = writeln!(
-        out,
-        "- **IKM: {}** — {} {}, {} {}",
-        num(f.ikm, lang),
-        lang.pick("mutu", "quality"),
-        f.mutu.as_str(),
-        lang.pick("kinerja", "performance"),
-        kinerja(f, lang)
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("Responden", "Respondents"),
-        f.respondents
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("IKM tanpa pembulatan", "Unrounded index"),
-        num(f.ikm_exact, lang)
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("Σ NRR × bobot", "Σ NRR × weight"),
-        num(f.nrr_weighted, lang)
-    );
-    let _ = writeln!(
-        out,
-        "- {}: {}\n",
-        lang.pick("Unsur terlemah", "Weakest element"),
-        f.weakest.join(", ")
-    );
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} | NRR | {} |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-        lang.pick("Unsur", "Element"),
-        lang.pick("Nama", "Name"),
-        lang.pick("Jawaban", "Answers"),
-        lang.pick("Kosong", "Blank"),
-        lang.pick("Jumlah", "Sum"),
-        lang.pick("IKM unsur", "Element index"),
-    );
-    for e in &f.elements {
-        let (b, nrr) = if f.weakest.contains(&e.id) {
-            ("**", format!("**{}**", num(e.nrr, lang)))
-        } else {
-            ("", num(e.nrr, lang))
-        };
-        let _ = writeln!(
-            out,
-            "| {b}{}{b} | {} | {} | {} | {} | {nrr} | {} |",
-            e.id,
-            md_escape(e.name.get(lang)),
-            e.answered,
-            e.blank,
-            e.sum,
-            num(e.ikm, lang)
-        );
-    }
-}
-
-/// The report as Markdown.
-pub fn skm_to_markdown(report: &SkmReport, lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# {}\n",
-        lang.pick(
-            "Indeks Kepuasan Masyarakat (SKM) — PermenPANRB 14/2017",
-            "Public satisfaction index (SKM) — PermenPANRB 14/2017"
-        )
-    );
-    if let Some(src) = &report.source {
-        let _ = write!(out, "- {}: `{}`", lang.pick("Berkas", "File"), src.file);
-        if let Some(sheet) = &src.sheet {
-            let _ = write!(out, " ({}: {})", lang.pick("lembar", "sheet"), md_escape(sheet));
-        }
-        let _ = writeln!(out, ", SHA-256 `{}`", src.sha256);
-    }
-    let _ = writeln!(
-        out,
-        "- {}: {}",
-        lang.pick("Bobot unsur", "Element weight"),
-        weights_label(report.weights, lang)
-    );
-    figures_md(&mut out, &report.overall, lang);
-    for g in &report.groups {
-        let _ = writeln!(
-            out,
-            "\n## {} = {}\n",
-            md_escape(report.by.as_deref().unwrap_or("")),
-            md_escape(&group_value(&g.value, lang))
-        );
-        figures_md(&mut out, &g.figures, lang);
-    }
-    out
-}
-
-/// The report as CSV: one row per element and one `IKM` row per scope (all
-/// respondents, then each group). Decimals use a point.
-pub fn skm_to_csv(report: &SkmReport, lang: Lang) -> String {
-    let mut w = CsvText::new();
-    let header = [
-        "scope",
-        "group",
-        "id",
-        "name",
-        "respondents",
-        "answered",
-        "blank",
-        "sum",
-        "nrr",
-        "nrr_weighted",
-        "ikm",
-        "mutu",
-        "kinerja",
-    ];
-    w.row(header);
-    let scopes = std::iter::once(("all", "", &report.overall)).chain(
-        report
-            .groups
-            .iter()
-            .map(|g| ("group", g.value.as_str(), &g.figures)),
-    );
-    for (scope, group, f) in scopes {
-        for e in &f.elements {
-            w.row([
-                scope,
-                group,
-                &e.id,
-                e.name.get(lang),
-                "",
-                &e.answered.to_string(),
-                &e.blank.to_string(),
-                &e.sum.to_string(),
-                &e.nrr.to_string(),
-                &e.nrr_weighted.to_string(),
-                &e.ikm.to_string(),
-                "",
-                "",
-            ]);
-        }
-        w.row([
-            scope,
-            group,
-            "IKM",
-            "",
-            &f.respondents.to_string(),
-            "",
-            "",
-            "",
-            "",
-            &f.nrr_weighted.to_string(),
-            &f.ikm.to_string(),
-            f.mutu.as_str(),
-            &kinerja(f, lang),
-        ]);
-    }
-    w.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1375,7 +1077,7 @@ mod tests {
         );
     }
 
-    /// A row longer than the header has shifted cells; a shorter one ends early.
+    /// A row longer than the header has shifted cells; one ending before the answers was split wrongly.
     #[test]
     fn rows_longer_than_the_header_are_errors() {
         // `4,0` in U9 pushes `0` into Jenis, `a` beyond the header.
@@ -1392,10 +1094,26 @@ mod tests {
             "t.csv: row 2 has 11 fields, the header has 10: a `;` inside a cell? quote the cell"
         );
         // Quoted, the decimal comma is one cell.
-        let d = parse(&format!("{HEAD}1,4,4,4,4,4,4,4,4,\"4,0\",a\n2,3,3\n")).unwrap();
+        let d = parse(&format!(
+            "{HEAD}1,4,4,4,4,4,4,4,4,\"4,0\",a\n2,3,3,3,3,3,3,3,3,3\n"
+        ))
+        .unwrap();
         assert_eq!(d.responses[0].answers[8], Some(4));
-        assert_eq!(d.responses[1].answers[..3], [Some(3), Some(3), None]);
-        assert_eq!(d.responses[1].answers[3], None);
+        // A row may end after the answers (the trailing column is blank)...
+        assert_eq!(d.responses[1].answers[8], Some(3));
+        // ...but not before: its answers would be read as blank.
+        assert_eq!(
+            err(&format!("{HEAD}1,4,4,4,4,4,4,4,4,4,a\n2,3,3\n")),
+            "t.csv: row 3 has 3 field(s), the header has 11: the row ends before the answers; \
+             is it separated by another character than `,`? every row must use the header's separator"
+        );
+        // One respondent written with `,` in a `;` file: an error, not a dropped respondent.
+        let mixed = "no;U1;U2;U3;U4;U5;U6;U7;U8;U9\n1;4;4;4;4;4;4;4;4;4\n2,1,1,1,1,1,1,1,1,1\n";
+        assert!(
+            err(mixed).starts_with("t.csv: row 3 has 1 field(s), the header has 10"),
+            "{}",
+            err(mixed)
+        );
         // A blank row may be longer: it holds nothing.
         assert_eq!(
             parse(&format!("{HEAD},,,,,,,,,,,,,\n1,4,4,4,4,4,4,4,4,4,a\n"))
@@ -1486,21 +1204,5 @@ mod tests {
             spreadsheet_cell(Some(&Data::Float(3.0)), Some(&f)),
             Cell::Text("3".into())
         );
-    }
-
-    #[test]
-    fn markdown_keeps_line_breaks_out_of_table_rows() {
-        let text = format!("{HEAD}1,4,4,4,4,4,4,4,4,4,\"Paspor\r\nbaru|x\"\n");
-        let d = parse_skm(
-            "t.csv",
-            text.as_bytes(),
-            &SkmReadOptions {
-                by: Some("jenis".into()),
-                sheet: None,
-            },
-        )
-        .unwrap();
-        let md = skm_to_markdown(&d.report(Weights::Exact).unwrap(), Lang::En);
-        assert!(md.contains("\n## Jenis = Paspor baru\\|x\n"), "{md}");
     }
 }

@@ -1,6 +1,5 @@
 //! Validating many documents at once, reporting every problem of every file.
 
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -190,60 +189,4 @@ fn validate_file(path: &Path, instrument: Option<&LoadedInstrument>) -> FileRepo
         Err(e) => report.problems = Diagnostic::from_error(&e),
     }
     report
-}
-
-/// One diagnostic as a line, the form compilers use:
-/// `file[:line[:column]]: [path: ]error[code]: message`.
-pub(crate) fn problem_line(
-    file: &str,
-    line: Option<u64>,
-    column: Option<u64>,
-    path: &str,
-    code: &str,
-    message: &str,
-) -> String {
-    let mut at = file.to_owned();
-    if let Some(l) = line {
-        let _ = write!(at, ":{l}");
-        if let Some(c) = column {
-            let _ = write!(at, ":{c}");
-        }
-    }
-    if !path.is_empty() {
-        let _ = write!(at, ": {path}");
-    }
-    format!("{at}: error[{code}]: {message}\n")
-}
-
-impl ValidationReport {
-    /// The report as text lines: one per problem (`file:path: error[code]: message`)
-    /// and one `ok` line per valid file.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        for f in &self.files {
-            if f.valid {
-                let _ = writeln!(
-                    out,
-                    "{}: ok ({})",
-                    f.file,
-                    f.kind.as_deref().unwrap_or("document")
-                );
-            }
-            for p in &f.problems {
-                let (line, column) = (p.line.map(|l| l as u64), p.column.map(|c| c as u64));
-                out.push_str(&problem_line(&f.file, line, column, &p.path, &p.code, &p.message));
-            }
-        }
-        let bad = self.files.iter().filter(|f| !f.valid).count();
-        let problems: usize = self.files.iter().map(|f| f.problems.len()).sum();
-        let _ = writeln!(
-            out,
-            "{} file(s) checked: {} valid, {} invalid, {} problem(s)",
-            self.files.len(),
-            self.files.len() - bad,
-            bad,
-            problems
-        );
-        out
-    }
 }

@@ -1,10 +1,11 @@
 //! The roll-up on small hand-checked inputs (fixtures/rollup).
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use p2ham_io::model::{Decimal, Stage, VulnerableGroup};
-use p2ham_io::scoring::RollupReport;
-use p2ham_io::{load_instrument, rollup, RollupOptions};
+use p2ham_io::scoring::{InvalidRecord, RollupReport};
+use p2ham_io::{load_instrument, rollup, RollupInput, RollupObserver, RollupOptions};
 
 fn fixture(p: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,16 +17,56 @@ fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-fn run(paths: &[PathBuf], instrument: Option<&str>) -> (RollupReport, Vec<String>) {
+/// Collects what the roll-up reports while it runs.
+#[derive(Default)]
+struct Seen {
+    invalid: Vec<String>,
+    started: bool,
+    total: Option<u64>,
+    bytes: u64,
+}
+
+impl RollupObserver for Seen {
+    fn start(&mut self, total_bytes: Option<u64>) {
+        self.started = true;
+        self.total = total_bytes;
+    }
+    fn progress(&mut self, bytes: u64) {
+        self.bytes += bytes;
+    }
+    fn invalid(&mut self, i: &InvalidRecord) {
+        for p in &i.problems {
+            let line = i.line.or(p.line).map(|l| format!(":{l}")).unwrap_or_default();
+            let path = if p.path.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", p.path)
+            };
+            self.invalid.push(format!(
+                "{}{line}{path}: error[{}]: {}\n",
+                i.file, p.code, p.message
+            ));
+        }
+    }
+}
+
+fn paths(paths: &[PathBuf]) -> Vec<RollupInput<'static>> {
+    paths.iter().cloned().map(RollupInput::Path).collect()
+}
+
+fn run_inputs(inputs: Vec<RollupInput>, instrument: Option<&str>) -> (RollupReport, Vec<String>) {
     let instrument = instrument.map(|i| load_instrument(i).unwrap());
     let options = RollupOptions {
         instrument: instrument.as_ref(),
-        progress: false,
-        stage: None,
+        ..RollupOptions::default()
     };
-    let mut seen = Vec::new();
-    let report = rollup(paths, &options, |i| seen.push(p2ham_io::invalid_to_text(i))).unwrap();
-    (report, seen)
+    let mut seen = Seen::default();
+    let outcome = rollup(inputs, &options, &mut seen).unwrap();
+    (outcome.report, seen.invalid)
+}
+
+fn run(files: &[PathBuf], instrument: Option<&str>) -> (RollupReport, Vec<String>) {
+    run_inputs(paths(files), instrument)
 }
 
 fn demo() -> (RollupReport, Vec<String>) {
@@ -202,30 +243,9 @@ fn hand_checked_figures() {
 
 #[test]
 fn json_snapshot() {
-    let (mut r, _) = demo();
-    let json = p2ham_io::to_json(&r);
-    insta::assert_snapshot!("rollup_demo_json", json);
-    // The parallel writer gives the same bytes.
-    let mut out = Vec::new();
-    p2ham_io::rollup_to_json_writer(&mut out, &mut r).unwrap();
-    assert_eq!(String::from_utf8(out).unwrap(), json);
-}
-
-#[test]
-fn renderers() {
     let (r, _) = demo();
-    let csv = p2ham_io::rollup_to_csv(&r);
-    assert_eq!(csv.lines().count(), 6, "a header and one row per unit");
-    assert!(csv.starts_with(
-        "rank,unit,name,office,kind,period,stage,instrument,total,eligible,main_gap,file,line\n"
-    ));
-    assert!(csv.contains("\n1,u1,Unit 1,Kanwil A,kanim,2024,self,rollup-demo,100.00,true,,"));
-    let text = p2ham_io::rollup_to_text(&r, p2ham_io::model::Lang::En);
-    assert!(text.contains("NATIONAL"));
-    assert!(text.contains("Invalid records:"));
-    let md = p2ham_io::rollup_to_markdown(&r, p2ham_io::model::Lang::Id);
-    assert!(md.starts_with("# Rekap P2HAM"));
-    assert!(md.contains("| Kanwil A | 2 | 1 | 50.00 | 62.50 | 62.50 | 0 |"));
+    let json = serde_json::to_string_pretty(&r).unwrap() + "\n";
+    insta::assert_snapshot!("rollup_demo_json", json);
 }
 
 /// A folder is read recursively, in name order: documents and NDJSON files;
@@ -358,7 +378,7 @@ fn report_matches_its_schema() {
     let (r, _) = demo();
     let schema = p2ham_io::schema_kind("rollup").unwrap().schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let value: serde_json::Value = serde_json::from_str(&p2ham_io::to_json(&r)).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&serde_json::to_string_pretty(&r).unwrap()).unwrap();
     let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
@@ -434,10 +454,12 @@ fn a_stage_filter_keeps_one_stage_and_counts_the_rest() {
     let instrument = None::<p2ham_io::LoadedInstrument>;
     let options = RollupOptions {
         instrument: instrument.as_ref(),
-        progress: false,
         stage: Some(p2ham_io::model::Stage::Verification),
+        ..RollupOptions::default()
     };
-    let report = rollup(&[fixture("assessments/sampit-2023")], &options, |_| {}).unwrap();
+    let report = rollup(paths(&[fixture("assessments/sampit-2023")]), &options, &mut ())
+        .unwrap()
+        .report;
     // Three verifications kept, three self-assessments read and skipped.
     assert_eq!(
         (report.records.read, report.records.skipped, report.records.units),
@@ -447,4 +469,64 @@ fn a_stage_filter_keeps_one_stage_and_counts_the_rest() {
         .units
         .iter()
         .all(|u| u.stage == p2ham_io::model::Stage::Verification));
+}
+
+/// A pretty-printed document cut short is one document with one error (line
+/// and column), not NDJSON, even when some of its lines are complete objects.
+#[test]
+fn a_truncated_pretty_printed_document_is_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("assessments/sampit-2023/kanim-sampit.self.json")).unwrap(),
+    )
+    .unwrap();
+    // Keys on their own lines, each answer a one-line object.
+    let mut text = String::from("{\n");
+    for (k, v) in doc.as_object().unwrap() {
+        if k != "answers" {
+            writeln!(text, "  {}: {v},", serde_json::to_string(k).unwrap()).unwrap();
+        }
+    }
+    text += "  \"answers\": [\n";
+    let answers: Vec<String> = doc["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| format!("    {a}"))
+        .collect();
+    text += &answers[..6].join(",\n");
+    text += "\n";
+    let lines = text.lines().count();
+    let file = dir.path().join("kanim.json");
+    std::fs::write(&file, &text).unwrap();
+    let (r, seen) = run(&[file], None);
+    assert_eq!((r.records.read, r.records.invalid), (1, 1), "{seen:?}");
+    let p = &r.invalid[0].problems[0];
+    assert_eq!((r.invalid[0].line, p.code.as_str()), (None, "syntax"));
+    assert_eq!(p.line, Some(lines as u64));
+    assert!(p.column.is_some());
+}
+
+/// A stream is read like an NDJSON file; the observer hears of every byte.
+#[test]
+fn a_reader_is_read_as_ndjson() {
+    let bytes = std::fs::read(fixture("rollup/units.ndjson")).unwrap();
+    let len = bytes.len() as u64;
+    let instrument = load_instrument(fixture("rollup/instrument.json").to_str().unwrap()).unwrap();
+    let options = RollupOptions {
+        instrument: Some(&instrument),
+        ..RollupOptions::default()
+    };
+    let mut seen = Seen::default();
+    let input = RollupInput::Reader {
+        name: "upload".into(),
+        reader: Box::new(std::io::Cursor::new(bytes)),
+    };
+    let r = rollup(vec![input], &options, &mut seen).unwrap().report;
+    assert_eq!((r.records.units, r.records.invalid), (5, 3));
+    assert_eq!(r.units[0].source.file, "upload");
+    assert!(seen.started);
+    assert_eq!(seen.total, None);
+    assert_eq!(seen.bytes, len);
+    assert_eq!(seen.invalid.len(), 3);
 }

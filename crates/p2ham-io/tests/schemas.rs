@@ -225,7 +225,7 @@ fn real_reports_validate_against_their_schemas() {
             let loaded = p2ham_io::load_assessment(&sampit.join(format!("{unit}.{stage}.json"))).unwrap();
             let instrument = p2ham_io::instrument_for(&loaded, None).unwrap();
             let report = p2ham_io::score_loaded(&loaded, &instrument).unwrap();
-            let doc: Value = serde_json::from_str(&p2ham_io::to_json(&report)).unwrap();
+            let doc: Value = serde_json::to_value(&report).unwrap();
             let errs = errors(&validator("score"), &doc);
             assert!(errs.is_empty(), "{unit} {stage}: {errs:#?}");
             checked += 1;
@@ -234,7 +234,7 @@ fn real_reports_validate_against_their_schemas() {
             .map(|s| p2ham_io::load_assessment(&sampit.join(format!("{unit}.{s}.json"))).unwrap());
         let evidence =
             p2ham_io::verify_evidence(&documents, &root().join("fixtures/evidence").join(unit)).unwrap();
-        let doc: Value = serde_json::from_str(&p2ham_io::to_json(&evidence)).unwrap();
+        let doc: Value = serde_json::to_value(&evidence).unwrap();
         let errs = errors(&validator("evidence"), &doc);
         assert!(errs.is_empty(), "{unit} evidence: {errs:#?}");
         checked += 1;
@@ -253,7 +253,7 @@ fn real_reports_validate_against_their_schemas() {
             weights,
         )
         .unwrap();
-        let doc: Value = serde_json::from_str(&p2ham_io::skm_to_json(&report)).unwrap();
+        let doc: Value = serde_json::to_value(&report).unwrap();
         let errs = errors(&validator("skm"), &doc);
         assert!(errs.is_empty(), "skm: {errs:#?}");
         checked += 1;

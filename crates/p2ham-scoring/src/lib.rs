@@ -39,6 +39,7 @@
 //! ```
 
 mod compare;
+mod lean;
 mod ratio;
 mod report;
 mod rollup;
@@ -49,6 +50,7 @@ pub use compare::{
     ComparisonReport, CriterionComparison, Discrepancy, DiscrepancyKind, PointsByKind, COMPARE_FORMAT,
     NOT_APPLICABLE,
 };
+pub use lean::LeanAnswer;
 pub use ratio::Ratio;
 pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,

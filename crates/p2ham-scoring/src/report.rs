@@ -260,6 +260,9 @@ pub enum ReasonCode {
     CriterionBelowMinimum,
     /// A mandatory indicator is not fully met.
     MandatoryNotMet,
+    /// A mandatory indicator that applies to the unit was answered "not
+    /// applicable": it is left out of the figures but not met for the award.
+    MandatoryNotApplicable,
 }
 
 /// One reason a unit is not eligible.

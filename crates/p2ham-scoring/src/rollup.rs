@@ -108,6 +108,23 @@ impl UnitRecord {
         lean: &LeanScore,
         source: Location,
     ) -> Self {
+        let Assessment {
+            unit, period, stage, ..
+        } = assessment;
+        Self::from_parts(instrument, unit, period, stage, lean, source)
+    }
+
+    /// The record of a unit of `stage` in `period` scored by
+    /// [`crate::LeanScorer`] against `instrument`, from the parts the roll-up
+    /// keeps (when the whole assessment was never built).
+    pub fn from_parts(
+        instrument: &Arc<RollupInstrument>,
+        unit: Unit,
+        period: String,
+        stage: Stage,
+        lean: &LeanScore,
+        source: Location,
+    ) -> Self {
         let n = lean.statuses.len();
         let words = n.div_ceil(64);
         let mut bits = vec![0u64; 2 * words].into_boxed_slice();
@@ -119,9 +136,6 @@ impl UnitRecord {
                 }
             }
         }
-        let Assessment {
-            unit, period, stage, ..
-        } = assessment;
         Self {
             unit,
             period,

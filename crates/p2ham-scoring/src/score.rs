@@ -7,6 +7,7 @@ use p2ham_model::{
     UnsupportedClaims, VulnerableGroup,
 };
 
+use crate::lean::{IntPlan, LeanAnswer};
 use crate::ratio::Ratio;
 use crate::report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
@@ -27,6 +28,8 @@ struct Line<'a> {
     /// counted × weight.
     earned: Ratio,
     included: bool,
+    /// Whether the instrument applies the indicator to the unit's kind.
+    applies: bool,
     answer: Option<&'a Answer>,
 }
 
@@ -126,11 +129,10 @@ fn core<'a>(
                 weight: *weight,
                 earned: Ratio::ZERO,
                 included: true,
+                applies: ind.applies_to_kind(&assessment.unit.kind),
                 answer,
             };
-            if !ind.applies_to_kind(&assessment.unit.kind)
-                || answer.is_some_and(|a| a.not_applicable.is_some())
-            {
+            if !line.applies || answer.is_some_and(|a| a.not_applicable.is_some()) {
                 line.status = Status::Excluded;
                 line.included = false;
             } else if let Some(code) = answer.and_then(|a| a.value.as_deref()) {
@@ -276,6 +278,7 @@ enum Failure {
     TotalBelow(Decimal),
     CriterionBelow(usize, Decimal),
     MandatoryNotMet(usize, usize),
+    MandatoryNotApplicable(usize, usize),
 }
 
 fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
@@ -302,6 +305,15 @@ fn failures(instrument: &CheckedInstrument, core: &Core) -> Vec<Failure> {
             // only where the instrument says `unsupported_claims: count`.
             if ind.mandatory && l.included && l.counted != Ratio::ONE {
                 out.push(Failure::MandatoryNotMet(ci, ii));
+            }
+            // Answered "not applicable" although the instrument applies it to the
+            // unit's kind: out of the figures, but never a way round the award.
+            if ind.mandatory
+                && !l.included
+                && l.answer.is_some_and(|a| a.not_applicable.is_some())
+                && l.applies
+            {
+                out.push(Failure::MandatoryNotApplicable(ci, ii));
             }
         }
     }
@@ -335,11 +347,14 @@ pub fn score_lean(
 }
 
 /// [`score_lean`] for many assessments of one instrument: the instrument's
-/// exact figures are computed once.
+/// exact figures are computed once, and, where they fit, scaled once to
+/// integers over a common denominator so each assessment is scored with native
+/// integer sums (the 256-bit core takes over whenever a figure would not fit).
 #[derive(Debug, Clone)]
 pub struct LeanScorer {
     instrument: CheckedInstrument,
     plan: Plan,
+    int: Option<IntPlan>,
 }
 
 impl LeanScorer {
@@ -347,6 +362,7 @@ impl LeanScorer {
     pub fn new(instrument: &CheckedInstrument) -> Result<Self, ScoringError> {
         Ok(Self {
             plan: plan(instrument)?,
+            int: IntPlan::new(instrument),
             instrument: instrument.clone(),
         })
     }
@@ -358,16 +374,62 @@ impl LeanScorer {
 
     /// Check and score one assessment, as [`score_lean`] does.
     pub fn score(&self, assessment: &Assessment) -> Result<LeanScore, ScoringError> {
-        lean(&self.instrument, &self.plan, assessment)
+        self.instrument.check_result(assessment)?;
+        match self.int_score(assessment) {
+            Some(lean) => Ok(lean),
+            None => lean(&self.instrument, &self.plan, assessment),
+        }
+    }
+
+    /// The integer path for a checked assessment; `None` when it does not fit.
+    fn int_score(&self, assessment: &Assessment) -> Option<LeanScore> {
+        let ins = self.instrument.instrument();
+        let mut answers = vec![LeanAnswer::Missing; self.instrument.indicator_count()];
+        for a in &assessment.answers {
+            if let Some(p) = self.instrument.position(&a.indicator) {
+                answers[self.instrument.flat_index(p)] = match (&a.value, &a.not_applicable) {
+                    (_, Some(_)) => LeanAnswer::NotApplicable,
+                    (Some(code), None) => LeanAnswer::Value {
+                        option: ins.scales[p.scale]
+                            .options
+                            .iter()
+                            .position(|o| o.code == *code)
+                            .and_then(|o| u16::try_from(o).ok())?,
+                        evidence: !a.evidence.is_empty(),
+                    },
+                    (None, None) => LeanAnswer::Missing,
+                };
+            }
+        }
+        self.score_answers(&assessment.unit.kind, &answers)
+    }
+
+    /// Score an assessment given as its answers per indicator (instrument
+    /// order, criteria flattened), for a unit of `kind`. The caller must have
+    /// checked the assessment against the instrument (every problem
+    /// [`CheckedInstrument::check`] reports stands in the way of scoring).
+    /// `None` when the figures do not fit native integers: then score the
+    /// whole assessment with [`score`](Self::score).
+    pub fn score_answers(&self, kind: &str, answers: &[LeanAnswer]) -> Option<LeanScore> {
+        self.int.as_ref()?.score(self.kind(kind)?, answers)
+    }
+
+    /// The index of a unit kind in the instrument's `unit_kinds`.
+    fn kind(&self, kind: &str) -> Option<usize> {
+        self.instrument
+            .instrument()
+            .unit_kinds
+            .iter()
+            .position(|k| k == kind)
     }
 }
 
+/// The lean figures from the 256-bit core, for an assessment already checked.
 fn lean(
     instrument: &CheckedInstrument,
     plan: &Plan,
     assessment: &Assessment,
 ) -> Result<LeanScore, ScoringError> {
-    instrument.check_result(assessment)?;
     let core = core(instrument, plan, assessment)?;
     let eligible = failures(instrument, &core).is_empty();
     let mut statuses = Vec::with_capacity(core.lines.iter().map(Vec::len).sum());
@@ -705,6 +767,30 @@ fn decide(instrument: &CheckedInstrument, core: &Core) -> Result<Award, ScoringE
                     ),
                 }
             }
+            Failure::MandatoryNotApplicable(ci, ii) => {
+                let c = &ins.criteria[ci];
+                let ind = &c.indicators[ii];
+                Reason {
+                    code: ReasonCode::MandatoryNotApplicable,
+                    criterion: Some(c.id.clone()),
+                    indicator: Some(ind.id.clone()),
+                    actual: None,
+                    required: Some(Decimal::ONE),
+                    message: Text::bilingual(
+                        format!(
+                            "Indikator wajib {} ({}) dijawab tidak berlaku, padahal berlaku untuk jenis unit ini; \
+                             indikator wajib harus terpenuhi.",
+                            ind.id, ind.title.id
+                        ),
+                        format!(
+                            "Mandatory indicator {} ({}) is answered not applicable, though it applies to this kind \
+                             of unit; a mandatory indicator must be met.",
+                            ind.id,
+                            ind.title.get(Lang::En)
+                        ),
+                    ),
+                }
+            }
         });
     }
     Ok(Award {
@@ -764,7 +850,8 @@ mod tests {
                         id: format!("C{ci}.{ii}"),
                         title: Text::bilingual("i", "i"),
                         scale: if flags % 3 == 0 { "third" } else { "apt" }.into(),
-                        weight: Decimal::from(*w),
+                        // Whole and decimal weights (w × 25, × 2.5 or × 0.25).
+                        weight: Decimal::new(i64::from(*w) * 25, u32::from(flags % 3)),
                         applies_to: if flags % 4 == 1 {
                             vec!["lapas".into()]
                         } else {
@@ -886,6 +973,9 @@ mod tests {
                 }
                 (f, l) => panic!("paths disagree: {f:?} vs {l:?}"),
             };
+            // The integer path was taken, and it agrees with the 256-bit core.
+            prop_assert!(LeanScorer::new(&ins).unwrap().int_score(&a).is_some());
+            prop_assert_eq!(&lean, &super::lean(&ins, &plan(&ins).unwrap(), &a).unwrap());
             prop_assert_eq!(lean.total, full.total);
             prop_assert_eq!(lean.eligible, full.award.eligible);
             let statuses: Vec<Status> =

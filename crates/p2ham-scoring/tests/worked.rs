@@ -510,3 +510,80 @@ fn mandatory_unsupported_claims_follow_the_instrument_rule() {
     assert!(r.award.eligible, "{:?}", r.award.reasons);
     assert_eq!(status(&r, "A.1"), Status::Unsupported);
 }
+
+/// Amended rule (see docs/scoring.md, change of 2026-12-02): a mandatory
+/// indicator that applies to the unit but is answered "not applicable" leaves
+/// the figures, as every not-applicable answer does, yet is not met for the
+/// award. One left out by the instrument's `applies_to` is no failure.
+#[test]
+fn a_mandatory_indicator_answered_not_applicable_is_not_met() {
+    let ins = instrument(
+        json!([
+            {"id": "A", "title": {"id": "A"}, "weight": "1", "indicators": [
+                {"id": "A.1", "title": {"id": "Maklumat"}, "scale": "apt", "weight": "1", "mandatory": true},
+                {"id": "A.2", "title": {"id": "Pengaduan"}, "scale": "apt", "weight": "1", "mandatory": true},
+                {"id": "A.3", "title": {"id": "WBP"}, "scale": "apt", "weight": "1", "mandatory": true,
+                 "applies_to": ["lapas"]},
+                ind("A.4", "1")
+            ]},
+        ]),
+        json!({"min_total": "80", "min_criterion": null}),
+        json!({}),
+    );
+    // The recipe: a one-character reason on the mandatory indicators.
+    let a = assessment(
+        "kanim",
+        json!([
+            {"indicator": "A.1", "not_applicable": "x"},
+            {"indicator": "A.2", "not_applicable": "x"},
+            {"indicator": "A.4", "value": "ada"}
+        ]),
+    );
+    let r = run(&ins, &a);
+    // Figures unchanged: only A.4 is included, 1/1 → 100.00.
+    assert_eq!(r.total, Some(dec!(100.00)));
+    assert_eq!(r.counts.excluded, 3);
+    // The award: not eligible, one reason per mandatory indicator answered not applicable.
+    assert!(!r.award.eligible);
+    let codes: Vec<_> = r
+        .award
+        .reasons
+        .iter()
+        .map(|x| (x.code, x.indicator.clone(), x.actual, x.required))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                ReasonCode::MandatoryNotApplicable,
+                Some("A.1".into()),
+                None,
+                Some(dec!(1))
+            ),
+            (
+                ReasonCode::MandatoryNotApplicable,
+                Some("A.2".into()),
+                None,
+                Some(dec!(1))
+            ),
+        ]
+    );
+    assert!(r.award.reasons[0]
+        .message
+        .en
+        .as_deref()
+        .unwrap()
+        .contains("answered not applicable"));
+    // Answered as met instead, the unit is eligible with the same total.
+    let met = assessment(
+        "kanim",
+        json!([
+            {"indicator": "A.1", "value": "ada"},
+            {"indicator": "A.2", "value": "ada"},
+            {"indicator": "A.4", "value": "ada"}
+        ]),
+    );
+    let r = run(&ins, &met);
+    assert_eq!(r.total, Some(dec!(100.00)));
+    assert!(r.award.eligible, "{:?}", r.award.reasons);
+}

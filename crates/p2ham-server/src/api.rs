@@ -97,6 +97,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(score_report))
         .routes(routes!(compare_report))
         .routes(routes!(letter_report))
+        .routes(routes!(rollup_report))
         .routes(routes!(list_audit))
         .routes(routes!(verify_audit))
         .routes(routes!(openapi_document))
@@ -2138,7 +2139,19 @@ enum ReportFormat {
     Md,
     Csv,
     Html,
+    Xlsx,
 }
+
+const ALL_FORMATS: [ReportFormat; 6] = [
+    ReportFormat::Json,
+    ReportFormat::Text,
+    ReportFormat::Md,
+    ReportFormat::Csv,
+    ReportFormat::Html,
+    ReportFormat::Xlsx,
+];
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 impl ReportFormat {
     fn media_type(self) -> &'static str {
@@ -2148,6 +2161,7 @@ impl ReportFormat {
             ReportFormat::Md => "text/markdown; charset=utf-8",
             ReportFormat::Csv => "text/csv; charset=utf-8",
             ReportFormat::Html => "text/html; charset=utf-8",
+            ReportFormat::Xlsx => XLSX,
         }
     }
 
@@ -2158,8 +2172,20 @@ impl ReportFormat {
             "text/markdown" => ReportFormat::Md,
             "text/csv" => ReportFormat::Csv,
             "text/html" => ReportFormat::Html,
+            XLSX => ReportFormat::Xlsx,
             _ => return None,
         })
+    }
+
+    fn report_format(self) -> p2ham_report::Format {
+        match self {
+            ReportFormat::Json => p2ham_report::Format::Json,
+            ReportFormat::Text => p2ham_report::Format::Text,
+            ReportFormat::Md => p2ham_report::Format::Md,
+            ReportFormat::Csv => p2ham_report::Format::Csv,
+            ReportFormat::Html => p2ham_report::Format::Html,
+            ReportFormat::Xlsx => p2ham_report::Format::Xlsx,
+        }
     }
 }
 
@@ -2183,7 +2209,7 @@ enum StageParam {
 struct ReportQuery {
     /// Output format; without it, the `Accept` header decides (JSON by default).
     format: Option<ReportFormat>,
-    /// Language of text, Markdown, CSV and HTML (`id` by default).
+    /// Language of text, Markdown, CSV, HTML and XLSX (`id` by default).
     lang: Option<LangParam>,
 }
 
@@ -2200,33 +2226,22 @@ struct ScoreQuery {
 
 /// The format asked for: `?format=` when given, else the first type of
 /// `Accept` the report has, else the report's first (default) format.
-fn choose(
-    format: Option<ReportFormat>,
-    headers: &HeaderMap,
-    supported: &[ReportFormat],
-) -> ApiResult<ReportFormat> {
+fn choose(format: Option<ReportFormat>, headers: &HeaderMap, supported: &[ReportFormat]) -> ApiResult<ReportFormat> {
     let refuse = || {
         ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
             "unsupported-format",
-            "this report is not available in that format",
+            "this report is not available in that format (json, text, md, csv, html, xlsx)",
         )
     };
     if let Some(f) = format {
-        return if supported.contains(&f) {
-            Ok(f)
-        } else {
-            Err(refuse())
-        };
+        return if supported.contains(&f) { Ok(f) } else { Err(refuse()) };
     }
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return Ok(supported[0]);
     };
     let mut any = false;
-    for m in accept
-        .split(',')
-        .map(|m| m.split(';').next().unwrap_or("").trim())
-    {
+    for m in accept.split(',').map(|m| m.split(';').next().unwrap_or("").trim()) {
         if m == "*/*" || m == "text/*" || m.is_empty() {
             any = true;
         } else if let Some(f) = ReportFormat::from_media_type(m).filter(|f| supported.contains(f)) {
@@ -2247,121 +2262,154 @@ fn lang(l: Option<LangParam>) -> Lang {
     }
 }
 
-fn report(format: ReportFormat, body: String) -> Response {
-    ([(header::CONTENT_TYPE, format.media_type())], body).into_response()
+/// Render a report with the report layer.
+fn report<R: p2ham_report::Report + ?Sized>(r: &mut R, format: ReportFormat, l: Lang) -> ApiResult<Response> {
+    let options = p2ham_report::RenderOptions {
+        lang: l,
+        evidence: None,
+    };
+    let bytes = p2ham_report::render(r, format.report_format(), &options).map_err(|e| ApiError::internal(&e))?;
+    Ok(([(header::CONTENT_TYPE, format.media_type())], bytes).into_response())
 }
 
 /// The explained score of the current self-assessment or verification, in any format of the report layer.
 #[utoipa::path(get, path = "/api/v1/periods/{period}/units/{unit}/score", tag = "reports",
     security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ScoreQuery),
-    responses((status = 200, description = "The score report (`p2ham score`)", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"))),
+    responses((status = 200, description = "The score report (`p2ham score`)", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody)))]
-async fn score_report(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((period, unit)): Path<(String, String)>,
-    Query(q): Query<ScoreQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn score_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ScoreQuery>, headers: HeaderMap) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let format = choose(
-        q.format,
-        &headers,
-        &[
-            ReportFormat::Json,
-            ReportFormat::Text,
-            ReportFormat::Md,
-            ReportFormat::Csv,
-            ReportFormat::Html,
-        ],
-    )?;
-    let case = read_case(state.db().pool(), &unit.id, &period.id)
-        .await?
-        .unwrap_or_else(CaseRow::fresh);
+    let format = choose(q.format, &headers, &ALL_FORMATS)?;
+    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
     let (which, current) = match q.stage {
         Some(StageParam::Verification) => ("verification", case.verification_sha256),
         _ => ("self", case.self_sha256),
     };
     let sha = current.ok_or_else(|| ApiError::not_found(format!("no {which} document uploaded yet")))?;
-    let body: String = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = $3 AND sha256 = $4 LIMIT 1")
-        .bind(&unit.id)
-        .bind(&period.id)
-        .bind(which)
-        .bind(&sha)
-        .fetch_one(state.db().pool())
-        .await?
-        .try_get("body")?;
+    let body = document_body(&state, &unit.id, &period.id, which, &sha).await?;
     let doc = loaded(which, body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let r = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
-    let l = lang(q.lang);
-    Ok(report(
-        format,
-        match format {
-            ReportFormat::Json => p2ham_io::to_json(&r),
-            ReportFormat::Text => p2ham_io::score_to_text(&r, l),
-            ReportFormat::Md => p2ham_io::score_to_markdown(&r, l),
-            ReportFormat::Csv => p2ham_io::score_to_csv(&r, l),
-            ReportFormat::Html => p2ham_io::score_to_html(&r, l),
-        },
-    ))
+    let mut r = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    report(&mut r, format, lang(q.lang))
 }
 
 /// The comparison of the self-assessment with its verification (`p2ham compare`).
 #[utoipa::path(get, path = "/api/v1/periods/{period}/units/{unit}/compare", tag = "reports",
     security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ReportQuery),
-    responses((status = 200, description = "The comparison report", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"))),
+    responses((status = 200, description = "The comparison report", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn compare_report(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((period, unit)): Path<(String, String)>,
-    Query(q): Query<ReportQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn compare_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ReportQuery>, headers: HeaderMap) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let format = choose(
-        q.format,
-        &headers,
-        &[
-            ReportFormat::Json,
-            ReportFormat::Text,
-            ReportFormat::Md,
-            ReportFormat::Csv,
-        ],
-    )?;
-    let (_, r) = comparison(&state, &unit, &period).await?;
-    let l = lang(q.lang);
-    Ok(report(
-        format,
-        match format {
-            ReportFormat::Text => p2ham_io::compare_to_text(&r, l),
-            ReportFormat::Md => p2ham_io::compare_to_markdown(&r, l),
-            ReportFormat::Csv => p2ham_io::compare_to_csv(&r, l),
-            _ => p2ham_io::to_json(&r),
-        },
-    ))
+    let format = choose(q.format, &headers, &ALL_FORMATS)?;
+    let (_, mut r) = comparison(&state, &unit, &period).await?;
+    report(&mut r, format, lang(q.lang))
 }
 
-/// The outcome letter (Berita Acara / Surat Keterangan, `p2ham letter`).
+/// The outcome letter (Berita Acara / Surat Keterangan, `p2ham letter`); Markdown by default.
 #[utoipa::path(get, path = "/api/v1/periods/{period}/units/{unit}/letter", tag = "reports",
     security(("session" = []), ("token" = [])),
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ReportQuery),
-    responses((status = 200, description = "The letter", content(("text/markdown"))),
+    responses((status = 200, description = "The letter (CSV and JSON: the comparison's data)", content(("text/markdown"), ("text/html"), ("text/plain"), ("text/csv"), ("application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn letter_report(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((period, unit)): Path<(String, String)>,
-    Query(q): Query<ReportQuery>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn letter_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ReportQuery>, headers: HeaderMap) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
-    let format = choose(q.format, &headers, &[ReportFormat::Md])?;
+    let letter_formats = [
+        ReportFormat::Md,
+        ReportFormat::Html,
+        ReportFormat::Text,
+        ReportFormat::Csv,
+        ReportFormat::Json,
+        ReportFormat::Xlsx,
+    ];
+    let format = choose(q.format, &headers, &letter_formats)?;
     let (_, r) = comparison(&state, &unit, &period).await?;
-    Ok(report(format, p2ham_io::letter_markdown(&r, lang(q.lang))))
+    report(&mut p2ham_report::Letter(&r), format, lang(q.lang))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RollupQuery {
+    /// Which documents: the current self-assessments or the current verifications (default).
+    stage: Option<StageParam>,
+    /// Output format; without it, the `Accept` header decides (JSON by default).
+    format: Option<ReportFormat>,
+    /// Language (`id` by default).
+    lang: Option<LangParam>,
+}
+
+/// The roll-up of a period (`p2ham rollup`) over the current documents of the
+/// units the caller may see: per unit, per Kanwil, national gaps.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/rollup", tag = "reports",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id"), RollupQuery),
+    responses((status = 200, description = "The roll-up report", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn rollup_report(State(state): State<AppState>, actor: Actor, Path(period): Path<String>, Query(q): Query<RollupQuery>, headers: HeaderMap) -> ApiResult<Response> {
+    let period = find_period(&state, &period).await?;
+    let format = choose(q.format, &headers, &ALL_FORMATS)?;
+    let (stage, column) = match q.stage {
+        Some(StageParam::SelfAssessment) => (Stage::SelfAssessment, "self_sha256"),
+        _ => (Stage::Verification, "verification_sha256"),
+    };
+    let which = if stage == Stage::SelfAssessment { "self" } else { "verification" };
+    let rows = sqlx::query(&format!(
+        "SELECT u.id, u.office, d.body FROM cases c JOIN units u ON u.id = c.unit_id \
+         JOIN documents d ON d.unit_id = c.unit_id AND d.period_id = c.period_id AND d.stage = $2 AND d.sha256 = c.{column} \
+         WHERE c.period_id = $1 ORDER BY u.id, d.uploaded_at"
+    ))
+    .bind(&period.id)
+    .bind(which)
+    .fetch_all(state.db().pool())
+    .await?;
+    // One NDJSON line per unit the caller may see (its current document, compact).
+    let mut ndjson = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for r in rows {
+        let (id, office, body): (String, String, String) = (r.try_get("id")?, r.try_get("office")?, r.try_get("body")?);
+        if !actor.sees_unit(&id, &office) || seen.contains(&id) {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
+        serde_json::to_writer(&mut ndjson, &value).map_err(|e| ApiError::internal(&e))?;
+        ndjson.push(b'\n');
+        seen.push(id);
+    }
+    if seen.is_empty() {
+        return Err(ApiError::conflict("no-documents", format!("no unit you may see has a current {which} document in period {}", period.id)));
+    }
+    let instrument = state.instrument(&period.instrument.sha256).await?;
+    let l = lang(q.lang);
+    let name = format!("period {} ({which})", period.id);
+    let outcome = tokio::task::spawn_blocking(move || {
+        let options = p2ham_io::RollupOptions {
+            instrument: Some(&instrument),
+            stage: Some(stage),
+            ..p2ham_io::RollupOptions::default()
+        };
+        let input = p2ham_io::RollupInput::Reader {
+            name,
+            reader: Box::new(std::io::Cursor::new(ndjson)),
+        };
+        p2ham_io::rollup(vec![input], &options, &mut ())
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?
+    .map_err(|e| ApiError::invalid_document(&e))?;
+    let mut r = outcome.report;
+    report(&mut r, format, l)
+}
+
+async fn document_body(state: &AppState, unit: &str, period: &str, which: &str, sha: &str) -> ApiResult<String> {
+    Ok(sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = $3 AND sha256 = $4 LIMIT 1")
+        .bind(unit)
+        .bind(period)
+        .bind(which)
+        .bind(sha)
+        .fetch_one(state.db().pool())
+        .await?
+        .try_get("body")?)
 }
 
 // ---------------------------------------------------------------- audit

@@ -9,8 +9,14 @@ use std::path::PathBuf;
 
 use common::{files_under, fixture, repo, Client, TestServer};
 use p2ham_io::model::Lang;
+use p2ham_report::Format;
 use reqwest::Method;
 use serde_json::json;
+
+fn rendered<R: p2ham_report::Report + ?Sized>(r: &mut R, format: p2ham_report::Format, lang: Lang) -> Vec<u8> {
+    let options = p2ham_report::RenderOptions { lang, evidence: None };
+    p2ham_report::render(r, format, &options).expect("render")
+}
 
 const UNITS: [&str; 3] = ["kanim-sampit", "lapas-sampit", "bapas-sampit"];
 
@@ -147,11 +153,11 @@ async fn story(db: common::Db) {
         let expected = cli_compare(unit);
         let r = evaluator.get(&format!("{}/compare", case(unit))).await;
         r.expect(200);
-        assert_eq!(r.text(), p2ham_io::to_json(&expected), "{unit}: compare JSON");
+        assert_eq!(r.text(), p2ham_report::to_json(&expected), "{unit}: compare JSON");
         let r = evaluator
             .get(&format!("{}/compare?format=md&lang=en", case(unit)))
             .await;
-        assert_eq!(r.text(), p2ham_io::compare_to_markdown(&expected, Lang::En));
+        assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Md, Lang::En));
         let r = Client::reply(
             evaluator
                 .request(Method::GET, &format!("{}/compare", case(unit)))
@@ -159,9 +165,11 @@ async fn story(db: common::Db) {
         )
         .await;
         assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
-        assert_eq!(r.text(), p2ham_io::compare_to_csv(&expected, Lang::Id));
+        assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Csv, Lang::Id));
         let r = evaluator.get(&format!("{}/letter", case(unit))).await;
-        assert_eq!(r.text(), p2ham_io::letter_markdown(&expected, Lang::Id));
+        assert_eq!(r.bytes, rendered(&mut p2ham_report::Letter(&expected), Format::Md, Lang::Id));
+        let r = evaluator.get(&format!("{}/letter?format=html&lang=en", case(unit))).await;
+        assert_eq!(r.bytes, rendered(&mut p2ham_report::Letter(&expected), Format::Html, Lang::En));
         if expected.score_lost_to_overclaims > rust_decimal::Decimal::ZERO {
             overclaimed += 1;
         }
@@ -228,25 +236,49 @@ async fn story(db: common::Db) {
     let bytes = fixture(&self_path("lapas-sampit"));
     let loaded = p2ham_io::load_assessment(&repo().join(self_path("lapas-sampit"))).expect("load");
     let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
-    let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
+    let mut score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
     assert_eq!(loaded.sha256, p2ham_io::sha256_hex(&bytes));
     let r = evaluator
         .get(&format!("{}/score?format=text", case("lapas-sampit")))
         .await;
-    assert_eq!(r.text(), p2ham_io::score_to_text(&score, Lang::Id));
+    assert_eq!(r.bytes, rendered(&mut score, Format::Text, Lang::Id));
     let r = Client::reply(
         evaluator
             .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
             .header("accept", "text/html"),
     )
     .await;
-    assert_eq!(r.text(), p2ham_io::score_to_html(&score, Lang::Id));
+    assert_eq!(r.bytes, rendered(&mut score, Format::Html, Lang::Id));
     let r = evaluator.get(&format!("{}/score", case("lapas-sampit"))).await;
-    assert_eq!(r.text(), p2ham_io::to_json(&score));
-    let r = evaluator
-        .get(&format!("{}/letter?format=csv", case("lapas-sampit")))
-        .await;
+    assert_eq!(r.text(), p2ham_report::to_json(&score));
+    let r = evaluator.get(&format!("{}/score?format=xlsx", case("lapas-sampit"))).await;
+    assert_eq!(r.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(r.bytes.starts_with(b"PK"), "an XLSX workbook is a zip file");
+    let r = Client::reply(evaluator.request(Method::GET, &format!("{}/score", case("lapas-sampit"))).header("accept", "image/png")).await;
     r.expect(406);
+
+    // The roll-up of the verified results equals `p2ham rollup --stage verification` over the three files.
+    let r = evaluator.get("/api/v1/periods/2023/rollup?format=json").await;
+    r.expect(200);
+    let without_source = |mut v: serde_json::Value| {
+        for u in v["units"].as_array_mut().expect("units") {
+            u.as_object_mut().expect("unit").remove("source");
+        }
+        v
+    };
+    let api = without_source(r.json());
+    let files: Vec<p2ham_io::RollupInput> = UNITS
+        .iter()
+        .map(|u| p2ham_io::RollupInput::Path(repo().join(verification_path(u))))
+        .collect();
+    let options = p2ham_io::RollupOptions { stage: Some(p2ham_io::model::Stage::Verification), ..p2ham_io::RollupOptions::default() };
+    let mut cli = p2ham_io::rollup(files, &options, &mut ()).expect("rollup").report;
+    let cli = without_source(serde_json::from_slice(&rendered(&mut cli, Format::Json, Lang::Id)).expect("json"));
+    assert_eq!(api["units"], cli["units"], "per-unit figures");
+    assert_eq!(api["offices"], cli["offices"], "per-Kanwil figures");
+    // An operator sees the roll-up of their own unit only.
+    let mine = operators[1].get("/api/v1/periods/2023/rollup").await.json();
+    assert_eq!(mine["units"].as_array().expect("units").len(), 1);
 
     // Documents come back byte for byte; evidence with its digest.
     let r = evaluator

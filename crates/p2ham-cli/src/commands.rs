@@ -1,0 +1,385 @@
+//! Each command: flags → inputs → one library call → one rendering. The
+//! output goes to standard output or, atomically, to `-o FILE`.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use p2ham_io::model::Lang;
+use p2ham_io::{
+    compare_loaded, evidence_manifest, instrument_for, load_assessment, load_builtin, load_instrument,
+    schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic, write_atomic_with,
+    SkmReadOptions, BUILTINS, SCHEMAS,
+};
+use p2ham_io::{max_document_bytes, IoError, RollupInput, RollupOutcome};
+use p2ham_report::{Format, Letter, RenderOptions, Report};
+
+use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output};
+use crate::progress::Progress;
+use crate::Failure;
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    stdin_once(cli.command.inputs())?;
+    match cli.command {
+        Command::Serve(args) => crate::serve::serve(&args),
+        Command::Admin(cmd) => crate::serve::admin(cmd),
+        Command::Instrument(InstrumentCommand::List) => instrument_list(),
+        Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
+        Command::Schema { kind, out } => schema(kind.as_deref(), out),
+        Command::Validate {
+            instrument,
+            format,
+            out,
+            files,
+        } => {
+            let target = Target::new(format, &out)?;
+            let mut report = validate_with(&files, instrument.as_deref());
+            target.deliver(
+                &mut report,
+                &RenderOptions {
+                    lang: target.lang,
+                    evidence: None,
+                },
+                &files,
+            )?;
+            if report.valid {
+                Ok(())
+            } else {
+                Err(Failure::Reported)
+            }
+        }
+        Command::Score {
+            instrument,
+            format,
+            out,
+            file,
+        } => {
+            let target = Target::new(format, &out)?;
+            let explicit = instrument.as_deref().map(load_instrument).transpose()?;
+            let assessment = load_assessment(&file)?;
+            let instrument = instrument_for(&assessment, explicit.as_ref())?;
+            let mut report = score_loaded(&assessment, &instrument)?;
+            let mut inputs = vec![file];
+            inputs.extend(instrument.path.clone());
+            target.deliver(&mut report, &target.options(), &inputs)
+        }
+        Command::Skm {
+            file,
+            weights,
+            by,
+            sheet,
+            format,
+            out,
+        } => {
+            let target = Target::new(format, &out)?;
+            let mut report = skm_report(&file, &SkmReadOptions { by, sheet }, weights.into())?;
+            target.deliver(&mut report, &target.options(), &[file])
+        }
+        Command::Rollup {
+            instrument,
+            format,
+            out,
+            no_progress,
+            max_line_bytes,
+            stage,
+            paths,
+        } => {
+            let target = Target::new(format, &out)?;
+            let explicit = instrument.as_deref().map(load_instrument).transpose()?;
+            let options = p2ham_io::RollupOptions {
+                instrument: explicit.as_ref(),
+                stage: stage.map(Into::into),
+                max_line_bytes,
+                max_document_bytes: max_document_bytes()?,
+            };
+            let from_stdin = paths.iter().filter(|p| p.as_os_str() == "-").count();
+            if from_stdin > 1 {
+                return Err(Failure::Usage(
+                    "standard input (`-`) can be read only once".into(),
+                ));
+            }
+            let sources = paths
+                .iter()
+                .map(|p| {
+                    if p.as_os_str() == "-" {
+                        RollupInput::Reader {
+                            name: "-".into(),
+                            reader: Box::new(std::io::stdin()),
+                        }
+                    } else {
+                        RollupInput::Path(p.clone())
+                    }
+                })
+                .collect();
+            let mut progress = Progress::new(!no_progress);
+            let outcome = p2ham_io::rollup(sources, &options, &mut progress);
+            progress.finish();
+            let RollupOutcome { mut report, mut read } = outcome?;
+            if let Some(path) = target.output {
+                if from_stdin > 0 {
+                    if let Some(m) = stdin_metadata() {
+                        read.add(Path::new("-"), &m);
+                    }
+                }
+                // Never over a file that was read, whatever name or link reached it.
+                if read.contains(path) {
+                    return Err(IoError::WouldOverwriteInput {
+                        file: path.display().to_string(),
+                    }
+                    .into());
+                }
+            }
+            let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+            inputs.extend(explicit.and_then(|i| i.path));
+            target.deliver(&mut report, &target.options(), &inputs)?;
+            let c = &report.records;
+            warn(&format!(
+                "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped\n",
+                c.read, c.units, c.invalid, c.duplicates, c.skipped
+            ));
+            if c.invalid > 0 {
+                Err(Failure::Reported)
+            } else {
+                Ok(())
+            }
+        }
+        Command::Compare {
+            instrument,
+            format,
+            out,
+            self_file,
+            verified_file,
+        } => {
+            let target = Target::new(format, &out)?;
+            let (mut report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            target.deliver(&mut report, &target.options(), &inputs)
+        }
+        Command::Letter {
+            instrument,
+            format,
+            out,
+            self_file,
+            verified_file,
+        } => {
+            let target = Target::new(format, &out)?;
+            let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            target.deliver(&mut Letter(&report), &target.options(), &inputs)
+        }
+        Command::Evidence(EvidenceCommand::Verify {
+            root,
+            format,
+            out,
+            files,
+        }) => {
+            let target = Target::new(format, &out)?;
+            let documents = files
+                .iter()
+                .map(|f| load_assessment(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut report = verify_evidence(&documents, &root)?;
+            let mut inputs = files.clone();
+            inputs.push(root);
+            target.deliver(&mut report, &target.options(), &inputs)?;
+            if report.ok {
+                Ok(())
+            } else {
+                Err(Failure::Reported)
+            }
+        }
+        Command::Evidence(EvidenceCommand::Manifest { output, dir }) => {
+            let text = evidence_manifest(&dir)?;
+            emit(&text, output.as_ref(), &[dir])
+        }
+    }
+}
+
+/// Where a report goes, in which format and language.
+struct Target<'a> {
+    format: Format,
+    lang: Lang,
+    output: Option<&'a PathBuf>,
+}
+
+impl<'a> Target<'a> {
+    /// Checked before any input is read: XLSX is binary, written only to a file.
+    fn new(format: FormatArg, out: &'a Output) -> Result<Self, Failure> {
+        let format = Format::from(format);
+        let output = output_file(out.output.as_ref());
+        if format.is_binary() && output.is_none() {
+            return Err(Failure::Usage(format!(
+                "--format {} is a binary workbook: write it to a file with -o FILE",
+                format.as_str()
+            )));
+        }
+        Ok(Self {
+            format,
+            lang: out.lang.into(),
+            output,
+        })
+    }
+
+    fn options(&self) -> RenderOptions<'static> {
+        RenderOptions {
+            lang: self.lang,
+            evidence: None,
+        }
+    }
+
+    /// Render the report to standard output, or atomically to the output file
+    /// (never over an input).
+    fn deliver<R: Report + ?Sized>(
+        &self,
+        report: &mut R,
+        options: &RenderOptions,
+        inputs: &[PathBuf],
+    ) -> Result<(), Failure> {
+        let mut render = |w: &mut dyn Write| {
+            p2ham_report::write(report, self.format, options, w).map_err(|e| match e {
+                p2ham_report::ReportError::Write(e) => e,
+                other => std::io::Error::other(other),
+            })
+        };
+        if let Some(path) = self.output {
+            return Ok(write_atomic_with(path, inputs, render)?);
+        }
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        match render(&mut out).and_then(|()| out.flush()) {
+            // A closed pipe (`p2ham … | head`) is not an error of ours.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Failure::Usage(format!("cannot write to standard output: {e}")))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Standard input can be read once: naming `-` for two inputs of one command
+/// is a usage error (exit 2), the same for every command.
+fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> Result<(), Failure> {
+    if inputs.into_iter().filter(|p| *p == "-").count() > 1 {
+        return Err(Failure::Usage(
+            "standard input (`-`) can be read once: give the other inputs as files".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Write to standard error. A closed or full standard error is no reason to
+/// fail (or panic): the exit code still tells the outcome.
+/// The metadata of standard input when it is a file (e.g. redirected with `<`).
+#[cfg(unix)]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    std::fs::metadata("/dev/stdin")
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+}
+
+#[cfg(not(unix))]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    None
+}
+
+/// Text on standard error; a full or closed standard error does not stop the run.
+pub(crate) fn warn(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// The output file asked for, if any: `-o -` means standard output.
+fn output_file(output: Option<&PathBuf>) -> Option<&PathBuf> {
+    output.filter(|p| p.as_os_str() != "-")
+}
+
+/// Print to stdout, or write atomically to `output` (never over an input).
+fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
+    match output_file(output) {
+        Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
+        None => print(text),
+    }
+}
+
+fn instrument_list() -> Result<(), Failure> {
+    let mut text = String::new();
+    for b in BUILTINS {
+        let loaded = load_builtin(b.id).expect("listed built-in exists")?;
+        let ins = loaded.checked.instrument();
+        let indicators = ins.indicators().count();
+        let _ = writeln!(
+            text,
+            "{}\t{}\t{} criteria, {} indicators\t{}",
+            ins.id,
+            ins.version,
+            ins.criteria.len(),
+            indicators,
+            ins.title.id
+        );
+    }
+    print(&text)
+}
+
+fn instrument_show(id: &str) -> Result<(), Failure> {
+    match p2ham_io::builtin(id) {
+        Some(b) => print(b.source),
+        None => Err(Failure::Usage(format!(
+            "instrument `{id}` is not built in; built-in: {}",
+            p2ham_io::builtin_ids()
+        ))),
+    }
+}
+
+fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
+    let kinds: Vec<_> = match kind {
+        Some(name) => vec![schema_kind(name).ok_or_else(|| {
+            let known: Vec<_> = SCHEMAS.iter().map(|s| s.name).collect();
+            Failure::Usage(format!("no schema `{name}`; known: {}", known.join(", ")))
+        })?],
+        None => SCHEMAS.iter().collect(),
+    };
+    match out {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Failure::Usage(format!("{}: cannot create folder: {e}", dir.display())))?;
+            for k in kinds {
+                write_atomic(
+                    &dir.join(format!("{}.schema.json", k.name)),
+                    k.to_pretty().as_bytes(),
+                    &[],
+                )?;
+            }
+            Ok(())
+        }
+        None if kinds.len() == 1 => print(&kinds[0].to_pretty()),
+        None => {
+            let all: serde_json::Map<String, serde_json::Value> =
+                kinds.iter().map(|k| (k.name.to_owned(), k.schema())).collect();
+            let mut s = serde_json::to_string_pretty(&all).expect("schemas serialise");
+            s.push('\n');
+            print(&s)
+        }
+    }
+}
+
+/// Load both documents and their instrument, and compare them.
+fn compared(
+    instrument: Option<&str>,
+    self_file: &Path,
+    verified_file: &Path,
+) -> Result<(p2ham_io::scoring::ComparisonReport, Vec<PathBuf>), Failure> {
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let self_assessment = load_assessment(self_file)?;
+    let verification = load_assessment(verified_file)?;
+    let instrument = instrument_for(&self_assessment, explicit.as_ref())?;
+    let report = compare_loaded(&self_assessment, &verification, &instrument)?;
+    let mut inputs = vec![self_file.to_path_buf(), verified_file.to_path_buf()];
+    inputs.extend(instrument.path.clone());
+    Ok((report, inputs))
+}

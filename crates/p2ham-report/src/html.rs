@@ -1,0 +1,217 @@
+//! A self-contained HTML page: inline CSS with a print stylesheet (A4), inline
+//! SVG charts, images as data URIs; no script, no external resource. Every
+//! string is cleaned of control characters and escaped by the `maud` templates.
+
+use std::fmt::Write as _;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use p2ham_model::{Decimal, Lang};
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::doc::{Align, BarChart, Block, Cell, Doc, Image, ImageContent, Table};
+use crate::number::decimal;
+
+const STYLE: &str = "
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b;line-height:1.4}
+h1{font-size:1.6rem;margin-bottom:.4rem}h2{margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem;font-size:1.25rem}h3{margin-top:1.4rem;font-size:1.05rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.92rem}
+th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f5f7}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+p.strong{font-size:1.15rem;font-weight:700}.verdict{padding:.6rem 1rem;border-radius:.4rem;margin:1rem 0}
+.eligible{background:#e5f5e8;border:1px solid #3c9a4f}.not-eligible{background:#fdecea;border:1px solid #c62828}
+.met{color:#1e7b34}.partial{color:#9a6700}.unmet,.missing,.unsupported{color:#b3261e}.excluded{color:#6b6b6b}
+dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dl.meta dt{font-weight:600}dl.meta dd{margin:0;overflow-wrap:anywhere}
+p.note{font-size:.85rem;color:#444}pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.85rem}svg{max-width:100%}
+.gallery{display:flex;flex-wrap:wrap;gap:.8rem;margin:.6rem 0}.gallery figure{margin:0;width:200px;border:1px solid #ddd;border-radius:.3rem;padding:.4rem;font-size:.8rem;overflow-wrap:anywhere}
+.gallery img{display:block;max-width:100%;height:auto;margin-bottom:.3rem}.gallery figure.fails{border:2px solid #c62828;background:#fdecea}
+.gallery .absent{height:6rem;display:flex;align-items:center;justify-content:center;background:#eee;color:#b3261e;font-weight:600}
+@page{size:A4;margin:18mm 16mm}
+@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}tr,figure,.verdict{break-inside:avoid}table{font-size:9pt}}
+";
+
+fn cell(c: &Cell, align: Align) -> Markup {
+    let num = align == Align::Right;
+    match c {
+        Cell::Styled(s, class) => {
+            html! { td class=(if num { format!("num {class}") } else { (*class).to_owned() }) { (s) } }
+        }
+        other => html! { td class=[num.then_some("num")] { (other.display()) } },
+    }
+}
+
+fn table(t: &Table) -> Markup {
+    html! {
+        table {
+            thead { tr { @for (h, a) in &t.columns { th class=[(*a == Align::Right).then_some("num")] { (h) } } } }
+            tbody { @for r in &t.rows { tr { @for (c, (_, a)) in r.iter().zip(&t.columns) { (cell(c, *a)) } } } }
+        }
+    }
+}
+
+fn px(d: Decimal) -> String {
+    d.round_dp(1).normalize().to_string()
+}
+
+fn chart(c: &BarChart, no_data: &str) -> Markup {
+    let label_width = c
+        .bars
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(3, 24);
+    let x0 = Decimal::from(label_width * 8 + 8);
+    let width = Decimal::from(480);
+    let row_h = 26;
+    let height = row_h * c.bars.len() + if c.mark.is_some() { 24 } else { 6 };
+    let scale = |d: Decimal| -> Decimal {
+        if c.max.is_zero() {
+            Decimal::ZERO
+        } else {
+            (d.max(Decimal::ZERO).min(c.max) * width / c.max).round_dp(1)
+        }
+    };
+    let total_width = (x0 + width).to_u64().unwrap_or(600) + 90;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(total_width) height=(height) role="img" aria-label=(c.title) {
+            title { (c.title) }
+            @for (i, (label, value)) in c.bars.iter().enumerate() {
+                @let y = 4 + i * row_h;
+                text x="0" y=(y + 15) font-size="12" { (label) }
+                rect x=(px(x0)) y=(y) width=(px(width)) height="18" fill="#eef0f2" {}
+                @if let Some(v) = value {
+                    rect x=(px(x0)) y=(y) width=(px(scale(*v))) height="18" fill="#3b6ea8" {}
+                    text x=(px(x0 + width + Decimal::from(6))) y=(y + 14) font-size="12" { (decimal(*v)) }
+                } @else {
+                    text x=(px(x0 + width + Decimal::from(6))) y=(y + 14) font-size="12" { (no_data) }
+                }
+            }
+            @if let Some((v, label)) = &c.mark {
+                @let x = px(x0 + scale(*v));
+                line x1=(x) x2=(x) y1="0" y2=(height - 18) stroke="#c62828" stroke-dasharray="4 3" {}
+                text x=(x) y=(height - 5) font-size="11" text-anchor="middle" fill="#c62828" { (label) }
+            }
+        }
+    }
+}
+
+/// Standard base64 (RFC 4648) for data URIs.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn gallery(images: &[Image]) -> Markup {
+    html! {
+        div.gallery {
+            @for i in images {
+                figure class=[i.fails.then_some("fails")] {
+                    @match &i.content {
+                        ImageContent::Thumbnail { mime, bytes } => {
+                            img src=(format!("data:{mime};base64,{}", base64(bytes))) alt=(i.path);
+                        }
+                        ImageContent::Linked => {
+                            // Linked by name, relative to where the evidence folder is kept.
+                            a href=(i.path.split('/').map(percent).collect::<Vec<_>>().join("/")) { "📄 " (i.path) }
+                        }
+                        ImageContent::Absent => { div.absent { (i.caption) } }
+                    }
+                    figcaption {
+                        strong { (i.indicator) } " " (i.path)
+                        @if !i.caption.is_empty() { br; span class=(if i.fails { "unmet" } else { "met" }) { (i.caption) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A path segment percent-encoded for an `href` (letters, digits and `-._~` kept).
+fn percent(segment: &str) -> String {
+    let mut out = String::new();
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn block(b: &Block, lang: Lang) -> Markup {
+    match b {
+        Block::Heading { level, text } => html! { @if *level <= 2 { h2 { (text) } } @else { h3 { (text) } } },
+        Block::Paragraph { text, strong } => html! { p class=[strong.then_some("strong")] { (text) } },
+        Block::Note(text) => html! { p.note { (text) } },
+        Block::List {
+            items,
+            numbered: true,
+        } => html! { ol { @for i in items { li { (i) } } } },
+        Block::List {
+            items,
+            numbered: false,
+        } => html! { ul { @for i in items { li { (i) } } } },
+        Block::KeyValue(pairs) => html! { dl.meta { @for (k, v) in pairs { dt { (k) } dd { (v) } } } },
+        Block::Table(t) => table(t),
+        Block::Verdict(v) => html! {
+            div class={ "verdict " (if v.eligible { "eligible" } else { "not-eligible" }) } {
+                strong { (v.label) ": " (v.decision) } " (" (v.rule) ")"
+                @if !v.reasons.is_empty() { ul { @for r in &v.reasons { li { (r) } } } }
+            }
+        },
+        Block::BarChart(c) => chart(c, crate::number::no_data(lang)),
+        Block::Lines(lines) => html! { pre { @for l in lines { (l) "\n" } } },
+        Block::Images(images) => gallery(images),
+    }
+}
+
+/// The document as a standalone HTML page.
+pub fn to_html(doc: &Doc) -> String {
+    // No control character (an escape sequence) survives into the page either.
+    let doc = &doc.map_text(crate::sanitize::terminal);
+    let page = html! {
+        (DOCTYPE)
+        html lang=(if doc.lang == Lang::En { "en" } else { "id" }) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (doc.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { (doc.title) }
+                @if !doc.meta.is_empty() {
+                    dl.meta { @for (k, v) in &doc.meta { dt { (k) } dd { (v) } } }
+                }
+                @for b in &doc.blocks { (block(b, doc.lang)) }
+            }
+        }
+    };
+    let mut s = page.into_string();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc_4648() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
+    }
+}

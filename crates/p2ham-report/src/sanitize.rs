@@ -1,0 +1,115 @@
+//! Cleaning untrusted text, once per backend, at the boundary. Names, notes
+//! and captions come from the documents read; none of them may break the
+//! output they are written into.
+
+/// Text for a terminal or a plain-text file: every control character (C0, DEL,
+/// C1, so every escape sequence's introducer) and every line or paragraph
+/// separator becomes a space; tabs too, so columns stay aligned.
+pub fn terminal(s: &str) -> String {
+    s.chars()
+        .map(|c| if is_break_or_control(c) { ' ' } else { c })
+        .collect()
+}
+
+fn is_break_or_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}')
+}
+
+/// Text inside a Markdown line (a heading, a list item, a table cell, a
+/// paragraph): line breaks and control characters become spaces, and the
+/// characters that open Markdown or HTML structure are escaped with `\`, so the
+/// text reads as itself and cannot end its row or item, open a link (or an
+/// autolink), a code span, an emphasis or an HTML tag.
+pub fn markdown(s: &str) -> String {
+    let chars: Vec<char> = s
+        .chars()
+        .map(|c| if is_break_or_control(c) { ' ' } else { c })
+        .collect();
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for (i, &c) in chars.iter().enumerate() {
+        let next_is_word = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A line that starts like a heading, a list or a rule (`-1.42` is a figure).
+            '#' if start => {
+                out.push('\\');
+                out.push(c);
+            }
+            // `http://…` would become a link by itself (GFM autolinks).
+            ':' if chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/') => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' | '~' if start && !next_is_word => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        start = start && c == ' ';
+    }
+    out
+}
+
+/// A CSV or spreadsheet text cell neutralised against formula injection
+/// (OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return is prefixed with `'`, unless it is a plain number (`-3.8462`), which
+/// stays a number.
+pub fn formula_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(s) => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// `-12`, `+3.5`, `-0.0001`: a sign, digits and at most one decimal point.
+pub fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_has_no_control_characters() {
+        assert_eq!(terminal("a\u{1b}[31mb\r\nc\td\u{9b}e"), "a [31mb  c d e");
+    }
+
+    #[test]
+    fn markdown_cannot_break_structure() {
+        assert_eq!(markdown("a|b\nc"), "a\\|b c");
+        assert_eq!(markdown("# x"), "\\# x");
+        assert_eq!(markdown("<script>"), "\\<script\\>");
+        assert_eq!(markdown("[x](y)"), "\\[x\\](y)");
+        assert_eq!(markdown("see http://x"), "see http\\://x");
+        assert_eq!(markdown("SHA-256 a-b"), "SHA-256 a-b");
+        assert_eq!(markdown(" - x"), " \\- x");
+        assert_eq!(markdown("-1.42"), "-1.42");
+        assert_eq!(markdown("---"), "\\---");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        assert_eq!(formula_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(formula_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(formula_safe("+1+1"), "'+1+1");
+        assert_eq!(formula_safe("-2+3"), "'-2+3");
+        assert_eq!(formula_safe("\tx"), "'\tx");
+        assert_eq!(formula_safe("-3.8462"), "-3.8462");
+        assert_eq!(formula_safe("96.15"), "96.15");
+        assert_eq!(formula_safe("Lapas"), "Lapas");
+        assert!(!is_plain_number("-"));
+        assert!(!is_plain_number("1."));
+    }
+}
