@@ -39,6 +39,7 @@ mod auth;
 mod db;
 mod demo;
 mod error;
+mod pages;
 mod store;
 mod types;
 
