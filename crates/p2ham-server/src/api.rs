@@ -2226,7 +2226,11 @@ struct ScoreQuery {
 
 /// The format asked for: `?format=` when given, else the first type of
 /// `Accept` the report has, else the report's first (default) format.
-fn choose(format: Option<ReportFormat>, headers: &HeaderMap, supported: &[ReportFormat]) -> ApiResult<ReportFormat> {
+fn choose(
+    format: Option<ReportFormat>,
+    headers: &HeaderMap,
+    supported: &[ReportFormat],
+) -> ApiResult<ReportFormat> {
     let refuse = || {
         ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
@@ -2235,13 +2239,20 @@ fn choose(format: Option<ReportFormat>, headers: &HeaderMap, supported: &[Report
         )
     };
     if let Some(f) = format {
-        return if supported.contains(&f) { Ok(f) } else { Err(refuse()) };
+        return if supported.contains(&f) {
+            Ok(f)
+        } else {
+            Err(refuse())
+        };
     }
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return Ok(supported[0]);
     };
     let mut any = false;
-    for m in accept.split(',').map(|m| m.split(';').next().unwrap_or("").trim()) {
+    for m in accept
+        .split(',')
+        .map(|m| m.split(';').next().unwrap_or("").trim())
+    {
         if m == "*/*" || m == "text/*" || m.is_empty() {
             any = true;
         } else if let Some(f) = ReportFormat::from_media_type(m).filter(|f| supported.contains(f)) {
@@ -2268,7 +2279,8 @@ fn report<R: p2ham_report::Report + ?Sized>(r: &mut R, format: ReportFormat, l: 
         lang: l,
         evidence: None,
     };
-    let bytes = p2ham_report::render(r, format.report_format(), &options).map_err(|e| ApiError::internal(&e))?;
+    let bytes =
+        p2ham_report::render(r, format.report_format(), &options).map_err(|e| ApiError::internal(&e))?;
     Ok(([(header::CONTENT_TYPE, format.media_type())], bytes).into_response())
 }
 
@@ -2278,10 +2290,18 @@ fn report<R: p2ham_report::Report + ?Sized>(r: &mut R, format: ReportFormat, l: 
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ScoreQuery),
     responses((status = 200, description = "The score report (`p2ham score`)", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody)))]
-async fn score_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ScoreQuery>, headers: HeaderMap) -> ApiResult<Response> {
+async fn score_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<ScoreQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let format = choose(q.format, &headers, &ALL_FORMATS)?;
-    let case = read_case(state.db().pool(), &unit.id, &period.id).await?.unwrap_or_else(CaseRow::fresh);
+    let case = read_case(state.db().pool(), &unit.id, &period.id)
+        .await?
+        .unwrap_or_else(CaseRow::fresh);
     let (which, current) = match q.stage {
         Some(StageParam::Verification) => ("verification", case.verification_sha256),
         _ => ("self", case.self_sha256),
@@ -2300,7 +2320,13 @@ async fn score_report(State(state): State<AppState>, actor: Actor, Path((period,
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ReportQuery),
     responses((status = 200, description = "The comparison report", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn compare_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ReportQuery>, headers: HeaderMap) -> ApiResult<Response> {
+async fn compare_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let format = choose(q.format, &headers, &ALL_FORMATS)?;
     let (_, mut r) = comparison(&state, &unit, &period).await?;
@@ -2313,7 +2339,13 @@ async fn compare_report(State(state): State<AppState>, actor: Actor, Path((perio
     params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"), ReportQuery),
     responses((status = 200, description = "The letter (CSV and JSON: the comparison's data)", content(("text/markdown"), ("text/html"), ("text/plain"), ("text/csv"), ("application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn letter_report(State(state): State<AppState>, actor: Actor, Path((period, unit)): Path<(String, String)>, Query(q): Query<ReportQuery>, headers: HeaderMap) -> ApiResult<Response> {
+async fn letter_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let (period, unit) = scoped(&state, &actor, &period, &unit).await?;
     let letter_formats = [
         ReportFormat::Md,
@@ -2346,14 +2378,24 @@ struct RollupQuery {
     params(("period" = String, Path, description = "Period id"), RollupQuery),
     responses((status = 200, description = "The roll-up report", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn rollup_report(State(state): State<AppState>, actor: Actor, Path(period): Path<String>, Query(q): Query<RollupQuery>, headers: HeaderMap) -> ApiResult<Response> {
+async fn rollup_report(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+    Query(q): Query<RollupQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let period = find_period(&state, &period).await?;
     let format = choose(q.format, &headers, &ALL_FORMATS)?;
-    let (stage, column) = match q.stage {
+    let (wanted, column) = match q.stage {
         Some(StageParam::SelfAssessment) => (Stage::SelfAssessment, "self_sha256"),
         _ => (Stage::Verification, "verification_sha256"),
     };
-    let which = if stage == Stage::SelfAssessment { "self" } else { "verification" };
+    let which = if wanted == Stage::SelfAssessment {
+        "self"
+    } else {
+        "verification"
+    };
     let rows = sqlx::query(&format!(
         "SELECT u.id, u.office, d.body FROM cases c JOIN units u ON u.id = c.unit_id \
          JOIN documents d ON d.unit_id = c.unit_id AND d.period_id = c.period_id AND d.stage = $2 AND d.sha256 = c.{column} \
@@ -2367,7 +2409,8 @@ async fn rollup_report(State(state): State<AppState>, actor: Actor, Path(period)
     let mut ndjson = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for r in rows {
-        let (id, office, body): (String, String, String) = (r.try_get("id")?, r.try_get("office")?, r.try_get("body")?);
+        let (id, office, body): (String, String, String) =
+            (r.try_get("id")?, r.try_get("office")?, r.try_get("body")?);
         if !actor.sees_unit(&id, &office) || seen.contains(&id) {
             continue;
         }
@@ -2377,7 +2420,13 @@ async fn rollup_report(State(state): State<AppState>, actor: Actor, Path(period)
         seen.push(id);
     }
     if seen.is_empty() {
-        return Err(ApiError::conflict("no-documents", format!("no unit you may see has a current {which} document in period {}", period.id)));
+        return Err(ApiError::conflict(
+            "no-documents",
+            format!(
+                "no unit you may see has a current {which} document in period {}",
+                period.id
+            ),
+        ));
     }
     let instrument = state.instrument(&period.instrument.sha256).await?;
     let l = lang(q.lang);
@@ -2385,7 +2434,7 @@ async fn rollup_report(State(state): State<AppState>, actor: Actor, Path(period)
     let outcome = tokio::task::spawn_blocking(move || {
         let options = p2ham_io::RollupOptions {
             instrument: Some(&instrument),
-            stage: Some(stage),
+            stage: Some(wanted),
             ..p2ham_io::RollupOptions::default()
         };
         let input = p2ham_io::RollupInput::Reader {
@@ -2401,7 +2450,13 @@ async fn rollup_report(State(state): State<AppState>, actor: Actor, Path(period)
     report(&mut r, format, l)
 }
 
-async fn document_body(state: &AppState, unit: &str, period: &str, which: &str, sha: &str) -> ApiResult<String> {
+async fn document_body(
+    state: &AppState,
+    unit: &str,
+    period: &str,
+    which: &str,
+    sha: &str,
+) -> ApiResult<String> {
     Ok(sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = $3 AND sha256 = $4 LIMIT 1")
         .bind(unit)
         .bind(period)

@@ -13,7 +13,11 @@ use p2ham_report::Format;
 use reqwest::Method;
 use serde_json::json;
 
-fn rendered<R: p2ham_report::Report + ?Sized>(r: &mut R, format: p2ham_report::Format, lang: Lang) -> Vec<u8> {
+fn rendered<R: p2ham_report::Report + ?Sized>(
+    r: &mut R,
+    format: p2ham_report::Format,
+    lang: Lang,
+) -> Vec<u8> {
     let options = p2ham_report::RenderOptions { lang, evidence: None };
     p2ham_report::render(r, format, &options).expect("render")
 }
@@ -167,9 +171,17 @@ async fn story(db: common::Db) {
         assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
         assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Csv, Lang::Id));
         let r = evaluator.get(&format!("{}/letter", case(unit))).await;
-        assert_eq!(r.bytes, rendered(&mut p2ham_report::Letter(&expected), Format::Md, Lang::Id));
-        let r = evaluator.get(&format!("{}/letter?format=html&lang=en", case(unit))).await;
-        assert_eq!(r.bytes, rendered(&mut p2ham_report::Letter(&expected), Format::Html, Lang::En));
+        assert_eq!(
+            r.bytes,
+            rendered(&mut p2ham_report::Letter(&expected), Format::Md, Lang::Id)
+        );
+        let r = evaluator
+            .get(&format!("{}/letter?format=html&lang=en", case(unit)))
+            .await;
+        assert_eq!(
+            r.bytes,
+            rendered(&mut p2ham_report::Letter(&expected), Format::Html, Lang::En)
+        );
         if expected.score_lost_to_overclaims > rust_decimal::Decimal::ZERO {
             overclaimed += 1;
         }
@@ -251,10 +263,20 @@ async fn story(db: common::Db) {
     assert_eq!(r.bytes, rendered(&mut score, Format::Html, Lang::Id));
     let r = evaluator.get(&format!("{}/score", case("lapas-sampit"))).await;
     assert_eq!(r.text(), p2ham_report::to_json(&score));
-    let r = evaluator.get(&format!("{}/score?format=xlsx", case("lapas-sampit"))).await;
-    assert_eq!(r.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let r = evaluator
+        .get(&format!("{}/score?format=xlsx", case("lapas-sampit")))
+        .await;
+    assert_eq!(
+        r.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
     assert!(r.bytes.starts_with(b"PK"), "an XLSX workbook is a zip file");
-    let r = Client::reply(evaluator.request(Method::GET, &format!("{}/score", case("lapas-sampit"))).header("accept", "image/png")).await;
+    let r = Client::reply(
+        evaluator
+            .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
+            .header("accept", "image/png"),
+    )
+    .await;
     r.expect(406);
 
     // The roll-up of the verified results equals `p2ham rollup --stage verification` over the three files.
@@ -271,9 +293,13 @@ async fn story(db: common::Db) {
         .iter()
         .map(|u| p2ham_io::RollupInput::Path(repo().join(verification_path(u))))
         .collect();
-    let options = p2ham_io::RollupOptions { stage: Some(p2ham_io::model::Stage::Verification), ..p2ham_io::RollupOptions::default() };
+    let options = p2ham_io::RollupOptions {
+        stage: Some(p2ham_io::model::Stage::Verification),
+        ..p2ham_io::RollupOptions::default()
+    };
     let mut cli = p2ham_io::rollup(files, &options, &mut ()).expect("rollup").report;
-    let cli = without_source(serde_json::from_slice(&rendered(&mut cli, Format::Json, Lang::Id)).expect("json"));
+    let cli =
+        without_source(serde_json::from_slice(&rendered(&mut cli, Format::Json, Lang::Id)).expect("json"));
     assert_eq!(api["units"], cli["units"], "per-unit figures");
     assert_eq!(api["offices"], cli["offices"], "per-Kanwil figures");
     // An operator sees the roll-up of their own unit only.
