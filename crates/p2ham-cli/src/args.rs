@@ -60,6 +60,8 @@ pub enum Command {
         format: FormatArg,
         #[command(flatten)]
         out: Output,
+        #[command(flatten)]
+        evidence: EvidenceRoot,
         /// The assessment (`-` reads standard input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
@@ -123,6 +125,8 @@ pub enum Command {
         format: FormatArg,
         #[command(flatten)]
         out: Output,
+        #[command(flatten)]
+        evidence: EvidenceRoot,
         /// The unit's self-assessment.
         #[arg(value_name = "SELF")]
         self_file: PathBuf,
@@ -144,6 +148,8 @@ pub enum Command {
         format: FormatArg,
         #[command(flatten)]
         out: Output,
+        #[command(flatten)]
+        evidence: EvidenceRoot,
         /// The unit's self-assessment.
         #[arg(value_name = "SELF")]
         self_file: PathBuf,
@@ -302,6 +308,16 @@ pub struct Output {
     /// Write to this file (atomically; `-` is standard output) instead of standard output.
     #[arg(long, short, value_name = "F")]
     pub output: Option<PathBuf>,
+}
+
+/// The evidence folder whose photos a report shows.
+#[derive(Debug, Args)]
+pub struct EvidenceRoot {
+    /// The evidence folder the assessments' paths are relative to: HTML shows
+    /// each photo beside its indicator (a thumbnail), marks missing and altered
+    /// files and names other files (PDFs); text, Markdown and XLSX list them.
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: Option<PathBuf>,
 }
 
 /// A stage of assessment.

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use p2ham_io::model::Lang;
 use p2ham_io::{
-    compare_loaded, evidence_manifest, instrument_for, load_assessment, load_builtin, load_instrument,
-    schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic, write_atomic_with,
-    SkmReadOptions, BUILTINS, SCHEMAS,
+    compare_loaded, evidence_files, evidence_manifest, instrument_for, load_assessment, load_builtin,
+    load_instrument, schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic,
+    write_atomic_with, LoadedAssessment, SkmReadOptions, BUILTINS, SCHEMAS,
 };
 use p2ham_io::{max_document_bytes, IoError, RollupInput, RollupOutcome};
-use p2ham_report::{Format, Letter, RenderOptions, Report};
+use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Report};
 
 use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output};
 use crate::progress::Progress;
@@ -53,6 +53,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             instrument,
             format,
             out,
+            evidence,
             file,
         } => {
             let target = Target::new(format, &out)?;
@@ -62,7 +63,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let mut report = score_loaded(&assessment, &instrument)?;
             let mut inputs = vec![file];
             inputs.extend(instrument.path.clone());
-            target.deliver(&mut report, &target.options(), &inputs)
+            let view = target.evidence(evidence.evidence_root.as_deref(), &[assessment], &mut inputs)?;
+            target.deliver(&mut report, &target.with(view.as_ref()), &inputs)
         }
         Command::Skm {
             file,
@@ -148,23 +150,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             instrument,
             format,
             out,
+            evidence,
             self_file,
             verified_file,
         } => {
             let target = Target::new(format, &out)?;
-            let (mut report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
-            target.deliver(&mut report, &target.options(), &inputs)
+            let (mut report, documents, mut inputs) =
+                compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
+            target.deliver(&mut report, &target.with(view.as_ref()), &inputs)
         }
         Command::Letter {
             instrument,
             format,
             out,
+            evidence,
             self_file,
             verified_file,
         } => {
             let target = Target::new(format, &out)?;
-            let (report, inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
-            target.deliver(&mut Letter(&report), &target.options(), &inputs)
+            let (report, documents, mut inputs) =
+                compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
+            target.deliver(&mut Letter(&report), &target.with(view.as_ref()), &inputs)
         }
         Command::Evidence(EvidenceCommand::Verify {
             root,
@@ -220,10 +228,30 @@ impl<'a> Target<'a> {
     }
 
     fn options(&self) -> RenderOptions<'static> {
+        self.with(None)
+    }
+
+    fn with<'v>(&self, evidence: Option<&'v EvidenceView>) -> RenderOptions<'v> {
         RenderOptions {
             lang: self.lang,
-            evidence: None,
+            evidence,
         }
+    }
+
+    /// The evidence files the documents reference under `root`, photos read
+    /// to be shown; the root becomes an input (no output is written into it).
+    fn evidence(
+        &self,
+        root: Option<&Path>,
+        documents: &[LoadedAssessment],
+        inputs: &mut Vec<PathBuf>,
+    ) -> Result<Option<EvidenceView>, Failure> {
+        let Some(root) = root else {
+            return Ok(None);
+        };
+        let files = evidence_files(documents, root)?;
+        inputs.push(root.to_path_buf());
+        Ok(Some(EvidenceView::from_files(&files, self.lang)))
     }
 
     /// Render the report to standard output, or atomically to the output file
@@ -373,7 +401,14 @@ fn compared(
     instrument: Option<&str>,
     self_file: &Path,
     verified_file: &Path,
-) -> Result<(p2ham_io::scoring::ComparisonReport, Vec<PathBuf>), Failure> {
+) -> Result<
+    (
+        p2ham_io::scoring::ComparisonReport,
+        [LoadedAssessment; 2],
+        Vec<PathBuf>,
+    ),
+    Failure,
+> {
     let explicit = instrument.map(load_instrument).transpose()?;
     let self_assessment = load_assessment(self_file)?;
     let verification = load_assessment(verified_file)?;
@@ -381,5 +416,6 @@ fn compared(
     let report = compare_loaded(&self_assessment, &verification, &instrument)?;
     let mut inputs = vec![self_file.to_path_buf(), verified_file.to_path_buf()];
     inputs.extend(instrument.path.clone());
-    Ok((report, inputs))
+    // The verification's evidence first: the team's own walk past the facilities.
+    Ok((report, [verification, self_assessment], inputs))
 }

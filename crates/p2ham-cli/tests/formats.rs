@@ -128,3 +128,86 @@ fn an_unknown_format_is_a_usage_error() {
             "possible values: text, md, csv, html, xlsx, json",
         ));
 }
+
+/// The Lapas Sampit verification walks past the facilities with photos: the
+/// HTML score report shows each one beside its indicator; a missing and an
+/// altered photo are marked, a PDF is named.
+#[test]
+fn html_reports_show_the_evidence_photos() {
+    let [s, v] = pair("lapas");
+    let root = fixture("evidence/lapas-sampit");
+    let out = p2ham()
+        .args(["score", "-f", "html", "--evidence-root", &root, &v])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&v).unwrap()).unwrap();
+    let photos = doc["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["evidence"].as_array().cloned().unwrap_or_default())
+        .filter(|e| {
+            Path::new(e["path"].as_str().unwrap())
+                .extension()
+                .is_some_and(|x| x == "png")
+        })
+        .count();
+    assert!(photos > 20, "{photos}");
+    assert_eq!(html.matches("src=\"data:image/jpeg;base64,").count(), photos);
+    assert!(!html.contains("<script"));
+
+    // A copy of the folder with one photo altered and one removed.
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("bukti");
+    copy_dir(Path::new(&root), &copy);
+    std::fs::write(copy.join("verifikasi/apar.png"), b"not the photo").unwrap();
+    std::fs::remove_file(copy.join("verifikasi/p3k.png")).unwrap();
+    for (cmd, args) in [
+        ("score", vec![v.clone()]),
+        ("compare", vec![s.clone(), v.clone()]),
+        ("letter", vec![s.clone(), v.clone()]),
+    ] {
+        let out = p2ham()
+            .args([cmd, "-f", "html", "--lang", "en", "--evidence-root"])
+            .arg(&copy)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd}");
+        let html = String::from_utf8(out.stdout).unwrap();
+        assert!(html.contains("altered"), "{cmd}");
+        assert!(
+            html.contains("verifikasi/p3k.png") && html.contains("missing"),
+            "{cmd}"
+        );
+        assert!(html.contains("src=\"data:image/jpeg;base64,"), "{cmd}");
+    }
+    // Other formats list the files; an evidence root that does not exist is an error.
+    p2ham()
+        .args(["score", "--evidence-root"])
+        .arg(&copy)
+        .arg(&v)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[ !! ] A.08  verifikasi/apar.png"));
+    p2ham()
+        .args(["score", "--evidence-root", "/no/such/folder", &v])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("/no/such/folder"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

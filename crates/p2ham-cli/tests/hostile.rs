@@ -360,3 +360,53 @@ fn mandatory_indicators_answered_not_applicable_are_not_met() {
         .collect();
     assert_eq!(reasons, expected);
 }
+
+#[test]
+fn look_alike_unit_ids_are_refused_not_counted_as_other_units() {
+    let line = |id: &str| {
+        serde_json::json!({
+            "format": "p2ham-assessment/1", "instrument": {"id": "rollup-demo", "version": "1.0.0"},
+            "unit": {"id": id, "name": "Unit 1", "kind": "kanim", "office": "Kanwil A"},
+            "period": "2024", "stage": "self",
+            "answers": [{"indicator": "A.01", "value": "ada"}, {"indicator": "A.02", "value": "ada"}]
+        })
+        .to_string()
+    };
+    // Trailing space, zero-width space, uppercase, fullwidth letters.
+    let ids = ["u1", "u1 ", "u1\u{200b}", "U1", "\u{ff55}\u{ff11}"];
+    let ndjson: String = ids.iter().map(|id| line(id) + "\n").collect();
+    let out = p2ham()
+        .args([
+            "rollup",
+            "-f",
+            "json",
+            "-i",
+            "fixtures/rollup/instrument.json",
+            "-",
+        ])
+        .write_stdin(ndjson)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["records"]["units"], 1);
+    assert_eq!(r["records"]["invalid"], 4);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid-unit-id"), "{stderr}");
+    // `validate` says why, naming the path.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.json");
+    std::fs::write(&file, line("Kanim-Sampit ")).unwrap();
+    p2ham()
+        .args(["validate", "-i", "fixtures/rollup/instrument.json"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("unit.id"))
+        .stdout(predicate::str::contains("invalid-unit-id"));
+}

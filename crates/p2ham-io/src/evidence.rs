@@ -402,6 +402,106 @@ pub fn verify_evidence(documents: &[LoadedAssessment], root: &Path) -> Result<Ev
     })
 }
 
+/// One evidence file an assessment references, as a report shows it: a photo
+/// is read (so it can be shown), any other file only named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EvidenceFile {
+    /// The indicator it supports.
+    pub indicator: String,
+    /// Its path, as the assessment writes it (normalised).
+    pub path: String,
+    /// The assessment's caption, if any.
+    pub caption: Option<String>,
+    /// What the evidence check found.
+    pub status: EvidenceStatus,
+    /// Why it fails, or why a photo is not shown.
+    pub reason: Option<String>,
+    /// A photo's bytes (JPEG or PNG by name, at most [`MAX_PHOTO_BYTES`]),
+    /// exactly the bytes whose SHA-256 was checked.
+    pub photo: Option<Vec<u8>>,
+}
+
+/// The largest photo read to be shown in a report.
+pub const MAX_PHOTO_BYTES: u64 = 20 * 1024 * 1024;
+
+fn is_photo_name(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png"].iter().any(|x| lower.ends_with(x))
+}
+
+/// Every evidence file the assessments reference under `root`, in document and
+/// answer order (each indicator and path once), with the evidence check's
+/// status, and the bytes of each photo that passes it. Photos are read from a
+/// handle on the root like every evidence file, and hashed again as read: a
+/// photo that changed since it was checked is reported altered, not shown.
+pub fn evidence_files(documents: &[LoadedAssessment], root: &Path) -> Result<Vec<EvidenceFile>, IoError> {
+    use std::io::Read;
+
+    let report = verify_evidence(documents, root)?;
+    let handle = open_root(root, &canonical_root(root)?)?;
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for doc in documents {
+        for answer in &doc.assessment.answers {
+            for ev in &answer.evidence {
+                let path = if evidence_path_problem(&ev.path).is_some() {
+                    ev.path.clone()
+                } else {
+                    normalise(&ev.path)
+                };
+                if !seen.insert((answer.indicator.clone(), path.clone())) {
+                    continue;
+                }
+                let found = report
+                    .files
+                    .binary_search_by(|e| e.path.as_str().cmp(&path))
+                    .ok()
+                    .map(|i| &report.files[i]);
+                let mut file = EvidenceFile {
+                    indicator: answer.indicator.clone(),
+                    path: path.clone(),
+                    caption: ev.caption.clone(),
+                    status: found.map_or(EvidenceStatus::Missing, |e| e.status),
+                    reason: found.and_then(|e| e.reason.clone()),
+                    photo: None,
+                };
+                if !file.status.fails() && is_photo_name(&path) {
+                    let expected = found.and_then(|e| e.actual_sha256.clone());
+                    let mut bytes = Vec::new();
+                    let read = handle
+                        .open_file(&path)
+                        .map_err(|_| "cannot be opened again".to_owned())
+                        .and_then(|f| {
+                            f.take(MAX_PHOTO_BYTES + 1)
+                                .read_to_end(&mut bytes)
+                                .map_err(|e| format!("cannot read: {e}"))
+                        });
+                    match read {
+                        Err(reason) => {
+                            file.status = EvidenceStatus::Unreadable;
+                            file.reason = Some(reason);
+                        }
+                        Ok(n) if n as u64 > MAX_PHOTO_BYTES => {
+                            file.reason = Some(format!(
+                                "larger than {} MiB; not shown",
+                                MAX_PHOTO_BYTES / 1024 / 1024
+                            ));
+                        }
+                        Ok(_) if expected.as_deref() != Some(crate::sha256_hex(&bytes).as_str()) => {
+                            file.status = EvidenceStatus::Altered;
+                            file.reason = Some("changed while it was read; not shown".into());
+                        }
+                        Ok(_) => file.photo = Some(bytes),
+                    }
+                }
+                out.push(file);
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn manifest_error(path: &str, message: &str) -> IoError {
     IoError::Input {
         file: path.to_owned(),

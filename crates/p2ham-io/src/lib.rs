@@ -36,8 +36,8 @@ pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;
 pub use evidence::{
-    evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry, EvidenceReference,
-    EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT,
+    evidence_files, evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
+    EvidenceFile, EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT, MAX_PHOTO_BYTES,
 };
 pub use load::{
     check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,

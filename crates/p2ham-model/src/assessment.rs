@@ -64,7 +64,11 @@ pub struct InstrumentRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
-    /// Stable identifier, e.g. `kanim-sampit`.
+    /// Stable identifier, e.g. `kanim-sampit`: lowercase letters a–z, digits,
+    /// `.`, `_` and `-`, starting with a letter or digit
+    /// ([`UNIT_ID_PATTERN`](crate::UNIT_ID_PATTERN)), so two ids that differ only
+    /// by case, spaces or look-alike characters cannot name one unit twice.
+    #[schemars(pattern(crate::UNIT_ID_PATTERN))]
     pub id: String,
     /// Official name.
     pub name: String,

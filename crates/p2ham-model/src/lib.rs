@@ -48,8 +48,8 @@ pub use decimal::parse_decimal;
 pub use instrument::{AwardRule, Criterion, Indicator, Instrument, InstrumentFormat, Scale, ScaleOption};
 pub use text::{Lang, Text};
 pub use validate::{
-    evidence_path_problem, is_iso_date, is_sha256_hex, validate_instrument, CheckedInstrument, IndicatorPos,
-    ModelError, Problem, ProblemCode,
+    evidence_path_problem, is_iso_date, is_sha256_hex, is_unit_id, validate_instrument, CheckedInstrument,
+    IndicatorPos, ModelError, Problem, ProblemCode, UNIT_ID_PATTERN,
 };
 pub use vocabulary::{EvidenceRequirement, Principle, Stage, UnsupportedClaims, VulnerableGroup};
 

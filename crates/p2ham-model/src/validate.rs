@@ -69,6 +69,22 @@ pub enum ProblemCode {
     VerifiesOnSelf,
     /// A malformed evidence path (absolute, `..`, empty, backslashes).
     InvalidEvidencePath,
+    /// A unit id outside the grammar [`UNIT_ID_PATTERN`] (uppercase, spaces,
+    /// zero-width or fullwidth characters).
+    InvalidUnitId,
+}
+
+/// The grammar of a unit id, as a regular expression (also the schema's `pattern`).
+pub const UNIT_ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
+
+/// Whether `id` follows the unit id grammar [`UNIT_ID_PATTERN`]: lowercase ASCII
+/// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+pub fn is_unit_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 impl ProblemCode {
@@ -101,6 +117,7 @@ impl ProblemCode {
             ProblemCode::InvalidDate => "invalid-date",
             ProblemCode::VerifiesOnSelf => "verifies-on-self",
             ProblemCode::InvalidEvidencePath => "invalid-evidence-path",
+            ProblemCode::InvalidUnitId => "invalid-unit-id",
         }
     }
 }
@@ -568,6 +585,17 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
         ));
     }
     empty_text(&mut p, "unit.id".into(), &a.unit.id, "the unit id");
+    if !a.unit.id.trim().is_empty() && !is_unit_id(&a.unit.id) {
+        let shown: String = format!("{:?}", a.unit.id).chars().take(80).collect();
+        p.push(Problem::new(
+            ProblemCode::InvalidUnitId,
+            "unit.id",
+            format!(
+                "{shown} is not a unit id: expected lowercase letters a-z, digits, `.`, `_` or `-`, \
+                 starting with a letter or digit (e.g. `kanim-sampit`)"
+            ),
+        ));
+    }
     empty_text(&mut p, "unit.name".into(), &a.unit.name, "the unit name");
     empty_text(&mut p, "period".into(), &a.period, "the period");
     let kind_known = ins.unit_kinds.contains(&a.unit.kind);

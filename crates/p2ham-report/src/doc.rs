@@ -127,6 +127,7 @@ impl Doc {
                         indicator: f(&i.indicator),
                         path: f(&i.path),
                         caption: f(&i.caption),
+                        problem: f(&i.problem),
                         ..i.clone()
                     })
                     .collect(),
@@ -336,12 +337,14 @@ pub struct Image {
     pub indicator: String,
     /// Its path, as the assessment writes it.
     pub path: String,
-    /// What was found.
-    pub content: ImageContent,
-    /// A caption: the status in words (`berubah`, `tidak ditemukan`), or empty.
+    /// What it shows, as the assessment says (may be empty).
     pub caption: String,
+    /// What is wrong with it in words (`berubah`, `tidak ditemukan: …`), or empty.
+    pub problem: String,
     /// Whether the file fails the evidence check (missing, altered, refused, unreadable).
     pub fails: bool,
+    /// What was found.
+    pub content: ImageContent,
 }
 
 /// What an evidence file holds, as far as a report shows it.

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use base64::prelude::{Engine as _, BASE64_STANDARD};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use p2ham_model::{Decimal, Lang};
 use rust_decimal::prelude::ToPrimitive;
@@ -95,24 +96,6 @@ fn chart(c: &BarChart, no_data: &str) -> Markup {
     }
 }
 
-/// Standard base64 (RFC 4648) for data URIs.
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 fn gallery(images: &[Image]) -> Markup {
     html! {
         div.gallery {
@@ -120,17 +103,18 @@ fn gallery(images: &[Image]) -> Markup {
                 figure class=[i.fails.then_some("fails")] {
                     @match &i.content {
                         ImageContent::Thumbnail { mime, bytes } => {
-                            img src=(format!("data:{mime};base64,{}", base64(bytes))) alt=(i.path);
+                            img src=(format!("data:{mime};base64,{}", BASE64_STANDARD.encode(bytes))) alt=(if i.caption.is_empty() { &i.path } else { &i.caption });
                         }
                         ImageContent::Linked => {
                             // Linked by name, relative to where the evidence folder is kept.
                             a href=(i.path.split('/').map(percent).collect::<Vec<_>>().join("/")) { "📄 " (i.path) }
                         }
-                        ImageContent::Absent => { div.absent { (i.caption) } }
+                        ImageContent::Absent => { div.absent { (i.problem) } }
                     }
                     figcaption {
                         strong { (i.indicator) } " " (i.path)
-                        @if !i.caption.is_empty() { br; span class=(if i.fails { "unmet" } else { "met" }) { (i.caption) } }
+                        @if !i.caption.is_empty() { br; (i.caption) }
+                        @if !i.problem.is_empty() { br; span class=(if i.fails { "unmet" } else { "partial" }) { (i.problem) } }
                     }
                 }
             }
@@ -203,15 +187,4 @@ pub fn to_html(doc: &Doc) -> String {
     let mut s = page.into_string();
     s.push('\n');
     s
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_rfc_4648() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
-    }
 }

@@ -135,6 +135,7 @@ phrases! {
     PASS_MARK_KEY = "Batas kelulusan" / "Pass mark";
     PASS_MARK_SHORT = "batas" / "pass mark";
     EVIDENCE_PHOTOS = "Foto dan data dukung" / "Photos and evidence";
+    NOT_A_PICTURE = "tidak dapat ditampilkan sebagai gambar" / "cannot be shown as a picture";
     // Score.
     SCORE_TITLE = "Hasil Penilaian P2HAM" / "P2HAM Score";
     // Compare.

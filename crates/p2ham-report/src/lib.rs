@@ -55,7 +55,7 @@ use p2ham_scoring::{ComparisonReport, RollupReport, ScoreReport};
 pub use compare::{compare_csv, compare_doc};
 pub use doc::{Align, BarChart, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
 pub use evidence::{evidence_csv, evidence_doc};
-pub use evidence_view::EvidenceView;
+pub use evidence_view::{thumbnail, EvidenceView, THUMBNAIL_SIZE};
 pub use html::to_html;
 pub use letter::{letter_doc, LetterKind};
 pub use markdown::to_markdown;

@@ -98,7 +98,7 @@ pub(crate) fn bars(c: &BarChart, no_data: &str) -> Vec<String> {
     lines
 }
 
-/// Image entries as lines: `A.07  foto/ramp.jpg  (berubah)`.
+/// Evidence files as lines: `[foto] A.07  foto/ramp.jpg — caption (problem)`.
 pub(crate) fn image_lines(images: &[crate::doc::Image]) -> Vec<String> {
     images
         .iter()
@@ -106,11 +106,14 @@ pub(crate) fn image_lines(images: &[crate::doc::Image]) -> Vec<String> {
             let kind = match i.content {
                 ImageContent::Thumbnail { .. } => "[foto]",
                 ImageContent::Linked => "[file]",
-                ImageContent::Absent => "[ -- ]",
+                ImageContent::Absent => "[ !! ]",
             };
             let mut s = format!("{kind} {}  {}", i.indicator, i.path);
             if !i.caption.is_empty() {
-                let _ = write!(s, "  ({})", i.caption);
+                let _ = write!(s, " — {}", i.caption);
+            }
+            if !i.problem.is_empty() {
+                let _ = write!(s, " ({})", i.problem);
             }
             s
         })

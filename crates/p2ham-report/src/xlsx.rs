@@ -199,12 +199,12 @@ fn build(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
             Block::Images(images) => {
                 for i in images {
                     sheet.write_string(row, 0, text(&format!("{} {}", i.indicator, i.path)))?;
-                    let state = match (&i.content, i.caption.is_empty()) {
-                        (_, false) => i.caption.clone(),
-                        (ImageContent::Thumbnail { .. } | ImageContent::Linked, true) => String::new(),
+                    let state = match (&i.content, i.problem.is_empty()) {
+                        (_, false) => format!("{} ({})", i.caption, i.problem),
+                        (ImageContent::Thumbnail { .. } | ImageContent::Linked, true) => i.caption.clone(),
                         (ImageContent::Absent, true) => "—".into(),
                     };
-                    sheet.write_string(row, 1, text(&state))?;
+                    sheet.write_string(row, 1, text(state.trim()))?;
                     row += 1;
                 }
                 continue;

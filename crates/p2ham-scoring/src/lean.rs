@@ -223,8 +223,18 @@ impl IntPlan {
                     }
                 }
             }
-            for ((ind, s), v) in self.indicators.iter().zip(&statuses).zip(&counted) {
+            for (((ind, s), v), (answer, applies)) in self
+                .indicators
+                .iter()
+                .zip(&statuses)
+                .zip(&counted)
+                .zip(answers.iter().zip(applies))
+            {
                 if ind.mandatory && *s != Status::Excluded && *v != self.one {
+                    eligible = false;
+                }
+                // A mandatory indicator that applies, answered not applicable, is not met.
+                if ind.mandatory && *applies && *answer == LeanAnswer::NotApplicable {
                     eligible = false;
                 }
             }

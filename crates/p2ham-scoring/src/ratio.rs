@@ -290,6 +290,76 @@ impl Ratio {
     }
 }
 
+/// An exact sum of fractions whose common denominator may outgrow 256 bits
+/// (the total of many criteria whose included weights have coprime sums): kept
+/// as arbitrary-precision integers, so no instrument that validates can make
+/// it overflow. Only rounded, never compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BigSum {
+    num: num_bigint::BigInt,
+    den: num_bigint::BigInt,
+}
+
+fn big(x: I256) -> num_bigint::BigInt {
+    num_bigint::BigInt::from_signed_bytes_le(&x.to_le_bytes())
+}
+
+impl BigSum {
+    /// Zero.
+    pub(crate) fn zero() -> Self {
+        BigSum {
+            num: 0.into(),
+            den: 1.into(),
+        }
+    }
+
+    /// `self + a × b` (no reduction: denominators multiply, and that is fine).
+    pub(crate) fn add_product(&self, a: Ratio, b: Ratio) -> Self {
+        let (n, d) = (big(a.num) * big(b.num), big(a.den) * big(b.den));
+        if d == self.den {
+            return BigSum {
+                num: &self.num + n,
+                den: d,
+            };
+        }
+        BigSum {
+            num: &self.num * &d + n * &self.den,
+            den: &self.den * d,
+        }
+    }
+
+    /// `self / r` for `r > 0`.
+    pub(crate) fn div(&self, r: Ratio) -> Self {
+        BigSum {
+            num: &self.num * big(r.den),
+            den: &self.den * big(r.num),
+        }
+    }
+
+    /// Rounded to `dp` decimals, half away from zero, computed exactly.
+    pub(crate) fn round(&self, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
+        let scale = num_bigint::BigInt::from(10u8).pow(dp);
+        let twice = num_bigint::BigInt::from(2u8);
+        let n = self.num.magnitude() * scale.magnitude() * twice.magnitude() + self.den.magnitude();
+        let q = n / (self.den.magnitude() * twice.magnitude());
+        let q = i128::try_from(&q).map_err(|_| overflow(what))?;
+        let negative =
+            (self.num.sign() == num_bigint::Sign::Minus) != (self.den.sign() == num_bigint::Sign::Minus);
+        let q = if negative { -q } else { q };
+        Decimal::try_from_i128_with_scale(q, dp).map_err(|_| overflow(what))
+    }
+
+    /// As [`Ratio::to_decimal`]: rounded to 20 decimals (fewer when a decimal
+    /// cannot hold them), trailing zeros dropped.
+    pub(crate) fn to_decimal(&self, what: &str) -> Result<Decimal, ScoringError> {
+        (0..=20)
+            .rev()
+            .find_map(|dp| self.round(dp, what).ok())
+            .map(|d| d.normalize())
+            .ok_or_else(|| overflow(what))
+    }
+}
+
 impl PartialOrd for Ratio {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))

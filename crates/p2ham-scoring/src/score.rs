@@ -8,7 +8,7 @@ use p2ham_model::{
 };
 
 use crate::lean::{IntPlan, LeanAnswer};
-use crate::ratio::Ratio;
+use crate::ratio::{BigSum, Ratio};
 use crate::report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
     InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
@@ -35,6 +35,30 @@ struct Line<'a> {
 
 fn dec(r: Ratio, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
     r.round(dp, what)
+}
+
+/// The exact total: a 256-bit fraction, or, when its common denominator
+/// outgrows that, an arbitrary-precision one.
+#[derive(Debug, Clone)]
+enum Total {
+    Exact(Ratio),
+    Big(BigSum),
+}
+
+impl Total {
+    fn round(&self, dp: u32, what: &str) -> Result<Decimal, ScoringError> {
+        match self {
+            Total::Exact(r) => r.round(dp, what),
+            Total::Big(b) => b.round(dp, what),
+        }
+    }
+
+    fn to_decimal(&self, what: &str) -> Result<Decimal, ScoringError> {
+        match self {
+            Total::Exact(r) => r.to_decimal(what),
+            Total::Big(b) => b.to_decimal(what),
+        }
+    }
 }
 
 /// The exact figures of an instrument, computed once per instrument.
@@ -83,7 +107,7 @@ struct Core<'a> {
     /// Criterion scores (0–100); `None` when no data.
     scores: Vec<Option<Ratio>>,
     /// The total; `None` when no criterion has data.
-    total: Option<Ratio>,
+    total: Option<Total>,
     /// Share of the total each criterion carries (0–1).
     shares: Vec<Ratio>,
     /// Points of the total (0–100) per unit of included indicator weight, per
@@ -190,16 +214,32 @@ fn core<'a>(
     }
 
     // 4. Total over criteria with data.
+    let with_data: Vec<(Ratio, Ratio)> = ins
+        .criteria
+        .iter()
+        .zip(&scores)
+        .filter_map(|(c, s)| s.map(|s| (Ratio::from_decimal(c.weight), s)))
+        .collect();
     let mut weight_with_data = Ratio::ZERO;
-    let mut weighted = Ratio::ZERO;
-    for (c, s) in ins.criteria.iter().zip(&scores) {
-        if let Some(s) = s {
-            let cw = Ratio::from_decimal(c.weight);
-            weight_with_data = weight_with_data.add(cw, "criterion weights")?;
-            weighted = weighted.add(cw.mul(*s, "total")?, "total")?;
-        }
+    for (cw, _) in &with_data {
+        weight_with_data = weight_with_data.add(*cw, "criterion weights")?;
     }
-    let total = weighted.div(weight_with_data, "total")?;
+    let small = with_data
+        .iter()
+        .try_fold(Ratio::ZERO, |acc, (cw, s)| acc.add(cw.mul(*s, "total")?, "total"))
+        .and_then(|weighted| weighted.div(weight_with_data, "total"));
+    let total = match small {
+        Ok(t) => t.map(Total::Exact),
+        // The criterion scores' denominators are coprime and many: their
+        // common denominator outgrows 256 bits. Exact all the same.
+        Err(_) if weight_with_data.is_positive() => Some(Total::Big(
+            with_data
+                .iter()
+                .fold(BigSum::zero(), |acc, (cw, s)| acc.add_product(*cw, *s))
+                .div(weight_with_data),
+        )),
+        Err(e) => return Err(e),
+    };
 
     // Share of the total each criterion carries.
     let mut shares = Vec::with_capacity(lines.len());
@@ -226,7 +266,7 @@ fn core<'a>(
         .collect::<Result<Vec<_>, _>>()?;
 
     // 5. The rounded figures the award compares.
-    let rounded_total = total.map(|t| dec(t, 2, "total")).transpose()?;
+    let rounded_total = total.as_ref().map(|t| t.round(2, "total")).transpose()?;
     let rounded_scores = scores
         .iter()
         .map(|s| s.map(|s| dec(s, 2, "criterion score")).transpose())
@@ -489,7 +529,7 @@ pub fn score(
         &core.earned,
         &core.possible,
         &core.scores,
-        core.total,
+        &core.total,
         &core.shares,
     );
 
@@ -628,7 +668,7 @@ pub fn score(
             sha256: digests.assessment.clone(),
         },
         total: rounded_total,
-        total_exact: total.map(|t| t.to_decimal("total")).transpose()?,
+        total_exact: total.as_ref().map(|t| t.to_decimal("total")).transpose()?,
         max: Decimal::ONE_HUNDRED,
         counts,
         criteria,

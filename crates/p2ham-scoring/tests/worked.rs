@@ -4,7 +4,7 @@
 #![allow(clippy::needless_pass_by_value)]
 
 use p2ham_model::{Assessment, CheckedInstrument, Instrument};
-use p2ham_scoring::{score, Digests, Exclusion, ReasonCode, ScoreReport, Status};
+use p2ham_scoring::{score, score_lean, Digests, Exclusion, ReasonCode, ScoreReport, Status};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::json;
@@ -586,4 +586,47 @@ fn a_mandatory_indicator_answered_not_applicable_is_not_met() {
     let r = run(&ins, &met);
     assert_eq!(r.total, Some(dec!(100.00)));
     assert!(r.award.eligible, "{:?}", r.award.reasons);
+}
+
+/// Thirty criteria of eight indicators with three-decimal weights, each
+/// criterion's included weights summing to a different prime number of
+/// thousandths (1.009, 1.013, …): the exact total's denominator is a 305-bit
+/// number, beyond 256-bit fractions (once "arithmetic overflow while computing
+/// total"). The total is exact all the same. Expected figures worked out with
+/// exact fractions: criterion c scores 100 × (0.4375 + w_c) / (0.875 + w_c),
+/// w_c = (q_c − 875)/1000 for the c-th prime q_c above 1000; the total is their
+/// mean, 60.128908622810612658368… → 60.13.
+#[test]
+fn many_criteria_with_coprime_weight_sums_never_overflow() {
+    let lasts = [
+        134, 138, 144, 146, 156, 158, 164, 174, 176, 186, 188, 194, 212, 216, 218, 222, 228, 234, 242, 248,
+        254, 276, 278, 288, 296, 306, 312, 318, 326, 338,
+    ];
+    let criteria: Vec<_> = lasts
+        .iter()
+        .enumerate()
+        .map(|(c, last)| {
+            let mut indicators: Vec<_> = (0..7).map(|i| ind(&format!("C{c}.{i}"), "0.125")).collect();
+            indicators.push(ind(&format!("C{c}.7"), &format!("0.{last:03}")));
+            json!({"id": format!("C{c}"), "title": {"id": "c"}, "weight": "1", "indicators": indicators})
+        })
+        .collect();
+    let ins = instrument(
+        json!(criteria),
+        json!({"min_total": "60", "min_criterion": null}),
+        json!({}),
+    );
+    let answers: Vec<_> = (0..lasts.len())
+        .flat_map(|c| {
+            (0..8).map(move |i| json!({"indicator": format!("C{c}.{i}"), "value": if i < 7 { "proses" } else { "ada" }}))
+        })
+        .collect();
+    let r = run(&ins, &assessment("kanim", json!(answers)));
+    assert_eq!(r.total, Some(dec!(60.13)));
+    assert_eq!(r.total_exact, Some(dec!(60.12890862281061265837)));
+    assert!(r.award.eligible);
+    // The roll-up's lean path agrees.
+    let lean = score_lean(&ins, &assessment("kanim", json!(answers))).unwrap();
+    assert_eq!(lean.total, Some(dec!(60.13)));
+    assert!(lean.eligible);
 }

@@ -2388,11 +2388,11 @@ async fn rollup_report(
 ) -> ApiResult<Response> {
     let period = find_period(&state, &period).await?;
     let format = choose(q.format, &headers, &ALL_FORMATS)?;
-    let (stage, column) = match q.stage {
+    let (wanted, column) = match q.stage {
         Some(StageParam::SelfAssessment) => (Stage::SelfAssessment, "self_sha256"),
         _ => (Stage::Verification, "verification_sha256"),
     };
-    let which = if stage == Stage::SelfAssessment {
+    let which = if wanted == Stage::SelfAssessment {
         "self"
     } else {
         "verification"
@@ -2435,7 +2435,7 @@ async fn rollup_report(
     let outcome = tokio::task::spawn_blocking(move || {
         let options = p2ham_io::RollupOptions {
             instrument: Some(&instrument),
-            stage: Some(stage),
+            stage: Some(wanted),
             ..p2ham_io::RollupOptions::default()
         };
         let input = p2ham_io::RollupInput::Reader {

@@ -7,8 +7,8 @@
 //! under `/api/v1` described by OpenAPI 3.1.
 //!
 //! The server holds no scoring, loading or rendering rules of its own: every
-//! document is parsed, validated, scored, compared and rendered by
-//! [`p2ham_io`]. Storage is SQLite (the embedded default) or PostgreSQL (for
+//! document is parsed, validated, scored and compared by [`p2ham_io`], and
+//! every report is rendered by [`p2ham_report`]. Storage is SQLite (the embedded default) or PostgreSQL (for
 //! several instances behind a load balancer) through one codebase and one set
 //! of migrations; evidence files live in a content-addressed store.
 //!

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use p2ham_model::{is_iso_date, is_sha256_hex, CheckedInstrument, Stage, Unit};
+use p2ham_model::{is_iso_date, is_sha256_hex, is_unit_id, CheckedInstrument, Stage, Unit};
 use p2ham_scoring::{LeanAnswer, LeanScore, LeanScorer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -304,6 +304,7 @@ fn record_is_valid(
     id.0 == ins.id
         && version.0 == ins.version
         && !blank(&unit.id.0)
+        && is_unit_id(&unit.id.0)
         && !blank(&unit.name.0)
         && !blank(&period.0)
         && ins.unit_kinds.iter().any(|k| *k == unit.kind.0)
