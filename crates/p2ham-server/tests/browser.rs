@@ -74,7 +74,7 @@ async fn seed_story_in_a_browser() {
     let result: serde_json::Value =
         serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
             .unwrap_or_default();
-    assert!(status.success(), "the browser flow failed: {:#}", result);
+    assert!(status.success(), "the browser flow failed: {result:#}");
 
     // The verified figure the dashboard showed is the library's (`p2ham compare`).
     let evaluator = server.login("evaluator").await;

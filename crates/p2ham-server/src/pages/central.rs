@@ -160,7 +160,7 @@ pub(crate) async fn case_detail(
     let status = case.status().to_owned();
     let unit_name = case.unit()["name"].as_str().unwrap_or(unit).to_owned();
     let base = format!("/api/v1/periods/{}/units/{}", urlencode(period), urlencode(unit));
-    let compare = if case.case["verification"].is_object() {
+    let compare = if case.data["verification"].is_object() {
         let r = ctx
             .get(
                 state,
@@ -173,7 +173,7 @@ pub(crate) async fn case_detail(
     };
     let action = format!("/periods/{}/units/{}/decide", urlencode(period), urlencode(unit));
     let posted = errors.as_ref().and_then(|e| e.posted);
-    let outcome = &case.case["outcome"];
+    let outcome = &case.data["outcome"];
     let content = html! {
         p { a href=(format!("/evaluation?period={}", urlencode(period))) { "← " (ctx.t("Evaluasi nasional", "National evaluation")) } }
         h1 { (unit_name) " — " (period) }

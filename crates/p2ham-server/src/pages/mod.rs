@@ -9,6 +9,7 @@
 //! JavaScript.
 
 mod account;
+mod admin;
 mod central;
 mod operator;
 mod review;
@@ -24,6 +25,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use p2ham_io::model::Lang;
 use serde::Deserialize;
 use serde_json::Value;
+use std::fmt::Write as _;
 use tower::ServiceExt;
 
 use crate::auth::{cookie, CSRF_HEADER, SESSION_COOKIE};
@@ -52,6 +54,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/periods/{period}/units/{unit}/decide", post(central::decide))
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
+        .route("/admin", get(admin::show).post(admin::act))
 }
 
 // ---------------------------------------------------------------- the visitor
@@ -107,7 +110,10 @@ impl FromRequestParts<AppState> for Ctx {
             if r.status == StatusCode::OK {
                 let v = r.json();
                 ctx.me = serde_json::from_value(v["user"].clone()).ok();
-                ctx.csrf = v["csrf_token"].as_str().unwrap_or_default().to_owned();
+                v["csrf_token"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .clone_into(&mut ctx.csrf);
             }
         }
         Ok(ctx)
@@ -129,6 +135,7 @@ impl Ctx {
     }
 
     /// The logged-in user, or a redirect to the login page.
+    #[allow(clippy::result_large_err)]
     pub fn me(&self) -> Result<&Me, Response> {
         self.me
             .as_ref()
@@ -291,7 +298,7 @@ pub(crate) fn urlencode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -323,7 +330,10 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
         Some(Role::Operator) => vec![("/unit", ctx.t("Penilaian unit", "Unit assessment"))],
         Some(Role::Verifier) => vec![("/verification", ctx.t("Verifikasi", "Verification"))],
         Some(Role::Evaluator) => vec![("/evaluation", ctx.t("Evaluasi nasional", "National evaluation"))],
-        Some(Role::Admin) => vec![("/evaluation", ctx.t("Evaluasi nasional", "National evaluation"))],
+        Some(Role::Admin) => vec![
+            ("/admin", ctx.t("Administrasi", "Administration")),
+            ("/evaluation", ctx.t("Evaluasi nasional", "National evaluation")),
+        ],
         None => vec![],
     };
     let (other, other_label, other_lang) = match ctx.lang {
@@ -454,7 +464,8 @@ async fn home(ctx: Ctx) -> Response {
         None => Redirect::to("/login").into_response(),
         Some(Role::Operator) => Redirect::to("/unit").into_response(),
         Some(Role::Verifier) => Redirect::to("/verification").into_response(),
-        Some(Role::Evaluator | Role::Admin) => Redirect::to("/evaluation").into_response(),
+        Some(Role::Evaluator) => Redirect::to("/evaluation").into_response(),
+        Some(Role::Admin) => Redirect::to("/admin").into_response(),
     }
 }
 
@@ -570,17 +581,14 @@ impl FormData {
             let mut mp = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
             while let Some(field) = mp.next_field().await.map_err(|e| e.to_string())? {
                 let name = field.name().unwrap_or_default().to_owned();
-                match field.file_name().map(str::to_owned) {
-                    Some(file) => {
-                        let bytes = field.bytes().await.map_err(|e| e.to_string())?;
-                        if !file.is_empty() && !bytes.is_empty() {
-                            out.files.push((name, file, bytes));
-                        }
+                if let Some(file) = field.file_name().map(str::to_owned) {
+                    let bytes = field.bytes().await.map_err(|e| e.to_string())?;
+                    if !file.is_empty() && !bytes.is_empty() {
+                        out.files.push((name, file, bytes));
                     }
-                    None => {
-                        let text = field.text().await.map_err(|e| e.to_string())?;
-                        out.fields.push((name, text));
-                    }
+                } else {
+                    let text = field.text().await.map_err(|e| e.to_string())?;
+                    out.fields.push((name, text));
                 }
             }
         } else {

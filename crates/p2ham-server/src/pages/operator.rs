@@ -101,7 +101,8 @@ pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Res
 
 /// Everything the form of one unit and period needs, read through the API.
 pub(crate) struct Case {
-    pub case: Value,
+    /// The API's view of the unit's evaluation (`GET …/periods/{p}/units/{u}`).
+    pub data: Value,
     pub period: Value,
     pub instrument: Arc<LoadedInstrument>,
     pub self_doc: Option<LoadedAssessment>,
@@ -109,11 +110,11 @@ pub(crate) struct Case {
 
 impl Case {
     pub fn status(&self) -> &str {
-        self.case["status"].as_str().unwrap_or("draft")
+        self.data["status"].as_str().unwrap_or("draft")
     }
 
     pub fn unit(&self) -> &Value {
-        &self.case["unit"]
+        &self.data["unit"]
     }
 
     pub fn instrument(&self) -> &Instrument {
@@ -142,7 +143,7 @@ impl Case {
     /// The verifiers' comments: per indicator (`""` for general ones), with their round.
     pub fn comments(&self) -> BTreeMap<String, Vec<(i64, String)>> {
         let mut out: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
-        for c in self.case["comments"].as_array().into_iter().flatten() {
+        for c in self.data["comments"].as_array().into_iter().flatten() {
             out.entry(c["indicator"].as_str().unwrap_or_default().to_owned())
                 .or_default()
                 .push((
@@ -157,14 +158,14 @@ impl Case {
     pub fn evidence_url(&self, sha: &str) -> String {
         format!(
             "/api/v1/periods/{}/units/{}/evidence/{sha}",
-            urlencode(self.case["period"].as_str().unwrap_or_default()),
+            urlencode(self.data["period"].as_str().unwrap_or_default()),
             urlencode(self.unit()["id"].as_str().unwrap_or_default())
         )
     }
 
     /// Whether an uploaded file (by digest) is an image.
     pub fn is_image(&self, sha: &str) -> bool {
-        self.case["evidence"].as_array().into_iter().flatten().any(|e| {
+        self.data["evidence"].as_array().into_iter().flatten().any(|e| {
             e["sha256"].as_str() == Some(sha)
                 && e["content_type"]
                     .as_str()
@@ -222,7 +223,7 @@ pub(crate) async fn read_case(
         None
     };
     Ok(Case {
-        case,
+        data: case,
         period,
         instrument,
         self_doc,
@@ -290,7 +291,7 @@ pub(crate) async fn form_page(
         .as_ref()
         .and_then(|d| p2ham_io::score_loaded(d, &case.instrument).ok());
     let comments = case.comments();
-    let round = case.case["round"].as_i64().unwrap_or(1);
+    let round = case.data["round"].as_i64().unwrap_or(1);
     let field_error = |id: &str| {
         errors
             .as_ref()
@@ -360,14 +361,14 @@ pub(crate) async fn form_page(
                                     (ctx.t("Tidak berlaku", "Not applicable"))
                                 }
                             }
-                            @let nid = html_id("na", &ind.id);
+                            @let why_id = html_id("na", &ind.id);
                             div.field {
-                                label for=(nid) { (ctx.t("Alasan tidak berlaku", "Why it does not apply")) }
-                                p.hint id=(format!("{nid}-hint")) { (ctx.t("Wajib diisi bila memilih \"Tidak berlaku\".", "Required when \"Not applicable\" is chosen.")) }
-                                @if let Some(m) = &nae { p.field-error id=(format!("{nid}-error")) { (m) } }
-                                textarea id=(nid) name=(format!("na.{}", ind.id)) rows="2" readonly[!editable]
+                                label for=(why_id) { (ctx.t("Alasan tidak berlaku", "Why it does not apply")) }
+                                p.hint id=(format!("{why_id}-hint")) { (ctx.t("Wajib diisi bila memilih \"Tidak berlaku\".", "Required when \"Not applicable\" is chosen.")) }
+                                @if let Some(m) = &nae { p.field-error id=(format!("{why_id}-error")) { (m) } }
+                                textarea id=(why_id) name=(format!("na.{}", ind.id)) rows="2" readonly[!editable]
                                     class=[nae.as_ref().map(|_| "invalid")] aria-invalid=[nae.as_ref().map(|_| "true")]
-                                    aria-describedby=(if nae.is_some() { format!("{nid}-error {nid}-hint") } else { format!("{nid}-hint") }) { (na) }
+                                    aria-describedby=(if nae.is_some() { format!("{why_id}-error {why_id}-hint") } else { format!("{why_id}-hint") }) { (na) }
                             }
                             @let noteid = html_id("note", &ind.id);
                             div.field {

@@ -120,11 +120,11 @@ fn answer_text(
 pub(crate) fn report_links(ctx: &Ctx, case: &Case) -> Markup {
     let base = format!(
         "/api/v1/periods/{}/units/{}",
-        urlencode(case.case["period"].as_str().unwrap_or_default()),
+        urlencode(case.data["period"].as_str().unwrap_or_default()),
         urlencode(case.unit()["id"].as_str().unwrap_or_default())
     );
     let l = ctx.lang_code();
-    let verified = case.case["verification"].is_object();
+    let verified = case.data["verification"].is_object();
     html! {
         ul {
             @if case.self_doc.is_some() {
@@ -156,7 +156,7 @@ pub(crate) async fn review_page(
     let status = case.status().to_owned();
     let open = status == "submitted";
     let base = format!("/api/v1/periods/{}/units/{}", urlencode(period), urlencode(unit));
-    let ver = if case.case["verification"].is_object() {
+    let ver = if case.data["verification"].is_object() {
         let r = ctx.get(state, &format!("{base}/verification")).await;
         if r.ok() {
             loaded("verification", &r.body)

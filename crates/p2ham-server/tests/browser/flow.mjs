@@ -273,6 +273,21 @@ await scan(ev, 'evaluator-dashboard-en');
 await ev.goto(BASE + '/password');
 await scan(ev, 'change-password-en');
 
+await ev.context().close();
+
+// ---------------------------------------------------------------- admin
+const ad = await newPage();
+await login(ad, 'admin');
+check(ad.url().endsWith('/admin'), 'the administrator lands on the administration page');
+await scan(ad, 'admin');
+await ad.setInputFiles('#units-csv', {
+  name: 'units.csv',
+  mimeType: 'text/csv',
+  buffer: Buffer.from('id,name,kind,office\nkanim-palangkaraya,Kantor Imigrasi Kelas I TPI Palangka Raya,kanim,Kanwil Kemenkumham Kalimantan Tengah\n'),
+});
+await Promise.all([ad.waitForNavigation(), ad.click('form:has(#units-csv) button')]);
+check((await ad.textContent('main')).includes('Kantor Imigrasi Kelas I TPI Palangka Raya'), 'units are imported from CSV');
+
 await browser.close();
 if (failures.length) {
   console.error(`${failures.length} check(s) failed`);
