@@ -8,7 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use sqlx::Row;
 
-use super::{csrf_ok, error_summary, local_path, notice, page, Ctx, Flash, FormData};
+use super::{error_summary, local_path, notice, page, Ctx, Flash, FormData};
 use crate::audit::{self, Event};
 use crate::AppState;
 
@@ -191,17 +191,10 @@ pub(crate) async fn change_password(
         Ok(m) => m.clone(),
         Err(r) => return r,
     };
-    let form = match FormData::read(&headers, body, 4096).await {
+    let form = match super::posted(&ctx, &headers, body, 4096).await {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+        Err(r) => return r,
     };
-    if !csrf_ok(&ctx, &form) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the form's CSRF token does not match this session; reload the page",
-        )
-            .into_response();
-    }
     let current = form.get("current").unwrap_or_default().to_owned();
     let new = form.get("new").unwrap_or_default().to_owned();
     let confirm = form.get("confirm").unwrap_or_default();

@@ -3,13 +3,13 @@
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
-use super::{csrf_ok, error_summary, notice, page, refused, Ctx, Flash, FormData};
+use super::{error_summary, notice, page, refused, Ctx, Flash, FormData};
 use crate::AppState;
 
 fn text_field(
@@ -146,11 +146,10 @@ async fn admin_page(
             }
         }
     };
-    let mut r = page(ctx, ctx.t("Administrasi", "Administration"), &content);
-    if error.is_some() {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    super::form_status(
+        page(ctx, ctx.t("Administrasi", "Administration"), &content),
+        error.is_some(),
+    )
 }
 
 pub(crate) async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Flash>) -> Response {
@@ -166,20 +165,10 @@ pub(crate) async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
 }
 
 pub(crate) async fn act(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: Body) -> Response {
-    if let Err(r) = ctx.me() {
-        return r;
-    }
-    let form = match FormData::read(&headers, body, 4 * 1024 * 1024).await {
+    let form = match super::posted(&ctx, &headers, body, 4 * 1024 * 1024).await {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+        Err(r) => return r,
     };
-    if !csrf_ok(&ctx, &form) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the form's CSRF token does not match this session; reload the page",
-        )
-            .into_response();
-    }
     let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
     let what = form.get("what").unwrap_or_default().to_owned();
     let (r, field) = match what.as_str() {

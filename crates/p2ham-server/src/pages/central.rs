@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
@@ -15,8 +15,7 @@ use serde_json::json;
 use super::operator::{read_case, FormErrors};
 use super::review::{cases, report_links};
 use super::{
-    csrf_ok, embedded_report, error_summary, notice, page, refused, status_badge, status_label, urlencode,
-    Ctx, FormData,
+    embedded_report, error_summary, notice, page, refused, status_badge, status_label, urlencode, Ctx,
 };
 use crate::AppState;
 
@@ -237,11 +236,10 @@ pub(crate) async fn case_detail(
             }
         }
     };
-    let mut r = page(ctx, &format!("{unit_name} — {period}"), &content);
-    if errors.is_some() {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    super::form_status(
+        page(ctx, &format!("{unit_name} — {period}"), &content),
+        errors.is_some(),
+    )
 }
 
 /// Evaluate, or record the award decision.
@@ -252,20 +250,10 @@ pub(crate) async fn decide(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if let Err(r) = ctx.me() {
-        return r;
-    }
-    let form = match FormData::read(&headers, body, 64 * 1024).await {
+    let form = match super::posted(&ctx, &headers, body, 64 * 1024).await {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+        Err(r) => return r,
     };
-    if !csrf_ok(&ctx, &form) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the form's CSRF token does not match this session; reload the page",
-        )
-            .into_response();
-    }
     let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
     let base = format!(
         "/api/v1/periods/{}/units/{}",

@@ -637,6 +637,50 @@ fn form_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The form a logged-in visitor posted, its CSRF token checked (the API
+/// checks it again); the response to send instead when it cannot be used.
+pub(crate) async fn posted(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    body: Body,
+    limit: u64,
+) -> Result<FormData, Response> {
+    ctx.me()?;
+    let form = FormData::read(headers, body, limit).await.map_err(|e| {
+        let p = Problem {
+            status: StatusCode::BAD_REQUEST,
+            message: format!(
+                "{}: {e}",
+                ctx.t("Formulir tidak terbaca", "The form could not be read")
+            ),
+            ..Problem::default()
+        };
+        refused(ctx, &p)
+    })?;
+    if !csrf_ok(ctx, &form) {
+        let p = Problem {
+            status: StatusCode::FORBIDDEN,
+            message: ctx
+                .t(
+                    "Formulir ini sudah kedaluwarsa (token CSRF tidak cocok). Muat ulang halaman lalu coba lagi.",
+                    "This form has expired (the CSRF token does not match). Reload the page and try again.",
+                )
+                .to_owned(),
+            ..Problem::default()
+        };
+        return Err(refused(ctx, &p));
+    }
+    Ok(form)
+}
+
+/// A form page: 422 when it shows problems.
+pub(crate) fn form_status(mut r: Response, has_errors: bool) -> Response {
+    if has_errors {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
 /// Check the posted CSRF token against the session's (the API checks it again).
 pub(crate) fn csrf_ok(ctx: &Ctx, form: &FormData) -> bool {
     form.get("csrf_token")

@@ -14,9 +14,7 @@ use p2ham_io::model::{Assessment, Indicator, Instrument};
 use p2ham_io::{LoadedAssessment, LoadedInstrument};
 use serde_json::{json, Value};
 
-use super::{
-    csrf_ok, error_summary, html_id, notice, page, refused, status_badge, urlencode, Ctx, FormData, Problem,
-};
+use super::{error_summary, html_id, notice, page, refused, status_badge, urlencode, Ctx, FormData, Problem};
 use crate::AppState;
 
 /// The radio value that stands for "tidak berlaku".
@@ -266,6 +264,13 @@ pub(crate) struct FormErrors<'a> {
     pub posted: Option<&'a FormData>,
 }
 
+impl FormErrors<'_> {
+    /// The problem of one field (by its HTML id), if any.
+    pub fn field(errors: Option<&FormErrors<'_>>, id: &str) -> Option<String> {
+        errors.and_then(|e| e.fields.iter().find(|(k, _)| k == id).map(|(_, m)| m.clone()))
+    }
+}
+
 /// The self-assessment form (or, once submitted, the read-only view).
 pub(crate) async fn form_page(
     state: &AppState,
@@ -292,11 +297,7 @@ pub(crate) async fn form_page(
         .and_then(|d| p2ham_io::score_loaded(d, &case.instrument).ok());
     let comments = case.comments();
     let round = case.data["round"].as_i64().unwrap_or(1);
-    let field_error = |id: &str| {
-        errors
-            .as_ref()
-            .and_then(|e| e.fields.iter().find(|(k, _)| k == id).map(|(_, m)| m.clone()))
-    };
+    let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
     let unit_name = case.unit()["name"].as_str().unwrap_or(unit).to_owned();
     let action = format!("/periods/{}/units/{}/save", urlencode(period), urlencode(unit));
     let lang = ctx.lang;
@@ -415,18 +416,17 @@ pub(crate) async fn form_page(
             }
         }
     };
-    let mut r = page(
-        ctx,
-        &format!(
-            "{} {period}: {unit_name}",
-            ctx.t("Penilaian mandiri", "Self-assessment")
+    super::form_status(
+        page(
+            ctx,
+            &format!(
+                "{} {period}: {unit_name}",
+                ctx.t("Penilaian mandiri", "Self-assessment")
+            ),
+            &content,
         ),
-        &content,
-    );
-    if errors.is_some() {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+        errors.is_some(),
+    )
 }
 
 /// The score of the saved draft and its gap list, as the library computed them.
@@ -497,30 +497,10 @@ pub(crate) async fn save(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if let Err(r) = ctx.me() {
-        return r;
-    }
-    let form = match FormData::read(&headers, body, state.settings().max_evidence_bytes).await {
+    let form = match super::posted(&ctx, &headers, body, state.settings().max_evidence_bytes).await {
         Ok(f) => f,
-        Err(e) => {
-            let p = Problem {
-                status: StatusCode::BAD_REQUEST,
-                message: format!(
-                    "{}: {e}",
-                    ctx.t("Formulir tidak terbaca", "The form could not be read")
-                ),
-                ..Problem::default()
-            };
-            return refused(&ctx, &p);
-        }
+        Err(r) => return r,
     };
-    if !csrf_ok(&ctx, &form) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the form's CSRF token does not match this session; reload the page",
-        )
-            .into_response();
-    }
     let case = match read_case(&state, &ctx, &period, &unit).await {
         Ok(c) => c,
         Err(p) => return refused(&ctx, &p),

@@ -9,10 +9,7 @@ use maud::{html, Markup};
 use serde_json::{json, Value};
 
 use super::operator::{diagnostic_fields, loaded, read_case, Case, FormErrors, NOT_APPLICABLE};
-use super::{
-    csrf_ok, error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx,
-    FormData,
-};
+use super::{error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx};
 use crate::AppState;
 
 /// Every (period, unit, case) the visitor may see.
@@ -171,11 +168,7 @@ pub(crate) async fn review_page(
     let unit_name = case.unit()["name"].as_str().unwrap_or(unit).to_owned();
     let lang = ctx.lang;
     let action = format!("/periods/{}/units/{}/review", urlencode(period), urlencode(unit));
-    let field_error = |id: &str| {
-        errors
-            .as_ref()
-            .and_then(|e| e.fields.iter().find(|(k, _)| k == id).map(|(_, m)| m.clone()))
-    };
+    let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
     let content = html! {
         p { a href="/verification" { "← " (ctx.t("Daftar unit", "Units")) } }
         h1 { (ctx.t("Verifikasi", "Verification")) " " (period) ": " (unit_name) }
@@ -278,15 +271,14 @@ pub(crate) async fn review_page(
         }
         p.hint { (ctx.t("Status saat ini", "Current status")) ": " (status_label(ctx, &status)) }
     };
-    let mut r = page(
-        ctx,
-        &format!("{} {period}: {unit_name}", ctx.t("Verifikasi", "Verification")),
-        &content,
-    );
-    if errors.is_some() {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
+    super::form_status(
+        page(
+            ctx,
+            &format!("{} {period}: {unit_name}", ctx.t("Verifikasi", "Verification")),
+            &content,
+        ),
+        errors.is_some(),
+    )
 }
 
 /// Return with comments, or record the verification.
@@ -297,20 +289,10 @@ pub(crate) async fn act(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if let Err(r) = ctx.me() {
-        return r;
-    }
-    let form = match FormData::read(&headers, body, 1024 * 1024).await {
+    let form = match super::posted(&ctx, &headers, body, 1024 * 1024).await {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+        Err(r) => return r,
     };
-    if !csrf_ok(&ctx, &form) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the form's CSRF token does not match this session; reload the page",
-        )
-            .into_response();
-    }
     let case = match read_case(&state, &ctx, &period, &unit).await {
         Ok(c) => c,
         Err(p) => return refused(&ctx, &p),
