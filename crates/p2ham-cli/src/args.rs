@@ -157,6 +157,33 @@ pub enum Command {
         #[arg(value_name = "VERIFIED")]
         verified_file: PathBuf,
     },
+    /// Decide the period's predikat from verified results against last
+    /// period's award list: retained, gained, lost (with every reason), not
+    /// awarded, not evaluated, excluded; write the new award list and the
+    /// decree annex (Lampiran).
+    Award(AwardArgs),
+    /// A unit's (or every unit's) results over several periods, from award
+    /// lists and verified results: totals, predikat, streaks; no change is
+    /// computed across a change of instrument.
+    History {
+        /// Only this unit.
+        #[arg(long, value_name = "ID")]
+        unit: Option<String>,
+        /// Instrument file or built-in id for verifications naming its id.
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+        #[command(flatten)]
+        out: Output,
+        /// Award lists, verification files, folders, NDJSON files or roll-up reports.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Sealed verifications: Ed25519 keys and signatures in minisign's format.
+    #[command(subcommand)]
+    Seal(SealCommand),
 }
 
 impl Command {
@@ -213,6 +240,40 @@ impl Command {
                 .chain([root.as_os_str()])
                 .collect(),
             Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
+            Command::Award(a) => a
+                .paths
+                .iter()
+                .chain(&a.previous)
+                .chain(&a.require_seal)
+                .map(|f| f.as_os_str())
+                .chain(instrument(a.instrument.as_ref()))
+                .collect(),
+            Command::History {
+                instrument: i, paths, ..
+            } => paths
+                .iter()
+                .map(|f| f.as_os_str())
+                .chain(instrument(i.as_ref()))
+                .collect(),
+            Command::Seal(SealCommand::Keygen { password_file, .. }) => {
+                password_file.iter().map(|f| f.as_os_str()).collect()
+            }
+            Command::Seal(SealCommand::Sign(a)) => [&a.verification, &a.evidence_root, &a.key]
+                .into_iter()
+                .chain(&a.password_file)
+                .map(|f| f.as_os_str())
+                .collect(),
+            Command::Seal(SealCommand::Verify {
+                verification,
+                evidence_root,
+                seal,
+                key,
+            }) => [verification, evidence_root]
+                .into_iter()
+                .chain(seal)
+                .chain(key)
+                .map(|f| f.as_os_str())
+                .collect(),
         }
     }
 }
@@ -367,4 +428,116 @@ pub enum InstrumentCommand {
         /// The instrument id, e.g. `p2ham-2022`.
         id: String,
     },
+}
+
+/// The flags of `p2ham award`.
+#[derive(Debug, Args)]
+pub struct AwardArgs {
+    /// Last period's award list (p2ham-awards/1).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Strike a unit off, with the evaluator's reason (repeatable).
+    #[arg(long, value_name = "UNIT=REASON")]
+    pub exclude: Vec<String>,
+    /// The instrument the period requires (file or built-in id); results
+    /// made with another are not eligible.
+    #[arg(long, short, value_name = "I")]
+    pub instrument: Option<String>,
+    /// The period decided (default: the one every verification names).
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+    /// The decree's number.
+    #[arg(long, value_name = "N")]
+    pub decree_number: Option<String>,
+    /// The decree's date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub decree_date: Option<String>,
+    /// Who issued the decree, as it names the office.
+    #[arg(long, value_name = "TEXT")]
+    pub decree_issuer: Option<String>,
+    /// Refuse (and list) verifications without a valid seal (`FILE.seal`)
+    /// from one of these public keys.
+    #[arg(long, value_name = "KEY", num_args = 1.., value_delimiter = ',')]
+    pub require_seal: Vec<PathBuf>,
+    /// With --require-seal: also check each unit's evidence under `DIR/UNIT-ID`.
+    #[arg(long, value_name = "DIR", requires = "require_seal")]
+    pub evidence_root: Option<PathBuf>,
+    /// Format of the report on standard output (json: the award list).
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub out: Output,
+    /// Also write the award list (p2ham-awards/1 JSON), next period's baseline.
+    #[arg(long, value_name = "FILE")]
+    pub list: Option<PathBuf>,
+    /// Also write the decree annex (Lampiran), in the format its extension
+    /// names: .txt, .md, .csv, .html, .xlsx or .json.
+    #[arg(long, value_name = "FILE")]
+    pub annex: Option<PathBuf>,
+    /// Verification files, folders, NDJSON files (`-`: standard input) or roll-up reports.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// The `seal` commands.
+#[derive(Debug, Subcommand)]
+pub enum SealCommand {
+    /// Create a key pair: the secret key at PREFIX (mode 0600), the public key at PREFIX.pub.
+    Keygen {
+        /// Where to write the keys.
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+        /// Protect the secret key with the password on this file's first line
+        /// (without it the key is not password-protected; there is no prompt).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The comment written in the secret key file.
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
+    },
+    /// Seal a verification: sign the manifest of its digest, its `verifies`
+    /// and every evidence file it references; writes SEAL and SEAL.minisig.
+    Sign(SignArgs),
+    /// Check a seal against public keys and the files; names each file that
+    /// does not match and exits 1.
+    Verify {
+        /// The verification.
+        #[arg(value_name = "VERIFICATION")]
+        verification: PathBuf,
+        /// The folder its evidence paths are relative to.
+        #[arg(long, value_name = "DIR")]
+        evidence_root: PathBuf,
+        /// The seal (default: VERIFICATION.seal).
+        #[arg(long, value_name = "SEAL")]
+        seal: Option<PathBuf>,
+        /// Accepted public keys (repeatable, or comma-separated).
+        #[arg(long, value_name = "PUBLIC", required = true, num_args = 1.., value_delimiter = ',')]
+        key: Vec<PathBuf>,
+    },
+}
+
+/// The flags of `p2ham seal sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The verification.
+    #[arg(value_name = "VERIFICATION")]
+    pub verification: PathBuf,
+    /// The folder its evidence paths are relative to.
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: PathBuf,
+    /// The secret key.
+    #[arg(long, value_name = "SECRET")]
+    pub key: PathBuf,
+    /// The secret key's password, on the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// The signer's name.
+    #[arg(long, value_name = "NAME")]
+    pub signer: String,
+    /// The signer's Kanwil (default: the verification's unit office).
+    #[arg(long, value_name = "TEXT")]
+    pub office: Option<String>,
+    /// The seal file (default: VERIFICATION.seal); the signature goes to SEAL.minisig.
+    #[arg(long, short, value_name = "SEAL")]
+    pub output: Option<PathBuf>,
 }

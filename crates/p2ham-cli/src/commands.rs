@@ -14,7 +14,7 @@ use p2ham_io::{
 use p2ham_io::{max_document_bytes, IoError, RollupInput, RollupOutcome};
 use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Report};
 
-use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output};
+use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output, SealCommand};
 use crate::progress::Progress;
 use crate::Failure;
 
@@ -195,6 +195,26 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 Err(Failure::Reported)
             }
         }
+        Command::Award(args) => crate::award::award(&args),
+        Command::History {
+            unit,
+            instrument,
+            format,
+            out,
+            paths,
+        } => crate::award::history_cmd(unit.as_deref(), instrument.as_deref(), format, &out, &paths),
+        Command::Seal(SealCommand::Keygen {
+            out,
+            password_file,
+            comment,
+        }) => crate::award::seal_keygen(&out, password_file.as_ref(), comment.as_deref()),
+        Command::Seal(SealCommand::Sign(args)) => crate::award::seal_sign(&args),
+        Command::Seal(SealCommand::Verify {
+            verification,
+            evidence_root,
+            seal,
+            key,
+        }) => crate::award::seal_verify(&verification, &evidence_root, seal.as_ref(), &key),
         Command::Evidence(EvidenceCommand::Manifest { output, dir }) => {
             let text = evidence_manifest(&dir)?;
             emit(&text, output.as_ref(), &[dir])
@@ -203,15 +223,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Where a report goes, in which format and language.
-struct Target<'a> {
-    format: Format,
-    lang: Lang,
-    output: Option<&'a PathBuf>,
+pub(crate) struct Target<'a> {
+    pub(crate) format: Format,
+    pub(crate) lang: Lang,
+    pub(crate) output: Option<&'a PathBuf>,
 }
 
 impl<'a> Target<'a> {
     /// Checked before any input is read: XLSX is binary, written only to a file.
-    fn new(format: FormatArg, out: &'a Output) -> Result<Self, Failure> {
+    pub(crate) fn new(format: FormatArg, out: &'a Output) -> Result<Self, Failure> {
         let format = Format::from(format);
         let output = output_file(out.output.as_ref());
         if format.is_binary() && output.is_none() {
@@ -227,7 +247,7 @@ impl<'a> Target<'a> {
         })
     }
 
-    fn options(&self) -> RenderOptions<'static> {
+    pub(crate) fn options(&self) -> RenderOptions<'static> {
         self.with(None)
     }
 
@@ -256,7 +276,7 @@ impl<'a> Target<'a> {
 
     /// Render the report to standard output, or atomically to the output file
     /// (never over an input).
-    fn deliver<R: Report + ?Sized>(
+    pub(crate) fn deliver<R: Report + ?Sized>(
         &self,
         report: &mut R,
         options: &RenderOptions,
@@ -282,7 +302,7 @@ impl<'a> Target<'a> {
     }
 }
 
-fn print(text: &str) -> Result<(), Failure> {
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -302,8 +322,6 @@ fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> Resu
     Ok(())
 }
 
-/// Write to standard error. A closed or full standard error is no reason to
-/// fail (or panic): the exit code still tells the outcome.
 /// The metadata of standard input when it is a file (e.g. redirected with `<`).
 #[cfg(unix)]
 fn stdin_metadata() -> Option<std::fs::Metadata> {
@@ -328,7 +346,7 @@ fn output_file(output: Option<&PathBuf>) -> Option<&PathBuf> {
 }
 
 /// Print to stdout, or write atomically to `output` (never over an input).
-fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
+pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
     match output_file(output) {
         Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
         None => print(text),

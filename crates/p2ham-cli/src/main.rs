@@ -5,6 +5,7 @@
 //! in the library crates.
 
 mod args;
+mod award;
 mod commands;
 mod progress;
 mod serve;

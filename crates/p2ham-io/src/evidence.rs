@@ -302,6 +302,21 @@ fn check_referenced(root: &Root, path: &str, refs: Vec<EvidenceReference>) -> Ev
     e
 }
 
+/// Hash one file named by a `/`-separated path under `root`, with the same
+/// confinement as [`verify_evidence`]: the entry's status is `present_unhashed`
+/// with its digest, or why it is missing, refused or unreadable.
+pub(crate) fn hash_under_root(root: &Path, path: &str) -> Result<EvidenceEntry, IoError> {
+    let canon = canonical_root(root)?;
+    let handle = open_root(root, &canon)?;
+    Ok(match evidence_path_problem(path) {
+        Some(reason) => EvidenceEntry {
+            reason: Some(reason),
+            ..entry(path.to_owned(), EvidenceStatus::Refused)
+        },
+        None => check_referenced(&handle, &normalise(path), Vec::new()),
+    })
+}
+
 /// Check every evidence file the assessments reference against the folder `root`,
 /// and list the files under it that none references.
 ///

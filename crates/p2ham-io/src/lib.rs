@@ -17,6 +17,7 @@
 //! assert!(err.to_string().contains("answers[0].indicator"));
 //! ```
 
+mod award;
 mod beneath;
 mod builtin;
 mod compare;
@@ -27,10 +28,14 @@ mod load;
 mod parse;
 mod rollup;
 mod schema;
+mod seal;
 mod skm;
 mod validate;
 mod write;
 
+pub use award::{
+    input_files, load_award_list, read_history_inputs, read_verified, VerifiedInput, VerifiedInputs,
+};
 pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
@@ -51,6 +56,11 @@ pub use rollup::{
     rollup, ReadFiles, RollupInput, RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_LINE_BYTES,
 };
 pub use schema::{schema_kind, SchemaKind, SCHEMAS};
+pub use seal::{
+    default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, seal_verification,
+    signature_path, utc_timestamp, verify_seal, KeyFiles, PublicKeyFile, Seal, SealCheck, SealFormat,
+    SealManifest, SealedDocument, SealedFile, Signer,
+};
 pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
 pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};
 pub use write::{write_atomic, write_atomic_with};

@@ -75,6 +75,24 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about: "the report of `p2ham rollup --format json` (p2ham-rollup/1)",
         generate: output::<p2ham_scoring::RollupReport>,
     },
+    SchemaKind {
+        name: "awards",
+        input: true,
+        about: "an award list: `p2ham award --format json`, read back by `--previous` (p2ham-awards/1)",
+        generate: input::<p2ham_model::AwardList>,
+    },
+    SchemaKind {
+        name: "history",
+        input: false,
+        about: "the report of `p2ham history --format json` (p2ham-history/1)",
+        generate: output::<p2ham_scoring::HistoryReport>,
+    },
+    SchemaKind {
+        name: "seal",
+        input: true,
+        about: "the manifest a seal signs: `p2ham seal sign`, checked by `p2ham seal verify` (p2ham-seal/1)",
+        generate: input::<crate::SealManifest>,
+    },
 ];
 
 impl SchemaKind {

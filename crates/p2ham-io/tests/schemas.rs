@@ -260,3 +260,45 @@ fn real_reports_validate_against_their_schemas() {
     }
     assert_eq!(checked, 11);
 }
+
+/// The award list fixture, a decided list, a history and a seal manifest
+/// validate against their published schemas; a misspelt field fails.
+#[test]
+fn award_cycle_documents_validate_against_their_schemas() {
+    let awards = validator("awards");
+    let fixture = read_json(&root().join("fixtures/awards/kalteng-2022.json"));
+    assert!(
+        errors(&awards, &fixture).is_empty(),
+        "{:#?}",
+        errors(&awards, &fixture)
+    );
+    let previous = p2ham_io::load_award_list(&root().join("fixtures/awards/kalteng-2022.json")).unwrap();
+    let found = p2ham_io::read_verified(&[root().join("fixtures/assessments/sampit-2023")], None).unwrap();
+    let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
+    let list = p2ham_io::scoring::decide(
+        &results,
+        Some(&previous),
+        &p2ham_io::scoring::AwardOptions::default(),
+    )
+    .unwrap();
+    let doc: Value = serde_json::to_value(&list).unwrap();
+    assert!(errors(&awards, &doc).is_empty(), "{:#?}", errors(&awards, &doc));
+    let mut typo = doc.clone();
+    typo["units"][0]["predicat"] = Value::Bool(true);
+    assert!(!awards.is_valid(&typo));
+
+    let h = p2ham_io::scoring::history(&[previous, list], &results, None);
+    let doc: Value = serde_json::to_value(&h).unwrap();
+    assert!(errors(&validator("history"), &doc).is_empty());
+
+    let seal: Value = serde_json::json!({
+        "format": "p2ham-seal/1",
+        "verification": {"file": "v.json", "sha256": "ab", "unit": "u", "period": "2023"},
+        "verifies": null,
+        "evidence": [{"path": "foto/a.png", "sha256": "cd"}],
+        "signer": {"name": "S", "office": null},
+        "sealed_at": "2023-03-21T10:00:00Z",
+        "key_id": "0123456789ABCDEF"
+    });
+    assert!(errors(&validator("seal"), &seal).is_empty());
+}

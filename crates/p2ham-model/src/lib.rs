@@ -37,6 +37,7 @@
 //! ```
 
 mod assessment;
+mod awards;
 mod decimal;
 mod instrument;
 mod text;
@@ -44,6 +45,10 @@ mod validate;
 mod vocabulary;
 
 pub use assessment::{Answer, Assessment, AssessmentFormat, Assessor, EvidenceRef, InstrumentRef, Unit};
+pub use awards::{
+    AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decision, Decree, InstrumentStamp,
+    Source,
+};
 pub use decimal::parse_decimal;
 pub use instrument::{AwardRule, Criterion, Indicator, Instrument, InstrumentFormat, Scale, ScaleOption};
 pub use text::{Lang, Text};

@@ -351,3 +351,78 @@ pub fn decision(eligible: bool) -> Phrase {
         NOT_ELIGIBLE
     }
 }
+
+// The award cycle: decisions, the award report, the decree annex, the history.
+phrases! {
+    DECISION_RETAINED = "mempertahankan predikat" / "retained";
+    DECISION_GAINED = "memperoleh predikat" / "gained";
+    DECISION_LOST = "kehilangan predikat" / "lost";
+    DECISION_NOT_AWARDED = "tidak memperoleh predikat" / "not awarded";
+    DECISION_NOT_EVALUATED = "tidak dievaluasi" / "not evaluated";
+    DECISION_EXCLUDED = "dikeluarkan" / "excluded";
+    DECISION_NOT_RECORDED = "(tidak dicatat)" / "(not recorded)";
+    COUNT_RETAINED = "Dipertahankan" / "Retained";
+    COUNT_GAINED = "Diperoleh" / "Gained";
+    COUNT_LOST = "Hilang" / "Lost";
+    COUNT_NOT_AWARDED = "Tidak diberikan" / "Not awarded";
+    COUNT_NOT_EVALUATED = "Tidak dievaluasi" / "Not evaluated";
+    COUNT_EXCLUDED_UNITS = "Dikeluarkan" / "Excluded";
+    AWARD_TITLE = "Penetapan predikat P2HAM" / "P2HAM predikat decision";
+    AGAINST_PREVIOUS = "Dibandingkan dengan daftar periode" / "Against the award list of period";
+    NO_PREVIOUS = "tidak ada: setiap unit memperoleh atau tidak memperoleh predikat" / "none: every unit gains the predikat or is not awarded";
+    DECREE = "Keputusan" / "Decree";
+    DECREE_DATE = "Tanggal keputusan" / "Date of the decree";
+    DECREE_ISSUER = "Ditetapkan oleh" / "Issued by";
+    DECREE_NOT_SET = "(nomor dan tanggal belum ditetapkan)" / "(number and date not yet set)";
+    DECISION_PER_UNIT = "Keputusan per unit" / "Decision per unit";
+    DECISION_COL = "Keputusan" / "Decision";
+    ELIGIBLE_SHORT = "Memenuhi syarat" / "Eligible";
+    REASONS_AND_NOTES = "Alasan dan catatan" / "Reasons and notes";
+    NOTE_WORD = "catatan" / "note";
+    SUMMARY_PER_KANWIL = "Ringkasan per Kanwil" / "Summary per Kanwil";
+    SUMMARY_PER_KIND = "Ringkasan per jenis unit" / "Summary per unit kind";
+    SCOPE = "Cakupan" / "Scope";
+    PREDIKAT_COL = "Predikat" / "Predikat";
+    ANNEX_TITLE = "LAMPIRAN KEPUTUSAN PENETAPAN PREDIKAT P2HAM" / "ANNEX TO THE P2HAM PREDIKAT DECREE";
+    ANNEX_INTRO = "Daftar unit pelayanan yang memperoleh predikat Pelayanan Publik Berbasis Hak Asasi Manusia (P2HAM)" / "Service units granted the predikat of human-rights-based public service (P2HAM)";
+    ANNEX_COUNT = "Jumlah" / "Total";
+    ANNEX_UNITS = "unit" / "unit(s)";
+    ANNEX_OFFICES = "Kanwil" / "regional office(s)";
+    NAME_COL = "Nama" / "Name";
+    UNIT_NAME = "Nama unit" / "Unit";
+    KIND_SHORT = "Jenis" / "Kind";
+    NO_COL = "No" / "No";
+    HISTORY_TITLE = "Riwayat P2HAM" / "P2HAM history";
+    PERIODS = "Periode" / "Periods";
+    CHANGE = "Selisih" / "Change";
+    NOT_COMPARABLE = "tidak sebanding" / "not comparable";
+    NOTES = "Catatan" / "Notes";
+    CURRENT_STREAK = "Predikat berturut-turut saat ini" / "Current streak";
+    LONGEST_STREAK = "Terpanjang" / "Longest streak";
+}
+
+/// An award decision in words.
+pub fn award_decision(d: p2ham_model::Decision) -> Phrase {
+    use p2ham_model::Decision;
+    match d {
+        Decision::Retained => DECISION_RETAINED,
+        Decision::Gained => DECISION_GAINED,
+        Decision::Lost => DECISION_LOST,
+        Decision::NotAwarded => DECISION_NOT_AWARDED,
+        Decision::NotEvaluated => DECISION_NOT_EVALUATED,
+        Decision::Excluded => DECISION_EXCLUDED,
+    }
+}
+
+/// The column heading of a count of one decision.
+pub fn decision_count(d: p2ham_model::Decision) -> Phrase {
+    use p2ham_model::Decision;
+    match d {
+        Decision::Retained => COUNT_RETAINED,
+        Decision::Gained => COUNT_GAINED,
+        Decision::Lost => COUNT_LOST,
+        Decision::NotAwarded => COUNT_NOT_AWARDED,
+        Decision::NotEvaluated => COUNT_NOT_EVALUATED,
+        Decision::Excluded => COUNT_EXCLUDED_UNITS,
+    }
+}

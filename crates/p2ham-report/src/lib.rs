@@ -27,6 +27,7 @@
 //! assert!(String::from_utf8(md).unwrap().starts_with("# Hasil Penilaian P2HAM"));
 //! ```
 
+mod awards;
 mod compare;
 mod csv;
 mod doc;
@@ -48,10 +49,12 @@ mod xlsx;
 use std::io::Write;
 
 use p2ham_io::{EvidenceReport, ValidationReport};
+use p2ham_model::AwardList;
 use p2ham_model::Lang;
 use p2ham_scoring::skm::SkmReport;
-use p2ham_scoring::{ComparisonReport, RollupReport, ScoreReport};
+use p2ham_scoring::{ComparisonReport, HistoryReport, RollupReport, ScoreReport};
 
+pub use awards::{annex_csv, annex_doc, award_csv, award_doc, history_csv, history_doc};
 pub use compare::{compare_csv, compare_doc};
 pub use doc::{Align, BarChart, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
 pub use evidence::{evidence_csv, evidence_doc};
@@ -227,6 +230,43 @@ impl Report for ValidationReport {
     }
     fn csv(&self, _: &RenderOptions) -> String {
         validation_csv(self)
+    }
+    serde_json_report!();
+}
+
+impl Report for AwardList {
+    fn doc(&self, o: &RenderOptions) -> Doc {
+        award_doc(self, o.lang)
+    }
+    fn csv(&self, o: &RenderOptions) -> String {
+        award_csv(self, o.lang)
+    }
+    serde_json_report!();
+}
+
+/// The decree annex (Lampiran) of an award list: its document is the annex,
+/// its CSV the annex's rows, its JSON the award list.
+#[derive(Debug)]
+pub struct Annex<'a>(pub &'a AwardList);
+
+impl Report for Annex<'_> {
+    fn doc(&self, o: &RenderOptions) -> Doc {
+        annex_doc(self.0, o.lang)
+    }
+    fn csv(&self, _: &RenderOptions) -> String {
+        annex_csv(self.0)
+    }
+    fn write_json(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
+        to_json_writer(w, self.0)
+    }
+}
+
+impl Report for HistoryReport {
+    fn doc(&self, o: &RenderOptions) -> Doc {
+        history_doc(self, o.lang)
+    }
+    fn csv(&self, _: &RenderOptions) -> String {
+        history_csv(self)
     }
     serde_json_report!();
 }

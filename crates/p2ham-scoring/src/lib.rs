@@ -38,18 +38,25 @@
 //! assert!(!report.award.eligible);
 //! ```
 
+mod award;
 mod compare;
+mod history;
 mod lean;
 mod ratio;
 mod report;
 mod rollup;
 mod score;
 
+pub use award::{
+    award_reason, decide, summarize, AwardError, AwardOptions, AwardSummary, DecisionCounts,
+    RequiredInstrument, VerifiedResult,
+};
 pub use compare::{
     check_pair, check_verifies, compare, CompareError, ComparedDocument, ComparisonCounts, ComparisonDigests,
     ComparisonReport, CriterionComparison, Discrepancy, DiscrepancyKind, PointsByKind, COMPARE_FORMAT,
     NOT_APPLICABLE,
 };
+pub use history::{history, HistoryReport, PeriodEntry, UnitHistory, HISTORY_FORMAT};
 pub use lean::LeanAnswer;
 pub use ratio::Ratio;
 pub use report::{

@@ -253,10 +253,12 @@ impl<'a> Admin<'a> {
 
     /// Create a unit.
     pub async fn create_unit(&self, u: &NewUnit) -> Result<(), ServerError> {
-        if !valid_id(&u.id) {
+        if !p2ham_io::model::is_unit_id(&u.id) || u.id.len() > 64 {
             return Err(invalid(format!(
-                "unit id `{}`: use 1 to 64 lowercase letters, digits, `.`, `-` or `_`",
-                u.id
+                "unit id {:?}: use at most 64 lowercase letters a-z, digits, `.`, `_` or `-`, \
+                 starting with a letter or digit ({}), as assessments name it",
+                u.id,
+                p2ham_io::model::UNIT_ID_PATTERN
             )));
         }
         for (field, v) in [("name", &u.name), ("kind", &u.kind), ("office", &u.office)] {
@@ -321,9 +323,10 @@ impl<'a> Admin<'a> {
                 kind: get(ck, "kind")?,
                 office: get(co, "office")?,
             };
-            if !valid_id(&unit.id) {
+            if !p2ham_io::model::is_unit_id(&unit.id) || unit.id.len() > 64 {
                 return Err(invalid(format!(
-                    "CSV row {row}, column `id`: `{}` is not a valid id (lowercase letters, digits, `.`, `-`, `_`)",
+                    "CSV row {row}, column `id`: {:?} is not a unit id (at most 64 lowercase letters a-z, digits, \
+                     `.`, `_` or `-`, starting with a letter or digit)",
                     unit.id
                 )));
             }

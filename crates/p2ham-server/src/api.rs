@@ -1920,26 +1920,21 @@ struct EvidenceUpload {
     file: Vec<u8>,
 }
 
-/// Whether an evidence name is a clean relative path.
+/// Whether an evidence name is a path assessments may use (the model's rule),
+/// and short and plain enough to store and show (no control characters, no
+/// `.` segments, at most 255 bytes).
 fn check_evidence_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.len() > 255 {
-        return Err("the file name must have 1 to 255 bytes".into());
+    if let Some(problem) = p2ham_io::model::evidence_path_problem(name) {
+        return Err(problem);
     }
-    if name.starts_with('/') || name.contains('\\') || name.contains(':') {
-        return Err(format!(
-            "`{name}`: use a relative path with `/` (like foto/maklumat.jpg)"
-        ));
+    if name.len() > 255 {
+        return Err("the file name must have at most 255 bytes".into());
     }
     if name.chars().any(char::is_control) {
         return Err("the file name holds control characters".into());
     }
-    if name
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return Err(format!(
-            "`{name}`: empty, `.` and `..` path segments are not allowed"
-        ));
+    if name.split('/').any(|part| part == ".") {
+        return Err(format!("`{name}`: `.` path segments are not allowed"));
     }
     Ok(())
 }

@@ -1,0 +1,280 @@
+//! The award cycle commands: `award`, `history` and `seal`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use p2ham_io::model::{is_iso_date, Decree};
+use p2ham_io::scoring::{decide, history, AwardError, AwardOptions, RequiredInstrument};
+use p2ham_io::{
+    default_seal_path, keygen, load_assessment, load_award_list, load_instrument, load_public_keys,
+    load_secret_key, read_history_inputs, read_input, read_verified, seal_verification, signature_path,
+    utc_timestamp, verify_seal, write_atomic, write_atomic_with, Signer,
+};
+use p2ham_report::{Annex, Format};
+
+use crate::args::{AwardArgs, FormatArg, Output, SignArgs};
+use crate::commands::{print, warn, Target};
+use crate::Failure;
+
+fn exclusions(specs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
+    let mut out = BTreeMap::new();
+    for s in specs {
+        match s.split_once('=') {
+            Some((unit, reason)) if !unit.trim().is_empty() && !reason.trim().is_empty() => {
+                if out
+                    .insert(unit.trim().to_owned(), reason.trim().to_owned())
+                    .is_some()
+                {
+                    return Err(Failure::Usage(format!(
+                        "--exclude names unit `{}` twice",
+                        unit.trim()
+                    )));
+                }
+            }
+            _ => {
+                return Err(Failure::Usage(format!(
+                    "--exclude `{s}`: expected UNIT=REASON, e.g. --exclude lapas-x=\"dalam pemeriksaan\""
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn decree(run: &AwardArgs) -> Result<Option<Decree>, Failure> {
+    if let Some(d) = &run.decree_date {
+        if !is_iso_date(d) {
+            return Err(Failure::Usage(format!(
+                "--decree-date `{d}`: expected YYYY-MM-DD"
+            )));
+        }
+    }
+    match &run.decree_number {
+        Some(number) => Ok(Some(Decree {
+            number: number.clone(),
+            date: run.decree_date.clone(),
+            issuer: run.decree_issuer.clone(),
+        })),
+        None if run.decree_date.is_some() || run.decree_issuer.is_some() => Err(Failure::Usage(
+            "--decree-date and --decree-issuer need --decree-number".into(),
+        )),
+        None => Ok(None),
+    }
+}
+
+fn award_failure(e: AwardError) -> Failure {
+    match e {
+        AwardError::UnknownExclusion { .. } => Failure::Usage(format!("--exclude: {e}")),
+        other => Failure::Invalid(other.to_string()),
+    }
+}
+
+/// The format a file name asks for by its extension: `.md`, `.csv`, `.html`,
+/// `.xlsx`, `.json`; anything else is text.
+fn format_of(path: &Path) -> Format {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("md" | "markdown") => Format::Md,
+        Some("csv") => Format::Csv,
+        Some("html" | "htm") => Format::Html,
+        Some("xlsx") => Format::Xlsx,
+        Some("json") => Format::Json,
+        _ => Format::Text,
+    }
+}
+
+pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
+    let target = Target::new(run.format, &run.out)?;
+    let exclusions = exclusions(&run.exclude)?;
+    let decree = decree(run)?;
+    let explicit = run.instrument.as_deref().map(load_instrument).transpose()?;
+    let previous = run.previous.as_deref().map(load_award_list).transpose()?;
+    let found = read_verified(&run.paths, explicit.as_ref())?;
+    if !found.skipped_self.is_empty() {
+        warn(&format!(
+            "award: {} self-assessment(s) in the folders left out (the award rests on verifications)\n",
+            found.skipped_self.len()
+        ));
+    }
+    let inputs = found.results;
+
+    if !run.require_seal.is_empty() {
+        let keys = load_public_keys(&run.require_seal)?;
+        let mut refused = String::new();
+        let mut count = 0;
+        for v in &inputs {
+            let problems = match &v.document {
+                None => vec![format!(
+                    "{}: an NDJSON record or roll-up row carries no seal; give the verification files",
+                    v.result.source.file
+                )],
+                Some(doc) => {
+                    let root = run
+                        .evidence_root
+                        .as_ref()
+                        .map(|r| r.join(&doc.assessment.unit.id));
+                    verify_seal(doc, root.as_deref(), &default_seal_path(&doc.path), &keys)?.problems
+                }
+            };
+            if !problems.is_empty() {
+                count += 1;
+                for p in problems {
+                    let _ = writeln!(refused, "  {p}");
+                }
+            }
+        }
+        if count > 0 {
+            return Err(Failure::Invalid(format!(
+                "{count} verification(s) without a valid seal from a listed key:\n{}",
+                refused.trim_end()
+            )));
+        }
+    }
+
+    let options = AwardOptions {
+        period: run.period.clone(),
+        decree,
+        exclusions,
+        instrument: explicit.as_ref().map(|i| RequiredInstrument {
+            id: i.checked.instrument().id.clone(),
+            version: Some(i.checked.instrument().version.clone()),
+        }),
+    };
+    let results: Vec<_> = inputs.into_iter().map(|v| v.result).collect();
+    let mut list = decide(&results, previous.as_ref(), &options).map_err(award_failure)?;
+
+    let mut read: Vec<PathBuf> = run.paths.clone();
+    read.extend(run.previous.clone());
+    read.extend(explicit.and_then(|i| i.path));
+    read.extend(run.require_seal.clone());
+    let render_options = target.options();
+    if let Some(path) = &run.list {
+        write_atomic(path, p2ham_report::to_json(&list).as_bytes(), &read)?;
+    }
+    if let Some(path) = &run.annex {
+        write_atomic_with(path, &read, |w| {
+            p2ham_report::write(&mut Annex(&list), format_of(path), &render_options, w)
+                .map_err(std::io::Error::other)
+        })?;
+    }
+    target.deliver(&mut list, &render_options, &read)
+}
+
+pub(crate) fn history_cmd(
+    unit: Option<&str>,
+    instrument: Option<&str>,
+    format: FormatArg,
+    out: &Output,
+    paths: &[PathBuf],
+) -> Result<(), Failure> {
+    let target = Target::new(format, out)?;
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let (lists, results) = read_history_inputs(paths, explicit.as_ref())?;
+    let mut report = history(&lists, &results, unit);
+    if let (Some(u), true) = (unit, report.units.is_empty()) {
+        return Err(Failure::Invalid(format!(
+            "unit `{u}` is in none of the award lists or verifications given"
+        )));
+    }
+    let mut read = paths.to_vec();
+    read.extend(explicit.and_then(|i| i.path));
+    target.deliver(&mut report, &target.options(), &read)
+}
+
+/// The password in a file: its first line, without the line end.
+fn password(file: Option<&PathBuf>) -> Result<Option<String>, Failure> {
+    let Some(path) = file else { return Ok(None) };
+    let bytes = read_input(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::Invalid(format!("{}: the password file is not UTF-8 text", path.display())))?;
+    let pw = text.lines().next().unwrap_or_default().to_owned();
+    if pw.is_empty() {
+        return Err(Failure::Invalid(format!(
+            "{}: the password file is empty; its first line is the password",
+            path.display()
+        )));
+    }
+    Ok(Some(pw))
+}
+
+pub(crate) fn seal_keygen(
+    out: &Path,
+    password_file: Option<&PathBuf>,
+    comment: Option<&str>,
+) -> Result<(), Failure> {
+    let pw = password(password_file)?;
+    let comment = comment.unwrap_or("p2ham seal key (minisign format)");
+    let files = keygen(out, pw.as_deref(), comment)?;
+    warn(&format!(
+        "key {}: secret key {} (mode 0600{}), public key {}\n",
+        files.key_id,
+        files.secret.display(),
+        if pw.is_some() {
+            ", password-protected"
+        } else {
+            ", not password-protected"
+        },
+        files.public.display()
+    ));
+    Ok(())
+}
+
+pub(crate) fn seal_sign(run: &SignArgs) -> Result<(), Failure> {
+    if run.signer.trim().is_empty() {
+        return Err(Failure::Usage("--signer: give the signer's name".into()));
+    }
+    let pw = password(run.password_file.as_ref())?;
+    let secret = load_secret_key(&run.key, pw.as_deref())?;
+    let doc = load_assessment(&run.verification)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let signer = Signer {
+        name: run.signer.trim().to_owned(),
+        office: run.office.clone().or_else(|| doc.assessment.unit.office.clone()),
+    };
+    let seal = seal_verification(&doc, &run.evidence_root, &secret, signer, utc_timestamp(now))?;
+    let path = run
+        .output
+        .clone()
+        .unwrap_or_else(|| default_seal_path(&run.verification));
+    let inputs = [
+        run.verification.clone(),
+        run.evidence_root.clone(),
+        run.key.clone(),
+    ];
+    write_atomic(&path, seal.manifest_text.as_bytes(), &inputs)?;
+    write_atomic(&signature_path(&path), seal.signature_text.as_bytes(), &inputs)?;
+    warn(&format!(
+        "sealed {} ({} evidence file(s)) with key {}: {} and {}\n",
+        run.verification.display(),
+        seal.manifest.evidence.len(),
+        seal.manifest.key_id,
+        path.display(),
+        signature_path(&path).display()
+    ));
+    Ok(())
+}
+
+pub(crate) fn seal_verify(
+    verification: &Path,
+    evidence_root: &Path,
+    seal: Option<&PathBuf>,
+    keys: &[PathBuf],
+) -> Result<(), Failure> {
+    let keys = load_public_keys(keys)?;
+    let doc = load_assessment(verification)?;
+    let seal = seal.cloned().unwrap_or_else(|| default_seal_path(verification));
+    let check = verify_seal(&doc, Some(evidence_root), &seal, &keys)?;
+    print(&check.to_text(&seal))?;
+    if check.ok() {
+        Ok(())
+    } else {
+        Err(Failure::Reported)
+    }
+}

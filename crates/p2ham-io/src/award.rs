@@ -1,0 +1,377 @@
+//! Reading the inputs of the award cycle: verifications (files, folders,
+//! NDJSON), roll-up reports and award lists; each verification scored against
+//! its instrument into a [`VerifiedResult`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use p2ham_model::{is_iso_date, AwardList, InstrumentStamp, ProblemCode, Source, Stage, Text};
+use p2ham_scoring::{RollupReport, VerifiedResult};
+
+use crate::error::display;
+use crate::{
+    builtin_ids, from_json, load_builtin, read_input, score_loaded, sha256_hex, IoError, LoadedAssessment,
+    LoadedInstrument,
+};
+
+/// A verified result with the document it came from.
+#[derive(Debug, Clone)]
+pub struct VerifiedInput {
+    /// The result the award decision uses.
+    pub result: VerifiedResult,
+    /// The verification, when it was read as a whole file (only those can
+    /// carry a seal); `None` for an NDJSON record or a roll-up row.
+    pub document: Option<LoadedAssessment>,
+}
+
+fn is_input_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")
+    })
+}
+
+fn is_ndjson_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"))
+}
+
+/// The files under `paths`: files as given, folders searched recursively
+/// (links followed) for `*.json`, `*.ndjson` and `*.jsonl`, in name order.
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IoError> {
+    Ok(walk(paths)?.into_iter().map(|(p, _)| p).collect())
+}
+
+/// [`input_files`], each with whether it was found inside a folder.
+fn walk(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, IoError> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            for item in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+                let item = item.map_err(|e| IoError::Input {
+                    file: e
+                        .path()
+                        .map_or_else(|| display(path), |p| p.display().to_string()),
+                    message: format!("cannot read: {e}"),
+                })?;
+                if item.file_type().is_file() && is_input_file(item.path()) {
+                    found.push(item.into_path());
+                }
+            }
+            if found.is_empty() {
+                return Err(IoError::Input {
+                    file: display(path),
+                    message: "a folder without any *.json, *.ndjson or *.jsonl file".into(),
+                });
+            }
+            out.extend(found.into_iter().map(|p| (p, true)));
+        } else {
+            out.push((path.clone(), false));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(serde::Deserialize)]
+struct FormatProbe {
+    format: Option<serde_json::Value>,
+}
+
+/// The records of a file: the whole document, or its non-blank NDJSON lines
+/// (1-based line numbers) when the name ends in `.ndjson`/`.jsonl` or the
+/// first line is a complete JSON object followed by more lines.
+fn records<'a>(path: &Path, bytes: &'a [u8]) -> Vec<(Option<u64>, &'a [u8])> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    let non_blank = lines.iter().filter(|l| !l.trim_ascii().is_empty()).count();
+    let first_complete = lines
+        .iter()
+        .find(|l| !l.trim_ascii().is_empty())
+        .is_some_and(|l| serde_json::from_slice::<serde::de::IgnoredAny>(l.trim_ascii()).is_ok());
+    if is_ndjson_name(path) || (first_complete && non_blank > 1) {
+        lines
+            .into_iter()
+            .enumerate()
+            .filter(|(_, l)| !l.trim_ascii().is_empty())
+            .map(|(i, l)| (Some(i as u64 + 1), l.trim_ascii()))
+            .collect()
+    } else {
+        vec![(None, bytes)]
+    }
+}
+
+/// Instruments by id: the explicit one and the built-ins, each loaded once.
+struct Instruments<'a> {
+    explicit: Option<&'a LoadedInstrument>,
+    builtins: BTreeMap<String, LoadedInstrument>,
+}
+
+impl Instruments<'_> {
+    fn get(&mut self, id: &str, file: &str) -> Result<&LoadedInstrument, IoError> {
+        if let Some(e) = self.explicit.filter(|e| e.checked.instrument().id == id) {
+            return Ok(e);
+        }
+        if !self.builtins.contains_key(id) {
+            let loaded = load_builtin(id).unwrap_or_else(|| {
+                Err(IoError::UnknownInstrument {
+                    file: file.to_owned(),
+                    id: id.to_owned(),
+                    known: builtin_ids(),
+                })
+            })?;
+            self.builtins.insert(id.to_owned(), loaded);
+        }
+        Ok(&self.builtins[id])
+    }
+}
+
+/// Read every verified result under `paths` (verification files, folders,
+/// NDJSON files, `-` for standard input, or `p2ham-rollup/1` reports), each
+/// verification checked and scored against the instrument it names: the
+/// `instrument` given when its id matches, else the built-in of that id.
+///
+/// The first invalid document stops the reading with an error naming it: an
+/// award never rests on a partly read input. A self-assessment given as a
+/// file or NDJSON record is refused; one found in a folder (where units keep
+/// both stages side by side) is skipped and counted in
+/// [`VerifiedInputs::skipped_self`].
+pub fn read_verified(
+    paths: &[PathBuf],
+    instrument: Option<&LoadedInstrument>,
+) -> Result<VerifiedInputs, IoError> {
+    read_walked(walk(paths)?, instrument)
+}
+
+fn read_walked(
+    files: Vec<(PathBuf, bool)>,
+    instrument: Option<&LoadedInstrument>,
+) -> Result<VerifiedInputs, IoError> {
+    let mut instruments = Instruments {
+        explicit: instrument,
+        builtins: BTreeMap::new(),
+    };
+    let mut out = Vec::new();
+    let mut skipped_self = Vec::new();
+    for (path, in_folder) in files {
+        let bytes = read_input(&path)?;
+        let file = display(&path);
+        for (line, record) in records(&path, &bytes) {
+            let name = line.map_or_else(|| file.clone(), |l| format!("{file}:{l}"));
+            let probe: FormatProbe = from_json(&name, record)?;
+            match probe.format.as_ref().and_then(|f| f.as_str()) {
+                Some("p2ham-assessment/1") => {
+                    let loaded = LoadedAssessment {
+                        assessment: crate::parse_assessment(&name, record)?,
+                        sha256: sha256_hex(record),
+                        file: name.clone(),
+                        path: path.clone(),
+                    };
+                    if in_folder && line.is_none() && loaded.assessment.stage == Stage::SelfAssessment {
+                        skipped_self.push(name);
+                        continue;
+                    }
+                    out.push(verified(loaded, line.is_none(), &mut instruments)?);
+                }
+                Some("p2ham-rollup/1") if line.is_none() => out.extend(rollup_rows(&name, record)?),
+                other => {
+                    return Err(IoError::WrongKind {
+                        file: name,
+                        expected: "verification (p2ham-assessment/1) or roll-up (p2ham-rollup/1)".into(),
+                        found: other.unwrap_or("(none)").to_owned(),
+                    })
+                }
+            }
+        }
+    }
+    Ok(VerifiedInputs {
+        results: out,
+        skipped_self,
+    })
+}
+
+/// What [`read_verified`] found.
+#[derive(Debug, Clone, Default)]
+pub struct VerifiedInputs {
+    /// The verified results, in input order.
+    pub results: Vec<VerifiedInput>,
+    /// Self-assessments found in folders and left out, by file.
+    pub skipped_self: Vec<String>,
+}
+
+fn verified(
+    loaded: LoadedAssessment,
+    whole: bool,
+    instruments: &mut Instruments,
+) -> Result<VerifiedInput, IoError> {
+    if loaded.assessment.stage != Stage::Verification {
+        return Err(IoError::Input {
+            file: loaded.file.clone(),
+            message: "stage: a self-assessment; the award rests on verifications (stage `verification`)"
+                .into(),
+        });
+    }
+    let instrument = instruments.get(&loaded.assessment.instrument.id, &loaded.file)?;
+    let report = score_loaded(&loaded, instrument)?;
+    let source = Source {
+        file: loaded.file.clone(),
+        sha256: loaded.sha256.clone(),
+        verifies: loaded.assessment.verifies.clone(),
+    };
+    Ok(VerifiedInput {
+        result: VerifiedResult::from_score(&report, source),
+        document: whole.then_some(loaded),
+    })
+}
+
+/// The rows of a roll-up report as verified results. The roll-up must be of
+/// verifications only and without invalid records; it carries no reasons, so
+/// a unit that is not eligible gets the reason `not-eligible`.
+fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> {
+    let report: RollupReport = from_json(file, bytes)?;
+    if !report.invalid.is_empty() {
+        return Err(IoError::Input {
+            file: file.to_owned(),
+            message: format!(
+                "invalid: the roll-up lists {} invalid record(s); an award cannot rest on an incomplete roll-up",
+                report.invalid.len()
+            ),
+        });
+    }
+    let digest = sha256_hex(bytes);
+    let mut out = Vec::new();
+    for (i, row) in report.units.iter().enumerate() {
+        if row.stage != Stage::Verification {
+            return Err(IoError::Input {
+                file: file.to_owned(),
+                message: format!(
+                    "units[{i}].stage: unit `{}` is a self-assessment; roll up verifications only (rollup --stage verification)",
+                    row.unit
+                ),
+            });
+        }
+        let used: Vec<_> = report
+            .instruments
+            .iter()
+            .filter(|u| u.id == row.instrument)
+            .collect();
+        let [ins] = used.as_slice() else {
+            return Err(IoError::Input {
+                file: file.to_owned(),
+                message: format!(
+                    "units[{i}].instrument: `{}` is not listed exactly once in `instruments`",
+                    row.instrument
+                ),
+            });
+        };
+        let location = match row.source.line {
+            Some(l) => format!("{}:{l}", row.source.file),
+            None => row.source.file.clone(),
+        };
+        let reasons = if row.eligible {
+            Vec::new()
+        } else {
+            let total = row.total.map_or_else(|| "-".to_owned(), |t| t.to_string());
+            vec![p2ham_model::AwardReason {
+                code: p2ham_model::AwardReasonCode::NotEligible,
+                criterion: None,
+                indicator: None,
+                actual: row.total,
+                required: None,
+                message: Text::bilingual(
+                    format!("Tidak memenuhi syarat menurut roll-up (nilai total {total}); alasannya ada di laporan skor unit."),
+                    format!("Not eligible per the roll-up (total {total}); the reasons are in the unit's score report."),
+                ),
+            }]
+        };
+        out.push(VerifiedInput {
+            result: VerifiedResult {
+                unit: p2ham_model::Unit {
+                    id: row.unit.clone(),
+                    name: row.name.clone(),
+                    kind: row.kind.clone(),
+                    office: row.office.clone(),
+                },
+                period: row.period.clone(),
+                instrument: InstrumentStamp {
+                    id: ins.id.clone(),
+                    version: ins.version.clone(),
+                    sha256: ins.sha256.clone(),
+                },
+                total: row.total,
+                eligible: row.eligible,
+                reasons,
+                source: Source {
+                    file: format!("{file} (units[{i}], from {location})"),
+                    sha256: digest.clone(),
+                    verifies: None,
+                },
+            },
+            document: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Read an award list (`p2ham-awards/1`), checking the decree date and that no
+/// unit is listed twice.
+pub fn load_award_list(path: &Path) -> Result<AwardList, IoError> {
+    let bytes = read_input(path)?;
+    let file = display(path);
+    let list: AwardList = from_json(&file, &bytes)?;
+    let shape = |path: String, message: String| IoError::Shape {
+        file: file.clone(),
+        path,
+        line: None,
+        code: ProblemCode::Shape,
+        message,
+    };
+    if let Some(date) = list.decree.as_ref().and_then(|d| d.date.as_deref()) {
+        if !is_iso_date(date) {
+            return Err(shape(
+                "decree.date".into(),
+                format!("`{date}` is not a date; expected YYYY-MM-DD"),
+            ));
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for (i, e) in list.units.iter().enumerate() {
+        if let Some(first) = seen.insert(e.unit.id.as_str(), i) {
+            return Err(shape(
+                format!("units[{i}].unit.id"),
+                format!("unit `{}` is listed twice (first at units[{first}])", e.unit.id),
+            ));
+        }
+    }
+    Ok(list)
+}
+
+/// The inputs of a history: award lists (`p2ham-awards/1`) and verified
+/// results (verifications, NDJSON, roll-ups), found under `paths` as
+/// [`read_verified`] finds them.
+pub fn read_history_inputs(
+    paths: &[PathBuf],
+    instrument: Option<&LoadedInstrument>,
+) -> Result<(Vec<AwardList>, Vec<VerifiedResult>), IoError> {
+    let mut lists = Vec::new();
+    let mut other = Vec::new();
+    for (path, in_folder) in walk(paths)? {
+        // Standard input is read once: verifications (NDJSON) only.
+        let is_awards = path.as_os_str() != "-"
+            && !is_ndjson_name(&path)
+            && serde_json::from_slice::<FormatProbe>(&read_input(&path)?)
+                .ok()
+                .and_then(|p| p.format)
+                .is_some_and(|f| f == "p2ham-awards/1");
+        if is_awards {
+            lists.push(load_award_list(&path)?);
+        } else {
+            other.push((path, in_folder));
+        }
+    }
+    let results = read_walked(other, instrument)?
+        .results
+        .into_iter()
+        .map(|v| v.result)
+        .collect();
+    Ok((lists, results))
+}
