@@ -137,6 +137,18 @@ pub enum Command {
     /// Evidence integrity: check the files an assessment references, or list a folder's digests.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Print a shell completion script (e.g. `p2ham completions bash > /etc/bash_completion.d/p2ham`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff; `p2ham man | man -l -`), or write one page per command into DIR.
+    Man {
+        /// Write `p2ham.1` and `p2ham-<command>.1` files into this folder instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// The outcome letter (Berita Acara / Surat Keterangan Hasil Evaluasi);
     /// `--format html` is the printable letter.
     Letter {
@@ -193,7 +205,14 @@ impl Command {
             i.map(std::ffi::OsStr::new)
         }
         match self {
-            Command::Instrument(_) | Command::Schema { .. } | Command::Serve(_) | Command::Admin(_) => vec![],
+            Command::Instrument(_)
+            | Command::Schema { .. }
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Serve(_)
+            | Command::Admin(_) => {
+                vec![]
+            }
             Command::Validate {
                 instrument: i, files, ..
             } => files
@@ -277,6 +296,9 @@ impl Command {
         }
     }
 }
+
+/// The shells `p2ham completions` writes a script for.
+pub type Shell = clap_complete::Shell;
 
 /// `p2ham evidence …`
 #[derive(Debug, Subcommand)]

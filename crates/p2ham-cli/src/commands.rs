@@ -14,6 +14,8 @@ use p2ham_io::{
 use p2ham_io::{max_document_bytes, IoError, RollupInput, RollupOutcome};
 use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Report};
 
+use clap::CommandFactory;
+
 use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output, SealCommand};
 use crate::progress::Progress;
 use crate::Failure;
@@ -27,6 +29,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Instrument(InstrumentCommand::List) => instrument_list(),
         Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
         Command::Schema { kind, out } => schema(kind.as_deref(), out),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "p2ham", &mut script);
+            print(&String::from_utf8_lossy(&script))
+        }
+        Command::Man { out } => man(out),
         Command::Validate {
             instrument,
             format,
@@ -412,6 +420,32 @@ fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
             print(&s)
         }
     }
+}
+
+/// The manual page of `p2ham` (and, into a folder, one per command).
+fn man(out: Option<PathBuf>) -> Result<(), Failure> {
+    let render = |cmd: clap::Command| {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd)
+            .render(&mut page)
+            .map_err(|e| Failure::Usage(format!("cannot write the manual page: {e}")))?;
+        Ok::<_, Failure>(page)
+    };
+    let cli = Cli::command();
+    let Some(dir) = out else {
+        return print(&String::from_utf8_lossy(&render(cli)?));
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::Usage(format!("{}: cannot create folder: {e}", dir.display())))?;
+    write_atomic(&dir.join("p2ham.1"), &render(cli.clone())?, &[])?;
+    for sub in cli.get_subcommands() {
+        let name = format!("p2ham-{}", sub.get_name());
+        // clap names are static; a handful of short names for a one-shot command.
+        let static_name: &'static str = Box::leak(name.clone().into_boxed_str());
+        let page = render(sub.clone().name(static_name))?;
+        write_atomic(&dir.join(format!("{name}.1")), &page, &[])?;
+    }
+    Ok(())
 }
 
 /// Load both documents and their instrument, and compare them.

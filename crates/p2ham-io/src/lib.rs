@@ -36,7 +36,7 @@ mod write;
 pub use award::{
     input_files, load_award_list, read_history_inputs, read_verified, VerifiedInput, VerifiedInputs,
 };
-pub use builtin::{builtin, builtin_ids, Builtin, BUILTINS};
+pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;
