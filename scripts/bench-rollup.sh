@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# Roll-up benchmark (not a test): N synthetic assessments (default 100,000,
-# ~500 MB of NDJSON), timed two ways with /usr/bin/time -v:
+# Roll-up benchmark (not a test). For each size, N synthetic assessments
+# (examples/synth.rs, ~4.9 KB each) are read two ways, side by side in one run:
 #   (a) baseline: deserialize every line into p2ham_model::Assessment with
 #       serde_json on one thread (examples/parse_baseline.rs), nothing else;
-#   (b) p2ham rollup FILE --format json --output OUT.
-# Prints wall time and peak RSS of both, and the ratio (target: ≤ 1.5, peak RSS < 200 MB).
+#   (b) p2ham rollup INPUT --format json --output OUT.
+# Sizes below 1,000,000 are read from a file (generated once into $BENCH_DIR);
+# 1,000,000 and above are streamed from the generator through standard input,
+# so the data never sits on disk (the generator then shares the cores).
 #
-#   scripts/bench-rollup.sh [N] [RUNS]
+# Printed per size and run: CPU time (user + system), wall time, CPU
+# utilisation (CPU ÷ wall) and peak RSS of both, and the ratios rollup ÷
+# baseline for CPU and wall (targets: CPU ≤ 1.3, wall ≤ 0.75, peak RSS < 200 MB
+# at 100,000). With valgrind installed, the smallest size is also counted in
+# instructions (callgrind): a CPU ratio that does not depend on what else the
+# machine is doing.
+#
+#   scripts/bench-rollup.sh [RUNS] [SIZES...]      # default: 3 10000 100000 1000000
 #
 # Needs GNU time at /usr/bin/time (Debian/Ubuntu: `apt-get install time`).
-# Data goes to $BENCH_DIR (default /tmp); the file is reused when it exists.
 set -euo pipefail
 
-N="${1:-100000}"
-RUNS="${2:-3}"
+RUNS="${1:-3}"
+shift || true
+SIZES=("$@")
+[ "${#SIZES[@]}" -gt 0 ] || SIZES=(10000 100000 1000000)
 DIR="${BENCH_DIR:-/tmp}"
-DATA="$DIR/p2ham-bench-$N.ndjson"
-OUT="$DIR/p2ham-bench-$N.rollup.json"
+STREAM_FROM="${BENCH_STREAM_FROM:-1000000}"
 cd "$(dirname "$0")/.."
 
 if [ ! -x /usr/bin/time ]; then
@@ -26,38 +35,53 @@ fi
 
 cargo build --release --quiet -p p2ham-cli --bin p2ham --example synth --example parse_baseline
 BIN=target/release
-if [ ! -s "$DATA" ]; then
-    echo "generating $N assessments into $DATA" >&2
-    "$BIN/examples/synth" "$N" "$DATA"
-fi
-echo "input: $DATA ($(du -m "$DATA" | cut -f1) MB, $(wc -l < "$DATA") lines)"
-cat "$DATA" > /dev/null # warm the page cache for both runs
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
 
-# measure LABEL CMD... → prints "wall_seconds max_rss_kb"
+# measure INPUT CMD... → "cpu_seconds wall_seconds max_rss_kb"; INPUT is a
+# file, or `synth:N` to stream N generated records into standard input.
 measure() {
-    local log
-    log="$(mktemp)"
-    if ! /usr/bin/time -v "$@" 2> "$log" > /dev/null; then
-        echo "failed: $*" >&2
-        cat "$log" >&2
-        exit 1
+    local input="$1" log
+    shift
+    log="$OUT/time.log"
+    if [[ "$input" == synth:* ]]; then
+        if ! "$BIN/examples/synth" "${input#synth:}" | /usr/bin/time -f '%U %S %e %M' -o "$log" "$@" - > /dev/null 2> "$OUT/err"; then
+            echo "failed: $*" >&2; cat "$OUT/err" >&2; exit 1
+        fi
+    elif ! /usr/bin/time -f '%U %S %e %M' -o "$log" "$@" "$input" > /dev/null 2> "$OUT/err"; then
+        echo "failed: $*" >&2; cat "$OUT/err" >&2; exit 1
     fi
-    local wall rss
-    wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
-    rss="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")"
-    rm -f "$log"
-    echo "$wall $rss"
+    awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' "$log"
 }
 
-best_base="" ; best_roll=""
-for run in $(seq "$RUNS"); do
-    read -r bw br < <(measure "$BIN/examples/parse_baseline" "$DATA")
-    read -r rw rr < <(measure "$BIN/p2ham" rollup "$DATA" --format json --output "$OUT" --no-progress)
-    printf 'run %d: baseline %6.2f s %7d KB | rollup %6.2f s %7d KB | ratio %.2f | load %s\n' \
-        "$run" "$bw" "$br" "$rw" "$rr" "$(awk -v a="$rw" -v b="$bw" 'BEGIN{print a/b}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
-    if [ -z "$best_base" ] || awk -v a="$bw" -v b="$best_base" 'BEGIN{exit !(a<b)}'; then best_base="$bw"; base_rss="$br"; fi
-    if [ -z "$best_roll" ] || awk -v a="$rw" -v b="$best_roll" 'BEGIN{exit !(a<b)}'; then best_roll="$rw"; roll_rss="$rr"; fi
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+printf '%s, %s CPUs, load %s\n' "$(date -u +%FT%TZ)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-8s %-3s | %-26s | %-32s | %-5s %-5s\n' size run "baseline cpu/wall/rss" "rollup cpu/wall/util/rss" cpu× wall×
+for n in "${SIZES[@]}"; do
+    if [ "$n" -ge "$STREAM_FROM" ]; then
+        input="synth:$n"
+    else
+        input="$DIR/p2ham-bench-$n.ndjson"
+        [ -s "$input" ] || "$BIN/examples/synth" "$n" "$input"
+        cat "$input" > /dev/null # warm the page cache for both
+    fi
+    for run in $(seq "$RUNS"); do
+        read -r bc bw br < <(measure "$input" "$BIN/examples/parse_baseline")
+        read -r rc rw rr < <(measure "$input" "$BIN/p2ham" rollup --format json --output "$OUT/rollup.json" --no-progress)
+        printf '%-8s %-3s | %6.2fs %6.2fs %6d MB | %6.2fs %6.2fs %4.2f %6d MB | %-5s %-5s\n' \
+            "$n" "$run" "$bc" "$bw" "$((br / 1024))" "$rc" "$rw" "$(ratio "$rc" "$rw")" "$((rr / 1024))" \
+            "$(ratio "$rc" "$bc")" "$(ratio "$rw" "$bw")"
+    done
 done
-printf 'best of %d: baseline %.2f s (peak %d MB), rollup %.2f s (peak %d MB), ratio %.2f (target <= 1.5), cores %s\n' \
-    "$RUNS" "$best_base" "$((base_rss / 1024))" "$best_roll" "$((roll_rss / 1024))" \
-    "$(awk -v a="$best_roll" -v b="$best_base" 'BEGIN{print a/b}')" "$(nproc)"
+
+if command -v valgrind > /dev/null; then
+    n="${SIZES[0]}"
+    input="$DIR/p2ham-bench-$n.ndjson"
+    if [ -s "$input" ]; then
+        count() { valgrind --tool=callgrind --callgrind-out-file="$OUT/cg" "$@" 2>&1 | awk '/Collected/ { print $NF }'; }
+        bi="$(count "$BIN/examples/parse_baseline" "$input")"
+        ri="$(count "$BIN/p2ham" rollup "$input" --format json --output "$OUT/rollup.json" --no-progress)"
+        printf 'instructions (callgrind, %s records): baseline %s, rollup %s, ratio %s\n' "$n" "$bi" "$ri" "$(ratio "$ri" "$bi")"
+    fi
+fi

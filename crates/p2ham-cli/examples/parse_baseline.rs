@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release --example parse_baseline -- /tmp/p2ham-100k.ndjson
+//! cargo run --release --example synth -- 1000 | target/release/examples/parse_baseline -   # standard input
 //! ```
 
 use std::io::BufRead;
@@ -13,15 +14,19 @@ use p2ham_io::model::Assessment;
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: parse_baseline FILE.ndjson");
+        eprintln!("usage: parse_baseline FILE.ndjson   (`-`: standard input)");
         std::process::exit(2)
     };
     let start = Instant::now();
-    let file = std::fs::File::open(&path).unwrap_or_else(|e| {
-        eprintln!("{path}: {e}");
-        std::process::exit(1)
-    });
-    let mut reader = std::io::BufReader::with_capacity(256 << 10, file);
+    let input: Box<dyn std::io::Read> = if path == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(&path).unwrap_or_else(|e| {
+            eprintln!("{path}: {e}");
+            std::process::exit(1)
+        }))
+    };
+    let mut reader = std::io::BufReader::with_capacity(256 << 10, input);
     let mut buf = Vec::new();
     let (mut ok, mut bad, mut answers) = (0u64, 0u64, 0usize);
     loop {

@@ -403,3 +403,34 @@ fn a_toml_instrument_can_come_from_standard_input() {
         .success()
         .stdout(predicates::str::contains("ok (assessment)"));
 }
+
+#[test]
+fn completions_for_every_shell_and_the_manual_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = p2ham().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            script.contains("evidence-root") && script.contains("rollup"),
+            "{shell}"
+        );
+    }
+    p2ham().args(["completions", "tcsh"]).assert().code(2);
+    p2ham()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH p2ham 1").and(predicate::str::contains("completions")));
+    let tmp = tempfile::tempdir().unwrap();
+    p2ham()
+        .args(["man", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout("");
+    let page = std::fs::read_to_string(tmp.path().join("p2ham-score.1")).unwrap();
+    assert!(
+        page.contains(".TH p2ham-score 1") && page.contains("evidence\\-root"),
+        "{page}"
+    );
+}

@@ -410,3 +410,50 @@ fn look_alike_unit_ids_are_refused_not_counted_as_other_units() {
         .stdout(predicate::str::contains("unit.id"))
         .stdout(predicate::str::contains("invalid-unit-id"));
 }
+
+#[test]
+fn arrays_are_never_read_as_objects_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixture(SELF);
+    let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+    doc["unit"] = serde_json::json!(["kanim-sampit", "Kanim Sampit", "kanim", "Kanwil A"]);
+    let unit = dir.path().join("unit.json");
+    std::fs::write(&unit, doc.to_string()).unwrap();
+    refused_at(&unit, "unit", "expected an object");
+    p2ham()
+        .args(["score"])
+        .arg(&unit)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unit"));
+
+    let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+    doc["answers"] = serde_json::json!([["A.01", "ada"]]);
+    let answers = dir.path().join("answers.json");
+    std::fs::write(&answers, doc.to_string()).unwrap();
+    refused_at(&answers, "answers[0]", "expected an object");
+
+    // The roll-up refuses both too.
+    let ndjson = fixture("fixtures/rollup/units.ndjson");
+    let first = ndjson.lines().next().unwrap();
+    let mut record: serde_json::Value = serde_json::from_str(first).unwrap();
+    record["unit"] = serde_json::json!(["u1", "Unit 1", "kanim", "Kanwil A"]);
+    let mut record2: serde_json::Value = serde_json::from_str(first).unwrap();
+    record2["unit"]["id"] = "u2".into();
+    record2["answers"] = serde_json::json!([["A.01", "ada"], ["A.02", "ada"]]);
+    p2ham()
+        .args(["rollup", "-i", "fixtures/rollup/instrument.json", "-"])
+        .write_stdin(format!("{record}\n{record2}\n"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("-:1: unit: error[shape]"))
+        .stderr(predicate::str::contains("-:2: answers[0]: error[shape]"))
+        .stderr(predicate::str::contains("0 unit(s) counted, 2 invalid"));
+
+    let mut ins: serde_json::Value =
+        serde_json::from_str(&fixture("fixtures/instruments-extra/demo.json")).unwrap();
+    ins["award"] = serde_json::json!(["80", null]);
+    let award = dir.path().join("award.json");
+    std::fs::write(&award, ins.to_string()).unwrap();
+    refused_at(&award, "award", "expected an object");
+}

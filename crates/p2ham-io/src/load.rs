@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use p2ham_model::{Assessment, CheckedInstrument};
 
 use crate::error::display;
-use crate::{builtin, builtin_ids, parse::is_toml, parse_assessment, parse_instrument, sha256_hex, IoError};
+use crate::{builtin_ids, parse::is_toml, parse_assessment, parse_instrument, sha256_hex, IoError};
 
 /// The default size limit of one document: 256 MiB (a national instrument or
 /// assessment is well under 1 MB; a survey workbook a few MB).
@@ -157,9 +157,7 @@ pub fn instrument_from_bytes(file: &str, bytes: &[u8], toml: bool) -> Result<Loa
 
 /// Load a built-in instrument by id.
 pub fn load_builtin(id: &str) -> Option<Result<LoadedInstrument, IoError>> {
-    let b = builtin(id)?;
-    let source = format!("builtin:{}", b.id);
-    Some(instrument_from_bytes(&source, b.source.as_bytes(), false))
+    crate::builtin_instrument(id).map(|loaded| Ok(loaded.clone()))
 }
 
 /// Whether bytes start (after white space and a byte-order mark) with `{`.

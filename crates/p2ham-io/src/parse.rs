@@ -95,6 +95,11 @@ fn clean_path(path: &str) -> String {
 /// Parse TOML into `T`. Floats are taken from their written digits, never
 /// through `f64`, so `weight = 0.3333333333333333333` keeps every digit.
 pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoError> {
+    from_value(file, toml_value(file, text)?)
+}
+
+/// A TOML document as the JSON value it stands for (floats by their digits).
+fn toml_value(file: &str, text: &str) -> Result<serde_json::Value, IoError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = toml_edit::DocumentMut::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
@@ -105,7 +110,11 @@ pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoErr
             message: e.message().to_owned(),
         }
     })?;
-    let value = table_to_json(file, doc.as_table(), "")?;
+    table_to_json(file, doc.as_table(), "")
+}
+
+/// Deserialize a document already read as a JSON value.
+fn from_value<T: DeserializeOwned>(file: &str, value: serde_json::Value) -> Result<T, IoError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = clean_path(&e.path().to_string());
         shape(file, path, None, e.into_inner().to_string())
@@ -223,15 +232,125 @@ pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrume
             column: 1,
             message: format!("not UTF-8 text: {e}"),
         })?;
-        from_toml(file, text)
+        let value = toml_value(file, text)?;
+        objects_only::<Instrument>(file, &value)?;
+        from_value(file, value)
     } else {
-        from_json(file, bytes)
+        let instrument = from_json(file, bytes)?;
+        objects_only::<Instrument>(file, &json_value(bytes))?;
+        Ok(instrument)
     }
 }
 
-/// Parse an assessment (JSON).
+/// Parse an assessment from JSON bytes (shape only; check it against an instrument after).
 pub fn parse_assessment(file: &str, bytes: &[u8]) -> Result<Assessment, IoError> {
-    from_json(file, bytes)
+    let assessment = from_json(file, bytes)?;
+    objects_only::<Assessment>(file, &json_value(bytes))?;
+    Ok(assessment)
+}
+
+/// The JSON value of bytes that already parsed as a document.
+fn json_value(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(strip_bom(bytes)).unwrap_or(serde_json::Value::Null)
+}
+
+/// The published schema of `T`, generated once per type.
+fn schema_of<T: schemars::JsonSchema + 'static>() -> std::sync::Arc<serde_json::Value> {
+    use std::any::TypeId;
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<TypeId, Arc<serde_json::Value>>>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache
+        .entry(TypeId::of::<T>())
+        .or_insert_with(|| Arc::new(schemars::schema_for!(T).to_value()))
+        .clone()
+}
+
+/// Documents are objects, as the schema says: serde would also read a struct
+/// from an array, by position (`"unit": ["u1", "Unit 1", "kanim"]`). Refuse
+/// any array where the schema of `T` expects an object, naming its path.
+fn objects_only<T: schemars::JsonSchema + 'static>(
+    file: &str,
+    value: &serde_json::Value,
+) -> Result<(), IoError> {
+    let schema = schema_of::<T>();
+    match array_for_object(&schema, &schema, value, String::new()) {
+        None => Ok(()),
+        Some(path) => Err(IoError::Shape {
+            file: file.to_owned(),
+            path,
+            line: None,
+            code: ProblemCode::Shape,
+            message:
+                "invalid type: sequence, expected an object (a document's records are objects with named \
+                      fields, as the schema says, never arrays read by position)"
+                    .into(),
+        }),
+    }
+}
+
+/// The path of the first array in `value` where `schema` expects an object.
+fn array_for_object(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    path: String,
+) -> Option<String> {
+    use serde_json::Value;
+    // Follow `$ref`s into `$defs` (a bounded number of times).
+    let mut schema = schema;
+    for _ in 0..32 {
+        match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+        {
+            Some(name) => schema = root.get("$defs")?.get(name)?,
+            None => break,
+        }
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if value.is_array() && types.contains(&"object") && !types.contains(&"array") {
+        return Some(path);
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            if let Some(p) = array_for_object(root, branch, value, path.clone()) {
+                return Some(p);
+            }
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+            map.iter().find_map(|(k, v)| {
+                let sub = properties.and_then(|p| p.get(k)).or(additional)?;
+                let at = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                array_for_object(root, sub, v, at)
+            })
+        }
+        Value::Array(items) => {
+            let sub = schema.get("items")?;
+            items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| array_for_object(root, sub, v, format!("{path}[{i}]")))
+        }
+        _ => None,
+    }
 }
 
 #[derive(serde::Deserialize)]

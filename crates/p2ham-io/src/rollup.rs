@@ -729,14 +729,11 @@ fn process_with(
             source(),
         )));
     }
-    // Full path: typed parse (again with the path of the error when it fails),
-    // the instrument's check and the exact core.
-    let assessment: Assessment = match serde_json::from_slice(bytes) {
+    // Full path: typed parse (with the path of an error, and never reading an
+    // object from an array), the instrument's check and the exact core.
+    let assessment: Assessment = match parse_assessment(file, bytes) {
         Ok(a) => a,
-        Err(_) => match parse_assessment(file, bytes) {
-            Ok(a) => a,
-            Err(e) => return invalid(diagnostics(&e, item.line.is_some())),
-        },
+        Err(e) => return invalid(diagnostics(&e, item.line.is_some())),
     };
     let Some((scorer, view)) = instruments.get(&assessment.instrument.id) else {
         return invalid(vec![problem(

@@ -517,9 +517,18 @@ pub fn validate_instrument(ins: &Instrument) -> Vec<Problem> {
 
 /// Whether `s` is 64 lowercase hex digits.
 pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    /// Lowercase hex digits, by byte (one look-up per byte: digests are
+    /// checked for every piece of evidence of every record of a roll-up).
+    const HEX: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0u8;
+        while b < u8::MAX {
+            t[b as usize] = matches!(b, b'0'..=b'9' | b'a'..=b'f');
+            b += 1;
+        }
+        t
+    };
+    s.len() == 64 && s.bytes().all(|b| HEX[usize::from(b)])
 }
 
 /// Whether `s` is a valid calendar date `YYYY-MM-DD`.
@@ -552,6 +561,14 @@ pub fn is_iso_date(s: &str) -> bool {
 
 /// Check an evidence path: relative, `/`-separated, no `..`, no empty parts.
 pub fn evidence_path_problem(path: &str) -> Option<String> {
+    if is_plain_relative(path) {
+        return None;
+    }
+    path_problem(path)
+}
+
+/// Every rule of [`evidence_path_problem`], one by one, with its message.
+fn path_problem(path: &str) -> Option<String> {
     if path.trim().is_empty() {
         return Some("the evidence path is empty".into());
     }
@@ -569,6 +586,30 @@ pub fn evidence_path_problem(path: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// The common case of [`evidence_path_problem`] in one pass: starts with an
+/// ASCII letter or digit (so not blank, not absolute), no `\\`, no drive
+/// letter, and every `/`-separated part neither empty nor `..`.
+fn is_plain_relative(path: &str) -> bool {
+    let b = path.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphanumeric) || b.get(1) == Some(&b':') {
+        return false;
+    }
+    let mut part = 0..0;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'\\' => return false,
+            b'/' => {
+                if part.is_empty() || &b[part.clone()] == b".." {
+                    return false;
+                }
+                part = i + 1..i + 1;
+            }
+            _ => part.end = i + 1,
+        }
+    }
+    !part.is_empty() && &b[part] != b".."
 }
 
 fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {

@@ -837,3 +837,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The one-pass check of a plain relative evidence path never lets through
+    /// a path one of the rules refuses.
+    #[test]
+    fn a_plain_relative_path_breaks_no_rule(path in "[a-z0-9./\\\\: \u{3000}]{0,12}") {
+        if super::is_plain_relative(&path) {
+            prop_assert_eq!(super::path_problem(&path), None);
+        }
+    }
+
+    /// Digests are 64 lowercase hex digits, nothing else.
+    #[test]
+    fn sha256_hex_is_64_lowercase_hex_digits(s in "[0-9a-fA-Fg ]{62,66}") {
+        let expected = s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        prop_assert_eq!(super::is_sha256_hex(&s), expected);
+    }
+}
+
+#[test]
+fn plain_relative_paths() {
+    for ok in ["foto/a.jpg", "a", "a/b/c.pdf", "1/..a/b..", "x/.../y"] {
+        assert!(super::is_plain_relative(ok), "{ok}");
+    }
+    for bad in [
+        "",
+        " a",
+        "/a",
+        "a/",
+        "a//b",
+        "a/../b",
+        "a/..",
+        "c:/x",
+        "a\\b",
+        ".a",
+        "..",
+        "\u{3000}a",
+    ] {
+        assert!(!super::is_plain_relative(bad), "{bad}");
+    }
+}

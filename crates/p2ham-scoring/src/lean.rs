@@ -80,23 +80,46 @@ fn div_round(num: i128, den: i128) -> Option<i128> {
     Some(if num < 0 { -q } else { q })
 }
 
-fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
+/// Whether every figure [`IntPlan::score`] computes stays within `i128` for
+/// any assessment (bounds taken over every option of every indicator): then
+/// it needs no overflow check per record. `None` when a bound does not fit.
+fn fits(indicators: &[IntIndicator], criteria: &[i128], one: i128) -> Option<()> {
+    let vmax = indicators
+        .iter()
+        .flat_map(|i| i.values.iter().map(|v| v.checked_abs()))
+        .try_fold(one, |m, v| Some(m.max(v?)))?;
+    let mut emax = vec![0i128; criteria.len()];
+    let mut pmax = vec![0i128; criteria.len()];
+    let mut gmax = 0i128;
+    for i in indicators {
+        let w = i.weight.checked_abs()?;
+        emax[i.criterion] = emax[i.criterion].checked_add(w.checked_mul(vmax)?)?;
+        pmax[i.criterion] = pmax[i.criterion].checked_add(w)?;
+        let g = criteria[i.criterion]
+            .checked_abs()?
+            .checked_mul(w)?
+            .checked_mul(one.checked_add(vmax)?)?;
+        gmax = gmax.max(g);
     }
-    a
-}
-
-/// `n1/d1 + n2/d2` reduced (`d1, d2 > 0`).
-fn add_fraction((n1, d1): (i128, i128), (n2, d2): (i128, i128)) -> Option<(i128, i128)> {
-    let common = i128::try_from(gcd(d1.unsigned_abs(), d2.unsigned_abs())).ok()?;
-    let (f1, f2) = (d1 / common, d2 / common);
-    let num = n1.checked_mul(f2)?.checked_add(n2.checked_mul(f1)?)?;
-    let den = f1.checked_mul(d2)?;
-    let reduce = i128::try_from(gcd(num.unsigned_abs(), den.unsigned_abs()))
-        .ok()?
-        .max(1);
-    Some((num / reduce, den / reduce))
+    let mut dmax = 1i128;
+    let mut weighted = 0i128;
+    let mut wsum = 0i128;
+    for ((w, e), p) in criteria.iter().zip(&emax).zip(&pmax) {
+        let w = w.checked_abs()?;
+        dmax = dmax.checked_mul((*p).max(1))?;
+        weighted = weighted.checked_add(w.checked_mul(*e)?)?;
+        wsum = wsum.checked_add(w)?;
+        // A criterion score: 2 · earned · 10^4 + 2 · possible · one.
+        e.checked_mul(20_000)?
+            .checked_add(p.checked_mul(one)?.checked_mul(2)?)?;
+    }
+    let pall = pmax.iter().copied().max().unwrap_or(0);
+    // The total: 2 · N · 10^4 + 2 · D · one · ΣW, with N ≤ Σ W·E · D.
+    let num = weighted.checked_mul(dmax)?.checked_mul(20_000)?;
+    num.checked_add(dmax.checked_mul(one)?.checked_mul(wsum)?.checked_mul(2)?)?;
+    // Comparing two gains: g · possible.
+    gmax.checked_mul(pall)?;
+    Some(())
 }
 
 impl IntPlan {
@@ -135,10 +158,12 @@ impl IntPlan {
             .iter()
             .map(|k| ins.indicators().map(|(_, i)| i.applies_to_kind(k)).collect())
             .collect();
+        let one = 10i128.checked_pow(value_scale)?;
+        fits(&indicators, &criteria, one)?;
         Some(Self {
             indicators,
             criteria,
-            one: 10i128.checked_pow(value_scale)?,
+            one,
             zero_unsupported: ins.unsupported_claims == UnsupportedClaims::Zero,
             min_total: ins.award.min_total,
             min_criterion: ins.award.min_criterion,
@@ -183,28 +208,30 @@ impl IntPlan {
             counted.push(value);
             if status != Status::Excluded {
                 let ci = ind.criterion;
-                earned[ci] = earned[ci].checked_add(value.checked_mul(ind.weight)?)?;
-                possible[ci] = possible[ci].checked_add(ind.weight)?;
+                earned[ci] += value * ind.weight;
+                possible[ci] += ind.weight;
             }
         }
 
         // Total = Σ_c W_c · s_c / Σ_c W_c over criteria with data, where
         // s_c = 100 · earned_c / (possible_c · one). Kept as the fraction
-        // Σ W_c · earned_c / possible_c, then divided once.
+        // Σ W_c · earned_c / possible_c over the product of the denominators
+        // (no reduction: a few criteria of small integers), then divided once.
         let mut sum = (0i128, 1i128);
         let mut weight_with_data = 0i128;
         for ci in 0..c {
             if possible[ci] != 0 {
-                weight_with_data = weight_with_data.checked_add(self.criteria[ci])?;
-                sum = add_fraction(sum, (self.criteria[ci].checked_mul(earned[ci])?, possible[ci]))?;
+                weight_with_data += self.criteria[ci];
+                let term = self.criteria[ci] * earned[ci];
+                sum = (sum.0 * possible[ci] + term * sum.1, sum.1 * possible[ci]);
             }
         }
         let total = if weight_with_data == 0 {
             None
         } else {
             // Hundredths of the total (0–100).
-            let num = sum.0.checked_mul(10_000)?;
-            let den = sum.1.checked_mul(self.one)?.checked_mul(weight_with_data)?;
+            let num = sum.0 * 10_000;
+            let den = sum.1 * self.one * weight_with_data;
             let q = div_round(num, den)?;
             Some(Decimal::try_from_i128_with_scale(q, 2).ok()?)
         };
@@ -215,8 +242,7 @@ impl IntPlan {
             if let Some(min) = self.min_criterion {
                 for ci in 0..c {
                     if possible[ci] != 0 {
-                        let den = possible[ci].checked_mul(self.one)?;
-                        let q = div_round(earned[ci].checked_mul(10_000)?, den)?;
+                        let q = div_round(earned[ci] * 10_000, possible[ci] * self.one)?;
                         if Decimal::try_from_i128_with_scale(q, 2).ok()? < min {
                             eligible = false;
                         }
@@ -252,14 +278,11 @@ impl IntPlan {
             let gain = if possible[ci] == 0 || weight_with_data == 0 {
                 (0, 1)
             } else {
-                let num = self.criteria[ci]
-                    .checked_mul(ind.weight)?
-                    .checked_mul(self.one.checked_sub(*v)?)?;
-                (num, possible[ci])
+                (self.criteria[ci] * ind.weight * (self.one - *v), possible[ci])
             };
             let better = match best {
                 None => true,
-                Some(((bn, bd), _)) => gain.0.checked_mul(bd)? > bn.checked_mul(gain.1)?,
+                Some(((bn, bd), _)) => gain.0 * bd > bn * gain.1,
             };
             if better {
                 best = Some((gain, i));
@@ -284,12 +307,6 @@ mod tests {
         assert_eq!(div_round(-5, 2), Some(-3));
         assert_eq!(div_round(4, 3), Some(1));
         assert_eq!(div_round(200, 3), Some(67));
-    }
-
-    #[test]
-    fn fractions_add_exactly() {
-        assert_eq!(add_fraction((1, 3), (1, 6)), Some((1, 2)));
-        assert_eq!(add_fraction((0, 1), (2, 4)), Some((1, 2)));
     }
 
     #[test]

@@ -303,7 +303,6 @@ fn record_is_valid(
     };
     id.0 == ins.id
         && version.0 == ins.version
-        && !blank(&unit.id.0)
         && is_unit_id(&unit.id.0)
         && !blank(&unit.name.0)
         && !blank(&period.0)
