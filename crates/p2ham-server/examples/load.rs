@@ -63,7 +63,8 @@ fn document(instrument: &Value, unit: &str, n: usize) -> Vec<u8> {
             let options = scale["options"].as_array().expect("options");
             i = i.wrapping_mul(31).wrapping_add(7);
             let option = &options[i % options.len()];
-            let mut a = json!({"indicator": ind["id"], "value": option["code"], "note": format!("catatan {n}")});
+            let mut a =
+                json!({"indicator": ind["id"], "value": option["code"], "note": format!("catatan {n}")});
             if ind["evidence"] == "required" {
                 a["evidence"] = json!([{"path": format!("foto/{}.jpg", ind["id"].as_str().expect("id")), "sha256": p2ham_io::sha256_hex(format!("{n}{i}").as_bytes())}]);
             }
@@ -87,7 +88,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i]
 }
@@ -95,8 +100,16 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let a = args();
     let dir = tempfile::tempdir().expect("temp dir");
-    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
 
     // A fresh schema on PostgreSQL, dropped at the end.
     let (database, schema) = match &a.database {
@@ -105,11 +118,17 @@ fn main() {
             server_rt.block_on(async {
                 sqlx::any::install_default_drivers();
                 let pool = sqlx::AnyPool::connect(url).await.expect("connect");
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.expect("schema");
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&pool)
+                    .await
+                    .expect("schema");
                 pool.close().await;
             });
             let sep = if url.contains('?') { '&' } else { '?' };
-            (Some(format!("{url}{sep}options=-c%20search_path%3D{schema}")), Some((url.clone(), schema)))
+            (
+                Some(format!("{url}{sep}options=-c%20search_path%3D{schema}")),
+                Some((url.clone(), schema)),
+            )
         }
         other => (other.clone(), None),
     };
@@ -118,7 +137,8 @@ fn main() {
     settings.login_attempts_per_minute = 1000;
     let state = server_rt.block_on(AppState::open(&settings)).expect("open");
     let backend = format!("{:?}", state.db().backend());
-    let instrument: Value = serde_json::from_str(p2ham_io::builtin("p2ham-2022").expect("built-in").source).expect("instrument");
+    let instrument: Value =
+        serde_json::from_str(p2ham_io::builtin("p2ham-2022").expect("built-in").source).expect("instrument");
     server_rt.block_on(async {
         let admin = state.admin();
         admin
@@ -135,7 +155,12 @@ fn main() {
             .expect("period");
         for c in 0..a.clients {
             admin
-                .create_unit(&NewUnit { id: format!("lapas-{c}"), name: format!("Lapas {c}"), kind: "lapas".into(), office: "Kanwil Beban".into() })
+                .create_unit(&NewUnit {
+                    id: format!("lapas-{c}"),
+                    name: format!("Lapas {c}"),
+                    kind: "lapas".into(),
+                    office: "Kanwil Beban".into(),
+                })
                 .await
                 .expect("unit");
             admin
@@ -151,7 +176,9 @@ fn main() {
                 .expect("user");
         }
     });
-    let listener = server_rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let listener = server_rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = server_rt.spawn(p2ham_server::serve(listener, state.clone(), async {
@@ -162,7 +189,11 @@ fn main() {
     let per_client = a.uploads.div_ceil(a.clients);
     let docs: Arc<Vec<Vec<Vec<u8>>>> = Arc::new(
         (0..a.clients)
-            .map(|c| (0..per_client.min(64)).map(|n| document(&instrument, &format!("lapas-{c}"), n)).collect())
+            .map(|c| {
+                (0..per_client.min(64))
+                    .map(|n| document(&instrument, &format!("lapas-{c}"), n))
+                    .collect()
+            })
             .collect(),
     );
     let bytes = docs[0][0].len();
@@ -173,7 +204,10 @@ fn main() {
         for c in 0..a.clients {
             let (base, docs) = (base.clone(), Arc::clone(&docs));
             tasks.push(tokio::spawn(async move {
-                let http = reqwest::Client::new();
+                let http = reqwest::Client::builder()
+                    .cookie_store(true)
+                    .build()
+                    .expect("client");
                 let login: Value = http
                     .post(format!("{base}/api/v1/session"))
                     .json(&json!({"username": format!("op-{c}"), "password": "bench-password"}))
@@ -186,7 +220,6 @@ fn main() {
                 let token: Value = http
                     .post(format!("{base}/api/v1/tokens"))
                     .header("x-csrf-token", login["csrf_token"].as_str().expect("csrf"))
-                    .header("cookie", "")
                     .json(&json!({"name": "bench"}))
                     .send()
                     .await
@@ -203,7 +236,10 @@ fn main() {
                         break;
                     }
                     let body = docs[c][n % docs[c].len()].clone();
-                    let mut req = http.put(&url).header("content-type", "application/json").body(body);
+                    let mut req = http
+                        .put(&url)
+                        .header("content-type", "application/json")
+                        .body(body);
                     if let Some(t) = &token {
                         req = req.bearer_auth(t);
                     }
@@ -236,7 +272,10 @@ fn main() {
     if let Some((url, schema)) = schema {
         server_rt.block_on(async {
             let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&pool).await.expect("drop");
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&pool)
+                .await
+                .expect("drop");
             pool.close().await;
         });
     }
