@@ -20,6 +20,11 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the P2HAM application (HTTP API): uploads, verification workflow, roles, audit log.
+    Serve(crate::serve::ServeArgs),
+    /// Set up the application from the command line: administrators, users, units, periods, audit check.
+    #[command(subcommand)]
+    Admin(crate::serve::AdminCommand),
     /// The built-in instruments.
     #[command(subcommand)]
     Instrument(InstrumentCommand),
@@ -258,7 +263,9 @@ impl Command {
             Command::Instrument(_)
             | Command::Schema { .. }
             | Command::Completions { .. }
-            | Command::Man { .. } => {
+            | Command::Man { .. }
+            | Command::Serve(_)
+            | Command::Admin(_) => {
                 vec![]
             }
             Command::Validate {

@@ -30,6 +30,8 @@ use crate::Failure;
 pub fn run(cli: Cli) -> Result<(), Failure> {
     stdin_once(cli.command.inputs())?;
     match cli.command {
+        Command::Serve(args) => crate::serve::serve(&args),
+        Command::Admin(cmd) => crate::serve::admin(cmd),
         Command::Instrument(InstrumentCommand::List) => instrument_list(),
         Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
         Command::Schema { kind, out } => schema(kind.as_deref(), out),

@@ -8,6 +8,7 @@ mod args;
 mod award;
 mod commands;
 mod progress;
+mod serve;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
 /// both cores; the system allocator spends a fifth of the run there.

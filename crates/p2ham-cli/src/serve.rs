@@ -1,0 +1,483 @@
+//! `p2ham serve` and `p2ham admin`: flags as plain structs, handed to p2ham-server.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use p2ham_server::{AppState, NewPeriod, NewUnit, NewUser, Role, Settings};
+
+use crate::Failure;
+
+/// Where the application keeps its data.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// The data folder: the SQLite database and the evidence store.
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "P2HAM_DATA_DIR",
+        default_value = "p2ham-data"
+    )]
+    data_dir: PathBuf,
+    /// Use this database instead of the SQLite file in the data folder:
+    /// `postgres://user@host/db` (several instances can share it) or `sqlite:PATH`.
+    #[arg(long, value_name = "URL", env = "P2HAM_DATABASE")]
+    database: Option<String>,
+    /// The evidence store's folder (default: `evidence` in the data folder).
+    #[arg(long, value_name = "DIR", env = "P2HAM_EVIDENCE_DIR")]
+    evidence_dir: Option<PathBuf>,
+}
+
+impl DataArgs {
+    fn settings(&self) -> Settings {
+        let mut s = Settings::new(&self.data_dir);
+        s.database.clone_from(&self.database);
+        s.evidence_dir.clone_from(&self.evidence_dir);
+        s
+    }
+}
+
+/// Flags of `p2ham serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "P2HAM_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
+    listen: String,
+    /// Do not load the demonstration units, period and accounts into a fresh database (production).
+    #[arg(long, env = "P2HAM_NO_DEMO")]
+    no_demo: bool,
+    /// The largest evidence file accepted, in MiB.
+    #[arg(
+        long,
+        value_name = "MIB",
+        env = "P2HAM_MAX_EVIDENCE_MIB",
+        default_value_t = 20
+    )]
+    max_evidence_mib: u64,
+    /// Mark session cookies `Secure` (set it when a reverse proxy serves the application over TLS).
+    #[arg(long, env = "P2HAM_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Print the API's OpenAPI 3.1 document (as in docs/openapi.json) and exit.
+    #[arg(long)]
+    openapi: bool,
+}
+
+/// `p2ham admin …`: set up the application from the command line.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create the first administrator (password read from standard input).
+    CreateAdmin {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Units.
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Periods.
+    #[command(subcommand)]
+    Period(PeriodCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `p2ham admin user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user (password read from standard input, first line).
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Role.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// An operator's unit id.
+        #[arg(long)]
+        unit: Option<String>,
+        /// A verifier's Kanwil, as its units name it.
+        #[arg(long)]
+        office: Option<String>,
+    },
+}
+
+/// `p2ham admin unit …`.
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Create a unit.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Stable id, e.g. `kanim-sampit`.
+        #[arg(long)]
+        id: String,
+        /// Official name.
+        #[arg(long)]
+        name: String,
+        /// Unit kind (`kanim`, `lapas`, `bapas`, …).
+        #[arg(long)]
+        kind: String,
+        /// The Kanwil.
+        #[arg(long)]
+        office: String,
+    },
+    /// Import units from CSV with columns id,name,kind,office (`-` reads standard input).
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The CSV file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// `p2ham admin period …`.
+#[derive(Debug, Subcommand)]
+pub enum PeriodCommand {
+    /// Create a period.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Id, as assessments name it in `period` (e.g. `2024`).
+        #[arg(long)]
+        id: String,
+        /// Year.
+        #[arg(long)]
+        year: i64,
+        /// A built-in instrument id or a stored instrument's SHA-256.
+        #[arg(long)]
+        instrument: String,
+        /// Self-assessments from (RFC 3339 time, or a date: its start in UTC+7).
+        #[arg(long)]
+        self_opens: Option<String>,
+        /// Self-assessments until (a date: its end in UTC+7).
+        #[arg(long)]
+        self_closes: Option<String>,
+        /// Verifications from.
+        #[arg(long)]
+        verification_opens: Option<String>,
+        /// Verifications until.
+        #[arg(long)]
+        verification_closes: Option<String>,
+    },
+}
+
+/// `p2ham admin audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain: exit 0 when intact, 1 when an entry was edited, removed or inserted.
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// A role on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    /// A unit's operator.
+    Operator,
+    /// A Kanwil's verifier.
+    Verifier,
+    /// A central evaluator.
+    Evaluator,
+    /// An administrator.
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Operator => Role::Operator,
+            RoleArg::Verifier => Role::Verifier,
+            RoleArg::Evaluator => Role::Evaluator,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Invalid(format!("cannot start the runtime: {e}")))
+}
+
+fn failed(e: &p2ham_server::ServerError) -> Failure {
+    Failure::Invalid(e.to_string())
+}
+
+/// `p2ham serve`.
+pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
+    if args.openapi {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(p2ham_server::openapi_json().as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| Failure::Invalid(format!("standard output: {e}")));
+    }
+    let mut settings = args.data.settings();
+    settings.max_evidence_bytes = args.max_evidence_mib.saturating_mul(1024 * 1024);
+    settings.secure_cookies = args.secure_cookies;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("P2HAM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    runtime()?.block_on(async {
+        let state = AppState::open(&settings).await.map_err(|e| failed(&e))?;
+        let demo = if args.no_demo {
+            false
+        } else {
+            p2ham_server::load_demo(&state).await.map_err(|e| failed(&e))?
+        };
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .map_err(|e| Failure::Invalid(format!("cannot listen on {}: {e}", args.listen)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Failure::Invalid(format!("cannot listen on {}: {e}", args.listen)))?;
+        print_welcome(&settings, addr, demo, args.no_demo);
+        p2ham_server::serve(listener, state, shutdown_signal())
+            .await
+            .map_err(|e| Failure::Invalid(format!("server: {e}")))
+    })
+}
+
+fn print_welcome(settings: &Settings, addr: std::net::SocketAddr, demo_loaded: bool, no_demo: bool) {
+    let mut out = std::io::stdout().lock();
+    let database = settings.database.as_deref().map_or_else(
+        || format!("SQLite {}", settings.data_dir.join("p2ham.db").display()),
+        redact,
+    );
+    let _ = writeln!(out, "P2HAM application listening on http://{addr}/");
+    let _ = writeln!(
+        out,
+        "  API           http://{addr}/api/v1/  (OpenAPI 3.1: http://{addr}/api/v1/openapi.json)"
+    );
+    let _ = writeln!(out, "  health        http://{addr}/api/v1/health");
+    let _ = writeln!(out, "  database      {database}");
+    let _ = writeln!(out, "  evidence      {}", settings.evidence_path().display());
+    let _ = writeln!(
+        out,
+        "Log in: POST http://{addr}/api/v1/session with {{\"username\": …, \"password\": …}}"
+    );
+    if no_demo {
+        let _ = writeln!(
+            out,
+            "Demo data is off; create the first administrator with `p2ham admin create-admin`."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{} demo accounts (password `{}`), period 2023, Kanwil Kalimantan Tengah:",
+            if demo_loaded {
+                "Loaded the"
+            } else {
+                "The database already has users; the"
+            },
+            p2ham_server::demo_data::DEMO_PASSWORD
+        );
+        for a in p2ham_server::DEMO_ACCOUNTS {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:<10} {}",
+                a.username,
+                a.role.as_str(),
+                a.unit.unwrap_or("")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "Turn the demo off in production: --no-demo (or P2HAM_NO_DEMO=true)."
+        );
+    }
+    let _ = out.flush();
+}
+
+/// A database URL without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let cred = &url[s + 3..at];
+            match cred.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+fn read_password() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::Invalid(format!("standard input: {e}")))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(Failure::Usage(
+            "give the password on standard input (first line), e.g. `read -rs P; echo \"$P\" | p2ham admin …`".into(),
+        ));
+    }
+    Ok(password)
+}
+
+/// `p2ham admin …`.
+pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let open = |d: &DataArgs| {
+            let s = d.settings();
+            async move { AppState::open(&s).await.map_err(|e| failed(&e)) }
+        };
+        let mut out = std::io::stdout().lock();
+        match cmd {
+            AdminCommand::CreateAdmin { data, username, name } => {
+                let password = read_password()?;
+                let state = open(&data).await?;
+                state
+                    .admin()
+                    .create_user(&NewUser {
+                        username: username.clone(),
+                        name,
+                        role: Role::Admin,
+                        unit: None,
+                        office: None,
+                        password,
+                    })
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "created administrator {username}");
+            }
+            AdminCommand::User(UserCommand::Add {
+                data,
+                username,
+                name,
+                role,
+                unit,
+                office,
+            }) => {
+                let password = read_password()?;
+                let state = open(&data).await?;
+                state
+                    .admin()
+                    .create_user(&NewUser {
+                        username: username.clone(),
+                        name,
+                        role: role.into(),
+                        unit,
+                        office,
+                        password,
+                    })
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "created user {username}");
+            }
+            AdminCommand::Unit(UnitCommand::Add {
+                data,
+                id,
+                name,
+                kind,
+                office,
+            }) => {
+                let state = open(&data).await?;
+                state
+                    .admin()
+                    .create_unit(&NewUnit {
+                        id: id.clone(),
+                        name,
+                        kind,
+                        office,
+                    })
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "created unit {id}");
+            }
+            AdminCommand::Unit(UnitCommand::Import { data, file }) => {
+                let bytes = p2ham_io::read_input(&file)?;
+                let state = open(&data).await?;
+                let n = state
+                    .admin()
+                    .import_units(&bytes)
+                    .await
+                    .map_err(|e| Failure::Invalid(format!("{}: {e}", file.display())))?;
+                let _ = writeln!(out, "imported {n} units from {}", file.display());
+            }
+            AdminCommand::Period(PeriodCommand::Add {
+                data,
+                id,
+                year,
+                instrument,
+                self_opens,
+                self_closes,
+                verification_opens,
+                verification_closes,
+            }) => {
+                let state = open(&data).await?;
+                state
+                    .admin()
+                    .create_period(&NewPeriod {
+                        id: id.clone(),
+                        year,
+                        instrument,
+                        self_opens,
+                        self_closes,
+                        verification_opens,
+                        verification_closes,
+                    })
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "created period {id}");
+            }
+            AdminCommand::Audit(AuditCommand::Verify { data }) => {
+                let state = open(&data).await?;
+                let v = state.admin().verify_audit().await.map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "audit log intact: {} entries, head {}", v.entries, v.head);
+            }
+        }
+        Ok(())
+    })
+}

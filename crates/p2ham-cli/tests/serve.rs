@@ -1,0 +1,392 @@
+//! `p2ham serve` and `p2ham admin` as a user runs them: the first start
+//! creates ./p2ham-data and prints the demo logins; the administrative
+//! commands; a server killed with SIGKILL in the middle of a stream of
+//! uploads loses nothing it acknowledged and starts again cleanly.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+fn p2ham() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_p2ham"))
+}
+
+/// Start `p2ham serve` in `dir` on a random port; returns the child, its base URL and what it printed.
+fn start(dir: &Path, extra: &[&str]) -> (Child, String, String) {
+    let mut child = p2ham()
+        .current_dir(dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("P2HAM_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn p2ham serve");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut printed = String::new();
+    let mut base = None;
+    // The welcome text ends with the line about turning the demo off (or creating an admin).
+    loop {
+        let mut line = String::new();
+        if out.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        if let Some(rest) = line.strip_prefix("P2HAM application listening on ") {
+            base = Some(rest.trim().trim_end_matches('/').to_owned());
+        }
+        printed.push_str(&line);
+        if line.starts_with("Turn the demo off") || line.starts_with("Demo data is off") {
+            break;
+        }
+    }
+    let base = base.unwrap_or_else(|| panic!("no address printed:\n{printed}"));
+    (child, base, printed)
+}
+
+fn stop(mut child: Child) {
+    // SIGTERM: a graceful stop.
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = child.wait();
+}
+
+async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
+    let r = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": user, "password": "demo-p2ham-2023"}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 200);
+    r.json::<Value>().await.expect("json")["csrf_token"]
+        .as_str()
+        .expect("csrf")
+        .to_owned()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+#[test]
+fn first_start_creates_the_data_folder_and_prints_the_demo_logins() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (child, base, printed) = start(dir.path(), &[]);
+    assert!(dir.path().join("p2ham-data/p2ham.db").is_file());
+    assert!(dir.path().join("p2ham-data/evidence/objects").is_dir());
+    for needle in [
+        "operator-kanim-sampit",
+        "verifier-kalteng",
+        "evaluator",
+        "admin",
+        "demo-p2ham-2023",
+        "/api/v1/openapi.json",
+        "--no-demo",
+    ] {
+        assert!(printed.contains(needle), "{needle} missing from:\n{printed}");
+    }
+    runtime().block_on(async {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let health: Value = http
+            .get(format!("{base}/api/v1/health"))
+            .send()
+            .await
+            .expect("health")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(health["status"], "ok");
+        login(&http, &base, "operator-kanim-sampit").await;
+        let units: Value = http
+            .get(format!("{base}/api/v1/units"))
+            .send()
+            .await
+            .expect("units")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(units[0]["id"], "kanim-sampit");
+    });
+    stop(child);
+    // A second start keeps the data and does not load the demo again.
+    let (child, _, printed) = start(dir.path(), &[]);
+    assert!(printed.contains("already has users"), "{printed}");
+    stop(child);
+    // Production: no demo data.
+    let dir2 = tempfile::tempdir().expect("dir");
+    let (child, base, printed) = start(dir2.path(), &["--no-demo"]);
+    assert!(printed.contains("p2ham admin create-admin"), "{printed}");
+    runtime().block_on(async {
+        let r = reqwest::Client::new()
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({"username": "admin", "password": "demo-p2ham-2023"}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 401);
+    });
+    stop(child);
+}
+
+fn admin(dir: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = p2ham()
+        .arg("admin")
+        .args(args)
+        .args(["--data-dir", dir.to_str().expect("utf-8")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn admin_commands_set_up_an_application() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let out = admin(
+        &data,
+        &["create-admin", "--username", "root"],
+        "a-long-password\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = dir.path().join("units.csv");
+    std::fs::write(&csv, "id,name,kind,office\nkanim-sampit,Kantor Imigrasi Sampit,kanim,Kanwil Kalimantan Tengah\nlapas-sampit,Lapas Sampit,lapas,Kanwil Kalimantan Tengah\n").expect("csv");
+    let out = admin(&data, &["unit", "import", csv.to_str().expect("utf-8")], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("imported 2 units from {}", csv.display())
+    );
+    let out = admin(
+        &data,
+        &[
+            "user",
+            "add",
+            "--username",
+            "verifier-kalteng",
+            "--name",
+            "Tim",
+            "--role",
+            "verifier",
+            "--office",
+            "Kanwil Kalimantan Tengah",
+        ],
+        "another-password\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = admin(
+        &data,
+        &[
+            "period",
+            "add",
+            "--id",
+            "2024",
+            "--year",
+            "2024",
+            "--instrument",
+            "p2ham-2022",
+            "--self-closes",
+            "2024-03-31",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Mistakes: exit 1 with the reason.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,name,kind,office\nBAD ID,x,kanim,y\n").expect("csv");
+    let out = admin(&data, &["unit", "import", bad.to_str().expect("utf-8")], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("row 2, column `id`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = admin(
+        &data,
+        &[
+            "user",
+            "add",
+            "--username",
+            "op",
+            "--name",
+            "Op",
+            "--role",
+            "operator",
+        ],
+        "a-long-password\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("an operator needs a unit"));
+    let out = admin(&data, &["create-admin", "--username", "root2"], "");
+    assert_eq!(out.status.code(), Some(2));
+    // The audit log holds every change and its chain is intact.
+    let out = admin(&data, &["audit", "verify"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("audit log intact:"));
+}
+
+/// A PNG of `len` bytes whose content depends on `seed`.
+fn png(seed: u64, len: usize) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut x = seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    while v.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    v.truncate(len);
+    v
+}
+
+#[test]
+fn sigkill_during_uploads_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut child, base, _) = start(dir.path(), &[]);
+    let acknowledged: Arc<Mutex<Vec<(String, String, usize)>>> = Arc::new(Mutex::new(Vec::new()));
+    let rt = runtime();
+    rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let csrf = login(&http, &base, "operator-kanim-sampit").await;
+        let url = format!("{base}/api/v1/periods/2023/units/kanim-sampit/evidence");
+        let mut tasks = Vec::new();
+        for t in 0..4u64 {
+            let (http, csrf, url, ack) = (http.clone(), csrf.clone(), url.clone(), Arc::clone(&acknowledged));
+            tasks.push(tokio::spawn(async move {
+                // Bounded: at most 2000 uploads per task, stops at the first failure (the kill).
+                for i in 0..2000u64 {
+                    let seed = t * 1_000_000 + i;
+                    let len = 1000 + usize::try_from((seed * 7919) % 300_000).expect("small");
+                    let bytes = png(seed, len);
+                    let name = format!("foto/t{t}-{i}.png");
+                    let form = reqwest::multipart::Form::new().part(
+                        "file",
+                        reqwest::multipart::Part::bytes(bytes).file_name(name.clone()),
+                    );
+                    let sent = http
+                        .post(&url)
+                        .header("x-csrf-token", &csrf)
+                        .multipart(form)
+                        .timeout(Duration::from_secs(10))
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(r) if r.status() == 201 => {
+                            let body: Value = match r.json().await {
+                                Ok(b) => b,
+                                Err(_) => break,
+                            };
+                            let sha = body[0]["sha256"].as_str().expect("sha").to_owned();
+                            ack.lock().expect("lock").push((name, sha, len));
+                        }
+                        _ => break,
+                    }
+                }
+            }));
+        }
+        // Let the stream run, then kill the server without warning.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+        for t in tasks {
+            let _ = t.await;
+        }
+    });
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(
+        acknowledged.len() > 10,
+        "only {} uploads before the kill",
+        acknowledged.len()
+    );
+
+    // No stored file is partial: every object's content has its name's digest.
+    let objects = dir.path().join("p2ham-data/evidence/objects");
+    for sub in std::fs::read_dir(&objects).expect("objects") {
+        for f in std::fs::read_dir(sub.expect("dir").path()).expect("dir") {
+            let p = f.expect("file").path();
+            let digest = p2ham_io::sha256_hex(&std::fs::read(&p).expect("read"));
+            assert_eq!(
+                p.file_name().expect("name").to_string_lossy(),
+                digest,
+                "partial file {}",
+                p.display()
+            );
+        }
+    }
+
+    // It starts again cleanly: temporary files gone, every acknowledged upload listed and served.
+    let (child, base, printed) = start(dir.path(), &[]);
+    assert!(printed.contains("already has users"));
+    let tmp: Vec<_> = std::fs::read_dir(dir.path().join("p2ham-data/evidence/tmp"))
+        .expect("tmp")
+        .collect();
+    assert!(tmp.is_empty(), "temporary files left after restart");
+    rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        login(&http, &base, "operator-kanim-sampit").await;
+        let url = format!("{base}/api/v1/periods/2023/units/kanim-sampit/evidence");
+        let listed: Value = http
+            .get(&url)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        let listed: Vec<(String, String)> = listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|e| {
+                (
+                    e["path"].as_str().expect("p").to_owned(),
+                    e["sha256"].as_str().expect("s").to_owned(),
+                )
+            })
+            .collect();
+        for (name, sha, len) in &acknowledged {
+            assert!(
+                listed.contains(&(name.clone(), sha.clone())),
+                "acknowledged upload {name} lost"
+            );
+            let r = http.get(format!("{url}/{sha}")).send().await.expect("get");
+            assert_eq!(r.status(), 200, "{name}");
+            assert_eq!(r.bytes().await.expect("bytes").len(), *len);
+        }
+        // The audit log survived intact.
+        login(&http, &base, "admin").await;
+        let v = http
+            .get(format!("{base}/api/v1/audit/verify"))
+            .send()
+            .await
+            .expect("verify");
+        assert_eq!(v.status(), 200, "{}", v.text().await.unwrap_or_default());
+    });
+    stop(child);
+}

@@ -1,0 +1,262 @@
+//! The audit log: append-only, every action with actor, role, object, state
+//! before and after (with document digests) and time; each entry carries the
+//! SHA-256 of the previous one, so any edit breaks the chain.
+
+use serde::Serialize;
+use sqlx::{Any, AnyPool, Row, Transaction};
+use utoipa::ToSchema;
+
+use crate::types::now;
+use crate::ServerError;
+
+/// The chain's start: the "previous digest" of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Position in the log, from 1, without gaps.
+    pub seq: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who (a username, or `system`).
+    pub actor: String,
+    /// In which role.
+    pub role: String,
+    /// What was done, e.g. `submit`, `put-self-assessment`, `create-user`.
+    pub action: String,
+    /// On what, e.g. `period/2023/unit/kanim-sampit`.
+    pub object: String,
+    /// The object's state before (JSON, with document digests), when it had one.
+    pub before: Option<String>,
+    /// The object's state after (JSON, with document digests).
+    pub after: Option<String>,
+    /// SHA-256 of the previous entry (zeros for the first).
+    pub prev_sha256: String,
+    /// SHA-256 of this entry: of the JSON array of every field above.
+    pub sha256: String,
+}
+
+/// An action to record.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    /// Who.
+    pub actor: &'a str,
+    /// In which role.
+    pub role: &'a str,
+    /// What.
+    pub action: &'a str,
+    /// On what.
+    pub object: String,
+    /// State before.
+    pub before: Option<String>,
+    /// State after.
+    pub after: Option<String>,
+}
+
+impl<'a> Event<'a> {
+    /// An action of an authenticated caller.
+    pub fn by(
+        actor: &'a crate::Actor,
+        action: &'a str,
+        object: String,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Event<'a> {
+        Event {
+            actor: &actor.username,
+            role: actor.role.as_str(),
+            action,
+            object,
+            before,
+            after,
+        }
+    }
+}
+
+/// The digest that chains an entry.
+pub fn entry_digest(e: &AuditEntry) -> String {
+    let fields = serde_json::json!([
+        e.seq.to_string(),
+        e.at,
+        e.actor,
+        e.role,
+        e.action,
+        e.object,
+        e.before,
+        e.after,
+        e.prev_sha256
+    ]);
+    p2ham_io::sha256_hex(fields.to_string().as_bytes())
+}
+
+/// Take the log's next position. Called first in every audited write
+/// transaction: the update locks the head row, so writers take turns and
+/// every check made after it sees the latest state.
+pub async fn reserve(tx: &mut Transaction<'static, Any>) -> Result<Turn, sqlx::Error> {
+    sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    let row = sqlx::query("SELECT seq, sha256 FROM audit_head WHERE id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Turn {
+        seq: row.try_get("seq")?,
+        prev: row.try_get("sha256")?,
+        used: false,
+    })
+}
+
+/// A reserved position in the log: one transaction's turn to write.
+#[derive(Debug)]
+pub struct Turn {
+    seq: i64,
+    prev: String,
+    used: bool,
+}
+
+impl Turn {
+    /// Append an action (a transaction may record several).
+    pub async fn record(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        a: Event<'_>,
+    ) -> Result<AuditEntry, sqlx::Error> {
+        if self.used {
+            // Each further entry of the same transaction takes the next position.
+            sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")
+                .execute(&mut **tx)
+                .await?;
+            self.seq += 1;
+        }
+        self.used = true;
+        let mut e = AuditEntry {
+            seq: self.seq,
+            at: now(),
+            actor: a.actor.to_owned(),
+            role: a.role.to_owned(),
+            action: a.action.to_owned(),
+            object: a.object,
+            before: a.before,
+            after: a.after,
+            prev_sha256: self.prev.clone(),
+            sha256: String::new(),
+        };
+        e.sha256 = entry_digest(&e);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, role, action, object, state_before, state_after, prev_sha256, sha256) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(e.seq)
+        .bind(&e.at)
+        .bind(&e.actor)
+        .bind(&e.role)
+        .bind(&e.action)
+        .bind(&e.object)
+        .bind(&e.before)
+        .bind(&e.after)
+        .bind(&e.prev_sha256)
+        .bind(&e.sha256)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET sha256 = $1 WHERE id = 1")
+            .bind(&e.sha256)
+            .execute(&mut **tx)
+            .await?;
+        self.prev.clone_from(&e.sha256);
+        Ok(e)
+    }
+}
+
+fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        role: row.try_get("role")?,
+        action: row.try_get("action")?,
+        object: row.try_get("object")?,
+        before: row.try_get("state_before")?,
+        after: row.try_get("state_after")?,
+        prev_sha256: row.try_get("prev_sha256")?,
+        sha256: row.try_get("sha256")?,
+    })
+}
+
+/// Entries after `after` (by position), at most `limit`, in order.
+pub async fn list(pool: &AnyPool, after: i64, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, role, action, object, state_before, state_after, prev_sha256, sha256 \
+         FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(entry_from_row).collect()
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditVerification {
+    /// Entries checked.
+    pub entries: i64,
+    /// The digest of the last entry (the chain's head).
+    pub head: String,
+}
+
+/// Check every entry's digest, every link and the head: proof that no entry
+/// was edited, removed or inserted.
+pub async fn verify(pool: &AnyPool) -> Result<AuditVerification, ServerError> {
+    let mut prev = GENESIS.to_owned();
+    let mut expected_seq = 1;
+    let mut after = 0;
+    loop {
+        let batch = list(pool, after, 1000).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for e in &batch {
+            let broken = |message: String| ServerError::AuditBroken { seq: e.seq, message };
+            if e.seq != expected_seq {
+                return Err(broken(format!(
+                    "expected entry {expected_seq} here: entries are missing"
+                )));
+            }
+            if e.prev_sha256 != prev {
+                return Err(broken(format!(
+                    "names {} as the previous entry's digest, but that entry's digest is {prev}",
+                    e.prev_sha256
+                )));
+            }
+            let actual = entry_digest(e);
+            if actual != e.sha256 {
+                return Err(broken(format!(
+                    "its content has digest {actual}, not the recorded {}: the entry was edited",
+                    e.sha256
+                )));
+            }
+            prev.clone_from(&e.sha256);
+            expected_seq += 1;
+            after = e.seq;
+        }
+    }
+    let head = sqlx::query("SELECT seq, sha256 FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    let head_seq: i64 = head.try_get("seq")?;
+    let head_sha: String = head.try_get("sha256")?;
+    if head_seq != expected_seq - 1 || head_sha != prev {
+        return Err(ServerError::AuditBroken {
+            seq: head_seq,
+            message: format!(
+                "the head names entry {head_seq} ({head_sha}) but the log ends at entry {} ({prev}): entries were removed",
+                expected_seq - 1
+            ),
+        });
+    }
+    Ok(AuditVerification {
+        entries: expected_seq - 1,
+        head: prev,
+    })
+}

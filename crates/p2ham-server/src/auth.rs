@@ -1,0 +1,236 @@
+//! Who is asking: passwords (argon2), session cookies with CSRF tokens, bearer
+//! API tokens (stored as digests, scoped to a role), login rate limiting.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use serde::Serialize;
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::types::{constant_time_eq, now, secret_digest, Role};
+use crate::AppState;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "p2ham_session";
+/// The header that carries the CSRF token of a session on requests that change something.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Hash a password with argon2id (the crate's defaults: OWASP's minimum).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Check a password against its stored hash.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash of a random password, checked when the user does not exist so that a
+/// wrong username takes as long as a wrong password.
+pub(crate) fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY
+        .get_or_init(|| hash_password(&crate::types::random_hex(16)).expect("argon2 with default parameters"))
+}
+
+/// How a request was authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A session cookie; its CSRF token.
+    Session {
+        /// The session's CSRF token.
+        csrf: String,
+    },
+    /// A bearer API token; its id.
+    Token {
+        /// The token's id.
+        id: String,
+    },
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Actor {
+    /// Username.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// The role this request acts in (a token's role).
+    pub role: Role,
+    /// An operator's unit.
+    pub unit: Option<String>,
+    /// A verifier's Kanwil (office).
+    pub office: Option<String>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    /// How the request was authenticated.
+    pub credential: Credential,
+}
+
+impl Actor {
+    /// Refuse (403) unless the caller acts in one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::forbidden(format!(
+                "this needs the role {}; you act as {}",
+                names.join(" or "),
+                self.role.as_str()
+            )))
+        }
+    }
+
+    /// Whether the caller may see a unit (operators their own, verifiers
+    /// their Kanwil's, evaluators and admins all).
+    pub fn sees_unit(&self, unit_id: &str, unit_office: &str) -> bool {
+        match self.role {
+            Role::Operator => self.unit.as_deref() == Some(unit_id),
+            Role::Verifier => self.office.as_deref() == Some(unit_office),
+            Role::Evaluator | Role::Admin => true,
+        }
+    }
+
+    /// For page handlers of forms: check a submitted CSRF token against the
+    /// session's (bearer tokens need none).
+    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), ApiError> {
+        match &self.credential {
+            Credential::Token { .. } => Ok(()),
+            Credential::Session { csrf } => match submitted {
+                Some(s) if constant_time_eq(s, csrf) => Ok(()),
+                Some(_) => Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "the CSRF token does not match this session")),
+                None => Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    format!("a request that changes something needs the session's CSRF token in the `{CSRF_HEADER}` header"),
+                )),
+            },
+        }
+    }
+}
+
+/// The value of one cookie of a request.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn unauthenticated(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+}
+
+struct UserRow {
+    username: String,
+    name: String,
+    role: String,
+    unit: Option<String>,
+    office: Option<String>,
+    active: i64,
+}
+
+fn user_row(row: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
+    Ok(UserRow {
+        username: row.try_get("username")?,
+        name: row.try_get("name")?,
+        role: row.try_get("role")?,
+        unit: row.try_get("unit_id")?,
+        office: row.try_get("office")?,
+        active: row.try_get("active")?,
+    })
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let pool = state.db().pool();
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(token) = bearer {
+            let row = sqlx::query(
+                "SELECT t.id AS token_id, t.role AS token_role, t.revoked_at, u.username, u.name, u.role, \
+                 u.unit_id, u.office, u.active FROM api_tokens t JOIN users u ON u.username = t.username \
+                 WHERE t.token_sha256 = $1",
+            )
+            .bind(secret_digest(token.trim()))
+            .fetch_optional(pool)
+            .await?
+            .ok_or_else(|| unauthenticated("unknown API token"))?;
+            let revoked: Option<String> = row.try_get("revoked_at")?;
+            let user = user_row(&row)?;
+            if revoked.is_some() || user.active == 0 {
+                return Err(unauthenticated("this API token was revoked or its user disabled"));
+            }
+            let token_role: String = row.try_get("token_role")?;
+            if token_role != user.role {
+                return Err(unauthenticated(
+                    "this API token was made for another role than its user now has; make a new one",
+                ));
+            }
+            return actor(
+                user,
+                Credential::Token {
+                    id: row.try_get("token_id")?,
+                },
+            );
+        }
+        let Some(session) = cookie(parts, SESSION_COOKIE) else {
+            return Err(unauthenticated(
+                "log in (POST /api/v1/session) or send `Authorization: Bearer TOKEN`",
+            ));
+        };
+        let row = sqlx::query(
+            "SELECT s.csrf, s.expires_at, u.username, u.name, u.role, u.unit_id, u.office, u.active \
+             FROM sessions s JOIN users u ON u.username = s.username WHERE s.id_sha256 = $1",
+        )
+        .bind(secret_digest(session))
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| unauthenticated("the session ended; log in again"))?;
+        let expires: String = row.try_get("expires_at")?;
+        let user = user_row(&row)?;
+        if expires < now() || user.active == 0 {
+            return Err(unauthenticated("the session ended; log in again"));
+        }
+        let csrf: String = row.try_get("csrf")?;
+        let a = actor(user, Credential::Session { csrf })?;
+        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            let submitted = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            a.check_csrf(submitted)?;
+        }
+        Ok(a)
+    }
+}
+
+fn actor(user: UserRow, credential: Credential) -> Result<Actor, ApiError> {
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| ApiError::internal(&format!("user {} has role {}", user.username, user.role)))?;
+    Ok(Actor {
+        username: user.username,
+        name: user.name,
+        role,
+        unit: user.unit,
+        office: user.office,
+        credential,
+    })
+}

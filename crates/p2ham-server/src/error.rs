@@ -1,0 +1,181 @@
+//! Errors: the library's own ([`ServerError`]) and the API's one JSON shape ([`ApiError`]).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What can go wrong starting or administering the application.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// The database could not be reached or answered with an error.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration could not be applied.
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database was written by a newer p2ham than this one.
+    #[error(
+        "the database is at schema version {found}, newer than this p2ham knows ({known}); \
+         run the newer p2ham, or restore a backup made for this version"
+    )]
+    NewerDatabase {
+        /// The newest migration recorded in the database.
+        found: i64,
+        /// The newest migration this binary carries.
+        known: i64,
+    },
+    /// A file or folder of the data directory or evidence store.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A document or value given to an administrative command is invalid.
+    #[error("{0}")]
+    Invalid(String),
+    /// The audit log's chain is broken.
+    #[error("audit log entry {seq}: {message}")]
+    AuditBroken {
+        /// The first entry that does not fit the chain.
+        seq: i64,
+        /// What does not fit.
+        message: String,
+    },
+}
+
+/// One problem of a document, as `p2ham validate --format json` reports it.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct DiagnosticBody {
+    /// Stable code, e.g. `unknown-option`.
+    pub code: String,
+    /// Path inside the document, e.g. `answers[3].value` (empty: the whole document).
+    pub path: String,
+    /// Line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Column, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl From<p2ham_io::Diagnostic> for DiagnosticBody {
+    fn from(d: p2ham_io::Diagnostic) -> Self {
+        DiagnosticBody {
+            code: d.code,
+            path: d.path,
+            line: d.line,
+            column: d.column,
+            message: d.message,
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable code, e.g. `invalid-document`, `window-closed`, `csrf`.
+    pub code: String,
+    /// What went wrong, for people.
+    pub message: String,
+    /// Problems of a document (empty unless a document was refused).
+    pub diagnostics: Vec<DiagnosticBody>,
+}
+
+/// An API error: a status and the one JSON error shape.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    /// An error with no diagnostics.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: ErrorBody {
+                code: code.to_owned(),
+                message: message.into(),
+                diagnostics: Vec::new(),
+            },
+        }
+    }
+
+    /// 400: the request itself is malformed.
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 404, also for objects outside the caller's scope (their existence is not revealed).
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", what)
+    }
+
+    /// 403: the caller's role may not do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 409: the object is not in a state that allows this.
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 422: a document was refused; the diagnostics are those of `p2ham validate`.
+    pub fn invalid_document(e: &p2ham_io::IoError) -> Self {
+        let diagnostics = p2ham_io::Diagnostic::from_error(e)
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: ErrorBody {
+                code: "invalid-document".into(),
+                message: e.to_string(),
+                diagnostics,
+            },
+        }
+    }
+
+    /// 500: something on the server's side; the details go to the log, not the client.
+    pub fn internal(e: &dyn std::fmt::Display) -> Self {
+        tracing::error!("internal error: {e}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; the server's log has the details",
+        )
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+impl From<ServerError> for ApiError {
+    fn from(e: ServerError) -> Self {
+        match e {
+            ServerError::Invalid(m) => ApiError::bad_request("invalid", m),
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.body)).into_response()
+    }
+}
+
+/// The result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

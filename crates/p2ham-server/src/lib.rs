@@ -1,0 +1,227 @@
+//! # p2ham-server
+//!
+//! The P2HAM application: each unit's operator uploads the self-assessment
+//! and its evidence, the Kanwil's verifier returns it with comments or records
+//! the verification, central evaluators evaluate and award; every step is
+//! checked, recorded in a hash-chained audit log, and served as a JSON API
+//! under `/api/v1` described by OpenAPI 3.1.
+//!
+//! The server holds no scoring, loading or rendering rules of its own: every
+//! document is parsed, validated, scored and compared by [`p2ham_io`], and
+//! every report is rendered by [`p2ham_report`]. Storage is SQLite (the embedded default) or PostgreSQL (for
+//! several instances behind a load balancer) through one codebase and one set
+//! of migrations; evidence files live in a content-addressed store.
+//!
+//! Another Rust system mounts the application as an [`axum::Router`]:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), p2ham_server::ServerError> {
+//! let settings = p2ham_server::Settings::new("./p2ham-data");
+//! let state = p2ham_server::AppState::open(&settings).await?;
+//! let app: axum::Router = p2ham_server::router(state);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await.unwrap();
+//! axum::serve(listener, app).await.unwrap();
+//! # Ok(()) }
+//! ```
+//!
+//! The OpenAPI document is available without a server:
+//!
+//! ```
+//! let doc = p2ham_server::openapi_json();
+//! assert!(doc.contains("\"openapi\": \"3.1.0\""));
+//! assert!(doc.contains("/api/v1/periods/{period}/units/{unit}/submit"));
+//! ```
+
+mod admin;
+mod api;
+mod audit;
+mod auth;
+mod db;
+mod demo;
+mod error;
+mod pages;
+mod store;
+mod types;
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+pub use admin::{Admin, NewPeriod, NewUnit, NewUser};
+pub use api::{openapi, openapi_json, router};
+pub use audit::{AuditEntry, AuditVerification};
+pub use auth::{hash_password, verify_password, Actor, Credential, CSRF_HEADER, SESSION_COOKIE};
+pub use db::{Backend, Db};
+pub use demo::{load_demo, DemoAccount, DEMO_ACCOUNTS};
+/// The demonstration data.
+pub mod demo_data {
+    pub use crate::demo::{DEMO_OFFICE, DEMO_PASSWORD};
+}
+pub use error::{ApiError, DiagnosticBody, ErrorBody, ServerError};
+pub use store::{EvidenceStore, EvidenceType, GetError, PutError, Stored};
+pub use types::{Role, Status};
+
+/// How the application runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The data folder: the SQLite database (unless `database` is set) and the evidence store.
+    pub data_dir: PathBuf,
+    /// A database URL (`postgres://…` or `sqlite:…`); the SQLite file in `data_dir` when `None`.
+    pub database: Option<String>,
+    /// The evidence store's folder; `data_dir/evidence` when `None`.
+    pub evidence_dir: Option<PathBuf>,
+    /// The largest evidence file accepted, in bytes (413 beyond).
+    pub max_evidence_bytes: u64,
+    /// The largest assessment document accepted, in bytes (413 beyond).
+    pub max_document_bytes: usize,
+    /// Mark session cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// How long a session lasts, in seconds.
+    pub session_seconds: i64,
+    /// Login attempts allowed per username per minute.
+    pub login_attempts_per_minute: u32,
+}
+
+impl Settings {
+    /// The defaults, with everything under `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Settings {
+        Settings {
+            data_dir: data_dir.into(),
+            database: None,
+            evidence_dir: None,
+            max_evidence_bytes: 20 * 1024 * 1024,
+            max_document_bytes: 4 * 1024 * 1024,
+            secure_cookies: false,
+            session_seconds: 12 * 3600,
+            login_attempts_per_minute: 10,
+        }
+    }
+
+    /// The database URL in use.
+    pub fn database_url(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("p2ham.db").display()))
+    }
+
+    /// The evidence store's folder in use.
+    pub fn evidence_path(&self) -> PathBuf {
+        self.evidence_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("evidence"))
+    }
+}
+
+type LoginLimiter = governor::DefaultKeyedRateLimiter<String>;
+
+/// Everything a request handler needs: the database, the evidence store, the settings.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    db: Db,
+    store: EvidenceStore,
+    settings: Settings,
+    login_limiter: LoginLimiter,
+    instruments: RwLock<HashMap<String, Arc<p2ham_io::LoadedInstrument>>>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("settings", &self.0.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Open the data folder (creating it), connect to the database, apply its
+    /// migrations (refusing a newer database) and register the built-in instruments.
+    pub async fn open(settings: &Settings) -> Result<AppState, ServerError> {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| ServerError::Io {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+        let db = Db::connect(&settings.database_url()).await?;
+        let store = EvidenceStore::open(&settings.evidence_path())?;
+        let per_minute = NonZeroU32::new(settings.login_attempts_per_minute.max(1)).expect("at least 1");
+        let state = AppState(Arc::new(Inner {
+            db,
+            store,
+            settings: settings.clone(),
+            login_limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
+            instruments: RwLock::new(HashMap::new()),
+        }));
+        state.admin().register_builtins().await?;
+        Ok(state)
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.0.db
+    }
+
+    /// The evidence store.
+    pub fn store(&self) -> &EvidenceStore {
+        &self.0.store
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    /// Administrative operations (as the command line's `p2ham admin`).
+    pub fn admin(&self) -> Admin<'_> {
+        Admin::new(self)
+    }
+
+    pub(crate) fn login_allowed(&self, username: &str) -> bool {
+        self.0.login_limiter.check_key(&username.to_lowercase()).is_ok()
+    }
+
+    /// The instrument stored under a digest, validated (cached after the first use).
+    pub async fn instrument(&self, sha256: &str) -> Result<Arc<p2ham_io::LoadedInstrument>, ServerError> {
+        if let Some(i) = self.0.instruments.read().expect("instrument cache").get(sha256) {
+            return Ok(Arc::clone(i));
+        }
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT body, toml FROM instruments WHERE sha256 = $1")
+                .bind(sha256)
+                .fetch_optional(self.db().pool())
+                .await?;
+        let (body, toml) =
+            row.ok_or_else(|| ServerError::Invalid(format!("no instrument with digest {sha256}")))?;
+        let loaded = p2ham_io::instrument_from_bytes(
+            &format!("instrument sha256:{sha256}"),
+            body.as_bytes(),
+            toml != 0,
+        )
+        .map_err(|e| ServerError::Invalid(e.to_string()))?;
+        let loaded = Arc::new(loaded);
+        self.0
+            .instruments
+            .write()
+            .expect("instrument cache")
+            .insert(sha256.to_owned(), Arc::clone(&loaded));
+        Ok(loaded)
+    }
+}
+
+/// Serve the application on a bound listener until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone());
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    state.db().close().await;
+    result
+}
+
+/// The data folder's default location.
+pub fn default_data_dir() -> &'static Path {
+    Path::new("p2ham-data")
+}

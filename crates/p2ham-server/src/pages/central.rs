@@ -1,0 +1,299 @@
+//! The evaluator's pages: the national dashboard of a period (the report
+//! layer's roll-up with its tables and SVG charts), and the evaluation and
+//! award of one unit.
+
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::operator::{read_case, FormErrors};
+use super::review::{cases, report_links};
+use super::{
+    embedded_report, error_summary, notice, page, refused, status_badge, status_label, urlencode, Ctx,
+};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub(crate) struct PeriodQuery {
+    period: Option<String>,
+}
+
+/// The national dashboard of a period.
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PeriodQuery>,
+) -> Response {
+    if let Err(r) = ctx.me() {
+        return r;
+    }
+    let periods = ctx.get(&state, "/api/v1/periods").await.json();
+    let ids: Vec<String> = periods
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["id"].as_str().map(str::to_owned))
+        .collect();
+    let Some(period) = q.period.clone().or_else(|| ids.last().cloned()) else {
+        return page(
+            &ctx,
+            ctx.t("Evaluasi nasional", "National evaluation"),
+            &html! {
+                h1 { (ctx.t("Evaluasi nasional", "National evaluation")) }
+                p { (ctx.t("Belum ada periode.", "No period yet.")) }
+            },
+        );
+    };
+    let all: Vec<_> = cases(&state, &ctx)
+        .await
+        .into_iter()
+        .filter(|(p, _)| *p == period)
+        .collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, c) in &all {
+        *counts.entry(c["status"].as_str().unwrap_or("draft")).or_default() += 1;
+    }
+    let base = format!("/api/v1/periods/{}/rollup", urlencode(&period));
+    let l = ctx.lang_code();
+    let rollup = ctx.get(&state, &format!("{base}?format=html&lang={l}")).await;
+    // The verified figure of each unit, as the library compares it.
+    let mut verified = BTreeMap::new();
+    for (_, c) in &all {
+        if c["verification"].is_object() {
+            let uid = c["unit"]["id"].as_str().unwrap_or_default();
+            let r = ctx
+                .get(
+                    &state,
+                    &format!(
+                        "/api/v1/periods/{}/units/{}/compare?format=json",
+                        urlencode(&period),
+                        urlencode(uid)
+                    ),
+                )
+                .await;
+            if r.ok() {
+                let v = r.json();
+                verified.insert(
+                    uid.to_owned(),
+                    v["verified_total"].to_string().trim_matches('"').to_owned(),
+                );
+            }
+        }
+    }
+    let content = html! {
+        h1 { (ctx.t("Evaluasi nasional", "National evaluation")) " " (period) }
+        form method="get" action="/evaluation" {
+            div.field {
+                label for="period" { (ctx.t("Periode", "Period")) }
+                select #period name="period" {
+                    @for id in &ids { option value=(id) selected[*id == period] { (id) } }
+                }
+            }
+            button.secondary type="submit" { (ctx.t("Tampilkan", "Show")) }
+        }
+        h2 { (ctx.t("Unit menurut status", "Units by status")) }
+        div.table-wrap { table {
+            thead { tr { th scope="col" { (ctx.t("Status", "Status")) } th scope="col" class="num" { (ctx.t("Jumlah unit", "Units")) } } }
+            tbody { @for (s, n) in &counts { tr { th scope="row" { (status_label(&ctx, s)) } td.num { (n) } } } }
+        } }
+        h2 { (ctx.t("Unit", "Units")) }
+        div.table-wrap { table #units {
+            thead { tr {
+                th scope="col" { (ctx.t("Unit", "Unit")) }
+                th scope="col" { (ctx.t("Kanwil", "Regional office")) }
+                th scope="col" { (ctx.t("Status", "Status")) }
+                th scope="col" class="num" { (ctx.t("Nilai terverifikasi", "Verified total")) }
+                th scope="col" { (ctx.t("Tindakan", "Action")) }
+            } }
+            tbody { @for (_, c) in &all {
+                @let uid = c["unit"]["id"].as_str().unwrap_or_default();
+                @let status = c["status"].as_str().unwrap_or("draft");
+                tr data-unit=(uid) {
+                    th scope="row" { (c["unit"]["name"].as_str().unwrap_or(uid)) }
+                    td { (c["unit"]["office"].as_str().unwrap_or_default()) }
+                    td { (status_badge(&ctx, status)) }
+                    td.num.verified-total { (verified.get(uid).map_or("—", String::as_str)) }
+                    td { a href=(format!("/periods/{}/units/{}", urlencode(&period), urlencode(uid))) {
+                        @if matches!(status, "verified" | "evaluated") { (ctx.t("Evaluasi", "Evaluate")) } @else { (ctx.t("Lihat", "View")) }
+                        span.visually-hidden { " " (c["unit"]["name"].as_str().unwrap_or(uid)) }
+                    } }
+                }
+            } }
+        } }
+        h2 { (ctx.t("Unduh rekapitulasi", "Download the roll-up")) }
+        ul {
+            li { a href=(format!("{base}?format=xlsx&lang={l}")) { (ctx.t("Rekapitulasi (XLSX)", "Roll-up (XLSX)")) } }
+            li { a href=(format!("{base}?format=csv&lang={l}")) { (ctx.t("Rekapitulasi (CSV)", "Roll-up (CSV)")) } }
+        }
+        section aria-labelledby="rollup-title" {
+            h2 #rollup-title { (ctx.t("Rekapitulasi terverifikasi: peringkat, per Kanwil, sebaran nilai, analisis kekurangan", "Verified roll-up: ranking, per Kanwil, distribution, gap analysis")) }
+            @if rollup.ok() {
+                (embedded_report(&String::from_utf8_lossy(&rollup.body)))
+            } @else {
+                p { (rollup.problem().message) }
+            }
+        }
+    };
+    page(&ctx, ctx.t("Evaluasi nasional", "National evaluation"), &content)
+}
+
+/// One unit for the evaluator: the comparison, evaluation and the award.
+pub(crate) async fn case_detail(
+    state: &AppState,
+    ctx: &Ctx,
+    period: &str,
+    unit: &str,
+    flash: Option<&str>,
+    errors: Option<FormErrors<'_>>,
+) -> Response {
+    let case = match read_case(state, ctx, period, unit).await {
+        Ok(c) => c,
+        Err(p) => return refused(ctx, &p),
+    };
+    let status = case.status().to_owned();
+    let unit_name = case.unit()["name"].as_str().unwrap_or(unit).to_owned();
+    let base = format!("/api/v1/periods/{}/units/{}", urlencode(period), urlencode(unit));
+    let compare = if case.data["verification"].is_object() {
+        let r = ctx
+            .get(
+                state,
+                &format!("{base}/compare?format=html&lang={}", ctx.lang_code()),
+            )
+            .await;
+        r.ok().then(|| String::from_utf8_lossy(&r.body).into_owned())
+    } else {
+        None
+    };
+    let action = format!("/periods/{}/units/{}/decide", urlencode(period), urlencode(unit));
+    let posted = errors.as_ref().and_then(|e| e.posted);
+    let outcome = &case.data["outcome"];
+    let content = html! {
+        p { a href=(format!("/evaluation?period={}", urlencode(period))) { "← " (ctx.t("Evaluasi nasional", "National evaluation")) } }
+        h1 { (unit_name) " — " (period) }
+        p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, &status)) }
+        @if let Some(f) = flash { (notice(f)) }
+        @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
+        h2 { (ctx.t("Laporan", "Reports")) }
+        (report_links(ctx, &case))
+        @if outcome.is_object() {
+            h2 { (ctx.t("Hasil evaluasi", "Evaluation")) }
+            p { (ctx.t("Nilai terverifikasi", "Verified total")) ": " strong { (outcome["verified_total"].as_str().unwrap_or("—")) } }
+            p #eligible data-eligible=(outcome["eligible"].as_bool().unwrap_or(false)) {
+                (ctx.t("Memenuhi syarat penghargaan", "Eligible for the award")) ": "
+                strong { @if outcome["eligible"].as_bool().unwrap_or(false) { (ctx.t("ya", "yes")) } @else { (ctx.t("tidak", "no")) } }
+            }
+            @if let Some(n) = outcome["decree_number"].as_str() {
+                p { (ctx.t("Nomor keputusan", "Decree number")) ": " (n) " (" (outcome["decree_date"].as_str().unwrap_or_default()) ")" }
+            }
+        }
+        @if status == "verified" {
+            form method="post" action=(action) {
+                input type="hidden" name="csrf_token" value=(ctx.csrf);
+                input type="hidden" name="action" value="evaluate";
+                div.field {
+                    label for="note" { (ctx.t("Catatan evaluator", "Evaluator's note")) }
+                    textarea #note name="note" rows="2" {}
+                }
+                div.actions { button type="submit" { (ctx.t("Catat evaluasi", "Record the evaluation")) } }
+            }
+        }
+        @if status == "evaluated" {
+            form method="post" action=(action) novalidate {
+                input type="hidden" name="csrf_token" value=(ctx.csrf);
+                input type="hidden" name="action" value="award";
+                fieldset.indicator #awarded {
+                    legend { (ctx.t("Keputusan penghargaan", "Award decision")) }
+                    div.options {
+                        label for="awarded-yes" { input #awarded-yes type="radio" name="awarded" value="yes" checked[posted.and_then(|f| f.get("awarded")) != Some("no")]; (ctx.t("Diberi penghargaan", "Awarded")) }
+                        label for="awarded-no" { input #awarded-no type="radio" name="awarded" value="no" checked[posted.and_then(|f| f.get("awarded")) == Some("no")]; (ctx.t("Tidak diberi penghargaan", "Not awarded")) }
+                    }
+                }
+                div.field {
+                    label for="decree_number" { (ctx.t("Nomor keputusan menteri", "Minister's decree number")) }
+                    input #decree_number type="text" name="decree_number" value=(posted.and_then(|f| f.get("decree_number")).unwrap_or_default());
+                }
+                div.field {
+                    label for="decree_date" { (ctx.t("Tanggal keputusan", "Decree date")) }
+                    input #decree_date type="date" name="decree_date" value=(posted.and_then(|f| f.get("decree_date")).unwrap_or_default());
+                }
+                div.field {
+                    label for="award-note" { (ctx.t("Catatan", "Note")) }
+                    textarea #award-note name="note" rows="2" { (posted.and_then(|f| f.get("note")).unwrap_or_default()) }
+                }
+                div.actions { button type="submit" { (ctx.t("Catat keputusan", "Record the decision")) } }
+            }
+        }
+        @if let Some(c) = compare {
+            section aria-labelledby="compare-title" {
+                h2 #compare-title { (ctx.t("Perbandingan penilaian mandiri dan verifikasi", "Self-assessment compared with the verification")) }
+                (embedded_report(&c))
+            }
+        }
+    };
+    super::form_status(
+        page(ctx, &format!("{unit_name} — {period}"), &content),
+        errors.is_some(),
+    )
+}
+
+/// Evaluate, or record the award decision.
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((period, unit)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = match super::posted(&ctx, &headers, body, 64 * 1024).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
+    let base = format!(
+        "/api/v1/periods/{}/units/{}",
+        urlencode(&period),
+        urlencode(&unit)
+    );
+    let target = format!("/periods/{}/units/{}", urlencode(&period), urlencode(&unit));
+    let (uri, body, done) = if form.get("action") == Some("award") {
+        let awarded = form.get("awarded") != Some("no");
+        (
+            format!("{base}/award"),
+            json!({
+                "awarded": awarded,
+                "decree_number": form.text("decree_number"),
+                "decree_date": form.text("decree_date"),
+                "note": form.text("note"),
+            }),
+            "awarded",
+        )
+    } else {
+        (
+            format!("{base}/evaluate"),
+            json!({"note": form.text("note")}),
+            "evaluated",
+        )
+    };
+    let r = ctx.send_json(&state, Method::POST, &uri, &csrf, &body).await;
+    if !r.ok() {
+        let p = r.problem();
+        let field = if p.message.starts_with("decree_date") {
+            "decree_date"
+        } else {
+            "decree_number"
+        };
+        let errors = FormErrors {
+            message: p.message.clone(),
+            fields: vec![(field.to_owned(), p.message.clone())],
+            posted: Some(&form),
+        };
+        return case_detail(&state, &ctx, &period, &unit, None, Some(errors)).await;
+    }
+    Redirect::to(&format!("{target}?done={done}")).into_response()
+}

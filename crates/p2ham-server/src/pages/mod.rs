@@ -1,0 +1,751 @@
+//! The pages for people: server-rendered HTML (maud) over the same API.
+//!
+//! Every page reads and changes data through the JSON API of this router
+//! (an in-process request carrying the visitor's session cookie and, for
+//! changes, the CSRF token the form posted), so the pages hold no workflow,
+//! access, scoring or rendering rule of their own: the API checks roles and
+//! transitions, the libraries score and render. Indonesian by default, English
+//! on request (a cookie set by `/lang/en`); everything works without
+//! JavaScript.
+
+mod account;
+mod admin;
+mod central;
+mod operator;
+mod review;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use p2ham_io::model::Lang;
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt::Write as _;
+use tower::ServiceExt;
+
+use crate::auth::{cookie, CSRF_HEADER, SESSION_COOKIE};
+use crate::types::Role;
+use crate::AppState;
+
+/// The language cookie's name.
+const LANG_COOKIE: &str = "p2ham_lang";
+
+/// The page routes (merged into the application's router).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/app.css", get(stylesheet))
+        .route("/lang/{lang}", get(switch_lang))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/password",
+            get(account::password_page).post(account::change_password),
+        )
+        .route("/unit", get(operator::periods_page))
+        .route("/periods/{period}/units/{unit}", get(case_page))
+        .route("/periods/{period}/units/{unit}/save", post(operator::save))
+        .route("/periods/{period}/units/{unit}/review", post(review::act))
+        .route("/periods/{period}/units/{unit}/decide", post(central::decide))
+        .route("/verification", get(review::units_page))
+        .route("/evaluation", get(central::dashboard))
+        .route("/admin", get(admin::show).post(admin::act))
+}
+
+// ---------------------------------------------------------------- the visitor
+
+/// The logged-in user, as the API reports it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Me {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub office: Option<String>,
+}
+
+/// Who is asking, in which language, from which page.
+pub(crate) struct Ctx {
+    pub lang: Lang,
+    pub session: Option<String>,
+    pub me: Option<Me>,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = match cookie(parts, LANG_COOKIE) {
+            Some("en") => Lang::En,
+            _ => Lang::Id,
+        };
+        let session = cookie(parts, SESSION_COOKIE).map(str::to_owned);
+        // After a form's POST, the language switch goes back to the page the form is on.
+        let path = if parts.method == Method::GET {
+            parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned()
+        } else {
+            parts
+                .uri
+                .path()
+                .rsplit_once('/')
+                .map_or("/", |(p, _)| if p.is_empty() { "/" } else { p })
+                .to_owned()
+        };
+        let mut ctx = Ctx {
+            lang,
+            session,
+            me: None,
+            csrf: String::new(),
+            path,
+        };
+        if ctx.session.is_some() {
+            let r = ctx.get(state, "/api/v1/session").await;
+            if r.status == StatusCode::OK {
+                let v = r.json();
+                ctx.me = serde_json::from_value(v["user"].clone()).ok();
+                v["csrf_token"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .clone_into(&mut ctx.csrf);
+            }
+        }
+        Ok(ctx)
+    }
+}
+
+impl Ctx {
+    /// The text in the visitor's language.
+    pub fn t<'a>(&self, id: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(id, en)
+    }
+
+    /// `id` or `en`, for the report layer's `lang` parameter.
+    pub fn lang_code(&self) -> &'static str {
+        match self.lang {
+            Lang::En => "en",
+            Lang::Id => "id",
+        }
+    }
+
+    /// The logged-in user, or a redirect to the login page.
+    #[allow(clippy::result_large_err)]
+    pub fn me(&self) -> Result<&Me, Response> {
+        self.me
+            .as_ref()
+            .ok_or_else(|| Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response())
+    }
+
+    /// A GET request to the API as this visitor.
+    pub async fn get(&self, state: &AppState, uri: &str) -> Reply {
+        call(
+            state,
+            Method::GET,
+            uri,
+            self.session.as_deref(),
+            None,
+            None,
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// A request that changes something, as this visitor, with the CSRF token the form posted.
+    pub async fn send(
+        &self,
+        state: &AppState,
+        method: Method,
+        uri: &str,
+        csrf: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        call(
+            state,
+            method,
+            uri,
+            self.session.as_deref(),
+            Some(csrf),
+            Some(content_type),
+            body,
+        )
+        .await
+    }
+
+    /// A JSON request that changes something.
+    pub async fn send_json(
+        &self,
+        state: &AppState,
+        method: Method,
+        uri: &str,
+        csrf: &str,
+        body: &Value,
+    ) -> Reply {
+        let bytes = serde_json::to_vec(body).expect("a JSON value serialises");
+        self.send(state, method, uri, csrf, "application/json", bytes)
+            .await
+    }
+}
+
+/// An answer of the API.
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    /// The body as JSON (`null` when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// Whether the API accepted the request.
+    pub fn ok(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// The API's error: its message and its diagnostics (`path`, `message`).
+    pub fn problem(&self) -> Problem {
+        let v = self.json();
+        Problem {
+            status: self.status,
+            message: v["message"].as_str().unwrap_or("unexpected error").to_owned(),
+            diagnostics: v["diagnostics"]
+                .as_array()
+                .map(|d| {
+                    d.iter()
+                        .map(|d| {
+                            (
+                                d["path"].as_str().unwrap_or_default().to_owned(),
+                                d["message"].as_str().unwrap_or_default().to_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// What the API refused, and why.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Problem {
+    pub status: StatusCode,
+    pub message: String,
+    /// (`answers[3].value`, message)
+    pub diagnostics: Vec<(String, String)>,
+}
+
+/// One request to the application's own router.
+async fn call(
+    state: &AppState,
+    method: Method,
+    uri: &str,
+    session: Option<&str>,
+    csrf: Option<&str>,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(s) = session {
+        req = req.header(header::COOKIE, format!("{SESSION_COOKIE}={s}"));
+    }
+    if let Some(c) = csrf {
+        req = req.header(CSRF_HEADER, c);
+    }
+    if let Some(t) = content_type {
+        req = req.header(header::CONTENT_TYPE, t);
+    }
+    let req = match req.body(Body::from(body)) {
+        Ok(r) => r,
+        Err(e) => {
+            return Reply {
+                status: StatusCode::BAD_REQUEST,
+                headers: HeaderMap::new(),
+                body: Bytes::from(
+                    serde_json::json!({"code": "bad-request", "message": e.to_string()}).to_string(),
+                ),
+            }
+        }
+    };
+    let resp = match crate::api::router(state.clone()).oneshot(req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Percent-encode a query value.
+pub(crate) fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A local path to go back to (never another site).
+pub(crate) fn local_path(p: Option<&str>) -> String {
+    match p {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// An HTML id from an indicator id (`A.01` → `A-01`).
+pub(crate) fn html_id(prefix: &str, indicator: &str) -> String {
+    let clean: String = indicator
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{prefix}-{clean}")
+}
+
+// ---------------------------------------------------------------- layout
+
+/// The page around `content`: skip link, header with navigation and language
+/// switch, one `main` landmark, footer.
+pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
+    let nav: Vec<(&str, &str)> = match ctx.me.as_ref().map(|m| m.role) {
+        Some(Role::Operator) => vec![("/unit", ctx.t("Penilaian unit", "Unit assessment"))],
+        Some(Role::Verifier) => vec![("/verification", ctx.t("Verifikasi", "Verification"))],
+        Some(Role::Evaluator) => vec![("/evaluation", ctx.t("Evaluasi nasional", "National evaluation"))],
+        Some(Role::Admin) => vec![
+            ("/admin", ctx.t("Administrasi", "Administration")),
+            ("/evaluation", ctx.t("Evaluasi nasional", "National evaluation")),
+        ],
+        None => vec![],
+    };
+    let (other, other_label, other_lang) = match ctx.lang {
+        Lang::Id => ("en", "English", "en"),
+        Lang::En => ("id", "Bahasa Indonesia", "id"),
+    };
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(ctx.lang_code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — P2HAM" }
+                link rel="stylesheet" href="/app.css";
+            }
+            body {
+                a.skip href="#main" { (ctx.t("Langsung ke isi", "Skip to content")) }
+                header.top {
+                    div.bar {
+                        a.brand href="/" { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
+                        nav aria-label=(ctx.t("Menu utama", "Main menu")) {
+                            ul {
+                                @for (href, label) in &nav {
+                                    li { a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } }
+                                }
+                                li { a href=(format!("/lang/{other}?back={}", urlencode(&ctx.path))) lang=(other_lang) hreflang=(other_lang) { (other_label) } }
+                                @if let Some(me) = &ctx.me {
+                                    li { a href="/password" { (ctx.t("Ubah kata sandi", "Change password")) } }
+                                    li {
+                                        form method="post" action="/logout" {
+                                            input type="hidden" name="csrf_token" value=(ctx.csrf);
+                                            button.link type="submit" { (ctx.t("Keluar", "Log out")) " (" (me.username) ")" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main tabindex="-1" {
+                    (content)
+                }
+                footer.foot {
+                    p { (ctx.t(
+                        "Kementerian Hukum dan HAM — penilaian Pelayanan Publik Berbasis HAM.",
+                        "Ministry of Law and Human Rights — human-rights-based public service evaluation.")) }
+                }
+            }
+        }
+    };
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        axum::response::Html(markup.into_string()),
+    )
+        .into_response()
+}
+
+/// A page saying why the API refused (404 for what is outside one's scope).
+pub(crate) fn refused(ctx: &Ctx, p: &Problem) -> Response {
+    let title = match p.status {
+        StatusCode::NOT_FOUND => ctx.t("Tidak ditemukan", "Not found"),
+        StatusCode::FORBIDDEN => ctx.t("Tidak diizinkan", "Not allowed"),
+        _ => ctx.t("Tidak dapat diproses", "Could not be done"),
+    };
+    let mut r = page(
+        ctx,
+        title,
+        &html! {
+            h1 { (title) }
+            div.alert.error role="alert" { p { (p.message) } }
+            p { a href="/" { (ctx.t("Kembali ke beranda", "Back to the start page")) } }
+        },
+    );
+    *r.status_mut() = if p.status.is_client_error() || p.status.is_server_error() {
+        p.status
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    r
+}
+
+/// An error summary: a heading and one link per problem to its field.
+pub(crate) fn error_summary(ctx: &Ctx, message: &str, items: &[(String, String)]) -> Markup {
+    html! {
+        div.alert.error #error-summary role="alert" tabindex="-1" aria-labelledby="error-summary-title" {
+            h2 #error-summary-title { (ctx.t("Ada yang perlu diperbaiki", "There is a problem")) }
+            p { (message) }
+            @if !items.is_empty() {
+                ul {
+                    @for (target, text) in items {
+                        li { a href=(format!("#{target}")) { (text) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A notice that something was done.
+pub(crate) fn notice(text: &str) -> Markup {
+    html! { div.alert.ok role="status" { p { (text) } } }
+}
+
+/// The localised name of a status.
+pub(crate) fn status_label(ctx: &Ctx, status: &str) -> String {
+    let (id, en) = match status {
+        "draft" => ("Draf", "Draft"),
+        "submitted" => ("Diajukan", "Submitted"),
+        "returned" => ("Dikembalikan", "Returned"),
+        "verified" => ("Terverifikasi", "Verified"),
+        "evaluated" => ("Dievaluasi", "Evaluated"),
+        "awarded" => ("Mendapat penghargaan", "Awarded"),
+        "not_awarded" => ("Tidak mendapat penghargaan", "Not awarded"),
+        other => (other, other),
+    };
+    ctx.t(id, en).to_owned()
+}
+
+/// A status as a badge.
+pub(crate) fn status_badge(ctx: &Ctx, status: &str) -> Markup {
+    html! { span class=(format!("badge s-{status}")) { (status_label(ctx, status)) } }
+}
+
+// ---------------------------------------------------------------- shared routes
+
+async fn home(ctx: Ctx) -> Response {
+    match ctx.me.as_ref().map(|m| m.role) {
+        None => Redirect::to("/login").into_response(),
+        Some(Role::Operator) => Redirect::to("/unit").into_response(),
+        Some(Role::Verifier) => Redirect::to("/verification").into_response(),
+        Some(Role::Evaluator) => Redirect::to("/evaluation").into_response(),
+        Some(Role::Admin) => Redirect::to("/admin").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+async fn switch_lang(Path(lang): Path<String>, Query(q): Query<Back>) -> Response {
+    let lang = if lang == "en" { "en" } else { "id" };
+    let mut r = Redirect::to(&local_path(q.back.as_deref())).into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={lang}; Path=/; SameSite=Lax; Max-Age=31536000"
+        ))
+        .expect("ascii"),
+    );
+    r
+}
+
+/// A unit's page for a period: the form for its operator, the review for a
+/// verifier, the decision for an evaluator.
+async fn case_page(
+    state: axum::extract::State<AppState>,
+    ctx: Ctx,
+    Path((period, unit)): Path<(String, String)>,
+    Query(q): Query<Flash>,
+) -> Response {
+    let me = match ctx.me() {
+        Ok(m) => m.clone(),
+        Err(r) => return r,
+    };
+    let flash = q.done.as_deref().map(|d| flash_text(&ctx, d));
+    match me.role {
+        Role::Operator => operator::form_page(&state, &ctx, &period, &unit, flash.as_deref(), None).await,
+        Role::Verifier => review::review_page(&state, &ctx, &period, &unit, flash.as_deref(), None).await,
+        Role::Evaluator | Role::Admin => {
+            central::case_detail(&state, &ctx, &period, &unit, flash.as_deref(), None).await
+        }
+    }
+}
+
+/// `?done=` after a change (post/redirect/get).
+#[derive(Deserialize)]
+pub(crate) struct Flash {
+    pub done: Option<String>,
+}
+
+fn flash_text(ctx: &Ctx, done: &str) -> String {
+    match done {
+        "saved" => ctx.t("Draf tersimpan.", "Draft saved."),
+        "submitted" => ctx.t(
+            "Penilaian mandiri telah diajukan untuk verifikasi.",
+            "The self-assessment was submitted for verification.",
+        ),
+        "returned" => ctx.t(
+            "Dikembalikan kepada operator dengan komentar.",
+            "Returned to the operator with comments.",
+        ),
+        "verified" => ctx.t("Verifikasi tercatat.", "The verification is recorded."),
+        "evaluated" => ctx.t("Evaluasi tercatat.", "The evaluation is recorded."),
+        "awarded" => ctx.t(
+            "Keputusan penghargaan tercatat.",
+            "The award decision is recorded.",
+        ),
+        "password" => ctx.t("Kata sandi telah diubah.", "The password was changed."),
+        _ => "",
+    }
+    .to_owned()
+}
+
+/// Parse a multipart or url-encoded form body into its text fields and files.
+pub(crate) struct FormData {
+    pub fields: Vec<(String, String)>,
+    /// (field name, file name, bytes)
+    pub files: Vec<(String, String, Bytes)>,
+}
+
+impl FormData {
+    /// The first value of a field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A field's value, trimmed, when not empty.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// Read a form (multipart, files up to `limit` bytes each, or url-encoded).
+    pub async fn read(headers: &HeaderMap, body: Body, limit: u64) -> Result<FormData, String> {
+        let ct = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let mut out = FormData {
+            fields: Vec::new(),
+            files: Vec::new(),
+        };
+        if let Ok(boundary) = multer::parse_boundary(ct) {
+            let constraints = multer::Constraints::new().size_limit(
+                multer::SizeLimit::new()
+                    .per_field(limit)
+                    .whole_stream(limit.saturating_mul(8)),
+            );
+            let mut mp = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+            while let Some(field) = mp.next_field().await.map_err(|e| e.to_string())? {
+                let name = field.name().unwrap_or_default().to_owned();
+                if let Some(file) = field.file_name().map(str::to_owned) {
+                    let bytes = field.bytes().await.map_err(|e| e.to_string())?;
+                    if !file.is_empty() && !bytes.is_empty() {
+                        out.files.push((name, file, bytes));
+                    }
+                } else {
+                    let text = field.text().await.map_err(|e| e.to_string())?;
+                    out.fields.push((name, text));
+                }
+            }
+        } else {
+            let bytes = axum::body::to_bytes(body, 1024 * 1024)
+                .await
+                .map_err(|e| e.to_string())?;
+            out.fields = form_urlencoded(&bytes);
+        }
+        Ok(out)
+    }
+}
+
+/// Decode `application/x-www-form-urlencoded`.
+fn form_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
+    fn decode(s: &[u8]) -> String {
+        let mut out = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            match s[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < s.len() => {
+                    let hex = std::str::from_utf8(&s[i + 1..i + 3]).ok();
+                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        Some(b) => {
+                            out.push(b);
+                            i += 2;
+                        }
+                        None => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    bytes
+        .split(|b| *b == b'&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let mut it = kv.splitn(2, |b| *b == b'=');
+            let k = decode(it.next().unwrap_or_default());
+            let v = decode(it.next().unwrap_or_default());
+            (k, v)
+        })
+        .collect()
+}
+
+/// The form a logged-in visitor posted, its CSRF token checked (the API
+/// checks it again); the response to send instead when it cannot be used.
+pub(crate) async fn posted(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    body: Body,
+    limit: u64,
+) -> Result<FormData, Response> {
+    ctx.me()?;
+    let form = FormData::read(headers, body, limit).await.map_err(|e| {
+        let p = Problem {
+            status: StatusCode::BAD_REQUEST,
+            message: format!(
+                "{}: {e}",
+                ctx.t("Formulir tidak terbaca", "The form could not be read")
+            ),
+            ..Problem::default()
+        };
+        refused(ctx, &p)
+    })?;
+    if !csrf_ok(ctx, &form) {
+        let p = Problem {
+            status: StatusCode::FORBIDDEN,
+            message: ctx
+                .t(
+                    "Formulir ini sudah kedaluwarsa (token CSRF tidak cocok). Muat ulang halaman lalu coba lagi.",
+                    "This form has expired (the CSRF token does not match). Reload the page and try again.",
+                )
+                .to_owned(),
+            ..Problem::default()
+        };
+        return Err(refused(ctx, &p));
+    }
+    Ok(form)
+}
+
+/// A form page: 422 when it shows problems.
+pub(crate) fn form_status(mut r: Response, has_errors: bool) -> Response {
+    if has_errors {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+/// Check the posted CSRF token against the session's (the API checks it again).
+pub(crate) fn csrf_ok(ctx: &Ctx, form: &FormData) -> bool {
+    form.get("csrf_token")
+        .is_some_and(|t| !ctx.csrf.is_empty() && crate::types::constant_time_eq(t, &ctx.csrf))
+}
+
+/// The page's style sheet: readable type, contrast above 4.5:1, a visible
+/// focus ring, one column on a phone.
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("max-age=3600")),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+const STYLE: &str = include_str!("app.css");
+
+/// The report layer's HTML document, embedded in a page: its style and body,
+/// its headings one level down.
+pub(crate) fn embedded_report(html: &str) -> Markup {
+    let style = html
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map_or("", |(s, _)| s);
+    let body = html
+        .split_once("<body>")
+        .and_then(|(_, rest)| rest.split_once("</body>"))
+        .map_or("", |(b, _)| b);
+    let body = body
+        .replace("<h2", "<h3")
+        .replace("</h2>", "</h3>")
+        .replace("<h1", "<h2")
+        .replace("</h1>", "</h2>");
+    // Scope the report's rules to the embedding section.
+    let scoped: String = style
+        .split('}')
+        .filter(|r| !r.trim().is_empty())
+        .map(|rule| match rule.split_once('{') {
+            Some((sel, decl)) => {
+                let sel = sel
+                    .split(',')
+                    .map(|s| {
+                        let s = s.trim();
+                        if s == "body" || s == "html" {
+                            ".report".to_owned()
+                        } else {
+                            format!(".report {s}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("{sel} {{{decl}}}\n")
+            }
+            None => String::new(),
+        })
+        .collect();
+    html! {
+        style { (PreEscaped(scoped)) }
+        div.report { (PreEscaped(body)) }
+    }
+}

@@ -1,0 +1,240 @@
+//! The evidence store: files addressed by their SHA-256. A file is streamed to
+//! a temporary file while it is hashed, fsynced, then renamed to its digest
+//! (so a stored name always holds complete content); a stored file's digest is
+//! checked again whenever it is read.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Bytes;
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use crate::ServerError;
+
+/// The kinds of evidence file accepted, recognised by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceType {
+    /// A JPEG photo.
+    Jpeg,
+    /// A PNG image.
+    Png,
+    /// A PDF document.
+    Pdf,
+}
+
+impl EvidenceType {
+    /// Recognise a file by its first bytes, whatever its name says.
+    pub fn sniff(head: &[u8]) -> Option<EvidenceType> {
+        if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(EvidenceType::Jpeg)
+        } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(EvidenceType::Png)
+        } else if head.starts_with(b"%PDF-") {
+            Some(EvidenceType::Pdf)
+        } else {
+            None
+        }
+    }
+
+    /// The media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            EvidenceType::Jpeg => "image/jpeg",
+            EvidenceType::Png => "image/png",
+            EvidenceType::Pdf => "application/pdf",
+        }
+    }
+}
+
+/// Bytes needed to recognise every accepted type.
+const SNIFF_BYTES: usize = 8;
+
+/// A file now in the store.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Lowercase hex SHA-256 of the content.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// What the content is.
+    pub kind: EvidenceType,
+}
+
+/// Why a file was not stored.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PutError {
+    /// Larger than the limit.
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Not a JPEG, PNG or PDF file by its content.
+    #[error("the file is not a JPEG, PNG or PDF file (judged by its content, not its name)")]
+    WrongType,
+    /// The upload stream broke off.
+    #[error("the upload broke off: {0}")]
+    Stream(String),
+    /// Writing failed.
+    #[error(transparent)]
+    Io(#[from] ServerError),
+}
+
+/// Why a stored file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GetError {
+    /// No file with that digest.
+    #[error("no stored file has this digest")]
+    Missing,
+    /// The file's content no longer has its digest.
+    #[error("stored file {sha256} was altered: its content now has digest {actual}")]
+    Altered {
+        /// The digest it is stored under.
+        sha256: String,
+        /// The digest of what it holds now.
+        actual: String,
+    },
+    /// Reading failed.
+    #[error(transparent)]
+    Io(#[from] ServerError),
+}
+
+/// A content-addressed store of evidence files under one folder.
+#[derive(Debug, Clone)]
+pub struct EvidenceStore {
+    root: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ServerError + '_ {
+    move |source| ServerError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Whether `s` is a lowercase hex SHA-256.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl EvidenceStore {
+    /// Open (creating) the store at `root`; temporary files left by an
+    /// interrupted upload are removed.
+    pub fn open(root: &Path) -> Result<EvidenceStore, ServerError> {
+        let store = EvidenceStore {
+            root: root.to_path_buf(),
+        };
+        for dir in [store.objects(), store.tmp()] {
+            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        }
+        let tmp = store.tmp();
+        for entry in std::fs::read_dir(&tmp).map_err(io(&tmp))? {
+            let path = entry.map_err(io(&tmp))?.path();
+            std::fs::remove_file(&path).map_err(io(&path))?;
+        }
+        Ok(store)
+    }
+
+    fn objects(&self) -> PathBuf {
+        self.root.join("objects")
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// Where the file with this digest lives (`objects/ab/abcdef…`).
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        self.objects().join(&sha256[..2]).join(sha256)
+    }
+
+    /// Stream a file into the store: refused beyond `limit` bytes or when its
+    /// first bytes are not a JPEG, PNG or PDF; nothing is left behind then.
+    pub async fn put<S, E>(&self, mut stream: S, limit: u64) -> Result<Stored, PutError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let tmp_dir = self.tmp();
+        let named = tempfile::Builder::new()
+            .prefix("upload-")
+            .tempfile_in(&tmp_dir)
+            .map_err(io(&tmp_dir))?;
+        let (std_file, temp_path) = named.into_parts();
+        let mut file = tokio::fs::File::from_std(std_file);
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
+        let mut kind = None;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| PutError::Stream(e.to_string()))?;
+            size += chunk.len() as u64;
+            if size > limit {
+                return Err(PutError::TooLarge { limit });
+            }
+            if kind.is_none() {
+                let want = SNIFF_BYTES - head.len();
+                head.extend_from_slice(&chunk[..want.min(chunk.len())]);
+                if head.len() == SNIFF_BYTES {
+                    kind = Some(EvidenceType::sniff(&head).ok_or(PutError::WrongType)?);
+                }
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await.map_err(io(&temp_path))?;
+        }
+        let kind = match kind {
+            Some(k) => k,
+            None => EvidenceType::sniff(&head).ok_or(PutError::WrongType)?,
+        };
+        file.sync_all().await.map_err(io(&temp_path))?;
+        drop(file);
+        let sha256 = format!("{:x}", hasher.finalize());
+        let dest = self.path_of(&sha256);
+        let dir = dest.parent().expect("objects/xx").to_path_buf();
+        let persisted = tokio::task::spawn_blocking(move || -> Result<(), ServerError> {
+            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+            if dest.exists() {
+                // Same content already stored; the temporary file goes away on drop.
+                return Ok(());
+            }
+            temp_path.persist(&dest).map_err(|e| ServerError::Io {
+                path: dest.display().to_string(),
+                source: e.error,
+            })?;
+            // The rename itself must survive a crash.
+            std::fs::File::open(&dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io(&dir))
+        })
+        .await
+        .map_err(|e| PutError::Stream(e.to_string()))?;
+        persisted?;
+        Ok(Stored { sha256, size, kind })
+    }
+
+    /// Read a stored file, checking that its content still has its digest.
+    pub async fn get(&self, sha256: &str) -> Result<Vec<u8>, GetError> {
+        if !is_sha256(sha256) {
+            return Err(GetError::Missing);
+        }
+        let path = self.path_of(sha256);
+        let bytes = match tokio::fs::read(&path).await {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(GetError::Missing),
+            Err(e) => return Err(io(&path)(e).into()),
+        };
+        let actual = p2ham_io::sha256_hex(&bytes);
+        if actual != sha256 {
+            return Err(GetError::Altered {
+                sha256: sha256.to_owned(),
+                actual,
+            });
+        }
+        Ok(bytes)
+    }
+}

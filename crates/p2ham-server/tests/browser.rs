@@ -1,0 +1,125 @@
+//! The pages in a real browser: Debian's Chromium driven by playwright-core
+//! (tests/browser/flow.mjs) against the real server on 127.0.0.1, with
+//! axe-core on every main page and screenshots at phone and desktop widths
+//! (in `target/browser-artifacts/`).
+//!
+//! Needs `node`, `chromium` and `npm ci --prefix crates/p2ham-server/tests/browser`.
+//! Without them the test says so and passes, unless `P2HAM_BROWSER_TESTS=required`
+//! (what `.ci/run` sets); it then writes its name to `P2HAM_BROWSER_RAN`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Db, TestServer};
+
+fn chromium() -> Option<String> {
+    if let Ok(c) = std::env::var("CHROMIUM") {
+        return Some(c);
+    }
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_story_in_a_browser() {
+    let required = std::env::var("P2HAM_BROWSER_TESTS").is_ok_and(|v| v == "required");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let browser = chromium();
+    let modules =
+        dir.join("node_modules/playwright-core").exists() && dir.join("node_modules/axe-core").exists();
+    if !(node_ok && browser.is_some() && modules) {
+        let why = format!(
+            "browser test skipped: node {node_ok}, chromium {browser:?}, node_modules {modules} \
+             (run `npm ci --prefix crates/p2ham-server/tests/browser`)"
+        );
+        assert!(!required, "{why}");
+        eprintln!("{why}");
+        return;
+    }
+    let server = TestServer::start(Db::Sqlite, "browser").await;
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let photo = common::repo().join("fixtures/evidence/kanim-sampit/foto");
+    let photo = std::fs::read_dir(&photo)
+        .expect("fixture photos")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "jpg"))
+        .min()
+        .expect("a fixture photo");
+    let base = server.base.clone();
+    let script = dir.join("flow.mjs");
+    let out = artifacts.clone();
+    let browser = browser.expect("checked");
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .env("P2HAM_BASE", base)
+            .env("P2HAM_ARTIFACTS", out)
+            .env("P2HAM_PHOTO", photo)
+            .env("CHROMIUM", browser)
+            .status()
+            .expect("run node")
+    })
+    .await
+    .expect("join");
+    let result: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
+            .unwrap_or_default();
+    assert!(status.success(), "the browser flow failed: {result:#}");
+
+    // The verified figure the dashboard showed is the library's (`p2ham compare`).
+    let evaluator = server.login("evaluator").await;
+    let base = "/api/v1/periods/2023/units/kanim-sampit";
+    let own = evaluator.get(&format!("{base}/self-assessment")).await;
+    let ver = evaluator.get(&format!("{base}/verification")).await;
+    let period = evaluator.get("/api/v1/periods/2023").await.json();
+    let load = |name: &str, bytes: &[u8]| p2ham_io::LoadedAssessment {
+        assessment: p2ham_io::parse_assessment(name, bytes).expect("stored document parses"),
+        sha256: p2ham_io::sha256_hex(bytes),
+        file: name.to_owned(),
+        path: name.into(),
+    };
+    let instrument = server
+        .state
+        .instrument(period["instrument"]["sha256"].as_str().expect("digest"))
+        .await
+        .expect("instrument");
+    let report = p2ham_io::compare_loaded(
+        &load("self", &own.bytes),
+        &load("verification", &ver.bytes),
+        &instrument,
+    )
+    .expect("compare");
+    let expected = report.verified_total.expect("a verified total").to_string();
+    assert_eq!(
+        result["dashboard_verified_total"].as_str(),
+        Some(expected.as_str())
+    );
+    assert!(
+        report.self_total > report.verified_total,
+        "the verifier marked answers down: an overclaim ({:?} > {:?})",
+        report.self_total,
+        report.verified_total
+    );
+    for name in ["login", "operator-form", "verifier-review", "evaluator-dashboard"] {
+        for size in ["390x844", "1366x900"] {
+            assert!(
+                artifacts.join(format!("{name}-{size}.png")).exists(),
+                "{name}-{size}.png"
+            );
+        }
+    }
+    if let Ok(file) = std::env::var("P2HAM_BROWSER_RAN") {
+        std::fs::write(file, "seed_story_in_a_browser\n").expect("marker");
+    }
+    server.stop().await;
+}

@@ -1,0 +1,296 @@
+// The seed story in a real browser (Debian's Chromium through playwright-core):
+// operator fills and submits (by keyboard), verifier returns with a comment,
+// operator fixes and resubmits, verifier verifies with an overclaim, evaluator
+// sees the verified figure, evaluates and awards. Every main page is scanned
+// with axe-core (no serious or critical violation allowed) and photographed at
+// phone and desktop widths.
+//
+// Environment: P2HAM_BASE (server URL), P2HAM_ARTIFACTS (output folder),
+// P2HAM_PHOTO (a JPEG or PNG to upload), CHROMIUM (browser binary).
+
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BASE = process.env.P2HAM_BASE;
+const OUT = process.env.P2HAM_ARTIFACTS;
+const PHOTO = process.env.P2HAM_PHOTO;
+const PASSWORD = 'demo-p2ham-2023';
+fs.mkdirSync(OUT, { recursive: true });
+
+const failures = [];
+const result = { pages: [], violations: [] };
+function check(cond, what) {
+  if (!cond) {
+    failures.push(what);
+    console.error('FAIL: ' + what);
+  } else {
+    console.log('ok: ' + what);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  return page;
+}
+
+// axe-core on the page, then screenshots at phone and desktop widths.
+async function scan(page, name) {
+  await page.addScriptTag({ content: AXE });
+  const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) {
+    result.violations.push({ page: name, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) });
+  }
+  check(bad.length === 0, `axe: no serious/critical violation on ${name}` + (bad.length ? ': ' + bad.map((v) => v.id).join(', ') : ''));
+  // Every visible form control has an accessible label.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+    .map((e) => e.name || e.id));
+  check(unlabelled.length === 0, `every control has a label on ${name}` + (unlabelled.length ? ': ' + unlabelled.join(', ') : ''));
+  for (const [w, h] of [[390, 844], [1366, 900]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: path.join(OUT, `${name}-${w}x${h}.png`), fullPage: false });
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+  result.pages.push(name);
+}
+
+// Log in with the keyboard alone.
+async function login(page, user) {
+  await page.goto(BASE + '/login');
+  await page.keyboard.press('Tab'); // skip link
+  await page.keyboard.press('Tab'); // brand
+  await page.focus('#username');
+  await page.keyboard.type(user);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+}
+
+async function logout(page) {
+  await Promise.all([page.waitForNavigation(), page.click('header button[type=submit]')]);
+}
+
+const form = '/periods/2023/units/kanim-sampit';
+process.on('exit', () => {
+  result.failures = failures;
+  fs.writeFileSync(path.join(OUT, 'result.json'), JSON.stringify(result, null, 2));
+});
+
+// ---------------------------------------------------------------- login
+{
+  const page = await newPage();
+  await page.goto(BASE + '/login');
+  await scan(page, 'login');
+  // No account enumeration: the same message for a wrong password and an unknown user.
+  const msg = async (user) => {
+    await page.goto(BASE + '/login');
+    await page.fill('#username', user);
+    await page.fill('#password', 'wrong password!');
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+    return (await page.textContent('#error-summary')).trim();
+  };
+  const a = await msg('operator-kanim-sampit');
+  const b = await msg('nobody-at-all');
+  check(a === b && a.includes('salah'), 'one message for a wrong password and an unknown user');
+  await page.context().close();
+}
+
+// ---------------------------------------------------------------- operator, by keyboard
+const op = await newPage();
+await login(op, 'operator-kanim-sampit');
+check(op.url().endsWith('/unit'), 'the operator lands on the unit page');
+await scan(op, 'operator-periods');
+await op.goto(BASE + form);
+
+// Fill the form by keyboard: Tab through every control; Space answers each
+// radio group (its first option) as focus reaches it. The first indicator is
+// answered "tidak berlaku" without a justification, which must be refused.
+const firstNa = await op.getAttribute('input[type=radio][value=__na]', 'id');
+const firstIndicator = (await op.getAttribute('input[type=radio][value=__na]', 'name')).slice(2);
+await op.focus('main a'); // the back link: the start of main
+let steps = 0;
+const answered = new Set();
+for (;;) {
+  await op.keyboard.press('Tab');
+  steps += 1;
+  const el = await op.evaluate(() => {
+    const e = document.activeElement;
+    return { tag: e.tagName, type: e.type, name: e.name, value: e.value, id: e.id };
+  });
+  if (el.tag === 'INPUT' && el.type === 'radio' && !answered.has(el.name)) {
+    answered.add(el.name);
+    if (el.name === 'v.' + firstIndicator) {
+      // Arrow to "tidak berlaku" (the last option of the group).
+      const n = await op.locator(`input[name="${el.name}"]`).count();
+      for (let i = 1; i < n; i++) await op.keyboard.press('ArrowRight');
+    } else {
+      await op.keyboard.press('Space');
+    }
+  }
+  if (el.tag === 'TEXTAREA' && el.name === 'note.' + firstIndicator) {
+    await op.keyboard.type('Maklumat dipajang di ruang tunggu.');
+  }
+  if (el.tag === 'BUTTON' && el.value === 'draft') break;
+  if (steps > 2000) throw new Error('the save button was not reached by Tab');
+}
+check((await op.isChecked('#' + firstNa)), 'the keyboard chose "tidak berlaku"');
+// A photo for the second indicator (a file dialog cannot be driven headless).
+const secondInput = op.locator('input[type=file]').nth(1);
+const secondIndicator = (await secondInput.getAttribute('name')).slice(3);
+await secondInput.setInputFiles(PHOTO);
+await op.focus('button[value=draft]');
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check((await op.locator('#error-summary').count()) === 1, 'a missing justification is refused with an error summary');
+const link = op.locator('#error-summary a').first();
+check((await link.getAttribute('href')).startsWith('#na-'), 'the error summary links to the justification field');
+await scan(op, 'operator-form-error');
+// Follow the link by keyboard and type the justification there.
+await link.focus();
+await op.keyboard.press('Enter');
+await op.focus((await link.getAttribute('href')));
+await op.keyboard.type('Unit tidak melayani pemohon secara langsung.');
+await secondInput.setInputFiles(PHOTO);
+await op.focus('button[value=draft]');
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check((await op.textContent('main')).includes('Draf tersimpan'), 'the draft is saved');
+// Reload: nothing lost.
+await op.reload();
+check(await op.isChecked('#' + firstNa), 'after reload: "tidak berlaku" still chosen');
+check((await op.inputValue(`textarea[name="na.${firstIndicator}"]`)).includes('tidak melayani'), 'after reload: the justification is kept');
+check((await op.inputValue(`textarea[name="note.${firstIndicator}"]`)).includes('ruang tunggu'), 'after reload: the note is kept');
+check((await op.locator(`input[type=radio]:checked`).count()) === answered.size, 'after reload: every answer is kept');
+const thumb = op.locator('ul.thumbs img').first();
+check((await thumb.count()) === 1 && (await thumb.evaluate((i) => i.complete && i.naturalWidth > 0)), 'after reload: the photo thumbnail shows');
+check((await op.textContent('#score-title')) !== null && /\d/.test(await op.textContent('.score')), 'the score preview shows a figure');
+await scan(op, 'operator-form');
+// Submit, by keyboard.
+await op.focus('button[value=submit]');
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check((await op.textContent('main')).includes('diajukan'), 'the self-assessment is submitted');
+// URL tampering: another unit's page is not there for this operator.
+const other = await op.goto(BASE + '/periods/2023/units/lapas-sampit');
+check(other.status() === 404, 'another unit\'s page answers 404 to this operator');
+const otherApi = await op.goto(BASE + '/api/v1/periods/2023/units/lapas-sampit/self-assessment');
+check(otherApi.status() === 404, 'another unit\'s document answers 404 to this operator');
+await op.goto(BASE + '/unit');
+await logout(op);
+
+// ---------------------------------------------------------------- verifier returns
+const ver = await newPage();
+await login(ver, 'verifier-kalteng');
+check(ver.url().endsWith('/verification'), 'the verifier lands on the Kanwil list');
+await scan(ver, 'verifier-units');
+await ver.goto(BASE + form);
+await scan(ver, 'verifier-review');
+await ver.fill(`textarea[name="c.${secondIndicator}"]`, 'Foto kurang jelas; unggah foto yang menampakkan papan informasi.');
+await Promise.all([ver.waitForNavigation(), ver.click('button[value=return]')]);
+check((await ver.textContent('main')).includes('Dikembalikan'), 'the verifier returned the assessment');
+await logout(ver);
+
+// ---------------------------------------------------------------- operator fixes
+await login(op, 'operator-kanim-sampit');
+await op.goto(BASE + form);
+check((await op.textContent('main')).includes('Foto kurang jelas'), 'the operator sees the verifier\'s comment');
+await scan(op, 'operator-returned');
+await op.locator(`input[name="ev.${secondIndicator}"]`).setInputFiles(PHOTO);
+await op.fill(`textarea[name="note.${secondIndicator}"]`, 'Foto baru papan informasi.');
+await Promise.all([op.waitForNavigation(), op.click('button[value=submit]')]);
+check((await op.textContent('main')).includes('diajukan'), 'the corrected assessment is resubmitted');
+await logout(op);
+
+// ---------------------------------------------------------------- verifier verifies with an overclaim
+await login(ver, 'verifier-kalteng');
+await ver.goto(BASE + form);
+// Three answers marked down: the last real option of their scale.
+const groups = await ver.evaluate(() => [...new Set([...document.querySelectorAll('input[type=radio][name^="v."]')].map((r) => r.name))]);
+let lowered = 0;
+for (const g of groups) {
+  if (lowered === 3) break;
+  const radios = ver.locator(`input[name="${g}"]:not([value=__na])`);
+  const n = await radios.count();
+  if (n < 2 || !(await radios.first().isChecked())) continue;
+  await radios.nth(n - 1).check();
+  lowered += 1;
+}
+check(lowered === 3, 'three answers marked down by the verifier');
+await Promise.all([ver.waitForNavigation(), ver.click('button[value=verify]')]);
+check((await ver.textContent('main')).includes('Verifikasi tercatat'), 'the verification is recorded');
+await ver.click('text=Laporan perbandingan');
+await ver.waitForLoadState();
+await ver.screenshot({ path: path.join(OUT, 'compare-report-1366x900.png') });
+await ver.goto(BASE + form);
+await ver.click('text=Surat hasil');
+await ver.waitForLoadState();
+await ver.screenshot({ path: path.join(OUT, 'outcome-letter-1366x900.png') });
+await ver.goto(BASE + '/verification');
+await logout(ver);
+
+// ---------------------------------------------------------------- evaluator
+const ev = await newPage();
+await login(ev, 'evaluator');
+check(ev.url().includes('/evaluation'), 'the evaluator lands on the national dashboard');
+await scan(ev, 'evaluator-dashboard');
+result.dashboard_verified_total = (await ev.textContent('tr[data-unit="kanim-sampit"] .verified-total')).trim();
+check(/^\d+(\.\d+)?$/.test(result.dashboard_verified_total), 'the dashboard shows the verified total');
+check((await ev.locator('main svg').count()) > 0, 'the dashboard has charts');
+await ev.goto(BASE + form);
+await scan(ev, 'evaluator-case');
+await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat evaluasi")')]);
+check((await ev.textContent('main')).includes('Evaluasi tercatat'), 'the evaluation is recorded');
+// Awarding without a decree number is refused with a linked message.
+await ev.check('#awarded-yes');
+await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat keputusan")')]);
+check((await ev.locator('#error-summary').count()) === 1, 'an award without a decree number is refused');
+const eligible = (await ev.getAttribute('#eligible', 'data-eligible')) === 'true';
+result.eligible = eligible;
+await ev.check(eligible ? '#awarded-yes' : '#awarded-no');
+await ev.fill('#decree_number', 'M.HH-15.HA.01.01 Tahun 2023');
+await ev.fill('#decree_date', '2023-12-10');
+await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat keputusan")')]);
+const body = await ev.textContent('main');
+check(body.includes('Keputusan penghargaan tercatat'), 'the award decision is recorded');
+result.final_page = body.slice(0, 200);
+// English.
+await ev.click('header a[hreflang=en]');
+check((await ev.getAttribute('html', 'lang')) === 'en', 'the English switch sets lang="en"');
+check((await ev.textContent('h1')).length > 0 && (await ev.textContent('main')).includes('Reports'), 'the page is in English');
+await ev.goto(BASE + '/evaluation');
+await scan(ev, 'evaluator-dashboard-en');
+await ev.goto(BASE + '/password');
+await scan(ev, 'change-password-en');
+
+await ev.context().close();
+
+// ---------------------------------------------------------------- admin
+const ad = await newPage();
+await login(ad, 'admin');
+check(ad.url().endsWith('/admin'), 'the administrator lands on the administration page');
+await scan(ad, 'admin');
+await ad.setInputFiles('#units-csv', {
+  name: 'units.csv',
+  mimeType: 'text/csv',
+  buffer: Buffer.from('id,name,kind,office\nkanim-palangkaraya,Kantor Imigrasi Kelas I TPI Palangka Raya,kanim,Kanwil Kemenkumham Kalimantan Tengah\n'),
+});
+await Promise.all([ad.waitForNavigation(), ad.click('form:has(#units-csv) button')]);
+check((await ad.textContent('main')).includes('Kantor Imigrasi Kelas I TPI Palangka Raya'), 'units are imported from CSV');
+
+await browser.close();
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('all browser checks passed');

@@ -1,0 +1,360 @@
+//! The seed's story through the API: the three Sampit units' operators upload
+//! their self-assessments and evidence, the Kalteng verifier returns one with
+//! comments and verifies all three (one loses points to overclaims), the
+//! evaluator evaluates and awards. Every figure equals `p2ham compare`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{files_under, fixture, repo, Client, TestServer};
+use p2ham_io::model::Lang;
+use p2ham_report::Format;
+use reqwest::Method;
+use serde_json::json;
+
+fn rendered<R: p2ham_report::Report + ?Sized>(
+    r: &mut R,
+    format: p2ham_report::Format,
+    lang: Lang,
+) -> Vec<u8> {
+    let options = p2ham_report::RenderOptions { lang, evidence: None };
+    p2ham_report::render(r, format, &options).expect("render")
+}
+
+const UNITS: [&str; 3] = ["kanim-sampit", "lapas-sampit", "bapas-sampit"];
+
+fn case(unit: &str) -> String {
+    format!("/api/v1/periods/2023/units/{unit}")
+}
+
+fn self_path(unit: &str) -> String {
+    format!("fixtures/assessments/sampit-2023/{unit}.self.json")
+}
+
+fn verification_path(unit: &str) -> String {
+    format!("fixtures/assessments/sampit-2023/{unit}.verification.json")
+}
+
+/// What `p2ham compare --format json` prints for a unit's pair.
+fn cli_compare(unit: &str) -> p2ham_io::scoring::ComparisonReport {
+    let s = p2ham_io::load_assessment(&repo().join(self_path(unit))).expect("self");
+    let v = p2ham_io::load_assessment(&repo().join(verification_path(unit))).expect("verification");
+    let instrument = p2ham_io::instrument_for(&s, None).expect("instrument");
+    p2ham_io::compare_loaded(&s, &v, &instrument).expect("compare")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sampit_story_end_to_end() {
+    for db in common::backends() {
+        story(db).await;
+    }
+}
+
+async fn story(db: common::Db) {
+    let server = TestServer::start(db, "sampit_story").await;
+    let verifier = server.login("verifier-kalteng").await;
+    let evaluator = server.login("evaluator").await;
+    let mut operators = Vec::new();
+    for unit in UNITS {
+        operators.push(server.login(&format!("operator-{unit}")).await);
+    }
+
+    // Operators upload evidence, then the self-assessment; kanim first sends a draft with a mistake.
+    for (unit, op) in UNITS.iter().zip(&operators) {
+        let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
+        let n = evidence.len();
+        let r = op.upload(&format!("{}/evidence", case(unit)), evidence).await;
+        r.expect(201);
+        assert_eq!(r.json().as_array().expect("list").len(), n);
+        let bytes = if *unit == "kanim-sampit" {
+            // A first version claiming A.01 without its photo (an unsupported claim).
+            let mut doc: serde_json::Value =
+                serde_json::from_slice(&fixture(&self_path(unit))).expect("json");
+            doc["answers"][0]["evidence"] = json!([]);
+            serde_json::to_vec_pretty(&doc).expect("json")
+        } else {
+            fixture(&self_path(unit))
+        };
+        let r = op
+            .put_bytes(&format!("{}/self-assessment", case(unit)), bytes.clone())
+            .await;
+        r.expect(200);
+        let body = r.json();
+        assert_eq!(body["status"], "draft");
+        assert_eq!(body["sha256"], p2ham_io::sha256_hex(&bytes));
+        // The figure is the library's.
+        let loaded = p2ham_io::LoadedAssessment {
+            assessment: p2ham_io::parse_assessment("x", &bytes).expect("parse"),
+            sha256: p2ham_io::sha256_hex(&bytes),
+            file: "x".into(),
+            path: PathBuf::from("x"),
+        };
+        let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
+        let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
+        assert_eq!(body["total"], json!(score.total.map(|t| t.to_string())));
+        op.post(&format!("{}/submit", case(unit)), json!({}))
+            .await
+            .expect(200);
+        assert_eq!(op.get(&case(unit)).await.json()["status"], "submitted");
+    }
+
+    // The verifier returns kanim's with comments; the operator sees them, fixes, resubmits.
+    let r = verifier
+        .post(
+            &format!("{}/return", case("kanim-sampit")),
+            json!({"comments": [
+                {"indicator": "A.01", "comment": "Foto maklumat pelayanan belum dilampirkan."},
+                {"comment": "Mohon lengkapi data dukung sebelum verifikasi."}
+            ]}),
+        )
+        .await;
+    r.expect(200);
+    assert_eq!(r.json()["status"], "returned");
+    let kanim = &operators[0];
+    let view = kanim.get(&case("kanim-sampit")).await.json();
+    assert_eq!(view["status"], "returned");
+    assert_eq!(view["round"], 2);
+    assert_eq!(view["comments"][0]["indicator"], "A.01");
+    assert_eq!(view["comments"][0]["round"], 1);
+    kanim
+        .put_bytes(
+            &format!("{}/self-assessment", case("kanim-sampit")),
+            fixture(&self_path("kanim-sampit")),
+        )
+        .await
+        .expect(200);
+    kanim
+        .post(&format!("{}/submit", case("kanim-sampit")), json!({}))
+        .await
+        .expect(200);
+
+    // The verifier uploads the verification's photos and records the three verifications.
+    for unit in UNITS {
+        let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
+        verifier
+            .upload(&format!("{}/evidence", case(unit)), evidence)
+            .await
+            .expect(201);
+        let r = verifier
+            .put_bytes(
+                &format!("{}/verification", case(unit)),
+                fixture(&verification_path(unit)),
+            )
+            .await;
+        r.expect(200);
+        let expected = cli_compare(unit);
+        assert_eq!(r.json()["status"], "verified");
+        assert_eq!(
+            r.json()["total"],
+            json!(expected.verified_total.map(|t| t.to_string()))
+        );
+    }
+
+    // Figures equal `p2ham compare`, byte for byte, in every format.
+    let mut overclaimed = 0;
+    for unit in UNITS {
+        let expected = cli_compare(unit);
+        let r = evaluator.get(&format!("{}/compare", case(unit))).await;
+        r.expect(200);
+        assert_eq!(r.text(), p2ham_report::to_json(&expected), "{unit}: compare JSON");
+        let r = evaluator
+            .get(&format!("{}/compare?format=md&lang=en", case(unit)))
+            .await;
+        assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Md, Lang::En));
+        let r = Client::reply(
+            evaluator
+                .request(Method::GET, &format!("{}/compare", case(unit)))
+                .header("accept", "text/csv"),
+        )
+        .await;
+        assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Csv, Lang::Id));
+        let r = evaluator.get(&format!("{}/letter", case(unit))).await;
+        assert_eq!(
+            r.bytes,
+            rendered(&mut p2ham_report::Letter(&expected), Format::Md, Lang::Id)
+        );
+        let r = evaluator
+            .get(&format!("{}/letter?format=html&lang=en", case(unit)))
+            .await;
+        assert_eq!(
+            r.bytes,
+            rendered(&mut p2ham_report::Letter(&expected), Format::Html, Lang::En)
+        );
+        if expected.score_lost_to_overclaims > rust_decimal::Decimal::ZERO {
+            overclaimed += 1;
+        }
+    }
+    assert!(
+        overclaimed >= 1,
+        "the story has a unit losing points to overclaims"
+    );
+
+    // The evaluator evaluates and records the awards the library allows.
+    for unit in UNITS {
+        evaluator
+            .post(&format!("{}/evaluate", case(unit)), json!({}))
+            .await
+            .expect(200);
+        let expected = cli_compare(unit);
+        let view = evaluator.get(&case(unit)).await.json();
+        assert_eq!(
+            view["outcome"]["verified_total"],
+            json!(expected.verified_total.map(|t| t.to_string()))
+        );
+        assert_eq!(
+            view["outcome"]["eligible"],
+            json!(expected.verified_award.eligible)
+        );
+        let body = if expected.verified_award.eligible {
+            json!({"awarded": true, "decree_number": "M.HH-01.HA.01.01 Tahun 2023", "decree_date": "2023-12-10"})
+        } else {
+            // Awarding an ineligible unit is refused.
+            evaluator
+                .post(
+                    &format!("{}/award", case(unit)),
+                    json!({"awarded": true, "decree_number": "X", "decree_date": "2023-12-10"}),
+                )
+                .await
+                .expect(409);
+            json!({"awarded": false, "note": "Nilai terverifikasi belum memenuhi syarat."})
+        };
+        let r = evaluator.post(&format!("{}/award", case(unit)), body).await;
+        r.expect(200);
+        let want = if expected.verified_award.eligible {
+            "awarded"
+        } else {
+            "not_awarded"
+        };
+        assert_eq!(r.json()["status"], want);
+    }
+
+    // Nothing was overwritten: kanim has both self-assessment versions.
+    let view = evaluator.get(&case("kanim-sampit")).await.json();
+    let selfs: Vec<_> = view["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .filter(|d| d["stage"] == "self")
+        .collect();
+    assert_eq!(selfs.len(), 2);
+    assert_eq!(
+        view["self_assessment"]["sha256"],
+        p2ham_io::sha256_hex(&fixture(&self_path("kanim-sampit")))
+    );
+
+    // Score reports in every format are the library's.
+    let bytes = fixture(&self_path("lapas-sampit"));
+    let loaded = p2ham_io::load_assessment(&repo().join(self_path("lapas-sampit"))).expect("load");
+    let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
+    let mut score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
+    assert_eq!(loaded.sha256, p2ham_io::sha256_hex(&bytes));
+    let r = evaluator
+        .get(&format!("{}/score?format=text", case("lapas-sampit")))
+        .await;
+    assert_eq!(r.bytes, rendered(&mut score, Format::Text, Lang::Id));
+    let r = Client::reply(
+        evaluator
+            .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
+            .header("accept", "text/html"),
+    )
+    .await;
+    assert_eq!(r.bytes, rendered(&mut score, Format::Html, Lang::Id));
+    let r = evaluator.get(&format!("{}/score", case("lapas-sampit"))).await;
+    assert_eq!(r.text(), p2ham_report::to_json(&score));
+    let r = evaluator
+        .get(&format!("{}/score?format=xlsx", case("lapas-sampit")))
+        .await;
+    assert_eq!(
+        r.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(r.bytes.starts_with(b"PK"), "an XLSX workbook is a zip file");
+    let r = Client::reply(
+        evaluator
+            .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
+            .header("accept", "image/png"),
+    )
+    .await;
+    r.expect(406);
+
+    // The roll-up of the verified results equals `p2ham rollup --stage verification` over the three files.
+    let r = evaluator.get("/api/v1/periods/2023/rollup?format=json").await;
+    r.expect(200);
+    let without_source = |mut v: serde_json::Value| {
+        for u in v["units"].as_array_mut().expect("units") {
+            u.as_object_mut().expect("unit").remove("source");
+        }
+        v
+    };
+    let api = without_source(r.json());
+    let files: Vec<p2ham_io::RollupInput> = UNITS
+        .iter()
+        .map(|u| p2ham_io::RollupInput::Path(repo().join(verification_path(u))))
+        .collect();
+    let options = p2ham_io::RollupOptions {
+        stage: Some(p2ham_io::model::Stage::Verification),
+        ..p2ham_io::RollupOptions::default()
+    };
+    let mut cli = p2ham_io::rollup(files, &options, &mut ()).expect("rollup").report;
+    let cli =
+        without_source(serde_json::from_slice(&rendered(&mut cli, Format::Json, Lang::Id)).expect("json"));
+    assert_eq!(api["units"], cli["units"], "per-unit figures");
+    assert_eq!(api["offices"], cli["offices"], "per-Kanwil figures");
+    // An operator sees the roll-up of their own unit only.
+    let mine = operators[1].get("/api/v1/periods/2023/rollup").await.json();
+    assert_eq!(mine["units"].as_array().expect("units").len(), 1);
+
+    // Documents come back byte for byte; evidence with its digest.
+    let r = evaluator
+        .get(&format!("{}/self-assessment", case("lapas-sampit")))
+        .await;
+    assert_eq!(r.bytes, bytes);
+    let photo = std::fs::read(
+        repo().join("fixtures/evidence/lapas-sampit/foto").join(
+            std::fs::read_dir(repo().join("fixtures/evidence/lapas-sampit/foto"))
+                .expect("dir")
+                .next()
+                .expect("a photo")
+                .expect("entry")
+                .file_name(),
+        ),
+    )
+    .expect("photo");
+    let r = evaluator
+        .get(&format!(
+            "{}/evidence/{}",
+            case("lapas-sampit"),
+            p2ham_io::sha256_hex(&photo)
+        ))
+        .await;
+    r.expect(200);
+    assert_eq!(r.bytes, photo);
+
+    // The audit log recorded every step and its chain holds.
+    let admin = server.login("admin").await;
+    let v = admin.get("/api/v1/audit/verify").await;
+    v.expect(200);
+    let entries = admin.get("/api/v1/audit?limit=1000").await.json();
+    let actions: Vec<&str> = entries
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    for a in [
+        "put-self-assessment",
+        "upload-evidence",
+        "submit",
+        "return",
+        "put-verification",
+        "evaluate",
+        "award",
+    ] {
+        assert!(actions.contains(&a), "audit log lacks {a}");
+    }
+    assert_eq!(v.json()["entries"], json!(actions.len()));
+    assert!(server.state.admin().verify_audit().await.is_ok());
+    server.stop().await;
+}
