@@ -129,6 +129,61 @@ pub enum Command {
         #[arg(value_name = "VERIFIED")]
         verified_file: PathBuf,
     },
+    /// A checklist of an instrument for one unit kind, to fill in a spreadsheet
+    /// program: XLSX (drop-downs, live scores, protected) or, for `-o *.csv`, CSV.
+    Template {
+        /// Instrument file or built-in id, e.g. `p2ham-2022`.
+        #[arg(value_name = "INSTRUMENT")]
+        instrument: String,
+        /// The unit kind (only the indicators that apply to it are listed), e.g. `kanim`.
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// The unit's id, written on the cover.
+        #[arg(long, value_name = "ID")]
+        unit_id: Option<String>,
+        /// The unit's name, written on the cover.
+        #[arg(long, value_name = "NAME")]
+        unit_name: Option<String>,
+        /// The supervising office (Kanwil), written on the cover.
+        #[arg(long, value_name = "OFFICE")]
+        office: Option<String>,
+        /// The period, written on the cover, e.g. `2024`.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+        /// The stage (default: `verification` with --from, else `self`).
+        #[arg(long, value_enum)]
+        stage: Option<StageArg>,
+        /// A verification template: the self-assessment whose answers fill a
+        /// read-only column beside the verifier's (and which the verification verifies).
+        #[arg(long, value_name = "SELF.json")]
+        from: Option<PathBuf>,
+        /// Pre-fill the cells to fill from an existing assessment of the same stage
+        /// (to edit it as a spreadsheet).
+        #[arg(long, value_name = "ASSESSMENT.json")]
+        fill: Option<PathBuf>,
+        /// Language of labels and headings.
+        #[arg(long, value_enum, default_value_t = LangArg::Id)]
+        lang: LangArg,
+        /// The checklist to write (atomically): `*.xlsx`, or `*.csv`.
+        #[arg(long, short, value_name = "FILE", required = true)]
+        output: PathBuf,
+    },
+    /// Read a filled checklist (XLSX, ODS or CSV made by `p2ham template`) back
+    /// into an assessment document; every mistake is reported by cell.
+    Import {
+        /// Instrument file or built-in id (default: the built-in the checklist names).
+        #[arg(long, short, value_name = "I")]
+        instrument: Option<String>,
+        /// Accept indicators left unanswered (scored as missing) instead of refusing them.
+        #[arg(long)]
+        allow_missing: bool,
+        /// Write the assessment to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "F")]
+        output: Option<PathBuf>,
+        /// The filled checklist (`-` reads standard input).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Evidence integrity: check the files an assessment references, or list a folder's digests.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
@@ -215,6 +270,9 @@ impl Command {
                 .collect(),
             Command::Score {
                 instrument: i, file, ..
+            }
+            | Command::Import {
+                instrument: i, file, ..
             } => [Some(file.as_os_str()), instrument(i.as_ref())]
                 .into_iter()
                 .flatten()
@@ -252,6 +310,19 @@ impl Command {
                 .chain([root.as_os_str()])
                 .collect(),
             Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
+            Command::Template {
+                instrument: i,
+                from,
+                fill,
+                ..
+            } => [
+                Some(std::ffi::OsStr::new(i.as_str())),
+                from.as_ref().map(|f| f.as_os_str()),
+                fill.as_ref().map(|f| f.as_os_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             Command::Award(a) => a
                 .paths
                 .iter()

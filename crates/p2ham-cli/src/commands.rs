@@ -6,17 +6,23 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use p2ham_io::model::Lang;
+use p2ham_io::model::Stage;
 use p2ham_io::{
     compare_loaded, evidence_files, evidence_manifest, instrument_for, load_assessment, load_builtin,
     load_instrument, schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic,
     write_atomic_with, LoadedAssessment, SkmReadOptions, BUILTINS, SCHEMAS,
 };
-use p2ham_io::{max_document_bytes, IoError, RollupInput, RollupOutcome};
+use p2ham_io::{
+    max_document_bytes, read_checklist, read_input, ImportOptions, IoError, RollupInput, RollupOutcome,
+};
+use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
 use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Report};
 
 use clap::CommandFactory;
 
-use crate::args::{Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output, SealCommand};
+use crate::args::{
+    Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output, SealCommand, StageArg,
+};
 use crate::progress::Progress;
 use crate::Failure;
 
@@ -180,6 +186,41 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
             target.deliver(&mut Letter(&report), &target.with(view.as_ref()), &inputs)
         }
+        Command::Template {
+            instrument,
+            kind,
+            unit_id,
+            unit_name,
+            office,
+            period,
+            stage,
+            from,
+            fill,
+            lang,
+            output,
+        } => template(
+            &instrument,
+            TemplateArgs {
+                kind,
+                cover: CoverFields {
+                    unit_id,
+                    unit_name,
+                    office,
+                    period,
+                },
+                stage,
+                from,
+                fill,
+                lang: lang.into(),
+            },
+            &output,
+        ),
+        Command::Import {
+            instrument,
+            allow_missing,
+            output,
+            file,
+        } => import(instrument.as_deref(), allow_missing, output.as_ref(), &file),
         Command::Evidence(EvidenceCommand::Verify {
             root,
             format,
@@ -468,4 +509,97 @@ fn compared(
     inputs.extend(instrument.path.clone());
     // The verification's evidence first: the team's own walk past the facilities.
     Ok((report, [verification, self_assessment], inputs))
+}
+
+/// The flags of `p2ham template`, besides the instrument and the output.
+struct TemplateArgs {
+    kind: String,
+    cover: CoverFields,
+    stage: Option<StageArg>,
+    from: Option<PathBuf>,
+    fill: Option<PathBuf>,
+    lang: Lang,
+}
+
+fn template(instrument: &str, args: TemplateArgs, output: &Path) -> Result<(), Failure> {
+    let csv = match output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xlsx") => false,
+        Some("csv") => true,
+        _ => {
+            return Err(Failure::Usage(format!(
+                "{}: the checklist is written as .xlsx or .csv; name the output file so",
+                output.display()
+            )))
+        }
+    };
+    let stage = match (args.stage, &args.from) {
+        (Some(StageArg::SelfAssessment), Some(_)) => {
+            return Err(Failure::Usage(
+                "--from makes a verification template; drop --stage self".into(),
+            ))
+        }
+        (Some(s), _) => s.into(),
+        (None, Some(_)) => Stage::Verification,
+        (None, None) => Stage::SelfAssessment,
+    };
+    let loaded = load_instrument(instrument)?;
+    let from = args.from.as_deref().map(load_assessment).transpose()?;
+    let fill = args.fill.as_deref().map(load_assessment).transpose()?;
+    let options = TemplateOptions {
+        kind: args.kind,
+        stage,
+        lang: args.lang,
+        cover: args.cover,
+        from: from
+            .as_ref()
+            .map(|f| (&f.assessment, f.file.as_str(), f.sha256.as_str())),
+        fill: fill.as_ref().map(|f| (&f.assessment, f.file.as_str())),
+    };
+    let bytes = if csv {
+        checklist_csv(&loaded, &options)
+    } else {
+        checklist_xlsx(&loaded, &options)
+    }
+    .map_err(|e| match e {
+        TemplateError::UnknownKind { .. } => Failure::Usage(e.to_string()),
+        other => Failure::Invalid(other.to_string()),
+    })?;
+    let mut inputs: Vec<PathBuf> = [args.from, args.fill].into_iter().flatten().collect();
+    inputs.extend(loaded.path);
+    Ok(write_atomic(output, &bytes, &inputs)?)
+}
+
+fn import(
+    instrument: Option<&str>,
+    allow_missing: bool,
+    output: Option<&PathBuf>,
+    file: &Path,
+) -> Result<(), Failure> {
+    let explicit = instrument.map(load_instrument).transpose()?;
+    let bytes = read_input(file)?;
+    let name = file.display().to_string();
+    let checklist = read_checklist(&name, &bytes).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let loaded = if let Some(i) = explicit {
+        i
+    } else {
+        let id = &checklist.meta().instrument.id;
+        load_builtin(id).unwrap_or_else(|| {
+            Err(p2ham_io::IoError::UnknownInstrument {
+                file: name.clone(),
+                id: id.clone(),
+                known: p2ham_io::builtin_ids(),
+            })
+        })?
+    };
+    let assessment = checklist
+        .to_assessment(&loaded, &ImportOptions { allow_missing })
+        .map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mut inputs = vec![file.to_path_buf()];
+    inputs.extend(loaded.path);
+    emit(&p2ham_report::to_json(&assessment), output, &inputs)
 }

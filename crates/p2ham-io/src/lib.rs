@@ -20,6 +20,7 @@
 mod award;
 mod beneath;
 mod builtin;
+mod checklist;
 mod compare;
 mod digest;
 mod error;
@@ -37,6 +38,11 @@ pub use award::{
     input_files, load_award_list, read_history_inputs, read_verified, VerifiedInput, VerifiedInputs,
 };
 pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
+pub use checklist::{
+    cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
+    ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
+    InstrumentStamp, CHECKLIST_FORMAT, META_SHEET,
+};
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
 pub use error::IoError;

@@ -324,7 +324,7 @@ struct Table {
 }
 
 /// Spreadsheet column letters of a 0-based index: 0 → A, 26 → AA.
-fn column_letters(mut index: usize) -> String {
+pub(crate) fn column_letters(mut index: usize) -> String {
     let mut s = Vec::new();
     loop {
         s.push(b'A' + u8::try_from(index % 26).expect("below 26"));

@@ -28,6 +28,7 @@
 //! ```
 
 mod awards;
+mod checklist;
 mod compare;
 mod csv;
 mod doc;
@@ -55,6 +56,7 @@ use p2ham_scoring::skm::SkmReport;
 use p2ham_scoring::{ComparisonReport, HistoryReport, RollupReport, ScoreReport};
 
 pub use awards::{annex_csv, annex_doc, award_csv, award_doc, history_csv, history_doc};
+pub use checklist::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
 pub use compare::{compare_csv, compare_doc};
 pub use doc::{Align, BarChart, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
 pub use evidence::{evidence_csv, evidence_doc};

@@ -1,0 +1,220 @@
+//! End to end: `p2ham template` and `p2ham import` on the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(unit: &str, stage: &str) -> PathBuf {
+    root().join(format!(
+        "fixtures/assessments/sampit-2023/{unit}-sampit.{stage}.json"
+    ))
+}
+
+fn p2ham() -> Command {
+    Command::cargo_bin("p2ham").unwrap()
+}
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes).unwrap()
+}
+
+#[test]
+fn a_filled_template_imports_back_to_the_same_assessment_and_score() {
+    let dir = tempfile::tempdir().unwrap();
+    for (ext, lang) in [("xlsx", "id"), ("csv", "en")] {
+        let sheet = dir.path().join(format!("bapas.{ext}"));
+        p2ham()
+            .args([
+                "template",
+                "p2ham-2022",
+                "--kind",
+                "bapas",
+                "--lang",
+                lang,
+                "--fill",
+            ])
+            .arg(fixture("bapas", "verification"))
+            .arg("--from")
+            .arg(fixture("bapas", "self"))
+            .arg("-o")
+            .arg(&sheet)
+            .assert()
+            .success()
+            .stdout("");
+        let out = dir.path().join(format!("bapas-{ext}.json"));
+        p2ham()
+            .arg("import")
+            .arg(&sheet)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let original = std::fs::read(fixture("bapas", "verification")).unwrap();
+        let imported = std::fs::read(&out).unwrap();
+        assert_eq!(json(&imported), json(&original), "{ext}");
+        // Byte for byte as the project writes documents.
+        assert_eq!(
+            String::from_utf8(imported).unwrap().trim_end(),
+            String::from_utf8(original).unwrap().trim_end(),
+            "{ext}"
+        );
+        let score = |f: &Path| {
+            p2ham()
+                .args(["score", "--format", "json"])
+                .arg(f)
+                .output()
+                .unwrap()
+                .stdout
+        };
+        let (a, b) = (
+            json(&score(&out)),
+            json(&score(&fixture("bapas", "verification"))),
+        );
+        assert_eq!(a["total"], b["total"]);
+        assert_eq!(a["criteria"], b["criteria"]);
+    }
+}
+
+#[test]
+fn import_reports_every_mistake_by_cell_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("lapas.csv");
+    p2ham()
+        .args(["template", "p2ham-2022", "--kind", "lapas", "--fill"])
+        .arg(fixture("lapas", "self"))
+        .arg("-o")
+        .arg(&sheet)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let row = "A.01,Maklumat pelayanan,1,Ada,";
+    assert!(text.contains(row));
+    let bad = text.replacen(row, "A.01,Maklumat pelayanan,1,Adaa,", 1);
+    std::fs::write(&sheet, bad).unwrap();
+    p2ham()
+        .arg("import")
+        .arg(&sheet)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "lapas.csv!D17: error[unknown-label]: `Adaa` is not an answer to A.01; expected one of: Ada, Proses, Tidak",
+        ));
+}
+
+#[test]
+fn an_unanswered_indicator_needs_allow_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("kanim.xlsx");
+    p2ham()
+        .args([
+            "template",
+            "p2ham-2022",
+            "--kind",
+            "kanim",
+            "--stage",
+            "verification",
+            "--fill",
+        ])
+        .arg(fixture("kanim", "verification"))
+        .arg("-o")
+        .arg(&sheet)
+        .assert()
+        .success();
+    p2ham()
+        .arg("import")
+        .arg(&sheet)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Kriteria D!D9: error[missing-answer]"));
+    let out = p2ham()
+        .args(["import", "--allow-missing"])
+        .arg(&sheet)
+        .assert()
+        .success();
+    let original = std::fs::read(fixture("kanim", "verification")).unwrap();
+    assert_eq!(json(&out.get_output().stdout), json(&original));
+}
+
+#[test]
+fn import_with_another_instrument_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("kanim.xlsx");
+    p2ham()
+        .args(["template", "p2ham-2018-kanim", "--kind", "kanim", "-o"])
+        .arg(&sheet)
+        .assert()
+        .success();
+    p2ham()
+        .args(["import", "--instrument", "p2ham-2022"])
+        .arg(&sheet)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("[instrument-mismatch]"));
+    // Blank, it has no unit, period or answers: every one is reported.
+    p2ham()
+        .arg("import")
+        .arg(&sheet)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Sampul!B5: error[required]"))
+        .stderr(predicate::str::contains("error[missing-answer]"));
+}
+
+#[test]
+fn template_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.xlsx");
+    p2ham()
+        .args(["template", "p2ham-2022", "--kind", "kapal", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unit kind `kapal`"));
+    p2ham()
+        .args(["template", "p2ham-2022", "--kind", "lapas", "-o"])
+        .arg(dir.path().join("x.pdf"))
+        .assert()
+        .code(2);
+    p2ham()
+        .args([
+            "template",
+            "p2ham-2022",
+            "--kind",
+            "lapas",
+            "--stage",
+            "self",
+            "--from",
+        ])
+        .arg(fixture("lapas", "self"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--from"));
+    // A verification is no self-assessment to verify.
+    p2ham()
+        .args(["template", "p2ham-2022", "--kind", "lapas", "--from"])
+        .arg(fixture("lapas", "verification"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert!(!out.exists());
+    // Never over an input.
+    let input = dir.path().join("self.csv");
+    std::fs::copy(fixture("lapas", "self"), &input).unwrap();
+    p2ham()
+        .args(["template", "p2ham-2022", "--kind", "lapas", "--fill"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite"));
+}
