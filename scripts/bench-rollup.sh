@@ -17,6 +17,9 @@
 #
 #   scripts/bench-rollup.sh [RUNS] [SIZES...]      # default: 3 10000 100000 1000000
 #
+# BENCH_DIR (default /tmp) holds the generated files; BENCH_STREAM_FROM
+# (default 1000000) is the smallest size streamed instead of read from a file.
+#
 # Needs GNU time at /usr/bin/time (Debian/Ubuntu: `apt-get install time`).
 set -euo pipefail
 
@@ -33,8 +36,9 @@ if [ ! -x /usr/bin/time ]; then
     exit 2
 fi
 
-cargo build --release --quiet -p p2ham-cli --bin p2ham --example synth --example parse_baseline
-BIN=target/release
+# BENCH_BIN: a folder holding p2ham and examples/ already built (skips the build).
+BIN="${BENCH_BIN:-target/release}"
+[ -n "${BENCH_BIN:-}" ] || cargo build --release --quiet -p p2ham-cli --bin p2ham --example synth --example parse_baseline
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
