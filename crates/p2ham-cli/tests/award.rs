@@ -67,6 +67,19 @@ fn decisions(list: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `p2ham award --format json ARGS…`, which must succeed: the award list.
+fn award_json(args: &[&std::ffi::OsStr]) -> Value {
+    let out = p2ham()
+        .args(["award", "--format", "json"])
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    json(&out)
+}
+
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     v.iter()
         .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
@@ -165,17 +178,15 @@ fn the_text_report_says_who_keeps_gains_and_loses_with_reasons() {
 
 #[test]
 fn a_previous_holder_without_a_result_is_not_evaluated_and_an_exclusion_is_recorded() {
-    let out = p2ham()
-        .args(["award", "--format", "json", "--previous"])
-        .arg(awards_2022())
-        .args(["--exclude", "bapas-sampit=sedang dalam pemeriksaan"])
-        .args([verification("kanim"), verification("bapas")])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let list = json(&out);
+    let (kanim, bapas) = (verification("kanim"), verification("bapas"));
+    let list = award_json(&[
+        "--previous".as_ref(),
+        awards_2022().as_os_str(),
+        "--exclude".as_ref(),
+        "bapas-sampit=sedang dalam pemeriksaan".as_ref(),
+        kanim.as_os_str(),
+        bapas.as_os_str(),
+    ]);
     assert_eq!(
         decisions(&list),
         pairs(&[
@@ -256,16 +267,11 @@ fn a_unit_that_changed_kind_gains_anew_with_a_note() {
         text.replace("\"kind\": \"kanim\"", "\"kind\": \"rudenim\""),
     )
     .unwrap();
-    let out = p2ham()
-        .args(["award", "--format", "json", "--previous"])
-        .arg(&prev)
-        .arg(verification("kanim"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let list = json(&out);
+    let list = award_json(&[
+        "--previous".as_ref(),
+        prev.as_os_str(),
+        verification("kanim").as_os_str(),
+    ]);
     let kanim = unit(&list, "kanim-sampit");
     assert_eq!(kanim["decision"], "gained");
     assert_eq!(kanim["notes"][0]["code"], "kind-changed");
@@ -316,16 +322,11 @@ fn a_verified_roll_up_and_ndjson_give_the_same_decisions() {
         .arg(sampit())
         .assert()
         .success();
-    let out = p2ham()
-        .args(["award", "--format", "json", "--previous"])
-        .arg(awards_2022())
-        .arg(&rollup)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let list = json(&out);
+    let list = award_json(&[
+        "--previous".as_ref(),
+        awards_2022().as_os_str(),
+        rollup.as_os_str(),
+    ]);
     let expected = pairs(&[
         ("bapas-sampit", "gained"),
         ("kanim-sampit", "retained"),
@@ -342,16 +343,11 @@ fn a_verified_roll_up_and_ndjson_give_the_same_decisions() {
         lines.push('\n');
     }
     std::fs::write(&ndjson, lines).unwrap();
-    let out = p2ham()
-        .args(["award", "--format", "json", "--previous"])
-        .arg(awards_2022())
-        .arg(&ndjson)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let list = json(&out);
+    let list = award_json(&[
+        "--previous".as_ref(),
+        awards_2022().as_os_str(),
+        ndjson.as_os_str(),
+    ]);
     assert_eq!(decisions(&list), expected);
     assert!(unit(&list, "lapas-sampit")["rests_on"][0]["file"]
         .as_str()
@@ -752,4 +748,36 @@ fn every_format_of_the_award_report_the_annex_and_the_history() {
         .arg(verification("kanim"))
         .assert()
         .code(2);
+}
+
+#[test]
+fn a_bad_previous_list_is_refused_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "\"id\": \"lapas-sampit\"",
+            "\"id\": \"Lapas Sampit\"",
+            "units[2].unit.id",
+        ),
+        (
+            "\"id\": \"lapas-sampit\"",
+            "\"id\": \"kanim-sampit\"",
+            "units[2].unit.id: unit `kanim-sampit` is listed twice",
+        ),
+        ("\"predikat\": true", "\"predicat\": true", "units[1]"),
+        ("\"period\": \"2022\"", "\"period\": \"\"", "period: empty"),
+    ];
+    for (i, (from, to, expected)) in cases.iter().enumerate() {
+        let prev = dir.path().join(format!("prev-{i}.json"));
+        let text = std::fs::read_to_string(awards_2022()).unwrap();
+        std::fs::write(&prev, text.replacen(from, to, 1)).unwrap();
+        p2ham()
+            .args(["award", "--previous"])
+            .arg(&prev)
+            .arg(verification("kanim"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!("prev-{i}.json")))
+            .stderr(predicate::str::contains(*expected));
+    }
 }

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use p2ham_model::{is_iso_date, AwardList, InstrumentStamp, ProblemCode, Source, Stage, Text};
+use p2ham_model::{
+    is_iso_date, is_unit_id, AwardList, InstrumentStamp, ProblemCode, Source, Stage, Text, UNIT_ID_PATTERN,
+};
 use p2ham_scoring::{RollupReport, VerifiedResult};
 
 use crate::error::display;
@@ -312,8 +314,8 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
     Ok(out)
 }
 
-/// Read an award list (`p2ham-awards/1`), checking the decree date and that no
-/// unit is listed twice.
+/// Read an award list (`p2ham-awards/1`), checking the period, the decree
+/// date, every unit id's grammar and that no unit is listed twice.
 pub fn load_award_list(path: &Path) -> Result<AwardList, IoError> {
     let bytes = read_input(path)?;
     let file = display(path);
@@ -325,6 +327,12 @@ pub fn load_award_list(path: &Path) -> Result<AwardList, IoError> {
         code: ProblemCode::Shape,
         message,
     };
+    if list.period.trim().is_empty() {
+        return Err(shape(
+            "period".into(),
+            "empty; expected the period, e.g. \"2023\"".into(),
+        ));
+    }
     if let Some(date) = list.decree.as_ref().and_then(|d| d.date.as_deref()) {
         if !is_iso_date(date) {
             return Err(shape(
@@ -335,6 +343,15 @@ pub fn load_award_list(path: &Path) -> Result<AwardList, IoError> {
     }
     let mut seen = BTreeMap::new();
     for (i, e) in list.units.iter().enumerate() {
+        if !is_unit_id(&e.unit.id) {
+            return Err(shape(
+                format!("units[{i}].unit.id"),
+                format!(
+                    "`{}` is not a unit id: expected lowercase letters, digits, `.`, `_` and `-` ({UNIT_ID_PATTERN})",
+                    e.unit.id
+                ),
+            ));
+        }
         if let Some(first) = seen.insert(e.unit.id.as_str(), i) {
             return Err(shape(
                 format!("units[{i}].unit.id"),
