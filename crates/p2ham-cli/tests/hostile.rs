@@ -457,3 +457,32 @@ fn arrays_are_never_read_as_objects_by_position() {
     std::fs::write(&award, ins.to_string()).unwrap();
     refused_at(&award, "award", "expected an object");
 }
+
+#[test]
+fn a_utf16_csv_is_read_and_binary_bytes_are_never_echoed() {
+    // "Unicode text" as Excel saves it: UTF-16 with its byte-order mark.
+    let expected = skm_figures("fixtures/skm/kanim-sampit-2023.csv");
+    assert_eq!(skm_figures("fixtures/skm/kanim-sampit-2023-utf16.csv"), expected);
+    // Random bytes named .xlsx: refused by name, the message short and printable.
+    let out = p2ham()
+        .args(["skm", "fixtures/skm/bad/random-bytes.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).expect("the message is UTF-8 text");
+    assert!(stderr.contains("binary content"), "{stderr}");
+    assert!(stderr.len() < 300, "{stderr}");
+    assert!(!stderr.chars().any(|c| c.is_control() && c != '\n'), "{stderr:?}");
+    // Text that is no survey: the header list is cut short and escaped.
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.csv");
+    let cell = format!("kolom\u{1b}[31m{},", "x".repeat(100));
+    let line = cell.repeat(200);
+    std::fs::write(&junk, line).unwrap();
+    let out = p2ham().arg("skm").arg(&junk).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("no column U1"), "{stderr}");
+    assert!(stderr.len() < 1500, "{}", stderr.len());
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}

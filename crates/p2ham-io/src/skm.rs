@@ -180,6 +180,15 @@ pub enum SkmInputError {
         /// What went wrong.
         message: String,
     },
+    /// The file is neither CSV text (UTF-8, or UTF-16 with its byte-order mark)
+    /// nor a spreadsheet workbook.
+    #[error("{file}: {message}")]
+    NotText {
+        /// The file.
+        file: String,
+        /// What was found and what was expected.
+        message: String,
+    },
     /// The spreadsheet could not be read.
     #[error("{file}: cannot read spreadsheet: {message}")]
     Spreadsheet {
@@ -417,6 +426,48 @@ fn blank_lines(bytes: &[u8], from: usize) -> usize {
         lines += 1;
     }
     lines
+}
+
+/// The bytes of a CSV as UTF-8: a UTF-16 file ("Unicode text" as Excel saves
+/// it) is recognised by its byte-order mark and decoded; binary content (a NUL
+/// byte near the start, as in any workbook or random bytes) is refused by name,
+/// never echoed.
+fn csv_text<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>, SkmInputError> {
+    let not_text = |message: &str| SkmInputError::NotText {
+        file: file.to_owned(),
+        message: message.to_owned(),
+    };
+    let utf16 = |rest: &[u8], big_endian: bool| -> Result<std::borrow::Cow<'a, [u8]>, SkmInputError> {
+        if !rest.len().is_multiple_of(2) {
+            return Err(not_text(
+                "UTF-16 text with an odd number of bytes: the file is cut short",
+            ));
+        }
+        let units = rest.chunks_exact(2).map(|c| {
+            if big_endian {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        });
+        let text: String = char::decode_utf16(units)
+            .collect::<Result<_, _>>()
+            .map_err(|_| not_text("invalid UTF-16 text (an unpaired surrogate)"))?;
+        Ok(std::borrow::Cow::Owned(text.into_bytes()))
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, false);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, true);
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(not_text(
+            "binary content, not CSV text nor a spreadsheet p2ham reads; expected CSV (UTF-8 or UTF-16) \
+             or an XLSX, XLS or ODS workbook",
+        ));
+    }
+    Ok(std::borrow::Cow::Borrowed(bytes))
 }
 
 /// The rows of a CSV, numbered as a spreadsheet shows them: one row per record
@@ -690,13 +741,26 @@ fn parse_table(file: &str, table: Table, options: &SkmReadOptions) -> Result<Skm
     let data: Vec<_> = rows.collect();
     let width = header.len();
     let header: Vec<String> = header.iter().map(Cell::shown).collect();
+    // What the header holds, as a short printable list: control characters
+    // escaped, each cell and the list cut short (binary content is never echoed).
     let found = || {
-        header
+        let cells: Vec<&String> = header.iter().filter(|h| !h.is_empty()).collect();
+        let mut shown: Vec<String> = cells
             .iter()
-            .filter(|h| !h.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ")
+            .take(20)
+            .map(|h| {
+                let escaped: String = h.escape_debug().collect();
+                if escaped.chars().count() > 32 {
+                    format!("{}…", escaped.chars().take(32).collect::<String>())
+                } else {
+                    escaped
+                }
+            })
+            .collect();
+        if cells.len() > 20 {
+            shown.push(format!("… {} more", cells.len() - 20));
+        }
+        shown.join(", ")
     };
     let find = |name: &str| -> Result<Option<(String, usize)>, SkmInputError> {
         let mut hits = header
@@ -861,7 +925,7 @@ pub fn parse_skm(file: &str, bytes: &[u8], options: &SkmReadOptions) -> Result<S
         let (t, name) = read_spreadsheet(file, bytes, options.sheet.as_deref())?;
         (t, Some(name))
     } else {
-        (read_csv(file, bytes)?, None)
+        (read_csv(file, &csv_text(file, bytes)?)?, None)
     };
     let mut data = parse_table(file, table, options)?;
     data.source.sha256 = sha256_hex(bytes);

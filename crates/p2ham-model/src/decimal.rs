@@ -12,6 +12,8 @@ const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// The largest coefficient a [`Decimal`] holds: 2^96 - 1.
 const MAX_COEFFICIENT: u128 = (1 << 96) - 1;
+/// [`MAX_COEFFICIENT`] written out: 29 digits.
+const MAX_COEFFICIENT_DIGITS: &str = "79228162514264337593543950335";
 
 /// The most decimal places a [`Decimal`] keeps.
 const MAX_SCALE: i64 = 28;
@@ -86,8 +88,10 @@ fn exact_value(
         return Ok(zero);
     }
     // Trailing zeros below the decimal point change nothing: drop them while
-    // the scale or the length is beyond what a decimal keeps.
-    while scale > 0 && coefficient.ends_with('0') && (scale > MAX_SCALE || coefficient.len() > 29) {
+    // the scale or the coefficient is beyond what a decimal keeps
+    // (`80000000.000000000000000000000` is 80000000).
+    let beyond = |c: &str| c.len() > 29 || (c.len() == 29 && c > MAX_COEFFICIENT_DIGITS);
+    while scale > 0 && coefficient.ends_with('0') && (scale > MAX_SCALE || beyond(&coefficient)) {
         coefficient.pop();
         scale -= 1;
     }
@@ -264,6 +268,25 @@ mod tests {
             .contains("28"));
         assert!(parse_decimal("0.3333333333333333333333333333").is_ok());
         assert!(parse_decimal("1e40").is_err());
+    }
+
+    #[test]
+    fn trailing_zeros_beyond_the_coefficient_are_dropped_not_refused() {
+        // 29 written digits whose value fits once the zeros below the point go.
+        assert_eq!(
+            parse_decimal("80000000.000000000000000000000"),
+            Ok(Decimal::from(80_000_000))
+        );
+        assert_eq!(
+            parse_number("79230000000000000000000000000e-1"),
+            Ok(Decimal::from_i128_with_scale(
+                7_923_000_000_000_000_000_000_000_000,
+                0
+            ))
+        );
+        // A coefficient that does not fit without dropping a non-zero digit is refused.
+        assert!(parse_decimal("79228162514264337593543950336").is_err());
+        assert!(parse_decimal("7922816251426433759354395033.6").is_err());
     }
 
     #[test]
