@@ -11,15 +11,15 @@ use crate::{AppState, ServerError};
 const SAMPIT: [(&str, &str); 3] = [
     (
         "kanim-sampit.self.json",
-        include_str!("../../../fixtures/assessments/sampit-2023/kanim-sampit.self.json"),
+        include_str!("../demo/kanim-sampit.self.json"),
     ),
     (
         "lapas-sampit.self.json",
-        include_str!("../../../fixtures/assessments/sampit-2023/lapas-sampit.self.json"),
+        include_str!("../demo/lapas-sampit.self.json"),
     ),
     (
         "bapas-sampit.self.json",
-        include_str!("../../../fixtures/assessments/sampit-2023/bapas-sampit.self.json"),
+        include_str!("../demo/bapas-sampit.self.json"),
     ),
 ];
 
