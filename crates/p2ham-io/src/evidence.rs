@@ -206,13 +206,32 @@ fn open_root(root: &Path, canon: &Path) -> Result<Root, IoError> {
     Root::open(canon).map_err(|e| root_error(root, format!("cannot open the evidence folder: {e}")))
 }
 
-/// A path relative to `base` as a `/`-separated string.
+/// A path relative to `base` as a `/`-separated string. A name that is not
+/// UTF-8 is shown losslessly: each byte that is not part of valid UTF-8 as
+/// `\xNN` and a backslash as `\\`, so two such names never collapse into one.
 fn relative(path: &Path, base: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| lossless_name(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A file name as text: unchanged when it is UTF-8, else escaped byte by byte.
+fn lossless_name(name: &std::ffi::OsStr) -> String {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(text) = name.to_str() {
+        return text.to_owned();
+    }
+    let mut shown = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        shown.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            let _ = write!(shown, "\\x{b:02x}");
+        }
+    }
+    shown
 }
 
 /// A referenced path without `.` parts (only for paths that passed the checks).
@@ -798,6 +817,21 @@ mod tests {
         let r = verify_evidence(&[loaded(&[("a.png", Some(&sha256_hex(b"a")))])], tmp.path()).unwrap();
         assert!(r.ok);
         assert_eq!((r.counts.present, r.counts.unreferenced), (1, 1));
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_stay_apart() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join(OsStr::from_bytes(b"foto-\xff.png")), b"a");
+        write(&tmp.path().join(OsStr::from_bytes(b"foto-\xfe.png")), b"b");
+        write(&tmp.path().join(OsStr::from_bytes(b"a\\b-\xfe.png")), b"c");
+        let r = verify_evidence(&[loaded(&[])], tmp.path()).unwrap();
+        assert_eq!(r.counts.unreferenced, 3);
+        let mut paths: Vec<&str> = r.files.iter().map(|e| e.path.as_str()).collect();
+        paths.sort_unstable();
+        assert_eq!(paths, ["a\\\\b-\\xfe.png", "foto-\\xfe.png", "foto-\\xff.png"]);
     }
 
     #[test]
