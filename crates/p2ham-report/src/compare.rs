@@ -10,7 +10,7 @@ use crate::doc::{Align, Block, Cell, Doc, Table};
 use crate::evidence_view::EvidenceView;
 use crate::labels::{self as t, Phrase};
 use crate::number::{figure, figure_or_dash};
-use crate::score::verdict;
+use crate::score::{indicator_title, verdict};
 
 fn answer_cell(answer: Option<&str>, label: Option<&Text>, status: Status, lang: Lang) -> Cell {
     let mut s = match (answer, label) {
@@ -53,10 +53,7 @@ pub(crate) fn discrepancy_table(r: &ComparisonReport, lang: Lang) -> Table {
         ],
     );
     for d in &r.discrepancies {
-        let mut title = format!("{} {}", d.indicator, d.title.get(lang));
-        if d.mandatory {
-            title.push_str(" *");
-        }
+        let title = indicator_title(&d.indicator, &d.title, d.mandatory, lang);
         tb.row(vec![
             title.into(),
             t::kind(d.kind).get(lang).into(),

@@ -13,6 +13,15 @@ use crate::labels::{self as t, Phrase};
 use crate::number::figure;
 
 /// The award decision as a block.
+/// An indicator as its tables name it: id and title, with ` *` when it is mandatory.
+pub(crate) fn indicator_title(id: &str, title: &p2ham_model::Text, mandatory: bool, lang: Lang) -> String {
+    let mut shown = format!("{id} {}", title.get(lang));
+    if mandatory {
+        shown.push_str(" *");
+    }
+    shown
+}
+
 pub(crate) fn verdict(award: &p2ham_scoring::Award, label: Phrase, lang: Lang) -> Block {
     Block::Verdict(Verdict {
         label: label.get(lang).to_owned(),
@@ -104,10 +113,7 @@ fn indicator_table(c: &CriterionResult, lang: Lang) -> Table {
         ],
     );
     for i in &c.indicators {
-        let mut title = format!("{} {}", i.id, i.title.get(lang));
-        if i.mandatory {
-            title.push_str(" *");
-        }
+        let title = indicator_title(&i.id, &i.title, i.mandatory, lang);
         let answer = match (&i.answer_label, &i.justification) {
             (Some(label), _) => label.get(lang).to_owned(),
             (None, Some(_)) => "N/A".to_owned(),
