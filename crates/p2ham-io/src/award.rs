@@ -254,7 +254,7 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
         let used: Vec<_> = report
             .instruments
             .iter()
-            .filter(|u| u.id == row.instrument)
+            .filter(|u| *u.id == *row.instrument)
             .collect();
         let [ins] = used.as_slice() else {
             return Err(IoError::Input {
@@ -267,7 +267,7 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
         };
         let location = match row.source.line {
             Some(l) => format!("{}:{l}", row.source.file),
-            None => row.source.file.clone(),
+            None => row.source.file.to_string(),
         };
         let reasons = if row.eligible {
             Vec::new()
@@ -290,10 +290,10 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
                 unit: p2ham_model::Unit {
                     id: row.unit.clone(),
                     name: row.name.clone(),
-                    kind: row.kind.clone(),
-                    office: row.office.clone(),
+                    kind: row.kind.to_string(),
+                    office: row.office.as_deref().map(str::to_owned),
                 },
-                period: row.period.clone(),
+                period: row.period.to_string(),
                 instrument: InstrumentStamp {
                     id: ins.id.clone(),
                     version: ins.version.clone(),

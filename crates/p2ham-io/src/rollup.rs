@@ -216,24 +216,37 @@ pub fn rollup(
             reader.flush();
             reader.read
         });
+        // While the pool scores a chunk, this thread adds the previous chunk's
+        // outcomes to the accumulator, in input order.
+        let mut scored: Option<(Vec<Outcome>, u64)> = None;
+        let mut estimated = false;
         for chunk in rx {
-            let outcomes: Vec<Outcome> = chunk
-                .items
-                .par_iter()
-                .map(|item| process(&chunk, item, &instruments, options.stage))
-                .collect();
-            for o in outcomes {
-                match o {
-                    Outcome::Unit(r) => acc.add(*r),
-                    Outcome::Skipped => acc.add_skipped(),
-                    Outcome::Invalid(i) => {
-                        observer.invalid(&i);
-                        acc.add_invalid(i);
-                    }
+            let mut outcomes = Vec::new();
+            rayon::in_place_scope(|pool| {
+                pool.spawn(|_| {
+                    outcomes = chunk
+                        .items
+                        .par_iter()
+                        .map(|item| process(&chunk, item, &instruments, options.stage))
+                        .collect();
+                });
+                if let Some((previous, bytes)) = scored.take() {
+                    accumulate(&mut acc, previous, bytes, observer);
                 }
+            });
+            if !estimated && !streams && chunk.bytes > 0 {
+                // Room for every unit at once, estimated from the first chunk,
+                // so the unit list is not copied as it grows.
+                estimated = true;
+                let per_record = (chunk.bytes / chunk.items.len().max(1) as u64).max(1);
+                let expected = total_bytes / per_record + total_bytes / per_record / 16;
+                acc.reserve(usize::try_from(expected).unwrap_or(0).min(MAX_RESERVED_UNITS));
             }
-            observer.progress(chunk.bytes);
+            scored = Some((outcomes, chunk.bytes));
             let _ = spare_tx.send(chunk);
+        }
+        if let Some((previous, bytes)) = scored.take() {
+            accumulate(&mut acc, previous, bytes, observer);
         }
         reader.join().unwrap_or_default()
     });
@@ -242,6 +255,25 @@ pub fn rollup(
         source,
     })?;
     Ok(RollupOutcome { report, read })
+}
+
+/// The most units room is made for in advance (the estimate can be wrong:
+/// a file of large records that starts with small ones).
+const MAX_RESERVED_UNITS: usize = 4_000_000;
+
+/// Add one chunk's outcomes to the accumulator, in input order.
+fn accumulate(acc: &mut RollupAccumulator, outcomes: Vec<Outcome>, bytes: u64, observer: &mut dyn RollupObserver) {
+    for o in outcomes {
+        match o {
+            Outcome::Unit(r) => acc.add(r),
+            Outcome::Skipped => acc.add_skipped(),
+            Outcome::Invalid(i) => {
+                observer.invalid(&i);
+                acc.add_invalid(i);
+            }
+        }
+    }
+    observer.progress(bytes);
 }
 
 fn input_size(path: &Path) -> u64 {
@@ -346,8 +378,10 @@ struct Item {
     error: Option<(&'static str, String)>,
 }
 
+// A unit is not boxed: that would cost an allocation per record.
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
-    Unit(Box<UnitRecord>),
+    Unit(UnitRecord),
     Invalid(InvalidRecord),
     Skipped,
 }
@@ -709,7 +743,7 @@ fn process_with(
     }
     let bytes = &chunk.data[item.span.clone()];
     let source = || Location {
-        file: file.to_string(),
+        file: Arc::clone(file),
         line: item.line,
     };
     // Fast path: parsed, checked and scored in one pass; any doubt goes to the full path.
@@ -720,14 +754,14 @@ fn process_with(
         let Some((_, view)) = instruments.at(r.scorer) else {
             return invalid(vec![problem("scoring", "", "no instrument".to_owned())]);
         };
-        return Outcome::Unit(Box::new(UnitRecord::from_parts(
+        return Outcome::Unit(UnitRecord::from_parts(
             view,
             r.unit,
             r.period,
             r.stage,
             &r.score,
             source(),
-        )));
+        ));
     }
     // Full path: typed parse (with the path of an error, and never reading an
     // object from an array), the instrument's check and the exact core.
@@ -749,7 +783,7 @@ fn process_with(
     match scorer.score(&assessment) {
         // Checked and scored first, so an invalid record is reported whatever its stage.
         Ok(_) if stage.is_some_and(|s| s != assessment.stage) => Outcome::Skipped,
-        Ok(lean) => Outcome::Unit(Box::new(UnitRecord::new(view, assessment, &lean, source()))),
+        Ok(lean) => Outcome::Unit(UnitRecord::new(view, assessment, &lean, source())),
         Err(ScoringError::Model(ModelError::InvalidAssessment { problems, .. })) => {
             let e = IoError::Invalid {
                 file: file.to_string(),

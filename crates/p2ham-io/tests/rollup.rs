@@ -524,7 +524,7 @@ fn a_reader_is_read_as_ndjson() {
     };
     let r = rollup(vec![input], &options, &mut seen).unwrap().report;
     assert_eq!((r.records.units, r.records.invalid), (5, 3));
-    assert_eq!(r.units[0].source.file, "upload");
+    assert_eq!(&*r.units[0].source.file, "upload");
     assert!(seen.started);
     assert_eq!(seen.total, None);
     assert_eq!(seen.bytes, len);

@@ -104,13 +104,13 @@ pub fn rollup_doc(r: &RollupReport, lang: Lang) -> Doc {
         units.row(vec![
             u.rank.map_or(Cell::Empty, Cell::int),
             u.unit.clone().into(),
-            u.office.clone().unwrap_or_default().into(),
-            u.kind.clone().into(),
-            u.period.clone().into(),
+            u.office.as_deref().unwrap_or_default().into(),
+            (*u.kind).into(),
+            (*u.period).into(),
             t::stage(u.stage).get(lang).into(),
             Cell::figure(u.total, lang),
             if u.eligible { l(t::YES) } else { l(t::NO) }.into(),
-            u.main_gap.clone().unwrap_or_default().into(),
+            u.main_gap.as_deref().unwrap_or_default().into(),
         ]);
     }
     doc.heading(l(t::UNIT_RANKING));
@@ -179,7 +179,7 @@ pub fn rollup_doc(r: &RollupReport, lang: Lang) -> Doc {
     if !r.duplicates.is_empty() {
         let loc = |l: &Location| match l.line {
             Some(n) => format!("{}:{n}", l.file),
-            None => l.file.clone(),
+            None => l.file.to_string(),
         };
         let mut dups = Table::new(
             l(t::DUPLICATES),
@@ -235,15 +235,15 @@ pub fn rollup_csv(r: &RollupReport) -> String {
             u.rank.map(|r| r.to_string()).unwrap_or_default(),
             u.unit.clone(),
             u.name.clone(),
-            u.office.clone().unwrap_or_default(),
-            u.kind.clone(),
-            u.period.clone(),
+            u.office.as_deref().unwrap_or_default().to_owned(),
+            u.kind.to_string(),
+            u.period.to_string(),
             u.stage.as_str().to_owned(),
-            u.instrument.clone(),
+            u.instrument.to_string(),
             u.total.map(|t| t.to_string()).unwrap_or_default(),
             u.eligible.to_string(),
-            u.main_gap.clone().unwrap_or_default(),
-            u.source.file.clone(),
+            u.main_gap.as_deref().unwrap_or_default().to_owned(),
+            u.source.file.to_string(),
             u.source.line.map(|l| l.to_string()).unwrap_or_default(),
         ]);
     }

@@ -8,7 +8,7 @@
 //! can be scored in parallel. [`RollupAccumulator::finish`] sorts, removes
 //! duplicates and computes every figure exactly, rounding once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use p2ham_model::{Assessment, CheckedInstrument, Decimal, Lang, Stage, Text, Unit, VulnerableGroup};
@@ -25,8 +25,8 @@ pub const ROLLUP_FORMAT: &str = "p2ham-rollup/1";
 /// indicator in instrument order, the id, criterion, title and groups.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollupInstrument {
-    /// Instrument id.
-    pub id: String,
+    /// Instrument id (shared by every unit row scored against it).
+    pub id: Arc<str>,
     /// Instrument version.
     pub version: String,
     /// Lowercase hex SHA-256 of the instrument document.
@@ -38,8 +38,8 @@ pub struct RollupInstrument {
 /// One indicator of a [`RollupInstrument`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorMeta {
-    /// Indicator id.
-    pub id: String,
+    /// Indicator id (shared by every unit row whose main gap it is).
+    pub id: Arc<str>,
     /// Criterion id.
     pub criterion: String,
     /// Title.
@@ -53,13 +53,13 @@ impl RollupInstrument {
     pub fn new(instrument: &CheckedInstrument, sha256: &str) -> Self {
         let ins = instrument.instrument();
         Self {
-            id: ins.id.clone(),
+            id: Arc::from(ins.id.as_str()),
             version: ins.version.clone(),
             sha256: sha256.to_owned(),
             indicators: ins
                 .indicators()
                 .map(|(c, i)| IndicatorMeta {
-                    id: i.id.clone(),
+                    id: Arc::from(i.id.as_str()),
                     criterion: c.id.clone(),
                     title: i.title.clone(),
                     groups: i.groups.clone(),
@@ -77,14 +77,15 @@ impl RollupInstrument {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
-    /// The file (`-` for standard input).
-    pub file: String,
+    /// The file (`-` for standard input); shared by every record of the file.
+    pub file: Arc<str>,
     /// The 1-based line of an NDJSON record; `null` for a whole-file document.
     pub line: Option<u64>,
 }
 
-/// The figures of one scored assessment kept for the summary: a few strings
-/// and two bitsets, so memory grows with the number of units, not with input.
+/// The figures of one scored assessment, as a worker hands them to the
+/// [`RollupAccumulator`]: the unit's strings as read, the total, and two
+/// bitsets (indicators included, indicators not met).
 #[derive(Debug, Clone)]
 pub struct UnitRecord {
     unit: Unit,
@@ -94,9 +95,61 @@ pub struct UnitRecord {
     total: Option<Decimal>,
     eligible: bool,
     main_gap: Option<u32>,
-    /// `words` words of "included" bits, then `words` words of "not met" bits.
-    bits: Box<[u64]>,
+    bits: Bits,
     source: Location,
+}
+
+/// "Included" and "not met" bits per indicator, in instrument order; inline
+/// for instruments of up to 64 indicators, so a unit costs no allocation.
+#[derive(Debug, Clone)]
+enum Bits {
+    /// Included, not met.
+    Small(u64, u64),
+    /// `words` words of "included" bits, then `words` words of "not met" bits.
+    Large(Box<[u64]>),
+}
+
+impl Bits {
+    fn new(statuses: &[Status]) -> Self {
+        let n = statuses.len();
+        if n <= 64 {
+            let (mut included, mut not_met) = (0u64, 0u64);
+            for (i, s) in statuses.iter().enumerate() {
+                if *s != Status::Excluded {
+                    included |= 1 << i;
+                    if *s != Status::Met {
+                        not_met |= 1 << i;
+                    }
+                }
+            }
+            return Bits::Small(included, not_met);
+        }
+        let words = n.div_ceil(64);
+        let mut bits = vec![0u64; 2 * words].into_boxed_slice();
+        for (i, s) in statuses.iter().enumerate() {
+            if *s != Status::Excluded {
+                bits[i / 64] |= 1 << (i % 64);
+                if *s != Status::Met {
+                    bits[words + i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+        Bits::Large(bits)
+    }
+
+    fn included(&self, i: usize) -> bool {
+        match self {
+            Bits::Small(included, _) => i < 64 && included & (1 << i) != 0,
+            Bits::Large(bits) => bits[i / 64] & (1 << (i % 64)) != 0,
+        }
+    }
+
+    fn not_met(&self, i: usize) -> bool {
+        match self {
+            Bits::Small(_, not_met) => i < 64 && not_met & (1 << i) != 0,
+            Bits::Large(bits) => bits[bits.len() / 2 + i / 64] & (1 << (i % 64)) != 0,
+        }
+    }
 }
 
 impl UnitRecord {
@@ -125,17 +178,6 @@ impl UnitRecord {
         lean: &LeanScore,
         source: Location,
     ) -> Self {
-        let n = lean.statuses.len();
-        let words = n.div_ceil(64);
-        let mut bits = vec![0u64; 2 * words].into_boxed_slice();
-        for (i, s) in lean.statuses.iter().enumerate() {
-            if *s != Status::Excluded {
-                bits[i / 64] |= 1 << (i % 64);
-                if *s != Status::Met {
-                    bits[words + i / 64] |= 1 << (i % 64);
-                }
-            }
-        }
         Self {
             unit,
             period,
@@ -144,21 +186,34 @@ impl UnitRecord {
             total: lean.total,
             eligible: lean.eligible,
             main_gap: lean.main_gap.and_then(|i| u32::try_from(i).ok()),
-            bits,
+            bits: Bits::new(&lean.statuses),
             source,
         }
     }
+}
 
-    fn words(&self) -> usize {
-        self.bits.len() / 2
-    }
+/// What the accumulator keeps of a unit besides its row: the instrument and
+/// the bits of the gap analysis.
+#[derive(Debug, Clone)]
+struct UnitFigures {
+    instrument: Arc<RollupInstrument>,
+    bits: Bits,
+}
 
+/// One kept unit, as the summaries and the gap analysis see it.
+#[derive(Clone, Copy)]
+struct UnitView<'a> {
+    row: &'a UnitRow,
+    figures: &'a UnitFigures,
+}
+
+impl UnitView<'_> {
     fn included(&self, i: usize) -> bool {
-        self.bits[i / 64] & (1 << (i % 64)) != 0
+        self.figures.bits.included(i)
     }
 
     fn not_met(&self, i: usize) -> bool {
-        self.bits[self.words() + i / 64] & (1 << (i % 64)) != 0
+        self.figures.bits.not_met(i)
     }
 }
 
@@ -191,11 +246,18 @@ pub struct RecordProblem {
 }
 
 /// Collects unit records and invalid records; merge-able in input order.
+///
+/// Each unit is kept as its final report row (the strings repeated across
+/// units, such as kind, office, period and file, shared rather than copied)
+/// plus its gap bits; [`finish`](Self::finish) ranks the rows in place.
 #[derive(Debug, Clone, Default)]
 pub struct RollupAccumulator {
-    records: Vec<UnitRecord>,
+    rows: Vec<UnitRow>,
+    figures: Vec<UnitFigures>,
     invalid: Vec<InvalidRecord>,
     skipped: u64,
+    /// One copy of each repeated string (kind, office, period).
+    strings: HashSet<Arc<str>>,
 }
 
 impl RollupAccumulator {
@@ -204,9 +266,54 @@ impl RollupAccumulator {
         Self::default()
     }
 
+    /// Make room for `additional` more units (e.g. estimated from the input's
+    /// size), so the list of units is not copied as it grows.
+    pub fn reserve(&mut self, additional: usize) {
+        self.rows.reserve(additional);
+        self.figures.reserve(additional);
+    }
+
+    fn intern(&mut self, s: String) -> Arc<str> {
+        if let Some(shared) = self.strings.get(s.as_str()) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.strings.insert(Arc::clone(&shared));
+        shared
+    }
+
     /// Add a scored unit (in input order).
     pub fn add(&mut self, record: UnitRecord) {
-        self.records.push(record);
+        let UnitRecord {
+            unit,
+            period,
+            stage,
+            instrument,
+            total,
+            eligible,
+            main_gap,
+            bits,
+            source,
+        } = record;
+        let main_gap = main_gap
+            .and_then(|g| instrument.indicators.get(g as usize))
+            .map(|m| Arc::clone(&m.id));
+        let row = UnitRow {
+            rank: None,
+            unit: unit.id,
+            name: unit.name,
+            office: unit.office.map(|o| self.intern(o)),
+            kind: self.intern(unit.kind),
+            period: self.intern(period),
+            stage,
+            instrument: Arc::clone(&instrument.id),
+            total,
+            eligible,
+            main_gap,
+            source,
+        };
+        self.rows.push(row);
+        self.figures.push(UnitFigures { instrument, bits });
     }
 
     /// Add a record that could not be scored (in input order).
@@ -221,14 +328,16 @@ impl RollupAccumulator {
 
     /// Append the records of an accumulator that read *later* input.
     pub fn merge(&mut self, later: RollupAccumulator) {
-        self.records.extend(later.records);
+        self.rows.extend(later.rows);
+        self.figures.extend(later.figures);
         self.invalid.extend(later.invalid);
         self.skipped += later.skipped;
+        self.strings.extend(later.strings);
     }
 
     /// Scored records so far (duplicates included).
     pub fn scored(&self) -> usize {
-        self.records.len()
+        self.rows.len()
     }
 
     /// Invalid records so far.
@@ -238,123 +347,111 @@ impl RollupAccumulator {
 
     /// The report: duplicates removed (the first in input order is kept),
     /// units ranked, summaries and the gap analysis computed.
+    ///
+    /// The rows are sorted by moving them within their own list: no copy of
+    /// the unit list is made.
     pub fn finish(self) -> Result<RollupReport, ScoringError> {
         let RollupAccumulator {
-            records,
+            mut rows,
+            figures,
             invalid,
             skipped,
+            strings,
         } = self;
-        let read = records.len() + invalid.len();
+        drop(strings);
+        let scored = rows.len();
+        let read = scored + invalid.len();
 
-        // Duplicates: same unit id, period and stage. Stable sort keeps input order.
-        let mut order: Vec<usize> = (0..records.len()).collect();
+        // Duplicates: same unit id, period and stage; the first in input order is kept.
+        let mut order: Vec<usize> = (0..scored).collect();
         order.sort_unstable_by(|&a, &b| {
-            let (x, y) = (&records[a], &records[b]);
-            (&x.unit.id, &x.period, x.stage, a).cmp(&(&y.unit.id, &y.period, y.stage, b))
+            let (x, y) = (&rows[a], &rows[b]);
+            (&x.unit, &x.period, x.stage, a).cmp(&(&y.unit, &y.period, y.stage, b))
         });
-        let mut keep = vec![true; records.len()];
+        let mut keep = vec![true; scored];
         let mut duplicates = Vec::new();
         let mut first = None::<usize>;
         for &i in &order {
-            let r = &records[i];
+            let r = &rows[i];
             match first {
-                Some(f)
-                    if records[f].unit.id == r.unit.id
-                        && records[f].period == r.period
-                        && records[f].stage == r.stage =>
-                {
+                Some(f) if rows[f].unit == r.unit && rows[f].period == r.period && rows[f].stage == r.stage => {
                     keep[i] = false;
                     duplicates.push(Duplicate {
-                        unit: r.unit.id.clone(),
-                        period: r.period.clone(),
+                        unit: r.unit.clone(),
+                        period: r.period.to_string(),
                         stage: r.stage,
-                        kept: records[f].source.clone(),
+                        kept: rows[f].source.clone(),
                         ignored: r.source.clone(),
                     });
                 }
                 _ => first = Some(i),
             }
         }
-        let scored = records.len();
-        let kept: Vec<UnitRecord> = records
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(r, k)| k.then_some(r))
-            .collect();
+        drop(order);
+        let kept = || {
+            rows.iter()
+                .zip(&figures)
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|((row, figures), _)| UnitView { row, figures })
+        };
 
         // Summaries.
-        let national = summary(kept.iter())?;
-        let mut by_office: BTreeMap<Option<&str>, Vec<&UnitRecord>> = BTreeMap::new();
-        for r in &kept {
-            by_office.entry(r.unit.office.as_deref()).or_default().push(r);
+        let national = summary(kept())?;
+        let mut by_office: BTreeMap<Option<&str>, Vec<UnitView>> = BTreeMap::new();
+        for u in kept() {
+            by_office.entry(u.row.office.as_deref()).or_default().push(u);
         }
         let mut offices = Vec::with_capacity(by_office.len());
         // Named offices by name; units without an office last.
         let (unnamed, named): (Vec<_>, Vec<_>) = by_office.into_iter().partition(|(o, _)| o.is_none());
-        for (office, rs) in named.into_iter().chain(unnamed) {
+        for (office, us) in named.into_iter().chain(unnamed) {
             offices.push(OfficeSummary {
                 office: office.map(str::to_owned),
-                summary: summary(rs.into_iter())?,
+                summary: summary(us.into_iter())?,
             });
         }
 
         // Gap analysis per instrument.
-        let mut by_instrument: BTreeMap<(&str, &str, &str), Vec<&UnitRecord>> = BTreeMap::new();
-        for r in &kept {
-            by_instrument.entry(r.instrument.key()).or_default().push(r);
+        let mut by_instrument: BTreeMap<(&str, &str, &str), Vec<UnitView>> = BTreeMap::new();
+        for u in kept() {
+            by_instrument.entry(u.figures.instrument.key()).or_default().push(u);
         }
         let mut instruments = Vec::new();
         let mut gaps = Vec::new();
-        for rs in by_instrument.values() {
-            let ins = &rs[0].instrument;
+        for us in by_instrument.values() {
+            let ins = &us[0].figures.instrument;
             instruments.push(InstrumentUse {
-                id: ins.id.clone(),
+                id: ins.id.to_string(),
                 version: ins.version.clone(),
                 sha256: ins.sha256.clone(),
-                units: rs.len() as u64,
+                units: us.len() as u64,
             });
-            gaps.push(gap_analysis(ins, rs)?);
+            gaps.push(gap_analysis(ins, us)?);
         }
         drop(by_instrument);
+        drop(figures);
 
         // Ranking: total descending (no data last), then unit id, period, stage
-        // (unique after removing duplicates). Indices are sorted, not records.
-        let keys: Vec<i64> = kept.iter().map(|r| r.total.map_or(i64::MIN, cents)).collect();
-        let mut rank: Vec<usize> = (0..kept.len()).collect();
+        // (unique after removing duplicates); duplicates after every kept unit.
+        let keys: Vec<i64> = rows.iter().map(|r| r.total.map_or(i64::MIN, cents)).collect();
+        let mut rank: Vec<usize> = (0..scored).collect();
         rank.sort_unstable_by(|&a, &b| {
-            let (x, y) = (&kept[a], &kept[b]);
-            keys[b]
-                .cmp(&keys[a])
-                .then_with(|| (&x.unit.id, &x.period, x.stage).cmp(&(&y.unit.id, &y.period, y.stage)))
+            let (x, y) = (&rows[a], &rows[b]);
+            keep[b]
+                .cmp(&keep[a])
+                .then_with(|| keys[b].cmp(&keys[a]))
+                .then_with(|| (&x.unit, &x.period, x.stage, a).cmp(&(&y.unit, &y.period, y.stage, b)))
         });
-        let mut slots: Vec<Option<UnitRecord>> = kept.into_iter().map(Some).collect();
-        let kept: Vec<UnitRecord> = rank.iter().filter_map(|&i| slots[i].take()).collect();
-        drop(slots);
-        let count = kept.len();
-        let units = kept
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let main_gap = r
-                    .main_gap
-                    .and_then(|g| r.instrument.indicators.get(g as usize))
-                    .map(|m| m.id.clone());
-                UnitRow {
-                    rank: r.total.map(|_| i as u64 + 1),
-                    unit: r.unit.id,
-                    name: r.unit.name,
-                    office: r.unit.office,
-                    kind: r.unit.kind,
-                    period: r.period,
-                    stage: r.stage,
-                    instrument: r.instrument.id.clone(),
-                    total: r.total,
-                    eligible: r.eligible,
-                    main_gap,
-                    source: r.source,
-                }
-            })
-            .collect();
+        drop(keys);
+        drop(keep);
+        permute(&mut rows, rank);
+        let count = scored - duplicates.len();
+        rows.truncate(count);
+        rows.shrink_to_fit();
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.rank = row.total.map(|_| i as u64 + 1);
+        }
 
         Ok(RollupReport {
             format: ROLLUP_FORMAT.into(),
@@ -370,11 +467,29 @@ impl RollupAccumulator {
             instruments,
             national,
             offices,
-            units,
+            units: rows,
             gaps,
             duplicates,
             invalid,
         })
+    }
+}
+
+/// Reorder `items` in place so that `items[p]` becomes the old
+/// `items[order[p]]`; `order` is a permutation of `0..items.len()`.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = order[at];
+            // Each place is marked done once filled.
+            order[at] = at;
+            if from == start || from == at {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
     }
 }
 
@@ -390,15 +505,15 @@ fn cents(t: Decimal) -> i64 {
     i64::try_from(t.mantissa()).unwrap_or(i64::MAX)
 }
 
-fn summary<'a>(records: impl Iterator<Item = &'a UnitRecord>) -> Result<Summary, ScoringError> {
+fn summary<'a>(records: impl Iterator<Item = UnitView<'a>>) -> Result<Summary, ScoringError> {
     let mut units = 0u64;
     let mut eligible = 0u64;
     // Totals in hundredths: exact, and fast to sort.
     let mut totals: Vec<i64> = Vec::new();
     for r in records {
         units += 1;
-        eligible += u64::from(r.eligible);
-        if let Some(t) = r.total {
+        eligible += u64::from(r.row.eligible);
+        if let Some(t) = r.row.total {
             totals.push(cents(t));
         }
     }
@@ -450,7 +565,7 @@ fn summary<'a>(records: impl Iterator<Item = &'a UnitRecord>) -> Result<Summary,
     })
 }
 
-fn gap_analysis(ins: &RollupInstrument, records: &[&UnitRecord]) -> Result<GapAnalysis, ScoringError> {
+fn gap_analysis(ins: &RollupInstrument, records: &[UnitView]) -> Result<GapAnalysis, ScoringError> {
     let n = ins.indicators.len();
     let mut applies = vec![0u64; n];
     let mut not_met = vec![0u64; n];
@@ -485,7 +600,7 @@ fn gap_analysis(ins: &RollupInstrument, records: &[&UnitRecord]) -> Result<GapAn
         .enumerate()
         .map(|(i, m)| {
             Ok(IndicatorGap {
-                indicator: m.id.clone(),
+                indicator: m.id.to_string(),
                 criterion: m.criterion.clone(),
                 title: m.title.clone(),
                 groups: m.groups.clone(),
@@ -514,7 +629,7 @@ fn gap_analysis(ins: &RollupInstrument, records: &[&UnitRecord]) -> Result<GapAn
         })
         .collect::<Result<Vec<_>, ScoringError>>()?;
     Ok(GapAnalysis {
-        instrument: ins.id.clone(),
+        instrument: ins.id.to_string(),
         version: ins.version.clone(),
         units: records.len() as u64,
         indicators,
@@ -641,22 +756,22 @@ pub struct UnitRow {
     pub unit: String,
     /// Unit name.
     pub name: String,
-    /// Office (Kanwil).
-    pub office: Option<String>,
-    /// Unit kind.
-    pub kind: String,
-    /// Period.
-    pub period: String,
+    /// Office (Kanwil); shared by the rows of the same office.
+    pub office: Option<Arc<str>>,
+    /// Unit kind; shared by the rows of the same kind.
+    pub kind: Arc<str>,
+    /// Period; shared by the rows of the same period.
+    pub period: Arc<str>,
     /// Stage.
     pub stage: Stage,
     /// Instrument id.
-    pub instrument: String,
+    pub instrument: Arc<str>,
     /// Total 0–100, rounded to 2 decimals; `null` when no data.
     pub total: Option<Decimal>,
     /// Whether the unit is eligible for the award.
     pub eligible: bool,
     /// The indicator that would add the most points (first of the gap list).
-    pub main_gap: Option<String>,
+    pub main_gap: Option<Arc<str>>,
     /// Where the assessment was read.
     pub source: Location,
 }
