@@ -49,6 +49,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let target = Target::new(format, &out)?;
             let mut report = validate_with(&files, instrument.as_deref());
+            for p in report.files.iter_mut().flat_map(|f| f.problems.iter_mut()) {
+                p.message = crate::with_flags(&p.message);
+            }
             target.deliver(
                 &mut report,
                 &RenderOptions {

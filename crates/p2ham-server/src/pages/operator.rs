@@ -654,7 +654,7 @@ pub(crate) async fn save(
     }
     let u = case.unit();
     let mut doc = json!({
-        "format": "p2ham-assessment/1",
+        "format": p2ham_io::model::format::ASSESSMENT,
         "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
         "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
         "period": period,
