@@ -201,3 +201,140 @@ async fn evidence_is_removed_from_an_answer_only_by_its_units_operator() {
     assert!(r.status.is_client_error(), "{}", r.status);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrators_edit_deactivate_and_reactivate_users() {
+    for db in common::backends() {
+        edit_users(db).await;
+    }
+}
+
+async fn edit_users(db: Db) {
+    let server = TestServer::start(db, "edit_users").await;
+    let admin = server.login("admin").await;
+    let lapas = server.login("operator-lapas-sampit").await;
+    let profile =
+        serde_json::json!({"name": "Operator Lapas (baru)", "role": "operator", "unit": "lapas-sampit"});
+
+    // Nobody but an administrator edits users, through the API or the pages.
+    for who in ["operator-kanim-sampit", "verifier-kalteng", "evaluator"] {
+        let c = server.login(who).await;
+        c.send(
+            Method::PUT,
+            "/api/v1/users/operator-lapas-sampit",
+            Some(profile.clone()),
+        )
+        .await
+        .expect(403);
+        c.post(
+            "/api/v1/users/operator-lapas-sampit/deactivate",
+            serde_json::json!({}),
+        )
+        .await
+        .expect(403);
+        c.post("/api/v1/users/admin/reactivate", serde_json::json!({}))
+            .await
+            .expect(403);
+        c.get("/admin/users/operator-lapas-sampit").await.expect(403);
+        post_form(
+            &c,
+            "/admin/users/operator-lapas-sampit",
+            &[("what", "deactivate")],
+        )
+        .await
+        .expect(403);
+    }
+    lapas.get("/api/v1/session").await.expect(200);
+
+    // The administrator changes the display name; a verifier needs a Kanwil; unknown users are 404.
+    admin
+        .send(
+            Method::PUT,
+            "/api/v1/users/operator-lapas-sampit",
+            Some(profile.clone()),
+        )
+        .await
+        .expect(204);
+    let r = admin
+        .send(
+            Method::PUT,
+            "/api/v1/users/operator-lapas-sampit",
+            Some(serde_json::json!({"name": "X", "role": "verifier"})),
+        )
+        .await;
+    r.expect(400);
+    assert!(r.text().contains("office"), "{}", r.text());
+    admin
+        .send(Method::PUT, "/api/v1/users/nobody", Some(profile.clone()))
+        .await
+        .expect(404);
+    admin
+        .post("/api/v1/users/admin/deactivate", serde_json::json!({}))
+        .await
+        .expect(409);
+    let users = admin.get("/api/v1/users").await.json();
+    let user = users
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["username"] == "operator-lapas-sampit")
+        .expect("the user")
+        .clone();
+    assert_eq!(user["name"], "Operator Lapas (baru)");
+    assert_eq!(user["active"], true);
+
+    // Deactivated: the open session ends and logging in fails with the usual message.
+    admin
+        .post(
+            "/api/v1/users/operator-lapas-sampit/deactivate",
+            serde_json::json!({}),
+        )
+        .await
+        .expect(204);
+    lapas.get("/api/v1/session").await.expect(401);
+    lapas.get("/api/v1/periods").await.expect(401);
+    let anonymous = server.anonymous();
+    let r = anonymous
+        .post(
+            "/api/v1/session",
+            serde_json::json!({"username": "operator-lapas-sampit", "password": common::PASSWORD}),
+        )
+        .await;
+    r.expect(401);
+    assert_eq!(r.code(), "login-failed");
+    // Reactivated (through the administrator's page): logging in works again.
+    post_form(
+        &admin,
+        "/admin/users/operator-lapas-sampit",
+        &[("what", "reactivate")],
+    )
+    .await
+    .expect(200);
+    server.login("operator-lapas-sampit").await;
+
+    // Every change is in the audit log with the state before and after.
+    let log = admin.get("/api/v1/audit").await.json();
+    let entries: Vec<&serde_json::Value> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["object"] == "user/operator-lapas-sampit")
+        .collect();
+    let actions: Vec<&str> = entries.iter().filter_map(|e| e["action"].as_str()).collect();
+    for a in ["update-user", "deactivate-user", "reactivate-user"] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    let deactivate = entries
+        .iter()
+        .find(|e| e["action"] == "deactivate-user")
+        .expect("deactivation entry");
+    assert_eq!(deactivate["actor"], "admin");
+    assert!(deactivate["before"]
+        .as_str()
+        .is_some_and(|b| b.contains("\"active\":true")));
+    assert!(deactivate["after"]
+        .as_str()
+        .is_some_and(|b| b.contains("\"active\":false")));
+    admin.get("/api/v1/audit/verify").await.expect(200);
+    server.stop().await;
+}

@@ -62,6 +62,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
         .route("/admin", get(admin::show).post(admin::act))
+        .route(
+            "/admin/users/{username}",
+            get(admin::show_user).post(admin::act_user),
+        )
 }
 
 // ---------------------------------------------------------------- the visitor

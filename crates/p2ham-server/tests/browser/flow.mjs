@@ -348,6 +348,31 @@ await ad.setInputFiles('#units-csv', {
 });
 await Promise.all([ad.waitForNavigation(), ad.click('form:has(#units-csv) button')]);
 check((await ad.textContent('main')).includes('Kantor Imigrasi Kelas I TPI Palangka Raya'), 'units are imported from CSV');
+// Edit a user, then deactivate them: their open session ends and they cannot log in.
+const victim = await newPage();
+await login(victim, 'operator-lapas-sampit');
+check(victim.url().endsWith('/unit'), 'the lapas operator is logged in');
+await Promise.all([ad.waitForNavigation(), ad.click('tr[data-user="operator-lapas-sampit"] a')]);
+await scan(ad, 'admin-user');
+await ad.fill('#user-name', 'Operator Lapas Sampit (Seksi Registrasi)');
+await Promise.all([ad.waitForNavigation(), ad.click('form:has(#user-name) button[type=submit]')]);
+check((await ad.textContent('main')).includes('Perubahan pengguna tersimpan'), 'the user\'s changes are saved');
+check((await ad.inputValue('#user-name')) === 'Operator Lapas Sampit (Seksi Registrasi)', 'the new display name is shown');
+await ad.focus('main button.warn');
+await Promise.all([ad.waitForNavigation(), ad.keyboard.press('Enter')]);
+check((await ad.textContent('main')).includes('Pengguna dinonaktifkan'), 'the user is deactivated');
+await scan(ad, 'admin-user-deactivated');
+await victim.goto(BASE + '/unit');
+check(victim.url().includes('/login'), 'the deactivated user\'s session has ended');
+await login(victim, 'operator-lapas-sampit');
+check(victim.url().includes('/login') && (await victim.locator('#error-summary').count()) === 1, 'the deactivated user cannot log in');
+await ad.goto(BASE + '/admin');
+check((await ad.textContent('tr[data-user="operator-lapas-sampit"]')).includes('Nonaktif'), 'the users table shows the account as deactivated');
+await ad.setViewportSize({ width: 390, height: 844 });
+await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-390x844.png') });
+await ad.setViewportSize({ width: 1366, height: 900 });
+await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-1366x900.png') });
+await victim.context().close();
 
 await browser.close();
 if (failures.length) {
