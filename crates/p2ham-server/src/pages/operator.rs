@@ -2,7 +2,6 @@
 //! generated from the period's instrument for the unit's kind.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -174,12 +173,7 @@ impl Case {
 
 /// A stored document as the library reads it.
 pub(crate) fn loaded(name: &str, bytes: &[u8]) -> Option<LoadedAssessment> {
-    Some(LoadedAssessment {
-        assessment: p2ham_io::parse_assessment(name, bytes).ok()?,
-        sha256: p2ham_io::sha256_hex(bytes),
-        file: name.to_owned(),
-        path: PathBuf::from(name),
-    })
+    p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).ok()
 }
 
 /// Read a unit's case, its period, instrument and current self-assessment.
