@@ -18,7 +18,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::admin::{NewPeriod, NewUnit, NewUser};
+use crate::admin::{NewPeriod, NewUnit, NewUser, UserProfile};
 use crate::audit::{self, AuditEntry, AuditVerification, Event};
 use crate::auth::{dummy_hash, verify_password, Actor, Credential, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -84,6 +84,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_units, create_unit))
         .routes(routes!(import_units))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(deactivate_user))
+        .routes(routes!(reactivate_user))
         .routes(routes!(get_case))
         .routes(routes!(put_self_assessment, get_self_assessment))
         .routes(routes!(put_verification, get_verification))
@@ -905,6 +908,63 @@ async fn create_user(
         .create_user(&req)
         .await?;
     Ok(StatusCode::CREATED)
+}
+
+/// Change a user's display name, role and unit or office (admin); recorded in the audit log.
+#[utoipa::path(put, path = "/api/v1/users/{username}", tag = "admin", request_body = UserProfile, security(("session" = []), ("token" = [])),
+    params(("username" = String, Path, description = "Login name")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+async fn update_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(username): Path<String>,
+    JsonBody(req): JsonBody<UserProfile>,
+) -> ApiResult<StatusCode> {
+    actor.require(&[Role::Admin])?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .update_user(&username, &req)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivate a user (admin): they can no longer log in, their sessions end,
+/// their API tokens are refused; recorded in the audit log.
+#[utoipa::path(post, path = "/api/v1/users/{username}/deactivate", tag = "admin", security(("session" = []), ("token" = [])),
+    params(("username" = String, Path, description = "Login name")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn deactivate_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(username): Path<String>,
+) -> ApiResult<StatusCode> {
+    actor.require(&[Role::Admin])?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .set_active(&username, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Make a deactivated user active again (admin); recorded in the audit log.
+#[utoipa::path(post, path = "/api/v1/users/{username}/reactivate", tag = "admin", security(("session" = []), ("token" = [])),
+    params(("username" = String, Path, description = "Login name")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reactivate_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(username): Path<String>,
+) -> ApiResult<StatusCode> {
+    actor.require(&[Role::Admin])?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .set_active(&username, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---------------------------------------------------------------- the case

@@ -37,6 +37,12 @@ pub enum ServerError {
     /// A document or value given to an administrative command is invalid.
     #[error("{0}")]
     Invalid(String),
+    /// What an administrative command names does not exist (a user, …).
+    #[error("{0}")]
+    NotFound(String),
+    /// The change is refused as it stands (e.g. an administrator deactivating themselves).
+    #[error("{0}")]
+    Conflict(String),
     /// The audit log's chain is broken.
     #[error("audit log entry {seq}: {message}")]
     AuditBroken {
@@ -166,6 +172,8 @@ impl From<ServerError> for ApiError {
     fn from(e: ServerError) -> Self {
         match e {
             ServerError::Invalid(m) => ApiError::bad_request("invalid", m),
+            ServerError::NotFound(m) => ApiError::not_found(m),
+            ServerError::Conflict(m) => ApiError::conflict("refused", m),
             other => ApiError::internal(&other),
         }
     }

@@ -48,7 +48,7 @@ use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-pub use admin::{Admin, NewPeriod, NewUnit, NewUser};
+pub use admin::{Admin, NewPeriod, NewUnit, NewUser, UserProfile};
 pub use api::{openapi, openapi_json, router};
 pub use audit::{AuditEntry, AuditVerification};
 pub use auth::{hash_password, verify_password, Actor, Credential, CSRF_HEADER, SESSION_COOKIE};

@@ -10,6 +10,7 @@
 
 mod account;
 mod admin;
+mod answers;
 mod central;
 mod operator;
 mod review;
@@ -40,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/app.css", get(stylesheet))
+        .route("/app.js", get(script))
         .route("/lang/{lang}", get(switch_lang))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
@@ -50,11 +52,20 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/unit", get(operator::periods_page))
         .route("/periods/{period}/units/{unit}", get(case_page))
         .route("/periods/{period}/units/{unit}/save", post(operator::save))
+        .route("/periods/{period}/units/{unit}/preview", post(operator::preview))
+        .route(
+            "/periods/{period}/units/{unit}/evidence/remove",
+            get(operator::remove_evidence_page).post(operator::remove_evidence),
+        )
         .route("/periods/{period}/units/{unit}/review", post(review::act))
         .route("/periods/{period}/units/{unit}/decide", post(central::decide))
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
         .route("/admin", get(admin::show).post(admin::act))
+        .route(
+            "/admin/users/{username}",
+            get(admin::show_user).post(admin::act_user),
+        )
 }
 
 // ---------------------------------------------------------------- the visitor
@@ -348,6 +359,7 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — P2HAM" }
                 link rel="stylesheet" href="/app.css";
+                script src="/app.js" defer {}
             }
             body {
                 a.skip href="#main" { (ctx.t("Langsung ke isi", "Skip to content")) }
@@ -518,6 +530,10 @@ pub(crate) struct Flash {
 fn flash_text(ctx: &Ctx, done: &str) -> String {
     match done {
         "saved" => ctx.t("Draf tersimpan.", "Draft saved."),
+        "removed" => ctx.t(
+            "Bukti dihapus dari jawaban; draf tersimpan.",
+            "The evidence was removed from the answer; the draft is saved.",
+        ),
         "submitted" => ctx.t(
             "Penilaian mandiri telah diajukan untuk verifikasi.",
             "The self-assessment was submitted for verification.",
@@ -704,6 +720,24 @@ async fn stylesheet() -> Response {
 }
 
 const STYLE: &str = include_str!("app.css");
+
+/// The pages' only script: the live score preview on the self-assessment
+/// form (each page works without it).
+async fn script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("max-age=3600")),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+const SCRIPT: &str = include_str!("app.js");
 
 /// The report layer's HTML document, embedded in a page: its style and body,
 /// its headings one level down.

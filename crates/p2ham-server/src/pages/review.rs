@@ -9,7 +9,9 @@ use maud::{html, Markup};
 use serde_json::{json, Value};
 
 use super::operator::{diagnostic_fields, loaded, read_case, Case, FormErrors, NOT_APPLICABLE};
-use super::{error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx};
+use super::{
+    answers, error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx,
+};
 use crate::AppState;
 
 /// Every (period, unit, case) the visitor may see.
@@ -91,26 +93,6 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
         } }
     };
     page(&ctx, ctx.t("Verifikasi", "Verification"), &content)
-}
-
-fn answer_text(
-    ctx: &Ctx,
-    case: &Case,
-    ind: &p2ham_io::model::Indicator,
-    a: Option<&p2ham_io::model::Answer>,
-) -> String {
-    match a {
-        None => ctx.t("(belum dijawab)", "(not answered)").to_owned(),
-        Some(a) => match (&a.value, &a.not_applicable) {
-            (Some(v), _) => case
-                .instrument()
-                .scale(&ind.scale)
-                .and_then(|s| s.option(v))
-                .map_or_else(|| v.clone(), |o| o.label.get(ctx.lang).to_owned()),
-            (None, Some(j)) => format!("{}: {j}", ctx.t("Tidak berlaku", "Not applicable")),
-            (None, None) => String::new(),
-        },
-    }
 }
 
 /// Links to the reports of the report layer for this unit.
@@ -196,7 +178,7 @@ pub(crate) async fn review_page(
                             @let mine = ver.as_ref().and_then(|v| v.assessment.answer(&ind.id));
                             @let chosen = match posted {
                                 Some(f) => f.text(&format!("v.{}", ind.id)),
-                                None => mine.or(own).and_then(|a| a.value.clone().or_else(|| a.not_applicable.as_ref().map(|_| NOT_APPLICABLE.to_owned()))),
+                                None => answers::chosen(mine.or(own)),
                             };
                             @let vid = html_id("v", &ind.id);
                             @let cid = html_id("c", &ind.id);
@@ -206,40 +188,17 @@ pub(crate) async fn review_page(
                                 div.cols {
                                     div.side {
                                         h3 { (ctx.t("Jawaban operator", "Operator's answer")) }
-                                        p { (answer_text(ctx, &case, ind, own)) }
+                                        p { (answers::answer_text(ctx, &case, ind, own)) }
                                         @if let Some(n) = own.and_then(|a| a.note.as_ref()) {
                                             p { strong { (ctx.t("Catatan", "Note")) ": " } (n) }
                                         }
                                         @let evs = own.map(|a| a.evidence.as_slice()).unwrap_or_default();
-                                        @if !evs.is_empty() {
-                                            ul.thumbs { @for e in evs { li {
-                                                @if let Some(sha) = &e.sha256 {
-                                                    a href=(case.evidence_url(sha)) target="_blank" rel="noopener" {
-                                                        @if case.is_image(sha) {
-                                                            img src=(case.evidence_url(sha)) alt=(format!("{}: {}", ctx.t("Foto bukti", "Evidence photo"), e.path)) loading="lazy";
-                                                        } @else { (e.path) }
-                                                    }
-                                                } @else { (e.path) " (" (ctx.t("belum diunggah", "not uploaded")) ")" }
-                                            } } }
-                                        }
+                                        (answers::evidence_list(ctx, &case, &ind.id, evs, false))
                                     }
                                     div {
                                         h3 { (ctx.t("Penilaian verifikator", "Verifier's assessment")) }
                                         div.options role="radiogroup" aria-label=(format!("{} {}", ctx.t("Jawaban verifikator untuk", "Verifier's answer for"), ind.id)) {
-                                            @for o in case.instrument().scale(&ind.scale).map(|s| s.options.as_slice()).unwrap_or_default() {
-                                                @let oid = format!("{vid}-{}", html_id("o", &o.code));
-                                                label for=(oid) {
-                                                    input type="radio" id=(oid) name=(format!("v.{}", ind.id)) value=(o.code)
-                                                        checked[chosen.as_deref() == Some(o.code.as_str())] disabled[!open];
-                                                    (o.label.get(lang))
-                                                }
-                                            }
-                                            @let naid = format!("{vid}-na");
-                                            label for=(naid) {
-                                                input type="radio" id=(naid) name=(format!("v.{}", ind.id)) value=(NOT_APPLICABLE)
-                                                    checked[chosen.as_deref() == Some(NOT_APPLICABLE)] disabled[!open];
-                                                (ctx.t("Tidak berlaku", "Not applicable"))
-                                            }
+                                            (answers::options(ctx, &case, ind, &vid, chosen.as_deref(), open))
                                         }
                                         div.field {
                                             label for=(cid) { (ctx.t("Komentar verifikator", "Verifier's comment")) }
