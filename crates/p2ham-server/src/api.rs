@@ -88,6 +88,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(deactivate_user))
         .routes(routes!(reactivate_user))
         .routes(routes!(get_case))
+        .routes(routes!(list_cases))
         .routes(routes!(put_self_assessment, get_self_assessment))
         .routes(routes!(put_verification, get_verification))
         .routes(routes!(upload_evidence, list_evidence))
@@ -1163,6 +1164,102 @@ async fn get_case(
     }))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+struct CaseSummary {
+    /// The unit.
+    unit: UnitInfo,
+    /// Where the evaluation stands (`draft` when nothing was uploaded yet).
+    status: Status,
+    /// The verification round (1 + times returned).
+    round: i64,
+    /// SHA-256 of the current self-assessment.
+    self_sha256: Option<String>,
+    /// SHA-256 of the current verification.
+    verification_sha256: Option<String>,
+    /// The verified total (2 decimals) as the library's comparison of the
+    /// current self-assessment with its verification computes it (`p2ham
+    /// compare`); none before a verification or when it has no data.
+    verified_total: Option<String>,
+}
+
+/// Every unit of a period the caller may see, with its status and verified
+/// total: one database query for the whole period, whatever its size.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/units", tag = "workflow", security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, body = Vec<CaseSummary>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_cases(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<Json<Vec<CaseSummary>>> {
+    let period = find_period(&state, &period).await?;
+    // Units, their case (if any) and, once verified, the two current documents.
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.kind, u.office, c.status, c.round, c.self_sha256, c.verification_sha256, \
+         s.body AS self_body, v.body AS verification_body FROM units u \
+         LEFT JOIN cases c ON c.unit_id = u.id AND c.period_id = $1 \
+         LEFT JOIN documents v ON v.unit_id = u.id AND v.period_id = $1 AND v.stage = 'verification' \
+              AND v.sha256 = c.verification_sha256 \
+         LEFT JOIN documents s ON s.unit_id = u.id AND s.period_id = $1 AND s.stage = 'self' \
+              AND s.sha256 = c.self_sha256 AND c.verification_sha256 IS NOT NULL \
+         ORDER BY u.office, u.name, u.id",
+    )
+    .bind(&period.id)
+    .fetch_all(state.db().pool())
+    .await?;
+    let mut found: Vec<(CaseSummary, Option<(String, String)>)> = Vec::new();
+    for r in rows {
+        let unit = unit_info(&r)?;
+        if !actor.sees_unit(&unit.id, &unit.office) || found.iter().any(|(c, _)| c.unit.id == unit.id) {
+            // Outside the caller's scope, or the same document stored twice.
+            continue;
+        }
+        let status: Option<String> = r.try_get("status")?;
+        let status = match status {
+            Some(s) => Status::parse(&s).ok_or_else(|| ApiError::internal(&format!("stored status {s}")))?,
+            None => Status::Draft,
+        };
+        let bodies = match (
+            r.try_get::<Option<String>, _>("self_body")?,
+            r.try_get::<Option<String>, _>("verification_body")?,
+        ) {
+            (Some(s), Some(v)) => Some((s, v)),
+            _ => None,
+        };
+        found.push((
+            CaseSummary {
+                unit,
+                status,
+                round: r.try_get::<Option<i64>, _>("round")?.unwrap_or(1),
+                self_sha256: r.try_get("self_sha256")?,
+                verification_sha256: r.try_get("verification_sha256")?,
+                verified_total: None,
+            },
+            bodies,
+        ));
+    }
+    let instrument = state.instrument(&period.instrument.sha256).await?;
+    let out = tokio::task::spawn_blocking(move || -> ApiResult<Vec<CaseSummary>> {
+        let mut out = Vec::with_capacity(found.len());
+        for (mut c, bodies) in found {
+            if let Some((own, ver)) = bodies {
+                let own =
+                    loaded("self-assessment", own.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
+                let ver =
+                    loaded("verification", ver.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
+                let report = p2ham_io::compare_loaded(&own, &ver, &instrument)
+                    .map_err(|e| ApiError::invalid_document(&e))?;
+                c.verified_total = report.verified_total.map(|t| t.to_string());
+            }
+            out.push(c);
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(out))
+}
+
 async fn evidence_of(state: &AppState, unit: &str, period: &str) -> ApiResult<Vec<EvidenceInfo>> {
     let rows = sqlx::query("SELECT path, sha256, size, content_type, uploaded_by, uploaded_at FROM evidence WHERE unit_id = $1 AND period_id = $2 ORDER BY uploaded_at, id")
         .bind(unit)
@@ -2210,15 +2307,19 @@ enum ReportFormat {
     Csv,
     Html,
     Xlsx,
+    /// The HTML page's body as a fragment for a page to embed (`div.report`,
+    /// headings from `h2`, class names only, no style); asked for by `?format=` only.
+    Fragment,
 }
 
-const ALL_FORMATS: [ReportFormat; 6] = [
+const ALL_FORMATS: [ReportFormat; 7] = [
     ReportFormat::Json,
     ReportFormat::Text,
     ReportFormat::Md,
     ReportFormat::Csv,
     ReportFormat::Html,
     ReportFormat::Xlsx,
+    ReportFormat::Fragment,
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -2230,7 +2331,7 @@ impl ReportFormat {
             ReportFormat::Text => "text/plain; charset=utf-8",
             ReportFormat::Md => "text/markdown; charset=utf-8",
             ReportFormat::Csv => "text/csv; charset=utf-8",
-            ReportFormat::Html => "text/html; charset=utf-8",
+            ReportFormat::Html | ReportFormat::Fragment => "text/html; charset=utf-8",
             ReportFormat::Xlsx => XLSX,
         }
     }
@@ -2247,13 +2348,14 @@ impl ReportFormat {
         })
     }
 
+    /// The report layer's format (a fragment is the HTML backend's, see [`report`]).
     fn report_format(self) -> p2ham_report::Format {
         match self {
             ReportFormat::Json => p2ham_report::Format::Json,
             ReportFormat::Text => p2ham_report::Format::Text,
             ReportFormat::Md => p2ham_report::Format::Md,
             ReportFormat::Csv => p2ham_report::Format::Csv,
-            ReportFormat::Html => p2ham_report::Format::Html,
+            ReportFormat::Html | ReportFormat::Fragment => p2ham_report::Format::Html,
             ReportFormat::Xlsx => p2ham_report::Format::Xlsx,
         }
     }
@@ -2305,7 +2407,7 @@ fn choose(
         ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
             "unsupported-format",
-            "this report is not available in that format (json, text, md, csv, html, xlsx)",
+            "this report is not available in that format (json, text, md, csv, html, xlsx, fragment)",
         )
     };
     if let Some(f) = format {
@@ -2349,8 +2451,12 @@ fn report<R: p2ham_report::Report + ?Sized>(r: &mut R, format: ReportFormat, l: 
         lang: l,
         evidence: None,
     };
-    let bytes =
-        p2ham_report::render(r, format.report_format(), &options).map_err(|e| ApiError::internal(&e))?;
+    let bytes = if format == ReportFormat::Fragment {
+        p2ham_report::to_html_fragment(&r.doc(&options), &p2ham_report::FragmentOptions::default())
+            .into_bytes()
+    } else {
+        p2ham_report::render(r, format.report_format(), &options).map_err(|e| ApiError::internal(&e))?
+    };
     Ok(([(header::CONTENT_TYPE, format.media_type())], bytes).into_response())
 }
 

@@ -175,6 +175,23 @@ async fn story(db: common::Db) {
             r.bytes,
             rendered(&mut p2ham_report::Letter(&expected), Format::Html, Lang::En)
         );
+        // The fragment a page embeds: the HTML page's body, from the same document.
+        let r = evaluator
+            .get(&format!("{}/compare?format=fragment&lang=en", case(unit)))
+            .await;
+        r.expect(200);
+        let options = p2ham_report::RenderOptions {
+            lang: Lang::En,
+            evidence: None,
+        };
+        assert_eq!(
+            r.text(),
+            p2ham_report::to_html_fragment(
+                &p2ham_report::Report::doc(&expected, &options),
+                &p2ham_report::FragmentOptions::default()
+            )
+        );
+        assert!(r.text().starts_with("<div class=\"report\" lang=\"en\"><h2>"));
         if expected.score_lost_to_overclaims > rust_decimal::Decimal::ZERO {
             overclaimed += 1;
         }
@@ -183,6 +200,41 @@ async fn story(db: common::Db) {
         overclaimed >= 1,
         "the story has a unit losing points to overclaims"
     );
+
+    // The period's listing: every unit in one request, with the verified
+    // total of `p2ham compare`; each role sees only its scope.
+    let listed = evaluator.get("/api/v1/periods/2023/units").await;
+    listed.expect(200);
+    let listed = listed.json();
+    let listed = listed.as_array().expect("a list");
+    for unit in UNITS {
+        let row = listed
+            .iter()
+            .find(|c| c["unit"]["id"] == unit)
+            .unwrap_or_else(|| panic!("{unit} listed"));
+        assert_eq!(row["status"], "verified", "{unit}");
+        assert_eq!(
+            row["verified_total"],
+            json!(cli_compare(unit).verified_total.map(|t| t.to_string())),
+            "{unit}"
+        );
+    }
+    let units = evaluator.get("/api/v1/units").await.json();
+    assert_eq!(
+        listed.len(),
+        units.as_array().map_or(0, Vec::len),
+        "every unit, once"
+    );
+    let mine = kanim.get("/api/v1/periods/2023/units").await.json();
+    assert_eq!(mine.as_array().map(Vec::len), Some(1));
+    assert_eq!(mine[0]["unit"]["id"], "kanim-sampit");
+    let kalteng = verifier.get("/api/v1/periods/2023/units").await.json();
+    assert!(kalteng
+        .as_array()
+        .expect("a list")
+        .iter()
+        .all(|c| c["unit"]["office"] == "Kanwil Kemenkumham Kalimantan Tengah"));
+    evaluator.get("/api/v1/periods/1999/units").await.expect(404);
 
     // The evaluator evaluates and records the awards the library allows.
     for unit in UNITS {
