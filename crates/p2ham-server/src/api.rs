@@ -1243,12 +1243,13 @@ async fn list_cases(
         let mut out = Vec::with_capacity(found.len());
         for (mut c, bodies) in found {
             if let Some((own, ver)) = bodies {
-                let own =
-                    loaded("self-assessment", own.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
-                let ver =
-                    loaded("verification", ver.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
-                let report = p2ham_io::compare_loaded(&own, &ver, &instrument)
-                    .map_err(|e| ApiError::invalid_document(&e))?;
+                let report = ops::compare(
+                    Source::bytes("self-assessment", own.as_bytes()),
+                    Source::bytes("verification", ver.as_bytes()),
+                    Some(period_instrument(&instrument)),
+                )
+                .map_err(|e| ApiError::invalid_document(&e))?
+                .report;
                 c.verified_total = report.verified_total.map(|t| t.to_string());
             }
             out.push(c);
