@@ -22,7 +22,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 use p2ham_io::model::Lang;
 use serde::Deserialize;
 use serde_json::Value;
@@ -334,6 +334,24 @@ pub(crate) fn html_id(prefix: &str, indicator: &str) -> String {
 
 // ---------------------------------------------------------------- layout
 
+/// The menu of a logged-in visitor: their role's pages, the password, logging out.
+fn menu(ctx: &Ctx, nav: &[(&str, &str)], me: &Me) -> Markup {
+    html! {
+        ul {
+            @for (href, label) in nav {
+                li { a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } }
+            }
+            li { a href="/password" { (ctx.t("Ubah kata sandi", "Change password")) } }
+            li {
+                form method="post" action="/logout" {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                    button.link type="submit" { (ctx.t("Keluar", "Log out")) " (" (me.username) ")" }
+                }
+            }
+        }
+    }
+}
+
 /// The page around `content`: skip link, header with navigation and language
 /// switch, one `main` landmark, footer.
 pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
@@ -366,21 +384,16 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                 header.top {
                     div.bar {
                         a.brand href="/" { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
-                        nav aria-label=(ctx.t("Menu utama", "Main menu")) {
-                            ul {
-                                @for (href, label) in &nav {
-                                    li { a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } }
-                                }
-                                li { a href=(format!("/lang/{other}?back={}", urlencode(&ctx.path))) lang=(other_lang) hreflang=(other_lang) { (other_label) } }
-                                @if let Some(me) = &ctx.me {
-                                    li { a href="/password" { (ctx.t("Ubah kata sandi", "Change password")) } }
-                                    li {
-                                        form method="post" action="/logout" {
-                                            input type="hidden" name="csrf_token" value=(ctx.csrf);
-                                            button.link type="submit" { (ctx.t("Keluar", "Log out")) " (" (me.username) ")" }
-                                        }
-                                    }
-                                }
+                        @if let Some(me) = &ctx.me {
+                            // Wide screens: the menu in the bar.
+                            nav.nav-wide aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
+                        }
+                        a.lang href=(format!("/lang/{other}?back={}", urlencode(&ctx.path))) lang=(other_lang) hreflang=(other_lang) { (other_label) }
+                        @if let Some(me) = &ctx.me {
+                            // A phone: the same menu behind a button that works without JavaScript.
+                            details.menu {
+                                summary { (ctx.t("Menu", "Menu")) span.visually-hidden { " " (ctx.t("utama", "main")) } }
+                                nav aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
                             }
                         }
                     }
@@ -738,48 +751,3 @@ async fn script() -> Response {
 }
 
 const SCRIPT: &str = include_str!("app.js");
-
-/// The report layer's HTML document, embedded in a page: its style and body,
-/// its headings one level down.
-pub(crate) fn embedded_report(html: &str) -> Markup {
-    let style = html
-        .split_once("<style>")
-        .and_then(|(_, rest)| rest.split_once("</style>"))
-        .map_or("", |(s, _)| s);
-    let body = html
-        .split_once("<body>")
-        .and_then(|(_, rest)| rest.split_once("</body>"))
-        .map_or("", |(b, _)| b);
-    let body = body
-        .replace("<h2", "<h3")
-        .replace("</h2>", "</h3>")
-        .replace("<h1", "<h2")
-        .replace("</h1>", "</h2>");
-    // Scope the report's rules to the embedding section.
-    let scoped: String = style
-        .split('}')
-        .filter(|r| !r.trim().is_empty())
-        .map(|rule| match rule.split_once('{') {
-            Some((sel, decl)) => {
-                let sel = sel
-                    .split(',')
-                    .map(|s| {
-                        let s = s.trim();
-                        if s == "body" || s == "html" {
-                            ".report".to_owned()
-                        } else {
-                            format!(".report {s}")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("{sel} {{{decl}}}\n")
-            }
-            None => String::new(),
-        })
-        .collect();
-    html! {
-        style { (PreEscaped(scoped)) }
-        div.report { (PreEscaped(body)) }
-    }
-}

@@ -2,7 +2,6 @@
 //! generated from the period's instrument for the unit's kind.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -68,25 +67,27 @@ pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Res
         @if rows.is_empty() {
             p { (ctx.t("Belum ada periode.", "No period yet.")) }
         } @else {
-            div.table-wrap { table {
+            @let (h_period, h_instrument, h_status, h_deadline, h_action) = (ctx.t("Periode", "Period"), ctx.t("Instrumen", "Instrument"),
+                ctx.t("Status", "Status"), ctx.t("Batas penilaian mandiri", "Self-assessment deadline"), ctx.t("Tindakan", "Action"));
+            div.table-wrap { table.stack role="table" {
                 caption.hint { (ctx.t("Periode, status dan batas waktu", "Periods, status and deadlines")) }
-                thead { tr {
-                    th scope="col" { (ctx.t("Periode", "Period")) }
-                    th scope="col" { (ctx.t("Instrumen", "Instrument")) }
-                    th scope="col" { (ctx.t("Status", "Status")) }
-                    th scope="col" { (ctx.t("Batas penilaian mandiri", "Self-assessment deadline")) }
-                    th scope="col" { (ctx.t("Tindakan", "Action")) }
+                thead role="rowgroup" { tr role="row" {
+                    th scope="col" role="columnheader" { (h_period) }
+                    th scope="col" role="columnheader" { (h_instrument) }
+                    th scope="col" role="columnheader" { (h_status) }
+                    th scope="col" role="columnheader" { (h_deadline) }
+                    th scope="col" role="columnheader" { (h_action) }
                 } }
-                tbody {
+                tbody role="rowgroup" {
                     @for (p, c) in &rows {
                         @let id = p["id"].as_str().unwrap_or_default();
                         @let status = c["status"].as_str().unwrap_or("draft");
-                        tr {
-                            th scope="row" { (id) }
-                            td { (p["instrument"]["id"].as_str().unwrap_or_default()) " " (p["instrument"]["version"].as_str().unwrap_or_default()) }
-                            td { (status_badge(&ctx, status)) }
-                            td { (p["self_closes"].as_str().unwrap_or(ctx.t("tidak dibatasi", "no deadline"))) }
-                            td { a href=(format!("/periods/{}/units/{}", urlencode(id), urlencode(&unit))) {
+                        tr role="row" {
+                            th scope="row" role="rowheader" data-label=(h_period) { (id) }
+                            td role="cell" data-label=(h_instrument) { (p["instrument"]["id"].as_str().unwrap_or_default()) " " (p["instrument"]["version"].as_str().unwrap_or_default()) }
+                            td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
+                            td role="cell" data-label=(h_deadline) { (p["self_closes"].as_str().unwrap_or(ctx.t("tidak dibatasi", "no deadline"))) }
+                            td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(id), urlencode(&unit))) {
                                 @if matches!(status, "draft" | "returned") { (ctx.t("Isi penilaian", "Fill in")) } @else { (ctx.t("Lihat", "View")) }
                                 span.visually-hidden { " " (id) }
                             } }
@@ -176,12 +177,7 @@ impl Case {
 
 /// A stored document as the library reads it.
 pub(crate) fn loaded(name: &str, bytes: &[u8]) -> Option<LoadedAssessment> {
-    Some(LoadedAssessment {
-        assessment: p2ham_io::parse_assessment(name, bytes).ok()?,
-        sha256: p2ham_io::sha256_hex(bytes),
-        file: name.to_owned(),
-        path: PathBuf::from(name),
-    })
+    p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).ok()
 }
 
 /// Read a unit's case, its period, instrument and current self-assessment.
@@ -752,27 +748,18 @@ pub(crate) async fn preview(
     };
     let (doc, _) = form_document(&case, &period, &form, &BTreeMap::new(), true);
     let bytes = serde_json::to_vec(&doc).expect("a JSON value serialises");
-    let scored = p2ham_io::parse_assessment("preview", &bytes)
-        .map_err(|e| e.to_string())
-        .and_then(|assessment| {
-            let loaded = LoadedAssessment {
-                assessment,
-                sha256: p2ham_io::sha256_hex(&bytes),
-                file: "preview".to_owned(),
-                path: PathBuf::from("preview"),
-            };
-            p2ham_io::score_loaded(&loaded, &case.instrument).map_err(|e| e.to_string())
-        });
+    let instrument = p2ham_io::ops::InstrumentInput::Loaded(&case.instrument);
+    let scored = p2ham_io::ops::score(p2ham_io::Source::bytes("preview", &bytes), Some(instrument));
     match scored {
-        Ok(report) => {
-            let markup = score_card(&ctx, Some(&report), false);
+        Ok(scored) => {
+            let markup = score_card(&ctx, Some(&scored.report), false);
             (
                 [(axum::http::header::CACHE_CONTROL, "no-store")],
                 axum::response::Html(markup.into_string()),
             )
                 .into_response()
         }
-        Err(e) => fragment(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => fragment(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
     }
 }
 

@@ -14,24 +14,21 @@ use super::{
 };
 use crate::AppState;
 
-/// Every (period, unit, case) the visitor may see.
-pub(crate) async fn cases(state: &AppState, ctx: &Ctx) -> Vec<(String, Value)> {
+/// Every (period, unit summary) the visitor may see: one request per period
+/// (`GET /api/v1/periods/{period}/units`), whatever the number of units.
+pub(crate) async fn cases(state: &AppState, ctx: &Ctx, only: Option<&str>) -> Vec<(String, Value)> {
     let periods = ctx.get(state, "/api/v1/periods").await.json();
-    let units = ctx.get(state, "/api/v1/units").await.json();
     let mut out = Vec::new();
     for p in periods.as_array().into_iter().flatten() {
         let pid = p["id"].as_str().unwrap_or_default();
-        for u in units.as_array().into_iter().flatten() {
-            let uid = u["id"].as_str().unwrap_or_default();
-            let r = ctx
-                .get(
-                    state,
-                    &format!("/api/v1/periods/{}/units/{}", urlencode(pid), urlencode(uid)),
-                )
-                .await;
-            if r.ok() {
-                out.push((pid.to_owned(), r.json()));
-            }
+        if only.is_some_and(|o| o != pid) {
+            continue;
+        }
+        let r = ctx
+            .get(state, &format!("/api/v1/periods/{}/units", urlencode(pid)))
+            .await;
+        for c in r.json().as_array().into_iter().flatten() {
+            out.push((pid.to_owned(), c.clone()));
         }
     }
     out
@@ -55,7 +52,7 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
         Ok(m) => m.clone(),
         Err(r) => return r,
     };
-    let mut all = cases(&state, &ctx).await;
+    let mut all = cases(&state, &ctx, None).await;
     all.sort_by(|(pa, a), (pb, b)| {
         pb.cmp(pa)
             .then(
@@ -67,24 +64,26 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
     let content = html! {
         h1 { (ctx.t("Verifikasi", "Verification")) @if let Some(o) = &me.office { ": " (o) } }
         p { (ctx.t("Unit yang menunggu verifikasi tampil paling atas.", "Units waiting for verification come first.")) }
-        div.table-wrap { table {
+        @let (h_period, h_unit, h_kind, h_status, h_action) = (ctx.t("Periode", "Period"), ctx.t("Unit", "Unit"),
+            ctx.t("Jenis", "Kind"), ctx.t("Status", "Status"), ctx.t("Tindakan", "Action"));
+        div.table-wrap { table.stack role="table" {
             caption.hint { (ctx.t("Unit menurut status", "Units by status")) }
-            thead { tr {
-                th scope="col" { (ctx.t("Periode", "Period")) }
-                th scope="col" { (ctx.t("Unit", "Unit")) }
-                th scope="col" { (ctx.t("Jenis", "Kind")) }
-                th scope="col" { (ctx.t("Status", "Status")) }
-                th scope="col" { (ctx.t("Tindakan", "Action")) }
+            thead role="rowgroup" { tr role="row" {
+                th scope="col" role="columnheader" { (h_period) }
+                th scope="col" role="columnheader" { (h_unit) }
+                th scope="col" role="columnheader" { (h_kind) }
+                th scope="col" role="columnheader" { (h_status) }
+                th scope="col" role="columnheader" { (h_action) }
             } }
-            tbody { @for (p, c) in &all {
+            tbody role="rowgroup" { @for (p, c) in &all {
                 @let uid = c["unit"]["id"].as_str().unwrap_or_default();
                 @let status = c["status"].as_str().unwrap_or("draft");
-                tr {
-                    td { (p) }
-                    th scope="row" { (c["unit"]["name"].as_str().unwrap_or(uid)) }
-                    td { (c["unit"]["kind"].as_str().unwrap_or_default()) }
-                    td { (status_badge(&ctx, status)) }
-                    td { a href=(format!("/periods/{}/units/{}", urlencode(p), urlencode(uid))) {
+                tr role="row" {
+                    td role="cell" data-label=(h_period) { (p) }
+                    th scope="row" role="rowheader" data-label=(h_unit) { (c["unit"]["name"].as_str().unwrap_or(uid)) }
+                    td role="cell" data-label=(h_kind) { (c["unit"]["kind"].as_str().unwrap_or_default()) }
+                    td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
+                    td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(p), urlencode(uid))) {
                         @if status == "submitted" { (ctx.t("Periksa", "Review")) } @else { (ctx.t("Lihat", "View")) }
                         span.visually-hidden { " " (c["unit"]["name"].as_str().unwrap_or(uid)) " " (p) }
                     } }

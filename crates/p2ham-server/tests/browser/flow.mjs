@@ -117,11 +117,17 @@ process.on('exit', () => {
   await page.goto(BASE + form);
   check((await page.locator('#score-live[hidden]').count()) === 1, 'without JavaScript the live preview stays hidden');
   check((await page.textContent('#score-preview')).includes('Belum ada jawaban tersimpan'), 'without JavaScript the preview is the saved draft\'s');
-  const menu = page.locator('header details');
-  if ((await menu.count()) === 1) {
-    await page.locator('header details summary').click();
-    check(await menu.evaluate((d) => d.open), 'without JavaScript the phone menu opens');
-  }
+  // The phone header is compact; its menu opens from the keyboard, without JavaScript.
+  result.phone_header_height = await page.evaluate(() => document.querySelector('header').getBoundingClientRect().height);
+  check(result.phone_header_height <= 80, `the phone header is at most 80px tall (${result.phone_header_height})`);
+  const menu = page.locator('header details.menu');
+  await page.focus('header details.menu summary');
+  await page.keyboard.press('Enter');
+  check(await menu.evaluate((d) => d.open), 'without JavaScript the phone menu opens by keyboard');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.closest('details.menu nav') !== null), 'Tab moves into the open menu');
+  check(await page.locator('header details.menu nav button[type=submit]').isVisible(), 'the open menu shows the logout button');
+  await page.screenshot({ path: path.join(OUT, 'phone-menu-open-390x844.png') });
   await context.close();
 }
 
@@ -238,6 +244,12 @@ await camera.setInputFiles(PHOTO);
 await op.focus('button[value=draft]');
 await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
 check((await op.locator('ul.thumbs img').count()) === thumbs, 'the photo taken is attached again');
+const withPhoto = op.locator('fieldset.indicator:has(ul.thumbs img)').first();
+for (const [w, h] of [[390, 844], [1366, 900]]) {
+  await op.setViewportSize({ width: w, height: h });
+  await withPhoto.screenshot({ path: path.join(OUT, `operator-evidence-${w}x${h}.png`) });
+}
+await op.setViewportSize({ width: 1366, height: 900 });
 // Submit, by keyboard.
 await op.focus('button[value=submit]');
 await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
@@ -308,6 +320,8 @@ await scan(ev, 'evaluator-dashboard');
 result.dashboard_verified_total = (await ev.textContent('tr[data-unit="kanim-sampit"] .verified-total')).trim();
 check(/^\d+(\.\d+)?$/.test(result.dashboard_verified_total), 'the dashboard shows the verified total');
 check((await ev.locator('main svg').count()) > 0, 'the dashboard has charts');
+check((await ev.locator('main .report').count()) === 1 && (await ev.locator('main html, main head, main style').count()) === 0, 'the roll-up is the report layer\'s fragment');
+await ev.screenshot({ path: path.join(OUT, 'evaluator-dashboard-full-1366x900.png'), fullPage: true });
 await ev.goto(BASE + form);
 await scan(ev, 'evaluator-case');
 await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat evaluasi")')]);
