@@ -9,6 +9,7 @@ mod award;
 mod commands;
 mod progress;
 mod serve;
+mod sources;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
 /// both cores; the system allocator spends a fifth of the run there.

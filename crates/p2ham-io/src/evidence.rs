@@ -659,7 +659,7 @@ mod tests {
             assessment: parse_assessment("a.json", json.as_bytes()).unwrap(),
             sha256: sha256_hex(json.as_bytes()),
             file: "a.json".into(),
-            path: "a.json".into(),
+            path: None,
         }
     }
 

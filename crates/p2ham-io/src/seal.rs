@@ -333,14 +333,15 @@ pub fn seal_verification(
             message: format!("cannot seal: evidence does not match the verification:{bad}"),
         });
     }
-    let pk = PublicKey::from_secret_key(secret).map_err(|e| sign_err(&verification.path, &e))?;
+    let pk = PublicKey::from_secret_key(secret).map_err(|e| sign_err(Path::new(&verification.file), &e))?;
     let a = &verification.assessment;
     let manifest = SealManifest {
         format: SealFormat::V1,
         verification: SealedDocument {
             file: verification
                 .path
-                .file_name()
+                .as_deref()
+                .and_then(Path::file_name)
                 .map_or_else(|| verification.file.clone(), |n| n.to_string_lossy().into_owned()),
             sha256: verification.sha256.clone(),
             unit: a.unit.id.clone(),
@@ -364,7 +365,7 @@ pub fn seal_verification(
         Some(&trusted),
         Some("p2ham seal of a P2HAM verification"),
     )
-    .map_err(|e| sign_err(&verification.path, &e))?;
+    .map_err(|e| sign_err(Path::new(&verification.file), &e))?;
     Ok(Seal {
         manifest,
         manifest_text,

@@ -36,17 +36,13 @@ pub fn write_atomic_with(
         Some(dir.canonicalize().ok()?.join(name))
     });
     if let Some(target) = target {
-        let clash = inputs
-            .iter()
-            .filter(|i| i.as_os_str() != "-")
-            .filter_map(|i| i.canonicalize().ok())
-            .any(|i| {
-                if i.is_dir() {
-                    target.starts_with(&i)
-                } else {
-                    i == target
-                }
-            });
+        let clash = inputs.iter().filter_map(|i| i.canonicalize().ok()).any(|i| {
+            if i.is_dir() {
+                target.starts_with(&i)
+            } else {
+                i == target
+            }
+        });
         if clash {
             return Err(IoError::WouldOverwriteInput { file });
         }

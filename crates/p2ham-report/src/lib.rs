@@ -14,15 +14,10 @@
 //! ```
 //! use p2ham_report::{render, Format, RenderOptions};
 //!
-//! let instrument = p2ham_io::load_builtin("p2ham-2022").unwrap().unwrap();
 //! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"),
 //!     "/../../fixtures/assessments/sampit-2023/kanim-sampit.self.json")).unwrap();
-//! let assessment = p2ham_io::parse_assessment("kanim-sampit.self.json", &bytes).unwrap();
-//! let loaded = p2ham_io::LoadedAssessment {
-//!     assessment, sha256: p2ham_io::sha256_hex(&bytes),
-//!     file: "kanim-sampit.self.json".into(), path: "kanim-sampit.self.json".into(),
-//! };
-//! let mut report = p2ham_io::score_loaded(&loaded, &instrument).unwrap();
+//! let source = p2ham_io::Source::bytes("kanim-sampit.self.json", &bytes);
+//! let mut report = p2ham_io::ops::score(source, None).unwrap().report;
 //! let md = render(&mut report, Format::Md, &RenderOptions::default()).unwrap();
 //! assert!(String::from_utf8(md).unwrap().starts_with("# Hasil Penilaian P2HAM"));
 //! ```

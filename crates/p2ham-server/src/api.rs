@@ -2,15 +2,14 @@
 //! evidence store and the p2ham libraries; the OpenAPI 3.1 document is
 //! generated from the same handlers, so every route is in it.
 
-use std::path::PathBuf;
-
 use axum::body::Body;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use p2ham_io::model::{Lang, Stage};
-use p2ham_io::LoadedAssessment;
+use p2ham_io::ops::{self, InstrumentInput};
+use p2ham_io::{LoadedAssessment, Source};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -1244,12 +1243,13 @@ async fn list_cases(
         let mut out = Vec::with_capacity(found.len());
         for (mut c, bodies) in found {
             if let Some((own, ver)) = bodies {
-                let own =
-                    loaded("self-assessment", own.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
-                let ver =
-                    loaded("verification", ver.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
-                let report = p2ham_io::compare_loaded(&own, &ver, &instrument)
-                    .map_err(|e| ApiError::invalid_document(&e))?;
+                let report = ops::compare(
+                    Source::bytes("self-assessment", own.as_bytes()),
+                    Source::bytes("verification", ver.as_bytes()),
+                    Some(period_instrument(&instrument)),
+                )
+                .map_err(|e| ApiError::invalid_document(&e))?
+                .report;
                 c.verified_total = report.verified_total.map(|t| t.to_string());
             }
             out.push(c);
@@ -1295,13 +1295,14 @@ struct DocumentAccepted {
     eligible: bool,
 }
 
+/// A document as the library reads it, from the bytes received or stored.
 fn loaded(name: &str, bytes: &[u8]) -> Result<LoadedAssessment, p2ham_io::IoError> {
-    Ok(LoadedAssessment {
-        assessment: p2ham_io::parse_assessment(name, bytes)?,
-        sha256: p2ham_io::sha256_hex(bytes),
-        file: name.to_owned(),
-        path: PathBuf::from(name),
-    })
+    p2ham_io::read_assessment(Source::bytes(name, bytes))
+}
+
+/// The instrument of a period, as the operations take it.
+fn period_instrument(instrument: &p2ham_io::LoadedInstrument) -> InstrumentInput<'_> {
+    InstrumentInput::Loaded(instrument)
 }
 
 /// 422 when the document is not for this unit, period, instrument and stage.
@@ -1411,7 +1412,12 @@ async fn put_self_assessment(
     let doc = loaded("self-assessment", &bytes).map_err(|e| ApiError::invalid_document(&e))?;
     check_fits(&doc, &unit, &period, Stage::SelfAssessment)?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let score = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let score = ops::score(
+        Source::bytes("self-assessment", &bytes),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     check_window(
         period.self_opens.as_ref(),
         period.self_closes.as_ref(),
@@ -1718,15 +1724,15 @@ async fn return_case(
     Ok(Json(CaseStatus { status: after.status }))
 }
 
-async fn self_document(state: &AppState, unit: &str, period: &str, sha: &str) -> ApiResult<LoadedAssessment> {
-    let body: String = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = 'self' AND sha256 = $3 LIMIT 1")
+/// The stored bytes of a self-assessment.
+async fn self_document(state: &AppState, unit: &str, period: &str, sha: &str) -> ApiResult<String> {
+    Ok(sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = 'self' AND sha256 = $3 LIMIT 1")
         .bind(unit)
         .bind(period)
         .bind(sha)
         .fetch_one(state.db().pool())
         .await?
-        .try_get("body")?;
-    loaded("self-assessment", body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))
+        .try_get("body")?)
 }
 
 /// Record the verification (verifier of the unit's Kanwil): the verifier's
@@ -1780,10 +1786,15 @@ async fn put_verification(
             },
         });
     }
-    let self_doc = self_document(&state, &unit.id, &period.id, &self_sha).await?;
+    let self_body = self_document(&state, &unit.id, &period.id, &self_sha).await?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let report =
-        p2ham_io::compare_loaded(&self_doc, &doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let report = ops::compare(
+        Source::bytes("self-assessment", self_body.as_bytes()),
+        Source::bytes("verification", &bytes),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
     let before = read_case(&mut *w.tx, &unit.id, &period.id)
@@ -1862,7 +1873,7 @@ async fn comparison(
     let (Some(self_sha), Some(ver_sha)) = (&case.self_sha256, &case.verification_sha256) else {
         return Err(ApiError::conflict("not-verified", "there is no verification yet"));
     };
-    let self_doc = self_document(state, &unit.id, &period.id, self_sha).await?;
+    let self_body = self_document(state, &unit.id, &period.id, self_sha).await?;
     let body: String = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = 'verification' AND sha256 = $3 LIMIT 1")
         .bind(&unit.id)
         .bind(&period.id)
@@ -1870,10 +1881,14 @@ async fn comparison(
         .fetch_one(state.db().pool())
         .await?
         .try_get("body")?;
-    let ver = loaded("verification", body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let report =
-        p2ham_io::compare_loaded(&self_doc, &ver, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let report = ops::compare(
+        Source::bytes("self-assessment", self_body.as_bytes()),
+        Source::bytes("verification", body.as_bytes()),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     Ok((case, report))
 }
 
@@ -2470,9 +2485,13 @@ async fn score_report(
     };
     let sha = current.ok_or_else(|| ApiError::not_found(format!("no {which} document uploaded yet")))?;
     let body = document_body(&state, &unit.id, &period.id, which, &sha).await?;
-    let doc = loaded(which, body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let mut r = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let mut r = ops::score(
+        Source::bytes(which, body.as_bytes()),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     report(&mut r, format, lang(q.lang))
 }
 
@@ -2594,16 +2613,16 @@ async fn rollup_report(
     let l = lang(q.lang);
     let name = format!("period {} ({which})", period.id);
     let outcome = tokio::task::spawn_blocking(move || {
-        let options = p2ham_io::RollupOptions {
-            instrument: Some(&instrument),
+        let settings = ops::RollupSettings {
             stage: Some(wanted),
-            ..p2ham_io::RollupOptions::default()
+            ..ops::RollupSettings::default()
         };
-        let input = p2ham_io::RollupInput::Reader {
-            name,
-            reader: Box::new(std::io::Cursor::new(ndjson)),
-        };
-        p2ham_io::rollup(vec![input], &options, &mut ())
+        ops::rollup(
+            vec![Source::bytes(name, ndjson)],
+            Some(period_instrument(&instrument)),
+            settings,
+            &mut (),
+        )
     })
     .await
     .map_err(|e| ApiError::internal(&e))?

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{files_under, fixture, repo, Client, TestServer};
 use p2ham_io::model::Lang;
 use p2ham_report::Format;
@@ -84,14 +82,9 @@ async fn story(db: common::Db) {
         assert_eq!(body["status"], "draft");
         assert_eq!(body["sha256"], p2ham_io::sha256_hex(&bytes));
         // The figure is the library's.
-        let loaded = p2ham_io::LoadedAssessment {
-            assessment: p2ham_io::parse_assessment("x", &bytes).expect("parse"),
-            sha256: p2ham_io::sha256_hex(&bytes),
-            file: "x".into(),
-            path: PathBuf::from("x"),
-        };
-        let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
-        let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
+        let score = p2ham_io::ops::score(p2ham_io::Source::bytes("x", &bytes), None)
+            .expect("score")
+            .report;
         assert_eq!(body["total"], json!(score.total.map(|t| t.to_string())));
         op.post(&format!("{}/submit", case(unit)), json!({}))
             .await

@@ -2,7 +2,6 @@
 //! generated from the period's instrument for the unit's kind.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -178,12 +177,7 @@ impl Case {
 
 /// A stored document as the library reads it.
 pub(crate) fn loaded(name: &str, bytes: &[u8]) -> Option<LoadedAssessment> {
-    Some(LoadedAssessment {
-        assessment: p2ham_io::parse_assessment(name, bytes).ok()?,
-        sha256: p2ham_io::sha256_hex(bytes),
-        file: name.to_owned(),
-        path: PathBuf::from(name),
-    })
+    p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).ok()
 }
 
 /// Read a unit's case, its period, instrument and current self-assessment.
@@ -754,27 +748,18 @@ pub(crate) async fn preview(
     };
     let (doc, _) = form_document(&case, &period, &form, &BTreeMap::new(), true);
     let bytes = serde_json::to_vec(&doc).expect("a JSON value serialises");
-    let scored = p2ham_io::parse_assessment("preview", &bytes)
-        .map_err(|e| e.to_string())
-        .and_then(|assessment| {
-            let loaded = LoadedAssessment {
-                assessment,
-                sha256: p2ham_io::sha256_hex(&bytes),
-                file: "preview".to_owned(),
-                path: PathBuf::from("preview"),
-            };
-            p2ham_io::score_loaded(&loaded, &case.instrument).map_err(|e| e.to_string())
-        });
+    let instrument = p2ham_io::ops::InstrumentInput::Loaded(&case.instrument);
+    let scored = p2ham_io::ops::score(p2ham_io::Source::bytes("preview", &bytes), Some(instrument));
     match scored {
-        Ok(report) => {
-            let markup = score_card(&ctx, Some(&report), false);
+        Ok(scored) => {
+            let markup = score_card(&ctx, Some(&scored.report), false);
             (
                 [(axum::http::header::CACHE_CONTROL, "no-store")],
                 axum::response::Html(markup.into_string()),
             )
                 .into_response()
         }
-        Err(e) => fragment(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => fragment(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
     }
 }
 
