@@ -9,7 +9,22 @@
 //! Every document comes from a [`Source`]: a file, bytes already in memory or
 //! a stream. The [`ops`] module holds the operations the command line and the
 //! server both run (score, compare, validate, SKM, roll-up, evidence check),
-//! each taking sources and returning a report.
+//! each taking sources and returning a report:
+//!
+//! - [`ops::score`], [`ops::compare`], [`ops::validate`], [`ops::skm`],
+//!   [`ops::rollup`] (progress and invalid records through a
+//!   [`RollupObserver`]) and [`ops::evidence`];
+//! - the readers behind them: [`read_assessment`], [`read_instrument`],
+//!   [`builtin_instrument`], [`read_checklist`], [`read_verified_sources`],
+//!   [`read_award_list`], [`read_history_sources`];
+//! - seals ([`seal_verification`], [`verify_seal`]), the published JSON
+//!   Schemas ([`SCHEMAS`]) and atomic output files ([`write_atomic`]).
+//!
+//! Every failure is an [`IoError`] naming the source and the path inside it;
+//! [`IoError::diagnostics`] gives its problems as
+//! [`Diagnostic`]s, the one problem type of every
+//! P2HAM crate. Messages say what is needed, never a command-line flag (the
+//! phrases are in [`needs`], for a frontend to replace with its own).
 //!
 //! ```
 //! use p2ham_io::{ops, Source};
@@ -26,6 +41,15 @@
 //! let err = ops::score(Source::bytes("a.json", bad.as_slice()), None).unwrap_err();
 //! assert!(err.to_string().contains("a.json"));
 //! assert!(err.to_string().contains("answers[0].indicator"));
+//!
+//! // Validation reports every problem of every document, never stopping at the first.
+//! let bad = br#"{"format": "p2ham-assessment/1", "instrument": {"id": "p2ham-2022", "version": "1.0.0"},
+//!   "unit": {"id": "kanim-x", "name": "Kanim X", "kind": "kanim"}, "period": "2023", "stage": "self",
+//!   "answers": [{"indicator": "A.01", "value": "mungkin"}]}"#;
+//! let report = ops::validate(vec![Source::bytes("x.json", bad.as_slice())], None);
+//! let problem = &report.files[0].problems[0];
+//! assert_eq!(problem.code, p2ham_io::model::Code::UnknownOption);
+//! assert_eq!(problem.location(), "answers[0].value (indicator A.01)");
 //! ```
 
 mod award;

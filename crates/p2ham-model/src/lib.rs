@@ -13,6 +13,13 @@
 //! is the one vocabulary of problems of every P2HAM crate; [`format`](mod@format) holds
 //! the `format` id of every document and report.
 //!
+//! The entry points: [`CheckedInstrument::new`] (an instrument that passed
+//! [`validate_instrument`], the input of every scoring engine),
+//! [`CheckedInstrument::check`] (an assessment against it), [`Code::ALL`]
+//! (every problem code, with [`Code::meaning`] and [`Code::arises`]) and the
+//! document types themselves ([`Instrument`], [`Assessment`], [`AwardList`]),
+//! read and written with serde.
+//!
 //! ```
 //! use p2ham_model::{Assessment, CheckedInstrument, Instrument, ProblemCode};
 //!
@@ -43,6 +50,10 @@
 //!     "answers[0].value (indicator A.01): `mungkin` is not an option of scale `ada-tidak`; \
 //!      expected one of: ada, tidak [unknown-option]"
 //! );
+//!
+//! // Codes are stable strings; format ids are constants.
+//! assert_eq!("unknown-option".parse::<p2ham_model::Code>(), Ok(ProblemCode::UnknownOption));
+//! assert_eq!(p2ham_model::format::ASSESSMENT, "p2ham-assessment/1");
 //! ```
 
 mod assessment;

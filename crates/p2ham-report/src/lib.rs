@@ -11,6 +11,14 @@
 //! Every bilingual phrase lives in [`labels`], the number and date policy in
 //! [`number`], and untrusted text is cleaned once per backend ([`sanitize`]).
 //!
+//! The entry points: [`render`] and [`write()`] take any [`Report`] (every
+//! report type of `p2ham-scoring` and `p2ham-io` implements it) and a
+//! [`Format`]; below them, each report's builder (`score_doc`, `compare_doc`,
+//! `letter_doc`, `rollup_doc`, `skm_doc`, `evidence_doc`, `validation_doc`,
+//! `award_doc`, `annex_doc`, `history_doc`) and each backend ([`to_text`],
+//! [`to_markdown`], [`to_html`], [`to_html_fragment`], [`to_xlsx`]) can be
+//! called on their own, e.g. to embed a report in a page.
+//!
 //! ```
 //! use p2ham_report::{render, Format, RenderOptions};
 //!
@@ -20,6 +28,11 @@
 //! let mut report = p2ham_io::ops::score(source, None).unwrap().report;
 //! let md = render(&mut report, Format::Md, &RenderOptions::default()).unwrap();
 //! assert!(String::from_utf8(md).unwrap().starts_with("# Hasil Penilaian P2HAM"));
+//!
+//! // The same report's document, written by one backend directly.
+//! let doc = p2ham_report::score_doc(&report, p2ham_model::Lang::En, None);
+//! let html = p2ham_report::to_html(&doc);
+//! assert!(html.starts_with("<!DOCTYPE html>"));
 //! ```
 
 mod awards;
