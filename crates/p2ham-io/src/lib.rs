@@ -8,7 +8,7 @@
 //!
 //! Every document comes from a [`Source`]: a file, bytes already in memory or
 //! a stream. The [`ops`] module holds the operations the command line and the
-//! server both run (score, compare, validate, SKM, roll-up, evidence check),
+//! server both run (score, compare, validate, SKM, roll-up, evidence check, award history),
 //! each taking sources and returning a report.
 //!
 //! ```
