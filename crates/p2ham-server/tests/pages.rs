@@ -245,6 +245,12 @@ async fn edit_users(db: Db) {
         .expect(403);
     }
     lapas.get("/api/v1/session").await.expect(200);
+    let r = lapas
+        .post("/api/v1/tokens", serde_json::json!({"name": "sistem-lapas"}))
+        .await;
+    r.expect(201);
+    let bearer = lapas.with_token(r.json()["token"].as_str().expect("a token"));
+    bearer.get("/api/v1/periods").await.expect(200);
 
     // The administrator changes the display name; a verifier needs a Kanwil; unknown users are 404.
     admin
@@ -293,6 +299,7 @@ async fn edit_users(db: Db) {
         .expect(204);
     lapas.get("/api/v1/session").await.expect(401);
     lapas.get("/api/v1/periods").await.expect(401);
+    bearer.get("/api/v1/periods").await.expect(401);
     let anonymous = server.anonymous();
     let r = anonymous
         .post(
@@ -311,6 +318,7 @@ async fn edit_users(db: Db) {
     .await
     .expect(200);
     server.login("operator-lapas-sampit").await;
+    bearer.get("/api/v1/periods").await.expect(200);
 
     // Every change is in the audit log with the state before and after.
     let log = admin.get("/api/v1/audit").await.json();

@@ -392,7 +392,7 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                         @if let Some(me) = &ctx.me {
                             // A phone: the same menu behind a button that works without JavaScript.
                             details.menu {
-                                summary { (ctx.t("Menu", "Menu")) span.visually-hidden { " " (ctx.t("utama", "main")) } }
+                                summary { "Menu" }
                                 nav aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
                             }
                         }

@@ -387,6 +387,15 @@ await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-
 await ad.setViewportSize({ width: 1366, height: 900 });
 await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-1366x900.png') });
 await victim.context().close();
+// The administrator's pages in English.
+await ad.goto(BASE + '/admin/users/operator-lapas-sampit');
+await Promise.all([ad.waitForNavigation(), ad.click('header a[hreflang=en]')]);
+check((await ad.textContent('h1')).includes('Edit user') && (await ad.textContent('main')).includes('Reactivate'), 'the user page is in English');
+await scan(ad, 'admin-user-en');
+await ad.setViewportSize({ width: 390, height: 844 });
+result.phone_header_height_en = await ad.evaluate(() => document.querySelector('header').getBoundingClientRect().height);
+check(result.phone_header_height_en <= 80, `the English phone header is at most 80px tall (${result.phone_header_height_en})`);
+await ad.setViewportSize({ width: 1366, height: 900 });
 
 await browser.close();
 if (failures.length) {
