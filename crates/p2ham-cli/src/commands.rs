@@ -52,6 +52,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let target = Target::new(format, &out)?;
             let mut report = ops::validate(sources::sources(&files), instrument_input(instrument.as_deref()));
+            for p in report.files.iter_mut().flat_map(|f| f.problems.iter_mut()) {
+                p.message = crate::with_flags(&p.message);
+            }
             target.deliver(&mut report, &target.options(), &files)?;
             if report.valid {
                 Ok(())

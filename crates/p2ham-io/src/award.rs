@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use p2ham_model::{
-    is_iso_date, is_unit_id, AwardList, InstrumentStamp, ProblemCode, Stage, Text, UNIT_ID_PATTERN,
+    format, is_iso_date, is_unit_id, AwardList, InstrumentStamp, ProblemCode, Stage, Text, UNIT_ID_PATTERN,
 };
 use p2ham_scoring::{RollupReport, VerifiedResult};
 
@@ -182,7 +182,7 @@ fn read_walked(
             let name = line.map_or_else(|| file.clone(), |l| format!("{file}:{l}"));
             let probe: FormatProbe = from_json(&name, record)?;
             match probe.format.as_ref().and_then(|f| f.as_str()) {
-                Some("p2ham-assessment/1") => {
+                Some(format::ASSESSMENT) => {
                     let loaded = LoadedAssessment {
                         assessment: crate::parse_assessment(&name, record)?,
                         sha256: sha256_hex(record),
@@ -195,11 +195,15 @@ fn read_walked(
                     }
                     out.push(verified(loaded, line.is_none(), &mut instruments)?);
                 }
-                Some("p2ham-rollup/1") if line.is_none() => out.extend(rollup_rows(&name, record)?),
+                Some(format::ROLLUP) if line.is_none() => out.extend(rollup_rows(&name, record)?),
                 other => {
                     return Err(IoError::WrongKind {
                         file: name,
-                        expected: "verification (p2ham-assessment/1) or roll-up (p2ham-rollup/1)".into(),
+                        expected: format!(
+                            "verification ({}) or roll-up ({})",
+                            format::ASSESSMENT,
+                            format::ROLLUP
+                        ),
                         found: other.unwrap_or("(none)").to_owned(),
                     })
                 }
@@ -267,8 +271,9 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
             return Err(IoError::Input {
                 file: file.to_owned(),
                 message: format!(
-                    "units[{i}].stage: unit `{}` is a self-assessment; roll up verifications only (rollup --stage verification)",
-                    row.unit
+                    "units[{i}].stage: unit `{}` is a self-assessment; {}",
+                    row.unit,
+                    crate::error::needs::VERIFIED_ROLLUP
                 ),
             });
         }
@@ -352,6 +357,7 @@ fn award_list(file: &str, bytes: &[u8]) -> Result<AwardList, IoError> {
     let shape = |path: String, message: String| IoError::Shape {
         file: file.to_owned(),
         path,
+        indicator: None,
         line: None,
         code: ProblemCode::Shape,
         message,
@@ -414,7 +420,7 @@ pub fn read_history_sources(
             && serde_json::from_slice::<FormatProbe>(&read.bytes)
                 .ok()
                 .and_then(|p| p.format)
-                .is_some_and(|f| f == "p2ham-awards/1");
+                .is_some_and(|f| f == format::AWARDS);
         if is_awards {
             lists.push(award_list(&read.name, &read.bytes)?);
         } else {

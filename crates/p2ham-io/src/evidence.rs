@@ -26,7 +26,7 @@ use crate::beneath::{Beneath, Root};
 use crate::{sha256_reader, IoError, LoadedAssessment};
 
 /// The `format` of an evidence report.
-pub const EVIDENCE_FORMAT: &str = "p2ham-evidence/1";
+pub const EVIDENCE_FORMAT: &str = p2ham_model::format::EVIDENCE;
 
 /// What was found for one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]

@@ -59,7 +59,7 @@ pub use checklist::{
 };
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
-pub use error::IoError;
+pub use error::{needs, IoError};
 pub use evidence::{
     evidence_files, evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
     EvidenceFile, EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT, MAX_PHOTO_BYTES,

@@ -355,8 +355,11 @@ pub fn seal_verification(
     };
     let manifest_text = canonical(&manifest);
     let trusted = format!(
-        "p2ham-seal/1 unit:{} period:{} verification:sha256:{}",
-        manifest.verification.unit, manifest.verification.period, manifest.verification.sha256
+        "{} unit:{} period:{} verification:sha256:{}",
+        p2ham_model::format::SEAL,
+        manifest.verification.unit,
+        manifest.verification.period,
+        manifest.verification.sha256
     );
     let sig = minisign::sign(
         Some(&pk),
@@ -523,4 +526,15 @@ pub fn verify_seal(
     }
     check.manifest = Some(manifest);
     Ok(check)
+}
+
+#[cfg(test)]
+mod format_tests {
+    #[test]
+    fn the_seal_tag_is_the_format_constant() {
+        assert_eq!(
+            serde_json::to_value(super::SealFormat::V1).unwrap(),
+            p2ham_model::format::SEAL
+        );
+    }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::load::{assessment_from_bytes, check_assessment, instrument_ref, LoadedInstrument};
 use crate::parse::{detect_kind, DocumentKind};
 use crate::{instrument_from_bytes, sha256_hex, IoError, Source};
+pub use p2ham_model::Diagnostic;
 
 /// The report of `p2ham validate` (`"format": "p2ham-validation/1"`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -36,83 +37,6 @@ pub struct FileReport {
     pub problems: Vec<Diagnostic>,
 }
 
-/// One problem of one file.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Diagnostic {
-    /// Stable code, e.g. `unknown-option`.
-    pub code: String,
-    /// Path inside the document, e.g. `answers[3].value` (empty: the whole document).
-    pub path: String,
-    /// Line, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// Column, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
-impl Diagnostic {
-    /// The diagnostics an error stands for (one per problem).
-    pub fn from_error(e: &IoError) -> Vec<Diagnostic> {
-        match e {
-            IoError::Invalid { problems, .. } => problems
-                .iter()
-                .map(|p| Diagnostic {
-                    code: p.code.as_str().into(),
-                    path: p.path.clone(),
-                    line: None,
-                    column: None,
-                    message: p.message.clone(),
-                })
-                .collect(),
-            IoError::Syntax {
-                line,
-                column,
-                message,
-                ..
-            } => vec![Diagnostic {
-                code: "syntax".into(),
-                path: String::new(),
-                line: Some(*line),
-                column: Some(*column),
-                message: message.clone(),
-            }],
-            IoError::Shape {
-                path,
-                line,
-                code,
-                message,
-                ..
-            } => vec![Diagnostic {
-                code: code.as_str().into(),
-                path: path.clone(),
-                line: *line,
-                column: None,
-                message: message.clone(),
-            }],
-            // The file is already named by the report; the diagnostic points at the id.
-            IoError::UnknownInstrument { id, known, .. } => vec![Diagnostic {
-                code: e.code().into(),
-                path: "instrument.id".into(),
-                line: None,
-                column: None,
-                message: format!(
-                    "instrument `{id}` is not built in (built-in: {known}); pass --instrument FILE"
-                ),
-            }],
-            other => vec![Diagnostic {
-                code: other.code().into(),
-                path: String::new(),
-                line: None,
-                column: None,
-                message: other.to_string(),
-            }],
-        }
-    }
-}
-
 /// Validate each file: instruments on their own, assessments against
 /// `instrument` (or the built-in they name). Never stops at the first problem.
 pub fn validate_files(files: &[PathBuf], instrument: Option<&LoadedInstrument>) -> ValidationReport {
@@ -126,7 +50,7 @@ pub fn validate_sources(sources: Vec<Source<'_>>, instrument: Option<&LoadedInst
         .map(|s| validate_source(s, instrument))
         .collect();
     ValidationReport {
-        format: "p2ham-validation/1",
+        format: p2ham_model::format::VALIDATION,
         valid: files.iter().all(|f| f.valid),
         files,
     }
@@ -137,14 +61,14 @@ pub fn validate_sources(sources: Vec<Source<'_>>, instrument: Option<&LoadedInst
 /// another instrument).
 pub(crate) fn instrument_failed(name: &str, e: &IoError) -> ValidationReport {
     ValidationReport {
-        format: "p2ham-validation/1",
+        format: p2ham_model::format::VALIDATION,
         valid: false,
         files: vec![FileReport {
             file: name.to_owned(),
             kind: Some("instrument".into()),
             sha256: None,
             valid: false,
-            problems: Diagnostic::from_error(e),
+            problems: e.diagnostics(),
         }],
     }
 }
@@ -160,7 +84,7 @@ fn validate_source(source: Source<'_>, instrument: Option<&LoadedInstrument>) ->
     let read = match source.read() {
         Ok(b) => b,
         Err(e) => {
-            report.problems = Diagnostic::from_error(&e);
+            report.problems = e.diagnostics();
             return report;
         }
     };
@@ -182,7 +106,7 @@ fn validate_source(source: Source<'_>, instrument: Option<&LoadedInstrument>) ->
     });
     match result {
         Ok(()) => report.valid = true,
-        Err(e) => report.problems = Diagnostic::from_error(&e),
+        Err(e) => report.problems = e.diagnostics(),
     }
     report
 }

@@ -57,7 +57,7 @@ pub fn write_atomic_with(
         if meta.is_dir() {
             return Err(IoError::Output {
                 file,
-                message: "is a folder; --output names a file".into(),
+                message: format!("is a folder; {}", crate::error::needs::OUTPUT_FILE),
             });
         }
         if !meta.is_file() {

@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use p2ham_io::model::{Lang, Stage};
+use p2ham_io::model::{Code, Diagnostic, Lang, Stage};
 use p2ham_io::ops::{self, InstrumentInput};
 use p2ham_io::{LoadedAssessment, Source};
 use serde::de::DeserializeOwned;
@@ -1308,15 +1308,16 @@ fn period_instrument(instrument: &p2ham_io::LoadedInstrument) -> InstrumentInput
 /// 422 when the document is not for this unit, period, instrument and stage.
 fn check_fits(doc: &LoadedAssessment, unit: &UnitInfo, period: &PeriodInfo, stage: Stage) -> ApiResult<()> {
     let a = &doc.assessment;
-    let mut problems = Vec::new();
+    let mut problems: Vec<crate::DiagnosticBody> = Vec::new();
     let mut mismatch = |path: &str, expected: &str, found: &str| {
-        problems.push(crate::DiagnosticBody {
-            code: "wrong-case".into(),
-            path: path.into(),
-            line: None,
-            column: None,
-            message: format!("expected `{expected}` (the URL's), found `{found}`"),
-        });
+        problems.push(
+            Diagnostic::new(
+                Code::WrongCase,
+                path,
+                format!("expected `{expected}` (the URL's), found `{found}`"),
+            )
+            .into(),
+        );
     };
     if a.unit.id != unit.id {
         mismatch("unit.id", &unit.id, &a.unit.id);
@@ -1562,18 +1563,20 @@ async fn submit(
             .iter()
             .map(|r| r.try_get("sha256"))
             .collect::<Result<_, _>>()?;
-    let mut missing = Vec::new();
+    let mut missing: Vec<crate::DiagnosticBody> = Vec::new();
     for (i, answer) in doc.assessment.answers.iter().enumerate() {
         for (j, e) in answer.evidence.iter().enumerate() {
             if let Some(sha) = &e.sha256 {
                 if !uploaded.iter().any(|u| u == sha) {
-                    missing.push(crate::DiagnosticBody {
-                        code: "evidence-not-uploaded".into(),
-                        path: format!("answers[{i}].evidence[{j}]"),
-                        line: None,
-                        column: None,
-                        message: format!("`{}` (sha256 {sha}) has not been uploaded", e.path),
-                    });
+                    missing.push(
+                        Diagnostic::new(
+                            Code::EvidenceNotUploaded,
+                            format!("answers[{i}].evidence[{j}]"),
+                            format!("`{}` (sha256 {sha}) has not been uploaded", e.path),
+                        )
+                        .with_indicator(Some(answer.indicator.clone()).filter(|id| !id.is_empty()))
+                        .into(),
+                    );
                 }
             }
         }
@@ -1776,13 +1779,12 @@ async fn put_verification(
             body: ErrorBody {
                 code: "invalid-document".into(),
                 message: "verification: `verifies` must name the submitted self-assessment".into(),
-                diagnostics: vec![crate::DiagnosticBody {
-                    code: "verifies-missing".into(),
-                    path: "verifies".into(),
-                    line: None,
-                    column: None,
-                    message: format!("expected \"sha256:{self_sha}\""),
-                }],
+                diagnostics: vec![Diagnostic::new(
+                    Code::VerifiesMissing,
+                    "verifies",
+                    format!("expected \"sha256:{self_sha}\""),
+                )
+                .into()],
             },
         });
     }

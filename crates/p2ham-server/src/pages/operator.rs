@@ -705,7 +705,7 @@ pub(crate) fn form_document(
     }
     let u = case.unit();
     let mut doc = json!({
-        "format": "p2ham-assessment/1",
+        "format": p2ham_io::model::format::ASSESSMENT,
         "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
         "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
         "period": period,

@@ -382,7 +382,7 @@ pub(crate) async fn act(
     let u = case.unit();
     let today = jiff::Zoned::now().date().to_string();
     let doc = json!({
-        "format": "p2ham-assessment/1",
+        "format": p2ham_io::model::format::ASSESSMENT,
         "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
         "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
         "period": period,
