@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use p2ham_io::model::{is_iso_date, Decree};
-use p2ham_io::scoring::{decide, history, AwardError, AwardOptions, RequiredInstrument};
+use p2ham_io::ops;
+use p2ham_io::scoring::{decide, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
     default_seal_path, keygen, load_public_keys, load_secret_key, read_assessment, read_award_list,
-    read_history_sources, read_verified_sources, seal_verification, signature_path, utc_timestamp,
-    verify_seal, write_atomic, write_atomic_with, Signer,
+    read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal, write_atomic,
+    write_atomic_with, Signer,
 };
 use p2ham_report::{Annex, Format};
 
@@ -181,16 +182,15 @@ pub(crate) fn history_cmd(
     paths: &[PathBuf],
 ) -> Result<(), Failure> {
     let target = Target::new(format, out)?;
-    let explicit = instrument.map(sources::load_instrument).transpose()?;
-    let (lists, results) = read_history_sources(sources::sources(paths), explicit.as_deref())?;
-    let mut report = history(&lists, &results, unit);
+    let instrument = sources::instrument(instrument);
+    let mut read = files(paths);
+    read.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
+    let mut report = ops::history(sources::sources(paths), instrument, unit)?;
     if let (Some(u), true) = (unit, report.units.is_empty()) {
         return Err(Failure::Invalid(format!(
             "unit `{u}` is in none of the award lists or verifications given"
         )));
     }
-    let mut read = files(paths);
-    read.extend(explicit.and_then(|i| i.path.clone()));
     target.deliver(&mut report, &target.options(), &read)
 }
 

@@ -515,7 +515,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                 let _ = writeln!(out, "created unit {id}");
             }
             AdminCommand::Unit(UnitCommand::Import { data, file }) => {
-                let bytes = p2ham_io::read_input(&file)?;
+                let bytes = crate::sources::source(&file).read()?.bytes;
                 let state = open(&data).await?;
                 let n = state
                     .admin()

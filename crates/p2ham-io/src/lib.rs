@@ -8,12 +8,12 @@
 //!
 //! Every document comes from a [`Source`]: a file, bytes already in memory or
 //! a stream. The [`ops`] module holds the operations the command line and the
-//! server both run (score, compare, validate, SKM, roll-up, evidence check),
+//! server both run (score, compare, validate, SKM, roll-up, evidence check, award history),
 //! each taking sources and returning a report:
 //!
 //! - [`ops::score`], [`ops::compare`], [`ops::validate`], [`ops::skm`],
 //!   [`ops::rollup`] (progress and invalid records through a
-//!   [`RollupObserver`]) and [`ops::evidence`];
+//!   [`RollupObserver`]), [`ops::evidence`] and [`ops::history`];
 //! - the readers behind them: [`read_assessment`], [`read_instrument`],
 //!   [`builtin_instrument`], [`read_checklist`], [`read_verified_sources`],
 //!   [`read_award_list`], [`read_history_sources`];

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use p2ham_model::Stage;
 use p2ham_scoring::skm::{SkmReport, Weights};
-use p2ham_scoring::{ComparisonReport, ScoreReport};
+use p2ham_scoring::{ComparisonReport, HistoryReport, ScoreReport};
 
 use crate::load::{builtin_or_error, instrument_ref, read_assessment, read_instrument};
 use crate::rollup::RollupInput;
@@ -198,4 +198,16 @@ pub fn evidence(documents: Vec<Source<'_>>, root: &Path) -> Result<EvidenceCheck
         .collect::<Result<Vec<_>, _>>()?;
     let report = verify_evidence(&documents, root)?;
     Ok(EvidenceChecked { report, documents })
+}
+
+/// The award history of every unit (or of `unit` only) across the award
+/// lists and verified results of `sources` (see [`crate::read_history_sources`]).
+pub fn history(
+    sources: Vec<Source<'_>>,
+    instrument: Option<InstrumentInput<'_>>,
+    unit: Option<&str>,
+) -> Result<HistoryReport, IoError> {
+    let explicit = load(instrument)?;
+    let (lists, results) = crate::read_history_sources(sources, explicit.as_deref())?;
+    Ok(p2ham_scoring::history(&lists, &results, unit))
 }

@@ -208,3 +208,24 @@ fn rollup_is_the_same_from_a_file_or_bytes_and_tells_its_observer() {
     assert_eq!(bad.report.records.invalid, 1);
     assert_eq!(heard.invalid, ["upload"]);
 }
+
+#[test]
+fn history_is_the_same_from_files_and_a_folder_or_bytes() {
+    let awards = fixture("awards/kalteng-2022.json");
+    let folder = fixture("assessments/sampit-2023");
+    let from_files = ops::history(vec![Source::file(&awards), Source::file(&folder)], None, None).unwrap();
+    let mut sources = vec![Source::bytes(
+        awards.display().to_string(),
+        std::fs::read(&awards).unwrap(),
+    )];
+    for unit in ["bapas", "kanim", "lapas"] {
+        let path = assessment(unit, "verification");
+        sources.push(Source::bytes(
+            path.display().to_string(),
+            std::fs::read(&path).unwrap(),
+        ));
+    }
+    let from_bytes = ops::history(sources, None, None).unwrap();
+    assert_eq!(json(&from_bytes), json(&from_files));
+    assert!(!from_files.units.is_empty());
+}

@@ -107,6 +107,8 @@ pub(crate) struct Case {
     pub period: Value,
     pub instrument: Arc<LoadedInstrument>,
     pub self_doc: Option<LoadedAssessment>,
+    /// The score of the current self-assessment, as the operations module computed it.
+    pub self_score: Option<p2ham_io::scoring::ScoreReport>,
 }
 
 impl Case {
@@ -208,21 +210,26 @@ pub(crate) async fn read_case(
             message: e.to_string(),
             ..Problem::default()
         })?;
-    let self_doc = if case["self_assessment"].is_object() {
+    let (self_doc, self_score) = if case["self_assessment"].is_object() {
         let d = ctx.get(state, &format!("{base}/self-assessment")).await;
         if d.ok() {
-            loaded("self-assessment", &d.body)
+            let source = p2ham_io::Source::bytes("self-assessment", &d.body[..]);
+            match p2ham_io::ops::score(source, Some(p2ham_io::ops::InstrumentInput::Loaded(&instrument))) {
+                Ok(scored) => (Some(scored.document), Some(scored.report)),
+                Err(_) => (loaded("self-assessment", &d.body), None),
+            }
         } else {
-            None
+            (None, None)
         }
     } else {
-        None
+        (None, None)
     };
     Ok(Case {
         data: case,
         period,
         instrument,
         self_doc,
+        self_score,
     })
 }
 
@@ -287,10 +294,7 @@ pub(crate) async fn form_page(
         Some(f) => Prefill::Form(f),
         None => Prefill::Doc(doc),
     };
-    let score = case
-        .self_doc
-        .as_ref()
-        .and_then(|d| p2ham_io::score_loaded(d, &case.instrument).ok());
+    let score = case.self_score.as_ref();
     let comments = case.comments();
     let round = case.data["round"].as_i64().unwrap_or(1);
     let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
@@ -318,7 +322,7 @@ pub(crate) async fn form_page(
         }
         section.card #score aria-labelledby="score-title" {
             h2 #score-title { (ctx.t("Pratinjau nilai", "Score preview")) }
-            div #score-preview { (score_card(ctx, score.as_ref(), true)) }
+            div #score-preview { (score_card(ctx, score, true)) }
         }
         @if !editable {
             p { (ctx.t("Penilaian ini sudah diajukan dan tidak dapat diubah lagi.", "This assessment was submitted and can no longer be changed.")) }
