@@ -4,9 +4,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use p2ham_io::model::{Lang, Stage};
-use p2ham_io::scoring::skm::Weights;
-use p2ham_report::Format;
 
 /// Exact, explained evaluation of human-rights-based public service (P2HAM).
 #[derive(Debug, Parser)]
@@ -253,121 +250,6 @@ pub enum Command {
     Seal(SealCommand),
 }
 
-impl Command {
-    /// Every input the command reads (files, `-`, an `--instrument` path or id).
-    pub fn inputs(&self) -> Vec<&std::ffi::OsStr> {
-        fn instrument(i: Option<&String>) -> Option<&std::ffi::OsStr> {
-            i.map(std::ffi::OsStr::new)
-        }
-        match self {
-            Command::Instrument(_)
-            | Command::Schema { .. }
-            | Command::Completions { .. }
-            | Command::Man { .. }
-            | Command::Serve(_)
-            | Command::Admin(_) => {
-                vec![]
-            }
-            Command::Validate {
-                instrument: i, files, ..
-            } => files
-                .iter()
-                .map(|f| f.as_os_str())
-                .chain(instrument(i.as_ref()))
-                .collect(),
-            Command::Score {
-                instrument: i, file, ..
-            }
-            | Command::Import {
-                instrument: i, file, ..
-            } => [Some(file.as_os_str()), instrument(i.as_ref())]
-                .into_iter()
-                .flatten()
-                .collect(),
-            Command::Skm { file, .. } => vec![file.as_os_str()],
-            Command::Rollup {
-                instrument: i, paths, ..
-            } => paths
-                .iter()
-                .map(|f| f.as_os_str())
-                .chain(instrument(i.as_ref()))
-                .collect(),
-            Command::Compare {
-                instrument: i,
-                self_file,
-                verified_file,
-                ..
-            }
-            | Command::Letter {
-                instrument: i,
-                self_file,
-                verified_file,
-                ..
-            } => [
-                Some(self_file.as_os_str()),
-                Some(verified_file.as_os_str()),
-                instrument(i.as_ref()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-            Command::Evidence(EvidenceCommand::Verify { files, root, .. }) => files
-                .iter()
-                .map(|f| f.as_os_str())
-                .chain([root.as_os_str()])
-                .collect(),
-            Command::Evidence(EvidenceCommand::Manifest { dir, .. }) => vec![dir.as_os_str()],
-            Command::Template {
-                instrument: i,
-                from,
-                fill,
-                ..
-            } => [
-                Some(std::ffi::OsStr::new(i.as_str())),
-                from.as_ref().map(|f| f.as_os_str()),
-                fill.as_ref().map(|f| f.as_os_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-            Command::Award(a) => a
-                .paths
-                .iter()
-                .chain(&a.previous)
-                .chain(&a.require_seal)
-                .map(|f| f.as_os_str())
-                .chain(instrument(a.instrument.as_ref()))
-                .collect(),
-            Command::History {
-                instrument: i, paths, ..
-            } => paths
-                .iter()
-                .map(|f| f.as_os_str())
-                .chain(instrument(i.as_ref()))
-                .collect(),
-            Command::Seal(SealCommand::Keygen { password_file, .. }) => {
-                password_file.iter().map(|f| f.as_os_str()).collect()
-            }
-            Command::Seal(SealCommand::Sign(a)) => [&a.verification, &a.evidence_root, &a.key]
-                .into_iter()
-                .chain(&a.password_file)
-                .map(|f| f.as_os_str())
-                .collect(),
-            Command::Seal(SealCommand::Verify {
-                verification,
-                evidence_root,
-                seal,
-                key,
-            }) => [verification, evidence_root]
-                .into_iter()
-                .chain(seal)
-                .chain(key)
-                .map(|f| f.as_os_str())
-                .collect(),
-        }
-    }
-}
-
 /// The shells `p2ham completions` writes a script for.
 pub type Shell = clap_complete::Shell;
 
@@ -413,16 +295,6 @@ pub enum SkmWeights {
     W01111,
 }
 
-impl From<SkmWeights> for Weights {
-    fn from(w: SkmWeights) -> Self {
-        match w {
-            SkmWeights::Exact => Weights::Exact,
-            SkmWeights::W0111 => Weights::Published0111,
-            SkmWeights::W01111 => Weights::Spreadsheet01111,
-        }
-    }
-}
-
 /// The formats of every report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -438,19 +310,6 @@ pub enum FormatArg {
     Xlsx,
     /// JSON, as its published schema says.
     Json,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Text => Format::Text,
-            FormatArg::Md => Format::Md,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Html => Format::Html,
-            FormatArg::Xlsx => Format::Xlsx,
-            FormatArg::Json => Format::Json,
-        }
-    }
 }
 
 /// Where, and in which language, a report is written.
@@ -484,15 +343,6 @@ pub enum StageArg {
     Verification,
 }
 
-impl From<StageArg> for Stage {
-    fn from(s: StageArg) -> Self {
-        match s {
-            StageArg::SelfAssessment => Stage::SelfAssessment,
-            StageArg::Verification => Stage::Verification,
-        }
-    }
-}
-
 /// The language of a human-readable report.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LangArg {
@@ -500,15 +350,6 @@ pub enum LangArg {
     Id,
     /// English.
     En,
-}
-
-impl From<LangArg> for Lang {
-    fn from(l: LangArg) -> Self {
-        match l {
-            LangArg::Id => Lang::Id,
-            LangArg::En => Lang::En,
-        }
-    }
 }
 
 /// `p2ham instrument …`

@@ -5,16 +5,18 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use p2ham_io::model::{is_iso_date, Decree};
-use p2ham_io::scoring::{decide, history, AwardError, AwardOptions, RequiredInstrument};
+use p2ham_io::ops;
+use p2ham_io::scoring::{decide, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
-    default_seal_path, keygen, load_assessment, load_award_list, load_instrument, load_public_keys,
-    load_secret_key, read_history_inputs, read_input, read_verified, seal_verification, signature_path,
-    utc_timestamp, verify_seal, write_atomic, write_atomic_with, Signer,
+    default_seal_path, keygen, load_public_keys, load_secret_key, read_assessment, read_award_list,
+    read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal, write_atomic,
+    write_atomic_with, Signer,
 };
 use p2ham_report::{Annex, Format};
 
 use crate::args::{AwardArgs, FormatArg, Output, SignArgs};
 use crate::commands::{print, warn, Target};
+use crate::sources::{self, files, source};
 use crate::Failure;
 
 fn exclusions(specs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
@@ -92,9 +94,17 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
     let target = Target::new(run.format, &run.out)?;
     let exclusions = exclusions(&run.exclude)?;
     let decree = decree(run)?;
-    let explicit = run.instrument.as_deref().map(load_instrument).transpose()?;
-    let previous = run.previous.as_deref().map(load_award_list).transpose()?;
-    let found = read_verified(&run.paths, explicit.as_ref())?;
+    let explicit = run
+        .instrument
+        .as_deref()
+        .map(sources::load_instrument)
+        .transpose()?;
+    let previous = run
+        .previous
+        .as_deref()
+        .map(|p| read_award_list(source(p)))
+        .transpose()?;
+    let found = read_verified_sources(sources::sources(&run.paths), explicit.as_deref())?;
     if !found.skipped_self.is_empty() {
         warn(&format!(
             "award: {} self-assessment(s) in the folders left out (the award rests on verifications)\n",
@@ -118,7 +128,8 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
                         .evidence_root
                         .as_ref()
                         .map(|r| r.join(&doc.assessment.unit.id));
-                    verify_seal(doc, root.as_deref(), &default_seal_path(&doc.path), &keys)?.problems
+                    let file = doc.path.clone().unwrap_or_else(|| PathBuf::from(&doc.file));
+                    verify_seal(doc, root.as_deref(), &default_seal_path(&file), &keys)?.problems
                 }
             };
             if !problems.is_empty() {
@@ -148,10 +159,8 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
     let results: Vec<_> = inputs.into_iter().map(|v| v.result).collect();
     let mut list = decide(&results, previous.as_ref(), &options).map_err(award_failure)?;
 
-    let mut read: Vec<PathBuf> = run.paths.clone();
-    read.extend(run.previous.clone());
-    read.extend(explicit.and_then(|i| i.path));
-    read.extend(run.require_seal.clone());
+    let mut read = files(run.paths.iter().chain(&run.previous).chain(&run.require_seal));
+    read.extend(explicit.and_then(|i| i.path.clone()));
     let render_options = target.options();
     if let Some(path) = &run.list {
         write_atomic(path, p2ham_report::to_json(&list).as_bytes(), &read)?;
@@ -173,23 +182,22 @@ pub(crate) fn history_cmd(
     paths: &[PathBuf],
 ) -> Result<(), Failure> {
     let target = Target::new(format, out)?;
-    let explicit = instrument.map(load_instrument).transpose()?;
-    let (lists, results) = read_history_inputs(paths, explicit.as_ref())?;
-    let mut report = history(&lists, &results, unit);
+    let instrument = sources::instrument(instrument);
+    let mut read = files(paths);
+    read.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
+    let mut report = ops::history(sources::sources(paths), instrument, unit)?;
     if let (Some(u), true) = (unit, report.units.is_empty()) {
         return Err(Failure::Invalid(format!(
             "unit `{u}` is in none of the award lists or verifications given"
         )));
     }
-    let mut read = paths.to_vec();
-    read.extend(explicit.and_then(|i| i.path));
     target.deliver(&mut report, &target.options(), &read)
 }
 
 /// The password in a file: its first line, without the line end.
 fn password(file: Option<&PathBuf>) -> Result<Option<String>, Failure> {
     let Some(path) = file else { return Ok(None) };
-    let bytes = read_input(path)?;
+    let bytes = source(path).read()?.bytes.into_owned();
     let text = String::from_utf8(bytes)
         .map_err(|_| Failure::Invalid(format!("{}: the password file is not UTF-8 text", path.display())))?;
     let pw = text.lines().next().unwrap_or_default().to_owned();
@@ -230,7 +238,7 @@ pub(crate) fn seal_sign(run: &SignArgs) -> Result<(), Failure> {
     }
     let pw = password(run.password_file.as_ref())?;
     let secret = load_secret_key(&run.key, pw.as_deref())?;
-    let doc = load_assessment(&run.verification)?;
+    let doc = read_assessment(source(&run.verification))?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -243,11 +251,7 @@ pub(crate) fn seal_sign(run: &SignArgs) -> Result<(), Failure> {
         .output
         .clone()
         .unwrap_or_else(|| default_seal_path(&run.verification));
-    let inputs = [
-        run.verification.clone(),
-        run.evidence_root.clone(),
-        run.key.clone(),
-    ];
+    let inputs = files([&run.verification, &run.evidence_root, &run.key]);
     write_atomic(&path, seal.manifest_text.as_bytes(), &inputs)?;
     write_atomic(&signature_path(&path), seal.signature_text.as_bytes(), &inputs)?;
     warn(&format!(
@@ -268,7 +272,7 @@ pub(crate) fn seal_verify(
     keys: &[PathBuf],
 ) -> Result<(), Failure> {
     let keys = load_public_keys(keys)?;
-    let doc = load_assessment(verification)?;
+    let doc = read_assessment(source(verification))?;
     let seal = seal.cloned().unwrap_or_else(|| default_seal_path(verification));
     let check = verify_seal(&doc, Some(evidence_root), &seal, &keys)?;
     print(&check.to_text(&seal))?;

@@ -1,19 +1,21 @@
-//! Each command: flags → inputs → one library call → one rendering. The
-//! output goes to standard output or, atomically, to `-o FILE`.
+//! Each command: flags → sources ([`crate::sources`]) → one call of
+//! [`p2ham_io::ops`] → one rendering ([`Target::deliver`], every report in
+//! every format). The output goes to standard output or, atomically, to
+//! `-o FILE`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use p2ham_io::model::Lang;
 use p2ham_io::model::Stage;
+use p2ham_io::ops::{self, Compared, RollupSettings};
+use p2ham_io::scoring::ComparisonReport;
 use p2ham_io::{
-    compare_loaded, evidence_files, evidence_manifest, instrument_for, load_assessment, load_builtin,
-    load_instrument, schema_kind, score_loaded, skm_report, validate_with, verify_evidence, write_atomic,
-    write_atomic_with, LoadedAssessment, SkmReadOptions, BUILTINS, SCHEMAS,
-};
-use p2ham_io::{
-    max_document_bytes, read_checklist, read_input, ImportOptions, IoError, RollupInput, RollupOutcome,
+    builtin_or_error, evidence_files, evidence_manifest, load_builtin, max_document_bytes, read_assessment,
+    read_checklist, schema_kind, write_atomic, write_atomic_with, ImportOptions, IoError, LoadedAssessment,
+    RollupOutcome, SkmReadOptions, BUILTINS, SCHEMAS,
 };
 use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
 use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Report};
@@ -24,11 +26,12 @@ use crate::args::{
     Cli, Command, EvidenceCommand, FormatArg, InstrumentCommand, Output, SealCommand, StageArg,
 };
 use crate::progress::Progress;
+use crate::sources::{self, files, instrument as instrument_input, source, stdin_metadata};
 use crate::Failure;
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
-    stdin_once(cli.command.inputs())?;
+    sources::stdin_once(&cli.command)?;
     match cli.command {
         Command::Serve(args) => crate::serve::serve(&args),
         Command::Admin(cmd) => crate::serve::admin(cmd),
@@ -48,15 +51,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             files,
         } => {
             let target = Target::new(format, &out)?;
-            let mut report = validate_with(&files, instrument.as_deref());
-            target.deliver(
-                &mut report,
-                &RenderOptions {
-                    lang: target.lang,
-                    evidence: None,
-                },
-                &files,
-            )?;
+            let mut report = ops::validate(sources::sources(&files), instrument_input(instrument.as_deref()));
+            for p in report.files.iter_mut().flat_map(|f| f.problems.iter_mut()) {
+                p.message = crate::with_flags(&p.message);
+            }
+            target.deliver(&mut report, &target.options(), &files)?;
             if report.valid {
                 Ok(())
             } else {
@@ -71,14 +70,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             file,
         } => {
             let target = Target::new(format, &out)?;
-            let explicit = instrument.as_deref().map(load_instrument).transpose()?;
-            let assessment = load_assessment(&file)?;
-            let instrument = instrument_for(&assessment, explicit.as_ref())?;
-            let mut report = score_loaded(&assessment, &instrument)?;
-            let mut inputs = vec![file];
-            inputs.extend(instrument.path.clone());
-            let view = target.evidence(evidence.evidence_root.as_deref(), &[assessment], &mut inputs)?;
-            target.deliver(&mut report, &target.with(view.as_ref()), &inputs)
+            let instrument = instrument_input(instrument.as_deref());
+            let mut inputs = vec![file.clone()];
+            inputs.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
+            let mut scored = ops::score(source(&file), instrument)?;
+            let view = target.evidence(evidence.evidence_root.as_deref(), &[scored.document], &mut inputs)?;
+            target.deliver(&mut scored.report, &target.with(view.as_ref()), &inputs)
         }
         Command::Skm {
             file,
@@ -89,7 +86,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             out,
         } => {
             let target = Target::new(format, &out)?;
-            let mut report = skm_report(&file, &SkmReadOptions { by, sheet }, weights.into())?;
+            let mut report = ops::skm(source(&file), &SkmReadOptions { by, sheet }, weights.into())?;
             target.deliver(&mut report, &target.options(), &[file])
         }
         Command::Rollup {
@@ -102,38 +99,21 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             paths,
         } => {
             let target = Target::new(format, &out)?;
-            let explicit = instrument.as_deref().map(load_instrument).transpose()?;
-            let options = p2ham_io::RollupOptions {
-                instrument: explicit.as_ref(),
+            let instrument = instrument_input(instrument.as_deref());
+            let mut inputs = files(&paths);
+            let from_stdin = inputs.len() < paths.len();
+            inputs.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
+            let settings = RollupSettings {
                 stage: stage.map(Into::into),
                 max_line_bytes,
                 max_document_bytes: max_document_bytes()?,
             };
-            let from_stdin = paths.iter().filter(|p| p.as_os_str() == "-").count();
-            if from_stdin > 1 {
-                return Err(Failure::Usage(
-                    "standard input (`-`) can be read only once".into(),
-                ));
-            }
-            let sources = paths
-                .iter()
-                .map(|p| {
-                    if p.as_os_str() == "-" {
-                        RollupInput::Reader {
-                            name: "-".into(),
-                            reader: Box::new(std::io::stdin()),
-                        }
-                    } else {
-                        RollupInput::Path(p.clone())
-                    }
-                })
-                .collect();
             let mut progress = Progress::new(!no_progress);
-            let outcome = p2ham_io::rollup(sources, &options, &mut progress);
+            let outcome = ops::rollup(sources::sources(&paths), instrument, settings, &mut progress);
             progress.finish();
             let RollupOutcome { mut report, mut read } = outcome?;
             if let Some(path) = target.output {
-                if from_stdin > 0 {
+                if from_stdin {
                     if let Some(m) = stdin_metadata() {
                         read.add(Path::new("-"), &m);
                     }
@@ -146,8 +126,6 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     .into());
                 }
             }
-            let mut inputs: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
-            inputs.extend(explicit.and_then(|i| i.path));
             target.deliver(&mut report, &target.options(), &inputs)?;
             let c = &report.records;
             warn(&format!(
@@ -169,8 +147,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             verified_file,
         } => {
             let target = Target::new(format, &out)?;
-            let (mut report, documents, mut inputs) =
-                compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let (compared, mut inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let (mut report, documents) = evidence_order(compared);
             let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
             target.deliver(&mut report, &target.with(view.as_ref()), &inputs)
         }
@@ -183,8 +161,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             verified_file,
         } => {
             let target = Target::new(format, &out)?;
-            let (report, documents, mut inputs) =
-                compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let (compared, mut inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
+            let (report, documents) = evidence_order(compared);
             let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
             target.deliver(&mut Letter(&report), &target.with(view.as_ref()), &inputs)
         }
@@ -230,15 +208,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             files,
         }) => {
             let target = Target::new(format, &out)?;
-            let documents = files
-                .iter()
-                .map(|f| load_assessment(f))
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut report = verify_evidence(&documents, &root)?;
+            let mut checked = ops::evidence(sources::sources(&files), &root)?;
             let mut inputs = files.clone();
             inputs.push(root);
-            target.deliver(&mut report, &target.options(), &inputs)?;
-            if report.ok {
+            target.deliver(&mut checked.report, &target.options(), &inputs)?;
+            if checked.report.ok {
                 Ok(())
             } else {
                 Err(Failure::Reported)
@@ -331,6 +305,7 @@ impl<'a> Target<'a> {
         options: &RenderOptions,
         inputs: &[PathBuf],
     ) -> Result<(), Failure> {
+        let inputs = files(inputs);
         let mut render = |w: &mut dyn Write| {
             p2ham_report::write(report, self.format, options, w).map_err(|e| match e {
                 p2ham_report::ReportError::Write(e) => e,
@@ -338,7 +313,7 @@ impl<'a> Target<'a> {
             })
         };
         if let Some(path) = self.output {
-            return Ok(write_atomic_with(path, inputs, render)?);
+            return Ok(write_atomic_with(path, &inputs, render)?);
         }
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         match render(&mut out).and_then(|()| out.flush()) {
@@ -360,30 +335,6 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Standard input can be read once: naming `-` for two inputs of one command
-/// is a usage error (exit 2), the same for every command.
-fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> Result<(), Failure> {
-    if inputs.into_iter().filter(|p| *p == "-").count() > 1 {
-        return Err(Failure::Usage(
-            "standard input (`-`) can be read once: give the other inputs as files".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// The metadata of standard input when it is a file (e.g. redirected with `<`).
-#[cfg(unix)]
-fn stdin_metadata() -> Option<std::fs::Metadata> {
-    std::fs::metadata("/dev/stdin")
-        .ok()
-        .filter(std::fs::Metadata::is_file)
-}
-
-#[cfg(not(unix))]
-fn stdin_metadata() -> Option<std::fs::Metadata> {
-    None
-}
-
 /// Text on standard error; a full or closed standard error does not stop the run.
 pub(crate) fn warn(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
@@ -397,7 +348,7 @@ fn output_file(output: Option<&PathBuf>) -> Option<&PathBuf> {
 /// Print to stdout, or write atomically to `output` (never over an input).
 pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<(), Failure> {
     match output_file(output) {
-        Some(path) => Ok(write_atomic(path, text.as_bytes(), inputs)?),
+        Some(path) => Ok(write_atomic(path, text.as_bytes(), &files(inputs))?),
         None => print(text),
     }
 }
@@ -489,28 +440,24 @@ fn man(out: Option<PathBuf>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Load both documents and their instrument, and compare them.
+/// Compare a self-assessment with its verification; the inputs an output
+/// must not replace.
 fn compared(
     instrument: Option<&str>,
     self_file: &Path,
     verified_file: &Path,
-) -> Result<
-    (
-        p2ham_io::scoring::ComparisonReport,
-        [LoadedAssessment; 2],
-        Vec<PathBuf>,
-    ),
-    Failure,
-> {
-    let explicit = instrument.map(load_instrument).transpose()?;
-    let self_assessment = load_assessment(self_file)?;
-    let verification = load_assessment(verified_file)?;
-    let instrument = instrument_for(&self_assessment, explicit.as_ref())?;
-    let report = compare_loaded(&self_assessment, &verification, &instrument)?;
+) -> Result<(Compared, Vec<PathBuf>), Failure> {
+    let instrument = instrument_input(instrument);
     let mut inputs = vec![self_file.to_path_buf(), verified_file.to_path_buf()];
-    inputs.extend(instrument.path.clone());
-    // The verification's evidence first: the team's own walk past the facilities.
-    Ok((report, [verification, self_assessment], inputs))
+    inputs.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
+    let compared = ops::compare(source(self_file), source(verified_file), instrument)?;
+    Ok((compared, inputs))
+}
+
+/// The report, and the documents whose evidence it shows: the verification's
+/// first, the team's own walk past the facilities.
+fn evidence_order(compared: Compared) -> (ComparisonReport, [LoadedAssessment; 2]) {
+    (compared.report, [compared.verification, compared.self_assessment])
 }
 
 /// The flags of `p2ham template`, besides the instrument and the output.
@@ -549,9 +496,17 @@ fn template(instrument: &str, args: TemplateArgs, output: &Path) -> Result<(), F
         (None, Some(_)) => Stage::Verification,
         (None, None) => Stage::SelfAssessment,
     };
-    let loaded = load_instrument(instrument)?;
-    let from = args.from.as_deref().map(load_assessment).transpose()?;
-    let fill = args.fill.as_deref().map(load_assessment).transpose()?;
+    let loaded = sources::load_instrument(instrument)?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|f| read_assessment(source(f)))
+        .transpose()?;
+    let fill = args
+        .fill
+        .as_deref()
+        .map(|f| read_assessment(source(f)))
+        .transpose()?;
     let options = TemplateOptions {
         kind: args.kind,
         stage,
@@ -571,8 +526,8 @@ fn template(instrument: &str, args: TemplateArgs, output: &Path) -> Result<(), F
         TemplateError::UnknownKind { .. } => Failure::Usage(e.to_string()),
         other => Failure::Invalid(other.to_string()),
     })?;
-    let mut inputs: Vec<PathBuf> = [args.from, args.fill].into_iter().flatten().collect();
-    inputs.extend(loaded.path);
+    let mut inputs = files(args.from.iter().chain(&args.fill));
+    inputs.extend(loaded.path.clone());
     Ok(write_atomic(output, &bytes, &inputs)?)
 }
 
@@ -582,26 +537,17 @@ fn import(
     output: Option<&PathBuf>,
     file: &Path,
 ) -> Result<(), Failure> {
-    let explicit = instrument.map(load_instrument).transpose()?;
-    let bytes = read_input(file)?;
-    let name = file.display().to_string();
-    let checklist = read_checklist(&name, &bytes).map_err(|e| Failure::Invalid(e.to_string()))?;
-    let loaded = if let Some(i) = explicit {
-        i
-    } else {
-        let id = &checklist.meta().instrument.id;
-        load_builtin(id).unwrap_or_else(|| {
-            Err(p2ham_io::IoError::UnknownInstrument {
-                file: name.clone(),
-                id: id.clone(),
-                known: p2ham_io::builtin_ids(),
-            })
-        })?
+    let explicit = instrument.map(sources::load_instrument).transpose()?;
+    let read = source(file).read()?;
+    let checklist = read_checklist(&read.name, &read.bytes).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let loaded = match explicit {
+        Some(i) => i,
+        None => Cow::Borrowed(builtin_or_error(&checklist.meta().instrument.id, &read.name)?),
     };
     let assessment = checklist
         .to_assessment(&loaded, &ImportOptions { allow_missing })
         .map_err(|e| Failure::Invalid(e.to_string()))?;
     let mut inputs = vec![file.to_path_buf()];
-    inputs.extend(loaded.path);
+    inputs.extend(loaded.path.clone());
     emit(&p2ham_report::to_json(&assessment), output, &inputs)
 }

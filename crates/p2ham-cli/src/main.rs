@@ -9,6 +9,7 @@ mod award;
 mod commands;
 mod progress;
 mod serve;
+mod sources;
 
 /// mimalloc: the roll-up allocates and frees many small strings per record on
 /// both cores; the system allocator spends a fifth of the run there.
@@ -46,6 +47,25 @@ impl From<IoError> for Failure {
     }
 }
 
+/// The libraries say what a message needs; the command line says which flag
+/// gives it. Each library phrase is replaced by the command line's own.
+const FLAG_HINTS: &[(&str, &str)] = &[
+    (p2ham_io::needs::INSTRUMENT, "pass --instrument FILE"),
+    (p2ham_io::needs::OTHER_OUTPUT, "choose another --output"),
+    (p2ham_io::needs::OUTPUT_FILE, "--output names a file"),
+    (
+        p2ham_io::needs::VERIFIED_ROLLUP,
+        "roll up verifications only (rollup --stage verification)",
+    ),
+];
+
+/// A library message with the flags that give what it needs.
+pub(crate) fn with_flags(message: &str) -> String {
+    FLAG_HINTS
+        .iter()
+        .fold(message.to_owned(), |m, (needs, flag)| m.replace(needs, flag))
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     // A size limit set in the environment is part of the command line.
@@ -57,12 +77,38 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(1),
         Err(Failure::Invalid(msg)) => {
-            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            let _ = writeln!(std::io::stderr(), "error: {}", with_flags(&msg));
             ExitCode::from(1)
         }
         Err(Failure::Usage(msg)) => {
-            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            let _ = writeln!(std::io::stderr(), "error: {}", with_flags(&msg));
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_messages_get_the_flags_that_give_what_they_need() {
+        let e = IoError::UnknownInstrument {
+            file: "a.json".into(),
+            id: "x".into(),
+            known: "p2ham-2022".into(),
+        };
+        assert!(!e.to_string().contains("--"));
+        assert_eq!(
+            with_flags(&e.to_string()),
+            "a.json: instrument `x` is not built in (built-in: p2ham-2022); pass --instrument FILE"
+        );
+        let e = IoError::WouldOverwriteInput {
+            file: "a.json".into(),
+        };
+        assert_eq!(
+            with_flags(&e.to_string()),
+            "a.json: refusing to overwrite an input file; choose another --output"
+        );
     }
 }

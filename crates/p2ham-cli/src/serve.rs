@@ -4,7 +4,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use p2ham_server::{AppState, NewPeriod, NewUnit, NewUser, Role, Settings};
+use p2ham_server::{AppState, NewPeriod, NewUnit, NewUser, Role, Settings, UserProfile};
 
 use crate::Failure;
 
@@ -119,6 +119,42 @@ pub enum UserCommand {
         /// A verifier's Kanwil, as its units name it.
         #[arg(long)]
         office: Option<String>,
+    },
+    /// Change a user's display name, role and unit or Kanwil (the whole profile is given).
+    Update {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Role.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// An operator's unit id.
+        #[arg(long)]
+        unit: Option<String>,
+        /// A verifier's Kanwil, as its units name it.
+        #[arg(long)]
+        office: Option<String>,
+    },
+    /// Deactivate a user: no more logins, their sessions end, their API tokens are refused.
+    Deactivate {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+    },
+    /// Make a deactivated user active again.
+    Reactivate {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Login name.
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -416,6 +452,48 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                     .map_err(|e| failed(&e))?;
                 let _ = writeln!(out, "created user {username}");
             }
+            AdminCommand::User(UserCommand::Update {
+                data,
+                username,
+                name,
+                role,
+                unit,
+                office,
+            }) => {
+                let state = open(&data).await?;
+                state
+                    .admin()
+                    .update_user(
+                        &username,
+                        &UserProfile {
+                            name,
+                            role: role.into(),
+                            unit,
+                            office,
+                        },
+                    )
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "updated user {username}");
+            }
+            AdminCommand::User(UserCommand::Deactivate { data, username }) => {
+                let state = open(&data).await?;
+                state
+                    .admin()
+                    .set_active(&username, false)
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "deactivated user {username}");
+            }
+            AdminCommand::User(UserCommand::Reactivate { data, username }) => {
+                let state = open(&data).await?;
+                state
+                    .admin()
+                    .set_active(&username, true)
+                    .await
+                    .map_err(|e| failed(&e))?;
+                let _ = writeln!(out, "reactivated user {username}");
+            }
             AdminCommand::Unit(UnitCommand::Add {
                 data,
                 id,
@@ -437,7 +515,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                 let _ = writeln!(out, "created unit {id}");
             }
             AdminCommand::Unit(UnitCommand::Import { data, file }) => {
-                let bytes = p2ham_io::read_input(&file)?;
+                let bytes = crate::sources::source(&file).read()?.bytes;
                 let state = open(&data).await?;
                 let n = state
                     .admin()

@@ -173,7 +173,7 @@ fn validate_a_bad_file_exits_1_naming_file_and_path() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "fixtures/bad/assessment-unknown-option.json: answers[1].value: error[unknown-option]",
+            "fixtures/bad/assessment-unknown-option.json: answers[1].value (indicator A.02): error[unknown-option]",
         ))
         .stdout(predicate::str::contains("mungkin"));
 }
@@ -195,10 +195,10 @@ fn validate_reports_every_file_even_after_a_bad_one() {
         ))
         .stdout(predicate::str::contains("bapas-sampit.self.json: ok (assessment)"))
         .stdout(predicate::str::contains(
-            "fixtures/bad/assessment-many-problems.json: answers[6].indicator: error[indicator-not-applicable]",
+            "fixtures/bad/assessment-many-problems.json: answers[6].indicator (indicator C.14): error[indicator-not-applicable]",
         ))
         .stdout(predicate::str::contains(
-            "fixtures/bad/instrument-many-problems.toml: criteria[0].indicators[0].scale: error[unknown-scale]",
+            "fixtures/bad/instrument-many-problems.toml: criteria[0].indicators[0].scale (indicator A.01): error[unknown-scale]",
         ))
         .stdout(predicate::str::contains("4 file(s) checked: 1 valid, 3 invalid"));
 }

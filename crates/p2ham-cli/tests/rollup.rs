@@ -69,7 +69,7 @@ fn invalid_lines_exit_1_with_results_written() {
         .code(1)
         .stderr(predicate::str::contains("units.ndjson:3:44: error[syntax]"))
         .stderr(predicate::str::contains(
-            "units.ndjson:7: answers[0].value: error[unknown-option]",
+            "units.ndjson:7: answers[0].value (indicator A.01): error[unknown-option]",
         ))
         .stderr(predicate::str::contains("units.ndjson:10: extra: error[shape]"))
         .stderr(predicate::str::contains(

@@ -237,6 +237,47 @@ fn admin_commands_set_up_an_application() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("an operator needs a unit"));
     let out = admin(&data, &["create-admin", "--username", "root2"], "");
     assert_eq!(out.status.code(), Some(2));
+    // A user's profile changes; deactivated and reactivated; unknown users are named.
+    let out = admin(
+        &data,
+        &[
+            "user",
+            "update",
+            "--username",
+            "verifier-kalteng",
+            "--name",
+            "Tim Verifikasi Kalteng",
+            "--role",
+            "verifier",
+            "--office",
+            "Kanwil Kalimantan Tengah",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "updated user verifier-kalteng"
+    );
+    let out = admin(
+        &data,
+        &["user", "deactivate", "--username", "verifier-kalteng"],
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = admin(
+        &data,
+        &["user", "reactivate", "--username", "verifier-kalteng"],
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = admin(&data, &["user", "deactivate", "--username", "nobody"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("user `nobody` not found"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The audit log holds every change and its chain is intact.
     let out = admin(&data, &["audit", "verify"], "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

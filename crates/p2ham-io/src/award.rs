@@ -6,14 +6,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use p2ham_model::{
-    is_iso_date, is_unit_id, AwardList, InstrumentStamp, ProblemCode, Source, Stage, Text, UNIT_ID_PATTERN,
+    format, is_iso_date, is_unit_id, AwardList, InstrumentStamp, ProblemCode, Stage, Text, UNIT_ID_PATTERN,
 };
 use p2ham_scoring::{RollupReport, VerifiedResult};
 
 use crate::error::display;
+use crate::source::SourceBytes;
 use crate::{
-    builtin_ids, from_json, load_builtin, read_input, score_loaded, sha256_hex, IoError, LoadedAssessment,
-    LoadedInstrument,
+    builtin_ids, from_json, load_builtin, score_loaded, sha256_hex, IoError, LoadedAssessment,
+    LoadedInstrument, Source,
 };
 
 /// A verified result with the document it came from.
@@ -40,36 +41,44 @@ fn is_ndjson_name(path: &Path) -> bool {
 /// The files under `paths`: files as given, folders searched recursively
 /// (links followed) for `*.json`, `*.ndjson` and `*.jsonl`, in name order.
 pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IoError> {
-    Ok(walk(paths)?.into_iter().map(|(p, _)| p).collect())
+    Ok(walk(paths.iter().map(Source::file).collect())?
+        .into_iter()
+        .filter_map(|(s, _)| s.path().map(Path::to_path_buf))
+        .collect())
 }
 
-/// [`input_files`], each with whether it was found inside a folder.
-fn walk(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, IoError> {
+/// The documents of `sources`: each as given, a folder replaced by the files
+/// inside it (searched recursively, links followed, `*.json`, `*.ndjson` and
+/// `*.jsonl`, in name order), each with whether it was found inside a folder.
+fn walk(sources: Vec<Source<'_>>) -> Result<Vec<(Source<'_>, bool)>, IoError> {
     let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found = Vec::new();
-            for item in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
-                let item = item.map_err(|e| IoError::Input {
-                    file: e
-                        .path()
-                        .map_or_else(|| display(path), |p| p.display().to_string()),
-                    message: format!("cannot read: {e}"),
-                })?;
-                if item.file_type().is_file() && is_input_file(item.path()) {
-                    found.push(item.into_path());
-                }
+    for source in sources {
+        let Some(path) = source.path().filter(|_| source.is_dir()).map(Path::to_path_buf) else {
+            out.push((source, false));
+            continue;
+        };
+        let mut found = Vec::new();
+        for item in walkdir::WalkDir::new(&path)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let item = item.map_err(|e| IoError::Input {
+                file: e
+                    .path()
+                    .map_or_else(|| display(&path), |p| p.display().to_string()),
+                message: format!("cannot read: {e}"),
+            })?;
+            if item.file_type().is_file() && is_input_file(item.path()) {
+                found.push(item.into_path());
             }
-            if found.is_empty() {
-                return Err(IoError::Input {
-                    file: display(path),
-                    message: "a folder without any *.json, *.ndjson or *.jsonl file".into(),
-                });
-            }
-            out.extend(found.into_iter().map(|p| (p, true)));
-        } else {
-            out.push((path.clone(), false));
         }
+        if found.is_empty() {
+            return Err(IoError::Input {
+                file: display(&path),
+                message: "a folder without any *.json, *.ndjson or *.jsonl file".into(),
+            });
+        }
+        out.extend(found.into_iter().map(|p| (Source::file(p), true)));
     }
     Ok(out)
 }
@@ -82,7 +91,7 @@ struct FormatProbe {
 /// The records of a file: the whole document, or its non-blank NDJSON lines
 /// (1-based line numbers) when the name ends in `.ndjson`/`.jsonl` or the
 /// first line is a complete JSON object followed by more lines.
-fn records<'a>(path: &Path, bytes: &'a [u8]) -> Vec<(Option<u64>, &'a [u8])> {
+fn records<'a>(name: &str, bytes: &'a [u8]) -> Vec<(Option<u64>, &'a [u8])> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let non_blank = lines.iter().filter(|l| !l.trim_ascii().is_empty()).count();
@@ -90,7 +99,7 @@ fn records<'a>(path: &Path, bytes: &'a [u8]) -> Vec<(Option<u64>, &'a [u8])> {
         .iter()
         .find(|l| !l.trim_ascii().is_empty())
         .is_some_and(|l| serde_json::from_slice::<serde::de::IgnoredAny>(l.trim_ascii()).is_ok());
-    if is_ndjson_name(path) || (first_complete && non_blank > 1) {
+    if is_ndjson_name(Path::new(name)) || (first_complete && non_blank > 1) {
         lines
             .into_iter()
             .enumerate()
@@ -128,7 +137,16 @@ impl Instruments<'_> {
 }
 
 /// Read every verified result under `paths` (verification files, folders,
-/// NDJSON files, `-` for standard input, or `p2ham-rollup/1` reports), each
+/// NDJSON files or `p2ham-rollup/1` reports): [`read_verified_sources`] of files.
+pub fn read_verified(
+    paths: &[PathBuf],
+    instrument: Option<&LoadedInstrument>,
+) -> Result<VerifiedInputs, IoError> {
+    read_verified_sources(paths.iter().map(Source::file).collect(), instrument)
+}
+
+/// Read every verified result of `sources` (verification files, folders,
+/// NDJSON files and streams, or `p2ham-rollup/1` reports), each
 /// verification checked and scored against the instrument it names: the
 /// `instrument` given when its id matches, else the built-in of that id.
 ///
@@ -137,15 +155,19 @@ impl Instruments<'_> {
 /// file or NDJSON record is refused; one found in a folder (where units keep
 /// both stages side by side) is skipped and counted in
 /// [`VerifiedInputs::skipped_self`].
-pub fn read_verified(
-    paths: &[PathBuf],
+pub fn read_verified_sources(
+    sources: Vec<Source<'_>>,
     instrument: Option<&LoadedInstrument>,
 ) -> Result<VerifiedInputs, IoError> {
-    read_walked(walk(paths)?, instrument)
+    let read = walk(sources)?
+        .into_iter()
+        .map(|(s, in_folder)| Ok((s.read()?, in_folder)))
+        .collect::<Result<Vec<_>, IoError>>()?;
+    read_walked(read, instrument)
 }
 
 fn read_walked(
-    files: Vec<(PathBuf, bool)>,
+    files: Vec<(SourceBytes<'_>, bool)>,
     instrument: Option<&LoadedInstrument>,
 ) -> Result<VerifiedInputs, IoError> {
     let mut instruments = Instruments {
@@ -154,19 +176,18 @@ fn read_walked(
     };
     let mut out = Vec::new();
     let mut skipped_self = Vec::new();
-    for (path, in_folder) in files {
-        let bytes = read_input(&path)?;
-        let file = display(&path);
-        for (line, record) in records(&path, &bytes) {
+    for (read, in_folder) in files {
+        let file = &read.name;
+        for (line, record) in records(file, &read.bytes) {
             let name = line.map_or_else(|| file.clone(), |l| format!("{file}:{l}"));
             let probe: FormatProbe = from_json(&name, record)?;
             match probe.format.as_ref().and_then(|f| f.as_str()) {
-                Some("p2ham-assessment/1") => {
+                Some(format::ASSESSMENT) => {
                     let loaded = LoadedAssessment {
                         assessment: crate::parse_assessment(&name, record)?,
                         sha256: sha256_hex(record),
                         file: name.clone(),
-                        path: path.clone(),
+                        path: read.path.clone(),
                     };
                     if in_folder && line.is_none() && loaded.assessment.stage == Stage::SelfAssessment {
                         skipped_self.push(name);
@@ -174,11 +195,15 @@ fn read_walked(
                     }
                     out.push(verified(loaded, line.is_none(), &mut instruments)?);
                 }
-                Some("p2ham-rollup/1") if line.is_none() => out.extend(rollup_rows(&name, record)?),
+                Some(format::ROLLUP) if line.is_none() => out.extend(rollup_rows(&name, record)?),
                 other => {
                     return Err(IoError::WrongKind {
                         file: name,
-                        expected: "verification (p2ham-assessment/1) or roll-up (p2ham-rollup/1)".into(),
+                        expected: format!(
+                            "verification ({}) or roll-up ({})",
+                            format::ASSESSMENT,
+                            format::ROLLUP
+                        ),
                         found: other.unwrap_or("(none)").to_owned(),
                     })
                 }
@@ -214,7 +239,7 @@ fn verified(
     }
     let instrument = instruments.get(&loaded.assessment.instrument.id, &loaded.file)?;
     let report = score_loaded(&loaded, instrument)?;
-    let source = Source {
+    let source = p2ham_model::Source {
         file: loaded.file.clone(),
         sha256: loaded.sha256.clone(),
         verifies: loaded.assessment.verifies.clone(),
@@ -246,8 +271,9 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
             return Err(IoError::Input {
                 file: file.to_owned(),
                 message: format!(
-                    "units[{i}].stage: unit `{}` is a self-assessment; roll up verifications only (rollup --stage verification)",
-                    row.unit
+                    "units[{i}].stage: unit `{}` is a self-assessment; {}",
+                    row.unit,
+                    crate::error::needs::VERIFIED_ROLLUP
                 ),
             });
         }
@@ -302,7 +328,7 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
                 total: row.total,
                 eligible: row.eligible,
                 reasons,
-                source: Source {
+                source: p2ham_model::Source {
                     file: format!("{file} (units[{i}], from {location})"),
                     sha256: digest.clone(),
                     verifies: None,
@@ -317,12 +343,21 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
 /// Read an award list (`p2ham-awards/1`), checking the period, the decree
 /// date, every unit id's grammar and that no unit is listed twice.
 pub fn load_award_list(path: &Path) -> Result<AwardList, IoError> {
-    let bytes = read_input(path)?;
-    let file = display(path);
-    let list: AwardList = from_json(&file, &bytes)?;
+    read_award_list(Source::file(path))
+}
+
+/// [`load_award_list`] from any [`Source`].
+pub fn read_award_list(source: Source<'_>) -> Result<AwardList, IoError> {
+    let read = source.read()?;
+    award_list(&read.name, &read.bytes)
+}
+
+fn award_list(file: &str, bytes: &[u8]) -> Result<AwardList, IoError> {
+    let list: AwardList = from_json(file, bytes)?;
     let shape = |path: String, message: String| IoError::Shape {
-        file: file.clone(),
+        file: file.to_owned(),
         path,
+        indicator: None,
         line: None,
         code: ProblemCode::Shape,
         message,
@@ -369,20 +404,27 @@ pub fn read_history_inputs(
     paths: &[PathBuf],
     instrument: Option<&LoadedInstrument>,
 ) -> Result<(Vec<AwardList>, Vec<VerifiedResult>), IoError> {
+    read_history_sources(paths.iter().map(Source::file).collect(), instrument)
+}
+
+/// [`read_history_inputs`] from any [`Source`]s; each is read once.
+pub fn read_history_sources(
+    sources: Vec<Source<'_>>,
+    instrument: Option<&LoadedInstrument>,
+) -> Result<(Vec<AwardList>, Vec<VerifiedResult>), IoError> {
     let mut lists = Vec::new();
     let mut other = Vec::new();
-    for (path, in_folder) in walk(paths)? {
-        // Standard input is read once: verifications (NDJSON) only.
-        let is_awards = path.as_os_str() != "-"
-            && !is_ndjson_name(&path)
-            && serde_json::from_slice::<FormatProbe>(&read_input(&path)?)
+    for (source, in_folder) in walk(sources)? {
+        let read = source.read()?;
+        let is_awards = !is_ndjson_name(Path::new(&read.name))
+            && serde_json::from_slice::<FormatProbe>(&read.bytes)
                 .ok()
                 .and_then(|p| p.format)
-                .is_some_and(|f| f == "p2ham-awards/1");
+                .is_some_and(|f| f == format::AWARDS);
         if is_awards {
-            lists.push(load_award_list(&path)?);
+            lists.push(award_list(&read.name, &read.bytes)?);
         } else {
-            other.push((path, in_folder));
+            other.push((read, in_folder));
         }
     }
     let results = read_walked(other, instrument)?

@@ -32,7 +32,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader};
 use p2ham_model::{
-    evidence_path_problem, is_iso_date, is_sha256_hex, Answer, Assessment, AssessmentFormat, Assessor,
+    evidence_path_problem, is_iso_date, is_sha256_hex, Answer, Assessment, AssessmentFormat, Assessor, Code,
     EvidenceRef, InstrumentRef, Lang, Problem, Stage, Unit,
 };
 use rust_decimal::prelude::ToPrimitive;
@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 use crate::{sha256_hex, LoadedInstrument};
 
 /// The format tag of a checklist, written in the metadata's `A1`.
-pub const CHECKLIST_FORMAT: &str = "p2ham-checklist/1";
+pub const CHECKLIST_FORMAT: &str = p2ham_model::format::CHECKLIST;
 
 /// The name of the hidden worksheet holding the metadata and the answer lists.
 pub const META_SHEET: &str = "p2ham";
@@ -182,55 +182,11 @@ impl ChecklistMeta {
     }
 }
 
-/// The stable code of a problem found in a cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CellCode {
-    /// An answer that is no label or code of the indicator's scale.
-    UnknownLabel,
-    /// An indicator neither answered nor marked as not applying.
-    MissingAnswer,
-    /// Both an answer and a reason why the indicator does not apply.
-    AnswerAndNotApplicable,
-    /// A locked cell (id, weight, unit kind) that no longer holds what the template wrote.
-    LockedCellChanged,
-    /// A required field left blank.
-    Required,
-    /// A cell that holds no text (a number, a true/false or error value).
-    NotText,
-    /// Evidence lines that do not fit: blank lines, more hashes or captions than files, a bad path.
-    Evidence,
-    /// A SHA-256 that is not 64 hexadecimal digits.
-    Sha256,
-    /// A date that is no `YYYY-MM-DD` calendar date.
-    Date,
-    /// Any other rule of the assessment format, as `p2ham validate` reports it.
-    Invalid,
-}
-
-impl CellCode {
-    /// The code as shown in messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CellCode::UnknownLabel => "unknown-label",
-            CellCode::MissingAnswer => "missing-answer",
-            CellCode::AnswerAndNotApplicable => "answer-and-not-applicable",
-            CellCode::LockedCellChanged => "locked-cell-changed",
-            CellCode::Required => "required",
-            CellCode::NotText => "not-text",
-            CellCode::Evidence => "evidence",
-            CellCode::Sha256 => "sha256",
-            CellCode::Date => "date",
-            CellCode::Invalid => "invalid",
-        }
-    }
-}
-
-impl fmt::Display for CellCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The stable code of a cell problem: one of the [`Code`] vocabulary
+/// (`unknown-label`, `missing-answer`, `answer-and-not-applicable`,
+/// `locked-cell-changed`, `required`, `not-text`, `evidence`, `sha256`,
+/// `date`, `invalid`).
+pub type CellCode = Code;
 
 /// One problem in one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,13 +259,13 @@ pub enum ChecklistError {
 
 impl ChecklistError {
     /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ChecklistError::Unreadable { .. } => "unreadable",
-            ChecklistError::NotAChecklist { .. } => "not-a-checklist",
-            ChecklistError::Metadata { .. } => "metadata",
-            ChecklistError::InstrumentMismatch { .. } => "instrument-mismatch",
-            ChecklistError::Cells { .. } => "cells",
+            ChecklistError::Unreadable { .. } => Code::Unreadable,
+            ChecklistError::NotAChecklist { .. } => Code::NotAChecklist,
+            ChecklistError::Metadata { .. } => Code::Metadata,
+            ChecklistError::InstrumentMismatch { .. } => Code::InstrumentMismatch,
+            ChecklistError::Cells { .. } => Code::Cells,
         }
     }
 }
@@ -600,7 +556,10 @@ fn parse_meta(file: &str, grid: &Grid, prefix: &str) -> Result<ChecklistMeta, Ch
     };
     match text(0) {
         Some(CHECKLIST_FORMAT) => {}
-        Some(other) if other.starts_with("p2ham-checklist/") => {
+        Some(other)
+            if other.split_once('/').map(|(name, _)| name)
+                == CHECKLIST_FORMAT.split_once('/').map(|(name, _)| name) =>
+        {
             return Err(bad(
                 0,
                 format!("is of format `{other}`; this p2ham reads `{CHECKLIST_FORMAT}`"),

@@ -1,6 +1,20 @@
 //! The error type of the I/O crate.
 
-use p2ham_model::Problem;
+use p2ham_model::{located, Code, Diagnostic, Problem};
+
+/// What a library message asks for where a frontend has a flag for it. The
+/// library says what is needed; a frontend may put its own way of giving it
+/// in place of these words (the command line names its flags).
+pub mod needs {
+    /// An assessment's instrument is not built in: its document is needed.
+    pub const INSTRUMENT: &str = "give the instrument document";
+    /// Writing would replace an input: another output file is needed.
+    pub const OTHER_OUTPUT: &str = "choose another output file";
+    /// The output is a folder: a file is needed.
+    pub const OUTPUT_FILE: &str = "the output must name a file";
+    /// An award read a roll-up of self-assessments: one of verifications is needed.
+    pub const VERIFIED_ROLLUP: &str = "roll up verifications only";
+}
 
 /// Errors of reading, parsing and writing P2HAM documents. Every variant names
 /// the file (`-` for standard input) and, where it applies, the path inside it.
@@ -43,7 +57,7 @@ pub enum IoError {
         message: String,
     },
     /// Writing would replace one of the command's inputs.
-    #[error("{file}: refusing to overwrite an input file; choose another --output")]
+    #[error("{file}: refusing to overwrite an input file; {}", needs::OTHER_OUTPUT)]
     WouldOverwriteInput {
         /// The output file.
         file: String,
@@ -61,12 +75,15 @@ pub enum IoError {
         message: String,
     },
     /// The document is well-formed but does not have the shape of its format.
-    #[error("{file}: {}: {message} [{code}]", if path.is_empty() { "(document)" } else { path })]
+    #[error("{file}: {}: {message} [{code}]", if path.is_empty() { "(document)".to_owned() } else { located(path, indicator.as_deref()) })]
     Shape {
         /// The file.
         file: String,
         /// Path inside the document, e.g. `answers[3].value`.
         path: String,
+        /// The indicator the path is about, when the path is inside an answer
+        /// that names one, e.g. `A.07`.
+        indicator: Option<String>,
         /// Line of the problem, when known (JSON).
         line: Option<usize>,
         /// Code: `shape` or `unknown-format`.
@@ -83,7 +100,10 @@ pub enum IoError {
         problems: Vec<Problem>,
     },
     /// An instrument id that is neither a file nor a built-in.
-    #[error("{file}: instrument `{id}` is not built in (built-in: {known}); pass --instrument FILE")]
+    #[error(
+        "{file}: instrument `{id}` is not built in (built-in: {known}); {}",
+        needs::INSTRUMENT
+    )]
     UnknownInstrument {
         /// The document that names it (or the command line).
         file: String,
@@ -136,20 +156,62 @@ pub enum IoError {
 
 impl IoError {
     /// The stable code of this error, as used in diagnostics.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            IoError::Read { .. } => "read",
-            IoError::TooLarge { .. } => "too-large",
-            IoError::Write { .. } | IoError::WouldOverwriteInput { .. } | IoError::Output { .. } => "write",
-            IoError::Syntax { .. } => "syntax",
-            IoError::Shape { code, .. } => code.as_str(),
-            IoError::Invalid { .. } => "invalid",
-            IoError::UnknownInstrument { .. } => "unknown-instrument",
-            IoError::WrongKind { .. } => "wrong-kind",
-            IoError::Input { .. } => "input",
-            IoError::Scoring { .. } => "scoring",
-            IoError::Skm(_) => "skm",
-            IoError::Compare { .. } => "compare",
+            IoError::Read { .. } => Code::Read,
+            IoError::TooLarge { .. } => Code::TooLarge,
+            IoError::Write { .. } | IoError::WouldOverwriteInput { .. } | IoError::Output { .. } => {
+                Code::Write
+            }
+            IoError::Syntax { .. } => Code::Syntax,
+            IoError::Shape { code, .. } => *code,
+            IoError::Invalid { .. } => Code::Invalid,
+            IoError::UnknownInstrument { .. } => Code::UnknownInstrument,
+            IoError::WrongKind { .. } => Code::WrongKind,
+            IoError::Input { .. } => Code::Input,
+            IoError::Scoring { .. } => Code::Scoring,
+            IoError::Skm(_) => Code::Skm,
+            IoError::Compare { .. } => Code::Compare,
+        }
+    }
+
+    /// The diagnostics this error stands for (one per problem), without the
+    /// file (the caller names it once for all of them).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            IoError::Invalid { problems, .. } => problems
+                .iter()
+                .map(|p| Diagnostic {
+                    file: None,
+                    ..p.clone()
+                })
+                .collect(),
+            IoError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => vec![Diagnostic::new(Code::Syntax, "", message.clone()).at(Some(*line), Some(*column))],
+            IoError::Shape {
+                path,
+                indicator,
+                line,
+                code,
+                message,
+                ..
+            } => vec![Diagnostic::new(*code, path.clone(), message.clone())
+                .with_indicator(indicator.clone())
+                .at(*line, None)],
+            // The file is already named by the report; the diagnostic points at the id.
+            IoError::UnknownInstrument { id, known, .. } => vec![Diagnostic::new(
+                self.code(),
+                "instrument.id",
+                format!(
+                    "instrument `{id}` is not built in (built-in: {known}); {}",
+                    needs::INSTRUMENT
+                ),
+            )],
+            other => vec![Diagnostic::new(other.code(), "", other.to_string())],
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::beneath::{Beneath, Root};
 use crate::{sha256_reader, IoError, LoadedAssessment};
 
 /// The `format` of an evidence report.
-pub const EVIDENCE_FORMAT: &str = "p2ham-evidence/1";
+pub const EVIDENCE_FORMAT: &str = p2ham_model::format::EVIDENCE;
 
 /// What was found for one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
@@ -659,7 +659,7 @@ mod tests {
             assessment: parse_assessment("a.json", json.as_bytes()).unwrap(),
             sha256: sha256_hex(json.as_bytes()),
             file: "a.json".into(),
-            path: "a.json".into(),
+            path: None,
         }
     }
 

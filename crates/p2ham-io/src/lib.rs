@@ -6,15 +6,50 @@
 //! of a self-assessment with its verification, the evidence check and the
 //! outcome letter.
 //!
+//! Every document comes from a [`Source`]: a file, bytes already in memory or
+//! a stream. The [`ops`] module holds the operations the command line and the
+//! server both run (score, compare, validate, SKM, roll-up, evidence check, award history),
+//! each taking sources and returning a report:
+//!
+//! - [`ops::score`], [`ops::compare`], [`ops::validate`], [`ops::skm`],
+//!   [`ops::rollup`] (progress and invalid records through a
+//!   [`RollupObserver`]), [`ops::evidence`] and [`ops::history`];
+//! - the readers behind them: [`read_assessment`], [`read_instrument`],
+//!   [`builtin_instrument`], [`read_checklist`], [`read_verified_sources`],
+//!   [`read_award_list`], [`read_history_sources`];
+//! - seals ([`seal_verification`], [`verify_seal`]), the published JSON
+//!   Schemas ([`SCHEMAS`]) and atomic output files ([`write_atomic`]).
+//!
+//! Every failure is an [`IoError`] naming the source and the path inside it;
+//! [`IoError::diagnostics`] gives its problems as
+//! [`Diagnostic`]s, the one problem type of every
+//! P2HAM crate. Messages say what is needed, never a command-line flag (the
+//! phrases are in [`needs`], for a frontend to replace with its own).
+//!
 //! ```
-//! use p2ham_io::{load_builtin, parse_assessment};
+//! use p2ham_io::{ops, Source};
 //!
-//! let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
-//! assert_eq!(instrument.checked.instrument().id, "p2ham-2022");
+//! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"),
+//!     "/../../fixtures/assessments/sampit-2023/kanim-sampit.self.json")).unwrap();
+//! // Bytes held in memory (an upload, say), scored against the built-in they name.
+//! let scored = ops::score(Source::bytes("kanim-sampit.self.json", &bytes), None).unwrap();
+//! assert_eq!(scored.report.assessment.unit.id, "kanim-sampit");
+//! assert_eq!(scored.document.sha256, p2ham_io::sha256_hex(&bytes));
 //!
-//! let err = parse_assessment("a.json", br#"{"format": "p2ham-assessment/1", "answers": [{"indicator": 7}]}"#)
-//!     .unwrap_err();
+//! // A bad document is an error naming the source and the path inside it.
+//! let bad = br#"{"format": "p2ham-assessment/1", "answers": [{"indicator": 7}]}"#;
+//! let err = ops::score(Source::bytes("a.json", bad.as_slice()), None).unwrap_err();
+//! assert!(err.to_string().contains("a.json"));
 //! assert!(err.to_string().contains("answers[0].indicator"));
+//!
+//! // Validation reports every problem of every document, never stopping at the first.
+//! let bad = br#"{"format": "p2ham-assessment/1", "instrument": {"id": "p2ham-2022", "version": "1.0.0"},
+//!   "unit": {"id": "kanim-x", "name": "Kanim X", "kind": "kanim"}, "period": "2023", "stage": "self",
+//!   "answers": [{"indicator": "A.01", "value": "mungkin"}]}"#;
+//! let report = ops::validate(vec![Source::bytes("x.json", bad.as_slice())], None);
+//! let problem = &report.files[0].problems[0];
+//! assert_eq!(problem.code, p2ham_io::model::Code::UnknownOption);
+//! assert_eq!(problem.location(), "answers[0].value (indicator A.01)");
 //! ```
 
 mod award;
@@ -26,16 +61,19 @@ mod digest;
 mod error;
 mod evidence;
 mod load;
+pub mod ops;
 mod parse;
 mod rollup;
 mod schema;
 mod seal;
 mod skm;
+mod source;
 mod validate;
 mod write;
 
 pub use award::{
-    input_files, load_award_list, read_history_inputs, read_verified, VerifiedInput, VerifiedInputs,
+    input_files, load_award_list, read_award_list, read_history_inputs, read_history_sources, read_verified,
+    read_verified_sources, VerifiedInput, VerifiedInputs,
 };
 pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use checklist::{
@@ -45,15 +83,16 @@ pub use checklist::{
 };
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
-pub use error::IoError;
+pub use error::{needs, IoError};
 pub use evidence::{
     evidence_files, evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
     EvidenceFile, EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT, MAX_PHOTO_BYTES,
 };
 pub use load::{
-    check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin, load_instrument,
-    max_document_bytes, read_document, read_input, score_loaded, LoadedAssessment, LoadedInstrument,
-    DEFAULT_MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_VAR,
+    builtin_or_error, check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin,
+    load_instrument, max_document_bytes, names_a_file, read_assessment, read_document, read_input,
+    read_instrument, score_loaded, LoadedAssessment, LoadedInstrument, DEFAULT_MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENT_BYTES_VAR,
 };
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
@@ -68,7 +107,8 @@ pub use seal::{
     SealManifest, SealedDocument, SealedFile, Signer,
 };
 pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
-pub use validate::{validate_files, validate_with, Diagnostic, FileReport, ValidationReport};
+pub use source::{Source, SourceBytes};
+pub use validate::{validate_files, validate_sources, Diagnostic, FileReport, ValidationReport};
 pub use write::{write_atomic, write_atomic_with};
 
 pub use p2ham_model as model;

@@ -1,12 +1,12 @@
-//! Loading documents from files, standard input or the built-ins, with their digests.
+//! Loading documents from their sources or the built-ins, with their digests.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use p2ham_model::{Assessment, CheckedInstrument};
 
-use crate::error::display;
-use crate::{builtin_ids, parse::is_toml, parse_assessment, parse_instrument, sha256_hex, IoError};
+use crate::source::SourceBytes;
+use crate::{builtin_ids, parse_assessment, parse_instrument, sha256_hex, IoError, Source};
 
 /// The default size limit of one document: 256 MiB (a national instrument or
 /// assessment is well under 1 MB; a survey workbook a few MB).
@@ -84,34 +84,10 @@ pub fn read_document(file: &str, mut reader: impl Read, limit: u64) -> Result<Ve
     })
 }
 
-/// Read a whole input: a file, or standard input for `-`, up to
-/// [`max_document_bytes`].
+/// Read a whole file, up to [`max_document_bytes`]. A path is always a file
+/// (standard input is a [`Source::reader`] its caller makes).
 pub fn read_input(path: &Path) -> Result<Vec<u8>, IoError> {
-    let file = display(path);
-    let limit = max_document_bytes()?;
-    if file == "-" {
-        read_document(&file, std::io::stdin().lock(), limit)
-    } else {
-        let f = std::fs::File::open(path).map_err(|source| IoError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        let meta = f.metadata().map_err(|source| IoError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            return Err(IoError::Input {
-                file,
-                message: "is a folder; expected a document".into(),
-            });
-        }
-        if meta.is_file() && meta.len() > limit {
-            // Known too large without reading it.
-            return Err(IoError::TooLarge { file, offset: limit });
-        }
-        read_document(&file, f, limit)
-    }
+    Ok(Source::file(path).read()?.bytes.into_owned())
 }
 
 /// A validated instrument with where it came from and its digest.
@@ -134,10 +110,11 @@ pub struct LoadedAssessment {
     pub assessment: Assessment,
     /// Lowercase hex SHA-256 of the file's bytes.
     pub sha256: String,
-    /// The file it was read from (`-` for standard input).
+    /// The name of its source: the file it was read from, or the name the
+    /// caller gave the bytes (`-` for standard input).
     pub file: String,
-    /// The file path.
-    pub path: PathBuf,
+    /// The file path, when it was read from a file.
+    pub path: Option<PathBuf>,
 }
 
 /// Parse and validate an instrument from bytes.
@@ -160,49 +137,69 @@ pub fn load_builtin(id: &str) -> Option<Result<LoadedInstrument, IoError>> {
     crate::builtin_instrument(id).map(|loaded| Ok(loaded.clone()))
 }
 
-/// Whether bytes start (after white space and a byte-order mark) with `{`.
-fn looks_like_json(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+/// Read, parse and validate an instrument (TOML when its name ends in
+/// `.toml`, or, for a source named without an extension, when it does not
+/// start with `{`).
+pub fn read_instrument(source: Source<'_>) -> Result<LoadedInstrument, IoError> {
+    let read = source.read()?;
+    let toml = read.is_toml();
+    let mut loaded = instrument_from_bytes(&read.name, &read.bytes, toml)?;
+    loaded.path = read.path;
+    Ok(loaded)
 }
 
-/// Load an instrument from `--instrument`: a path (`-` is standard input) or a built-in id.
+/// Read and parse an assessment; its shape is checked, not its fit.
+pub fn read_assessment(source: Source<'_>) -> Result<LoadedAssessment, IoError> {
+    assessment_from_bytes(source.read()?)
+}
+
+/// Parse an assessment already read.
+pub(crate) fn assessment_from_bytes(read: SourceBytes<'_>) -> Result<LoadedAssessment, IoError> {
+    let assessment = parse_assessment(&read.name, &read.bytes)?;
+    Ok(LoadedAssessment {
+        assessment,
+        sha256: sha256_hex(&read.bytes),
+        file: read.name,
+        path: read.path,
+    })
+}
+
+/// Load an instrument named by a path or a built-in id: a path when it exists,
+/// contains a folder separator or ends in `.json`/`.toml`; else the built-in
+/// of that id (an unknown id is an error naming `--instrument`).
 pub fn load_instrument(spec: &str) -> Result<LoadedInstrument, IoError> {
     let path = Path::new(spec);
-    let looks_like_file = spec == "-"
-        || path.exists()
+    if names_a_file(spec) {
+        return read_instrument(Source::file(path));
+    }
+    builtin_or_error(spec, "--instrument").cloned()
+}
+
+/// Whether an instrument named on a command line is a path rather than a
+/// built-in id: it exists, contains a folder separator or ends in
+/// `.json`/`.toml`.
+pub fn names_a_file(spec: &str) -> bool {
+    let path = Path::new(spec);
+    path.exists()
         || spec.contains(['/', '\\'])
         || path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("toml"));
-    if looks_like_file {
-        let bytes = read_input(path)?;
-        // Standard input has no extension: a document not starting with `{` is TOML.
-        let toml = is_toml(path) || (spec == "-" && !looks_like_json(&bytes));
-        let mut loaded = instrument_from_bytes(&display(path), &bytes, toml)?;
-        loaded.path = Some(path.to_path_buf());
-        return Ok(loaded);
-    }
-    load_builtin(spec).unwrap_or_else(|| {
-        Err(IoError::UnknownInstrument {
-            file: "--instrument".into(),
-            id: spec.to_owned(),
-            known: builtin_ids(),
-        })
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("toml"))
+}
+
+/// The built-in instrument `id`; an unknown id is an error naming `file`
+/// (the document or the option that asks for it).
+pub fn builtin_or_error(id: &str, file: &str) -> Result<&'static LoadedInstrument, IoError> {
+    crate::builtin_instrument(id).ok_or_else(|| IoError::UnknownInstrument {
+        file: file.to_owned(),
+        id: id.to_owned(),
+        known: builtin_ids(),
     })
 }
 
-/// Load an assessment file (`-` is standard input); its shape is checked, not its fit.
+/// Load an assessment file; its shape is checked, not its fit.
 pub fn load_assessment(path: &Path) -> Result<LoadedAssessment, IoError> {
-    let bytes = read_input(path)?;
-    let file = display(path);
-    let assessment = parse_assessment(&file, &bytes)?;
-    Ok(LoadedAssessment {
-        assessment,
-        sha256: sha256_hex(&bytes),
-        file,
-        path: path.to_path_buf(),
-    })
+    read_assessment(Source::file(path))
 }
 
 /// The instrument an assessment is checked against: the explicit one when
@@ -214,14 +211,19 @@ pub fn instrument_for(
     if let Some(i) = explicit {
         return Ok(i.clone());
     }
-    let id = &loaded.assessment.instrument.id;
-    load_builtin(id).unwrap_or_else(|| {
-        Err(IoError::UnknownInstrument {
-            file: loaded.file.clone(),
-            id: id.clone(),
-            known: builtin_ids(),
-        })
-    })
+    builtin_or_error(&loaded.assessment.instrument.id, &loaded.file).cloned()
+}
+
+/// [`instrument_for`] without a copy: the explicit instrument, or the
+/// built-in the assessment names.
+pub(crate) fn instrument_ref<'i>(
+    loaded: &LoadedAssessment,
+    explicit: Option<&'i LoadedInstrument>,
+) -> Result<&'i LoadedInstrument, IoError> {
+    match explicit {
+        Some(i) => Ok(i),
+        None => builtin_or_error(&loaded.assessment.instrument.id, &loaded.file),
+    }
 }
 
 /// Check an assessment against its instrument; every problem becomes one error.

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use p2ham_model::{Assessment, Instrument, ProblemCode};
+use p2ham_model::{answer_index, format, Assessment, Instrument, ProblemCode};
 use serde::de::DeserializeOwned;
 
 use crate::IoError;
@@ -68,6 +68,7 @@ fn shape(file: &str, path: String, line: Option<usize>, message: String) -> IoEr
     IoError::Shape {
         file: file.to_owned(),
         path,
+        indicator: None,
         line,
         code,
         message,
@@ -243,10 +244,30 @@ pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrume
 }
 
 /// Parse an assessment from JSON bytes (shape only; check it against an instrument after).
+/// A shape error inside an answer names the indicator that answer names.
 pub fn parse_assessment(file: &str, bytes: &[u8]) -> Result<Assessment, IoError> {
-    let assessment = from_json(file, bytes)?;
-    objects_only::<Assessment>(file, &json_value(bytes))?;
-    Ok(assessment)
+    let parsed = from_json(file, bytes).and_then(|assessment| {
+        objects_only::<Assessment>(file, &json_value(bytes))?;
+        Ok(assessment)
+    });
+    parsed.map_err(|e| name_indicator(e, bytes))
+}
+
+/// A shape error at `answers[N]…` names the indicator of that answer, when the
+/// document is well-formed JSON and the answer names one as text.
+fn name_indicator(mut e: IoError, bytes: &[u8]) -> IoError {
+    if let IoError::Shape { path, indicator, .. } = &mut e {
+        if let Some(n) = answer_index(path) {
+            *indicator = json_value(bytes)
+                .get("answers")
+                .and_then(|a| a.get(n))
+                .and_then(|a| a.get("indicator"))
+                .and_then(serde_json::Value::as_str)
+                .filter(|id| !id.trim().is_empty())
+                .map(str::to_owned);
+        }
+    }
+    e
 }
 
 /// The JSON value of bytes that already parsed as a document.
@@ -283,6 +304,7 @@ fn objects_only<T: schemars::JsonSchema + 'static>(
         Some(path) => Err(IoError::Shape {
             file: file.to_owned(),
             path,
+            indicator: None,
             line: None,
             code: ProblemCode::Shape,
             message:
@@ -372,6 +394,7 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
                 IoError::Shape {
                     file: file.to_owned(),
                     path: String::new(),
+                    indicator: None,
                     line: (e.line() > 0).then(|| e.line()),
                     code: ProblemCode::Shape,
                     message: "expected a JSON object with a `format` field".into(),
@@ -384,29 +407,41 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
         v
     };
     match probe.format.as_ref().map(|f| (f, f.as_str())) {
-        Some((_, Some("p2ham-instrument/1"))) => Ok(DocumentKind::Instrument),
-        Some((_, Some("p2ham-assessment/1"))) => Ok(DocumentKind::Assessment),
+        Some((_, Some(format::INSTRUMENT))) => Ok(DocumentKind::Instrument),
+        Some((_, Some(format::ASSESSMENT))) => Ok(DocumentKind::Assessment),
         Some((_, Some(other))) => Err(shape(
             file,
             "format".into(),
             None,
-            format!("unknown variant `{other}`, expected `p2ham-instrument/1` or `p2ham-assessment/1`"),
+            format!(
+                "unknown variant `{other}`, expected `{}` or `{}`",
+                format::INSTRUMENT,
+                format::ASSESSMENT
+            ),
         )),
         Some((value, None)) => Err(IoError::Shape {
             file: file.to_owned(),
             path: "format".into(),
+            indicator: None,
             line: None,
             code: ProblemCode::Shape,
             message: format!(
-                "invalid type: `{value}`, expected a string: `p2ham-instrument/1` or `p2ham-assessment/1`"
+                "invalid type: `{value}`, expected a string: `{}` or `{}`",
+                format::INSTRUMENT,
+                format::ASSESSMENT
             ),
         }),
         None => Err(IoError::Shape {
             file: file.to_owned(),
             path: "format".into(),
+            indicator: None,
             line: None,
             code: ProblemCode::Shape,
-            message: "missing field `format`; expected `p2ham-instrument/1` or `p2ham-assessment/1`".into(),
+            message: format!(
+                "missing field `format`; expected `{}` or `{}`",
+                format::INSTRUMENT,
+                format::ASSESSMENT
+            ),
         }),
     }
 }
@@ -414,6 +449,35 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shape_error_inside_an_answer_names_its_indicator() {
+        let doc = br#"{"format": "p2ham-assessment/1", "instrument": {"id": "t", "version": "1"},
+            "unit": {"id": "u", "name": "U", "kind": "kanim"}, "period": "2023", "stage": "self",
+            "answers": [{"indicator": "A.01", "value": "ada"}, {"indicator": "A.07", "value": 3}]}"#;
+        let e = parse_assessment("a.json", doc).unwrap_err();
+        let IoError::Shape { path, indicator, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (path.as_str(), indicator.as_deref()),
+            ("answers[1].value", Some("A.07"))
+        );
+        assert!(
+            e.to_string()
+                .starts_with("a.json: answers[1].value (indicator A.07): "),
+            "{e}"
+        );
+        let d = &e.diagnostics()[0];
+        assert_eq!(d.indicator.as_deref(), Some("A.07"));
+        // Outside the answers, or in an answer that names no indicator, none is named.
+        let e = parse_assessment(
+            "a.json",
+            br#"{"format": "p2ham-assessment/1", "answers": [{"value": 3}]}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(e, IoError::Shape { indicator: None, .. }), "{e:?}");
+    }
 
     #[test]
     fn line_col_never_slices_inside_a_character() {

@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 
-use p2ham_model::{Assessment, ModelError, Stage};
+use p2ham_model::{Assessment, Code, ModelError, Stage};
 use p2ham_scoring::{
     InvalidRecord, LeanScorer, Location, RecordProblem, RollupAccumulator, RollupInstrument, RollupReport,
     ScoringError, UnitRecord,
@@ -375,7 +375,7 @@ struct Item {
     line: Option<u64>,
     span: Range<usize>,
     /// A problem found while reading (the record has no bytes).
-    error: Option<(&'static str, String)>,
+    error: Option<(Code, String)>,
 }
 
 // A unit is not boxed: that would cost an allocation per record.
@@ -542,7 +542,7 @@ impl ChunkReader {
         true
     }
 
-    fn error(&mut self, file: &Arc<str>, line: Option<u64>, code: &'static str, message: String) {
+    fn error(&mut self, file: &Arc<str>, line: Option<u64>, code: Code, message: String) {
         let f = self.file_index(file);
         let at = self.chunk.filled;
         self.chunk.items.push(Item {
@@ -577,7 +577,7 @@ impl ChunkReader {
                     Ok(_) => {}
                     Err(e) => {
                         let at: Arc<str> = e.path().map_or_else(|| name.to_string(), display).into();
-                        self.error(&at, None, "read", format!("cannot read: {e}"));
+                        self.error(&at, None, Code::Read, format!("cannot read: {e}"));
                     }
                 }
             }
@@ -585,7 +585,7 @@ impl ChunkReader {
                 self.error(
                     &name,
                     None,
-                    "input",
+                    Code::Input,
                     "the folder holds no *.json, *.ndjson or *.jsonl file".to_owned(),
                 );
             }
@@ -598,7 +598,7 @@ impl ChunkReader {
         let name: Arc<str> = display(path).into();
         let file = match File::open(path) {
             Ok(f) => f,
-            Err(e) => return self.error(&name, None, "read", cannot_read(&e)),
+            Err(e) => return self.error(&name, None, Code::Read, cannot_read(&e)),
         };
         if let Ok(m) = file.metadata() {
             self.read.add(path, &m);
@@ -608,7 +608,7 @@ impl ChunkReader {
         let mut first = Vec::new();
         let limit = self.max_line as u64 + 1;
         if let Err(e) = reader.by_ref().take(limit).read_until(b'\n', &mut first) {
-            return self.error(&name, None, "read", cannot_read(&e));
+            return self.error(&name, None, Code::Read, cannot_read(&e));
         }
         strip_bom(&mut first);
         let long_first = first.len() as u64 >= limit && first.last() != Some(&b'\n');
@@ -679,7 +679,12 @@ impl ChunkReader {
                     records += u64::from(self.record(name, Some(line_no), start..end, (end - start) as u64));
                 }
                 if records == 0 {
-                    self.error(name, None, "input", "no records: the input is empty".to_owned());
+                    self.error(
+                        name,
+                        None,
+                        Code::Input,
+                        "no records: the input is empty".to_owned(),
+                    );
                 }
                 return;
             }
@@ -699,7 +704,7 @@ impl ChunkReader {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.chunk.filled = start;
-                    self.error(name, Some(line_no + 1), "read", cannot_read(&e));
+                    self.error(name, Some(line_no + 1), Code::Read, cannot_read(&e));
                     return;
                 }
             }
@@ -714,7 +719,7 @@ impl ChunkReader {
         );
         // Drop the partial line from the buffer: only the error is kept.
         self.chunk.filled = start;
-        self.error(name, Some(line), "too-large", message);
+        self.error(name, Some(line), Code::TooLarge, message);
     }
 }
 
@@ -739,7 +744,7 @@ fn process_with(
         })
     };
     if let Some((code, message)) = &item.error {
-        return invalid(vec![problem(code, "", message.clone())]);
+        return invalid(vec![problem(*code, "", message.clone())]);
     }
     let bytes = &chunk.data[item.span.clone()];
     let source = || Location {
@@ -752,7 +757,7 @@ fn process_with(
             return Outcome::Skipped;
         }
         let Some((_, view)) = instruments.at(r.scorer) else {
-            return invalid(vec![problem("scoring", "", "no instrument".to_owned())]);
+            return invalid(vec![problem(Code::Scoring, "", "no instrument".to_owned())]);
         };
         return Outcome::Unit(UnitRecord::from_parts(
             view,
@@ -771,7 +776,7 @@ fn process_with(
     };
     let Some((scorer, view)) = instruments.get(&assessment.instrument.id) else {
         return invalid(vec![problem(
-            "unknown-instrument",
+            Code::UnknownInstrument,
             "instrument.id",
             format!(
                 "instrument `{}` is not built in (built-in: {}); give the instrument file to score it",
@@ -793,32 +798,23 @@ fn process_with(
         }
         Err(source) => {
             let message = source.to_string();
-            invalid(vec![problem("scoring", "", message)])
+            invalid(vec![problem(Code::Scoring, "", message)])
         }
     }
 }
 
-fn problem(code: &str, path: &str, message: String) -> RecordProblem {
-    RecordProblem {
-        code: code.to_owned(),
-        path: path.to_owned(),
-        line: None,
-        column: None,
-        message,
-    }
+fn problem(code: Code, path: &str, message: String) -> RecordProblem {
+    Diagnostic::new(code, path, message).into()
 }
 
 /// The problems an error stands for. In an NDJSON record the parser's line is
 /// always 1: the record's line is given instead, and only the column kept.
 fn diagnostics(e: &IoError, ndjson: bool) -> Vec<RecordProblem> {
-    Diagnostic::from_error(e)
+    e.diagnostics()
         .into_iter()
-        .map(|d| RecordProblem {
-            code: d.code,
-            path: d.path,
-            line: if ndjson { None } else { d.line.map(|l| l as u64) },
-            column: d.column.map(|c| c as u64),
-            message: d.message,
+        .map(|d| {
+            let (line, column) = (if ndjson { None } else { d.line }, d.column);
+            RecordProblem::from(d.at(line, column))
         })
         .collect()
 }

@@ -333,14 +333,15 @@ pub fn seal_verification(
             message: format!("cannot seal: evidence does not match the verification:{bad}"),
         });
     }
-    let pk = PublicKey::from_secret_key(secret).map_err(|e| sign_err(&verification.path, &e))?;
+    let pk = PublicKey::from_secret_key(secret).map_err(|e| sign_err(Path::new(&verification.file), &e))?;
     let a = &verification.assessment;
     let manifest = SealManifest {
         format: SealFormat::V1,
         verification: SealedDocument {
             file: verification
                 .path
-                .file_name()
+                .as_deref()
+                .and_then(Path::file_name)
                 .map_or_else(|| verification.file.clone(), |n| n.to_string_lossy().into_owned()),
             sha256: verification.sha256.clone(),
             unit: a.unit.id.clone(),
@@ -354,8 +355,11 @@ pub fn seal_verification(
     };
     let manifest_text = canonical(&manifest);
     let trusted = format!(
-        "p2ham-seal/1 unit:{} period:{} verification:sha256:{}",
-        manifest.verification.unit, manifest.verification.period, manifest.verification.sha256
+        "{} unit:{} period:{} verification:sha256:{}",
+        p2ham_model::format::SEAL,
+        manifest.verification.unit,
+        manifest.verification.period,
+        manifest.verification.sha256
     );
     let sig = minisign::sign(
         Some(&pk),
@@ -364,7 +368,7 @@ pub fn seal_verification(
         Some(&trusted),
         Some("p2ham seal of a P2HAM verification"),
     )
-    .map_err(|e| sign_err(&verification.path, &e))?;
+    .map_err(|e| sign_err(Path::new(&verification.file), &e))?;
     Ok(Seal {
         manifest,
         manifest_text,
@@ -522,4 +526,15 @@ pub fn verify_seal(
     }
     check.manifest = Some(manifest);
     Ok(check)
+}
+
+#[cfg(test)]
+mod format_tests {
+    #[test]
+    fn the_seal_tag_is_the_format_constant() {
+        assert_eq!(
+            serde_json::to_value(super::SealFormat::V1).unwrap(),
+            p2ham_model::format::SEAL
+        );
+    }
 }

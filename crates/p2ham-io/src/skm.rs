@@ -933,7 +933,7 @@ pub fn parse_skm(file: &str, bytes: &[u8], options: &SkmReadOptions) -> Result<S
     Ok(data)
 }
 
-/// Read SKM answers from a file (`-` for standard input).
+/// Read SKM answers from a file.
 pub fn read_skm(path: &Path, options: &SkmReadOptions) -> Result<SkmData, IoError> {
     let bytes = read_input(path)?;
     parse_skm(&display(path), &bytes, options)

@@ -1,14 +1,14 @@
 //! Validating many documents at once, reporting every problem of every file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::error::display;
-use crate::load::{check_assessment, instrument_for, read_input, LoadedAssessment, LoadedInstrument};
-use crate::parse::{detect_kind, is_toml, DocumentKind};
-use crate::{instrument_from_bytes, parse_assessment, sha256_hex, IoError};
+use crate::load::{assessment_from_bytes, check_assessment, instrument_ref, LoadedInstrument};
+use crate::parse::{detect_kind, DocumentKind};
+use crate::{instrument_from_bytes, sha256_hex, IoError, Source};
+pub use p2ham_model::Diagnostic;
 
 /// The report of `p2ham validate` (`"format": "p2ham-validation/1"`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -37,156 +37,76 @@ pub struct FileReport {
     pub problems: Vec<Diagnostic>,
 }
 
-/// One problem of one file.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Diagnostic {
-    /// Stable code, e.g. `unknown-option`.
-    pub code: String,
-    /// Path inside the document, e.g. `answers[3].value` (empty: the whole document).
-    pub path: String,
-    /// Line, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// Column, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
-impl Diagnostic {
-    /// The diagnostics an error stands for (one per problem).
-    pub fn from_error(e: &IoError) -> Vec<Diagnostic> {
-        match e {
-            IoError::Invalid { problems, .. } => problems
-                .iter()
-                .map(|p| Diagnostic {
-                    code: p.code.as_str().into(),
-                    path: p.path.clone(),
-                    line: None,
-                    column: None,
-                    message: p.message.clone(),
-                })
-                .collect(),
-            IoError::Syntax {
-                line,
-                column,
-                message,
-                ..
-            } => vec![Diagnostic {
-                code: "syntax".into(),
-                path: String::new(),
-                line: Some(*line),
-                column: Some(*column),
-                message: message.clone(),
-            }],
-            IoError::Shape {
-                path,
-                line,
-                code,
-                message,
-                ..
-            } => vec![Diagnostic {
-                code: code.as_str().into(),
-                path: path.clone(),
-                line: *line,
-                column: None,
-                message: message.clone(),
-            }],
-            // The file is already named by the report; the diagnostic points at the id.
-            IoError::UnknownInstrument { id, known, .. } => vec![Diagnostic {
-                code: e.code().into(),
-                path: "instrument.id".into(),
-                line: None,
-                column: None,
-                message: format!(
-                    "instrument `{id}` is not built in (built-in: {known}); pass --instrument FILE"
-                ),
-            }],
-            other => vec![Diagnostic {
-                code: other.code().into(),
-                path: String::new(),
-                line: None,
-                column: None,
-                message: other.to_string(),
-            }],
-        }
-    }
-}
-
 /// Validate each file: instruments on their own, assessments against
 /// `instrument` (or the built-in they name). Never stops at the first problem.
 pub fn validate_files(files: &[PathBuf], instrument: Option<&LoadedInstrument>) -> ValidationReport {
-    let files: Vec<FileReport> = files.iter().map(|f| validate_file(f, instrument)).collect();
+    validate_sources(files.iter().map(Source::file).collect(), instrument)
+}
+
+/// [`validate_files`] for documents from any [`Source`], in the order given.
+pub fn validate_sources(sources: Vec<Source<'_>>, instrument: Option<&LoadedInstrument>) -> ValidationReport {
+    let files: Vec<FileReport> = sources
+        .into_iter()
+        .map(|s| validate_source(s, instrument))
+        .collect();
     ValidationReport {
-        format: "p2ham-validation/1",
+        format: p2ham_model::format::VALIDATION,
         valid: files.iter().all(|f| f.valid),
         files,
     }
 }
 
-/// [`validate_files`] with the instrument given as on the command line (a
-/// path, `-` or a built-in id): when that instrument cannot be loaded, the
-/// report says so as the entry of the instrument itself, and the assessments
-/// are not checked against anything else.
-pub fn validate_with(files: &[PathBuf], instrument: Option<&str>) -> ValidationReport {
-    match instrument.map(crate::load_instrument).transpose() {
-        Ok(loaded) => validate_files(files, loaded.as_ref()),
-        Err(e) => ValidationReport {
-            format: "p2ham-validation/1",
+/// The report of an instrument that could not be loaded: one entry, the
+/// instrument itself, with its problems (nothing else is checked against
+/// another instrument).
+pub(crate) fn instrument_failed(name: &str, e: &IoError) -> ValidationReport {
+    ValidationReport {
+        format: p2ham_model::format::VALIDATION,
+        valid: false,
+        files: vec![FileReport {
+            file: name.to_owned(),
+            kind: Some("instrument".into()),
+            sha256: None,
             valid: false,
-            files: vec![FileReport {
-                file: instrument.unwrap_or_default().to_owned(),
-                kind: Some("instrument".into()),
-                sha256: None,
-                valid: false,
-                problems: Diagnostic::from_error(&e),
-            }],
-        },
+            problems: e.diagnostics(),
+        }],
     }
 }
 
-fn validate_file(path: &Path, instrument: Option<&LoadedInstrument>) -> FileReport {
-    let file = display(path);
+fn validate_source(source: Source<'_>, instrument: Option<&LoadedInstrument>) -> FileReport {
     let mut report = FileReport {
-        file: file.clone(),
+        file: source.name().to_owned(),
         kind: None,
         sha256: None,
         valid: false,
         problems: vec![],
     };
-    let bytes = match read_input(path) {
+    let read = match source.read() {
         Ok(b) => b,
         Err(e) => {
-            report.problems = Diagnostic::from_error(&e);
+            report.problems = e.diagnostics();
             return report;
         }
     };
-    report.sha256 = Some(sha256_hex(&bytes));
-    let toml = is_toml(path);
-    let result = detect_kind(&file, &bytes, toml).and_then(|kind| {
+    report.sha256 = Some(sha256_hex(&read.bytes));
+    let toml = read.is_toml();
+    let result = detect_kind(&read.name, &read.bytes, toml).and_then(|kind| {
         report.kind = Some(match kind {
             DocumentKind::Instrument => "instrument".into(),
             DocumentKind::Assessment => "assessment".into(),
         });
         match kind {
-            DocumentKind::Instrument => instrument_from_bytes(&file, &bytes, toml).map(|_| ()),
+            DocumentKind::Instrument => instrument_from_bytes(&read.name, &read.bytes, toml).map(|_| ()),
             DocumentKind::Assessment => {
-                let assessment = parse_assessment(&file, &bytes)?;
-                let loaded = LoadedAssessment {
-                    assessment,
-                    sha256: sha256_hex(&bytes),
-                    file: file.clone(),
-                    path: path.into(),
-                };
-                let ins = instrument_for(&loaded, instrument)?;
-                check_assessment(&loaded, &ins)
+                let loaded = assessment_from_bytes(read)?;
+                let ins = instrument_ref(&loaded, instrument)?;
+                check_assessment(&loaded, ins)
             }
         }
     });
     match result {
         Ok(()) => report.valid = true,
-        Err(e) => report.problems = Diagnostic::from_error(&e),
+        Err(e) => report.problems = e.diagnostics(),
     }
     report
 }

@@ -36,17 +36,13 @@ pub fn write_atomic_with(
         Some(dir.canonicalize().ok()?.join(name))
     });
     if let Some(target) = target {
-        let clash = inputs
-            .iter()
-            .filter(|i| i.as_os_str() != "-")
-            .filter_map(|i| i.canonicalize().ok())
-            .any(|i| {
-                if i.is_dir() {
-                    target.starts_with(&i)
-                } else {
-                    i == target
-                }
-            });
+        let clash = inputs.iter().filter_map(|i| i.canonicalize().ok()).any(|i| {
+            if i.is_dir() {
+                target.starts_with(&i)
+            } else {
+                i == target
+            }
+        });
         if clash {
             return Err(IoError::WouldOverwriteInput { file });
         }
@@ -61,7 +57,7 @@ pub fn write_atomic_with(
         if meta.is_dir() {
             return Err(IoError::Output {
                 file,
-                message: "is a folder; --output names a file".into(),
+                message: format!("is a folder; {}", crate::error::needs::OUTPUT_FILE),
             });
         }
         if !meta.is_file() {

@@ -93,7 +93,7 @@ fn every_bad_fixture_fails_with_exactly_its_expected_problems() {
             .map(|d| {
                 let syntax = d.code == "syntax";
                 Expected {
-                    code: d.code.clone(),
+                    code: d.code.to_string(),
                     path: d.path.clone(),
                     line: if syntax { d.line } else { None },
                     column: if syntax { d.column } else { None },

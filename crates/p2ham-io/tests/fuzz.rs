@@ -191,7 +191,7 @@ fn assessment_json() {
                 assessment,
                 sha256: sha256_hex(bytes),
                 file: "f.json".into(),
-                path: "f.json".into(),
+                path: None,
             };
             if check_assessment(&loaded, &instrument).is_ok() {
                 let _ = p2ham_io::score_loaded(&loaded, &instrument);

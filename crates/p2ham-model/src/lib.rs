@@ -7,8 +7,18 @@
 //! ([`Principle`]) and the vulnerable groups of Permenkumham 25/2023
 //! ([`VulnerableGroup`]), and the rules both documents must follow.
 //!
-//! The crate does no I/O. Validation returns **every** problem, each with a
-//! stable [`ProblemCode`] and the path inside the document.
+//! The crate does no I/O. Validation returns **every** problem, each a
+//! [`Diagnostic`] with a stable [`Code`], the path inside the document and,
+//! for a problem about an answer or an indicator, the indicator's id. [`Code`]
+//! is the one vocabulary of problems of every P2HAM crate; [`format`](mod@format) holds
+//! the `format` id of every document and report.
+//!
+//! The entry points: [`CheckedInstrument::new`] (an instrument that passed
+//! [`validate_instrument`], the input of every scoring engine),
+//! [`CheckedInstrument::check`] (an assessment against it), [`Code::ALL`]
+//! (every problem code, with [`Code::meaning`] and [`Code::arises`]) and the
+//! document types themselves ([`Instrument`], [`Assessment`], [`AwardList`]),
+//! read and written with serde.
 //!
 //! ```
 //! use p2ham_model::{Assessment, CheckedInstrument, Instrument, ProblemCode};
@@ -34,11 +44,23 @@
 //! let problems = checked.check(&assessment);
 //! assert_eq!(problems[0].code, ProblemCode::UnknownOption);
 //! assert_eq!(problems[0].path, "answers[0].value");
+//! assert_eq!(problems[0].indicator.as_deref(), Some("A.01"));
+//! assert_eq!(
+//!     problems[0].to_string(),
+//!     "answers[0].value (indicator A.01): `mungkin` is not an option of scale `ada-tidak`; \
+//!      expected one of: ada, tidak [unknown-option]"
+//! );
+//!
+//! // Codes are stable strings; format ids are constants.
+//! assert_eq!("unknown-option".parse::<p2ham_model::Code>(), Ok(ProblemCode::UnknownOption));
+//! assert_eq!(p2ham_model::format::ASSESSMENT, "p2ham-assessment/1");
 //! ```
 
 mod assessment;
 mod awards;
 mod decimal;
+mod diagnostic;
+pub mod format;
 mod instrument;
 mod text;
 mod validate;
@@ -50,11 +72,12 @@ pub use awards::{
     Source,
 };
 pub use decimal::parse_decimal;
+pub use diagnostic::{answer_index, indicator_index, located, Code, Diagnostic, UnknownCode};
 pub use instrument::{AwardRule, Criterion, Indicator, Instrument, InstrumentFormat, Scale, ScaleOption};
 pub use text::{Lang, Text};
 pub use validate::{
-    evidence_path_problem, is_iso_date, is_sha256_hex, is_unit_id, validate_instrument, CheckedInstrument,
-    IndicatorPos, ModelError, Problem, ProblemCode, UNIT_ID_PATTERN,
+    evidence_path_problem, is_iso_date, is_sha256_hex, is_unit_id, name_answer_indicators,
+    validate_instrument, CheckedInstrument, IndicatorPos, ModelError, Problem, ProblemCode, UNIT_ID_PATTERN,
 };
 pub use vocabulary::{EvidenceRequirement, Principle, Stage, UnsupportedClaims, VulnerableGroup};
 

@@ -2,77 +2,16 @@
 //! problems, each with a stable code and the path inside the document.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::{answer_index, indicator_index, Code, Diagnostic};
 use crate::{Assessment, Instrument, Stage};
 
-/// Stable codes of validation problems. The code names the rule broken; the
-/// text of a message may change, the code never does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum ProblemCode {
-    /// The document is not well-formed JSON or TOML.
-    Syntax,
-    /// The document does not have the shape of its format (missing or unknown field, wrong type).
-    Shape,
-    /// The document's `format` is not one this version reads.
-    UnknownFormat,
-    /// An instrument with no criteria, or no indicators at all.
-    EmptyInstrument,
-    /// A required text or id is empty.
-    EmptyText,
-    /// An id occurs twice (scale, option, criterion, indicator, unit kind).
-    DuplicateId,
-    /// An indicator names a scale the instrument does not define.
-    UnknownScale,
-    /// A scale with no options.
-    EmptyScale,
-    /// A unit kind not among the instrument's `unit_kinds`.
-    UnknownUnitKind,
-    /// An option value outside [0, 1].
-    OptionValueOutOfRange,
-    /// A negative weight.
-    NegativeWeight,
-    /// A criterion whose indicator weights are all zero, or with no indicators.
-    ZeroWeightCriterion,
-    /// Every criterion weight is zero.
-    ZeroWeightInstrument,
-    /// An award threshold outside [0, 100].
-    ThresholdOutOfRange,
-    /// The assessment names another instrument id or version.
-    InstrumentMismatch,
-    /// An answer for an indicator the instrument does not define.
-    UnknownIndicator,
-    /// Two answers for one indicator.
-    DuplicateAnswer,
-    /// An answer's value is not an option code of the indicator's scale.
-    UnknownOption,
-    /// An answer with both `value` and `not_applicable`.
-    ConflictingAnswer,
-    /// An answer with neither `value` nor `not_applicable`.
-    EmptyAnswer,
-    /// A `not_applicable` with an empty justification.
-    MissingJustification,
-    /// An answer to an indicator that does not apply to the unit's kind.
-    IndicatorNotApplicable,
-    /// A malformed digest (`verifies` or an evidence `sha256`).
-    InvalidDigest,
-    /// A malformed date.
-    InvalidDate,
-    /// `verifies` on a self-assessment.
-    VerifiesOnSelf,
-    /// A malformed evidence path (absolute, `..`, empty, backslashes).
-    InvalidEvidencePath,
-    /// A unit id outside the grammar [`UNIT_ID_PATTERN`] (uppercase, spaces,
-    /// zero-width or fullwidth characters).
-    InvalidUnitId,
-}
+/// The codes of validation problems: the one [`Code`] vocabulary, under its
+/// older name.
+pub type ProblemCode = Code;
 
 /// The grammar of a unit id, as a regular expression (also the schema's `pattern`).
 pub const UNIT_ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
@@ -87,69 +26,8 @@ pub fn is_unit_id(id: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-impl ProblemCode {
-    /// The code as written in reports, e.g. `duplicate-id`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemCode::Syntax => "syntax",
-            ProblemCode::Shape => "shape",
-            ProblemCode::UnknownFormat => "unknown-format",
-            ProblemCode::EmptyInstrument => "empty-instrument",
-            ProblemCode::EmptyText => "empty-text",
-            ProblemCode::DuplicateId => "duplicate-id",
-            ProblemCode::UnknownScale => "unknown-scale",
-            ProblemCode::EmptyScale => "empty-scale",
-            ProblemCode::UnknownUnitKind => "unknown-unit-kind",
-            ProblemCode::OptionValueOutOfRange => "option-value-out-of-range",
-            ProblemCode::NegativeWeight => "negative-weight",
-            ProblemCode::ZeroWeightCriterion => "zero-weight-criterion",
-            ProblemCode::ZeroWeightInstrument => "zero-weight-instrument",
-            ProblemCode::ThresholdOutOfRange => "threshold-out-of-range",
-            ProblemCode::InstrumentMismatch => "instrument-mismatch",
-            ProblemCode::UnknownIndicator => "unknown-indicator",
-            ProblemCode::DuplicateAnswer => "duplicate-answer",
-            ProblemCode::UnknownOption => "unknown-option",
-            ProblemCode::ConflictingAnswer => "conflicting-answer",
-            ProblemCode::EmptyAnswer => "empty-answer",
-            ProblemCode::MissingJustification => "missing-justification",
-            ProblemCode::IndicatorNotApplicable => "indicator-not-applicable",
-            ProblemCode::InvalidDigest => "invalid-digest",
-            ProblemCode::InvalidDate => "invalid-date",
-            ProblemCode::VerifiesOnSelf => "verifies-on-self",
-            ProblemCode::InvalidEvidencePath => "invalid-evidence-path",
-            ProblemCode::InvalidUnitId => "invalid-unit-id",
-        }
-    }
-}
-
-impl fmt::Display for ProblemCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One problem found in a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, thiserror::Error)]
-#[error("{path}: {message} [{code}]")]
-pub struct Problem {
-    /// The rule broken.
-    pub code: ProblemCode,
-    /// Where in the document, e.g. `criteria[1].indicators[4].scale` (empty: the whole document).
-    pub path: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
-impl Problem {
-    /// A new problem.
-    pub fn new(code: ProblemCode, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
+/// One problem found in a document: a [`Diagnostic`], under its older name.
+pub type Problem = Diagnostic;
 
 /// Errors of the model crate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -290,7 +168,9 @@ impl CheckedInstrument {
 
     /// Check an assessment against this instrument; every problem is returned.
     pub fn check(&self, assessment: &Assessment) -> Vec<Problem> {
-        check_assessment(self, assessment)
+        let mut problems = check_assessment(self, assessment);
+        name_answer_indicators(&mut problems, assessment);
+        problems
     }
 
     /// [`check`](Self::check), as a `Result`.
@@ -345,8 +225,37 @@ fn duplicate(
     }
 }
 
-/// Validate an instrument on its own. Returns every problem found (empty when valid).
+/// Name the indicator of every problem inside an answer (`answers[3].value`
+/// is about the indicator that answer names), when the answer names one.
+pub fn name_answer_indicators(problems: &mut [Problem], assessment: &Assessment) {
+    for p in problems {
+        if p.indicator.is_none() {
+            p.indicator = answer_index(&p.path)
+                .and_then(|i| assessment.answers.get(i))
+                .map(|a| a.indicator.as_str())
+                .filter(|id| !id.trim().is_empty())
+                .map(str::to_owned);
+        }
+    }
+}
+
+/// Validate an instrument on its own. Returns every problem found (empty when
+/// valid); a problem inside an indicator names that indicator's id.
 pub fn validate_instrument(ins: &Instrument) -> Vec<Problem> {
+    let mut problems = instrument_problems(ins);
+    for p in &mut problems {
+        if p.indicator.is_none() {
+            p.indicator = indicator_index(&p.path)
+                .and_then(|(c, i)| ins.criteria.get(c)?.indicators.get(i))
+                .map(|ind| ind.id.as_str())
+                .filter(|id| !id.trim().is_empty())
+                .map(str::to_owned);
+        }
+    }
+    problems
+}
+
+fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
     let mut p = Vec::new();
     empty_text(&mut p, "id".into(), &ins.id, "the instrument id");
     empty_text(&mut p, "version".into(), &ins.version, "the version");

@@ -1,6 +1,12 @@
 //! A self-contained HTML page: inline CSS with a print stylesheet (A4), inline
 //! SVG charts, images as data URIs; no script, no external resource. Every
 //! string is cleaned of control characters and escaped by the `maud` templates.
+//!
+//! The same body is also offered as a fragment ([`to_html_fragment`]) for a
+//! page that embeds a report: no `<html>`, `<head>` or style, one wrapping
+//! `div class="report"`, headings from a chosen level, and only class names
+//! (`report-meta`, `verdict`, `eligible`, `met`, `gallery`, …) for the
+//! embedding page's stylesheet to style.
 
 use std::fmt::Write as _;
 
@@ -135,9 +141,22 @@ fn percent(segment: &str) -> String {
     out
 }
 
-fn block(b: &Block, lang: Lang) -> Markup {
+/// A heading of level `level` (1 to 6; anything deeper is a level-6 heading).
+fn heading(level: u8, text: &str) -> Markup {
+    match level {
+        0 | 1 => html! { h1 { (text) } },
+        2 => html! { h2 { (text) } },
+        3 => html! { h3 { (text) } },
+        4 => html! { h4 { (text) } },
+        5 => html! { h5 { (text) } },
+        _ => html! { h6 { (text) } },
+    }
+}
+
+/// A block; `top` is the level of the document's title (section headings are one below).
+fn block(b: &Block, lang: Lang, top: u8) -> Markup {
     match b {
-        Block::Heading { level, text } => html! { @if *level <= 2 { h2 { (text) } } @else { h3 { (text) } } },
+        Block::Heading { level, text } => heading(top.saturating_add(if *level <= 2 { 1 } else { 2 }), text),
         Block::Paragraph { text, strong } => html! { p class=[strong.then_some("strong")] { (text) } },
         Block::Note(text) => html! { p.note { (text) } },
         Block::List {
@@ -162,6 +181,45 @@ fn block(b: &Block, lang: Lang) -> Markup {
     }
 }
 
+/// Where a fragment's headings start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FragmentOptions {
+    /// The level of the title's heading (`2` for a report inside a page
+    /// whose own title is the `h1`); sections are one level below it.
+    pub heading_level: u8,
+    /// Whether to show the title and the key/value lines under it.
+    pub title: bool,
+}
+
+impl Default for FragmentOptions {
+    fn default() -> Self {
+        FragmentOptions {
+            heading_level: 2,
+            title: true,
+        }
+    }
+}
+
+/// The document as an HTML fragment for a page to embed: the body of
+/// [`to_html`] inside `<div class="report">`, without `<html>`, `<head>` or
+/// style; the key/value lines are `dl.report-meta`.
+pub fn to_html_fragment(doc: &Doc, options: &FragmentOptions) -> String {
+    let doc = &doc.map_text(crate::sanitize::terminal);
+    let top = options.heading_level.clamp(1, 6);
+    let markup = html! {
+        div.report lang=(if doc.lang == Lang::En { "en" } else { "id" }) {
+            @if options.title {
+                (heading(top, &doc.title))
+                @if !doc.meta.is_empty() {
+                    dl.report-meta { @for (k, v) in &doc.meta { dt { (k) } dd { (v) } } }
+                }
+            }
+            @for b in &doc.blocks { (block(b, doc.lang, top)) }
+        }
+    };
+    markup.into_string()
+}
+
 /// The document as a standalone HTML page.
 pub fn to_html(doc: &Doc) -> String {
     // No control character (an escape sequence) survives into the page either.
@@ -180,11 +238,76 @@ pub fn to_html(doc: &Doc) -> String {
                 @if !doc.meta.is_empty() {
                     dl.meta { @for (k, v) in &doc.meta { dt { (k) } dd { (v) } } }
                 }
-                @for b in &doc.blocks { (block(b, doc.lang)) }
+                @for b in &doc.blocks { (block(b, doc.lang, 1)) }
             }
         }
     };
     let mut s = page.into_string();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::Table;
+
+    fn sample() -> Doc {
+        let mut d = Doc::new("Judul <b>laporan</b>", Lang::Id);
+        d.meta("Unit", "Kanim \u{1b}[31mSampit");
+        d.heading("Bagian");
+        d.subheading("Sub-bagian");
+        let mut t = Table::new("t", &[("A", Align::Left), ("B", Align::Right)]);
+        t.row(vec!["x".into(), Decimal::new(1234, 2).into()]);
+        d.push(Block::Table(t));
+        d
+    }
+
+    #[test]
+    fn a_fragment_has_no_page_around_it_and_its_headings_start_at_the_level_asked() {
+        let f = to_html_fragment(
+            &sample(),
+            &FragmentOptions {
+                heading_level: 2,
+                title: true,
+            },
+        );
+        assert!(f.starts_with("<div class=\"report\" lang=\"id\">"), "{f}");
+        assert!(f.ends_with("</div>"), "{f}");
+        for absent in ["<html", "<head", "<style", "<body", "<h1", "<!DOCTYPE"] {
+            assert!(!f.contains(absent), "{absent} in {f}");
+        }
+        assert!(f.contains("<h2>Judul &lt;b&gt;laporan&lt;/b&gt;</h2>"), "{f}");
+        assert!(
+            f.contains("<h3>Bagian</h3>") && f.contains("<h4>Sub-bagian</h4>"),
+            "{f}"
+        );
+        assert!(f.contains("<dl class=\"report-meta\">"), "{f}");
+        assert!(!f.contains('\u{1b}'), "control characters are removed: {f}");
+        assert!(f.contains("<td class=\"num\">12.34</td>"), "{f}");
+    }
+
+    #[test]
+    fn a_fragment_without_its_title_shows_only_the_body() {
+        let f = to_html_fragment(
+            &sample(),
+            &FragmentOptions {
+                heading_level: 3,
+                title: false,
+            },
+        );
+        assert!(!f.contains("Judul") && !f.contains("report-meta"), "{f}");
+        assert!(
+            f.contains("<h4>Bagian</h4>") && f.contains("<h5>Sub-bagian</h5>"),
+            "{f}"
+        );
+    }
+
+    #[test]
+    fn the_page_keeps_its_heading_levels() {
+        let p = to_html(&sample());
+        assert!(
+            p.contains("<h1>Judul") && p.contains("<h2>Bagian</h2>") && p.contains("<h3>Sub-bagian</h3>")
+        );
+    }
 }

@@ -11,20 +11,28 @@
 //! Every bilingual phrase lives in [`labels`], the number and date policy in
 //! [`number`], and untrusted text is cleaned once per backend ([`sanitize`]).
 //!
+//! The entry points: [`render`] and [`write()`] take any [`Report`] (every
+//! report type of `p2ham-scoring` and `p2ham-io` implements it) and a
+//! [`Format`]; below them, each report's builder (`score_doc`, `compare_doc`,
+//! `letter_doc`, `rollup_doc`, `skm_doc`, `evidence_doc`, `validation_doc`,
+//! `award_doc`, `annex_doc`, `history_doc`) and each backend ([`to_text`],
+//! [`to_markdown`], [`to_html`], [`to_html_fragment`], [`to_xlsx`]) can be
+//! called on their own, e.g. to embed a report in a page.
+//!
 //! ```
 //! use p2ham_report::{render, Format, RenderOptions};
 //!
-//! let instrument = p2ham_io::load_builtin("p2ham-2022").unwrap().unwrap();
 //! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"),
 //!     "/../../fixtures/assessments/sampit-2023/kanim-sampit.self.json")).unwrap();
-//! let assessment = p2ham_io::parse_assessment("kanim-sampit.self.json", &bytes).unwrap();
-//! let loaded = p2ham_io::LoadedAssessment {
-//!     assessment, sha256: p2ham_io::sha256_hex(&bytes),
-//!     file: "kanim-sampit.self.json".into(), path: "kanim-sampit.self.json".into(),
-//! };
-//! let mut report = p2ham_io::score_loaded(&loaded, &instrument).unwrap();
+//! let source = p2ham_io::Source::bytes("kanim-sampit.self.json", &bytes);
+//! let mut report = p2ham_io::ops::score(source, None).unwrap().report;
 //! let md = render(&mut report, Format::Md, &RenderOptions::default()).unwrap();
 //! assert!(String::from_utf8(md).unwrap().starts_with("# Hasil Penilaian P2HAM"));
+//!
+//! // The same report's document, written by one backend directly.
+//! let doc = p2ham_report::score_doc(&report, p2ham_model::Lang::En, None);
+//! let html = p2ham_report::to_html(&doc);
+//! assert!(html.starts_with("<!DOCTYPE html>"));
 //! ```
 
 mod awards;
@@ -61,11 +69,11 @@ pub use compare::{compare_csv, compare_doc};
 pub use doc::{Align, BarChart, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
 pub use evidence::{evidence_csv, evidence_doc};
 pub use evidence_view::{thumbnail, EvidenceView, THUMBNAIL_SIZE};
-pub use html::to_html;
+pub use html::{to_html, to_html_fragment, FragmentOptions};
 pub use letter::{letter_doc, LetterKind};
 pub use markdown::to_markdown;
 pub use rollup::{invalid_record_lines, rollup_csv, rollup_doc, rollup_json_writer};
-pub use score::{score_csv, score_doc};
+pub use score::{score_csv, score_doc, score_summary_doc};
 pub use skm::{skm_csv, skm_doc};
 pub use text::to_text;
 pub use validation::{diagnostic_line, validation_csv, validation_doc};

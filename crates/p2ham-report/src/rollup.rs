@@ -15,7 +15,16 @@ use crate::validation::diagnostic_line;
 pub fn invalid_record_lines(r: &InvalidRecord) -> Vec<String> {
     r.problems
         .iter()
-        .map(|p| diagnostic_line(&r.file, r.line.or(p.line), p.column, &p.path, &p.code, &p.message))
+        .map(|p| {
+            diagnostic_line(
+                &r.file,
+                r.line.or(p.line),
+                p.column,
+                &p.location(),
+                &p.code,
+                &p.message,
+            )
+        })
         .collect()
 }
 

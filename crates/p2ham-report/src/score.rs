@@ -288,6 +288,20 @@ pub fn score_doc(r: &ScoreReport, lang: Lang, evidence: Option<&EvidenceView>) -
     doc
 }
 
+/// The short form of the score report, for a preview while answers are
+/// still being given: the total, the award decision and the improvement plan.
+pub fn score_summary_doc(r: &ScoreReport, lang: Lang) -> Doc {
+    let l = |p: Phrase| p.get(lang);
+    let mut doc = Doc::new(
+        format!("{} — {}", l(t::SCORE_TITLE), r.assessment.unit.name),
+        lang,
+    );
+    doc.strong(format!("{}: {} / {}", l(t::TOTAL), figure(r.total, lang), r.max));
+    doc.push(verdict(&r.award, t::AWARD, lang));
+    improvement_plan(&mut doc, &r.gaps, lang);
+    doc
+}
+
 /// One CSV row per indicator (columns as published in DESIGN.md).
 pub fn score_csv(r: &ScoreReport, lang: Lang) -> String {
     let mut w = CsvText::new();

@@ -11,7 +11,9 @@ use crate::doc::{Block, Doc};
 use crate::labels as t;
 
 /// One diagnostic as a line, the form compilers use:
-/// `file[:line[:column]]: [path: ]error[code]: message`.
+/// `file[:line[:column]]: [path: ]error[code]: message`; `path` is the path
+/// with its indicator when known, `answers[3].value (indicator A.07)`
+/// (see [`p2ham_model::Diagnostic::location`]).
 pub fn diagnostic_line(
     file: &str,
     line: Option<u64>,
@@ -49,7 +51,12 @@ pub fn validation_doc(r: &ValidationReport, lang: Lang) -> Doc {
         for p in &f.problems {
             let (line, column) = (p.line.map(|l| l as u64), p.column.map(|c| c as u64));
             lines.push(diagnostic_line(
-                &f.file, line, column, &p.path, &p.code, &p.message,
+                &f.file,
+                line,
+                column,
+                &p.location(),
+                p.code.as_str(),
+                &p.message,
             ));
         }
     }

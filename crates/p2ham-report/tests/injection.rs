@@ -9,8 +9,8 @@ use calamine::{Data, Reader, Xlsx};
 use p2ham_io::model::Lang;
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
-    compare_loaded, instrument_for, load_instrument, parse_assessment, parse_skm, rollup, score_loaded,
-    sha256_hex, validate_files, LoadedAssessment, RollupInput, RollupOptions, SkmReadOptions,
+    compare_loaded, instrument_for, load_instrument, parse_skm, rollup, score_loaded, sha256_hex,
+    validate_files, LoadedAssessment, RollupInput, RollupOptions, SkmReadOptions,
 };
 use p2ham_report::{render, sanitize, Format, Letter, RenderOptions, Report};
 use serde_json::Value;
@@ -22,12 +22,7 @@ fn hostile(tag: &str) -> String {
 }
 
 fn loaded(name: &str, bytes: &[u8]) -> LoadedAssessment {
-    LoadedAssessment {
-        assessment: parse_assessment(name, bytes).unwrap(),
-        sha256: sha256_hex(bytes),
-        file: name.into(),
-        path: name.into(),
-    }
+    p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).unwrap()
 }
 
 /// The Kanim Sampit pair with hostile text in every free-text field.

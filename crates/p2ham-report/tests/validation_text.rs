@@ -1,5 +1,6 @@
 //! The text validation report names file, line, column, path and code of
-//! every problem of every bad fixture, one compiler-style line each.
+//! every problem of every bad fixture, one compiler-style line each; a problem
+//! inside an answer names the answer's indicator as well.
 
 use std::path::PathBuf;
 
@@ -30,8 +31,15 @@ fn the_text_report_names_file_path_and_code_of_every_problem() {
             } else if let Some(l) = d.line {
                 at = format!("{at}:{l}");
             }
+            if d.path.starts_with("answers[") {
+                let id = d
+                    .indicator
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{name}: {d:?} names no indicator"));
+                assert_eq!(d.location(), format!("{} (indicator {id})", d.path));
+            }
             if !d.path.is_empty() {
-                at = format!("{at}: {}", d.path);
+                at = format!("{at}: {}", d.location());
             }
             let line = format!("\n{at}: error[{}]: ", d.code);
             assert!(text.contains(&line), "{name}: report lacks `{line}`:\n{text}");

@@ -31,7 +31,7 @@ use crate::score::earned_points;
 use crate::{score, ScoringError};
 
 /// The `format` of a comparison report.
-pub const COMPARE_FORMAT: &str = "p2ham-compare/1";
+pub const COMPARE_FORMAT: &str = p2ham_model::format::COMPARE;
 
 /// What `answer` says in a comparison for an indicator answered not applicable.
 pub const NOT_APPLICABLE: &str = "N/A";

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::VerifiedResult;
 
 /// The `format` of a history report.
-pub const HISTORY_FORMAT: &str = "p2ham-history/1";
+pub const HISTORY_FORMAT: &str = p2ham_model::format::HISTORY;
 
 /// The history report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -9,9 +9,20 @@
 //! rounding at the end (2 decimals, half away from zero); award thresholds
 //! compare the rounded figures.
 //!
+//! The entry points, each from checked model types to a report type:
+//!
+//! - [`score`]: one assessment → [`ScoreReport`] (statuses, points, criterion
+//!   scores, total, award decision with its reasons, breakdowns, gaps);
+//! - [`compare`]: a self-assessment and its verification → [`ComparisonReport`];
+//! - [`LeanScorer`] and [`RollupAccumulator`]: the roll-up of many assessments
+//!   → [`RollupReport`] (the streaming reader is `p2ham_io::rollup`);
+//! - [`skm::compute`]: survey responses → [`skm::SkmReport`] (IKM);
+//! - [`decide`], [`summarize`] and [`history`]: the award cycle → `AwardList`,
+//!   [`AwardSummary`], [`HistoryReport`].
+//!
 //! ```
 //! use p2ham_model::{Assessment, CheckedInstrument, Instrument};
-//! use p2ham_scoring::{score, Digests};
+//! use p2ham_scoring::{compare, score, ComparisonDigests, Digests};
 //! use rust_decimal::Decimal;
 //!
 //! let instrument: Instrument = serde_json::from_str(r#"{
@@ -32,10 +43,19 @@
 //!   "answers": [{"indicator": "A.01", "value": "ada"}, {"indicator": "A.02", "value": "proses"}]
 //! }"#).unwrap();
 //!
-//! let report = score(&CheckedInstrument::new(instrument).unwrap(), &assessment, &Digests::default()).unwrap();
+//! let checked = CheckedInstrument::new(instrument).unwrap();
+//! let report = score(&checked, &assessment, &Digests::default()).unwrap();
 //! // (1 × 1 + 0.5 × 2) / 3 = 2/3 → 66.67
 //! assert_eq!(report.total, Some(Decimal::new(6667, 2)));
 //! assert!(!report.award.eligible);
+//!
+//! // The verification finds A.02 not there at all: (1 × 1 + 0 × 2) / 3 → 33.33.
+//! let mut verification = assessment.clone();
+//! verification.stage = p2ham_model::Stage::Verification;
+//! verification.answers[1].value = Some("tidak".into());
+//! let cmp = compare(&checked, &assessment, &verification, &ComparisonDigests::default()).unwrap();
+//! assert_eq!(cmp.verified_total, Some(Decimal::new(3333, 2)));
+//! assert_eq!(cmp.self_total, Some(Decimal::new(6667, 2)));
 //! ```
 
 mod award;

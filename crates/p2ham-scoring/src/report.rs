@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The name of the scoring model every result names.
-pub const MODEL: &str = "p2ham-weighted/1";
+pub const MODEL: &str = p2ham_model::format::WEIGHTED_MODEL;
 
 /// Digests that tie a result to the exact documents it was computed from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use crate::ratio::Ratio;
 use crate::{LeanScore, ScoringError, Status, MODEL};
 
 /// The `format` of a roll-up report.
-pub const ROLLUP_FORMAT: &str = "p2ham-rollup/1";
+pub const ROLLUP_FORMAT: &str = p2ham_model::format::ROLLUP;
 
 /// What the roll-up needs to know of an instrument: its identity and, per
 /// indicator in instrument order, the id, criterion, title and groups.
@@ -237,12 +237,37 @@ pub struct RecordProblem {
     pub code: String,
     /// Path inside the document, e.g. `answers[3].value` (empty: the whole document).
     pub path: String,
+    /// The indicator the problem is about, when the path is inside an answer
+    /// that names one, e.g. `A.07`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     /// Line inside a whole-file document, when known.
     pub line: Option<u64>,
     /// Column, when known.
     pub column: Option<u64>,
     /// What is wrong and what was expected.
     pub message: String,
+}
+
+impl RecordProblem {
+    /// The path, with the indicator when known: `answers[3].value (indicator A.07)`.
+    pub fn location(&self) -> String {
+        p2ham_model::located(&self.path, self.indicator.as_deref())
+    }
+}
+
+/// A diagnostic as a problem of a record (the record names the file).
+impl From<p2ham_model::Diagnostic> for RecordProblem {
+    fn from(d: p2ham_model::Diagnostic) -> Self {
+        RecordProblem {
+            code: d.code.as_str().to_owned(),
+            path: d.path,
+            indicator: d.indicator,
+            line: d.line.map(|l| l as u64),
+            column: d.column.map(|c| c as u64),
+            message: d.message,
+        }
+    }
 }
 
 /// Collects unit records and invalid records; merge-able in input order.

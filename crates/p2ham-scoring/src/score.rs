@@ -651,7 +651,7 @@ pub fn score(
     gaps.sort_by_key(|g| std::cmp::Reverse(g.0));
 
     Ok(ScoreReport {
-        format: "p2ham-score/1".into(),
+        format: p2ham_model::format::SCORE.into(),
         model: MODEL.into(),
         instrument: InstrumentInfo {
             id: ins.id.clone(),

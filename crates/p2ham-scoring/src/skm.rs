@@ -41,7 +41,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The `format` of an SKM report.
-pub const FORMAT: &str = "p2ham-skm/1";
+pub const FORMAT: &str = p2ham_model::format::SKM;
 /// The name of the method, as reported in every result.
 pub const METHOD: &str = "permenpanrb-14-2017";
 /// Number of elements (*unsur*).

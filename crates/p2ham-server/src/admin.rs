@@ -30,6 +30,23 @@ pub struct NewUser {
     pub password: String,
 }
 
+/// A user's profile as an administrator changes it: everything but the
+/// login name, the password and whether the account is active.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserProfile {
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// For an operator: the unit.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// For a verifier: the Kanwil (office), as units name it.
+    #[serde(default)]
+    pub office: Option<String>,
+}
+
 /// A unit to create.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -111,6 +128,19 @@ impl<'a> Admin<'a> {
         after: String,
         sql: Vec<Stmt>,
     ) -> Result<(), ServerError> {
+        self.record_change(action, object, None, after, sql).await
+    }
+
+    /// Run the statements and record the action, with the object's state
+    /// before and after, in one transaction.
+    async fn record_change(
+        &self,
+        action: &str,
+        object: String,
+        before: Option<String>,
+        after: String,
+        sql: Vec<Stmt>,
+    ) -> Result<(), ServerError> {
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
         for s in sql {
@@ -139,7 +169,7 @@ impl<'a> Admin<'a> {
                 role: &self.role,
                 action,
                 object,
-                before: None,
+                before,
                 after: Some(after),
             },
         )
@@ -195,33 +225,8 @@ impl<'a> Admin<'a> {
         if u.password.chars().count() < 10 {
             return Err(invalid("password: at least 10 characters"));
         }
-        if u.name.trim().is_empty() {
-            return Err(invalid("name: must not be empty"));
-        }
-        match u.role {
-            Role::Operator if u.unit.is_none() => return Err(invalid("an operator needs a unit")),
-            Role::Verifier if u.office.is_none() => {
-                return Err(invalid("a verifier needs an office (Kanwil)"))
-            }
-            _ => {}
-        }
-        if u.role != Role::Operator && u.unit.is_some() {
-            return Err(invalid("only operators belong to a unit"));
-        }
-        if u.role != Role::Verifier && u.office.is_some() {
-            return Err(invalid("only verifiers belong to an office"));
-        }
-        if let Some(office) = &u.office {
-            let known = sqlx::query("SELECT id FROM units WHERE office = $1")
-                .bind(office)
-                .fetch_optional(self.state.db().pool())
-                .await?;
-            if known.is_none() {
-                return Err(invalid(format!(
-                    "office `{office}`: no unit belongs to it; create its units first"
-                )));
-            }
-        }
+        self.check_profile(&u.name, u.role, u.unit.as_ref(), u.office.as_ref())
+            .await?;
         let password = u.password.clone();
         let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
             .await
@@ -247,6 +252,138 @@ impl<'a> Admin<'a> {
                     Bind::Text(now()),
                 ],
             )],
+        )
+        .await
+    }
+
+    /// Check a display name, role and its unit or office.
+    async fn check_profile(
+        &self,
+        name: &str,
+        role: Role,
+        unit: Option<&String>,
+        office: Option<&String>,
+    ) -> Result<(), ServerError> {
+        if name.trim().is_empty() {
+            return Err(invalid("name: must not be empty"));
+        }
+        match role {
+            Role::Operator if unit.is_none() => return Err(invalid("an operator needs a unit")),
+            Role::Verifier if office.is_none() => return Err(invalid("a verifier needs an office (Kanwil)")),
+            _ => {}
+        }
+        if role != Role::Operator && unit.is_some() {
+            return Err(invalid("only operators belong to a unit"));
+        }
+        if role != Role::Verifier && office.is_some() {
+            return Err(invalid("only verifiers belong to an office"));
+        }
+        if let Some(unit) = unit {
+            let known = sqlx::query("SELECT id FROM units WHERE id = $1")
+                .bind(unit)
+                .fetch_optional(self.state.db().pool())
+                .await?;
+            if known.is_none() {
+                return Err(invalid(format!("unit `{unit}`: no such unit")));
+            }
+        }
+        if let Some(office) = office {
+            let known = sqlx::query("SELECT id FROM units WHERE office = $1")
+                .bind(office)
+                .fetch_optional(self.state.db().pool())
+                .await?;
+            if known.is_none() {
+                return Err(invalid(format!(
+                    "office `{office}`: no unit belongs to it; create its units first"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A user's profile and whether the account is active, as the audit log records it.
+    async fn user_state(&self, username: &str) -> Result<serde_json::Value, ServerError> {
+        let row = sqlx::query("SELECT name, role, unit_id, office, active FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(self.state.db().pool())
+            .await?
+            .ok_or_else(|| ServerError::NotFound(format!("user `{username}` not found")))?;
+        Ok(serde_json::json!({
+            "username": username,
+            "name": row.try_get::<String, _>("name")?,
+            "role": row.try_get::<String, _>("role")?,
+            "unit": row.try_get::<Option<String>, _>("unit_id")?,
+            "office": row.try_get::<Option<String>, _>("office")?,
+            "active": row.try_get::<i64, _>("active")? != 0,
+        }))
+    }
+
+    /// Change a user's display name, role and unit or office. An operator or
+    /// verifier moved elsewhere sees only the new unit or Kanwil from the next request on.
+    pub async fn update_user(&self, username: &str, p: &UserProfile) -> Result<(), ServerError> {
+        let before = self.user_state(username).await?;
+        self.check_profile(&p.name, p.role, p.unit.as_ref(), p.office.as_ref())
+            .await?;
+        if username == self.actor && p.role != Role::Admin {
+            return Err(ServerError::Conflict(
+                "an administrator cannot take the administrator role from themselves".into(),
+            ));
+        }
+        let mut after = before.clone();
+        after["name"] = serde_json::json!(p.name);
+        after["role"] = serde_json::json!(p.role);
+        after["unit"] = serde_json::json!(p.unit);
+        after["office"] = serde_json::json!(p.office);
+        self.record_change(
+            "update-user",
+            format!("user/{username}"),
+            Some(before.to_string()),
+            after.to_string(),
+            vec![Stmt::new(
+                "UPDATE users SET name = $2, role = $3, unit_id = $4, office = $5 WHERE username = $1",
+                vec![
+                    Bind::Text(username.to_owned()),
+                    Bind::Text(p.name.trim().to_owned()),
+                    Bind::Text(p.role.as_str().into()),
+                    opt(p.unit.as_ref()),
+                    opt(p.office.as_ref()),
+                ],
+            )],
+        )
+        .await
+    }
+
+    /// Deactivate a user (they can no longer log in, their sessions end and
+    /// their API tokens stop working) or make them active again.
+    pub async fn set_active(&self, username: &str, active: bool) -> Result<(), ServerError> {
+        let before = self.user_state(username).await?;
+        if !active && username == self.actor {
+            return Err(ServerError::Conflict(
+                "an administrator cannot deactivate themselves".into(),
+            ));
+        }
+        let mut after = before.clone();
+        after["active"] = serde_json::json!(active);
+        let mut sql = vec![Stmt::new(
+            "UPDATE users SET active = $2 WHERE username = $1",
+            vec![Bind::Text(username.to_owned()), Bind::Int(i64::from(active))],
+        )];
+        if !active {
+            sql.push(Stmt::new(
+                "DELETE FROM sessions WHERE username = $1",
+                vec![Bind::Text(username.to_owned())],
+            ));
+        }
+        self.record_change(
+            if active {
+                "reactivate-user"
+            } else {
+                "deactivate-user"
+            },
+            format!("user/{username}"),
+            Some(before.to_string()),
+            after.to_string(),
+            sql,
         )
         .await
     }

@@ -2,15 +2,14 @@
 //! evidence store and the p2ham libraries; the OpenAPI 3.1 document is
 //! generated from the same handlers, so every route is in it.
 
-use std::path::PathBuf;
-
 use axum::body::Body;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use p2ham_io::model::{Lang, Stage};
-use p2ham_io::LoadedAssessment;
+use p2ham_io::model::{Code, Diagnostic, Lang, Stage};
+use p2ham_io::ops::{self, InstrumentInput};
+use p2ham_io::{LoadedAssessment, Source};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -19,7 +18,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::admin::{NewPeriod, NewUnit, NewUser};
+use crate::admin::{NewPeriod, NewUnit, NewUser, UserProfile};
 use crate::audit::{self, AuditEntry, AuditVerification, Event};
 use crate::auth::{dummy_hash, verify_password, Actor, Credential, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -85,7 +84,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_units, create_unit))
         .routes(routes!(import_units))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(deactivate_user))
+        .routes(routes!(reactivate_user))
         .routes(routes!(get_case))
+        .routes(routes!(list_cases))
         .routes(routes!(put_self_assessment, get_self_assessment))
         .routes(routes!(put_verification, get_verification))
         .routes(routes!(upload_evidence, list_evidence))
@@ -908,6 +911,63 @@ async fn create_user(
     Ok(StatusCode::CREATED)
 }
 
+/// Change a user's display name, role and unit or office (admin); recorded in the audit log.
+#[utoipa::path(put, path = "/api/v1/users/{username}", tag = "admin", request_body = UserProfile, security(("session" = []), ("token" = [])),
+    params(("username" = String, Path, description = "Login name")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+async fn update_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(username): Path<String>,
+    JsonBody(req): JsonBody<UserProfile>,
+) -> ApiResult<StatusCode> {
+    actor.require(&[Role::Admin])?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .update_user(&username, &req)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivate a user (admin): they can no longer log in, their sessions end,
+/// their API tokens are refused; recorded in the audit log.
+#[utoipa::path(post, path = "/api/v1/users/{username}/deactivate", tag = "admin", security(("session" = []), ("token" = [])),
+    params(("username" = String, Path, description = "Login name")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn deactivate_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(username): Path<String>,
+) -> ApiResult<StatusCode> {
+    actor.require(&[Role::Admin])?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .set_active(&username, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Make a deactivated user active again (admin); recorded in the audit log.
+#[utoipa::path(post, path = "/api/v1/users/{username}/reactivate", tag = "admin", security(("session" = []), ("token" = [])),
+    params(("username" = String, Path, description = "Login name")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reactivate_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(username): Path<String>,
+) -> ApiResult<StatusCode> {
+    actor.require(&[Role::Admin])?;
+    state
+        .admin()
+        .as_user(&actor.username, actor.role)
+        .set_active(&username, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ---------------------------------------------------------------- the case
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1104,6 +1164,103 @@ async fn get_case(
     }))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+struct CaseSummary {
+    /// The unit.
+    unit: UnitInfo,
+    /// Where the evaluation stands (`draft` when nothing was uploaded yet).
+    status: Status,
+    /// The verification round (1 + times returned).
+    round: i64,
+    /// SHA-256 of the current self-assessment.
+    self_sha256: Option<String>,
+    /// SHA-256 of the current verification.
+    verification_sha256: Option<String>,
+    /// The verified total (2 decimals) as the library's comparison of the
+    /// current self-assessment with its verification computes it (`p2ham
+    /// compare`); none before a verification or when it has no data.
+    verified_total: Option<String>,
+}
+
+/// Every unit of a period the caller may see, with its status and verified
+/// total: one database query for the whole period, whatever its size.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/units", tag = "workflow", security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, body = Vec<CaseSummary>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_cases(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<Json<Vec<CaseSummary>>> {
+    let period = find_period(&state, &period).await?;
+    // Units, their case (if any) and, once verified, the two current documents.
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.kind, u.office, c.status, c.round, c.self_sha256, c.verification_sha256, \
+         s.body AS self_body, v.body AS verification_body FROM units u \
+         LEFT JOIN cases c ON c.unit_id = u.id AND c.period_id = $1 \
+         LEFT JOIN documents v ON v.unit_id = u.id AND v.period_id = $1 AND v.stage = 'verification' \
+              AND v.sha256 = c.verification_sha256 \
+         LEFT JOIN documents s ON s.unit_id = u.id AND s.period_id = $1 AND s.stage = 'self' \
+              AND s.sha256 = c.self_sha256 AND c.verification_sha256 IS NOT NULL \
+         ORDER BY u.office, u.name, u.id",
+    )
+    .bind(&period.id)
+    .fetch_all(state.db().pool())
+    .await?;
+    let mut found: Vec<(CaseSummary, Option<(String, String)>)> = Vec::new();
+    for r in rows {
+        let unit = unit_info(&r)?;
+        if !actor.sees_unit(&unit.id, &unit.office) || found.iter().any(|(c, _)| c.unit.id == unit.id) {
+            // Outside the caller's scope, or the same document stored twice.
+            continue;
+        }
+        let status: Option<String> = r.try_get("status")?;
+        let status = match status {
+            Some(s) => Status::parse(&s).ok_or_else(|| ApiError::internal(&format!("stored status {s}")))?,
+            None => Status::Draft,
+        };
+        let bodies = match (
+            r.try_get::<Option<String>, _>("self_body")?,
+            r.try_get::<Option<String>, _>("verification_body")?,
+        ) {
+            (Some(s), Some(v)) => Some((s, v)),
+            _ => None,
+        };
+        found.push((
+            CaseSummary {
+                unit,
+                status,
+                round: r.try_get::<Option<i64>, _>("round")?.unwrap_or(1),
+                self_sha256: r.try_get("self_sha256")?,
+                verification_sha256: r.try_get("verification_sha256")?,
+                verified_total: None,
+            },
+            bodies,
+        ));
+    }
+    let instrument = state.instrument(&period.instrument.sha256).await?;
+    let out = tokio::task::spawn_blocking(move || -> ApiResult<Vec<CaseSummary>> {
+        let mut out = Vec::with_capacity(found.len());
+        for (mut c, bodies) in found {
+            if let Some((own, ver)) = bodies {
+                let report = ops::compare(
+                    Source::bytes("self-assessment", own.as_bytes()),
+                    Source::bytes("verification", ver.as_bytes()),
+                    Some(period_instrument(&instrument)),
+                )
+                .map_err(|e| ApiError::invalid_document(&e))?
+                .report;
+                c.verified_total = report.verified_total.map(|t| t.to_string());
+            }
+            out.push(c);
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(out))
+}
+
 async fn evidence_of(state: &AppState, unit: &str, period: &str) -> ApiResult<Vec<EvidenceInfo>> {
     let rows = sqlx::query("SELECT path, sha256, size, content_type, uploaded_by, uploaded_at FROM evidence WHERE unit_id = $1 AND period_id = $2 ORDER BY uploaded_at, id")
         .bind(unit)
@@ -1138,27 +1295,29 @@ struct DocumentAccepted {
     eligible: bool,
 }
 
+/// A document as the library reads it, from the bytes received or stored.
 fn loaded(name: &str, bytes: &[u8]) -> Result<LoadedAssessment, p2ham_io::IoError> {
-    Ok(LoadedAssessment {
-        assessment: p2ham_io::parse_assessment(name, bytes)?,
-        sha256: p2ham_io::sha256_hex(bytes),
-        file: name.to_owned(),
-        path: PathBuf::from(name),
-    })
+    p2ham_io::read_assessment(Source::bytes(name, bytes))
+}
+
+/// The instrument of a period, as the operations take it.
+fn period_instrument(instrument: &p2ham_io::LoadedInstrument) -> InstrumentInput<'_> {
+    InstrumentInput::Loaded(instrument)
 }
 
 /// 422 when the document is not for this unit, period, instrument and stage.
 fn check_fits(doc: &LoadedAssessment, unit: &UnitInfo, period: &PeriodInfo, stage: Stage) -> ApiResult<()> {
     let a = &doc.assessment;
-    let mut problems = Vec::new();
+    let mut problems: Vec<crate::DiagnosticBody> = Vec::new();
     let mut mismatch = |path: &str, expected: &str, found: &str| {
-        problems.push(crate::DiagnosticBody {
-            code: "wrong-case".into(),
-            path: path.into(),
-            line: None,
-            column: None,
-            message: format!("expected `{expected}` (the URL's), found `{found}`"),
-        });
+        problems.push(
+            Diagnostic::new(
+                Code::WrongCase,
+                path,
+                format!("expected `{expected}` (the URL's), found `{found}`"),
+            )
+            .into(),
+        );
     };
     if a.unit.id != unit.id {
         mismatch("unit.id", &unit.id, &a.unit.id);
@@ -1254,7 +1413,12 @@ async fn put_self_assessment(
     let doc = loaded("self-assessment", &bytes).map_err(|e| ApiError::invalid_document(&e))?;
     check_fits(&doc, &unit, &period, Stage::SelfAssessment)?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let score = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let score = ops::score(
+        Source::bytes("self-assessment", &bytes),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     check_window(
         period.self_opens.as_ref(),
         period.self_closes.as_ref(),
@@ -1399,18 +1563,20 @@ async fn submit(
             .iter()
             .map(|r| r.try_get("sha256"))
             .collect::<Result<_, _>>()?;
-    let mut missing = Vec::new();
+    let mut missing: Vec<crate::DiagnosticBody> = Vec::new();
     for (i, answer) in doc.assessment.answers.iter().enumerate() {
         for (j, e) in answer.evidence.iter().enumerate() {
             if let Some(sha) = &e.sha256 {
                 if !uploaded.iter().any(|u| u == sha) {
-                    missing.push(crate::DiagnosticBody {
-                        code: "evidence-not-uploaded".into(),
-                        path: format!("answers[{i}].evidence[{j}]"),
-                        line: None,
-                        column: None,
-                        message: format!("`{}` (sha256 {sha}) has not been uploaded", e.path),
-                    });
+                    missing.push(
+                        Diagnostic::new(
+                            Code::EvidenceNotUploaded,
+                            format!("answers[{i}].evidence[{j}]"),
+                            format!("`{}` (sha256 {sha}) has not been uploaded", e.path),
+                        )
+                        .with_indicator(Some(answer.indicator.clone()).filter(|id| !id.is_empty()))
+                        .into(),
+                    );
                 }
             }
         }
@@ -1561,15 +1727,15 @@ async fn return_case(
     Ok(Json(CaseStatus { status: after.status }))
 }
 
-async fn self_document(state: &AppState, unit: &str, period: &str, sha: &str) -> ApiResult<LoadedAssessment> {
-    let body: String = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = 'self' AND sha256 = $3 LIMIT 1")
+/// The stored bytes of a self-assessment.
+async fn self_document(state: &AppState, unit: &str, period: &str, sha: &str) -> ApiResult<String> {
+    Ok(sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = 'self' AND sha256 = $3 LIMIT 1")
         .bind(unit)
         .bind(period)
         .bind(sha)
         .fetch_one(state.db().pool())
         .await?
-        .try_get("body")?;
-    loaded("self-assessment", body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))
+        .try_get("body")?)
 }
 
 /// Record the verification (verifier of the unit's Kanwil): the verifier's
@@ -1613,20 +1779,24 @@ async fn put_verification(
             body: ErrorBody {
                 code: "invalid-document".into(),
                 message: "verification: `verifies` must name the submitted self-assessment".into(),
-                diagnostics: vec![crate::DiagnosticBody {
-                    code: "verifies-missing".into(),
-                    path: "verifies".into(),
-                    line: None,
-                    column: None,
-                    message: format!("expected \"sha256:{self_sha}\""),
-                }],
+                diagnostics: vec![Diagnostic::new(
+                    Code::VerifiesMissing,
+                    "verifies",
+                    format!("expected \"sha256:{self_sha}\""),
+                )
+                .into()],
             },
         });
     }
-    let self_doc = self_document(&state, &unit.id, &period.id, &self_sha).await?;
+    let self_body = self_document(&state, &unit.id, &period.id, &self_sha).await?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let report =
-        p2ham_io::compare_loaded(&self_doc, &doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let report = ops::compare(
+        Source::bytes("self-assessment", self_body.as_bytes()),
+        Source::bytes("verification", &bytes),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     let mut w = state.db().write().await?;
     let mut turn = audit::reserve(&mut w.tx).await?;
     let before = read_case(&mut *w.tx, &unit.id, &period.id)
@@ -1705,7 +1875,7 @@ async fn comparison(
     let (Some(self_sha), Some(ver_sha)) = (&case.self_sha256, &case.verification_sha256) else {
         return Err(ApiError::conflict("not-verified", "there is no verification yet"));
     };
-    let self_doc = self_document(state, &unit.id, &period.id, self_sha).await?;
+    let self_body = self_document(state, &unit.id, &period.id, self_sha).await?;
     let body: String = sqlx::query("SELECT body FROM documents WHERE unit_id = $1 AND period_id = $2 AND stage = 'verification' AND sha256 = $3 LIMIT 1")
         .bind(&unit.id)
         .bind(&period.id)
@@ -1713,10 +1883,14 @@ async fn comparison(
         .fetch_one(state.db().pool())
         .await?
         .try_get("body")?;
-    let ver = loaded("verification", body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let report =
-        p2ham_io::compare_loaded(&self_doc, &ver, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let report = ops::compare(
+        Source::bytes("self-assessment", self_body.as_bytes()),
+        Source::bytes("verification", body.as_bytes()),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     Ok((case, report))
 }
 
@@ -2136,15 +2310,19 @@ enum ReportFormat {
     Csv,
     Html,
     Xlsx,
+    /// The HTML page's body as a fragment for a page to embed (`div.report`,
+    /// headings from `h2`, class names only, no style); asked for by `?format=` only.
+    Fragment,
 }
 
-const ALL_FORMATS: [ReportFormat; 6] = [
+const ALL_FORMATS: [ReportFormat; 7] = [
     ReportFormat::Json,
     ReportFormat::Text,
     ReportFormat::Md,
     ReportFormat::Csv,
     ReportFormat::Html,
     ReportFormat::Xlsx,
+    ReportFormat::Fragment,
 ];
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -2156,7 +2334,7 @@ impl ReportFormat {
             ReportFormat::Text => "text/plain; charset=utf-8",
             ReportFormat::Md => "text/markdown; charset=utf-8",
             ReportFormat::Csv => "text/csv; charset=utf-8",
-            ReportFormat::Html => "text/html; charset=utf-8",
+            ReportFormat::Html | ReportFormat::Fragment => "text/html; charset=utf-8",
             ReportFormat::Xlsx => XLSX,
         }
     }
@@ -2173,13 +2351,14 @@ impl ReportFormat {
         })
     }
 
+    /// The report layer's format (a fragment is the HTML backend's, see [`report`]).
     fn report_format(self) -> p2ham_report::Format {
         match self {
             ReportFormat::Json => p2ham_report::Format::Json,
             ReportFormat::Text => p2ham_report::Format::Text,
             ReportFormat::Md => p2ham_report::Format::Md,
             ReportFormat::Csv => p2ham_report::Format::Csv,
-            ReportFormat::Html => p2ham_report::Format::Html,
+            ReportFormat::Html | ReportFormat::Fragment => p2ham_report::Format::Html,
             ReportFormat::Xlsx => p2ham_report::Format::Xlsx,
         }
     }
@@ -2231,7 +2410,7 @@ fn choose(
         ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
             "unsupported-format",
-            "this report is not available in that format (json, text, md, csv, html, xlsx)",
+            "this report is not available in that format (json, text, md, csv, html, xlsx, fragment)",
         )
     };
     if let Some(f) = format {
@@ -2275,8 +2454,12 @@ fn report<R: p2ham_report::Report + ?Sized>(r: &mut R, format: ReportFormat, l: 
         lang: l,
         evidence: None,
     };
-    let bytes =
-        p2ham_report::render(r, format.report_format(), &options).map_err(|e| ApiError::internal(&e))?;
+    let bytes = if format == ReportFormat::Fragment {
+        p2ham_report::to_html_fragment(&r.doc(&options), &p2ham_report::FragmentOptions::default())
+            .into_bytes()
+    } else {
+        p2ham_report::render(r, format.report_format(), &options).map_err(|e| ApiError::internal(&e))?
+    };
     Ok(([(header::CONTENT_TYPE, format.media_type())], bytes).into_response())
 }
 
@@ -2304,9 +2487,13 @@ async fn score_report(
     };
     let sha = current.ok_or_else(|| ApiError::not_found(format!("no {which} document uploaded yet")))?;
     let body = document_body(&state, &unit.id, &period.id, which, &sha).await?;
-    let doc = loaded(which, body.as_bytes()).map_err(|e| ApiError::invalid_document(&e))?;
     let instrument = state.instrument(&period.instrument.sha256).await?;
-    let mut r = p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ApiError::invalid_document(&e))?;
+    let mut r = ops::score(
+        Source::bytes(which, body.as_bytes()),
+        Some(period_instrument(&instrument)),
+    )
+    .map_err(|e| ApiError::invalid_document(&e))?
+    .report;
     report(&mut r, format, lang(q.lang))
 }
 
@@ -2428,16 +2615,16 @@ async fn rollup_report(
     let l = lang(q.lang);
     let name = format!("period {} ({which})", period.id);
     let outcome = tokio::task::spawn_blocking(move || {
-        let options = p2ham_io::RollupOptions {
-            instrument: Some(&instrument),
+        let settings = ops::RollupSettings {
             stage: Some(wanted),
-            ..p2ham_io::RollupOptions::default()
+            ..ops::RollupSettings::default()
         };
-        let input = p2ham_io::RollupInput::Reader {
-            name,
-            reader: Box::new(std::io::Cursor::new(ndjson)),
-        };
-        p2ham_io::rollup(vec![input], &options, &mut ())
+        ops::rollup(
+            vec![Source::bytes(name, ndjson)],
+            Some(period_instrument(&instrument)),
+            settings,
+            &mut (),
+        )
     })
     .await
     .map_err(|e| ApiError::internal(&e))?

@@ -37,6 +37,12 @@ pub enum ServerError {
     /// A document or value given to an administrative command is invalid.
     #[error("{0}")]
     Invalid(String),
+    /// What an administrative command names does not exist (a user, …).
+    #[error("{0}")]
+    NotFound(String),
+    /// The change is refused as it stands (e.g. an administrator deactivating themselves).
+    #[error("{0}")]
+    Conflict(String),
     /// The audit log's chain is broken.
     #[error("audit log entry {seq}: {message}")]
     AuditBroken {
@@ -47,13 +53,18 @@ pub enum ServerError {
     },
 }
 
-/// One problem of a document, as `p2ham validate --format json` reports it.
+/// One problem of a document, as `p2ham validate --format json` reports it:
+/// the API's schema of `p2ham_model::Diagnostic` (the file is the request's).
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct DiagnosticBody {
     /// Stable code, e.g. `unknown-option`.
     pub code: String,
     /// Path inside the document, e.g. `answers[3].value` (empty: the whole document).
     pub path: String,
+    /// The indicator the problem is about, when the path is inside an answer
+    /// that names one, e.g. `A.07`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     /// Line, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -67,8 +78,9 @@ pub struct DiagnosticBody {
 impl From<p2ham_io::Diagnostic> for DiagnosticBody {
     fn from(d: p2ham_io::Diagnostic) -> Self {
         DiagnosticBody {
-            code: d.code,
+            code: d.code.as_str().to_owned(),
             path: d.path,
+            indicator: d.indicator,
             line: d.line,
             column: d.column,
             message: d.message,
@@ -131,10 +143,7 @@ impl ApiError {
 
     /// 422: a document was refused; the diagnostics are those of `p2ham validate`.
     pub fn invalid_document(e: &p2ham_io::IoError) -> Self {
-        let diagnostics = p2ham_io::Diagnostic::from_error(e)
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let diagnostics = e.diagnostics().into_iter().map(Into::into).collect();
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: ErrorBody {
@@ -166,6 +175,8 @@ impl From<ServerError> for ApiError {
     fn from(e: ServerError) -> Self {
         match e {
             ServerError::Invalid(m) => ApiError::bad_request("invalid", m),
+            ServerError::NotFound(m) => ApiError::not_found(m),
+            ServerError::Conflict(m) => ApiError::conflict("refused", m),
             other => ApiError::internal(&other),
         }
     }

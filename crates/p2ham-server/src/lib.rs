@@ -12,6 +12,11 @@
 //! several instances behind a load balancer) through one codebase and one set
 //! of migrations; evidence files live in a content-addressed store.
 //!
+//! The entry points: [`AppState::open`] (the database and evidence store of
+//! a [`Settings`]), [`router`] (the pages and the API as one
+//! [`axum::Router`]), [`serve`] (bind and run), [`Admin`] (users, units and
+//! periods from the shell), [`load_demo`] and [`openapi_json`].
+//!
 //! Another Rust system mounts the application as an [`axum::Router`]:
 //!
 //! ```no_run
@@ -48,7 +53,7 @@ use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-pub use admin::{Admin, NewPeriod, NewUnit, NewUser};
+pub use admin::{Admin, NewPeriod, NewUnit, NewUser, UserProfile};
 pub use api::{openapi, openapi_json, router};
 pub use audit::{AuditEntry, AuditVerification};
 pub use auth::{hash_password, verify_password, Actor, Credential, CSRF_HEADER, SESSION_COOKIE};

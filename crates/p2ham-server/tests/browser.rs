@@ -82,11 +82,8 @@ async fn seed_story_in_a_browser() {
     let own = evaluator.get(&format!("{base}/self-assessment")).await;
     let ver = evaluator.get(&format!("{base}/verification")).await;
     let period = evaluator.get("/api/v1/periods/2023").await.json();
-    let load = |name: &str, bytes: &[u8]| p2ham_io::LoadedAssessment {
-        assessment: p2ham_io::parse_assessment(name, bytes).expect("stored document parses"),
-        sha256: p2ham_io::sha256_hex(bytes),
-        file: name.to_owned(),
-        path: name.into(),
+    let load = |name: &str, bytes: &[u8]| {
+        p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).expect("stored document parses")
     };
     let instrument = server
         .state

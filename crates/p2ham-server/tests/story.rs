@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{files_under, fixture, repo, Client, TestServer};
 use p2ham_io::model::Lang;
 use p2ham_report::Format;
@@ -84,14 +82,9 @@ async fn story(db: common::Db) {
         assert_eq!(body["status"], "draft");
         assert_eq!(body["sha256"], p2ham_io::sha256_hex(&bytes));
         // The figure is the library's.
-        let loaded = p2ham_io::LoadedAssessment {
-            assessment: p2ham_io::parse_assessment("x", &bytes).expect("parse"),
-            sha256: p2ham_io::sha256_hex(&bytes),
-            file: "x".into(),
-            path: PathBuf::from("x"),
-        };
-        let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
-        let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
+        let score = p2ham_io::ops::score(p2ham_io::Source::bytes("x", &bytes), None)
+            .expect("score")
+            .report;
         assert_eq!(body["total"], json!(score.total.map(|t| t.to_string())));
         op.post(&format!("{}/submit", case(unit)), json!({}))
             .await
@@ -182,6 +175,23 @@ async fn story(db: common::Db) {
             r.bytes,
             rendered(&mut p2ham_report::Letter(&expected), Format::Html, Lang::En)
         );
+        // The fragment a page embeds: the HTML page's body, from the same document.
+        let r = evaluator
+            .get(&format!("{}/compare?format=fragment&lang=en", case(unit)))
+            .await;
+        r.expect(200);
+        let options = p2ham_report::RenderOptions {
+            lang: Lang::En,
+            evidence: None,
+        };
+        assert_eq!(
+            r.text(),
+            p2ham_report::to_html_fragment(
+                &p2ham_report::Report::doc(&expected, &options),
+                &p2ham_report::FragmentOptions::default()
+            )
+        );
+        assert!(r.text().starts_with("<div class=\"report\" lang=\"en\"><h2>"));
         if expected.score_lost_to_overclaims > rust_decimal::Decimal::ZERO {
             overclaimed += 1;
         }
@@ -190,6 +200,41 @@ async fn story(db: common::Db) {
         overclaimed >= 1,
         "the story has a unit losing points to overclaims"
     );
+
+    // The period's listing: every unit in one request, with the verified
+    // total of `p2ham compare`; each role sees only its scope.
+    let listed = evaluator.get("/api/v1/periods/2023/units").await;
+    listed.expect(200);
+    let listed = listed.json();
+    let listed = listed.as_array().expect("a list");
+    for unit in UNITS {
+        let row = listed
+            .iter()
+            .find(|c| c["unit"]["id"] == unit)
+            .unwrap_or_else(|| panic!("{unit} listed"));
+        assert_eq!(row["status"], "verified", "{unit}");
+        assert_eq!(
+            row["verified_total"],
+            json!(cli_compare(unit).verified_total.map(|t| t.to_string())),
+            "{unit}"
+        );
+    }
+    let units = evaluator.get("/api/v1/units").await.json();
+    assert_eq!(
+        listed.len(),
+        units.as_array().map_or(0, Vec::len),
+        "every unit, once"
+    );
+    let mine = kanim.get("/api/v1/periods/2023/units").await.json();
+    assert_eq!(mine.as_array().map(Vec::len), Some(1));
+    assert_eq!(mine[0]["unit"]["id"], "kanim-sampit");
+    let kalteng = verifier.get("/api/v1/periods/2023/units").await.json();
+    assert!(kalteng
+        .as_array()
+        .expect("a list")
+        .iter()
+        .all(|c| c["unit"]["office"] == "Kanwil Kemenkumham Kalimantan Tengah"));
+    evaluator.get("/api/v1/periods/1999/units").await.expect(404);
 
     // The evaluator evaluates and records the awards the library allows.
     for unit in UNITS {

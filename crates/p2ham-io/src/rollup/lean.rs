@@ -20,7 +20,7 @@ use p2ham_scoring::{LeanAnswer, LeanScore, LeanScorer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// The format of an assessment, as written in its `format` field.
-const ASSESSMENT_FORMAT: &str = "p2ham-assessment/1";
+const ASSESSMENT_FORMAT: &str = p2ham_model::format::ASSESSMENT;
 
 /// A record the fast path read and scored.
 pub(crate) struct LeanRecord {

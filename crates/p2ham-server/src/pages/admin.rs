@@ -9,7 +9,9 @@ use maud::{html, Markup};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
-use super::{error_summary, notice, page, refused, Ctx, Flash, FormData};
+use axum::extract::Path;
+
+use super::{error_summary, notice, page, refused, urlencode, Ctx, Flash, FormData};
 use crate::AppState;
 
 fn text_field(
@@ -27,6 +29,21 @@ fn text_field(
                 value=(if kind == "password" { "" } else { posted.and_then(|f| f.get(name)).unwrap_or_default() });
         }
     }
+}
+
+/// The roles, in the order forms list them.
+const ROLES: [&str; 4] = ["operator", "verifier", "evaluator", "admin"];
+
+/// A role's name for people.
+fn role_label(ctx: &Ctx, role: &str) -> String {
+    match role {
+        "operator" => ctx.t("Operator unit", "Unit operator"),
+        "verifier" => ctx.t("Verifikator Kanwil", "Kanwil verifier"),
+        "evaluator" => ctx.t("Evaluator pusat", "Central evaluator"),
+        "admin" => ctx.t("Administrator", "Administrator"),
+        other => other,
+    }
+    .to_owned()
 }
 
 /// Users, units and periods, with forms to add them.
@@ -55,17 +72,27 @@ async fn admin_page(
         }
         section aria-labelledby="users-title" {
             h2 #users-title { (ctx.t("Pengguna", "Users")) }
-            div.table-wrap { table {
-                thead { tr {
-                    th scope="col" { (ctx.t("Nama pengguna", "Username")) } th scope="col" { (ctx.t("Nama", "Name")) }
-                    th scope="col" { (ctx.t("Peran", "Role")) } th scope="col" { (ctx.t("Unit / Kanwil", "Unit / Kanwil")) }
-                    th scope="col" { (ctx.t("Aktif", "Active")) }
+            @let (h_user, h_name, h_role, h_where, h_active, h_action) = (
+                ctx.t("Nama pengguna", "Username"), ctx.t("Nama", "Name"), ctx.t("Peran", "Role"),
+                ctx.t("Unit / Kanwil", "Unit / Kanwil"), ctx.t("Status", "Status"), ctx.t("Tindakan", "Action"));
+            div.table-wrap { table.stack #users role="table" {
+                thead role="rowgroup" { tr role="row" {
+                    th scope="col" role="columnheader" { (h_user) } th scope="col" role="columnheader" { (h_name) } th scope="col" role="columnheader" { (h_role) }
+                    th scope="col" role="columnheader" { (h_where) } th scope="col" role="columnheader" { (h_active) } th scope="col" role="columnheader" { (h_action) }
                 } }
-                tbody { @for u in list(&users) { tr {
-                    th scope="row" { (s(&u["username"])) } td { (s(&u["name"])) } td { (s(&u["role"])) }
-                    td { (u["unit"].as_str().or(u["office"].as_str()).unwrap_or("—")) }
-                    td { @if u["active"].as_bool().unwrap_or(false) { (ctx.t("ya", "yes")) } @else { (ctx.t("tidak", "no")) } }
-                } } }
+                tbody role="rowgroup" { @for u in list(&users) {
+                    @let username = s(&u["username"]);
+                    @let active = u["active"].as_bool().unwrap_or(false);
+                    tr role="row" data-user=(username) {
+                        th scope="row" role="rowheader" data-label=(h_user) { (username) }
+                        td role="cell" data-label=(h_name) { (s(&u["name"])) }
+                        td role="cell" data-label=(h_role) { (role_label(ctx, &s(&u["role"]))) }
+                        td role="cell" data-label=(h_where) { (u["unit"].as_str().or(u["office"].as_str()).unwrap_or("—")) }
+                        td role="cell" data-label=(h_active) { @if active { span.badge.s-active { (ctx.t("Aktif", "Active")) } } @else { span.badge.s-inactive { (ctx.t("Nonaktif", "Deactivated")) } } }
+                        td role="cell" data-label=(h_action) { a href=(format!("/admin/users/{}", urlencode(&username))) {
+                            (ctx.t("Ubah", "Edit")) span.visually-hidden { " " (username) } } }
+                    }
+                } }
             } }
             details {
                 summary { (ctx.t("Tambah pengguna", "Add a user")) }
@@ -77,7 +104,7 @@ async fn admin_page(
                     div.field {
                         label for="user-role" { (ctx.t("Peran", "Role")) }
                         select #user-role name="role" {
-                            @for r in ["operator", "verifier", "evaluator", "admin"] { option value=(r) { (r) } }
+                            @for r in ROLES { option value=(r) selected[posted.and_then(|f| f.get("role")) == Some(r)] { (role_label(ctx, r)) } }
                         }
                     }
                     div.field {
@@ -95,10 +122,11 @@ async fn admin_page(
         }
         section aria-labelledby="units-title" {
             h2 #units-title { (ctx.t("Unit", "Units")) }
-            div.table-wrap { table {
-                thead { tr { th scope="col" { "Id" } th scope="col" { (ctx.t("Nama", "Name")) } th scope="col" { (ctx.t("Jenis", "Kind")) } th scope="col" { "Kanwil" } } }
-                tbody { @for u in list(&units) { tr {
-                    th scope="row" { (s(&u["id"])) } td { (s(&u["name"])) } td { (s(&u["kind"])) } td { (s(&u["office"])) }
+            div.table-wrap { table.stack role="table" {
+                thead role="rowgroup" { tr role="row" { th scope="col" role="columnheader" { "Id" } th scope="col" role="columnheader" { (ctx.t("Nama", "Name")) } th scope="col" role="columnheader" { (ctx.t("Jenis", "Kind")) } th scope="col" role="columnheader" { "Kanwil" } } }
+                tbody role="rowgroup" { @for u in list(&units) { tr role="row" {
+                    th scope="row" role="rowheader" data-label="Id" { (s(&u["id"])) } td role="cell" data-label=(ctx.t("Nama", "Name")) { (s(&u["name"])) }
+                    td role="cell" data-label=(ctx.t("Jenis", "Kind")) { (s(&u["kind"])) } td role="cell" data-label="Kanwil" { (s(&u["office"])) }
                 } } }
             } }
             form method="post" action="/admin" enctype="multipart/form-data" {
@@ -115,15 +143,17 @@ async fn admin_page(
         }
         section aria-labelledby="periods-title" {
             h2 #periods-title { (ctx.t("Periode", "Periods")) }
-            div.table-wrap { table {
-                thead { tr {
-                    th scope="col" { "Id" } th scope="col" { (ctx.t("Instrumen", "Instrument")) }
-                    th scope="col" { (ctx.t("Penilaian mandiri sampai", "Self-assessment until")) }
-                    th scope="col" { (ctx.t("Verifikasi sampai", "Verification until")) }
+            div.table-wrap { table.stack role="table" {
+                thead role="rowgroup" { tr role="row" {
+                    th scope="col" role="columnheader" { "Id" } th scope="col" role="columnheader" { (ctx.t("Instrumen", "Instrument")) }
+                    th scope="col" role="columnheader" { (ctx.t("Penilaian mandiri sampai", "Self-assessment until")) }
+                    th scope="col" role="columnheader" { (ctx.t("Verifikasi sampai", "Verification until")) }
                 } }
-                tbody { @for p in list(&periods) { tr {
-                    th scope="row" { (s(&p["id"])) } td { (s(&p["instrument"]["id"])) " " (s(&p["instrument"]["version"])) }
-                    td { (p["self_closes"].as_str().unwrap_or("—")) } td { (p["verification_closes"].as_str().unwrap_or("—")) }
+                tbody role="rowgroup" { @for p in list(&periods) { tr role="row" {
+                    th scope="row" role="rowheader" data-label="Id" { (s(&p["id"])) }
+                    td role="cell" data-label=(ctx.t("Instrumen", "Instrument")) { (s(&p["instrument"]["id"])) " " (s(&p["instrument"]["version"])) }
+                    td role="cell" data-label=(ctx.t("Penilaian mandiri sampai", "Self-assessment until")) { (p["self_closes"].as_str().unwrap_or("—")) }
+                    td role="cell" data-label=(ctx.t("Verifikasi sampai", "Verification until")) { (p["verification_closes"].as_str().unwrap_or("—")) }
                 } } }
             } }
             details {
@@ -227,4 +257,216 @@ pub(crate) async fn act(State(state): State<AppState>, ctx: Ctx, headers: Header
         let _ = write!(message, "; {path}: {m}");
     }
     admin_page(&state, &ctx, None, Some((field, &message)), Some(&form)).await
+}
+
+/// The Kanwil names the units carry, each once, sorted.
+fn offices(units: &Value) -> Vec<String> {
+    let mut v: Vec<String> = units
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u["office"].as_str().map(str::to_owned))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// One user: the profile form and the account's status.
+async fn user_page(
+    state: &AppState,
+    ctx: &Ctx,
+    username: &str,
+    flash: Option<&str>,
+    error: Option<&str>,
+    posted: Option<&FormData>,
+) -> Response {
+    let users = ctx.get(state, "/api/v1/users").await;
+    if !users.ok() {
+        return refused(ctx, &users.problem());
+    }
+    let users = users.json();
+    let Some(user) = users
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["username"].as_str() == Some(username))
+        .cloned()
+    else {
+        return refused(
+            ctx,
+            &super::Problem {
+                status: axum::http::StatusCode::NOT_FOUND,
+                message: format!("{} `{username}`", ctx.t("Tidak ada pengguna", "No such user")),
+                ..super::Problem::default()
+            },
+        );
+    };
+    let units = ctx.get(state, "/api/v1/units").await.json();
+    let value = |name: &str, stored: &Value| -> String {
+        posted.map_or_else(
+            || stored.as_str().unwrap_or_default().to_owned(),
+            |f| f.get(name).unwrap_or_default().to_owned(),
+        )
+    };
+    let name = value("name", &user["name"]);
+    let role = value("role", &user["role"]);
+    let unit = value("unit", &user["unit"]);
+    let office = value("office", &user["office"]);
+    let active = user["active"].as_bool().unwrap_or(false);
+    let action = format!("/admin/users/{}", urlencode(username));
+    let is_me = ctx.me.as_ref().is_some_and(|m| m.username == username);
+    let title = format!("{}: {username}", ctx.t("Ubah pengguna", "Edit user"));
+    let content = html! {
+        p { a href="/admin" { "← " (ctx.t("Administrasi", "Administration")) } }
+        h1 { (title) }
+        @if let Some(f) = flash { (notice(f)) }
+        @if let Some(message) = error {
+            (error_summary(ctx, message, &[("user-name".to_owned(), message.to_owned())]))
+        }
+        p { (ctx.t("Status akun", "Account status")) ": "
+            @if active { span.badge.s-active { (ctx.t("Aktif", "Active")) } } @else { span.badge.s-inactive { (ctx.t("Nonaktif", "Deactivated")) } } }
+        form method="post" action=(action) {
+            input type="hidden" name="csrf_token" value=(ctx.csrf);
+            input type="hidden" name="what" value="profile";
+            div.field {
+                label for="user-name" { (ctx.t("Nama", "Name")) }
+                input #user-name type="text" name="name" value=(name) required;
+            }
+            div.field {
+                label for="user-role" { (ctx.t("Peran", "Role")) }
+                select #user-role name="role" {
+                    @for r in ROLES { option value=(r) selected[role == r] { (role_label(ctx, r)) } }
+                }
+            }
+            div.field {
+                label for="user-unit" { (ctx.t("Unit (untuk operator)", "Unit (for an operator)")) }
+                select #user-unit name="unit" {
+                    option value="" { "—" }
+                    @for u in units.as_array().into_iter().flatten() {
+                        @let id = u["id"].as_str().unwrap_or_default();
+                        option value=(id) selected[unit == id] { (u["name"].as_str().unwrap_or(id)) }
+                    }
+                }
+            }
+            div.field {
+                label for="user-office" { (ctx.t("Kanwil (untuk verifikator)", "Kanwil (for a verifier)")) }
+                select #user-office name="office" {
+                    option value="" { "—" }
+                    @for o in offices(&units) { option value=(o) selected[office == o] { (o) } }
+                }
+            }
+            div.actions { button type="submit" { (ctx.t("Simpan perubahan", "Save the changes")) } }
+        }
+        section aria-labelledby="account-title" {
+            h2 #account-title { (ctx.t("Akses", "Access")) }
+            @if is_me {
+                p { (ctx.t("Anda tidak dapat menonaktifkan akun Anda sendiri.", "You cannot deactivate your own account.")) }
+            } @else if active {
+                p { (ctx.t(
+                    "Pengguna yang dinonaktifkan tidak dapat masuk lagi; sesi yang sedang berjalan berakhir dan token API-nya ditolak. Semua catatannya tetap tersimpan.",
+                    "A deactivated user can no longer log in; their open sessions end and their API tokens are refused. Everything they recorded stays on record.")) }
+                form method="post" action=(action) {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                    input type="hidden" name="what" value="deactivate";
+                    div.actions { button.warn type="submit" { (ctx.t("Nonaktifkan pengguna", "Deactivate the user")) } }
+                }
+            } @else {
+                p { (ctx.t("Pengguna ini dinonaktifkan dan tidak dapat masuk.", "This user is deactivated and cannot log in.")) }
+                form method="post" action=(action) {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                    input type="hidden" name="what" value="reactivate";
+                    div.actions { button type="submit" { (ctx.t("Aktifkan kembali", "Reactivate")) } }
+                }
+            }
+        }
+    };
+    super::form_status(page(ctx, &title, &content), error.is_some())
+}
+
+/// One user's page.
+pub(crate) async fn show_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(username): Path<String>,
+    Query(q): Query<Flash>,
+) -> Response {
+    if let Err(r) = ctx.me() {
+        return r;
+    }
+    let flash = q.done.as_deref().map(|d| match d {
+        "deactivated" => ctx.t(
+            "Pengguna dinonaktifkan; sesinya telah berakhir.",
+            "The user is deactivated; their sessions have ended.",
+        ),
+        "reactivated" => ctx.t("Pengguna diaktifkan kembali.", "The user is active again."),
+        _ => ctx.t("Perubahan pengguna tersimpan.", "The user's changes are saved."),
+    });
+    user_page(&state, &ctx, &username, flash, None, None).await
+}
+
+/// Change a user's profile, or deactivate or reactivate the account, through the API.
+pub(crate) async fn act_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(username): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = match super::posted(&ctx, &headers, body, 64 * 1024).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
+    let base = format!("/api/v1/users/{}", urlencode(&username));
+    let (r, done) = match form.get("what").unwrap_or_default() {
+        "deactivate" => (
+            ctx.send(
+                &state,
+                Method::POST,
+                &format!("{base}/deactivate"),
+                &csrf,
+                "application/json",
+                Vec::new(),
+            )
+            .await,
+            "deactivated",
+        ),
+        "reactivate" => (
+            ctx.send(
+                &state,
+                Method::POST,
+                &format!("{base}/reactivate"),
+                &csrf,
+                "application/json",
+                Vec::new(),
+            )
+            .await,
+            "reactivated",
+        ),
+        _ => {
+            let body = json!({
+                "name": form.text("name").unwrap_or_default(),
+                "role": form.text("role").unwrap_or_default(),
+                "unit": form.text("unit"),
+                "office": form.text("office"),
+            });
+            (
+                ctx.send_json(&state, Method::PUT, &base, &csrf, &body).await,
+                "updated",
+            )
+        }
+    };
+    if r.ok() {
+        return Redirect::to(&format!("/admin/users/{}?done={done}", urlencode(&username))).into_response();
+    }
+    let p = r.problem();
+    if matches!(p.status.as_u16(), 403 | 404) {
+        return refused(&ctx, &p);
+    }
+    let mut message = p.message.clone();
+    for (path, m) in &p.diagnostics {
+        let _ = write!(message, "; {path}: {m}");
+    }
+    user_page(&state, &ctx, &username, None, Some(&message), Some(&form)).await
 }

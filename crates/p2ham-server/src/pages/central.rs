@@ -8,15 +8,13 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use maud::{html, PreEscaped};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::operator::{read_case, FormErrors};
 use super::review::{cases, report_links};
-use super::{
-    embedded_report, error_summary, notice, page, refused, status_badge, status_label, urlencode, Ctx,
-};
+use super::{error_summary, notice, page, refused, status_badge, status_label, urlencode, Ctx};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -50,42 +48,15 @@ pub(crate) async fn dashboard(
             },
         );
     };
-    let all: Vec<_> = cases(&state, &ctx)
-        .await
-        .into_iter()
-        .filter(|(p, _)| *p == period)
-        .collect();
+    // One request for the whole period: every unit, its status and verified total.
+    let all = cases(&state, &ctx, Some(&period)).await;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, c) in &all {
         *counts.entry(c["status"].as_str().unwrap_or("draft")).or_default() += 1;
     }
     let base = format!("/api/v1/periods/{}/rollup", urlencode(&period));
     let l = ctx.lang_code();
-    let rollup = ctx.get(&state, &format!("{base}?format=html&lang={l}")).await;
-    // The verified figure of each unit, as the library compares it.
-    let mut verified = BTreeMap::new();
-    for (_, c) in &all {
-        if c["verification"].is_object() {
-            let uid = c["unit"]["id"].as_str().unwrap_or_default();
-            let r = ctx
-                .get(
-                    &state,
-                    &format!(
-                        "/api/v1/periods/{}/units/{}/compare?format=json",
-                        urlencode(&period),
-                        urlencode(uid)
-                    ),
-                )
-                .await;
-            if r.ok() {
-                let v = r.json();
-                verified.insert(
-                    uid.to_owned(),
-                    v["verified_total"].to_string().trim_matches('"').to_owned(),
-                );
-            }
-        }
-    }
+    let rollup = ctx.get(&state, &format!("{base}?format=fragment&lang={l}")).await;
     let content = html! {
         h1 { (ctx.t("Evaluasi nasional", "National evaluation")) " " (period) }
         form method="get" action="/evaluation" {
@@ -103,23 +74,25 @@ pub(crate) async fn dashboard(
             tbody { @for (s, n) in &counts { tr { th scope="row" { (status_label(&ctx, s)) } td.num { (n) } } } }
         } }
         h2 { (ctx.t("Unit", "Units")) }
-        div.table-wrap { table #units {
-            thead { tr {
-                th scope="col" { (ctx.t("Unit", "Unit")) }
-                th scope="col" { (ctx.t("Kanwil", "Regional office")) }
-                th scope="col" { (ctx.t("Status", "Status")) }
-                th scope="col" class="num" { (ctx.t("Nilai terverifikasi", "Verified total")) }
-                th scope="col" { (ctx.t("Tindakan", "Action")) }
+        @let (h_unit, h_office, h_status, h_total, h_action) = (ctx.t("Unit", "Unit"), ctx.t("Kanwil", "Regional office"),
+            ctx.t("Status", "Status"), ctx.t("Nilai terverifikasi", "Verified total"), ctx.t("Tindakan", "Action"));
+        div.table-wrap { table.stack #units role="table" {
+            thead role="rowgroup" { tr role="row" {
+                th scope="col" role="columnheader" { (h_unit) }
+                th scope="col" role="columnheader" { (h_office) }
+                th scope="col" role="columnheader" { (h_status) }
+                th scope="col" role="columnheader" class="num" { (h_total) }
+                th scope="col" role="columnheader" { (h_action) }
             } }
-            tbody { @for (_, c) in &all {
+            tbody role="rowgroup" { @for (_, c) in &all {
                 @let uid = c["unit"]["id"].as_str().unwrap_or_default();
                 @let status = c["status"].as_str().unwrap_or("draft");
-                tr data-unit=(uid) {
-                    th scope="row" { (c["unit"]["name"].as_str().unwrap_or(uid)) }
-                    td { (c["unit"]["office"].as_str().unwrap_or_default()) }
-                    td { (status_badge(&ctx, status)) }
-                    td.num.verified-total { (verified.get(uid).map_or("—", String::as_str)) }
-                    td { a href=(format!("/periods/{}/units/{}", urlencode(&period), urlencode(uid))) {
+                tr role="row" data-unit=(uid) {
+                    th scope="row" role="rowheader" data-label=(h_unit) { (c["unit"]["name"].as_str().unwrap_or(uid)) }
+                    td role="cell" data-label=(h_office) { (c["unit"]["office"].as_str().unwrap_or_default()) }
+                    td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
+                    td.num.verified-total role="cell" data-label=(h_total) { (c["verified_total"].as_str().unwrap_or("—")) }
+                    td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(&period), urlencode(uid))) {
                         @if matches!(status, "verified" | "evaluated") { (ctx.t("Evaluasi", "Evaluate")) } @else { (ctx.t("Lihat", "View")) }
                         span.visually-hidden { " " (c["unit"]["name"].as_str().unwrap_or(uid)) }
                     } }
@@ -131,11 +104,12 @@ pub(crate) async fn dashboard(
             li { a href=(format!("{base}?format=xlsx&lang={l}")) { (ctx.t("Rekapitulasi (XLSX)", "Roll-up (XLSX)")) } }
             li { a href=(format!("{base}?format=csv&lang={l}")) { (ctx.t("Rekapitulasi (CSV)", "Roll-up (CSV)")) } }
         }
-        section aria-labelledby="rollup-title" {
-            h2 #rollup-title { (ctx.t("Rekapitulasi terverifikasi: peringkat, per Kanwil, sebaran nilai, analisis kekurangan", "Verified roll-up: ranking, per Kanwil, distribution, gap analysis")) }
+        // The report layer's roll-up: ranking, per Kanwil, distribution, gaps by indicator and group.
+        section.rollup {
             @if rollup.ok() {
-                (embedded_report(&String::from_utf8_lossy(&rollup.body)))
+                (PreEscaped(String::from_utf8_lossy(&rollup.body)))
             } @else {
+                h2 { (ctx.t("Rekapitulasi terverifikasi", "Verified roll-up")) }
                 p { (rollup.problem().message) }
             }
         }
@@ -163,7 +137,7 @@ pub(crate) async fn case_detail(
         let r = ctx
             .get(
                 state,
-                &format!("{base}/compare?format=html&lang={}", ctx.lang_code()),
+                &format!("{base}/compare?format=fragment&lang={}", ctx.lang_code()),
             )
             .await;
         r.ok().then(|| String::from_utf8_lossy(&r.body).into_owned())
@@ -230,10 +204,7 @@ pub(crate) async fn case_detail(
             }
         }
         @if let Some(c) = compare {
-            section aria-labelledby="compare-title" {
-                h2 #compare-title { (ctx.t("Perbandingan penilaian mandiri dan verifikasi", "Self-assessment compared with the verification")) }
-                (embedded_report(&c))
-            }
+            section.compare { (PreEscaped(c)) }
         }
     };
     super::form_status(

@@ -10,6 +10,7 @@
 
 mod account;
 mod admin;
+mod answers;
 mod central;
 mod operator;
 mod review;
@@ -21,7 +22,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 use p2ham_io::model::Lang;
 use serde::Deserialize;
 use serde_json::Value;
@@ -40,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/app.css", get(stylesheet))
+        .route("/app.js", get(script))
         .route("/lang/{lang}", get(switch_lang))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
@@ -50,11 +52,20 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/unit", get(operator::periods_page))
         .route("/periods/{period}/units/{unit}", get(case_page))
         .route("/periods/{period}/units/{unit}/save", post(operator::save))
+        .route("/periods/{period}/units/{unit}/preview", post(operator::preview))
+        .route(
+            "/periods/{period}/units/{unit}/evidence/remove",
+            get(operator::remove_evidence_page).post(operator::remove_evidence),
+        )
         .route("/periods/{period}/units/{unit}/review", post(review::act))
         .route("/periods/{period}/units/{unit}/decide", post(central::decide))
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
         .route("/admin", get(admin::show).post(admin::act))
+        .route(
+            "/admin/users/{username}",
+            get(admin::show_user).post(admin::act_user),
+        )
 }
 
 // ---------------------------------------------------------------- the visitor
@@ -323,6 +334,24 @@ pub(crate) fn html_id(prefix: &str, indicator: &str) -> String {
 
 // ---------------------------------------------------------------- layout
 
+/// The menu of a logged-in visitor: their role's pages, the password, logging out.
+fn menu(ctx: &Ctx, nav: &[(&str, &str)], me: &Me) -> Markup {
+    html! {
+        ul {
+            @for (href, label) in nav {
+                li { a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } }
+            }
+            li { a href="/password" { (ctx.t("Ubah kata sandi", "Change password")) } }
+            li {
+                form method="post" action="/logout" {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                    button.link type="submit" { (ctx.t("Keluar", "Log out")) " (" (me.username) ")" }
+                }
+            }
+        }
+    }
+}
+
 /// The page around `content`: skip link, header with navigation and language
 /// switch, one `main` landmark, footer.
 pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
@@ -348,27 +377,23 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — P2HAM" }
                 link rel="stylesheet" href="/app.css";
+                script src="/app.js" defer {}
             }
             body {
                 a.skip href="#main" { (ctx.t("Langsung ke isi", "Skip to content")) }
                 header.top {
                     div.bar {
                         a.brand href="/" { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
-                        nav aria-label=(ctx.t("Menu utama", "Main menu")) {
-                            ul {
-                                @for (href, label) in &nav {
-                                    li { a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } }
-                                }
-                                li { a href=(format!("/lang/{other}?back={}", urlencode(&ctx.path))) lang=(other_lang) hreflang=(other_lang) { (other_label) } }
-                                @if let Some(me) = &ctx.me {
-                                    li { a href="/password" { (ctx.t("Ubah kata sandi", "Change password")) } }
-                                    li {
-                                        form method="post" action="/logout" {
-                                            input type="hidden" name="csrf_token" value=(ctx.csrf);
-                                            button.link type="submit" { (ctx.t("Keluar", "Log out")) " (" (me.username) ")" }
-                                        }
-                                    }
-                                }
+                        @if let Some(me) = &ctx.me {
+                            // Wide screens: the menu in the bar.
+                            nav.nav-wide aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
+                        }
+                        a.lang href=(format!("/lang/{other}?back={}", urlencode(&ctx.path))) lang=(other_lang) hreflang=(other_lang) { (other_label) }
+                        @if let Some(me) = &ctx.me {
+                            // A phone: the same menu behind a button that works without JavaScript.
+                            details.menu {
+                                summary { "Menu" }
+                                nav aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
                             }
                         }
                     }
@@ -518,6 +543,10 @@ pub(crate) struct Flash {
 fn flash_text(ctx: &Ctx, done: &str) -> String {
     match done {
         "saved" => ctx.t("Draf tersimpan.", "Draft saved."),
+        "removed" => ctx.t(
+            "Bukti dihapus dari jawaban; draf tersimpan.",
+            "The evidence was removed from the answer; the draft is saved.",
+        ),
         "submitted" => ctx.t(
             "Penilaian mandiri telah diajukan untuk verifikasi.",
             "The self-assessment was submitted for verification.",
@@ -705,47 +734,20 @@ async fn stylesheet() -> Response {
 
 const STYLE: &str = include_str!("app.css");
 
-/// The report layer's HTML document, embedded in a page: its style and body,
-/// its headings one level down.
-pub(crate) fn embedded_report(html: &str) -> Markup {
-    let style = html
-        .split_once("<style>")
-        .and_then(|(_, rest)| rest.split_once("</style>"))
-        .map_or("", |(s, _)| s);
-    let body = html
-        .split_once("<body>")
-        .and_then(|(_, rest)| rest.split_once("</body>"))
-        .map_or("", |(b, _)| b);
-    let body = body
-        .replace("<h2", "<h3")
-        .replace("</h2>", "</h3>")
-        .replace("<h1", "<h2")
-        .replace("</h1>", "</h2>");
-    // Scope the report's rules to the embedding section.
-    let scoped: String = style
-        .split('}')
-        .filter(|r| !r.trim().is_empty())
-        .map(|rule| match rule.split_once('{') {
-            Some((sel, decl)) => {
-                let sel = sel
-                    .split(',')
-                    .map(|s| {
-                        let s = s.trim();
-                        if s == "body" || s == "html" {
-                            ".report".to_owned()
-                        } else {
-                            format!(".report {s}")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("{sel} {{{decl}}}\n")
-            }
-            None => String::new(),
-        })
-        .collect();
-    html! {
-        style { (PreEscaped(scoped)) }
-        div.report { (PreEscaped(body)) }
-    }
+/// The pages' only script: the live score preview on the self-assessment
+/// form (each page works without it).
+async fn script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("max-age=3600")),
+        ],
+        SCRIPT,
+    )
+        .into_response()
 }
+
+const SCRIPT: &str = include_str!("app.js");

@@ -2,7 +2,6 @@
 //! generated from the period's instrument for the unit's kind.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -14,7 +13,9 @@ use p2ham_io::model::{Assessment, Indicator, Instrument};
 use p2ham_io::{LoadedAssessment, LoadedInstrument};
 use serde_json::{json, Value};
 
-use super::{error_summary, html_id, notice, page, refused, status_badge, urlencode, Ctx, FormData, Problem};
+use super::{
+    answers, error_summary, html_id, notice, page, refused, status_badge, urlencode, Ctx, FormData, Problem,
+};
 use crate::AppState;
 
 /// The radio value that stands for "tidak berlaku".
@@ -66,25 +67,27 @@ pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Res
         @if rows.is_empty() {
             p { (ctx.t("Belum ada periode.", "No period yet.")) }
         } @else {
-            div.table-wrap { table {
+            @let (h_period, h_instrument, h_status, h_deadline, h_action) = (ctx.t("Periode", "Period"), ctx.t("Instrumen", "Instrument"),
+                ctx.t("Status", "Status"), ctx.t("Batas penilaian mandiri", "Self-assessment deadline"), ctx.t("Tindakan", "Action"));
+            div.table-wrap { table.stack role="table" {
                 caption.hint { (ctx.t("Periode, status dan batas waktu", "Periods, status and deadlines")) }
-                thead { tr {
-                    th scope="col" { (ctx.t("Periode", "Period")) }
-                    th scope="col" { (ctx.t("Instrumen", "Instrument")) }
-                    th scope="col" { (ctx.t("Status", "Status")) }
-                    th scope="col" { (ctx.t("Batas penilaian mandiri", "Self-assessment deadline")) }
-                    th scope="col" { (ctx.t("Tindakan", "Action")) }
+                thead role="rowgroup" { tr role="row" {
+                    th scope="col" role="columnheader" { (h_period) }
+                    th scope="col" role="columnheader" { (h_instrument) }
+                    th scope="col" role="columnheader" { (h_status) }
+                    th scope="col" role="columnheader" { (h_deadline) }
+                    th scope="col" role="columnheader" { (h_action) }
                 } }
-                tbody {
+                tbody role="rowgroup" {
                     @for (p, c) in &rows {
                         @let id = p["id"].as_str().unwrap_or_default();
                         @let status = c["status"].as_str().unwrap_or("draft");
-                        tr {
-                            th scope="row" { (id) }
-                            td { (p["instrument"]["id"].as_str().unwrap_or_default()) " " (p["instrument"]["version"].as_str().unwrap_or_default()) }
-                            td { (status_badge(&ctx, status)) }
-                            td { (p["self_closes"].as_str().unwrap_or(ctx.t("tidak dibatasi", "no deadline"))) }
-                            td { a href=(format!("/periods/{}/units/{}", urlencode(id), urlencode(&unit))) {
+                        tr role="row" {
+                            th scope="row" role="rowheader" data-label=(h_period) { (id) }
+                            td role="cell" data-label=(h_instrument) { (p["instrument"]["id"].as_str().unwrap_or_default()) " " (p["instrument"]["version"].as_str().unwrap_or_default()) }
+                            td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
+                            td role="cell" data-label=(h_deadline) { (p["self_closes"].as_str().unwrap_or(ctx.t("tidak dibatasi", "no deadline"))) }
+                            td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(id), urlencode(&unit))) {
                                 @if matches!(status, "draft" | "returned") { (ctx.t("Isi penilaian", "Fill in")) } @else { (ctx.t("Lihat", "View")) }
                                 span.visually-hidden { " " (id) }
                             } }
@@ -104,6 +107,8 @@ pub(crate) struct Case {
     pub period: Value,
     pub instrument: Arc<LoadedInstrument>,
     pub self_doc: Option<LoadedAssessment>,
+    /// The score of the current self-assessment, as the operations module computed it.
+    pub self_score: Option<p2ham_io::scoring::ScoreReport>,
 }
 
 impl Case {
@@ -174,12 +179,7 @@ impl Case {
 
 /// A stored document as the library reads it.
 pub(crate) fn loaded(name: &str, bytes: &[u8]) -> Option<LoadedAssessment> {
-    Some(LoadedAssessment {
-        assessment: p2ham_io::parse_assessment(name, bytes).ok()?,
-        sha256: p2ham_io::sha256_hex(bytes),
-        file: name.to_owned(),
-        path: PathBuf::from(name),
-    })
+    p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).ok()
 }
 
 /// Read a unit's case, its period, instrument and current self-assessment.
@@ -210,21 +210,26 @@ pub(crate) async fn read_case(
             message: e.to_string(),
             ..Problem::default()
         })?;
-    let self_doc = if case["self_assessment"].is_object() {
+    let (self_doc, self_score) = if case["self_assessment"].is_object() {
         let d = ctx.get(state, &format!("{base}/self-assessment")).await;
         if d.ok() {
-            loaded("self-assessment", &d.body)
+            let source = p2ham_io::Source::bytes("self-assessment", &d.body[..]);
+            match p2ham_io::ops::score(source, Some(p2ham_io::ops::InstrumentInput::Loaded(&instrument))) {
+                Ok(scored) => (Some(scored.document), Some(scored.report)),
+                Err(_) => (loaded("self-assessment", &d.body), None),
+            }
         } else {
-            None
+            (None, None)
         }
     } else {
-        None
+        (None, None)
     };
     Ok(Case {
         data: case,
         period,
         instrument,
         self_doc,
+        self_score,
     })
 }
 
@@ -240,9 +245,7 @@ impl Prefill<'_> {
         match self {
             Prefill::Doc(doc) => match doc.and_then(|d| d.answer(ind)) {
                 Some(a) => (
-                    a.value
-                        .clone()
-                        .or_else(|| a.not_applicable.as_ref().map(|_| NOT_APPLICABLE.to_owned())),
+                    answers::chosen(Some(a)),
                     a.not_applicable.clone().unwrap_or_default(),
                     a.note.clone().unwrap_or_default(),
                 ),
@@ -291,10 +294,7 @@ pub(crate) async fn form_page(
         Some(f) => Prefill::Form(f),
         None => Prefill::Doc(doc),
     };
-    let score = case
-        .self_doc
-        .as_ref()
-        .and_then(|d| p2ham_io::score_loaded(d, &case.instrument).ok());
+    let score = case.self_score.as_ref();
     let comments = case.comments();
     let round = case.data["round"].as_i64().unwrap_or(1);
     let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
@@ -320,18 +320,21 @@ pub(crate) async fn form_page(
                 }
             }
         }
-        (score_card(ctx, score.as_ref()))
+        section.card #score aria-labelledby="score-title" {
+            h2 #score-title { (ctx.t("Pratinjau nilai", "Score preview")) }
+            div #score-preview { (score_card(ctx, score, true)) }
+        }
         @if !editable {
             p { (ctx.t("Penilaian ini sudah diajukan dan tidak dapat diubah lagi.", "This assessment was submitted and can no longer be changed.")) }
         }
-        form method="post" action=(action) enctype="multipart/form-data" novalidate {
+        form method="post" action=(action) enctype="multipart/form-data" novalidate
+            data-preview=[editable.then(|| format!("/periods/{}/units/{}/preview", urlencode(period), urlencode(unit)))] {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
             @for (criterion, indicators) in case.applicable() {
                 section aria-labelledby=(html_id("c", &criterion.id)) {
                     h2 id=(html_id("c", &criterion.id)) { (criterion.id) ". " (criterion.title.get(lang)) }
                     @for ind in indicators {
                         @let (value, na, note) = prefill.of(&ind.id);
-                        @let scale = case.instrument().scale(&ind.scale);
                         @let vid = html_id("v", &ind.id);
                         @let ve = field_error(&vid);
                         @let nae = field_error(&html_id("na", &ind.id));
@@ -347,20 +350,7 @@ pub(crate) async fn form_page(
                             }
                             @if let Some(m) = &ve { p.field-error id=(format!("{vid}-error")) { (m) } }
                             div.options {
-                                @for o in scale.map(|s| s.options.as_slice()).unwrap_or_default() {
-                                    @let oid = format!("{vid}-{}", html_id("o", &o.code));
-                                    label for=(oid) {
-                                        input type="radio" id=(oid) name=(format!("v.{}", ind.id)) value=(o.code)
-                                            checked[value.as_deref() == Some(o.code.as_str())] disabled[!editable];
-                                        (o.label.get(lang))
-                                    }
-                                }
-                                @let naid = format!("{vid}-na");
-                                label for=(naid) {
-                                    input type="radio" id=(naid) name=(format!("v.{}", ind.id)) value=(NOT_APPLICABLE)
-                                        checked[value.as_deref() == Some(NOT_APPLICABLE)] disabled[!editable];
-                                    (ctx.t("Tidak berlaku", "Not applicable"))
-                                }
+                                (answers::options(ctx, &case, ind, &vid, value.as_deref(), editable))
                             }
                             @let why_id = html_id("na", &ind.id);
                             div.field {
@@ -379,29 +369,23 @@ pub(crate) async fn form_page(
                             @let evs = doc.and_then(|d| d.answer(&ind.id)).map(|a| a.evidence.as_slice()).unwrap_or_default();
                             @if !evs.is_empty() {
                                 p { strong { (ctx.t("Bukti terunggah", "Uploaded evidence")) } }
-                                ul.thumbs {
-                                    @for e in evs {
-                                        li { @match &e.sha256 {
-                                            Some(sha) => {
-                                                a href=(case.evidence_url(sha)) target="_blank" rel="noopener" {
-                                                    @if case.is_image(sha) {
-                                                        img src=(case.evidence_url(sha)) alt=(format!("{}: {}", ctx.t("Foto bukti", "Evidence photo"), e.path)) loading="lazy";
-                                                    } @else { (e.path) " (PDF)" }
-                                                }
-                                            }
-                                            None => { (e.path) }
-                                        } }
-                                    }
-                                }
+                                (answers::evidence_list(ctx, &case, &ind.id, evs, editable))
                             }
                             @if editable {
                                 @let evid = html_id("ev", &ind.id);
-                                div.field {
-                                    label for=(evid) { (ctx.t("Tambah bukti (foto atau PDF)", "Add evidence (photo or PDF)")) }
+                                @let camid = html_id("cam", &ind.id);
+                                fieldset.evidence aria-describedby=[eve.as_ref().map(|_| format!("{evid}-error"))] {
+                                    legend { (ctx.t("Tambah bukti", "Add evidence")) }
                                     @if let Some(m) = &eve { p.field-error id=(format!("{evid}-error")) { (m) } }
-                                    input type="file" id=(evid) name=(format!("ev.{}", ind.id)) accept="image/*,application/pdf"
-                                        capture="environment" multiple aria-invalid=[eve.as_ref().map(|_| "true")]
-                                        aria-describedby=[eve.as_ref().map(|_| format!("{evid}-error"))];
+                                    div.field {
+                                        label for=(camid) { (ctx.t("Ambil foto dengan kamera", "Take a photo with the camera")) }
+                                        input type="file" id=(camid) name=(format!("ev.{}", ind.id)) accept="image/*" capture="environment";
+                                    }
+                                    div.field {
+                                        label for=(evid) { (ctx.t("Pilih berkas (JPEG, PNG atau PDF)", "Choose a file (JPEG, PNG or PDF)")) }
+                                        input type="file" id=(evid) name=(format!("ev.{}", ind.id)) accept="image/jpeg,image/png,application/pdf"
+                                            multiple aria-invalid=[eve.as_ref().map(|_| "true")];
+                                    }
                                 }
                             }
                         }
@@ -409,6 +393,7 @@ pub(crate) async fn form_page(
                 }
             }
             @if editable {
+                div.preview-bar #score-live role="status" aria-live="polite" aria-atomic="true" hidden {}
                 div.actions {
                     button type="submit" name="action" value="draft" { (ctx.t("Simpan draf", "Save draft")) }
                     button.secondary type="submit" name="action" value="submit" { (ctx.t("Simpan dan ajukan untuk verifikasi", "Save and submit for verification")) }
@@ -429,38 +414,38 @@ pub(crate) async fn form_page(
     )
 }
 
-/// The score of the saved draft and its gap list, as the library computed them.
-pub(crate) fn score_card(ctx: &Ctx, score: Option<&p2ham_io::scoring::ScoreReport>) -> Markup {
+/// The score of the answers and the improvement plan, as the library
+/// computed them and the report layer renders them: of the saved draft
+/// (`saved`), or of the answers on the form not yet saved (the live preview).
+pub(crate) fn score_card(ctx: &Ctx, score: Option<&p2ham_io::scoring::ScoreReport>, saved: bool) -> Markup {
     let lang = ctx.lang;
     html! {
-        section.card aria-labelledby="score-title" {
-            h2 #score-title { (ctx.t("Pratinjau nilai (draf tersimpan)", "Score preview (saved draft)")) }
-            @match score {
-                None => p { (ctx.t("Belum ada jawaban tersimpan.", "No saved answer yet.")) }
-                Some(s) => {
-                    p { span.score { @match s.total { Some(t) => (t), None => "—" } } " / " (s.max) }
-                    p { @if s.award.eligible {
-                            (ctx.t("Memenuhi syarat penghargaan (bila terverifikasi).", "Eligible for the award (once verified)."))
-                        } @else {
-                            (ctx.t("Belum memenuhi syarat penghargaan.", "Not yet eligible for the award."))
-                        } }
-                    @if !s.gaps.is_empty() {
-                        details {
-                            summary { (ctx.t("Daftar kekurangan", "Gap list")) " (" (s.gaps.len()) ")" }
-                            div.table-wrap { table {
-                                thead { tr {
-                                    th scope="col" { (ctx.t("Indikator", "Indicator")) }
-                                    th scope="col" { (ctx.t("Judul", "Title")) }
-                                    th scope="col" class="num" { (ctx.t("Tambahan nilai bila terpenuhi", "Points if met")) }
-                                } }
-                                tbody { @for g in &s.gaps { tr {
-                                    th scope="row" { a href=(format!("#{}", html_id("v", &g.indicator))) { (g.indicator) } }
-                                    td { (g.title.get(lang)) @if g.mandatory { " (" (ctx.t("wajib", "mandatory")) ")" } }
-                                    td.num { (g.gain) }
-                                } } }
-                            } }
-                        }
-                    }
+        @match score {
+            None => p { (ctx.t("Belum ada jawaban tersimpan.", "No saved answer yet.")) }
+            Some(s) => {
+                @let total = p2ham_report::number::figure(s.total, lang);
+                @let summary = format!("{}: {total} / {}. {}. {} {}.",
+                    ctx.t("Pratinjau nilai", "Score preview"), s.max,
+                    if s.award.eligible { ctx.t("Memenuhi syarat penghargaan", "Eligible for the award") } else { ctx.t("Belum memenuhi syarat penghargaan", "Not yet eligible for the award") },
+                    s.gaps.len(), ctx.t("kekurangan", "gaps"));
+                p.hint {
+                    @if saved { (ctx.t("Menurut draf tersimpan.", "From the saved draft.")) }
+                    @else { (ctx.t("Menurut jawaban di formulir; belum disimpan.", "From the answers on the form; not saved yet.")) }
+                }
+                p.total data-total=(s.total.map(|t| t.to_string()).unwrap_or_default()) data-summary=(summary) {
+                    span.score { (total) } " / " (s.max)
+                }
+                p { @if s.award.eligible {
+                        (ctx.t("Memenuhi syarat penghargaan (bila terverifikasi).", "Eligible for the award (once verified)."))
+                    } @else {
+                        (ctx.t("Belum memenuhi syarat penghargaan.", "Not yet eligible for the award."))
+                    } }
+                details {
+                    summary { (ctx.t("Keputusan dan daftar kekurangan", "Decision and gap list")) " (" (s.gaps.len()) ")" }
+                    (maud::PreEscaped(p2ham_report::to_html_fragment(
+                        &p2ham_report::score_summary_doc(s, lang),
+                        &p2ham_report::FragmentOptions { heading_level: 3, title: false },
+                    )))
                 }
             }
         }
@@ -610,65 +595,7 @@ pub(crate) async fn save(
         }
     }
     // The document, from the form.
-    let previous = case.self_doc.as_ref().map(|d| &d.assessment);
-    let mut answers = Vec::new();
-    let mut order = Vec::new();
-    for (_, inds) in case.applicable() {
-        for ind in inds {
-            let Some(v) = form.text(&format!("v.{}", ind.id)) else {
-                continue;
-            };
-            let mut a = serde_json::Map::new();
-            a.insert("indicator".into(), json!(ind.id));
-            if v == NOT_APPLICABLE {
-                a.insert(
-                    "not_applicable".into(),
-                    json!(form.text(&format!("na.{}", ind.id))),
-                );
-            } else {
-                a.insert("value".into(), json!(v));
-            }
-            let mut evidence: Vec<Value> = previous
-                .and_then(|d| d.answer(&ind.id))
-                .map(|a| {
-                    a.evidence
-                        .iter()
-                        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for (path, sha) in uploaded.get(&ind.id).into_iter().flatten() {
-                if !evidence.iter().any(|e| e["sha256"].as_str() == Some(sha)) {
-                    evidence.push(json!({"path": path, "sha256": sha}));
-                }
-            }
-            if !evidence.is_empty() {
-                a.insert("evidence".into(), Value::Array(evidence));
-            }
-            if let Some(n) = form.text(&format!("note.{}", ind.id)) {
-                a.insert("note".into(), json!(n));
-            }
-            answers.push(Value::Object(a));
-            order.push(ind.id.clone());
-        }
-    }
-    let u = case.unit();
-    let mut doc = json!({
-        "format": "p2ham-assessment/1",
-        "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
-        "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
-        "period": period,
-        "stage": "self",
-        "answers": answers,
-    });
-    if let Some(p) = previous {
-        if let Some(d) = &p.assessed_on {
-            doc["assessed_on"] = json!(d);
-        }
-        if !p.assessors.is_empty() {
-            doc["assessors"] = serde_json::to_value(&p.assessors).unwrap_or(Value::Null);
-        }
-    }
+    let (doc, order) = form_document(&case, &period, &form, &uploaded, false);
     let r = ctx
         .send_json(
             &state,
@@ -720,6 +647,136 @@ pub(crate) async fn save(
     Redirect::to(&format!("{target}?done=saved")).into_response()
 }
 
+/// The self-assessment document the form stands for: every answered
+/// indicator that applies, the evidence already attached to it plus the files
+/// just `uploaded` (indicator → (path, digest)), its note; with
+/// `leave_incomplete`, an answer "tidak berlaku" without a justification yet
+/// is left out (a preview) instead of sent for the API to refuse (a save).
+/// Also the indicators in the order of `answers`.
+pub(crate) fn form_document(
+    case: &Case,
+    period: &str,
+    form: &FormData,
+    uploaded: &BTreeMap<String, Vec<(String, String)>>,
+    leave_incomplete: bool,
+) -> (Value, Vec<String>) {
+    let previous = case.self_doc.as_ref().map(|d| &d.assessment);
+    let mut answers = Vec::new();
+    let mut order = Vec::new();
+    for (_, inds) in case.applicable() {
+        for ind in inds {
+            let Some(v) = form.text(&format!("v.{}", ind.id)) else {
+                continue;
+            };
+            let mut a = serde_json::Map::new();
+            a.insert("indicator".into(), json!(ind.id));
+            if v == NOT_APPLICABLE {
+                let why = form.text(&format!("na.{}", ind.id));
+                if why.is_none() && leave_incomplete {
+                    continue;
+                }
+                a.insert("not_applicable".into(), json!(why));
+            } else {
+                a.insert("value".into(), json!(v));
+            }
+            let mut evidence: Vec<Value> = previous
+                .and_then(|d| d.answer(&ind.id))
+                .map(|a| {
+                    a.evidence
+                        .iter()
+                        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (path, sha) in uploaded.get(&ind.id).into_iter().flatten() {
+                if !evidence.iter().any(|e| e["sha256"].as_str() == Some(sha)) {
+                    evidence.push(json!({"path": path, "sha256": sha}));
+                }
+            }
+            if !evidence.is_empty() {
+                a.insert("evidence".into(), Value::Array(evidence));
+            }
+            if let Some(n) = form.text(&format!("note.{}", ind.id)) {
+                a.insert("note".into(), json!(n));
+            }
+            answers.push(Value::Object(a));
+            order.push(ind.id.clone());
+        }
+    }
+    let u = case.unit();
+    let mut doc = json!({
+        "format": p2ham_io::model::format::ASSESSMENT,
+        "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
+        "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
+        "period": period,
+        "stage": "self",
+        "answers": answers,
+    });
+    if let Some(p) = previous {
+        if let Some(d) = &p.assessed_on {
+            doc["assessed_on"] = json!(d);
+        }
+        if !p.assessors.is_empty() {
+            doc["assessors"] = serde_json::to_value(&p.assessors).unwrap_or(Value::Null);
+        }
+    }
+    (doc, order)
+}
+
+/// The live score preview: the form as posted (its files aside), scored by
+/// the library exactly as a save would score it, answered with the score
+/// card's HTML (the report layer's fragment inside). Nothing is stored.
+pub(crate) async fn preview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((period, unit)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = match super::posted(&ctx, &headers, body, 64 * 1024).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if ctx.me.as_ref().map(|m| m.role) != Some(crate::types::Role::Operator) {
+        return fragment(
+            StatusCode::FORBIDDEN,
+            ctx.t(
+                "Pratinjau ini untuk operator unit.",
+                "The preview is for unit operators.",
+            ),
+        );
+    }
+    let case = match read_case(&state, &ctx, &period, &unit).await {
+        Ok(c) => c,
+        Err(p) => return fragment(p.status, &p.message),
+    };
+    let (doc, _) = form_document(&case, &period, &form, &BTreeMap::new(), true);
+    let bytes = serde_json::to_vec(&doc).expect("a JSON value serialises");
+    let instrument = p2ham_io::ops::InstrumentInput::Loaded(&case.instrument);
+    let scored = p2ham_io::ops::score(p2ham_io::Source::bytes("preview", &bytes), Some(instrument));
+    match scored {
+        Ok(scored) => {
+            let markup = score_card(&ctx, Some(&scored.report), false);
+            (
+                [(axum::http::header::CACHE_CONTROL, "no-store")],
+                axum::response::Html(markup.into_string()),
+            )
+                .into_response()
+        }
+        Err(e) => fragment(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    }
+}
+
+/// A short HTML answer for the preview's area: why there is no preview.
+fn fragment(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        axum::response::Html(maud::html! { p.field-error { (message) } }.into_string()),
+    )
+        .into_response()
+}
+
 /// The API's diagnostics (`answers[3].value`) as links to the form's fields.
 pub(crate) fn diagnostic_fields(p: &Problem, order: &[String]) -> Vec<(String, String)> {
     p.diagnostics
@@ -746,4 +803,158 @@ pub(crate) fn diagnostic_fields(p: &Problem, order: &[String]) -> Vec<(String, S
             }
         })
         .collect()
+}
+
+/// Which evidence file of which answer (`?indicator=…&sha256=…`, or the same posted).
+#[derive(serde::Deserialize)]
+pub(crate) struct EvidenceChoice {
+    indicator: Option<String>,
+    sha256: Option<String>,
+}
+
+/// The evidence file an answer of the current self-assessment names, when it does.
+fn named_evidence<'c>(
+    case: &'c Case,
+    indicator: &str,
+    sha: &str,
+) -> Option<&'c p2ham_io::model::EvidenceRef> {
+    case.self_doc
+        .as_ref()?
+        .assessment
+        .answer(indicator)?
+        .evidence
+        .iter()
+        .find(|e| e.sha256.as_deref() == Some(sha))
+}
+
+fn no_such_evidence(ctx: &Ctx) -> Problem {
+    Problem {
+        status: StatusCode::NOT_FOUND,
+        message: ctx
+            .t(
+                "Bukti itu tidak ada pada jawaban ini.",
+                "That evidence is not attached to this answer.",
+            )
+            .to_owned(),
+        ..Problem::default()
+    }
+}
+
+/// Ask to confirm removing an evidence file from an answer (a page, so it works without JavaScript).
+pub(crate) async fn remove_evidence_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((period, unit)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<EvidenceChoice>,
+) -> Response {
+    if let Err(r) = ctx.me() {
+        return r;
+    }
+    let case = match read_case(&state, &ctx, &period, &unit).await {
+        Ok(c) => c,
+        Err(p) => return refused(&ctx, &p),
+    };
+    let (indicator, sha) = (q.indicator.unwrap_or_default(), q.sha256.unwrap_or_default());
+    let Some(e) = named_evidence(&case, &indicator, &sha) else {
+        return refused(&ctx, &no_such_evidence(&ctx));
+    };
+    let back = format!(
+        "/periods/{}/units/{}#{}",
+        urlencode(&period),
+        urlencode(&unit),
+        html_id("v", &indicator)
+    );
+    let title = ctx.t("Hapus bukti?", "Remove the evidence?");
+    let content = html! {
+        h1 { (title) }
+        p {
+            (ctx.t("Berkas", "The file")) " " strong { (e.path) } " "
+            (ctx.t("akan dilepas dari jawaban indikator", "will be removed from the answer to indicator")) " "
+            strong { (indicator) } "."
+        }
+        @if case.is_image(&sha) {
+            p { img.preview src=(case.evidence_url(&sha)) alt=(format!("{}: {}", ctx.t("Foto bukti", "Evidence photo"), e.path)); }
+        }
+        p.hint { (ctx.t(
+            "Draf disimpan tanpa berkas ini. Versi penilaian sebelumnya tetap tercatat dalam riwayat. Perubahan lain di formulir yang belum disimpan tidak ikut tersimpan.",
+            "The draft is saved without this file. Earlier versions of the assessment stay on record. Other changes on the form that were not saved are not kept.")) }
+        form method="post" action=(format!("/periods/{}/units/{}/evidence/remove", urlencode(&period), urlencode(&unit))) {
+            input type="hidden" name="csrf_token" value=(ctx.csrf);
+            input type="hidden" name="indicator" value=(indicator);
+            input type="hidden" name="sha256" value=(sha);
+            div.actions {
+                button.warn type="submit" { (ctx.t("Ya, hapus bukti ini", "Yes, remove this evidence")) }
+                a.button.secondary href=(back) { (ctx.t("Batal", "Cancel")) }
+            }
+        }
+    };
+    page(&ctx, title, &content)
+}
+
+/// Remove an evidence file from an answer: the current self-assessment is
+/// stored again without it, through the API (which checks who may change it).
+pub(crate) async fn remove_evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((period, unit)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = match super::posted(&ctx, &headers, body, 64 * 1024).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let case = match read_case(&state, &ctx, &period, &unit).await {
+        Ok(c) => c,
+        Err(p) => return refused(&ctx, &p),
+    };
+    let indicator = form.text("indicator").unwrap_or_default();
+    let sha = form.text("sha256").unwrap_or_default();
+    if named_evidence(&case, &indicator, &sha).is_none() {
+        return refused(&ctx, &no_such_evidence(&ctx));
+    }
+    let base = format!(
+        "/api/v1/periods/{}/units/{}",
+        urlencode(&period),
+        urlencode(&unit)
+    );
+    // The stored document as it is, less that one file.
+    let stored = ctx.get(&state, &format!("{base}/self-assessment")).await;
+    if !stored.ok() {
+        return refused(&ctx, &stored.problem());
+    }
+    let mut doc = stored.json();
+    for a in doc["answers"].as_array_mut().into_iter().flatten() {
+        if a["indicator"].as_str() != Some(indicator.as_str()) {
+            continue;
+        }
+        if let Some(evs) = a["evidence"].as_array_mut() {
+            evs.retain(|e| e["sha256"].as_str() != Some(sha.as_str()));
+            if evs.is_empty() {
+                if let Some(o) = a.as_object_mut() {
+                    o.remove("evidence");
+                }
+            }
+        }
+    }
+    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
+    let r = ctx
+        .send_json(
+            &state,
+            Method::PUT,
+            &format!("{base}/self-assessment"),
+            &csrf,
+            &doc,
+        )
+        .await;
+    if !r.ok() {
+        return refused(&ctx, &r.problem());
+    }
+    Redirect::to(&format!(
+        "/periods/{}/units/{}?done=removed#{}",
+        urlencode(&period),
+        urlencode(&unit),
+        html_id("v", &indicator)
+    ))
+    .into_response()
 }

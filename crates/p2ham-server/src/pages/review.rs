@@ -9,27 +9,26 @@ use maud::{html, Markup};
 use serde_json::{json, Value};
 
 use super::operator::{diagnostic_fields, loaded, read_case, Case, FormErrors, NOT_APPLICABLE};
-use super::{error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx};
+use super::{
+    answers, error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx,
+};
 use crate::AppState;
 
-/// Every (period, unit, case) the visitor may see.
-pub(crate) async fn cases(state: &AppState, ctx: &Ctx) -> Vec<(String, Value)> {
+/// Every (period, unit summary) the visitor may see: one request per period
+/// (`GET /api/v1/periods/{period}/units`), whatever the number of units.
+pub(crate) async fn cases(state: &AppState, ctx: &Ctx, only: Option<&str>) -> Vec<(String, Value)> {
     let periods = ctx.get(state, "/api/v1/periods").await.json();
-    let units = ctx.get(state, "/api/v1/units").await.json();
     let mut out = Vec::new();
     for p in periods.as_array().into_iter().flatten() {
         let pid = p["id"].as_str().unwrap_or_default();
-        for u in units.as_array().into_iter().flatten() {
-            let uid = u["id"].as_str().unwrap_or_default();
-            let r = ctx
-                .get(
-                    state,
-                    &format!("/api/v1/periods/{}/units/{}", urlencode(pid), urlencode(uid)),
-                )
-                .await;
-            if r.ok() {
-                out.push((pid.to_owned(), r.json()));
-            }
+        if only.is_some_and(|o| o != pid) {
+            continue;
+        }
+        let r = ctx
+            .get(state, &format!("/api/v1/periods/{}/units", urlencode(pid)))
+            .await;
+        for c in r.json().as_array().into_iter().flatten() {
+            out.push((pid.to_owned(), c.clone()));
         }
     }
     out
@@ -53,7 +52,7 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
         Ok(m) => m.clone(),
         Err(r) => return r,
     };
-    let mut all = cases(&state, &ctx).await;
+    let mut all = cases(&state, &ctx, None).await;
     all.sort_by(|(pa, a), (pb, b)| {
         pb.cmp(pa)
             .then(
@@ -65,24 +64,26 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
     let content = html! {
         h1 { (ctx.t("Verifikasi", "Verification")) @if let Some(o) = &me.office { ": " (o) } }
         p { (ctx.t("Unit yang menunggu verifikasi tampil paling atas.", "Units waiting for verification come first.")) }
-        div.table-wrap { table {
+        @let (h_period, h_unit, h_kind, h_status, h_action) = (ctx.t("Periode", "Period"), ctx.t("Unit", "Unit"),
+            ctx.t("Jenis", "Kind"), ctx.t("Status", "Status"), ctx.t("Tindakan", "Action"));
+        div.table-wrap { table.stack role="table" {
             caption.hint { (ctx.t("Unit menurut status", "Units by status")) }
-            thead { tr {
-                th scope="col" { (ctx.t("Periode", "Period")) }
-                th scope="col" { (ctx.t("Unit", "Unit")) }
-                th scope="col" { (ctx.t("Jenis", "Kind")) }
-                th scope="col" { (ctx.t("Status", "Status")) }
-                th scope="col" { (ctx.t("Tindakan", "Action")) }
+            thead role="rowgroup" { tr role="row" {
+                th scope="col" role="columnheader" { (h_period) }
+                th scope="col" role="columnheader" { (h_unit) }
+                th scope="col" role="columnheader" { (h_kind) }
+                th scope="col" role="columnheader" { (h_status) }
+                th scope="col" role="columnheader" { (h_action) }
             } }
-            tbody { @for (p, c) in &all {
+            tbody role="rowgroup" { @for (p, c) in &all {
                 @let uid = c["unit"]["id"].as_str().unwrap_or_default();
                 @let status = c["status"].as_str().unwrap_or("draft");
-                tr {
-                    td { (p) }
-                    th scope="row" { (c["unit"]["name"].as_str().unwrap_or(uid)) }
-                    td { (c["unit"]["kind"].as_str().unwrap_or_default()) }
-                    td { (status_badge(&ctx, status)) }
-                    td { a href=(format!("/periods/{}/units/{}", urlencode(p), urlencode(uid))) {
+                tr role="row" {
+                    td role="cell" data-label=(h_period) { (p) }
+                    th scope="row" role="rowheader" data-label=(h_unit) { (c["unit"]["name"].as_str().unwrap_or(uid)) }
+                    td role="cell" data-label=(h_kind) { (c["unit"]["kind"].as_str().unwrap_or_default()) }
+                    td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
+                    td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(p), urlencode(uid))) {
                         @if status == "submitted" { (ctx.t("Periksa", "Review")) } @else { (ctx.t("Lihat", "View")) }
                         span.visually-hidden { " " (c["unit"]["name"].as_str().unwrap_or(uid)) " " (p) }
                     } }
@@ -91,26 +92,6 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
         } }
     };
     page(&ctx, ctx.t("Verifikasi", "Verification"), &content)
-}
-
-fn answer_text(
-    ctx: &Ctx,
-    case: &Case,
-    ind: &p2ham_io::model::Indicator,
-    a: Option<&p2ham_io::model::Answer>,
-) -> String {
-    match a {
-        None => ctx.t("(belum dijawab)", "(not answered)").to_owned(),
-        Some(a) => match (&a.value, &a.not_applicable) {
-            (Some(v), _) => case
-                .instrument()
-                .scale(&ind.scale)
-                .and_then(|s| s.option(v))
-                .map_or_else(|| v.clone(), |o| o.label.get(ctx.lang).to_owned()),
-            (None, Some(j)) => format!("{}: {j}", ctx.t("Tidak berlaku", "Not applicable")),
-            (None, None) => String::new(),
-        },
-    }
 }
 
 /// Links to the reports of the report layer for this unit.
@@ -196,7 +177,7 @@ pub(crate) async fn review_page(
                             @let mine = ver.as_ref().and_then(|v| v.assessment.answer(&ind.id));
                             @let chosen = match posted {
                                 Some(f) => f.text(&format!("v.{}", ind.id)),
-                                None => mine.or(own).and_then(|a| a.value.clone().or_else(|| a.not_applicable.as_ref().map(|_| NOT_APPLICABLE.to_owned()))),
+                                None => answers::chosen(mine.or(own)),
                             };
                             @let vid = html_id("v", &ind.id);
                             @let cid = html_id("c", &ind.id);
@@ -206,40 +187,17 @@ pub(crate) async fn review_page(
                                 div.cols {
                                     div.side {
                                         h3 { (ctx.t("Jawaban operator", "Operator's answer")) }
-                                        p { (answer_text(ctx, &case, ind, own)) }
+                                        p { (answers::answer_text(ctx, &case, ind, own)) }
                                         @if let Some(n) = own.and_then(|a| a.note.as_ref()) {
                                             p { strong { (ctx.t("Catatan", "Note")) ": " } (n) }
                                         }
                                         @let evs = own.map(|a| a.evidence.as_slice()).unwrap_or_default();
-                                        @if !evs.is_empty() {
-                                            ul.thumbs { @for e in evs { li {
-                                                @if let Some(sha) = &e.sha256 {
-                                                    a href=(case.evidence_url(sha)) target="_blank" rel="noopener" {
-                                                        @if case.is_image(sha) {
-                                                            img src=(case.evidence_url(sha)) alt=(format!("{}: {}", ctx.t("Foto bukti", "Evidence photo"), e.path)) loading="lazy";
-                                                        } @else { (e.path) }
-                                                    }
-                                                } @else { (e.path) " (" (ctx.t("belum diunggah", "not uploaded")) ")" }
-                                            } } }
-                                        }
+                                        (answers::evidence_list(ctx, &case, &ind.id, evs, false))
                                     }
                                     div {
                                         h3 { (ctx.t("Penilaian verifikator", "Verifier's assessment")) }
                                         div.options role="radiogroup" aria-label=(format!("{} {}", ctx.t("Jawaban verifikator untuk", "Verifier's answer for"), ind.id)) {
-                                            @for o in case.instrument().scale(&ind.scale).map(|s| s.options.as_slice()).unwrap_or_default() {
-                                                @let oid = format!("{vid}-{}", html_id("o", &o.code));
-                                                label for=(oid) {
-                                                    input type="radio" id=(oid) name=(format!("v.{}", ind.id)) value=(o.code)
-                                                        checked[chosen.as_deref() == Some(o.code.as_str())] disabled[!open];
-                                                    (o.label.get(lang))
-                                                }
-                                            }
-                                            @let naid = format!("{vid}-na");
-                                            label for=(naid) {
-                                                input type="radio" id=(naid) name=(format!("v.{}", ind.id)) value=(NOT_APPLICABLE)
-                                                    checked[chosen.as_deref() == Some(NOT_APPLICABLE)] disabled[!open];
-                                                (ctx.t("Tidak berlaku", "Not applicable"))
-                                            }
+                                            (answers::options(ctx, &case, ind, &vid, chosen.as_deref(), open))
                                         }
                                         div.field {
                                             label for=(cid) { (ctx.t("Komentar verifikator", "Verifier's comment")) }
@@ -424,7 +382,7 @@ pub(crate) async fn act(
     let u = case.unit();
     let today = jiff::Zoned::now().date().to_string();
     let doc = json!({
-        "format": "p2ham-assessment/1",
+        "format": p2ham_io::model::format::ASSESSMENT,
         "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
         "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
         "period": period,

@@ -109,12 +109,62 @@ process.on('exit', () => {
   await page.context().close();
 }
 
+// ---------------------------------------------------------------- without JavaScript
+{
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, 'operator-kanim-sampit');
+  await page.goto(BASE + form);
+  check((await page.locator('#score-live[hidden]').count()) === 1, 'without JavaScript the live preview stays hidden');
+  check((await page.textContent('#score-preview')).includes('Belum ada jawaban tersimpan'), 'without JavaScript the preview is the saved draft\'s');
+  // The phone header is compact; its menu opens from the keyboard, without JavaScript.
+  result.phone_header_height = await page.evaluate(() => document.querySelector('header').getBoundingClientRect().height);
+  check(result.phone_header_height <= 80, `the phone header is at most 80px tall (${result.phone_header_height})`);
+  const menu = page.locator('header details.menu');
+  await page.focus('header details.menu summary');
+  await page.keyboard.press('Enter');
+  check(await menu.evaluate((d) => d.open), 'without JavaScript the phone menu opens by keyboard');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.closest('details.menu nav') !== null), 'Tab moves into the open menu');
+  check(await page.locator('header details.menu nav button[type=submit]').isVisible(), 'the open menu shows the logout button');
+  await page.screenshot({ path: path.join(OUT, 'phone-menu-open-390x844.png') });
+  await context.close();
+}
+
 // ---------------------------------------------------------------- operator, by keyboard
 const op = await newPage();
 await login(op, 'operator-kanim-sampit');
 check(op.url().endsWith('/unit'), 'the operator lands on the unit page');
 await scan(op, 'operator-periods');
 await op.goto(BASE + form);
+
+// The live score preview: answering C.02 rescores the unsaved form on the
+// server. By hand (p2ham-weighted/1, kanim): criterion C has C.01 (weight 2)
+// and C.02-C.10 (weight 1 each) = 11; nothing else is answered, so every
+// other criterion scores 0 and the total's denominator is 40+15+20+10+15 = 100.
+// "Patuh" (1): C = 100 x 1/11 = 9.0909..; total = 20 x 9.0909../100 = 1.8181.. -> 1.82.
+// "Cukup patuh" (0.5): C = 100 x 0.5/11 = 4.5454..; total = 0.9090.. -> 0.91.
+async function previewTotal(expected) {
+  await op.waitForFunction((t) => {
+    const e = document.querySelector('#score-preview [data-total]');
+    return e && e.getAttribute('data-total') === t;
+  }, expected, { timeout: 10000 }).catch(() => {});
+  return op.evaluate(() => {
+    const e = document.querySelector('#score-preview [data-total]');
+    return e ? e.getAttribute('data-total') : null;
+  });
+}
+check((await op.locator('#score-live[aria-live=polite]').count()) === 1, 'the preview has a polite live region');
+await op.check('input[name="v.C.02"][value="patuh"]');
+check((await previewTotal('1.82')) === '1.82', 'the live preview shows 1.82 after C.02 "Patuh"');
+check((await op.textContent('#score-live')).includes('1.82'), 'the live region announces the new total');
+check((await op.textContent('#score-preview')).includes('belum disimpan'), 'the preview says the answers are not saved yet');
+await op.check('input[name="v.C.02"][value="cukup_patuh"]');
+check((await previewTotal('0.91')) === '0.91', 'the live preview shows 0.91 after C.02 "Cukup patuh"');
+await op.locator('#score-preview details summary').click();
+await scan(op, 'operator-form-preview');
+await op.reload();
+check((await op.locator('#score-preview [data-total]').count()) === 0, 'the preview stored nothing: no saved answer after reload');
 
 // Fill the form by keyboard: Tab through every control; Space answers each
 // radio group (its first option) as focus reaches it. The first indicator is
@@ -149,7 +199,7 @@ for (;;) {
 }
 check((await op.isChecked('#' + firstNa)), 'the keyboard chose "tidak berlaku"');
 // A photo for the second indicator (a file dialog cannot be driven headless).
-const secondInput = op.locator('input[type=file]').nth(1);
+const secondInput = op.locator('input[type=file][accept*="pdf"]').nth(1);
 const secondIndicator = (await secondInput.getAttribute('name')).slice(3);
 await secondInput.setInputFiles(PHOTO);
 await op.focus('button[value=draft]');
@@ -177,6 +227,29 @@ const thumb = op.locator('ul.thumbs img').first();
 check((await thumb.count()) === 1 && (await thumb.evaluate((i) => i.complete && i.naturalWidth > 0)), 'after reload: the photo thumbnail shows');
 check((await op.textContent('#score-title')) !== null && /\d/.test(await op.textContent('.score')), 'the score preview shows a figure');
 await scan(op, 'operator-form');
+// Remove the photo, by keyboard, through the confirmation page.
+const thumbs = await op.locator('ul.thumbs img').count();
+await op.locator('ul.thumbs a.remove').first().focus();
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check((await op.textContent('h1')).includes('Hapus bukti'), 'removing evidence asks for confirmation');
+await scan(op, 'evidence-remove');
+await op.focus('main button.warn');
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check((await op.textContent('main')).includes('Bukti dihapus'), 'the evidence is removed');
+check((await op.locator('ul.thumbs img').count()) === thumbs - 1, 'one thumbnail fewer after the removal');
+// Add it again through the camera input (accept="image/*" capture="environment").
+const camera = op.locator(`input[name="ev.${secondIndicator}"][capture=environment]`);
+check((await camera.getAttribute('accept')) === 'image/*', 'the camera input takes images');
+await camera.setInputFiles(PHOTO);
+await op.focus('button[value=draft]');
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check((await op.locator('ul.thumbs img').count()) === thumbs, 'the photo taken is attached again');
+const withPhoto = op.locator('fieldset.indicator:has(ul.thumbs img)').first();
+for (const [w, h] of [[390, 844], [1366, 900]]) {
+  await op.setViewportSize({ width: w, height: h });
+  await withPhoto.screenshot({ path: path.join(OUT, `operator-evidence-${w}x${h}.png`) });
+}
+await op.setViewportSize({ width: 1366, height: 900 });
 // Submit, by keyboard.
 await op.focus('button[value=submit]');
 await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
@@ -206,7 +279,7 @@ await login(op, 'operator-kanim-sampit');
 await op.goto(BASE + form);
 check((await op.textContent('main')).includes('Foto kurang jelas'), 'the operator sees the verifier\'s comment');
 await scan(op, 'operator-returned');
-await op.locator(`input[name="ev.${secondIndicator}"]`).setInputFiles(PHOTO);
+await op.locator(`input[name="ev.${secondIndicator}"][accept*="pdf"]`).setInputFiles(PHOTO);
 await op.fill(`textarea[name="note.${secondIndicator}"]`, 'Foto baru papan informasi.');
 await Promise.all([op.waitForNavigation(), op.click('button[value=submit]')]);
 check((await op.textContent('main')).includes('diajukan'), 'the corrected assessment is resubmitted');
@@ -247,6 +320,8 @@ await scan(ev, 'evaluator-dashboard');
 result.dashboard_verified_total = (await ev.textContent('tr[data-unit="kanim-sampit"] .verified-total')).trim();
 check(/^\d+(\.\d+)?$/.test(result.dashboard_verified_total), 'the dashboard shows the verified total');
 check((await ev.locator('main svg').count()) > 0, 'the dashboard has charts');
+check((await ev.locator('main .report').count()) === 1 && (await ev.locator('main html, main head, main style').count()) === 0, 'the roll-up is the report layer\'s fragment');
+await ev.screenshot({ path: path.join(OUT, 'evaluator-dashboard-full-1366x900.png'), fullPage: true });
 await ev.goto(BASE + form);
 await scan(ev, 'evaluator-case');
 await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat evaluasi")')]);
@@ -287,6 +362,40 @@ await ad.setInputFiles('#units-csv', {
 });
 await Promise.all([ad.waitForNavigation(), ad.click('form:has(#units-csv) button')]);
 check((await ad.textContent('main')).includes('Kantor Imigrasi Kelas I TPI Palangka Raya'), 'units are imported from CSV');
+// Edit a user, then deactivate them: their open session ends and they cannot log in.
+const victim = await newPage();
+await login(victim, 'operator-lapas-sampit');
+check(victim.url().endsWith('/unit'), 'the lapas operator is logged in');
+await Promise.all([ad.waitForNavigation(), ad.click('tr[data-user="operator-lapas-sampit"] a')]);
+await scan(ad, 'admin-user');
+await ad.fill('#user-name', 'Operator Lapas Sampit (Seksi Registrasi)');
+await Promise.all([ad.waitForNavigation(), ad.click('form:has(#user-name) button[type=submit]')]);
+check((await ad.textContent('main')).includes('Perubahan pengguna tersimpan'), 'the user\'s changes are saved');
+check((await ad.inputValue('#user-name')) === 'Operator Lapas Sampit (Seksi Registrasi)', 'the new display name is shown');
+await ad.focus('main button.warn');
+await Promise.all([ad.waitForNavigation(), ad.keyboard.press('Enter')]);
+check((await ad.textContent('main')).includes('Pengguna dinonaktifkan'), 'the user is deactivated');
+await scan(ad, 'admin-user-deactivated');
+await victim.goto(BASE + '/unit');
+check(victim.url().includes('/login'), 'the deactivated user\'s session has ended');
+await login(victim, 'operator-lapas-sampit');
+check(victim.url().includes('/login') && (await victim.locator('#error-summary').count()) === 1, 'the deactivated user cannot log in');
+await ad.goto(BASE + '/admin');
+check((await ad.textContent('tr[data-user="operator-lapas-sampit"]')).includes('Nonaktif'), 'the users table shows the account as deactivated');
+await ad.setViewportSize({ width: 390, height: 844 });
+await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-390x844.png') });
+await ad.setViewportSize({ width: 1366, height: 900 });
+await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-1366x900.png') });
+await victim.context().close();
+// The administrator's pages in English.
+await ad.goto(BASE + '/admin/users/operator-lapas-sampit');
+await Promise.all([ad.waitForNavigation(), ad.click('header a[hreflang=en]')]);
+check((await ad.textContent('h1')).includes('Edit user') && (await ad.textContent('main')).includes('Reactivate'), 'the user page is in English');
+await scan(ad, 'admin-user-en');
+await ad.setViewportSize({ width: 390, height: 844 });
+result.phone_header_height_en = await ad.evaluate(() => document.querySelector('header').getBoundingClientRect().height);
+check(result.phone_header_height_en <= 80, `the English phone header is at most 80px tall (${result.phone_header_height_en})`);
+await ad.setViewportSize({ width: 1366, height: 900 });
 
 await browser.close();
 if (failures.length) {
