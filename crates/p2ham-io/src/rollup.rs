@@ -262,7 +262,12 @@ pub fn rollup(
 const MAX_RESERVED_UNITS: usize = 4_000_000;
 
 /// Add one chunk's outcomes to the accumulator, in input order.
-fn accumulate(acc: &mut RollupAccumulator, outcomes: Vec<Outcome>, bytes: u64, observer: &mut dyn RollupObserver) {
+fn accumulate(
+    acc: &mut RollupAccumulator,
+    outcomes: Vec<Outcome>,
+    bytes: u64,
+    observer: &mut dyn RollupObserver,
+) {
     for o in outcomes {
         match o {
             Outcome::Unit(r) => acc.add(r),

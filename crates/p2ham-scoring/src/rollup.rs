@@ -77,7 +77,7 @@ impl RollupInstrument {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
-    /// The file (`-` for standard input); shared by every record of the file.
+    /// The file (`-` for standard input).
     pub file: Arc<str>,
     /// The 1-based line of an NDJSON record; `null` for a whole-file document.
     pub line: Option<u64>,
@@ -399,7 +399,9 @@ impl RollupAccumulator {
         for &i in &order {
             let r = &rows[i];
             match first {
-                Some(f) if rows[f].unit == r.unit && rows[f].period == r.period && rows[f].stage == r.stage => {
+                Some(f)
+                    if rows[f].unit == r.unit && rows[f].period == r.period && rows[f].stage == r.stage =>
+                {
                     keep[i] = false;
                     duplicates.push(Duplicate {
                         unit: r.unit.clone(),
@@ -440,7 +442,10 @@ impl RollupAccumulator {
         // Gap analysis per instrument.
         let mut by_instrument: BTreeMap<(&str, &str, &str), Vec<UnitView>> = BTreeMap::new();
         for u in kept() {
-            by_instrument.entry(u.figures.instrument.key()).or_default().push(u);
+            by_instrument
+                .entry(u.figures.instrument.key())
+                .or_default()
+                .push(u);
         }
         let mut instruments = Vec::new();
         let mut gaps = Vec::new();
@@ -781,11 +786,11 @@ pub struct UnitRow {
     pub unit: String,
     /// Unit name.
     pub name: String,
-    /// Office (Kanwil); shared by the rows of the same office.
+    /// Office (Kanwil).
     pub office: Option<Arc<str>>,
-    /// Unit kind; shared by the rows of the same kind.
+    /// Unit kind.
     pub kind: Arc<str>,
-    /// Period; shared by the rows of the same period.
+    /// Period.
     pub period: Arc<str>,
     /// Stage.
     pub stage: Stage,
@@ -873,6 +878,41 @@ pub struct Duplicate {
 mod tests {
     use super::*;
     use p2ham_model::{AssessmentFormat, InstrumentRef};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Ranking in place gives what copying the rows in rank order gives.
+        #[test]
+        fn permute_in_place_equals_collecting_in_order(
+            order in (0usize..200).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("u{i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let mut moved = items;
+            permute(&mut moved, order);
+            prop_assert_eq!(moved, expected);
+        }
+
+        /// The bits of the gap analysis read back every status, also past 64 indicators.
+        #[test]
+        fn bits_read_back_every_status(codes in proptest::collection::vec(0u8..4, 0..150)) {
+            let statuses: Vec<Status> = codes
+                .iter()
+                .map(|c| match c {
+                    0 => Status::Met,
+                    1 => Status::Partial,
+                    2 => Status::Excluded,
+                    _ => Status::Unmet,
+                })
+                .collect();
+            let bits = Bits::new(&statuses);
+            prop_assert_eq!(matches!(bits, Bits::Small(..)), statuses.len() <= 64);
+            for (i, s) in statuses.iter().enumerate() {
+                prop_assert_eq!(bits.included(i), *s != Status::Excluded);
+                prop_assert_eq!(bits.not_met(i), *s != Status::Excluded && *s != Status::Met);
+            }
+        }
+    }
 
     fn instrument() -> Arc<RollupInstrument> {
         let meta = |id: &str, groups: Vec<VulnerableGroup>| IndicatorMeta {
