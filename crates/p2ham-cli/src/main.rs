@@ -39,7 +39,7 @@ impl From<IoError> for Failure {
                 Failure::Usage(e.to_string())
             }
             // An id given on the command line, as opposed to one named inside a document.
-            IoError::UnknownInstrument { ref file, .. } if file == "--instrument" => {
+            IoError::UnknownInstrument { ref file, .. } if file == p2ham_io::needs::ASKED_INSTRUMENT => {
                 Failure::Usage(e.to_string())
             }
             other => Failure::Invalid(other.to_string()),
@@ -51,6 +51,7 @@ impl From<IoError> for Failure {
 /// gives it. Each library phrase is replaced by the command line's own.
 const FLAG_HINTS: &[(&str, &str)] = &[
     (p2ham_io::needs::INSTRUMENT, "pass --instrument FILE"),
+    (p2ham_io::needs::ASKED_INSTRUMENT, "--instrument"),
     (p2ham_io::needs::OTHER_OUTPUT, "choose another --output"),
     (p2ham_io::needs::OUTPUT_FILE, "--output names a file"),
     (

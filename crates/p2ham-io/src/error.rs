@@ -14,6 +14,9 @@ pub mod needs {
     pub const OUTPUT_FILE: &str = "the output must name a file";
     /// An award read a roll-up of self-assessments: one of verifications is needed.
     pub const VERIFIED_ROLLUP: &str = "roll up verifications only";
+    /// Stands for the file of an error about an instrument asked for by its
+    /// built-in id (rather than named inside a document): the caller's request.
+    pub const ASKED_INSTRUMENT: &str = "the instrument asked for";
 }
 
 /// Errors of reading, parsing and writing P2HAM documents. Every variant names

@@ -166,13 +166,13 @@ pub(crate) fn assessment_from_bytes(read: SourceBytes<'_>) -> Result<LoadedAsses
 
 /// Load an instrument named by a path or a built-in id: a path when it exists,
 /// contains a folder separator or ends in `.json`/`.toml`; else the built-in
-/// of that id (an unknown id is an error naming `--instrument`).
+/// of that id (an unknown id is an error naming [`needs::ASKED_INSTRUMENT`](crate::needs::ASKED_INSTRUMENT)).
 pub fn load_instrument(spec: &str) -> Result<LoadedInstrument, IoError> {
     let path = Path::new(spec);
     if names_a_file(spec) {
         return read_instrument(Source::file(path));
     }
-    builtin_or_error(spec, "--instrument").cloned()
+    builtin_or_error(spec, crate::needs::ASKED_INSTRUMENT).cloned()
 }
 
 /// Whether an instrument named on a command line is a path rather than a

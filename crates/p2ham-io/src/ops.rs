@@ -23,8 +23,8 @@ use crate::{
 /// the built-in each document names.
 #[derive(Debug)]
 pub enum InstrumentInput<'a> {
-    /// A built-in instrument by id (an unknown id is an error naming
-    /// `--instrument`, the option that asks for one).
+    /// A built-in instrument by id (an unknown id is an error whose file is
+    /// [`needs::ASKED_INSTRUMENT`](crate::needs::ASKED_INSTRUMENT)).
     Builtin(String),
     /// An instrument document (JSON, or TOML by its name or content).
     Source(Source<'a>),
@@ -54,7 +54,9 @@ impl<'a> InstrumentInput<'a> {
     /// Read and check the instrument (a built-in or a loaded one is not copied).
     pub fn load(self) -> Result<Cow<'a, LoadedInstrument>, IoError> {
         match self {
-            InstrumentInput::Builtin(id) => builtin_or_error(&id, "--instrument").map(Cow::Borrowed),
+            InstrumentInput::Builtin(id) => {
+                builtin_or_error(&id, crate::needs::ASKED_INSTRUMENT).map(Cow::Borrowed)
+            }
             InstrumentInput::Source(s) => read_instrument(s).map(Cow::Owned),
             InstrumentInput::Loaded(l) => Ok(Cow::Borrowed(l)),
         }
