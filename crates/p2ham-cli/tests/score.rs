@@ -203,7 +203,9 @@ fn explicit_instrument_and_mismatch() {
         .arg(fixture("kanim-sampit.self.json"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not built in"));
+        .stderr(predicate::str::contains(
+            "error: --instrument: instrument `p2ham-1999` is not built in",
+        ));
 }
 
 #[test]
