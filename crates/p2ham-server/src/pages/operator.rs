@@ -182,6 +182,23 @@ pub(crate) fn loaded(name: &str, bytes: &[u8]) -> Option<LoadedAssessment> {
     p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).ok()
 }
 
+/// A form posted for a unit's case (read under `limit` bytes, its CSRF token
+/// checked), and the case; the page to send instead when either fails.
+pub(crate) async fn posted_case(
+    state: &AppState,
+    ctx: &Ctx,
+    (period, unit): (&str, &str),
+    headers: &HeaderMap,
+    body: Body,
+    limit: u64,
+) -> Result<(super::FormData, Case), Response> {
+    let form = super::posted(ctx, headers, body, limit).await?;
+    let case = read_case(state, ctx, period, unit)
+        .await
+        .map_err(|p| refused(ctx, &p))?;
+    Ok((form, case))
+}
+
 /// Read a unit's case, its period, instrument and current self-assessment.
 pub(crate) async fn read_case(
     state: &AppState,
@@ -482,13 +499,18 @@ pub(crate) async fn save(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let form = match super::posted(&ctx, &headers, body, state.settings().max_evidence_bytes).await {
-        Ok(f) => f,
+    let (form, case) = match posted_case(
+        &state,
+        &ctx,
+        (&period, &unit),
+        &headers,
+        body,
+        state.settings().max_evidence_bytes,
+    )
+    .await
+    {
+        Ok(posted) => posted,
         Err(r) => return r,
-    };
-    let case = match read_case(&state, &ctx, &period, &unit).await {
-        Ok(c) => c,
-        Err(p) => return refused(&ctx, &p),
     };
     let base = format!(
         "/api/v1/periods/{}/units/{}",
@@ -900,13 +922,9 @@ pub(crate) async fn remove_evidence(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let form = match super::posted(&ctx, &headers, body, 64 * 1024).await {
-        Ok(f) => f,
+    let (form, case) = match posted_case(&state, &ctx, (&period, &unit), &headers, body, 64 * 1024).await {
+        Ok(posted) => posted,
         Err(r) => return r,
-    };
-    let case = match read_case(&state, &ctx, &period, &unit).await {
-        Ok(c) => c,
-        Err(p) => return refused(&ctx, &p),
     };
     let indicator = form.text("indicator").unwrap_or_default();
     let sha = form.text("sha256").unwrap_or_default();

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde_json::{json, Value};
 
-use super::operator::{diagnostic_fields, loaded, read_case, Case, FormErrors, NOT_APPLICABLE};
+use super::operator::{diagnostic_fields, loaded, posted_case, read_case, Case, FormErrors, NOT_APPLICABLE};
 use super::{
     answers, error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx,
 };
@@ -247,13 +247,9 @@ pub(crate) async fn act(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let form = match super::posted(&ctx, &headers, body, 1024 * 1024).await {
-        Ok(f) => f,
+    let (form, case) = match posted_case(&state, &ctx, (&period, &unit), &headers, body, 1024 * 1024).await {
+        Ok(posted) => posted,
         Err(r) => return r,
-    };
-    let case = match read_case(&state, &ctx, &period, &unit).await {
-        Ok(c) => c,
-        Err(p) => return refused(&ctx, &p),
     };
     let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
     let base = format!(
