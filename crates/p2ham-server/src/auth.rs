@@ -6,12 +6,11 @@ use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
-use serde::Serialize;
-use sqlx::Row;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::types::{constant_time_eq, now, secret_digest, Role};
+use crate::types::{constant_time_eq, Role};
 use crate::AppState;
 
 /// The session cookie's name.
@@ -57,8 +56,15 @@ pub enum Credential {
     },
 }
 
+impl Default for Credential {
+    /// A session whose CSRF token is not known (an actor read back from JSON).
+    fn default() -> Self {
+        Credential::Session { csrf: String::new() }
+    }
+}
+
 /// The authenticated caller.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Actor {
     /// Username.
     pub username: String,
@@ -70,9 +76,9 @@ pub struct Actor {
     pub unit: Option<String>,
     /// A verifier's Kanwil (office).
     pub office: Option<String>,
-    #[serde(skip)]
+    #[serde(skip, default)]
     #[schema(ignore)]
-    /// How the request was authenticated.
+    /// How the request was authenticated (not part of the JSON).
     pub credential: Credential,
 }
 
@@ -132,88 +138,19 @@ pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn unauthenticated(message: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
-}
-
-struct UserRow {
-    username: String,
-    name: String,
-    role: String,
-    unit: Option<String>,
-    office: Option<String>,
-    active: i64,
-}
-
-fn user_row(row: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
-    Ok(UserRow {
-        username: row.try_get("username")?,
-        name: row.try_get("name")?,
-        role: row.try_get("role")?,
-        unit: row.try_get("unit_id")?,
-        office: row.try_get("office")?,
-        active: row.try_get("active")?,
-    })
-}
-
 impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let pool = state.db().pool();
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        if let Some(token) = bearer {
-            let row = sqlx::query(
-                "SELECT t.id AS token_id, t.role AS token_role, t.revoked_at, u.username, u.name, u.role, \
-                 u.unit_id, u.office, u.active FROM api_tokens t JOIN users u ON u.username = t.username \
-                 WHERE t.token_sha256 = $1",
-            )
-            .bind(secret_digest(token.trim()))
-            .fetch_optional(pool)
-            .await?
-            .ok_or_else(|| unauthenticated("unknown API token"))?;
-            let revoked: Option<String> = row.try_get("revoked_at")?;
-            let user = user_row(&row)?;
-            if revoked.is_some() || user.active == 0 {
-                return Err(unauthenticated("this API token was revoked or its user disabled"));
-            }
-            let token_role: String = row.try_get("token_role")?;
-            if token_role != user.role {
-                return Err(unauthenticated(
-                    "this API token was made for another role than its user now has; make a new one",
-                ));
-            }
-            return actor(
-                user,
-                Credential::Token {
-                    id: row.try_get("token_id")?,
-                },
-            );
-        }
-        let Some(session) = cookie(parts, SESSION_COOKIE) else {
-            return Err(unauthenticated(
-                "log in (POST /api/v1/session) or send `Authorization: Bearer TOKEN`",
-            ));
-        };
-        let row = sqlx::query(
-            "SELECT s.csrf, s.expires_at, u.username, u.name, u.role, u.unit_id, u.office, u.active \
-             FROM sessions s JOIN users u ON u.username = s.username WHERE s.id_sha256 = $1",
-        )
-        .bind(secret_digest(session))
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| unauthenticated("the session ended; log in again"))?;
-        let expires: String = row.try_get("expires_at")?;
-        let user = user_row(&row)?;
-        if expires < now() || user.active == 0 {
-            return Err(unauthenticated("the session ended; log in again"));
-        }
-        let csrf: String = row.try_get("csrf")?;
-        let a = actor(user, Credential::Session { csrf })?;
+        let a = state
+            .sessions()
+            .authenticate(bearer, cookie(parts, SESSION_COOKIE))
+            .await?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let submitted = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             a.check_csrf(submitted)?;
@@ -222,15 +159,14 @@ impl FromRequestParts<AppState> for Actor {
     }
 }
 
-fn actor(user: UserRow, credential: Credential) -> Result<Actor, ApiError> {
-    let role = Role::parse(&user.role)
-        .ok_or_else(|| ApiError::internal(&format!("user {} has role {}", user.username, user.role)))?;
-    Ok(Actor {
-        username: user.username,
-        name: user.name,
-        role,
-        unit: user.unit,
-        office: user.office,
-        credential,
-    })
+/// The session cookie's value of a request, if it carries one.
+#[derive(Debug, Clone)]
+pub struct SessionSecret(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionSecret {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(SessionSecret(cookie(parts, SESSION_COOKIE).map(str::to_owned)))
+    }
 }

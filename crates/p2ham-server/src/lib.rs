@@ -44,7 +44,10 @@ mod auth;
 mod db;
 mod demo;
 mod error;
+mod mount;
 mod pages;
+pub mod proto;
+pub mod service;
 mod store;
 mod types;
 
@@ -56,14 +59,20 @@ use std::sync::{Arc, RwLock};
 pub use admin::{Admin, NewPeriod, NewUnit, NewUser, UserProfile};
 pub use api::{openapi, openapi_json, router};
 pub use audit::{AuditEntry, AuditVerification};
-pub use auth::{hash_password, verify_password, Actor, Credential, CSRF_HEADER, SESSION_COOKIE};
+pub use auth::{
+    hash_password, verify_password, Actor, Credential, SessionSecret, CSRF_HEADER, SESSION_COOKIE,
+};
 pub use db::{Backend, Db};
 pub use demo::{load_demo, DemoAccount, DEMO_ACCOUNTS};
 /// The demonstration data.
 pub mod demo_data {
     pub use crate::demo::{DEMO_OFFICE, DEMO_PASSWORD};
 }
+/// The axum this crate is built on: mount [`router`] with it.
+pub use axum;
 pub use error::{ApiError, DiagnosticBody, ErrorBody, ServerError};
+pub use mount::Mount;
+pub use service::{ErrorCode, ServiceError};
 pub use store::{EvidenceStore, EvidenceType, GetError, PutError, Stored};
 pub use types::{Role, Status};
 
@@ -86,6 +95,8 @@ pub struct Settings {
     pub session_seconds: i64,
     /// Login attempts allowed per username per minute.
     pub login_attempts_per_minute: u32,
+    /// The path [`serve`] mounts the application under (`/p2ham`); empty for the root.
+    pub base_path: String,
 }
 
 impl Settings {
@@ -100,6 +111,7 @@ impl Settings {
             secure_cookies: false,
             session_seconds: 12 * 3600,
             login_attempts_per_minute: 10,
+            base_path: String::new(),
         }
     }
 
@@ -144,6 +156,12 @@ impl AppState {
     /// Open the data folder (creating it), connect to the database, apply its
     /// migrations (refusing a newer database) and register the built-in instruments.
     pub async fn open(settings: &Settings) -> Result<AppState, ServerError> {
+        if Mount::new(&settings.base_path).is_none() {
+            return Err(ServerError::Invalid(format!(
+                "base path `{}`: use a plain path such as /p2ham (letters, digits, `-._~/`)",
+                settings.base_path
+            )));
+        }
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| ServerError::Io {
             path: settings.data_dir.display().to_string(),
             source,
@@ -220,7 +238,18 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state.clone());
+    let mount = Mount::new(&state.settings().base_path).unwrap_or_default();
+    let app = if mount.prefix().is_empty() {
+        router(state.clone())
+    } else {
+        let start = format!("{}/", mount.prefix());
+        axum::Router::new()
+            .route(
+                "/",
+                axum::routing::get(move || async move { axum::response::Redirect::to(&start) }),
+            )
+            .nest(mount.prefix(), router(state.clone()))
+    };
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     state.db().close().await;
     result

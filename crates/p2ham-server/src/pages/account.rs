@@ -2,14 +2,15 @@
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
-use sqlx::Row;
 
-use super::{error_summary, local_path, notice, page, Ctx, Flash, FormData};
-use crate::audit::{self, Event};
+use super::{error_summary, local_path, notice, page, refused, Ctx, Flash, FormData};
+use crate::auth::SessionSecret;
+use crate::proto::LoginRequest;
+use crate::service::ErrorCode;
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -24,7 +25,7 @@ fn login_form(ctx: &Ctx, next: &str, username: &str, problem: Option<&str>) -> M
             @if let Some(p) = problem {
                 (error_summary(ctx, p, &[("username".to_owned(), ctx.t("Nama pengguna", "Username").to_owned())]))
             }
-            form method="post" action="/login" {
+            form method="post" action=(ctx.url("/login")) {
                 input type="hidden" name="next" value=(next);
                 div.field {
                     label for="username" { (ctx.t("Nama pengguna", "Username")) }
@@ -46,7 +47,7 @@ fn login_form(ctx: &Ctx, next: &str, username: &str, problem: Option<&str>) -> M
 
 pub(crate) async fn login_page(ctx: Ctx, Query(q): Query<Next>) -> Response {
     if ctx.me.is_some() {
-        return Redirect::to(&local_path(q.next.as_deref())).into_response();
+        return ctx.redirect(&local_path(q.next.as_deref()));
     }
     let next = local_path(q.next.as_deref());
     page(&ctx, ctx.t("Masuk", "Log in"), &login_form(&ctx, &next, "", None))
@@ -62,28 +63,22 @@ pub(crate) async fn login(
         Ok(f) => f,
         Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
     };
-    let username = form.get("username").unwrap_or_default().trim().to_owned();
-    let password = form.get("password").unwrap_or_default().to_owned();
+    let request = LoginRequest {
+        username: form.get("username").unwrap_or_default().trim().to_owned(),
+        password: form.get("password").unwrap_or_default().to_owned(),
+    };
     let next = local_path(form.get("next"));
-    let r = super::call(
-        &state,
-        Method::POST,
-        "/api/v1/session",
-        None,
-        None,
-        Some("application/json"),
-        serde_json::to_vec(&serde_json::json!({"username": username, "password": password})).expect("json"),
-    )
-    .await;
-    if r.ok() {
-        let mut resp = Redirect::to(&next).into_response();
-        for c in r.headers.get_all(header::SET_COOKIE) {
-            resp.headers_mut().append(header::SET_COOKIE, c.clone());
+    let refusal = match state.sessions().login(&request).await {
+        Ok(session) => {
+            let mut resp = ctx.redirect(&next);
+            let cookie = crate::api::session_cookie(&state, &ctx.mount, &session.secret, session.max_age);
+            resp.headers_mut().append(header::SET_COOKIE, cookie);
+            return resp;
         }
-        return resp;
-    }
+        Err(e) => e,
+    };
     // One message whether the user exists or not.
-    let message = if r.status == StatusCode::TOO_MANY_REQUESTS {
+    let message = if refusal.code == ErrorCode::RateLimited {
         ctx.t(
             "Terlalu banyak percobaan masuk. Tunggu satu menit lalu coba lagi.",
             "Too many login attempts. Wait a minute and try again.",
@@ -97,15 +92,16 @@ pub(crate) async fn login(
     let mut resp = page(
         &ctx,
         ctx.t("Masuk", "Log in"),
-        &login_form(&ctx, &next, &username, Some(message)),
+        &login_form(&ctx, &next, &request.username, Some(message)),
     );
-    *resp.status_mut() = r.status;
+    *resp.status_mut() = StatusCode::from_u16(refusal.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
     resp
 }
 
 pub(crate) async fn logout(
     State(state): State<AppState>,
     ctx: Ctx,
+    session: SessionSecret,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -113,21 +109,17 @@ pub(crate) async fn logout(
         fields: Vec::new(),
         files: Vec::new(),
     });
-    let csrf = form.get("csrf_token").unwrap_or_default();
-    let r = ctx
-        .send(
-            &state,
-            Method::DELETE,
-            "/api/v1/session",
-            csrf,
-            "application/json",
-            Vec::new(),
-        )
-        .await;
-    let mut resp = Redirect::to("/login").into_response();
-    for c in r.headers.get_all(header::SET_COOKIE) {
-        resp.headers_mut().append(header::SET_COOKIE, c.clone());
+    // Only the session's own form ends it (its CSRF token); the cookie goes either way.
+    if let (Some(me), Some(secret)) = (ctx.me.as_ref(), session.0.as_deref()) {
+        if super::csrf_ok(&ctx, &form) {
+            if let Err(e) = state.sessions().logout(me, secret).await {
+                return refused(&ctx, &e);
+            }
+        }
     }
+    let mut resp = ctx.redirect("/login");
+    let cookie = crate::api::session_cookie(&state, &ctx.mount, "", 0);
+    resp.headers_mut().append(header::SET_COOKIE, cookie);
     resp
 }
 
@@ -157,7 +149,7 @@ fn password_form(ctx: &Ctx, errors: &[(String, String)], flash: Option<&str>) ->
         @if !errors.is_empty() {
             (error_summary(ctx, ctx.t("Kata sandi belum diubah.", "The password was not changed."), errors))
         }
-        form method="post" action="/password" {
+        form method="post" action=(ctx.url("/password")) {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
             (field("current", ctx.t("Kata sandi sekarang", "Current password"), "current-password", None))
             (field("new", ctx.t("Kata sandi baru", "New password"), "new-password",
@@ -199,24 +191,6 @@ pub(crate) async fn change_password(
     let new = form.get("new").unwrap_or_default().to_owned();
     let confirm = form.get("confirm").unwrap_or_default();
     let mut errors = Vec::new();
-    let stored: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE username = $1")
-        .bind(&me.username)
-        .fetch_optional(state.db().pool())
-        .await
-        .ok()
-        .flatten()
-        .and_then(|r| r.try_get("password_hash").ok());
-    let hash = stored.unwrap_or_default();
-    let ok = tokio::task::spawn_blocking(move || crate::auth::verify_password(&current, &hash))
-        .await
-        .unwrap_or(false);
-    if !ok {
-        errors.push((
-            "current".to_owned(),
-            ctx.t("Kata sandi sekarang salah.", "The current password is wrong.")
-                .to_owned(),
-        ));
-    }
     if new.chars().count() < 10 {
         errors.push((
             "new".to_owned(),
@@ -236,52 +210,23 @@ pub(crate) async fn change_password(
             .to_owned(),
         ));
     }
-    if !errors.is_empty() {
-        let mut r = page(
-            &ctx,
-            ctx.t("Ubah kata sandi", "Change password"),
-            &password_form(&ctx, &errors, None),
-        );
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return r;
-    }
-    let stored = async {
-        let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&new))
-            .await
-            .map_err(|e| e.to_string())??;
-        let mut w = state.db().write().await.map_err(|e| e.to_string())?;
-        let mut turn = audit::reserve(&mut w.tx).await.map_err(|e| e.to_string())?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
-            .bind(&hash)
-            .bind(&me.username)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|e| e.to_string())?;
-        turn.record(
-            &mut w.tx,
-            Event {
-                actor: &me.username,
-                role: me.role.as_str(),
-                action: "change-password",
-                object: format!("user/{}", me.username),
-                before: None,
-                after: None,
-            },
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        w.commit().await.map_err(|e| e.to_string())
-    }
-    .await;
-    match stored {
-        Ok(()) => Redirect::to("/password?done=password").into_response(),
-        Err(e) => {
-            tracing::error!("change password: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the password could not be stored",
-            )
-                .into_response()
+    if errors.is_empty() {
+        match state.sessions().change_password(&me, &current, &new).await {
+            Ok(()) => return ctx.redirect("/password?done=password"),
+            Err(e) if e.code == ErrorCode::LoginFailed => errors.push((
+                "current".to_owned(),
+                ctx.t("Kata sandi sekarang salah.", "The current password is wrong.")
+                    .to_owned(),
+            )),
+            Err(e) if e.code == ErrorCode::Invalid => errors.push(("new".to_owned(), e.message)),
+            Err(e) => return refused(&ctx, &e),
         }
     }
+    let mut r = page(
+        &ctx,
+        ctx.t("Ubah kata sandi", "Change password"),
+        &password_form(&ctx, &errors, None),
+    );
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    r
 }

@@ -2,16 +2,16 @@
 //! periods, through the API.
 
 use axum::body::Body;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use maud::{html, Markup};
-use serde_json::{json, Value};
 use std::fmt::Write as _;
 
-use axum::extract::Path;
-
 use super::{error_summary, notice, page, refused, urlencode, Ctx, Flash, FormData};
+use crate::proto::{NewPeriod, NewUser, UnitInfo, UserProfile};
+use crate::service::{ErrorCode, ServiceError};
+use crate::types::Role;
 use crate::AppState;
 
 fn text_field(
@@ -32,18 +32,16 @@ fn text_field(
 }
 
 /// The roles, in the order forms list them.
-const ROLES: [&str; 4] = ["operator", "verifier", "evaluator", "admin"];
+const ROLES: [Role; 4] = [Role::Operator, Role::Verifier, Role::Evaluator, Role::Admin];
 
 /// A role's name for people.
-fn role_label(ctx: &Ctx, role: &str) -> String {
+fn role_label(ctx: &Ctx, role: Role) -> &'static str {
     match role {
-        "operator" => ctx.t("Operator unit", "Unit operator"),
-        "verifier" => ctx.t("Verifikator Kanwil", "Kanwil verifier"),
-        "evaluator" => ctx.t("Evaluator pusat", "Central evaluator"),
-        "admin" => ctx.t("Administrator", "Administrator"),
-        other => other,
+        Role::Operator => ctx.t("Operator unit", "Unit operator"),
+        Role::Verifier => ctx.t("Verifikator Kanwil", "Kanwil verifier"),
+        Role::Evaluator => ctx.t("Evaluator pusat", "Central evaluator"),
+        Role::Admin => ctx.t("Administrator", "Administrator"),
     }
-    .to_owned()
 }
 
 /// Users, units and periods, with forms to add them.
@@ -54,16 +52,22 @@ async fn admin_page(
     error: Option<(&str, &str)>,
     posted: Option<&FormData>,
 ) -> Response {
-    let users = ctx.get(state, "/api/v1/users").await;
-    if !users.ok() {
-        return refused(ctx, &users.problem());
-    }
-    let users = users.json();
-    let units = ctx.get(state, "/api/v1/units").await.json();
-    let periods = ctx.get(state, "/api/v1/periods").await.json();
-    let instruments = ctx.get(state, "/api/v1/instruments").await.json();
-    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
-    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
+    let directory = state.directory(me);
+    let read = async {
+        Ok::<_, ServiceError>((
+            directory.users().await?,
+            directory.units().await?,
+            directory.periods().await?,
+            directory.instruments().await?,
+        ))
+    };
+    let (users, units, periods, instruments) = match read.await {
+        Ok(all) => all,
+        Err(e) => return refused(ctx, &e),
+    };
     let content = html! {
         h1 { (ctx.t("Administrasi", "Administration")) }
         @if let Some(f) = flash { (notice(f)) }
@@ -80,23 +84,22 @@ async fn admin_page(
                     th scope="col" role="columnheader" { (h_user) } th scope="col" role="columnheader" { (h_name) } th scope="col" role="columnheader" { (h_role) }
                     th scope="col" role="columnheader" { (h_where) } th scope="col" role="columnheader" { (h_active) } th scope="col" role="columnheader" { (h_action) }
                 } }
-                tbody role="rowgroup" { @for u in list(&users) {
-                    @let username = s(&u["username"]);
-                    @let active = u["active"].as_bool().unwrap_or(false);
+                tbody role="rowgroup" { @for u in &users {
+                    @let username = &u.username;
                     tr role="row" data-user=(username) {
                         th scope="row" role="rowheader" data-label=(h_user) { (username) }
-                        td role="cell" data-label=(h_name) { (s(&u["name"])) }
-                        td role="cell" data-label=(h_role) { (role_label(ctx, &s(&u["role"]))) }
-                        td role="cell" data-label=(h_where) { (u["unit"].as_str().or(u["office"].as_str()).unwrap_or("—")) }
-                        td role="cell" data-label=(h_active) { @if active { span.badge.s-active { (ctx.t("Aktif", "Active")) } } @else { span.badge.s-inactive { (ctx.t("Nonaktif", "Deactivated")) } } }
-                        td role="cell" data-label=(h_action) { a href=(format!("/admin/users/{}", urlencode(&username))) {
+                        td role="cell" data-label=(h_name) { (u.name) }
+                        td role="cell" data-label=(h_role) { (role_label(ctx, u.role)) }
+                        td role="cell" data-label=(h_where) { (u.unit.as_deref().or(u.office.as_deref()).unwrap_or("—")) }
+                        td role="cell" data-label=(h_active) { @if u.active { span.badge.s-active { (ctx.t("Aktif", "Active")) } } @else { span.badge.s-inactive { (ctx.t("Nonaktif", "Deactivated")) } } }
+                        td role="cell" data-label=(h_action) { a href=(ctx.url(&format!("/admin/users/{}", urlencode(username)))) {
                             (ctx.t("Ubah", "Edit")) span.visually-hidden { " " (username) } } }
                     }
                 } }
             } }
             details {
                 summary { (ctx.t("Tambah pengguna", "Add a user")) }
-                form method="post" action="/admin" {
+                form method="post" action=(ctx.url("/admin")) {
                     input type="hidden" name="csrf_token" value=(ctx.csrf);
                     input type="hidden" name="what" value="user";
                     (text_field("user-username", "username", ctx.t("Nama pengguna", "Username"), "text", posted, true))
@@ -104,14 +107,14 @@ async fn admin_page(
                     div.field {
                         label for="user-role" { (ctx.t("Peran", "Role")) }
                         select #user-role name="role" {
-                            @for r in ROLES { option value=(r) selected[posted.and_then(|f| f.get("role")) == Some(r)] { (role_label(ctx, r)) } }
+                            @for r in ROLES { option value=(r.as_str()) selected[posted.and_then(|f| f.get("role")) == Some(r.as_str())] { (role_label(ctx, r)) } }
                         }
                     }
                     div.field {
                         label for="user-unit" { (ctx.t("Unit (operator)", "Unit (operator)")) }
                         select #user-unit name="unit" {
                             option value="" { "—" }
-                            @for u in list(&units) { option value=(s(&u["id"])) { (s(&u["name"])) } }
+                            @for u in &units { option value=(u.id) { (u.name) } }
                         }
                     }
                     (text_field("user-office", "office", ctx.t("Kanwil (verifikator)", "Kanwil (verifier)"), "text", posted, false))
@@ -124,12 +127,12 @@ async fn admin_page(
             h2 #units-title { (ctx.t("Unit", "Units")) }
             div.table-wrap { table.stack role="table" {
                 thead role="rowgroup" { tr role="row" { th scope="col" role="columnheader" { "Id" } th scope="col" role="columnheader" { (ctx.t("Nama", "Name")) } th scope="col" role="columnheader" { (ctx.t("Jenis", "Kind")) } th scope="col" role="columnheader" { "Kanwil" } } }
-                tbody role="rowgroup" { @for u in list(&units) { tr role="row" {
-                    th scope="row" role="rowheader" data-label="Id" { (s(&u["id"])) } td role="cell" data-label=(ctx.t("Nama", "Name")) { (s(&u["name"])) }
-                    td role="cell" data-label=(ctx.t("Jenis", "Kind")) { (s(&u["kind"])) } td role="cell" data-label="Kanwil" { (s(&u["office"])) }
+                tbody role="rowgroup" { @for u in &units { tr role="row" {
+                    th scope="row" role="rowheader" data-label="Id" { (u.id) } td role="cell" data-label=(ctx.t("Nama", "Name")) { (u.name) }
+                    td role="cell" data-label=(ctx.t("Jenis", "Kind")) { (u.kind) } td role="cell" data-label="Kanwil" { (u.office) }
                 } } }
             } }
-            form method="post" action="/admin" enctype="multipart/form-data" {
+            form method="post" action=(ctx.url("/admin")) enctype="multipart/form-data" {
                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                 input type="hidden" name="what" value="units";
                 div.field {
@@ -149,16 +152,16 @@ async fn admin_page(
                     th scope="col" role="columnheader" { (ctx.t("Penilaian mandiri sampai", "Self-assessment until")) }
                     th scope="col" role="columnheader" { (ctx.t("Verifikasi sampai", "Verification until")) }
                 } }
-                tbody role="rowgroup" { @for p in list(&periods) { tr role="row" {
-                    th scope="row" role="rowheader" data-label="Id" { (s(&p["id"])) }
-                    td role="cell" data-label=(ctx.t("Instrumen", "Instrument")) { (s(&p["instrument"]["id"])) " " (s(&p["instrument"]["version"])) }
-                    td role="cell" data-label=(ctx.t("Penilaian mandiri sampai", "Self-assessment until")) { (p["self_closes"].as_str().unwrap_or("—")) }
-                    td role="cell" data-label=(ctx.t("Verifikasi sampai", "Verification until")) { (p["verification_closes"].as_str().unwrap_or("—")) }
+                tbody role="rowgroup" { @for p in &periods { tr role="row" {
+                    th scope="row" role="rowheader" data-label="Id" { (p.id) }
+                    td role="cell" data-label=(ctx.t("Instrumen", "Instrument")) { (p.instrument.id) " " (p.instrument.version) }
+                    td role="cell" data-label=(ctx.t("Penilaian mandiri sampai", "Self-assessment until")) { (p.self_closes.as_deref().unwrap_or("—")) }
+                    td role="cell" data-label=(ctx.t("Verifikasi sampai", "Verification until")) { (p.verification_closes.as_deref().unwrap_or("—")) }
                 } } }
             } }
             details {
                 summary { (ctx.t("Tambah periode", "Add a period")) }
-                form method="post" action="/admin" {
+                form method="post" action=(ctx.url("/admin")) {
                     input type="hidden" name="csrf_token" value=(ctx.csrf);
                     input type="hidden" name="what" value="period";
                     (text_field("period-id", "id", "Id", "text", posted, true))
@@ -166,7 +169,7 @@ async fn admin_page(
                     div.field {
                         label for="period-instrument" { (ctx.t("Instrumen", "Instrument")) }
                         select #period-instrument name="instrument" {
-                            @for i in list(&instruments) { option value=(s(&i["id"])) { (s(&i["id"])) " " (s(&i["version"])) } }
+                            @for i in &instruments { option value=(i.id) { (i.id) " " (i.version) } }
                         }
                     }
                     (text_field("period-self-closes", "self_closes", ctx.t("Batas penilaian mandiri", "Self-assessment deadline"), "date", posted, false))
@@ -199,74 +202,87 @@ pub(crate) async fn act(State(state): State<AppState>, ctx: Ctx, headers: Header
         Ok(f) => f,
         Err(r) => return r,
     };
-    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
     let what = form.get("what").unwrap_or_default().to_owned();
-    let (r, field) = match what.as_str() {
+    let admin = match state.directory(me).admin() {
+        Ok(a) => a,
+        Err(e) => return refused(&ctx, &e),
+    };
+    let (result, field): (Result<(), ServiceError>, &str) = match what.as_str() {
         "units" => {
             let csv = form.files.first().map(|(_, _, b)| b.to_vec()).unwrap_or_default();
             (
-                ctx.send(
-                    &state,
-                    Method::POST,
-                    "/api/v1/units/import",
-                    &csrf,
-                    "text/csv",
-                    csv,
-                )
-                .await,
+                admin.import_units(&csv).await.map(drop).map_err(Into::into),
                 "units-csv",
             )
         }
         "user" => {
-            let body = json!({
-                "username": form.text("username").unwrap_or_default(),
-                "name": form.text("name").unwrap_or_default(),
-                "role": form.text("role").unwrap_or_default(),
-                "unit": form.text("unit"),
-                "office": form.text("office"),
-                "password": form.get("password").unwrap_or_default(),
-            });
-            (
-                ctx.send_json(&state, Method::POST, "/api/v1/users", &csrf, &body)
-                    .await,
-                "user-username",
-            )
+            let result = match parse_role(&ctx, form.text("role").as_deref()) {
+                Ok(role) => {
+                    let user = NewUser {
+                        username: form.text("username").unwrap_or_default(),
+                        name: form.text("name").unwrap_or_default(),
+                        role,
+                        unit: form.text("unit"),
+                        office: form.text("office"),
+                        password: form.get("password").unwrap_or_default().to_owned(),
+                    };
+                    admin.create_user(&user).await.map_err(Into::into)
+                }
+                Err(e) => Err(e),
+            };
+            (result, "user-username")
         }
         _ => {
             let year: i64 = form.text("year").and_then(|y| y.parse().ok()).unwrap_or(0);
-            let body = json!({
-                "id": form.text("id").unwrap_or_default(),
-                "year": year,
-                "instrument": form.text("instrument").unwrap_or_default(),
-                "self_closes": form.text("self_closes"),
-                "verification_closes": form.text("verification_closes"),
-            });
+            let period = NewPeriod {
+                id: form.text("id").unwrap_or_default(),
+                year,
+                instrument: form.text("instrument").unwrap_or_default(),
+                self_opens: None,
+                self_closes: form.text("self_closes"),
+                verification_opens: None,
+                verification_closes: form.text("verification_closes"),
+            };
             (
-                ctx.send_json(&state, Method::POST, "/api/v1/periods", &csrf, &body)
-                    .await,
+                admin.create_period(&period).await.map_err(Into::into),
                 "period-id",
             )
         }
     };
-    if r.ok() {
-        return Redirect::to(&format!("/admin?done={what}")).into_response();
+    match result {
+        Ok(()) => ctx.redirect(&format!("/admin?done={what}")),
+        Err(e) => {
+            let message = with_diagnostics(&e);
+            admin_page(&state, &ctx, None, Some((field, &message)), Some(&form)).await
+        }
     }
-    let p = r.problem();
-    let mut message = p.message.clone();
-    for (path, m) in &p.diagnostics {
-        let _ = write!(message, "; {path}: {m}");
+}
+
+/// A role named in a form.
+fn parse_role(ctx: &Ctx, role: Option<&str>) -> Result<Role, ServiceError> {
+    role.and_then(Role::parse).ok_or_else(|| {
+        ServiceError::new(
+            ErrorCode::Invalid,
+            format!("role: {}", ctx.t("pilih peran", "choose a role")),
+        )
+    })
+}
+
+/// A refusal's message with its diagnostics.
+fn with_diagnostics(e: &ServiceError) -> String {
+    let mut message = e.message.clone();
+    for d in &e.diagnostics {
+        let _ = write!(message, "; {}: {}", d.path, d.message);
     }
-    admin_page(&state, &ctx, None, Some((field, &message)), Some(&form)).await
+    message
 }
 
 /// The Kanwil names the units carry, each once, sorted.
-fn offices(units: &Value) -> Vec<String> {
-    let mut v: Vec<String> = units
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|u| u["office"].as_str().map(str::to_owned))
-        .collect();
+fn offices(units: &[UnitInfo]) -> Vec<String> {
+    let mut v: Vec<String> = units.iter().map(|u| u.office.clone()).collect();
     v.sort();
     v.dedup();
     v
@@ -281,44 +297,42 @@ async fn user_page(
     error: Option<&str>,
     posted: Option<&FormData>,
 ) -> Response {
-    let users = ctx.get(state, "/api/v1/users").await;
-    if !users.ok() {
-        return refused(ctx, &users.problem());
-    }
-    let users = users.json();
-    let Some(user) = users
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|u| u["username"].as_str() == Some(username))
-        .cloned()
-    else {
-        return refused(
-            ctx,
-            &super::Problem {
-                status: axum::http::StatusCode::NOT_FOUND,
-                message: format!("{} `{username}`", ctx.t("Tidak ada pengguna", "No such user")),
-                ..super::Problem::default()
-            },
-        );
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
     };
-    let units = ctx.get(state, "/api/v1/units").await.json();
-    let value = |name: &str, stored: &Value| -> String {
+    let directory = state.directory(me);
+    let (user, units) =
+        match async { Ok::<_, ServiceError>((directory.user(username).await?, directory.units().await?)) }
+            .await
+        {
+            Ok(found) => found,
+            Err(e) if e.code == ErrorCode::NotFound => {
+                return refused(
+                    ctx,
+                    &ServiceError::not_found(format!(
+                        "{} `{username}`",
+                        ctx.t("Tidak ada pengguna", "No such user")
+                    )),
+                )
+            }
+            Err(e) => return refused(ctx, &e),
+        };
+    let value = |name: &str, stored: Option<&str>| -> String {
         posted.map_or_else(
-            || stored.as_str().unwrap_or_default().to_owned(),
+            || stored.unwrap_or_default().to_owned(),
             |f| f.get(name).unwrap_or_default().to_owned(),
         )
     };
-    let name = value("name", &user["name"]);
-    let role = value("role", &user["role"]);
-    let unit = value("unit", &user["unit"]);
-    let office = value("office", &user["office"]);
-    let active = user["active"].as_bool().unwrap_or(false);
-    let action = format!("/admin/users/{}", urlencode(username));
+    let name = value("name", Some(&user.name));
+    let role = value("role", Some(user.role.as_str()));
+    let unit = value("unit", user.unit.as_deref());
+    let office = value("office", user.office.as_deref());
+    let active = user.active;
+    let action = ctx.url(&format!("/admin/users/{}", urlencode(username)));
     let is_me = ctx.me.as_ref().is_some_and(|m| m.username == username);
     let title = format!("{}: {username}", ctx.t("Ubah pengguna", "Edit user"));
     let content = html! {
-        p { a href="/admin" { "← " (ctx.t("Administrasi", "Administration")) } }
+        p { a href=(ctx.url("/admin")) { "← " (ctx.t("Administrasi", "Administration")) } }
         h1 { (title) }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(message) = error {
@@ -336,16 +350,15 @@ async fn user_page(
             div.field {
                 label for="user-role" { (ctx.t("Peran", "Role")) }
                 select #user-role name="role" {
-                    @for r in ROLES { option value=(r) selected[role == r] { (role_label(ctx, r)) } }
+                    @for r in ROLES { option value=(r.as_str()) selected[role == r.as_str()] { (role_label(ctx, r)) } }
                 }
             }
             div.field {
                 label for="user-unit" { (ctx.t("Unit (untuk operator)", "Unit (for an operator)")) }
                 select #user-unit name="unit" {
                     option value="" { "—" }
-                    @for u in units.as_array().into_iter().flatten() {
-                        @let id = u["id"].as_str().unwrap_or_default();
-                        option value=(id) selected[unit == id] { (u["name"].as_str().unwrap_or(id)) }
+                    @for u in &units {
+                        option value=(u.id) selected[unit == u.id] { (u.name) }
                     }
                 }
             }
@@ -405,7 +418,7 @@ pub(crate) async fn show_user(
     user_page(&state, &ctx, &username, flash, None, None).await
 }
 
-/// Change a user's profile, or deactivate or reactivate the account, through the API.
+/// Change a user's profile, or deactivate or reactivate the account.
 pub(crate) async fn act_user(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -417,56 +430,44 @@ pub(crate) async fn act_user(
         Ok(f) => f,
         Err(r) => return r,
     };
-    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
-    let base = format!("/api/v1/users/{}", urlencode(&username));
-    let (r, done) = match form.get("what").unwrap_or_default() {
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
+    let admin = match state.directory(me).admin() {
+        Ok(a) => a,
+        Err(e) => return refused(&ctx, &e),
+    };
+    let (result, done): (Result<(), ServiceError>, &str) = match form.get("what").unwrap_or_default() {
         "deactivate" => (
-            ctx.send(
-                &state,
-                Method::POST,
-                &format!("{base}/deactivate"),
-                &csrf,
-                "application/json",
-                Vec::new(),
-            )
-            .await,
+            admin.set_active(&username, false).await.map_err(Into::into),
             "deactivated",
         ),
         "reactivate" => (
-            ctx.send(
-                &state,
-                Method::POST,
-                &format!("{base}/reactivate"),
-                &csrf,
-                "application/json",
-                Vec::new(),
-            )
-            .await,
+            admin.set_active(&username, true).await.map_err(Into::into),
             "reactivated",
         ),
         _ => {
-            let body = json!({
-                "name": form.text("name").unwrap_or_default(),
-                "role": form.text("role").unwrap_or_default(),
-                "unit": form.text("unit"),
-                "office": form.text("office"),
-            });
-            (
-                ctx.send_json(&state, Method::PUT, &base, &csrf, &body).await,
-                "updated",
-            )
+            let result = match parse_role(&ctx, form.text("role").as_deref()) {
+                Ok(role) => {
+                    let profile = UserProfile {
+                        name: form.text("name").unwrap_or_default(),
+                        role,
+                        unit: form.text("unit"),
+                        office: form.text("office"),
+                    };
+                    admin.update_user(&username, &profile).await.map_err(Into::into)
+                }
+                Err(e) => Err(e),
+            };
+            (result, "updated")
         }
     };
-    if r.ok() {
-        return Redirect::to(&format!("/admin/users/{}?done={done}", urlencode(&username))).into_response();
+    match result {
+        Ok(()) => ctx.redirect(&format!("/admin/users/{}?done={done}", urlencode(&username))),
+        Err(e) if matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound) => refused(&ctx, &e),
+        Err(e) => {
+            let message = with_diagnostics(&e);
+            user_page(&state, &ctx, &username, None, Some(&message), Some(&form)).await
+        }
     }
-    let p = r.problem();
-    if matches!(p.status.as_u16(), 403 | 404) {
-        return refused(&ctx, &p);
-    }
-    let mut message = p.message.clone();
-    for (path, m) in &p.diagnostics {
-        let _ = write!(message, "; {path}: {m}");
-    }
-    user_page(&state, &ctx, &username, None, Some(&message), Some(&form)).await
 }

@@ -5,7 +5,7 @@
 use maud::{html, Markup};
 use p2ham_io::model::{Answer, EvidenceRef, Indicator};
 
-use super::operator::{Case, NOT_APPLICABLE};
+use super::case::{Case, NOT_APPLICABLE};
 use super::{html_id, urlencode, Ctx};
 
 /// The radio value an answer stands for: its option code, or "tidak berlaku".
@@ -64,13 +64,14 @@ pub(crate) fn answer_text(ctx: &Ctx, case: &Case, ind: &Indicator, a: Option<&An
 }
 
 /// The page that asks to confirm removing one evidence file from an answer.
-pub(crate) fn remove_url(case: &Case, indicator: &str, sha: &str) -> String {
-    format!(
-        "/periods/{}/units/{}/evidence/remove?indicator={}&sha256={}",
-        urlencode(case.data["period"].as_str().unwrap_or_default()),
-        urlencode(case.unit()["id"].as_str().unwrap_or_default()),
-        urlencode(indicator),
-        urlencode(sha)
+pub(crate) fn remove_url(ctx: &Ctx, case: &Case, indicator: &str, sha: &str) -> String {
+    case.page(
+        ctx,
+        &format!(
+            "/evidence/remove?indicator={}&sha256={}",
+            urlencode(indicator),
+            urlencode(sha)
+        ),
     )
 }
 
@@ -98,7 +99,7 @@ pub(crate) fn evidence_list(
                                     }
                                 }
                                 @if removable {
-                                    a.remove href=(remove_url(case, indicator, sha)) {
+                                    a.remove href=(remove_url(ctx, case, indicator, sha)) {
                                         (ctx.t("Hapus", "Remove"))
                                         span.visually-hidden { " " (e.path) }
                                     }

@@ -6,15 +6,17 @@ use std::collections::BTreeMap;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, PreEscaped};
 use serde::Deserialize;
-use serde_json::json;
 
-use super::operator::{read_case, FormErrors};
+use super::case::{Case, FormErrors};
 use super::review::{cases, report_links};
 use super::{error_summary, notice, page, refused, status_badge, status_label, urlencode, Ctx};
+use crate::proto::{AwardRequest, EvaluateRequest, StageParam};
+use crate::service::Action;
+use crate::types::Status;
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -28,16 +30,14 @@ pub(crate) async fn dashboard(
     ctx: Ctx,
     Query(q): Query<PeriodQuery>,
 ) -> Response {
-    if let Err(r) = ctx.me() {
-        return r;
-    }
-    let periods = ctx.get(&state, "/api/v1/periods").await.json();
-    let ids: Vec<String> = periods
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p["id"].as_str().map(str::to_owned))
-        .collect();
+    let me = match ctx.me() {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let ids: Vec<String> = match state.directory(me).periods().await {
+        Ok(periods) => periods.into_iter().map(|p| p.id).collect(),
+        Err(e) => return refused(&ctx, &e),
+    };
     let Some(period) = q.period.clone().or_else(|| ids.last().cloned()) else {
         return page(
             &ctx,
@@ -49,17 +49,33 @@ pub(crate) async fn dashboard(
         );
     };
     // One request for the whole period: every unit, its status and verified total.
-    let all = cases(&state, &ctx, Some(&period)).await;
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let all = match cases(&state, &ctx, Some(&period)).await {
+        Ok(all) => all,
+        Err(e) => return refused(&ctx, &e),
+    };
+    let mut counts: BTreeMap<&str, (Status, usize)> = BTreeMap::new();
     for (_, c) in &all {
-        *counts.entry(c["status"].as_str().unwrap_or("draft")).or_default() += 1;
+        counts.entry(c.status.as_str()).or_insert((c.status, 0)).1 += 1;
     }
-    let base = format!("/api/v1/periods/{}/rollup", urlencode(&period));
+    let base = ctx.url(&format!("/api/v1/periods/{}/rollup", urlencode(&period)));
     let l = ctx.lang_code();
-    let rollup = ctx.get(&state, &format!("{base}?format=fragment&lang={l}")).await;
+    let rollup = match state.cases(me).rollup(&period, StageParam::Verification).await {
+        Ok(crate::service::Report::Rollup(r)) => Ok(p2ham_report::to_html_fragment(
+            &p2ham_report::Report::doc(
+                r.as_ref(),
+                &p2ham_report::RenderOptions {
+                    lang: ctx.lang,
+                    evidence: None,
+                },
+            ),
+            &p2ham_report::FragmentOptions::default(),
+        )),
+        Ok(_) => Err(String::new()),
+        Err(e) => Err(e.message),
+    };
     let content = html! {
         h1 { (ctx.t("Evaluasi nasional", "National evaluation")) " " (period) }
-        form method="get" action="/evaluation" {
+        form method="get" action=(ctx.url("/evaluation")) {
             div.field {
                 label for="period" { (ctx.t("Periode", "Period")) }
                 select #period name="period" {
@@ -71,7 +87,7 @@ pub(crate) async fn dashboard(
         h2 { (ctx.t("Unit menurut status", "Units by status")) }
         div.table-wrap { table {
             thead { tr { th scope="col" { (ctx.t("Status", "Status")) } th scope="col" class="num" { (ctx.t("Jumlah unit", "Units")) } } }
-            tbody { @for (s, n) in &counts { tr { th scope="row" { (status_label(&ctx, s)) } td.num { (n) } } } }
+            tbody { @for (s, n) in counts.values() { tr { th scope="row" { (status_label(&ctx, *s)) } td.num { (n) } } } }
         } }
         h2 { (ctx.t("Unit", "Units")) }
         @let (h_unit, h_office, h_status, h_total, h_action) = (ctx.t("Unit", "Unit"), ctx.t("Kanwil", "Regional office"),
@@ -85,16 +101,14 @@ pub(crate) async fn dashboard(
                 th scope="col" role="columnheader" { (h_action) }
             } }
             tbody role="rowgroup" { @for (_, c) in &all {
-                @let uid = c["unit"]["id"].as_str().unwrap_or_default();
-                @let status = c["status"].as_str().unwrap_or("draft");
-                tr role="row" data-unit=(uid) {
-                    th scope="row" role="rowheader" data-label=(h_unit) { (c["unit"]["name"].as_str().unwrap_or(uid)) }
-                    td role="cell" data-label=(h_office) { (c["unit"]["office"].as_str().unwrap_or_default()) }
-                    td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
-                    td.num.verified-total role="cell" data-label=(h_total) { (c["verified_total"].as_str().unwrap_or("—")) }
-                    td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(&period), urlencode(uid))) {
-                        @if matches!(status, "verified" | "evaluated") { (ctx.t("Evaluasi", "Evaluate")) } @else { (ctx.t("Lihat", "View")) }
-                        span.visually-hidden { " " (c["unit"]["name"].as_str().unwrap_or(uid)) }
+                tr role="row" data-unit=(c.unit.id) {
+                    th scope="row" role="rowheader" data-label=(h_unit) { (c.unit.name) }
+                    td role="cell" data-label=(h_office) { (c.unit.office) }
+                    td role="cell" data-label=(h_status) { (status_badge(&ctx, c.status)) }
+                    td.num.verified-total role="cell" data-label=(h_total) { (c.verified_total.as_deref().unwrap_or("—")) }
+                    td role="cell" data-label=(h_action) { a href=(ctx.url(&format!("/periods/{}/units/{}", urlencode(&period), urlencode(&c.unit.id)))) {
+                        @if c.status.allows(Action::Evaluate) || c.status.allows(Action::Award) { (ctx.t("Evaluasi", "Evaluate")) } @else { (ctx.t("Lihat", "View")) }
+                        span.visually-hidden { " " (c.unit.name) }
                     } }
                 }
             } }
@@ -106,11 +120,12 @@ pub(crate) async fn dashboard(
         }
         // The report layer's roll-up: ranking, per Kanwil, distribution, gaps by indicator and group.
         section.rollup {
-            @if rollup.ok() {
-                (PreEscaped(String::from_utf8_lossy(&rollup.body)))
-            } @else {
-                h2 { (ctx.t("Rekapitulasi terverifikasi", "Verified roll-up")) }
-                p { (rollup.problem().message) }
+            @match &rollup {
+                Ok(fragment) => (PreEscaped(fragment)),
+                Err(message) => {
+                    h2 { (ctx.t("Rekapitulasi terverifikasi", "Verified roll-up")) }
+                    p { (message) }
+                }
             }
         }
     };
@@ -126,47 +141,47 @@ pub(crate) async fn case_detail(
     flash: Option<&str>,
     errors: Option<FormErrors<'_>>,
 ) -> Response {
-    let case = match read_case(state, ctx, period, unit).await {
+    let case = match Case::read(state, ctx, period, unit).await {
         Ok(c) => c,
-        Err(p) => return refused(ctx, &p),
+        Err(r) => return r,
     };
-    let status = case.status().to_owned();
-    let unit_name = case.unit()["name"].as_str().unwrap_or(unit).to_owned();
-    let base = format!("/api/v1/periods/{}/units/{}", urlencode(period), urlencode(unit));
-    let compare = if case.data["verification"].is_object() {
-        let r = ctx
-            .get(
-                state,
-                &format!("{base}/compare?format=fragment&lang={}", ctx.lang_code()),
-            )
-            .await;
-        r.ok().then(|| String::from_utf8_lossy(&r.body).into_owned())
-    } else {
-        None
-    };
-    let action = format!("/periods/{}/units/{}/decide", urlencode(period), urlencode(unit));
+    let status = case.status();
+    let unit_name = case.unit().name.clone();
+    let compare = case.file.comparison.as_ref().map(|r| {
+        p2ham_report::to_html_fragment(
+            &p2ham_report::Report::doc(
+                r,
+                &p2ham_report::RenderOptions {
+                    lang: ctx.lang,
+                    evidence: None,
+                },
+            ),
+            &p2ham_report::FragmentOptions::default(),
+        )
+    });
+    let action = case.page(ctx, "/decide");
     let posted = errors.as_ref().and_then(|e| e.posted);
-    let outcome = &case.data["outcome"];
+    let outcome = case.view().outcome.as_ref();
     let content = html! {
-        p { a href=(format!("/evaluation?period={}", urlencode(period))) { "← " (ctx.t("Evaluasi nasional", "National evaluation")) } }
+        p { a href=(ctx.url(&format!("/evaluation?period={}", urlencode(period)))) { "← " (ctx.t("Evaluasi nasional", "National evaluation")) } }
         h1 { (unit_name) " — " (period) }
-        p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, &status)) }
+        p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, status)) }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
         h2 { (ctx.t("Laporan", "Reports")) }
         (report_links(ctx, &case))
-        @if outcome.is_object() {
+        @if let Some(outcome) = outcome {
             h2 { (ctx.t("Hasil evaluasi", "Evaluation")) }
-            p { (ctx.t("Nilai terverifikasi", "Verified total")) ": " strong { (outcome["verified_total"].as_str().unwrap_or("—")) } }
-            p #eligible data-eligible=(outcome["eligible"].as_bool().unwrap_or(false)) {
+            p { (ctx.t("Nilai terverifikasi", "Verified total")) ": " strong { (outcome.verified_total.as_deref().unwrap_or("—")) } }
+            p #eligible data-eligible=(outcome.eligible) {
                 (ctx.t("Memenuhi syarat penghargaan", "Eligible for the award")) ": "
-                strong { @if outcome["eligible"].as_bool().unwrap_or(false) { (ctx.t("ya", "yes")) } @else { (ctx.t("tidak", "no")) } }
+                strong { @if outcome.eligible { (ctx.t("ya", "yes")) } @else { (ctx.t("tidak", "no")) } }
             }
-            @if let Some(n) = outcome["decree_number"].as_str() {
-                p { (ctx.t("Nomor keputusan", "Decree number")) ": " (n) " (" (outcome["decree_date"].as_str().unwrap_or_default()) ")" }
+            @if let Some(n) = &outcome.decree_number {
+                p { (ctx.t("Nomor keputusan", "Decree number")) ": " (n) " (" (outcome.decree_date.as_deref().unwrap_or_default()) ")" }
             }
         }
-        @if status == "verified" {
+        @if status.allows(Action::Evaluate) {
             form method="post" action=(action) {
                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                 input type="hidden" name="action" value="evaluate";
@@ -177,7 +192,7 @@ pub(crate) async fn case_detail(
                 div.actions { button type="submit" { (ctx.t("Catat evaluasi", "Record the evaluation")) } }
             }
         }
-        @if status == "evaluated" {
+        @if status.allows(Action::Award) {
             form method="post" action=(action) novalidate {
                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                 input type="hidden" name="action" value="award";
@@ -225,46 +240,41 @@ pub(crate) async fn decide(
         Ok(f) => f,
         Err(r) => return r,
     };
-    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
-    let base = format!(
-        "/api/v1/periods/{}/units/{}",
-        urlencode(&period),
-        urlencode(&unit)
-    );
-    let target = format!("/periods/{}/units/{}", urlencode(&period), urlencode(&unit));
-    let (uri, body, done) = if form.get("action") == Some("award") {
-        let awarded = form.get("awarded") != Some("no");
-        (
-            format!("{base}/award"),
-            json!({
-                "awarded": awarded,
-                "decree_number": form.text("decree_number"),
-                "decree_date": form.text("decree_date"),
-                "note": form.text("note"),
-            }),
-            "awarded",
-        )
-    } else {
-        (
-            format!("{base}/evaluate"),
-            json!({"note": form.text("note")}),
-            "evaluated",
-        )
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
     };
-    let r = ctx.send_json(&state, Method::POST, &uri, &csrf, &body).await;
-    if !r.ok() {
-        let p = r.problem();
-        let field = if p.message.starts_with("decree_date") {
+    let cases = state.cases(me);
+    let (done, result) = if form.get("action") == Some("award") {
+        let request = AwardRequest {
+            awarded: form.get("awarded") != Some("no"),
+            decree_number: form.text("decree_number"),
+            decree_date: form.text("decree_date"),
+            note: form.text("note"),
+        };
+        ("awarded", cases.award(&period, &unit, &request).await)
+    } else {
+        let request = EvaluateRequest {
+            note: form.text("note"),
+        };
+        ("evaluated", cases.evaluate(&period, &unit, &request).await)
+    };
+    if let Err(e) = result {
+        let field = if e.message.starts_with("decree_date") {
             "decree_date"
         } else {
             "decree_number"
         };
         let errors = FormErrors {
-            message: p.message.clone(),
-            fields: vec![(field.to_owned(), p.message.clone())],
+            message: e.message.clone(),
+            fields: vec![(field.to_owned(), e.message.clone())],
             posted: Some(&form),
         };
         return case_detail(&state, &ctx, &period, &unit, None, Some(errors)).await;
     }
-    Redirect::to(&format!("{target}?done={done}")).into_response()
+    let target = ctx.url(&format!(
+        "/periods/{}/units/{}?done={done}",
+        urlencode(&period),
+        urlencode(&unit)
+    ));
+    Redirect::to(&target).into_response()
 }

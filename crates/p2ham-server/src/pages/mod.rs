@@ -1,16 +1,17 @@
-//! The pages for people: server-rendered HTML (maud) over the same API.
+//! The pages for people: server-rendered HTML (maud) over the service layer.
 //!
-//! Every page reads and changes data through the JSON API of this router
-//! (an in-process request carrying the visitor's session cookie and, for
-//! changes, the CSRF token the form posted), so the pages hold no workflow,
-//! access, scoring or rendering rule of their own: the API checks roles and
-//! transitions, the libraries score and render. Indonesian by default, English
-//! on request (a cookie set by `/lang/en`); everything works without
-//! JavaScript.
+//! Every page reads and changes data through [`crate::service`], as the
+//! logged-in visitor ([`Actor`]): the service checks roles, scopes and the
+//! workflow's transitions, the libraries score and render; a page only turns
+//! a form into typed input and a typed result into HTML. Indonesian by
+//! default, English on request (a cookie set by `/lang/en`); everything works
+//! without JavaScript; every link, form action, redirect and cookie follows
+//! the prefix the application is mounted under ([`Mount`]).
 
 mod account;
 mod admin;
 mod answers;
+mod case;
 mod central;
 mod operator;
 mod review;
@@ -18,19 +19,19 @@ mod review;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup, DOCTYPE};
 use p2ham_io::model::Lang;
 use serde::Deserialize;
-use serde_json::Value;
 use std::fmt::Write as _;
-use tower::ServiceExt;
 
-use crate::auth::{cookie, CSRF_HEADER, SESSION_COOKIE};
-use crate::types::Role;
+use crate::auth::{cookie, Actor, Credential, SESSION_COOKIE};
+use crate::mount::Mount;
+use crate::service::{ErrorCode, ServiceError};
+use crate::types::{Role, Status};
 use crate::AppState;
 
 /// The language cookie's name.
@@ -70,22 +71,15 @@ pub(crate) fn routes() -> Router<AppState> {
 
 // ---------------------------------------------------------------- the visitor
 
-/// The logged-in user, as the API reports it.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct Me {
-    pub username: String,
-    pub name: String,
-    pub role: Role,
-    pub unit: Option<String>,
-    pub office: Option<String>,
-}
-
-/// Who is asking, in which language, from which page.
+/// Who is asking, in which language, from which page, under which prefix.
 pub(crate) struct Ctx {
     pub lang: Lang,
-    pub session: Option<String>,
-    pub me: Option<Me>,
+    pub mount: Mount,
+    /// The logged-in visitor (by the session cookie), if any.
+    pub me: Option<Actor>,
+    /// The session's CSRF token (empty without a session).
     pub csrf: String,
+    /// The page's path inside the application (without the prefix), with its query.
     pub path: String,
 }
 
@@ -97,7 +91,7 @@ impl FromRequestParts<AppState> for Ctx {
             Some("en") => Lang::En,
             _ => Lang::Id,
         };
-        let session = cookie(parts, SESSION_COOKIE).map(str::to_owned);
+        let mount = Mount::of(parts);
         // After a form's POST, the language switch goes back to the page the form is on.
         let path = if parts.method == Method::GET {
             parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned()
@@ -109,25 +103,21 @@ impl FromRequestParts<AppState> for Ctx {
                 .map_or("/", |(p, _)| if p.is_empty() { "/" } else { p })
                 .to_owned()
         };
-        let mut ctx = Ctx {
-            lang,
-            session,
-            me: None,
-            csrf: String::new(),
-            path,
+        let me = match cookie(parts, SESSION_COOKIE) {
+            Some(session) => state.sessions().authenticate(None, Some(session)).await.ok(),
+            None => None,
         };
-        if ctx.session.is_some() {
-            let r = ctx.get(state, "/api/v1/session").await;
-            if r.status == StatusCode::OK {
-                let v = r.json();
-                ctx.me = serde_json::from_value(v["user"].clone()).ok();
-                v["csrf_token"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .clone_into(&mut ctx.csrf);
-            }
-        }
-        Ok(ctx)
+        let csrf = match me.as_ref().map(|m| &m.credential) {
+            Some(Credential::Session { csrf }) => csrf.clone(),
+            _ => String::new(),
+        };
+        Ok(Ctx {
+            lang,
+            mount,
+            me,
+            csrf,
+            path,
+        })
     }
 }
 
@@ -145,160 +135,22 @@ impl Ctx {
         }
     }
 
+    /// A path of the application as the browser asks for it (under the prefix).
+    pub fn url(&self, path: &str) -> String {
+        self.mount.url(path)
+    }
+
+    /// A redirect to a path of the application.
+    pub fn redirect(&self, path: &str) -> Response {
+        Redirect::to(&self.url(path)).into_response()
+    }
+
     /// The logged-in user, or a redirect to the login page.
     #[allow(clippy::result_large_err)]
-    pub fn me(&self) -> Result<&Me, Response> {
+    pub fn me(&self) -> Result<&Actor, Response> {
         self.me
             .as_ref()
-            .ok_or_else(|| Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response())
-    }
-
-    /// A GET request to the API as this visitor.
-    pub async fn get(&self, state: &AppState, uri: &str) -> Reply {
-        call(
-            state,
-            Method::GET,
-            uri,
-            self.session.as_deref(),
-            None,
-            None,
-            Vec::new(),
-        )
-        .await
-    }
-
-    /// A request that changes something, as this visitor, with the CSRF token the form posted.
-    pub async fn send(
-        &self,
-        state: &AppState,
-        method: Method,
-        uri: &str,
-        csrf: &str,
-        content_type: &str,
-        body: Vec<u8>,
-    ) -> Reply {
-        call(
-            state,
-            method,
-            uri,
-            self.session.as_deref(),
-            Some(csrf),
-            Some(content_type),
-            body,
-        )
-        .await
-    }
-
-    /// A JSON request that changes something.
-    pub async fn send_json(
-        &self,
-        state: &AppState,
-        method: Method,
-        uri: &str,
-        csrf: &str,
-        body: &Value,
-    ) -> Reply {
-        let bytes = serde_json::to_vec(body).expect("a JSON value serialises");
-        self.send(state, method, uri, csrf, "application/json", bytes)
-            .await
-    }
-}
-
-/// An answer of the API.
-pub(crate) struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl Reply {
-    /// The body as JSON (`null` when it is not JSON).
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// Whether the API accepted the request.
-    pub fn ok(&self) -> bool {
-        self.status.is_success()
-    }
-
-    /// The API's error: its message and its diagnostics (`path`, `message`).
-    pub fn problem(&self) -> Problem {
-        let v = self.json();
-        Problem {
-            status: self.status,
-            message: v["message"].as_str().unwrap_or("unexpected error").to_owned(),
-            diagnostics: v["diagnostics"]
-                .as_array()
-                .map(|d| {
-                    d.iter()
-                        .map(|d| {
-                            (
-                                d["path"].as_str().unwrap_or_default().to_owned(),
-                                d["message"].as_str().unwrap_or_default().to_owned(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        }
-    }
-}
-
-/// What the API refused, and why.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Problem {
-    pub status: StatusCode,
-    pub message: String,
-    /// (`answers[3].value`, message)
-    pub diagnostics: Vec<(String, String)>,
-}
-
-/// One request to the application's own router.
-async fn call(
-    state: &AppState,
-    method: Method,
-    uri: &str,
-    session: Option<&str>,
-    csrf: Option<&str>,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> Reply {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(s) = session {
-        req = req.header(header::COOKIE, format!("{SESSION_COOKIE}={s}"));
-    }
-    if let Some(c) = csrf {
-        req = req.header(CSRF_HEADER, c);
-    }
-    if let Some(t) = content_type {
-        req = req.header(header::CONTENT_TYPE, t);
-    }
-    let req = match req.body(Body::from(body)) {
-        Ok(r) => r,
-        Err(e) => {
-            return Reply {
-                status: StatusCode::BAD_REQUEST,
-                headers: HeaderMap::new(),
-                body: Bytes::from(
-                    serde_json::json!({"code": "bad-request", "message": e.to_string()}).to_string(),
-                ),
-            }
-        }
-    };
-    let resp = match crate::api::router(state.clone()).oneshot(req).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap_or_default();
-    Reply {
-        status,
-        headers,
-        body,
+            .ok_or_else(|| self.redirect(&format!("/login?next={}", urlencode(&self.path))))
     }
 }
 
@@ -318,7 +170,14 @@ pub(crate) fn urlencode(s: &str) -> String {
 /// A local path to go back to (never another site).
 pub(crate) fn local_path(p: Option<&str>) -> String {
     match p {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control) =>
+        {
+            p.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -335,15 +194,15 @@ pub(crate) fn html_id(prefix: &str, indicator: &str) -> String {
 // ---------------------------------------------------------------- layout
 
 /// The menu of a logged-in visitor: their role's pages, the password, logging out.
-fn menu(ctx: &Ctx, nav: &[(&str, &str)], me: &Me) -> Markup {
+fn menu(ctx: &Ctx, nav: &[(&str, &str)], me: &Actor) -> Markup {
     html! {
         ul {
             @for (href, label) in nav {
-                li { a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } }
+                li { a href=(ctx.url(href)) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } }
             }
-            li { a href="/password" { (ctx.t("Ubah kata sandi", "Change password")) } }
+            li { a href=(ctx.url("/password")) { (ctx.t("Ubah kata sandi", "Change password")) } }
             li {
-                form method="post" action="/logout" {
+                form method="post" action=(ctx.url("/logout")) {
                     input type="hidden" name="csrf_token" value=(ctx.csrf);
                     button.link type="submit" { (ctx.t("Keluar", "Log out")) " (" (me.username) ")" }
                 }
@@ -376,19 +235,19 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — P2HAM" }
-                link rel="stylesheet" href="/app.css";
-                script src="/app.js" defer {}
+                link rel="stylesheet" href=(ctx.url("/app.css"));
+                script src=(ctx.url("/app.js")) defer {}
             }
             body {
                 a.skip href="#main" { (ctx.t("Langsung ke isi", "Skip to content")) }
                 header.top {
                     div.bar {
-                        a.brand href="/" { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
+                        a.brand href=(ctx.url("/")) { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
                         @if let Some(me) = &ctx.me {
                             // Wide screens: the menu in the bar.
                             nav.nav-wide aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
                         }
-                        a.lang href=(format!("/lang/{other}?back={}", urlencode(&ctx.path))) lang=(other_lang) hreflang=(other_lang) { (other_label) }
+                        a.lang href=(ctx.url(&format!("/lang/{other}?back={}", urlencode(&ctx.path)))) lang=(other_lang) hreflang=(other_lang) { (other_label) }
                         @if let Some(me) = &ctx.me {
                             // A phone: the same menu behind a button that works without JavaScript.
                             details.menu {
@@ -417,8 +276,9 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
 }
 
 /// A page saying why the API refused (404 for what is outside one's scope).
-pub(crate) fn refused(ctx: &Ctx, p: &Problem) -> Response {
-    let title = match p.status {
+pub(crate) fn refused(ctx: &Ctx, p: &ServiceError) -> Response {
+    let status = StatusCode::from_u16(p.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let title = match status {
         StatusCode::NOT_FOUND => ctx.t("Tidak ditemukan", "Not found"),
         StatusCode::FORBIDDEN => ctx.t("Tidak diizinkan", "Not allowed"),
         _ => ctx.t("Tidak dapat diproses", "Could not be done"),
@@ -429,11 +289,11 @@ pub(crate) fn refused(ctx: &Ctx, p: &Problem) -> Response {
         &html! {
             h1 { (title) }
             div.alert.error role="alert" { p { (p.message) } }
-            p { a href="/" { (ctx.t("Kembali ke beranda", "Back to the start page")) } }
+            p { a href=(ctx.url("/")) { (ctx.t("Kembali ke beranda", "Back to the start page")) } }
         },
     );
-    *r.status_mut() = if p.status.is_client_error() || p.status.is_server_error() {
-        p.status
+    *r.status_mut() = if status.is_client_error() || status.is_server_error() {
+        status
     } else {
         StatusCode::BAD_REQUEST
     };
@@ -463,34 +323,33 @@ pub(crate) fn notice(text: &str) -> Markup {
 }
 
 /// The localised name of a status.
-pub(crate) fn status_label(ctx: &Ctx, status: &str) -> String {
+pub(crate) fn status_label(ctx: &Ctx, status: Status) -> &'static str {
     let (id, en) = match status {
-        "draft" => ("Draf", "Draft"),
-        "submitted" => ("Diajukan", "Submitted"),
-        "returned" => ("Dikembalikan", "Returned"),
-        "verified" => ("Terverifikasi", "Verified"),
-        "evaluated" => ("Dievaluasi", "Evaluated"),
-        "awarded" => ("Mendapat penghargaan", "Awarded"),
-        "not_awarded" => ("Tidak mendapat penghargaan", "Not awarded"),
-        other => (other, other),
+        Status::Draft => ("Draf", "Draft"),
+        Status::Submitted => ("Diajukan", "Submitted"),
+        Status::Returned => ("Dikembalikan", "Returned"),
+        Status::Verified => ("Terverifikasi", "Verified"),
+        Status::Evaluated => ("Dievaluasi", "Evaluated"),
+        Status::Awarded => ("Mendapat penghargaan", "Awarded"),
+        Status::NotAwarded => ("Tidak mendapat penghargaan", "Not awarded"),
     };
-    ctx.t(id, en).to_owned()
+    ctx.t(id, en)
 }
 
 /// A status as a badge.
-pub(crate) fn status_badge(ctx: &Ctx, status: &str) -> Markup {
-    html! { span class=(format!("badge s-{status}")) { (status_label(ctx, status)) } }
+pub(crate) fn status_badge(ctx: &Ctx, status: Status) -> Markup {
+    html! { span class=(format!("badge s-{}", status.as_str())) { (status_label(ctx, status)) } }
 }
 
 // ---------------------------------------------------------------- shared routes
 
 async fn home(ctx: Ctx) -> Response {
     match ctx.me.as_ref().map(|m| m.role) {
-        None => Redirect::to("/login").into_response(),
-        Some(Role::Operator) => Redirect::to("/unit").into_response(),
-        Some(Role::Verifier) => Redirect::to("/verification").into_response(),
-        Some(Role::Evaluator) => Redirect::to("/evaluation").into_response(),
-        Some(Role::Admin) => Redirect::to("/admin").into_response(),
+        None => ctx.redirect("/login"),
+        Some(Role::Operator) => ctx.redirect("/unit"),
+        Some(Role::Verifier) => ctx.redirect("/verification"),
+        Some(Role::Evaluator) => ctx.redirect("/evaluation"),
+        Some(Role::Admin) => ctx.redirect("/admin"),
     }
 }
 
@@ -499,15 +358,16 @@ struct Back {
     back: Option<String>,
 }
 
-async fn switch_lang(Path(lang): Path<String>, Query(q): Query<Back>) -> Response {
+async fn switch_lang(mount: Mount, Path(lang): Path<String>, Query(q): Query<Back>) -> Response {
     let lang = if lang == "en" { "en" } else { "id" };
-    let mut r = Redirect::to(&local_path(q.back.as_deref())).into_response();
+    let mut r = Redirect::to(&mount.url(&local_path(q.back.as_deref()))).into_response();
     r.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&format!(
-            "{LANG_COOKIE}={lang}; Path=/; SameSite=Lax; Max-Age=31536000"
+            "{LANG_COOKIE}={lang}; Path={}; SameSite=Lax; Max-Age=31536000",
+            mount.cookie_path()
         ))
-        .expect("ascii"),
+        .expect("ascii on a plain path"),
     );
     r
 }
@@ -666,8 +526,8 @@ fn form_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The form a logged-in visitor posted, its CSRF token checked (the API
-/// checks it again); the response to send instead when it cannot be used.
+/// The form a logged-in visitor posted, its CSRF token checked; the
+/// response to send instead when it cannot be used.
 pub(crate) async fn posted(
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -676,27 +536,23 @@ pub(crate) async fn posted(
 ) -> Result<FormData, Response> {
     ctx.me()?;
     let form = FormData::read(headers, body, limit).await.map_err(|e| {
-        let p = Problem {
-            status: StatusCode::BAD_REQUEST,
-            message: format!(
+        let p = ServiceError::new(
+            ErrorCode::Invalid,
+            format!(
                 "{}: {e}",
                 ctx.t("Formulir tidak terbaca", "The form could not be read")
             ),
-            ..Problem::default()
-        };
+        );
         refused(ctx, &p)
     })?;
     if !csrf_ok(ctx, &form) {
-        let p = Problem {
-            status: StatusCode::FORBIDDEN,
-            message: ctx
-                .t(
-                    "Formulir ini sudah kedaluwarsa (token CSRF tidak cocok). Muat ulang halaman lalu coba lagi.",
-                    "This form has expired (the CSRF token does not match). Reload the page and try again.",
-                )
-                .to_owned(),
-            ..Problem::default()
-        };
+        let p = ServiceError::new(
+            ErrorCode::Csrf,
+            ctx.t(
+                "Formulir ini sudah kedaluwarsa (token CSRF tidak cocok). Muat ulang halaman lalu coba lagi.",
+                "This form has expired (the CSRF token does not match). Reload the page and try again.",
+            ),
+        );
         return Err(refused(ctx, &p));
     }
     Ok(form)
@@ -710,7 +566,7 @@ pub(crate) fn form_status(mut r: Response, has_errors: bool) -> Response {
     r
 }
 
-/// Check the posted CSRF token against the session's (the API checks it again).
+/// Check the posted CSRF token against the session's.
 pub(crate) fn csrf_ok(ctx: &Ctx, form: &FormData) -> bool {
     form.get("csrf_token")
         .is_some_and(|t| !ctx.csrf.is_empty() && crate::types::constant_time_eq(t, &ctx.csrf))

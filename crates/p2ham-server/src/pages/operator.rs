@@ -2,64 +2,53 @@
 //! generated from the period's instrument for the unit's kind.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
 use maud::{html, Markup};
-use p2ham_io::model::{Assessment, Indicator, Instrument};
-use p2ham_io::{LoadedAssessment, LoadedInstrument};
-use serde_json::{json, Value};
+use p2ham_io::model::{Answer, Assessment, AssessmentFormat, EvidenceRef, InstrumentRef, Stage, Unit};
+use p2ham_io::Source;
 
-use super::{
-    answers, error_summary, html_id, notice, page, refused, status_badge, urlencode, Ctx, FormData, Problem,
-};
+use super::case::{diagnostic_fields, posted_case, Case, FormErrors, NOT_APPLICABLE};
+use super::{answers, error_summary, html_id, notice, page, refused, status_badge, urlencode, Ctx, FormData};
+use crate::service::{Action, ErrorCode, ServiceError};
+use crate::types::{Role, Status};
 use crate::AppState;
-
-/// The radio value that stands for "tidak berlaku".
-pub(crate) const NOT_APPLICABLE: &str = "__na";
 
 /// The operator's start page: the unit's periods with status and deadline.
 pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Response {
     let me = match ctx.me() {
-        Ok(m) => m.clone(),
+        Ok(m) => m,
         Err(r) => return r,
     };
     let Some(unit) = me.unit.clone() else {
         return refused(
             &ctx,
-            &Problem {
-                status: StatusCode::FORBIDDEN,
-                message: ctx
-                    .t(
-                        "Halaman ini untuk operator unit.",
-                        "This page is for unit operators.",
-                    )
-                    .into(),
-                ..Problem::default()
-            },
+            &ServiceError::new(
+                ErrorCode::Forbidden,
+                ctx.t(
+                    "Halaman ini untuk operator unit.",
+                    "This page is for unit operators.",
+                ),
+            ),
         );
     };
-    let periods = ctx.get(&state, "/api/v1/periods").await.json();
+    let periods = match state.directory(me).periods().await {
+        Ok(p) => p,
+        Err(e) => return refused(&ctx, &e),
+    };
+    let cases = state.cases(me);
     let mut rows = Vec::new();
-    for p in periods.as_array().into_iter().flatten() {
-        let id = p["id"].as_str().unwrap_or_default().to_owned();
-        let case = ctx
-            .get(
-                &state,
-                &format!("/api/v1/periods/{}/units/{}", urlencode(&id), urlencode(&unit)),
-            )
-            .await
-            .json();
-        rows.push((p.clone(), case));
+    for p in periods {
+        match cases.case(&p.id, &unit).await {
+            Ok(c) => rows.push((p, c)),
+            Err(e) => return refused(&ctx, &e),
+        }
     }
-    let unit_name = rows
-        .first()
-        .and_then(|(_, c)| c["unit"]["name"].as_str())
-        .unwrap_or(&unit)
-        .to_owned();
+    let unit_name = rows.first().map_or(unit.clone(), |(_, c)| c.unit.name.clone());
     let content = html! {
         h1 { (ctx.t("Penilaian mandiri", "Self-assessment")) ": " (unit_name) }
         p { (ctx.t("Masuk sebagai", "Logged in as")) " " strong { (me.name) } "." }
@@ -80,16 +69,14 @@ pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Res
                 } }
                 tbody role="rowgroup" {
                     @for (p, c) in &rows {
-                        @let id = p["id"].as_str().unwrap_or_default();
-                        @let status = c["status"].as_str().unwrap_or("draft");
                         tr role="row" {
-                            th scope="row" role="rowheader" data-label=(h_period) { (id) }
-                            td role="cell" data-label=(h_instrument) { (p["instrument"]["id"].as_str().unwrap_or_default()) " " (p["instrument"]["version"].as_str().unwrap_or_default()) }
-                            td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
-                            td role="cell" data-label=(h_deadline) { (p["self_closes"].as_str().unwrap_or(ctx.t("tidak dibatasi", "no deadline"))) }
-                            td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(id), urlencode(&unit))) {
-                                @if matches!(status, "draft" | "returned") { (ctx.t("Isi penilaian", "Fill in")) } @else { (ctx.t("Lihat", "View")) }
-                                span.visually-hidden { " " (id) }
+                            th scope="row" role="rowheader" data-label=(h_period) { (p.id) }
+                            td role="cell" data-label=(h_instrument) { (p.instrument.id) " " (p.instrument.version) }
+                            td role="cell" data-label=(h_status) { (status_badge(&ctx, c.status)) }
+                            td role="cell" data-label=(h_deadline) { (p.self_closes.as_deref().unwrap_or(ctx.t("tidak dibatasi", "no deadline"))) }
+                            td role="cell" data-label=(h_action) { a href=(ctx.url(&format!("/periods/{}/units/{}", urlencode(&p.id), urlencode(&unit)))) {
+                                @if c.status.allows(Action::EditSelfAssessment) { (ctx.t("Isi penilaian", "Fill in")) } @else { (ctx.t("Lihat", "View")) }
+                                span.visually-hidden { " " (p.id) }
                             } }
                         }
                     }
@@ -98,156 +85,6 @@ pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Res
         }
     };
     page(&ctx, ctx.t("Penilaian mandiri", "Self-assessment"), &content)
-}
-
-/// Everything the form of one unit and period needs, read through the API.
-pub(crate) struct Case {
-    /// The API's view of the unit's evaluation (`GET …/periods/{p}/units/{u}`).
-    pub data: Value,
-    pub period: Value,
-    pub instrument: Arc<LoadedInstrument>,
-    pub self_doc: Option<LoadedAssessment>,
-    /// The score of the current self-assessment, as the operations module computed it.
-    pub self_score: Option<p2ham_io::scoring::ScoreReport>,
-}
-
-impl Case {
-    pub fn status(&self) -> &str {
-        self.data["status"].as_str().unwrap_or("draft")
-    }
-
-    pub fn unit(&self) -> &Value {
-        &self.data["unit"]
-    }
-
-    pub fn instrument(&self) -> &Instrument {
-        self.instrument.checked.instrument()
-    }
-
-    /// The indicators that apply to the unit's kind, by criterion.
-    pub fn applicable(&self) -> Vec<(&p2ham_io::model::Criterion, Vec<&Indicator>)> {
-        let kind = self.unit()["kind"].as_str().unwrap_or_default();
-        self.instrument()
-            .criteria
-            .iter()
-            .map(|c| {
-                (
-                    c,
-                    c.indicators
-                        .iter()
-                        .filter(|i| i.applies_to_kind(kind))
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, v)| !v.is_empty())
-            .collect()
-    }
-
-    /// The verifiers' comments: per indicator (`""` for general ones), with their round.
-    pub fn comments(&self) -> BTreeMap<String, Vec<(i64, String)>> {
-        let mut out: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
-        for c in self.data["comments"].as_array().into_iter().flatten() {
-            out.entry(c["indicator"].as_str().unwrap_or_default().to_owned())
-                .or_default()
-                .push((
-                    c["round"].as_i64().unwrap_or(1),
-                    c["body"].as_str().unwrap_or_default().to_owned(),
-                ));
-        }
-        out
-    }
-
-    /// An evidence file's URL on the API.
-    pub fn evidence_url(&self, sha: &str) -> String {
-        format!(
-            "/api/v1/periods/{}/units/{}/evidence/{sha}",
-            urlencode(self.data["period"].as_str().unwrap_or_default()),
-            urlencode(self.unit()["id"].as_str().unwrap_or_default())
-        )
-    }
-
-    /// Whether an uploaded file (by digest) is an image.
-    pub fn is_image(&self, sha: &str) -> bool {
-        self.data["evidence"].as_array().into_iter().flatten().any(|e| {
-            e["sha256"].as_str() == Some(sha)
-                && e["content_type"]
-                    .as_str()
-                    .is_some_and(|t| t.starts_with("image/"))
-        })
-    }
-}
-
-/// A stored document as the library reads it.
-pub(crate) fn loaded(name: &str, bytes: &[u8]) -> Option<LoadedAssessment> {
-    p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).ok()
-}
-
-/// A form posted for a unit's case (read under `limit` bytes, its CSRF token
-/// checked), and the case; the page to send instead when either fails.
-pub(crate) async fn posted_case(
-    state: &AppState,
-    ctx: &Ctx,
-    (period, unit): (&str, &str),
-    headers: &HeaderMap,
-    body: Body,
-    limit: u64,
-) -> Result<(super::FormData, Case), Response> {
-    let form = super::posted(ctx, headers, body, limit).await?;
-    let case = read_case(state, ctx, period, unit)
-        .await
-        .map_err(|p| refused(ctx, &p))?;
-    Ok((form, case))
-}
-
-/// Read a unit's case, its period, instrument and current self-assessment.
-pub(crate) async fn read_case(
-    state: &AppState,
-    ctx: &Ctx,
-    period: &str,
-    unit: &str,
-) -> Result<Case, Problem> {
-    let base = format!("/api/v1/periods/{}/units/{}", urlencode(period), urlencode(unit));
-    let r = ctx.get(state, &base).await;
-    if !r.ok() {
-        return Err(r.problem());
-    }
-    let case = r.json();
-    let p = ctx
-        .get(state, &format!("/api/v1/periods/{}", urlencode(period)))
-        .await;
-    if !p.ok() {
-        return Err(p.problem());
-    }
-    let period = p.json();
-    let instrument = state
-        .instrument(period["instrument"]["sha256"].as_str().unwrap_or_default())
-        .await
-        .map_err(|e| Problem {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: e.to_string(),
-            ..Problem::default()
-        })?;
-    let (self_doc, self_score) = if case["self_assessment"].is_object() {
-        let d = ctx.get(state, &format!("{base}/self-assessment")).await;
-        if d.ok() {
-            let source = p2ham_io::Source::bytes("self-assessment", &d.body[..]);
-            match p2ham_io::ops::score(source, Some(p2ham_io::ops::InstrumentInput::Loaded(&instrument))) {
-                Ok(scored) => (Some(scored.document), Some(scored.report)),
-                Err(_) => (loaded("self-assessment", &d.body), None),
-            }
-        } else {
-            (None, None)
-        }
-    } else {
-        (None, None)
-    };
-    Ok(Case {
-        data: case,
-        period,
-        instrument,
-        self_doc,
-        self_score,
-    })
 }
 
 /// What the form shows for one indicator: the stored answer, or what was just posted.
@@ -277,20 +114,6 @@ impl Prefill<'_> {
     }
 }
 
-/// Problems of a posted form: a message and (field id, text) pairs.
-pub(crate) struct FormErrors<'a> {
-    pub message: String,
-    pub fields: Vec<(String, String)>,
-    pub posted: Option<&'a FormData>,
-}
-
-impl FormErrors<'_> {
-    /// The problem of one field (by its HTML id), if any.
-    pub fn field(errors: Option<&FormErrors<'_>>, id: &str) -> Option<String> {
-        errors.and_then(|e| e.fields.iter().find(|(k, _)| k == id).map(|(_, m)| m.clone()))
-    }
-}
-
 /// The self-assessment form (or, once submitted, the read-only view).
 pub(crate) async fn form_page(
     state: &AppState,
@@ -300,34 +123,34 @@ pub(crate) async fn form_page(
     flash: Option<&str>,
     errors: Option<FormErrors<'_>>,
 ) -> Response {
-    let case = match read_case(state, ctx, period, unit).await {
+    let case = match Case::read(state, ctx, period, unit).await {
         Ok(c) => c,
-        Err(p) => return refused(ctx, &p),
+        Err(r) => return r,
     };
-    let status = case.status().to_owned();
-    let editable = matches!(status.as_str(), "draft" | "returned");
-    let doc = case.self_doc.as_ref().map(|d| &d.assessment);
+    let status = case.status();
+    let editable = status.allows(Action::EditSelfAssessment);
+    let doc = case.self_doc();
     let prefill = match errors.as_ref().and_then(|e| e.posted) {
         Some(f) => Prefill::Form(f),
         None => Prefill::Doc(doc),
     };
-    let score = case.self_score.as_ref();
+    let score = case.file.self_score.as_ref();
     let comments = case.comments();
-    let round = case.data["round"].as_i64().unwrap_or(1);
+    let round = case.view().round;
     let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
-    let unit_name = case.unit()["name"].as_str().unwrap_or(unit).to_owned();
-    let action = format!("/periods/{}/units/{}/save", urlencode(period), urlencode(unit));
+    let unit_name = case.unit().name.clone();
+    let action = case.page(ctx, "/save");
     let lang = ctx.lang;
     let content = html! {
-        p { a href="/unit" { "← " (ctx.t("Periode penilaian", "Evaluation periods")) } }
+        p { a href=(ctx.url("/unit")) { "← " (ctx.t("Periode penilaian", "Evaluation periods")) } }
         h1 { (ctx.t("Penilaian mandiri", "Self-assessment")) " " (period) ": " (unit_name) }
-        p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, &status))
-            @if let Some(c) = case.period["self_closes"].as_str() {
+        p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, status))
+            @if let Some(c) = &case.file.period.self_closes {
                 " · " (ctx.t("Batas waktu", "Deadline")) ": " (c)
             } }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
-        @if status == "returned" {
+        @if status == Status::Returned {
             div.alert.error role="note" {
                 p { (ctx.t(
                     "Verifikator mengembalikan penilaian ini. Baca komentar di samping indikator, perbaiki, lalu ajukan lagi.",
@@ -345,7 +168,7 @@ pub(crate) async fn form_page(
             p { (ctx.t("Penilaian ini sudah diajukan dan tidak dapat diubah lagi.", "This assessment was submitted and can no longer be changed.")) }
         }
         form method="post" action=(action) enctype="multipart/form-data" novalidate
-            data-preview=[editable.then(|| format!("/periods/{}/units/{}/preview", urlencode(period), urlencode(unit)))] {
+            data-preview=[editable.then(|| case.page(ctx, "/preview"))] {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
             @for (criterion, indicators) in case.applicable() {
                 section aria-labelledby=(html_id("c", &criterion.id)) {
@@ -490,8 +313,8 @@ fn clean_file_name(name: &str) -> String {
     }
 }
 
-/// Save the draft (and submit when asked): page checks first, then the
-/// evidence upload, the document and the submission through the API.
+/// Save the draft (and submit when asked): the page's own checks first, then
+/// the evidence, the document and the submission through the service.
 pub(crate) async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -499,24 +322,15 @@ pub(crate) async fn save(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let (form, case) = match posted_case(
-        &state,
-        &ctx,
-        (&period, &unit),
-        &headers,
-        body,
-        state.settings().max_evidence_bytes,
-    )
-    .await
-    {
+    let limit = state.settings().max_evidence_bytes;
+    let (form, case) = match posted_case(&state, &ctx, (&period, &unit), &headers, body, limit).await {
         Ok(posted) => posted,
         Err(r) => return r,
     };
-    let base = format!(
-        "/api/v1/periods/{}/units/{}",
-        urlencode(&period),
-        urlencode(&unit)
-    );
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
+    let cases = state.cases(me);
     // The page's own checks, before anything is stored.
     let mut fields = Vec::new();
     for (_, inds) in case.applicable() {
@@ -559,97 +373,77 @@ pub(crate) async fn save(
         return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
     }
     // Evidence first: the document names the files by digest.
-    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
     let mut uploaded: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    if !form.files.is_empty() {
-        let boundary = format!("p2ham-{}", crate::types::random_hex(12));
-        let mut body = Vec::new();
-        let mut names = Vec::new();
-        for (field, file, bytes) in &form.files {
-            let Some(ind) = field.strip_prefix("ev.") else {
-                continue;
-            };
-            let path = format!("{}/{}", clean_file_name(ind), clean_file_name(file));
-            names.push((ind.to_owned(), path.clone()));
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{path}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
+    let files: Vec<(String, String, &axum::body::Bytes)> = form
+        .files
+        .iter()
+        .filter_map(|(field, file, bytes)| {
+            let ind = field.strip_prefix("ev.")?;
+            Some((
+                ind.to_owned(),
+                format!("{}/{}", clean_file_name(ind), clean_file_name(file)),
+                bytes,
+            ))
+        })
+        .collect();
+    if !files.is_empty() {
+        let stored = async {
+            let mut upload = cases.begin_evidence(&period, &unit).await?;
+            for (_, path, bytes) in &files {
+                let chunk: Result<axum::body::Bytes, std::convert::Infallible> = Ok((*bytes).clone());
+                upload.put(path, stream::iter([chunk])).await?;
+            }
+            upload.finish().await
         }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let r = ctx
-            .send(
-                &state,
-                Method::POST,
-                &format!("{base}/evidence"),
-                &csrf,
-                &format!("multipart/form-data; boundary={boundary}"),
-                body,
-            )
-            .await;
-        if !r.ok() {
-            let p = r.problem();
-            let fields = names
-                .iter()
-                .filter(|(_, path)| p.message.contains(path.as_str()))
-                .map(|(ind, _)| (html_id("ev", ind), format!("{ind}: {}", p.message)))
-                .collect::<Vec<_>>();
-            let errors = FormErrors {
-                message: format!(
-                    "{} {}",
-                    ctx.t(
-                        "Bukti tidak dapat diunggah:",
-                        "The evidence could not be uploaded:"
+        .await;
+        match stored {
+            Ok(infos) => {
+                for (e, (ind, _, _)) in infos.into_iter().zip(&files) {
+                    uploaded.entry(ind.clone()).or_default().push((e.path, e.sha256));
+                }
+            }
+            Err(e) => {
+                let fields = files
+                    .iter()
+                    .filter(|(_, path, _)| e.message.contains(path.as_str()))
+                    .map(|(ind, _, _)| (html_id("ev", ind), format!("{ind}: {}", e.message)))
+                    .collect::<Vec<_>>();
+                let errors = FormErrors {
+                    message: format!(
+                        "{} {}",
+                        ctx.t(
+                            "Bukti tidak dapat diunggah:",
+                            "The evidence could not be uploaded:"
+                        ),
+                        e.message
                     ),
-                    p.message
-                ),
-                fields,
-                posted: Some(&form),
-            };
-            return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
-        }
-        for (e, (ind, _)) in r.json().as_array().into_iter().flatten().zip(&names) {
-            uploaded.entry(ind.clone()).or_default().push((
-                e["path"].as_str().unwrap_or_default().to_owned(),
-                e["sha256"].as_str().unwrap_or_default().to_owned(),
-            ));
+                    fields,
+                    posted: Some(&form),
+                };
+                return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+            }
         }
     }
     // The document, from the form.
-    let (doc, order) = form_document(&case, &period, &form, &uploaded, false);
-    let r = ctx
-        .send_json(
-            &state,
-            Method::PUT,
-            &format!("{base}/self-assessment"),
-            &csrf,
-            &doc,
-        )
-        .await;
-    if !r.ok() {
-        let p = r.problem();
+    let (doc, order) = form_document(&case, &form, &uploaded, false);
+    let bytes = match serde_json::to_vec_pretty(&doc) {
+        Ok(b) => b,
+        Err(e) => return refused(&ctx, &ServiceError::internal(&e)),
+    };
+    if let Err(e) = cases
+        .put_self_assessment(&period, &unit, Source::bytes("self-assessment", bytes))
+        .await
+    {
         let errors = FormErrors {
-            message: p.message.clone(),
-            fields: diagnostic_fields(&p, &order),
+            message: e.message.clone(),
+            fields: diagnostic_fields(&e.diagnostics, &order),
             posted: Some(&form),
         };
         return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
     }
-    let target = format!("/periods/{}/units/{}", urlencode(&period), urlencode(&unit));
+    let target = case.page(&ctx, "");
     if form.get("action") == Some("submit") {
-        let r = ctx
-            .send(
-                &state,
-                Method::POST,
-                &format!("{base}/submit"),
-                &csrf,
-                "application/json",
-                Vec::new(),
-            )
-            .await;
-        if !r.ok() {
-            let p = r.problem();
+        if let Err(e) = cases.submit(&period, &unit).await {
             let errors = FormErrors {
                 message: format!(
                     "{} {}",
@@ -657,32 +451,31 @@ pub(crate) async fn save(
                         "Draf tersimpan, tetapi belum dapat diajukan:",
                         "The draft is saved but could not be submitted:"
                     ),
-                    p.message
+                    e.message
                 ),
-                fields: diagnostic_fields(&p, &order),
+                fields: diagnostic_fields(&e.diagnostics, &order),
                 posted: None,
             };
             return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
         }
-        return Redirect::to(&format!("{target}?done=submitted")).into_response();
+        return axum::response::Redirect::to(&format!("{target}?done=submitted")).into_response();
     }
-    Redirect::to(&format!("{target}?done=saved")).into_response()
+    axum::response::Redirect::to(&format!("{target}?done=saved")).into_response()
 }
 
 /// The self-assessment document the form stands for: every answered
 /// indicator that applies, the evidence already attached to it plus the files
 /// just `uploaded` (indicator → (path, digest)), its note; with
 /// `leave_incomplete`, an answer "tidak berlaku" without a justification yet
-/// is left out (a preview) instead of sent for the API to refuse (a save).
+/// is left out (a preview) instead of sent for the service to refuse (a save).
 /// Also the indicators in the order of `answers`.
 pub(crate) fn form_document(
     case: &Case,
-    period: &str,
     form: &FormData,
     uploaded: &BTreeMap<String, Vec<(String, String)>>,
     leave_incomplete: bool,
-) -> (Value, Vec<String>) {
-    let previous = case.self_doc.as_ref().map(|d| &d.assessment);
+) -> (Assessment, Vec<String>) {
+    let previous = case.self_doc();
     let mut answers = Vec::new();
     let mut order = Vec::new();
     for (_, inds) in case.applicable() {
@@ -690,63 +483,64 @@ pub(crate) fn form_document(
             let Some(v) = form.text(&format!("v.{}", ind.id)) else {
                 continue;
             };
-            let mut a = serde_json::Map::new();
-            a.insert("indicator".into(), json!(ind.id));
-            if v == NOT_APPLICABLE {
+            let (value, not_applicable) = if v == NOT_APPLICABLE {
                 let why = form.text(&format!("na.{}", ind.id));
                 if why.is_none() && leave_incomplete {
                     continue;
                 }
-                a.insert("not_applicable".into(), json!(why));
+                (None, why)
             } else {
-                a.insert("value".into(), json!(v));
-            }
-            let mut evidence: Vec<Value> = previous
+                (Some(v), None)
+            };
+            let mut evidence: Vec<EvidenceRef> = previous
                 .and_then(|d| d.answer(&ind.id))
-                .map(|a| {
-                    a.evidence
-                        .iter()
-                        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
-                        .collect()
-                })
+                .map(|a| a.evidence.clone())
                 .unwrap_or_default();
             for (path, sha) in uploaded.get(&ind.id).into_iter().flatten() {
-                if !evidence.iter().any(|e| e["sha256"].as_str() == Some(sha)) {
-                    evidence.push(json!({"path": path, "sha256": sha}));
+                if !evidence.iter().any(|e| e.sha256.as_deref() == Some(sha.as_str())) {
+                    evidence.push(EvidenceRef {
+                        path: path.clone(),
+                        sha256: Some(sha.clone()),
+                        caption: None,
+                    });
                 }
             }
-            if !evidence.is_empty() {
-                a.insert("evidence".into(), Value::Array(evidence));
-            }
-            if let Some(n) = form.text(&format!("note.{}", ind.id)) {
-                a.insert("note".into(), json!(n));
-            }
-            answers.push(Value::Object(a));
+            answers.push(Answer {
+                indicator: ind.id.clone(),
+                value,
+                not_applicable,
+                evidence,
+                note: form.text(&format!("note.{}", ind.id)),
+            });
             order.push(ind.id.clone());
         }
     }
     let u = case.unit();
-    let mut doc = json!({
-        "format": p2ham_io::model::format::ASSESSMENT,
-        "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
-        "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
-        "period": period,
-        "stage": "self",
-        "answers": answers,
-    });
-    if let Some(p) = previous {
-        if let Some(d) = &p.assessed_on {
-            doc["assessed_on"] = json!(d);
-        }
-        if !p.assessors.is_empty() {
-            doc["assessors"] = serde_json::to_value(&p.assessors).unwrap_or(Value::Null);
-        }
-    }
+    let period = &case.file.period;
+    let doc = Assessment {
+        format: AssessmentFormat::V1,
+        instrument: InstrumentRef {
+            id: period.instrument.id.clone(),
+            version: period.instrument.version.clone(),
+        },
+        unit: Unit {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            kind: u.kind.clone(),
+            office: Some(u.office.clone()),
+        },
+        period: period.id.clone(),
+        stage: Stage::SelfAssessment,
+        verifies: None,
+        assessed_on: previous.and_then(|p| p.assessed_on.clone()),
+        assessors: previous.map(|p| p.assessors.clone()).unwrap_or_default(),
+        answers,
+    };
     (doc, order)
 }
 
 /// The live score preview: the form as posted (its files aside), scored by
-/// the library exactly as a save would score it, answered with the score
+/// the service exactly as a save would score it, answered with the score
 /// card's HTML (the report layer's fragment inside). Nothing is stored.
 pub(crate) async fn preview(
     State(state): State<AppState>,
@@ -759,7 +553,7 @@ pub(crate) async fn preview(
         Ok(f) => f,
         Err(r) => return r,
     };
-    if ctx.me.as_ref().map(|m| m.role) != Some(crate::types::Role::Operator) {
+    let Some(me) = ctx.me.as_ref().filter(|m| m.role == Role::Operator) else {
         return fragment(
             StatusCode::FORBIDDEN,
             ctx.t(
@@ -767,26 +561,33 @@ pub(crate) async fn preview(
                 "The preview is for unit operators.",
             ),
         );
-    }
-    let case = match read_case(&state, &ctx, &period, &unit).await {
-        Ok(c) => c,
-        Err(p) => return fragment(p.status, &p.message),
     };
-    let (doc, _) = form_document(&case, &period, &form, &BTreeMap::new(), true);
-    let bytes = serde_json::to_vec(&doc).expect("a JSON value serialises");
-    let instrument = p2ham_io::ops::InstrumentInput::Loaded(&case.instrument);
-    let scored = p2ham_io::ops::score(p2ham_io::Source::bytes("preview", &bytes), Some(instrument));
-    match scored {
-        Ok(scored) => {
-            let markup = score_card(&ctx, Some(&scored.report), false);
-            (
-                [(axum::http::header::CACHE_CONTROL, "no-store")],
-                axum::response::Html(markup.into_string()),
-            )
-                .into_response()
-        }
-        Err(e) => fragment(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+    let case = match state.cases(me).file(&period, &unit).await {
+        Ok(file) => Case::from_file(&ctx, file),
+        Err(e) => return fragment(status_of(&e), &e.message),
+    };
+    let (doc, _) = form_document(&case, &form, &BTreeMap::new(), true);
+    let bytes = match serde_json::to_vec(&doc) {
+        Ok(b) => b,
+        Err(e) => return fragment(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    match state
+        .cases(me)
+        .preview_self_assessment(&period, &unit, Source::bytes("preview", bytes))
+        .await
+    {
+        Ok(report) => (
+            [(axum::http::header::CACHE_CONTROL, "no-store")],
+            axum::response::Html(score_card(&ctx, Some(&report), false).into_string()),
+        )
+            .into_response(),
+        Err(e) => fragment(status_of(&e), &e.message),
     }
+}
+
+/// The HTTP status of a refusal.
+fn status_of(e: &ServiceError) -> StatusCode {
+    StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// A short HTML answer for the preview's area: why there is no preview.
@@ -799,34 +600,6 @@ fn fragment(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// The API's diagnostics (`answers[3].value`) as links to the form's fields.
-pub(crate) fn diagnostic_fields(p: &Problem, order: &[String]) -> Vec<(String, String)> {
-    p.diagnostics
-        .iter()
-        .map(|(path, message)| {
-            let ind = path
-                .strip_prefix("answers[")
-                .and_then(|r| r.split_once(']'))
-                .and_then(|(i, rest)| Some((order.get(i.parse::<usize>().ok()?)?, rest)));
-            match ind {
-                Some((ind, rest)) => {
-                    let prefix = if rest.starts_with(".not_applicable") {
-                        "na"
-                    } else if rest.starts_with(".note") {
-                        "note"
-                    } else if rest.starts_with(".evidence") {
-                        "ev"
-                    } else {
-                        "v"
-                    };
-                    (html_id(prefix, ind), format!("{ind}: {message}"))
-                }
-                None => ("main".to_owned(), format!("{path}: {message}")),
-            }
-        })
-        .collect()
-}
-
 /// Which evidence file of which answer (`?indicator=…&sha256=…`, or the same posted).
 #[derive(serde::Deserialize)]
 pub(crate) struct EvidenceChoice {
@@ -835,31 +608,19 @@ pub(crate) struct EvidenceChoice {
 }
 
 /// The evidence file an answer of the current self-assessment names, when it does.
-fn named_evidence<'c>(
-    case: &'c Case,
-    indicator: &str,
-    sha: &str,
-) -> Option<&'c p2ham_io::model::EvidenceRef> {
-    case.self_doc
-        .as_ref()?
-        .assessment
+fn named_evidence<'c>(case: &'c Case, indicator: &str, sha: &str) -> Option<&'c EvidenceRef> {
+    case.self_doc()?
         .answer(indicator)?
         .evidence
         .iter()
         .find(|e| e.sha256.as_deref() == Some(sha))
 }
 
-fn no_such_evidence(ctx: &Ctx) -> Problem {
-    Problem {
-        status: StatusCode::NOT_FOUND,
-        message: ctx
-            .t(
-                "Bukti itu tidak ada pada jawaban ini.",
-                "That evidence is not attached to this answer.",
-            )
-            .to_owned(),
-        ..Problem::default()
-    }
+fn no_such_evidence(ctx: &Ctx) -> ServiceError {
+    ServiceError::not_found(ctx.t(
+        "Bukti itu tidak ada pada jawaban ini.",
+        "That evidence is not attached to this answer.",
+    ))
 }
 
 /// Ask to confirm removing an evidence file from an answer (a page, so it works without JavaScript).
@@ -869,23 +630,15 @@ pub(crate) async fn remove_evidence_page(
     Path((period, unit)): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<EvidenceChoice>,
 ) -> Response {
-    if let Err(r) = ctx.me() {
-        return r;
-    }
-    let case = match read_case(&state, &ctx, &period, &unit).await {
+    let case = match Case::read(&state, &ctx, &period, &unit).await {
         Ok(c) => c,
-        Err(p) => return refused(&ctx, &p),
+        Err(r) => return r,
     };
     let (indicator, sha) = (q.indicator.unwrap_or_default(), q.sha256.unwrap_or_default());
     let Some(e) = named_evidence(&case, &indicator, &sha) else {
         return refused(&ctx, &no_such_evidence(&ctx));
     };
-    let back = format!(
-        "/periods/{}/units/{}#{}",
-        urlencode(&period),
-        urlencode(&unit),
-        html_id("v", &indicator)
-    );
+    let back = format!("{}#{}", case.page(&ctx, ""), html_id("v", &indicator));
     let title = ctx.t("Hapus bukti?", "Remove the evidence?");
     let content = html! {
         h1 { (title) }
@@ -900,7 +653,7 @@ pub(crate) async fn remove_evidence_page(
         p.hint { (ctx.t(
             "Draf disimpan tanpa berkas ini. Versi penilaian sebelumnya tetap tercatat dalam riwayat. Perubahan lain di formulir yang belum disimpan tidak ikut tersimpan.",
             "The draft is saved without this file. Earlier versions of the assessment stay on record. Other changes on the form that were not saved are not kept.")) }
-        form method="post" action=(format!("/periods/{}/units/{}/evidence/remove", urlencode(&period), urlencode(&unit))) {
+        form method="post" action=(case.page(&ctx, "/evidence/remove")) {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
             input type="hidden" name="indicator" value=(indicator);
             input type="hidden" name="sha256" value=(sha);
@@ -913,8 +666,8 @@ pub(crate) async fn remove_evidence_page(
     page(&ctx, title, &content)
 }
 
-/// Remove an evidence file from an answer: the current self-assessment is
-/// stored again without it, through the API (which checks who may change it).
+/// Remove an evidence file from an answer: the service stores the current
+/// self-assessment again without it (and checks who may change it).
 pub(crate) async fn remove_evidence(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -931,48 +684,16 @@ pub(crate) async fn remove_evidence(
     if named_evidence(&case, &indicator, &sha).is_none() {
         return refused(&ctx, &no_such_evidence(&ctx));
     }
-    let base = format!(
-        "/api/v1/periods/{}/units/{}",
-        urlencode(&period),
-        urlencode(&unit)
-    );
-    // The stored document as it is, less that one file.
-    let stored = ctx.get(&state, &format!("{base}/self-assessment")).await;
-    if !stored.ok() {
-        return refused(&ctx, &stored.problem());
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
+    if let Err(e) = state
+        .cases(me)
+        .detach_evidence(&period, &unit, &indicator, &sha)
+        .await
+    {
+        return refused(&ctx, &e);
     }
-    let mut doc = stored.json();
-    for a in doc["answers"].as_array_mut().into_iter().flatten() {
-        if a["indicator"].as_str() != Some(indicator.as_str()) {
-            continue;
-        }
-        if let Some(evs) = a["evidence"].as_array_mut() {
-            evs.retain(|e| e["sha256"].as_str() != Some(sha.as_str()));
-            if evs.is_empty() {
-                if let Some(o) = a.as_object_mut() {
-                    o.remove("evidence");
-                }
-            }
-        }
-    }
-    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
-    let r = ctx
-        .send_json(
-            &state,
-            Method::PUT,
-            &format!("{base}/self-assessment"),
-            &csrf,
-            &doc,
-        )
-        .await;
-    if !r.ok() {
-        return refused(&ctx, &r.problem());
-    }
-    Redirect::to(&format!(
-        "/periods/{}/units/{}?done=removed#{}",
-        urlencode(&period),
-        urlencode(&unit),
-        html_id("v", &indicator)
-    ))
-    .into_response()
+    let target = case.page(&ctx, &format!("?done=removed#{}", html_id("v", &indicator)));
+    axum::response::Redirect::to(&target).into_response()
 }

@@ -3,63 +3,69 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use serde_json::{json, Value};
+use p2ham_io::model::{Answer, Assessment, AssessmentFormat, Assessor, InstrumentRef, Stage, Unit};
+use p2ham_io::Source;
 
-use super::operator::{diagnostic_fields, loaded, posted_case, read_case, Case, FormErrors, NOT_APPLICABLE};
+use super::case::{diagnostic_fields, posted_case, Case, FormErrors, NOT_APPLICABLE};
 use super::{
     answers, error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx,
 };
+use crate::proto::CaseSummary;
+use crate::service::{Action, ErrorCode, ServiceError};
+use crate::types::Status;
 use crate::AppState;
 
-/// Every (period, unit summary) the visitor may see: one request per period
-/// (`GET /api/v1/periods/{period}/units`), whatever the number of units.
-pub(crate) async fn cases(state: &AppState, ctx: &Ctx, only: Option<&str>) -> Vec<(String, Value)> {
-    let periods = ctx.get(state, "/api/v1/periods").await.json();
+/// Every (period, unit summary) the visitor may see: one query per period,
+/// whatever the number of units.
+pub(crate) async fn cases(
+    state: &AppState,
+    ctx: &Ctx,
+    only: Option<&str>,
+) -> Result<Vec<(String, CaseSummary)>, ServiceError> {
+    let Some(me) = ctx.me.as_ref() else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    for p in periods.as_array().into_iter().flatten() {
-        let pid = p["id"].as_str().unwrap_or_default();
-        if only.is_some_and(|o| o != pid) {
+    for p in state.directory(me).periods().await? {
+        if only.is_some_and(|o| o != p.id) {
             continue;
         }
-        let r = ctx
-            .get(state, &format!("/api/v1/periods/{}/units", urlencode(pid)))
-            .await;
-        for c in r.json().as_array().into_iter().flatten() {
-            out.push((pid.to_owned(), c.clone()));
+        for c in state.cases(me).list(&p.id).await? {
+            out.push((p.id.clone(), c));
         }
     }
-    out
+    Ok(out)
 }
 
 /// The order statuses are listed in: what needs the verifier first.
-fn status_rank(s: &str) -> u8 {
+fn status_rank(s: Status) -> u8 {
     match s {
-        "submitted" => 0,
-        "returned" => 1,
-        "draft" => 2,
-        "verified" => 3,
-        "evaluated" => 4,
-        _ => 5,
+        Status::Submitted => 0,
+        Status::Returned => 1,
+        Status::Draft => 2,
+        Status::Verified => 3,
+        Status::Evaluated => 4,
+        Status::Awarded | Status::NotAwarded => 5,
     }
 }
 
 /// The Kanwil's units by status.
 pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Response {
     let me = match ctx.me() {
-        Ok(m) => m.clone(),
+        Ok(m) => m,
         Err(r) => return r,
     };
-    let mut all = cases(&state, &ctx, None).await;
+    let mut all = match cases(&state, &ctx, None).await {
+        Ok(all) => all,
+        Err(e) => return refused(&ctx, &e),
+    };
     all.sort_by(|(pa, a), (pb, b)| {
         pb.cmp(pa)
-            .then(
-                status_rank(a["status"].as_str().unwrap_or_default())
-                    .cmp(&status_rank(b["status"].as_str().unwrap_or_default())),
-            )
-            .then(a["unit"]["name"].as_str().cmp(&b["unit"]["name"].as_str()))
+            .then(status_rank(a.status).cmp(&status_rank(b.status)))
+            .then(a.unit.name.cmp(&b.unit.name))
     });
     let content = html! {
         h1 { (ctx.t("Verifikasi", "Verification")) @if let Some(o) = &me.office { ": " (o) } }
@@ -76,16 +82,14 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
                 th scope="col" role="columnheader" { (h_action) }
             } }
             tbody role="rowgroup" { @for (p, c) in &all {
-                @let uid = c["unit"]["id"].as_str().unwrap_or_default();
-                @let status = c["status"].as_str().unwrap_or("draft");
                 tr role="row" {
                     td role="cell" data-label=(h_period) { (p) }
-                    th scope="row" role="rowheader" data-label=(h_unit) { (c["unit"]["name"].as_str().unwrap_or(uid)) }
-                    td role="cell" data-label=(h_kind) { (c["unit"]["kind"].as_str().unwrap_or_default()) }
-                    td role="cell" data-label=(h_status) { (status_badge(&ctx, status)) }
-                    td role="cell" data-label=(h_action) { a href=(format!("/periods/{}/units/{}", urlencode(p), urlencode(uid))) {
-                        @if status == "submitted" { (ctx.t("Periksa", "Review")) } @else { (ctx.t("Lihat", "View")) }
-                        span.visually-hidden { " " (c["unit"]["name"].as_str().unwrap_or(uid)) " " (p) }
+                    th scope="row" role="rowheader" data-label=(h_unit) { (c.unit.name) }
+                    td role="cell" data-label=(h_kind) { (c.unit.kind) }
+                    td role="cell" data-label=(h_status) { (status_badge(&ctx, c.status)) }
+                    td role="cell" data-label=(h_action) { a href=(ctx.url(&format!("/periods/{}/units/{}", urlencode(p), urlencode(&c.unit.id)))) {
+                        @if c.status.allows(Action::Verify) { (ctx.t("Periksa", "Review")) } @else { (ctx.t("Lihat", "View")) }
+                        span.visually-hidden { " " (c.unit.name) " " (p) }
                     } }
                 }
             } }
@@ -96,22 +100,17 @@ pub(crate) async fn units_page(State(state): State<AppState>, ctx: Ctx) -> Respo
 
 /// Links to the reports of the report layer for this unit.
 pub(crate) fn report_links(ctx: &Ctx, case: &Case) -> Markup {
-    let base = format!(
-        "/api/v1/periods/{}/units/{}",
-        urlencode(case.data["period"].as_str().unwrap_or_default()),
-        urlencode(case.unit()["id"].as_str().unwrap_or_default())
-    );
     let l = ctx.lang_code();
-    let verified = case.data["verification"].is_object();
+    let verified = case.view().verification.is_some();
     html! {
         ul {
-            @if case.self_doc.is_some() {
-                li { a href=(format!("{base}/score?format=html&lang={l}")) { (ctx.t("Laporan nilai penilaian mandiri", "Score report of the self-assessment")) } }
+            @if case.self_doc().is_some() {
+                li { a href=(case.api(&format!("/score?format=html&lang={l}"))) { (ctx.t("Laporan nilai penilaian mandiri", "Score report of the self-assessment")) } }
             }
             @if verified {
-                li { a href=(format!("{base}/compare?format=html&lang={l}")) { (ctx.t("Laporan perbandingan (mandiri dan verifikasi)", "Comparison report (self-assessment and verification)")) } }
-                li { a href=(format!("{base}/letter?format=html&lang={l}")) { (ctx.t("Surat hasil (dapat dicetak)", "Outcome letter (printable)")) } }
-                li { a href=(format!("{base}/compare?format=xlsx&lang={l}")) { (ctx.t("Perbandingan sebagai XLSX", "Comparison as XLSX")) } }
+                li { a href=(case.api(&format!("/compare?format=html&lang={l}"))) { (ctx.t("Laporan perbandingan (mandiri dan verifikasi)", "Comparison report (self-assessment and verification)")) } }
+                li { a href=(case.api(&format!("/letter?format=html&lang={l}"))) { (ctx.t("Surat hasil (dapat dicetak)", "Outcome letter (printable)")) } }
+                li { a href=(case.api(&format!("/compare?format=xlsx&lang={l}"))) { (ctx.t("Perbandingan sebagai XLSX", "Comparison as XLSX")) } }
             }
         }
     }
@@ -127,33 +126,23 @@ pub(crate) async fn review_page(
     flash: Option<&str>,
     errors: Option<FormErrors<'_>>,
 ) -> Response {
-    let case = match read_case(state, ctx, period, unit).await {
+    let case = match Case::read(state, ctx, period, unit).await {
         Ok(c) => c,
-        Err(p) => return refused(ctx, &p),
+        Err(r) => return r,
     };
-    let status = case.status().to_owned();
-    let open = status == "submitted";
-    let base = format!("/api/v1/periods/{}/units/{}", urlencode(period), urlencode(unit));
-    let ver = if case.data["verification"].is_object() {
-        let r = ctx.get(state, &format!("{base}/verification")).await;
-        if r.ok() {
-            loaded("verification", &r.body)
-        } else {
-            None
-        }
-    } else {
-        None
-    };
+    let status = case.status();
+    let open = status.allows(Action::Verify);
+    let ver = case.verification();
     let posted = errors.as_ref().and_then(|e| e.posted);
-    let self_doc = case.self_doc.as_ref().map(|d| &d.assessment);
-    let unit_name = case.unit()["name"].as_str().unwrap_or(unit).to_owned();
+    let self_doc = case.self_doc();
+    let unit_name = case.unit().name.clone();
     let lang = ctx.lang;
-    let action = format!("/periods/{}/units/{}/review", urlencode(period), urlencode(unit));
+    let action = case.page(ctx, "/review");
     let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
     let content = html! {
-        p { a href="/verification" { "← " (ctx.t("Daftar unit", "Units")) } }
+        p { a href=(ctx.url("/verification")) { "← " (ctx.t("Daftar unit", "Units")) } }
         h1 { (ctx.t("Verifikasi", "Verification")) " " (period) ": " (unit_name) }
-        p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, &status)) }
+        p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, status)) }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
         section aria-labelledby="reports-title" {
@@ -174,7 +163,7 @@ pub(crate) async fn review_page(
                         h2 id=(html_id("c", &criterion.id)) { (criterion.id) ". " (criterion.title.get(lang)) }
                         @for ind in indicators {
                             @let own = self_doc.and_then(|d| d.answer(&ind.id));
-                            @let mine = ver.as_ref().and_then(|v| v.assessment.answer(&ind.id));
+                            @let mine = ver.and_then(|v| v.answer(&ind.id));
                             @let chosen = match posted {
                                 Some(f) => f.text(&format!("v.{}", ind.id)),
                                 None => answers::chosen(mine.or(own)),
@@ -227,7 +216,7 @@ pub(crate) async fn review_page(
                 }
             }
         }
-        p.hint { (ctx.t("Status saat ini", "Current status")) ": " (status_label(ctx, &status)) }
+        p.hint { (ctx.t("Status saat ini", "Current status")) ": " (status_label(ctx, status)) }
     };
     super::form_status(
         page(
@@ -251,26 +240,26 @@ pub(crate) async fn act(
         Ok(posted) => posted,
         Err(r) => return r,
     };
-    let csrf = form.get("csrf_token").unwrap_or_default().to_owned();
-    let base = format!(
-        "/api/v1/periods/{}/units/{}",
-        urlencode(&period),
-        urlencode(&unit)
-    );
-    let target = format!("/periods/{}/units/{}", urlencode(&period), urlencode(&unit));
-    let inds: Vec<String> = case
-        .applicable()
-        .iter()
-        .flat_map(|(_, v)| v.iter().map(|i| i.id.clone()))
-        .collect();
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
+    let cases = state.cases(me);
+    let target = case.page(&ctx, "");
+    let inds = case.applicable_ids();
     if form.get("action") == Some("return") {
         let mut comments = Vec::new();
         if let Some(c) = form.text("c.") {
-            comments.push(json!({"comment": c}));
+            comments.push(crate::proto::CommentInput {
+                indicator: None,
+                comment: c,
+            });
         }
         for id in &inds {
             if let Some(c) = form.text(&format!("c.{id}")) {
-                comments.push(json!({"indicator": id, "comment": c}));
+                comments.push(crate::proto::CommentInput {
+                    indicator: Some(id.clone()),
+                    comment: c,
+                });
             }
         }
         if comments.is_empty() {
@@ -289,19 +278,10 @@ pub(crate) async fn act(
             };
             return review_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
         }
-        let r = ctx
-            .send_json(
-                &state,
-                Method::POST,
-                &format!("{base}/return"),
-                &csrf,
-                &json!({"comments": comments}),
-            )
-            .await;
-        if !r.ok() {
-            let p = r.problem();
+        let request = crate::proto::ReturnRequest { comments };
+        if let Err(e) = cases.return_case(&period, &unit, &request).await {
             let errors = FormErrors {
-                message: p.message.clone(),
+                message: e.message.clone(),
                 fields: Vec::new(),
                 posted: Some(&form),
             };
@@ -310,19 +290,15 @@ pub(crate) async fn act(
         return Redirect::to(&format!("{target}?done=returned")).into_response();
     }
     // The verifier's own assessment.
-    let Some(self_doc) = case.self_doc.as_ref() else {
+    let Some(self_doc) = case.file.self_assessment.as_ref() else {
         return refused(
             &ctx,
-            &super::Problem {
-                status: StatusCode::CONFLICT,
-                message: ctx
-                    .t("Belum ada penilaian mandiri.", "There is no self-assessment yet.")
-                    .into(),
-                ..super::Problem::default()
-            },
+            &ServiceError::new(
+                ErrorCode::InvalidTransition,
+                ctx.t("Belum ada penilaian mandiri.", "There is no self-assessment yet."),
+            ),
         );
     };
-    let me = ctx.me.clone().expect("checked above");
     let mut answers = Vec::new();
     let mut order = Vec::new();
     let mut fields = Vec::new();
@@ -332,9 +308,7 @@ pub(crate) async fn act(
         };
         let own = self_doc.assessment.answer(id);
         let comment = form.text(&format!("c.{id}"));
-        let mut a = serde_json::Map::new();
-        a.insert("indicator".into(), json!(id));
-        if v == NOT_APPLICABLE {
+        let (value, not_applicable) = if v == NOT_APPLICABLE {
             let why = comment
                 .clone()
                 .or_else(|| own.and_then(|a| a.not_applicable.clone()));
@@ -347,22 +321,17 @@ pub(crate) async fn act(
                     ),
                 ));
             }
-            a.insert("not_applicable".into(), json!(why));
+            (None, why)
         } else {
-            a.insert("value".into(), json!(v));
-        }
-        if let Some(o) = own {
-            if !o.evidence.is_empty() {
-                a.insert(
-                    "evidence".into(),
-                    serde_json::to_value(&o.evidence).unwrap_or(Value::Null),
-                );
-            }
-        }
-        if let Some(c) = comment {
-            a.insert("note".into(), json!(c));
-        }
-        answers.push(Value::Object(a));
+            (Some(v), None)
+        };
+        answers.push(Answer {
+            indicator: id.clone(),
+            value,
+            not_applicable,
+            evidence: own.map(|o| o.evidence.clone()).unwrap_or_default(),
+            note: comment,
+        });
         order.push(id.clone());
     }
     if !fields.is_empty() {
@@ -376,29 +345,42 @@ pub(crate) async fn act(
         return review_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
     }
     let u = case.unit();
-    let today = jiff::Zoned::now().date().to_string();
-    let doc = json!({
-        "format": p2ham_io::model::format::ASSESSMENT,
-        "instrument": {"id": case.period["instrument"]["id"], "version": case.period["instrument"]["version"]},
-        "unit": {"id": u["id"], "name": u["name"], "kind": u["kind"], "office": u["office"]},
-        "period": period,
-        "stage": "verification",
-        "verifies": format!("sha256:{}", self_doc.sha256),
-        "assessed_on": today,
-        "assessors": [{"name": me.name, "role": "verifikator"}],
-        "answers": answers,
-    });
-    let r = ctx
-        .send_json(&state, Method::PUT, &format!("{base}/verification"), &csrf, &doc)
-        .await;
-    if !r.ok() {
-        let p = r.problem();
-        let fields = diagnostic_fields(&p, &order)
+    let doc = Assessment {
+        format: AssessmentFormat::V1,
+        instrument: InstrumentRef {
+            id: case.file.period.instrument.id.clone(),
+            version: case.file.period.instrument.version.clone(),
+        },
+        unit: Unit {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            kind: u.kind.clone(),
+            office: Some(u.office.clone()),
+        },
+        period: case.period().to_owned(),
+        stage: Stage::Verification,
+        verifies: Some(format!("sha256:{}", self_doc.sha256)),
+        assessed_on: Some(jiff::Zoned::now().date().to_string()),
+        assessors: vec![Assessor {
+            name: me.name.clone(),
+            role: "verifikator".into(),
+        }],
+        answers,
+    };
+    let bytes = match serde_json::to_vec_pretty(&doc) {
+        Ok(b) => b,
+        Err(e) => return refused(&ctx, &ServiceError::internal(&e)),
+    };
+    if let Err(e) = cases
+        .put_verification(&period, &unit, Source::bytes("verification", bytes))
+        .await
+    {
+        let fields = diagnostic_fields(&e.diagnostics, &order)
             .into_iter()
             .map(|(id, m)| (id.replacen("na-", "c-", 1).replacen("note-", "c-", 1), m))
             .collect();
         let errors = FormErrors {
-            message: p.message.clone(),
+            message: e.message.clone(),
             fields,
             posted: Some(&form),
         };

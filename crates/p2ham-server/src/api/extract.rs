@@ -1,0 +1,103 @@
+//! What the handlers share: the JSON body whose refusal is the API's error
+//! shape, document bodies under their limit, the service's refusals as HTTP
+//! errors, and the choice of a report's format.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::proto::{LangParam, ReportFormat};
+use crate::service::{Report, ServiceError};
+use crate::AppState;
+
+/// A JSON body whose refusal is the API's error shape.
+pub(crate) struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(r) => Err(ApiError::new(r.status(), "bad-request-body", r.body_text())),
+        }
+    }
+}
+
+/// The whole body as bytes, refused (413) beyond the document limit.
+pub(crate) async fn document_bytes(state: &AppState, body: Body) -> ApiResult<Vec<u8>> {
+    let limit = state.settings().max_document_bytes;
+    axum::body::to_bytes(body, limit)
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                format!("the document is larger than the limit of {limit} bytes"),
+            )
+        })
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        ApiError {
+            status: StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            body: ErrorBody {
+                code: e.code.as_str().to_owned(),
+                message: e.message,
+                diagnostics: e.diagnostics.into_iter().map(Into::into).collect(),
+            },
+        }
+    }
+}
+
+/// The format asked for: `?format=` when given, else the first type of
+/// `Accept` the report has, else the report's first (default) format.
+pub(crate) fn choose(
+    format: Option<ReportFormat>,
+    headers: &HeaderMap,
+    supported: &[ReportFormat],
+) -> ApiResult<ReportFormat> {
+    let refuse = || ApiError::from(crate::service::reports_unsupported());
+    if let Some(f) = format {
+        return if supported.contains(&f) {
+            Ok(f)
+        } else {
+            Err(refuse())
+        };
+    }
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(supported[0]);
+    };
+    let mut any = false;
+    for m in accept
+        .split(',')
+        .map(|m| m.split(';').next().unwrap_or("").trim())
+    {
+        if m == "*/*" || m == "text/*" || m.is_empty() {
+            any = true;
+        } else if let Some(f) = ReportFormat::from_media_type(m).filter(|f| supported.contains(f)) {
+            return Ok(f);
+        }
+    }
+    if any {
+        Ok(supported[0])
+    } else {
+        Err(refuse())
+    }
+}
+
+/// A rendered report in a format already chosen.
+pub(crate) fn rendered(
+    mut report: Report,
+    format: ReportFormat,
+    lang: Option<LangParam>,
+) -> ApiResult<Response> {
+    let bytes = report.render(format, lang.unwrap_or(LangParam::Id).into())?;
+    Ok(([(header::CONTENT_TYPE, format.media_type())], bytes).into_response())
+}

@@ -1,0 +1,199 @@
+//! The HTTP API under `/api/v1`: one router per resource, each handler a thin
+//! adapter over the service layer ([`crate::service`]); the OpenAPI 3.1
+//! document is generated from the same handlers, so every route is in it.
+
+mod admin;
+mod audit;
+mod auth;
+mod cases;
+mod documents;
+mod evidence;
+pub(crate) mod extract;
+mod reports;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) use auth::session_cookie;
+
+use crate::auth::SESSION_COOKIE;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::mount::Mount;
+use crate::proto::{Health, LangParam, ReportFormat, Role, StageParam, Status};
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "P2HAM application API",
+        description = "Uploads, the verification workflow (draft → submitted → returned | verified → evaluated → awarded | not_awarded), roles, the audit log and reports of the P2HAM evaluation (human-rights-based public service, Indonesia). Every error has the shape `ErrorBody`. Requests that change something with a session cookie carry the session's CSRF token in `X-CSRF-Token`; bearer API tokens need none.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    modifiers(&Security),
+    components(schemas(ErrorBody, Status, Role, ReportFormat, LangParam, StageParam)),
+    tags(
+        (name = "system", description = "Health and this document"),
+        (name = "auth", description = "Sessions and API tokens"),
+        (name = "admin", description = "Users, units, periods, instruments"),
+        (name = "workflow", description = "Self-assessment, evidence, verification, evaluation, award"),
+        (name = "reports", description = "Score, comparison and outcome letter in every format of the report layer"),
+        (name = "audit", description = "The hash-chained audit log")
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "Session cookie set by POST /api/v1/session (HttpOnly, SameSite=Strict)",
+            ))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("API token from POST /api/v1/tokens"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(auth::login, auth::logout, auth::whoami))
+        .routes(routes!(auth::create_token, auth::list_tokens))
+        .routes(routes!(auth::revoke_token))
+        .routes(routes!(admin::list_instruments))
+        .routes(routes!(admin::list_periods, admin::create_period))
+        .routes(routes!(admin::get_period))
+        .routes(routes!(admin::list_units, admin::create_unit))
+        .routes(routes!(admin::import_units))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::update_user))
+        .routes(routes!(admin::deactivate_user))
+        .routes(routes!(admin::reactivate_user))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::list_cases))
+        .routes(routes!(
+            documents::put_self_assessment,
+            documents::get_self_assessment
+        ))
+        .routes(routes!(documents::put_verification, documents::get_verification))
+        .routes(routes!(evidence::upload_evidence, evidence::list_evidence))
+        .routes(routes!(evidence::get_evidence))
+        .routes(routes!(cases::submit))
+        .routes(routes!(cases::return_case))
+        .routes(routes!(cases::evaluate))
+        .routes(routes!(cases::award))
+        .routes(routes!(reports::score_report))
+        .routes(routes!(reports::compare_report))
+        .routes(routes!(reports::letter_report))
+        .routes(routes!(reports::rollup_report))
+        .routes(routes!(audit::list_audit))
+        .routes(routes!(audit::verify_audit))
+        .routes(routes!(openapi_document))
+}
+
+/// The OpenAPI 3.1 document of the API, for the application at the root.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi_under(&Mount::root())
+}
+
+/// The OpenAPI 3.1 document of the application served under `mount`: its
+/// `servers` names the prefix.
+pub(crate) fn openapi_under(mount: &Mount) -> utoipa::openapi::OpenApi {
+    let mut doc = api_router().split_for_parts().1;
+    let url = if mount.prefix().is_empty() {
+        "/"
+    } else {
+        mount.prefix()
+    };
+    doc.servers = Some(vec![utoipa::openapi::ServerBuilder::new()
+        .url(url)
+        .description(Some("This application: the API is under /api/v1 of this path"))
+        .build()]);
+    doc
+}
+
+fn pretty(doc: &utoipa::openapi::OpenApi) -> String {
+    let mut s = doc.to_pretty_json().expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}
+
+/// The OpenAPI document as pretty JSON (what `/api/v1/openapi.json` serves
+/// at the root and `docs/openapi.json` holds), with a final newline.
+pub fn openapi_json() -> String {
+    pretty(&openapi())
+}
+
+/// The application's router: the pages and the API under `/api/v1`; JSON
+/// errors for unknown routes. It serves at the root of wherever it is
+/// mounted: another axum application mounts it with `Router::nest("/p2ham",
+/// router(state))`, and its pages, redirects, form actions, cookies and
+/// OpenAPI `servers` follow the prefix.
+pub fn router(state: AppState) -> axum::Router {
+    let (router, _) = api_router().split_for_parts();
+    router
+        .merge(crate::pages::routes())
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}
+
+/// Health: whether the database answers.
+#[utoipa::path(get, path = "/api/v1/health", tag = "system",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+    sqlx::query("SELECT 1")
+        .execute(state.db().pool())
+        .await
+        .map_err(|e| {
+            tracing::error!("health: {e}");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database-unavailable",
+                "the database does not answer",
+            )
+        })?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        database: match state.db().backend() {
+            crate::Backend::Sqlite => "sqlite".into(),
+            crate::Backend::Postgres => "postgres".into(),
+        },
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}
+
+/// This OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+async fn openapi_document(mount: Mount) -> Response {
+    static ROOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let doc = if mount.prefix().is_empty() {
+        ROOT.get_or_init(openapi_json).clone()
+    } else {
+        pretty(&openapi_under(&mount))
+    };
+    ([(header::CONTENT_TYPE, "application/json")], doc).into_response()
+}

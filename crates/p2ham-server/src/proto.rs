@@ -1,0 +1,423 @@
+//! The request and response bodies of the API under `/api/v1`, as public
+//! types: a Rust client sends and reads these instead of JSON values, and the
+//! OpenAPI document is generated from the same types.
+//!
+//! ```
+//! use p2ham_server::proto::{CaseSummary, ReturnRequest, CommentInput};
+//!
+//! let request = ReturnRequest {
+//!     comments: vec![CommentInput { indicator: Some("A.01".into()), comment: "Foto maklumat belum ada.".into() }],
+//! };
+//! let body = serde_json::to_string(&request).unwrap();
+//! assert_eq!(body, r#"{"comments":[{"indicator":"A.01","comment":"Foto maklumat belum ada."}]}"#);
+//!
+//! let listed: Vec<CaseSummary> = serde_json::from_str(r#"[{"unit": {"id": "bapas-sampit",
+//!     "name": "Bapas Kelas II Sampit", "kind": "bapas", "office": "Kanwil Kalimantan Tengah"},
+//!     "status": "submitted", "round": 1, "self_sha256": null, "verification_sha256": null,
+//!     "verified_total": null}]"#).unwrap();
+//! assert_eq!(listed[0].status, p2ham_server::Status::Submitted);
+//! ```
+
+use p2ham_io::scoring::Reason;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use crate::admin::{NewPeriod, NewUnit, NewUser, UserProfile};
+pub use crate::audit::{AuditEntry, AuditVerification};
+pub use crate::auth::Actor;
+pub use crate::error::{DiagnosticBody, ErrorBody};
+pub use crate::types::{Role, Status};
+
+/// A service unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UnitInfo {
+    /// Stable id.
+    pub id: String,
+    /// Official name.
+    pub name: String,
+    /// Unit kind.
+    pub kind: String,
+    /// Kanwil.
+    pub office: String,
+}
+
+/// A stored instrument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InstrumentInfo {
+    /// SHA-256 of the instrument document.
+    pub sha256: String,
+    /// Instrument id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+}
+
+/// An evaluation period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PeriodInfo {
+    /// Id, as assessments name it in `period`.
+    pub id: String,
+    /// Year.
+    pub year: i64,
+    /// The instrument.
+    pub instrument: InstrumentInfo,
+    /// Self-assessments accepted from (none: no limit).
+    pub self_opens: Option<String>,
+    /// Self-assessments accepted until.
+    pub self_closes: Option<String>,
+    /// Verifications accepted from.
+    pub verification_opens: Option<String>,
+    /// Verifications accepted until.
+    pub verification_closes: Option<String>,
+}
+
+/// The answer of the health check.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the database answers.
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+    /// The p2ham version.
+    pub version: String,
+}
+
+/// Logging in.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Username.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Who is logged in.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SessionInfo {
+    /// Who is logged in.
+    pub user: Actor,
+    /// Send it as `X-CSRF-Token` (or the form field `csrf_token`) with every request that changes something.
+    pub csrf_token: Option<String>,
+    /// When the session ends.
+    pub expires_at: Option<String>,
+}
+
+/// A token to make.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What the token is for, e.g. `sistem-kanwil`.
+    pub name: String,
+}
+
+/// A token just made.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenCreated {
+    /// The token's id (to revoke it).
+    pub id: String,
+    /// The secret: shown once, stored only as its SHA-256. Send as `Authorization: Bearer …`.
+    pub token: String,
+    /// The role the token acts in (its user's role now).
+    pub role: Role,
+    /// Its name.
+    pub name: String,
+}
+
+/// One of the caller's tokens.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenInfo {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Created at.
+    pub created_at: String,
+    /// Revoked at, when revoked.
+    pub revoked_at: Option<String>,
+}
+
+/// How many units an import created.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Imported {
+    /// Units created.
+    pub units: usize,
+}
+
+/// A user, as administrators see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UserInfo {
+    /// Username.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// An operator's unit.
+    pub unit: Option<String>,
+    /// A verifier's Kanwil.
+    pub office: Option<String>,
+    /// Whether the account may log in.
+    pub active: bool,
+}
+
+/// A document stored for a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentInfo {
+    /// `self` or `verification`.
+    pub stage: String,
+    /// SHA-256 of the document's bytes.
+    pub sha256: String,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: String,
+}
+
+/// An evidence file stored for a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EvidenceInfo {
+    /// The path assessments use for it (e.g. `foto/maklumat.jpg`).
+    pub path: String,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// `image/jpeg`, `image/png` or `application/pdf` (by content).
+    pub content_type: String,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: String,
+}
+
+impl EvidenceInfo {
+    /// Whether the file is a photo (shown as a picture).
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
+}
+
+/// A verifier's comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CommentInfo {
+    /// The round of verification it belongs to (1 for the first submission).
+    pub round: i64,
+    /// The indicator, or none for a general remark.
+    pub indicator: Option<String>,
+    /// The comment.
+    pub body: String,
+    /// Who wrote it.
+    pub author: String,
+    /// When.
+    pub created_at: String,
+}
+
+/// The evaluation and award of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OutcomeInfo {
+    /// The verification evaluated.
+    pub verification_sha256: String,
+    /// The verified total (2 decimals), as the library computed it.
+    pub verified_total: Option<String>,
+    /// Whether the verified result is eligible for the award.
+    pub eligible: bool,
+    /// Why not, when not (the library's reasons).
+    #[schema(value_type = Vec<Object>)]
+    pub reasons: Vec<Reason>,
+    /// Evaluator.
+    pub evaluated_by: String,
+    /// When.
+    pub evaluated_at: String,
+    /// The award decision, once recorded.
+    pub awarded: Option<bool>,
+    /// Decree number.
+    pub decree_number: Option<String>,
+    /// Decree date.
+    pub decree_date: Option<String>,
+    /// The evaluator's note.
+    pub note: Option<String>,
+    /// Who recorded the award decision.
+    pub awarded_by: Option<String>,
+    /// When.
+    pub awarded_at: Option<String>,
+}
+
+/// A unit's evaluation for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CaseView {
+    /// The unit.
+    pub unit: UnitInfo,
+    /// The period id.
+    pub period: String,
+    /// Where the evaluation stands.
+    pub status: Status,
+    /// The verification round (1 + times returned).
+    pub round: i64,
+    /// The current self-assessment.
+    pub self_assessment: Option<DocumentInfo>,
+    /// The current verification.
+    pub verification: Option<DocumentInfo>,
+    /// Every document uploaded, oldest first (none is ever overwritten).
+    pub documents: Vec<DocumentInfo>,
+    /// Every evidence file uploaded.
+    pub evidence: Vec<EvidenceInfo>,
+    /// The verifiers' comments.
+    pub comments: Vec<CommentInfo>,
+    /// The evaluation and award, once made.
+    pub outcome: Option<OutcomeInfo>,
+}
+
+impl CaseView {
+    /// The evidence file stored under a digest.
+    pub fn evidence_file(&self, sha256: &str) -> Option<&EvidenceInfo> {
+        self.evidence.iter().find(|e| e.sha256 == sha256)
+    }
+}
+
+/// A unit's place in a period, as the period's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CaseSummary {
+    /// The unit.
+    pub unit: UnitInfo,
+    /// Where the evaluation stands (`draft` when nothing was uploaded yet).
+    pub status: Status,
+    /// The verification round (1 + times returned).
+    pub round: i64,
+    /// SHA-256 of the current self-assessment.
+    pub self_sha256: Option<String>,
+    /// SHA-256 of the current verification.
+    pub verification_sha256: Option<String>,
+    /// The verified total (2 decimals) as the library's comparison of the
+    /// current self-assessment with its verification computes it (`p2ham
+    /// compare`); none before a verification or when it has no data.
+    pub verified_total: Option<String>,
+}
+
+/// A document accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentAccepted {
+    /// SHA-256 of the document's bytes: what a verification's `verifies` names.
+    pub sha256: String,
+    /// Where the evaluation stands now.
+    pub status: Status,
+    /// The document's total (2 decimals) as the library scored it; none when no data.
+    pub total: Option<String>,
+    /// Whether the document's result is eligible for the award.
+    pub eligible: bool,
+}
+
+/// Where a case stands after a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CaseStatus {
+    /// Where the evaluation stands now.
+    pub status: Status,
+}
+
+/// One comment of a return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentInput {
+    /// The indicator (an id of the period's instrument); none for a general remark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    /// The comment.
+    pub comment: String,
+}
+
+/// Returning a submission with comments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    /// Comments, at least one.
+    pub comments: Vec<CommentInput>,
+}
+
+/// Evaluating a verified result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateRequest {
+    /// The evaluator's note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Recording the award decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardRequest {
+    /// Awarded or not. Awarding needs an eligible verified result.
+    pub awarded: bool,
+    /// The Minister's decree number (required when awarded).
+    #[serde(default)]
+    pub decree_number: Option<String>,
+    /// The decree's date, `YYYY-MM-DD` (required when awarded).
+    #[serde(default)]
+    pub decree_date: Option<String>,
+    /// Reasons or remarks.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The formats of the report layer, as the API offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// `p2ham-*/1` JSON.
+    Json,
+    /// Plain text.
+    Text,
+    /// Markdown.
+    Md,
+    /// CSV.
+    Csv,
+    /// A whole HTML page.
+    Html,
+    /// A spreadsheet.
+    Xlsx,
+    /// The HTML page's body as a fragment for a page to embed (`div.report`,
+    /// headings from `h2`, class names only, no style); asked for by `?format=` only.
+    Fragment,
+}
+
+/// The language of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LangParam {
+    /// Bahasa Indonesia.
+    Id,
+    /// English.
+    En,
+}
+
+impl From<LangParam> for p2ham_io::model::Lang {
+    fn from(l: LangParam) -> Self {
+        match l {
+            LangParam::Id => p2ham_io::model::Lang::Id,
+            LangParam::En => p2ham_io::model::Lang::En,
+        }
+    }
+}
+
+/// Which document of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StageParam {
+    /// The unit's self-assessment.
+    #[serde(rename = "self")]
+    SelfAssessment,
+    /// The Kanwil's verification.
+    Verification,
+}
+
+impl StageParam {
+    /// The stage's stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageParam::SelfAssessment => "self",
+            StageParam::Verification => "verification",
+        }
+    }
+}
