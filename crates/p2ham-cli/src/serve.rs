@@ -64,9 +64,19 @@ pub struct ServeArgs {
     /// Mark session cookies `Secure` (set it when a reverse proxy serves the application over TLS).
     #[arg(long, env = "P2HAM_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Serve everything under this path (`/p2ham`): pages, assets, the API, redirects and cookies.
+    #[arg(long, value_name = "PATH", env = "P2HAM_BASE_PATH", default_value = "", value_parser = base_path)]
+    base_path: String,
     /// Print the API's OpenAPI 3.1 document (as in docs/openapi.json) and exit.
     #[arg(long)]
     openapi: bool,
+}
+
+/// A base path: a plain path such as `/p2ham`, kept as `/p2ham` (empty for the root).
+fn base_path(s: &str) -> Result<String, String> {
+    p2ham_server::Mount::new(s)
+        .map(|m| m.prefix().to_owned())
+        .ok_or_else(|| format!("`{s}` is not a plain path such as /p2ham (letters, digits, `-._~/`)"))
 }
 
 /// `p2ham admin …`: set up the application from the command line.
@@ -276,6 +286,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
     let mut settings = args.data.settings();
     settings.max_evidence_bytes = args.max_evidence_mib.saturating_mul(1024 * 1024);
     settings.secure_cookies = args.secure_cookies;
+    settings.base_path.clone_from(&args.base_path);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("P2HAM_LOG")
@@ -309,17 +320,18 @@ fn print_welcome(settings: &Settings, addr: std::net::SocketAddr, demo_loaded: b
         || format!("SQLite {}", settings.data_dir.join("p2ham.db").display()),
         redact,
     );
-    let _ = writeln!(out, "P2HAM application listening on http://{addr}/");
+    let base = &settings.base_path;
+    let _ = writeln!(out, "P2HAM application listening on http://{addr}{base}/");
     let _ = writeln!(
         out,
-        "  API           http://{addr}/api/v1/  (OpenAPI 3.1: http://{addr}/api/v1/openapi.json)"
+        "  API           http://{addr}{base}/api/v1/  (OpenAPI 3.1: http://{addr}{base}/api/v1/openapi.json)"
     );
-    let _ = writeln!(out, "  health        http://{addr}/api/v1/health");
+    let _ = writeln!(out, "  health        http://{addr}{base}/api/v1/health");
     let _ = writeln!(out, "  database      {database}");
     let _ = writeln!(out, "  evidence      {}", settings.evidence_path().display());
     let _ = writeln!(
         out,
-        "Log in: POST http://{addr}/api/v1/session with {{\"username\": …, \"password\": …}}"
+        "Log in: POST http://{addr}{base}/api/v1/session with {{\"username\": …, \"password\": …}}"
     );
     if no_demo {
         let _ = writeln!(

@@ -242,12 +242,15 @@ pub async fn serve(
     let app = if mount.prefix().is_empty() {
         router(state.clone())
     } else {
-        let start = format!("{}/", mount.prefix());
+        // The root and the prefix with a slash lead to the application's start.
+        let start = mount.prefix().to_owned();
+        let to_start = move || {
+            let start = start.clone();
+            async move { axum::response::Redirect::to(&start) }
+        };
         axum::Router::new()
-            .route(
-                "/",
-                axum::routing::get(move || async move { axum::response::Redirect::to(&start) }),
-            )
+            .route("/", axum::routing::get(to_start.clone()))
+            .route(&format!("{}/", mount.prefix()), axum::routing::get(to_start))
             .nest(mount.prefix(), router(state.clone()))
     };
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;

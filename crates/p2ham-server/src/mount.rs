@@ -38,9 +38,16 @@ impl Mount {
         &self.0
     }
 
-    /// A path of the application (`/login`) as the browser must ask for it (`/p2ham/login`).
+    /// A path of the application (`/login`) as the browser must ask for it
+    /// (`/p2ham/login`); the application's root under a prefix is the prefix
+    /// itself (`/p2ham`, as `Router::nest` routes it).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.0)
+        match path.strip_prefix('/') {
+            Some(rest) if !self.0.is_empty() && (rest.is_empty() || rest.starts_with(['?', '#'])) => {
+                format!("{}{rest}", self.0)
+            }
+            _ => format!("{}{path}", self.0),
+        }
     }
 
     /// The `Path` of the application's cookies.
@@ -85,6 +92,9 @@ mod tests {
     fn prefixes_are_plain_paths() {
         assert_eq!(Mount::new("/p2ham/").unwrap().url("/login"), "/p2ham/login");
         assert_eq!(Mount::new("").unwrap().url("/login"), "/login");
+        assert_eq!(Mount::new("/p2ham").unwrap().url("/"), "/p2ham");
+        assert_eq!(Mount::new("/p2ham").unwrap().url("/?done=x"), "/p2ham?done=x");
+        assert_eq!(Mount::new("").unwrap().url("/"), "/");
         assert_eq!(Mount::new("/").unwrap().cookie_path(), "/");
         assert_eq!(Mount::new("a/b").unwrap().prefix(), "/a/b");
         assert!(Mount::new("/a b").is_none());

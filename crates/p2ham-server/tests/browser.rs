@@ -44,9 +44,24 @@ async fn seed_story_in_a_browser() {
         eprintln!("{why}");
         return;
     }
-    let server = TestServer::start(Db::Sqlite, "browser").await;
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
     let _ = std::fs::remove_dir_all(&artifacts);
+    let browser = browser.expect("checked");
+    // At the root, then mounted under a prefix (`--base-path /p2ham`).
+    run_flow(&dir, &browser, "", &artifacts).await;
+    run_flow(&dir, &browser, "/p2ham", &artifacts.join("under-p2ham")).await;
+    if let Ok(file) = std::env::var("P2HAM_BROWSER_RAN") {
+        std::fs::write(file, "seed_story_in_a_browser\n").expect("marker");
+    }
+}
+
+/// The browser flow against a fresh server mounted at `prefix`, then the
+/// figures it saw checked against the library's.
+async fn run_flow(dir: &Path, browser: &str, prefix: &str, artifacts: &Path) {
+    let server = TestServer::start_with(Db::Sqlite, &format!("browser{prefix}"), |s| {
+        s.base_path = prefix.to_owned();
+    })
+    .await;
     let photo = common::repo().join("fixtures/evidence/kanim-sampit/foto");
     let photo = std::fs::read_dir(&photo)
         .expect("fixture photos")
@@ -57,8 +72,8 @@ async fn seed_story_in_a_browser() {
         .expect("a fixture photo");
     let base = server.base.clone();
     let script = dir.join("flow.mjs");
-    let out = artifacts.clone();
-    let browser = browser.expect("checked");
+    let out = artifacts.to_owned();
+    let browser = browser.to_owned();
     let status = tokio::task::spawn_blocking(move || {
         Command::new("node")
             .arg(script)
@@ -114,9 +129,6 @@ async fn seed_story_in_a_browser() {
                 "{name}-{size}.png"
             );
         }
-    }
-    if let Ok(file) = std::env::var("P2HAM_BROWSER_RAN") {
-        std::fs::write(file, "seed_story_in_a_browser\n").expect("marker");
     }
     server.stop().await;
 }

@@ -145,6 +145,17 @@ impl Ctx {
         Redirect::to(&self.url(path)).into_response()
     }
 
+    /// The visitor's start page: their role's, or the login page.
+    pub fn start(&self) -> &'static str {
+        match self.me.as_ref().map(|m| m.role) {
+            None => "/login",
+            Some(Role::Operator) => "/unit",
+            Some(Role::Verifier) => "/verification",
+            Some(Role::Evaluator) => "/evaluation",
+            Some(Role::Admin) => "/admin",
+        }
+    }
+
     /// The logged-in user, or a redirect to the login page.
     #[allow(clippy::result_large_err)]
     pub fn me(&self) -> Result<&Actor, Response> {
@@ -242,7 +253,7 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                 a.skip href="#main" { (ctx.t("Langsung ke isi", "Skip to content")) }
                 header.top {
                     div.bar {
-                        a.brand href=(ctx.url("/")) { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
+                        a.brand href=(ctx.url(ctx.start())) { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
                         @if let Some(me) = &ctx.me {
                             // Wide screens: the menu in the bar.
                             nav.nav-wide aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
@@ -289,7 +300,7 @@ pub(crate) fn refused(ctx: &Ctx, p: &ServiceError) -> Response {
         &html! {
             h1 { (title) }
             div.alert.error role="alert" { p { (p.message) } }
-            p { a href=(ctx.url("/")) { (ctx.t("Kembali ke beranda", "Back to the start page")) } }
+            p { a href=(ctx.url(ctx.start())) { (ctx.t("Kembali ke beranda", "Back to the start page")) } }
         },
     );
     *r.status_mut() = if status.is_client_error() || status.is_server_error() {
@@ -344,13 +355,7 @@ pub(crate) fn status_badge(ctx: &Ctx, status: Status) -> Markup {
 // ---------------------------------------------------------------- shared routes
 
 async fn home(ctx: Ctx) -> Response {
-    match ctx.me.as_ref().map(|m| m.role) {
-        None => ctx.redirect("/login"),
-        Some(Role::Operator) => ctx.redirect("/unit"),
-        Some(Role::Verifier) => ctx.redirect("/verification"),
-        Some(Role::Evaluator) => ctx.redirect("/evaluation"),
-        Some(Role::Admin) => ctx.redirect("/admin"),
-    }
+    ctx.redirect(ctx.start())
 }
 
 #[derive(Deserialize)]

@@ -16,6 +16,8 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BASE = process.env.P2HAM_BASE;
+// The prefix the application is mounted under ('' at the root, e.g. '/p2ham').
+const PREFIX = new URL(BASE).pathname.replace(/\/$/, '');
 const OUT = process.env.P2HAM_ARTIFACTS;
 const PHOTO = process.env.P2HAM_PHOTO;
 const PASSWORD = 'demo-p2ham-2023';
@@ -60,6 +62,13 @@ async function scan(page, name) {
     .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
     .map((e) => e.name || e.id));
   check(unlabelled.length === 0, `every control has a label on ${name}` + (unlabelled.length ? ': ' + unlabelled.join(', ') : ''));
+  // Every link, asset and form action stays inside the application's prefix.
+  const outside = await page.evaluate((prefix) => [
+    ...[...document.querySelectorAll('a[href], link[href]')].map((e) => e.getAttribute('href')),
+    ...[...document.querySelectorAll('script[src], img[src]')].map((e) => e.getAttribute('src')),
+    ...[...document.querySelectorAll('form[action]')].map((e) => e.getAttribute('action')),
+  ].filter((u) => !u.startsWith('#') && !u.startsWith(prefix + '/')), PREFIX);
+  check(outside.length === 0, `every link, asset and form action of ${name} starts with '${PREFIX}/'` + (outside.length ? ': ' + outside.slice(0, 5).join(', ') : ''));
   for (const [w, h] of [[390, 844], [1366, 900]]) {
     await page.setViewportSize({ width: w, height: h });
     await page.screenshot({ path: path.join(OUT, `${name}-${w}x${h}.png`), fullPage: false });
@@ -78,6 +87,9 @@ async function login(page, user) {
   await page.keyboard.press('Tab');
   await page.keyboard.type(PASSWORD);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  const session = (await page.context().cookies()).find((c) => c.name === 'p2ham_session');
+  check(session && session.path === (PREFIX || '/'), `the session cookie's path is '${PREFIX || '/'}'`);
+  check(new URL(page.url()).pathname.startsWith(PREFIX + '/'), `logging in lands under '${PREFIX}/'`);
 }
 
 async function logout(page) {

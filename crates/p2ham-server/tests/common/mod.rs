@@ -131,7 +131,12 @@ impl TestServer {
         let state = AppState::open(&settings).await.expect("open the application");
         assert!(p2ham_server::load_demo(&state).await.expect("demo data"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        // Under a base path, every request of the tests goes under it.
+        let base = format!(
+            "http://{}{}",
+            listener.local_addr().expect("addr"),
+            settings.base_path.trim_end_matches('/')
+        );
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let s = state.clone();
         let handle = tokio::spawn(async move {
