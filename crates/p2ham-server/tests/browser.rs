@@ -59,7 +59,7 @@ async fn seed_story_in_a_browser() {
 /// figures it saw checked against the library's.
 async fn run_flow(dir: &Path, browser: &str, prefix: &str, artifacts: &Path) {
     let server = TestServer::start_with(Db::Sqlite, &format!("browser{prefix}"), |s| {
-        s.base_path = prefix.to_owned();
+        prefix.clone_into(&mut s.base_path);
     })
     .await;
     let photo = common::repo().join("fixtures/evidence/kanim-sampit/foto");
