@@ -5,7 +5,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -169,4 +169,23 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionSecret {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(SessionSecret(cookie(parts, SESSION_COOKIE).map(str::to_owned)))
     }
+}
+
+/// The session cookie: `HttpOnly`, `SameSite=Strict`, on the application's path.
+pub(crate) fn session_cookie(
+    state: &AppState,
+    mount: &crate::Mount,
+    value: &str,
+    max_age: i64,
+) -> HeaderValue {
+    let secure = if state.settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path={}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        mount.cookie_path()
+    ))
+    .expect("a cookie of hex digits on a plain path")
 }

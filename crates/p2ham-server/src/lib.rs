@@ -57,7 +57,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 pub use admin::{Admin, NewPeriod, NewUnit, NewUser, UserProfile};
-pub use api::{openapi, openapi_json, router};
+pub use api::{openapi, openapi_json};
 pub use audit::{AuditEntry, AuditVerification};
 pub use auth::{
     hash_password, verify_password, Actor, Credential, SessionSecret, CSRF_HEADER, SESSION_COOKIE,
@@ -230,6 +230,23 @@ impl AppState {
             .insert(sha256.to_owned(), Arc::clone(&loaded));
         Ok(loaded)
     }
+}
+
+/// The application's router: the pages and the API under `/api/v1`; JSON
+/// errors for unknown routes. It serves at the root of wherever it is
+/// mounted: another axum application mounts it with `Router::nest("/p2ham",
+/// router(state))`, and its pages, redirects, form actions, cookies and
+/// OpenAPI `servers` follow the prefix.
+pub fn router(state: AppState) -> axum::Router {
+    api::routes()
+        .merge(pages::routes())
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
 }
 
 /// Serve the application on a bound listener until `shutdown` completes.

@@ -1,30 +1,16 @@
 //! Sessions and API tokens.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::extract::JsonBody;
-use crate::auth::{Actor, SESSION_COOKIE};
+use crate::auth::{session_cookie, Actor};
 use crate::error::{ApiResult, ErrorBody};
 use crate::mount::Mount;
 use crate::proto::{LoginRequest, NewToken, SessionInfo, TokenCreated, TokenInfo};
 use crate::AppState;
-
-/// The session cookie: `HttpOnly`, `SameSite=Strict`, on the application's path.
-pub(crate) fn session_cookie(state: &AppState, mount: &Mount, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings().secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path={}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
-        mount.cookie_path()
-    ))
-    .expect("a cookie of hex digits on a plain path")
-}
 
 /// Log in: sets the session cookie and returns the CSRF token. Attempts are rate limited per username.
 #[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest,

@@ -12,15 +12,13 @@ pub(crate) mod extract;
 mod reports;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-pub(crate) use auth::session_cookie;
 
 use crate::auth::SESSION_COOKIE;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -142,22 +140,9 @@ pub fn openapi_json() -> String {
     pretty(&openapi())
 }
 
-/// The application's router: the pages and the API under `/api/v1`; JSON
-/// errors for unknown routes. It serves at the root of wherever it is
-/// mounted: another axum application mounts it with `Router::nest("/p2ham",
-/// router(state))`, and its pages, redirects, form actions, cookies and
-/// OpenAPI `servers` follow the prefix.
-pub fn router(state: AppState) -> axum::Router {
-    let (router, _) = api_router().split_for_parts();
-    router
-        .merge(crate::pages::routes())
-        .fallback(|| async { ApiError::not_found("no such route") })
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .with_state(state)
+/// The API's routes (with their state still to give).
+pub(crate) fn routes() -> axum::Router<AppState> {
+    api_router().split_for_parts().0
 }
 
 /// Health: whether the database answers.

@@ -71,7 +71,7 @@ pub(crate) async fn login(
     let refusal = match state.sessions().login(&request).await {
         Ok(session) => {
             let mut resp = ctx.redirect(&next);
-            let cookie = crate::api::session_cookie(&state, &ctx.mount, &session.secret, session.max_age);
+            let cookie = crate::auth::session_cookie(&state, &ctx.mount, &session.secret, session.max_age);
             resp.headers_mut().append(header::SET_COOKIE, cookie);
             return resp;
         }
@@ -118,7 +118,7 @@ pub(crate) async fn logout(
         }
     }
     let mut resp = ctx.redirect("/login");
-    let cookie = crate::api::session_cookie(&state, &ctx.mount, "", 0);
+    let cookie = crate::auth::session_cookie(&state, &ctx.mount, "", 0);
     resp.headers_mut().append(header::SET_COOKIE, cookie);
     resp
 }

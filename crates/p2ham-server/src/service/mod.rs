@@ -20,6 +20,7 @@ mod directory;
 mod evidence;
 mod reports;
 mod sessions;
+mod workflow;
 
 pub use cases::CaseFile;
 pub use cases::Cases;
