@@ -133,18 +133,13 @@ pub(crate) async fn dashboard(
 }
 
 /// One unit for the evaluator: the comparison, evaluation and the award.
-pub(crate) async fn case_detail(
-    state: &AppState,
+pub(crate) fn case_detail(
     ctx: &Ctx,
-    period: &str,
-    unit: &str,
+    case: &Case,
     flash: Option<&str>,
-    errors: Option<FormErrors<'_>>,
+    errors: Option<&FormErrors<'_>>,
 ) -> Response {
-    let case = match Case::read(state, ctx, period, unit).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let period = case.period();
     let status = case.status();
     let unit_name = case.unit().name.clone();
     let compare = case.file.comparison.as_ref().map(|r| {
@@ -160,7 +155,7 @@ pub(crate) async fn case_detail(
         )
     });
     let action = case.page(ctx, "/decide");
-    let posted = errors.as_ref().and_then(|e| e.posted);
+    let posted = errors.and_then(|e| e.posted);
     let outcome = case.view().outcome.as_ref();
     let content = html! {
         p { a href=(ctx.url(&format!("/evaluation?period={}", urlencode(period)))) { "← " (ctx.t("Evaluasi nasional", "National evaluation")) } }
@@ -169,7 +164,7 @@ pub(crate) async fn case_detail(
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
         h2 { (ctx.t("Laporan", "Reports")) }
-        (report_links(ctx, &case))
+        (report_links(ctx, case))
         @if let Some(outcome) = outcome {
             h2 { (ctx.t("Hasil evaluasi", "Evaluation")) }
             p { (ctx.t("Nilai terverifikasi", "Verified total")) ": " strong { (outcome.verified_total.as_deref().unwrap_or("—")) } }
@@ -269,7 +264,10 @@ pub(crate) async fn decide(
             fields: vec![(field.to_owned(), e.message.clone())],
             posted: Some(&form),
         };
-        return case_detail(&state, &ctx, &period, &unit, None, Some(errors)).await;
+        return match Case::read(&state, &ctx, &period, &unit).await {
+            Ok(case) => case_detail(&ctx, &case, None, Some(&errors)),
+            Err(r) => r,
+        };
     }
     let target = ctx.url(&format!(
         "/periods/{}/units/{}?done={done}",

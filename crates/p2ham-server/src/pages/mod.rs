@@ -390,12 +390,14 @@ async fn case_page(
         Err(r) => return r,
     };
     let flash = q.done.as_deref().map(|d| flash_text(&ctx, d));
+    let case = match case::Case::read(&state, &ctx, &period, &unit).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
     match me.role {
-        Role::Operator => operator::form_page(&state, &ctx, &period, &unit, flash.as_deref(), None).await,
-        Role::Verifier => review::review_page(&state, &ctx, &period, &unit, flash.as_deref(), None).await,
-        Role::Evaluator | Role::Admin => {
-            central::case_detail(&state, &ctx, &period, &unit, flash.as_deref(), None).await
-        }
+        Role::Operator => operator::form_page(&ctx, &case, flash.as_deref(), None),
+        Role::Verifier => review::review_page(&ctx, &case, flash.as_deref(), None),
+        Role::Evaluator | Role::Admin => central::case_detail(&ctx, &case, flash.as_deref(), None),
     }
 }
 

@@ -115,29 +115,24 @@ impl Prefill<'_> {
 }
 
 /// The self-assessment form (or, once submitted, the read-only view).
-pub(crate) async fn form_page(
-    state: &AppState,
+pub(crate) fn form_page(
     ctx: &Ctx,
-    period: &str,
-    unit: &str,
+    case: &Case,
     flash: Option<&str>,
-    errors: Option<FormErrors<'_>>,
+    errors: Option<&FormErrors<'_>>,
 ) -> Response {
-    let case = match Case::read(state, ctx, period, unit).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let period = case.period();
     let status = case.status();
     let editable = status.allows(Action::EditSelfAssessment);
     let doc = case.self_doc();
-    let prefill = match errors.as_ref().and_then(|e| e.posted) {
+    let prefill = match errors.and_then(|e| e.posted) {
         Some(f) => Prefill::Form(f),
         None => Prefill::Doc(doc),
     };
     let score = case.file.self_score.as_ref();
     let comments = case.comments();
     let round = case.view().round;
-    let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
+    let field_error = |id: &str| FormErrors::field(errors, id);
     let unit_name = case.unit().name.clone();
     let action = case.page(ctx, "/save");
     let lang = ctx.lang;
@@ -190,7 +185,7 @@ pub(crate) async fn form_page(
                             }
                             @if let Some(m) = &ve { p.field-error id=(format!("{vid}-error")) { (m) } }
                             div.options {
-                                (answers::options(ctx, &case, ind, &vid, value.as_deref(), editable))
+                                (answers::options(ctx, case, ind, &vid, value.as_deref(), editable))
                             }
                             @let why_id = html_id("na", &ind.id);
                             div.field {
@@ -209,7 +204,7 @@ pub(crate) async fn form_page(
                             @let evs = doc.and_then(|d| d.answer(&ind.id)).map(|a| a.evidence.as_slice()).unwrap_or_default();
                             @if !evs.is_empty() {
                                 p { strong { (ctx.t("Bukti terunggah", "Uploaded evidence")) } }
-                                (answers::evidence_list(ctx, &case, &ind.id, evs, editable))
+                                (answers::evidence_list(ctx, case, &ind.id, evs, editable))
                             }
                             @if editable {
                                 @let evid = html_id("ev", &ind.id);
@@ -370,7 +365,7 @@ pub(crate) async fn save(
             fields,
             posted: Some(&form),
         };
-        return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+        return form_page(&ctx, &case, None, Some(&errors));
     }
     // Evidence first: the document names the files by digest.
     let mut uploaded: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -420,7 +415,7 @@ pub(crate) async fn save(
                     fields,
                     posted: Some(&form),
                 };
-                return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+                return form_page(&ctx, &case, None, Some(&errors));
             }
         }
     }
@@ -439,7 +434,7 @@ pub(crate) async fn save(
             fields: diagnostic_fields(&e.diagnostics, &order),
             posted: Some(&form),
         };
-        return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+        return form_page(&ctx, &case, None, Some(&errors));
     }
     let target = case.page(&ctx, "");
     if form.get("action") == Some("submit") {
@@ -456,7 +451,11 @@ pub(crate) async fn save(
                 fields: diagnostic_fields(&e.diagnostics, &order),
                 posted: None,
             };
-            return form_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+            // The draft was stored: the page shows it as it is now.
+            return match Case::read(&state, &ctx, &period, &unit).await {
+                Ok(saved) => form_page(&ctx, &saved, None, Some(&errors)),
+                Err(r) => r,
+            };
         }
         return axum::response::Redirect::to(&format!("{target}?done=submitted")).into_response();
     }

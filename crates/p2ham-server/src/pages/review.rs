@@ -118,27 +118,22 @@ pub(crate) fn report_links(ctx: &Ctx, case: &Case) -> Markup {
 
 /// The review of one unit: per indicator, the operator's answer, note and
 /// photos beside the verifier's own answer and comment.
-pub(crate) async fn review_page(
-    state: &AppState,
+pub(crate) fn review_page(
     ctx: &Ctx,
-    period: &str,
-    unit: &str,
+    case: &Case,
     flash: Option<&str>,
-    errors: Option<FormErrors<'_>>,
+    errors: Option<&FormErrors<'_>>,
 ) -> Response {
-    let case = match Case::read(state, ctx, period, unit).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let period = case.period();
     let status = case.status();
     let open = status.allows(Action::Verify);
     let ver = case.verification();
-    let posted = errors.as_ref().and_then(|e| e.posted);
+    let posted = errors.and_then(|e| e.posted);
     let self_doc = case.self_doc();
     let unit_name = case.unit().name.clone();
     let lang = ctx.lang;
     let action = case.page(ctx, "/review");
-    let field_error = |id: &str| FormErrors::field(errors.as_ref(), id);
+    let field_error = |id: &str| FormErrors::field(errors, id);
     let content = html! {
         p { a href=(ctx.url("/verification")) { "← " (ctx.t("Daftar unit", "Units")) } }
         h1 { (ctx.t("Verifikasi", "Verification")) " " (period) ": " (unit_name) }
@@ -147,7 +142,7 @@ pub(crate) async fn review_page(
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
         section aria-labelledby="reports-title" {
             h2 #reports-title { (ctx.t("Laporan", "Reports")) }
-            (report_links(ctx, &case))
+            (report_links(ctx, case))
         }
         @if self_doc.is_none() {
             p { (ctx.t("Operator belum mengunggah penilaian mandiri.", "The operator has not uploaded a self-assessment yet.")) }
@@ -176,17 +171,17 @@ pub(crate) async fn review_page(
                                 div.cols {
                                     div.side {
                                         h3 { (ctx.t("Jawaban operator", "Operator's answer")) }
-                                        p { (answers::answer_text(ctx, &case, ind, own)) }
+                                        p { (answers::answer_text(ctx, case, ind, own)) }
                                         @if let Some(n) = own.and_then(|a| a.note.as_ref()) {
                                             p { strong { (ctx.t("Catatan", "Note")) ": " } (n) }
                                         }
                                         @let evs = own.map(|a| a.evidence.as_slice()).unwrap_or_default();
-                                        (answers::evidence_list(ctx, &case, &ind.id, evs, false))
+                                        (answers::evidence_list(ctx, case, &ind.id, evs, false))
                                     }
                                     div {
                                         h3 { (ctx.t("Penilaian verifikator", "Verifier's assessment")) }
                                         div.options role="radiogroup" aria-label=(format!("{} {}", ctx.t("Jawaban verifikator untuk", "Verifier's answer for"), ind.id)) {
-                                            (answers::options(ctx, &case, ind, &vid, chosen.as_deref(), open))
+                                            (answers::options(ctx, case, ind, &vid, chosen.as_deref(), open))
                                         }
                                         div.field {
                                             label for=(cid) { (ctx.t("Komentar verifikator", "Verifier's comment")) }
@@ -276,7 +271,7 @@ pub(crate) async fn act(
                 )],
                 posted: Some(&form),
             };
-            return review_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+            return review_page(&ctx, &case, None, Some(&errors));
         }
         let request = crate::proto::ReturnRequest { comments };
         if let Err(e) = cases.return_case(&period, &unit, &request).await {
@@ -285,7 +280,7 @@ pub(crate) async fn act(
                 fields: Vec::new(),
                 posted: Some(&form),
             };
-            return review_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+            return review_page(&ctx, &case, None, Some(&errors));
         }
         return Redirect::to(&format!("{target}?done=returned")).into_response();
     }
@@ -342,7 +337,7 @@ pub(crate) async fn act(
             fields,
             posted: Some(&form),
         };
-        return review_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+        return review_page(&ctx, &case, None, Some(&errors));
     }
     let u = case.unit();
     let doc = Assessment {
@@ -384,7 +379,7 @@ pub(crate) async fn act(
             fields,
             posted: Some(&form),
         };
-        return review_page(&state, &ctx, &period, &unit, None, Some(errors)).await;
+        return review_page(&ctx, &case, None, Some(&errors));
     }
     Redirect::to(&format!("{target}?done=verified")).into_response()
 }
