@@ -14,19 +14,45 @@
 //!
 //! The entry points: [`AppState::open`] (the database and evidence store of
 //! a [`Settings`]), [`router`] (the pages and the API as one
-//! [`axum::Router`]), [`serve`] (bind and run), [`Admin`] (users, units and
-//! periods from the shell), [`load_demo`] and [`openapi_json`].
+//! [`axum::Router`]), [`serve`] (bind and run), the typed service layer
+//! ([`AppState::cases`], [`AppState::sessions`], [`AppState::directory`]:
+//! every read and change as an acting user, with every access check), the
+//! API's bodies ([`proto`]), [`Admin`] (users, units and periods from the
+//! shell), [`load_demo`] and [`openapi_json`].
 //!
-//! Another Rust system mounts the application as an [`axum::Router`]:
+//! Another Rust system mounts the application under a prefix of its own with
+//! the [`axum`] this crate re-exports; links, redirects and cookies follow
+//! the prefix:
 //!
 //! ```no_run
+//! use p2ham_server::axum::{routing::get, Router};
 //! # async fn run() -> Result<(), p2ham_server::ServerError> {
 //! let settings = p2ham_server::Settings::new("./p2ham-data");
 //! let state = p2ham_server::AppState::open(&settings).await?;
-//! let app: axum::Router = p2ham_server::router(state);
+//! let app = Router::new()
+//!     .route("/", get(|| async { "the host's own page" }))
+//!     .nest("/p2ham", p2ham_server::router(state));
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await.unwrap();
-//! axum::serve(listener, app).await.unwrap();
+//! p2ham_server::axum::serve(listener, app).await.unwrap();
 //! # Ok(()) }
+//! ```
+//!
+//! A system in the same process calls the service as one of the
+//! application's users, and gets typed results or a [`ServiceError`] whose
+//! [`ErrorCode`] is stable:
+//!
+//! ```no_run
+//! # async fn run(state: p2ham_server::AppState, actor: p2ham_server::Actor) {
+//! match state.cases(&actor).submit("2023", "kanim-sampit").await {
+//!     Ok(done) => assert_eq!(done.status, p2ham_server::Status::Submitted),
+//!     Err(e) if e.code == p2ham_server::ErrorCode::EvidenceNotUploaded => {
+//!         for d in &e.diagnostics {
+//!             eprintln!("{}: {}", d.path, d.message);
+//!         }
+//!     }
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! # }
 //! ```
 //!
 //! The OpenAPI document is available without a server:

@@ -1,5 +1,5 @@
 //! The typed service layer: every read and change of the application, for an
-//! acting user ([`Actor`]), with every access check and workflow rule inside.
+//! acting user ([`Actor`](crate::Actor)), with every access check and workflow rule inside.
 //!
 //! The HTTP API (`/api/v1`) and the server-rendered pages are two thin
 //! adapters over it: they turn requests into typed inputs, call one method
