@@ -254,11 +254,13 @@ pub(crate) async fn decide(
         ("evaluated", cases.evaluate(&period, &unit, &request).await)
     };
     if let Err(e) = result {
-        let field = if e.message.starts_with("decree_date") {
-            "decree_date"
-        } else {
-            "decree_number"
-        };
+        // The form's field the refusal names (its diagnostic's path), else the decree number.
+        let field = e
+            .diagnostics
+            .iter()
+            .map(|d| d.path.as_str())
+            .find(|p| ["decree_date", "decree_number"].contains(p))
+            .unwrap_or("decree_number");
         let errors = FormErrors {
             message: e.message.clone(),
             fields: vec![(field.to_owned(), e.message.clone())],

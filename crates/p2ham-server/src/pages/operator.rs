@@ -382,41 +382,47 @@ pub(crate) async fn save(
         })
         .collect();
     if !files.is_empty() {
-        let stored = async {
-            let mut upload = cases.begin_evidence(&period, &unit).await?;
-            for (_, path, bytes) in &files {
-                let chunk: Result<axum::body::Bytes, std::convert::Infallible> = Ok((*bytes).clone());
-                upload.put(path, stream::iter([chunk])).await?;
-            }
-            upload.finish().await
-        }
-        .await;
-        match stored {
-            Ok(infos) => {
-                for (e, (ind, _, _)) in infos.into_iter().zip(&files) {
-                    uploaded.entry(ind.clone()).or_default().push((e.path, e.sha256));
+        // Each file on its own, so a refusal names the indicator it was chosen for.
+        let mut failed = None;
+        match cases.begin_evidence(&period, &unit).await {
+            Ok(mut upload) => {
+                for (ind, path, bytes) in &files {
+                    let chunk: Result<axum::body::Bytes, std::convert::Infallible> = Ok((*bytes).clone());
+                    if let Err(e) = upload.put(path, stream::iter([chunk])).await {
+                        failed = Some((Some(ind.clone()), e));
+                        break;
+                    }
+                }
+                if failed.is_none() {
+                    match upload.finish().await {
+                        Ok(infos) => {
+                            for (e, (ind, _, _)) in infos.into_iter().zip(&files) {
+                                uploaded.entry(ind.clone()).or_default().push((e.path, e.sha256));
+                            }
+                        }
+                        Err(e) => failed = Some((None, e)),
+                    }
                 }
             }
-            Err(e) => {
-                let fields = files
-                    .iter()
-                    .filter(|(_, path, _)| e.message.contains(path.as_str()))
-                    .map(|(ind, _, _)| (html_id("ev", ind), format!("{ind}: {}", e.message)))
-                    .collect::<Vec<_>>();
-                let errors = FormErrors {
-                    message: format!(
-                        "{} {}",
-                        ctx.t(
-                            "Bukti tidak dapat diunggah:",
-                            "The evidence could not be uploaded:"
-                        ),
-                        e.message
+            Err(e) => failed = Some((None, e)),
+        }
+        if let Some((ind, e)) = failed {
+            let fields = ind
+                .map(|ind| vec![(html_id("ev", &ind), format!("{ind}: {}", e.message))])
+                .unwrap_or_default();
+            let errors = FormErrors {
+                message: format!(
+                    "{} {}",
+                    ctx.t(
+                        "Bukti tidak dapat diunggah:",
+                        "The evidence could not be uploaded:"
                     ),
-                    fields,
-                    posted: Some(&form),
-                };
-                return form_page(&ctx, &case, None, Some(&errors));
-            }
+                    e.message
+                ),
+                fields,
+                posted: Some(&form),
+            };
+            return form_page(&ctx, &case, None, Some(&errors));
         }
     }
     // The document, from the form.

@@ -198,6 +198,17 @@ impl ServiceError {
         }
     }
 
+    /// An invalid value of a request's field: the message names the field,
+    /// and so does the one diagnostic (its `path`), for a form to show it there.
+    pub fn field(field: &str, problem: impl Into<String>) -> ServiceError {
+        let problem = problem.into();
+        ServiceError {
+            code: ErrorCode::Invalid,
+            message: format!("{field}: {problem}"),
+            diagnostics: vec![Diagnostic::new(p2ham_io::model::Code::Invalid, field, problem)],
+        }
+    }
+
     /// Not found (also what lies outside the caller's scope: its existence is not revealed).
     pub fn not_found(message: impl Into<String>) -> ServiceError {
         ServiceError::new(ErrorCode::NotFound, message)
@@ -397,6 +408,15 @@ mod tests {
                 "{a:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_field_refusal_names_the_field_in_its_message_and_its_diagnostic() {
+        let e = ServiceError::field("decree_date", "expected a date YYYY-MM-DD, found `3 Des`");
+        assert_eq!(e.code, ErrorCode::Invalid);
+        assert_eq!(e.message, "decree_date: expected a date YYYY-MM-DD, found `3 Des`");
+        assert_eq!(e.diagnostics.len(), 1);
+        assert_eq!(e.diagnostics[0].path, "decree_date");
     }
 
     #[test]

@@ -604,18 +604,15 @@ impl Cases<'_> {
         require(self.actor, &[Action::Award.role()])?;
         let (period, unit) = self.scope(period, unit).await?;
         let bad_date = |date: &str| {
-            ServiceError::new(
-                ErrorCode::Invalid,
-                format!("decree_date: expected a date YYYY-MM-DD, found `{date}`"),
+            ServiceError::field(
+                "decree_date",
+                format!("expected a date YYYY-MM-DD, found `{date}`"),
             )
         };
         if req.awarded {
             let number = req.decree_number.as_deref().unwrap_or("").trim();
             if number.is_empty() {
-                return Err(ServiceError::new(
-                    ErrorCode::Invalid,
-                    "decree_number: required when awarded",
-                ));
+                return Err(ServiceError::field("decree_number", "required when awarded"));
             }
             let date = req.decree_date.as_deref().unwrap_or("");
             if date.parse::<jiff::civil::Date>().is_err() {
