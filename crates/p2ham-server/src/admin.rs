@@ -7,7 +7,7 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::audit::{self, Event};
-use crate::types::{now, parse_instant, Role};
+use crate::types::{now, parse_instant, plain_text, Role};
 use crate::{AppState, ServerError};
 
 /// A user to create.
@@ -93,7 +93,15 @@ pub struct Admin<'a> {
     role: String,
 }
 
-fn valid_id(s: &str) -> bool {
+/// Revoke every API token of a user that is not revoked yet.
+fn revoke_tokens(username: &str) -> Stmt {
+    Stmt::new(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE username = $1 AND revoked_at IS NULL",
+        vec![Bind::Text(username.to_owned()), Bind::Text(now())],
+    )
+}
+
+pub(crate) fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.bytes()
@@ -267,6 +275,10 @@ impl<'a> Admin<'a> {
         if name.trim().is_empty() {
             return Err(invalid("name: must not be empty"));
         }
+        plain_text("name", name, false).map_err(invalid)?;
+        if let Some(office) = office {
+            plain_text("office", office, false).map_err(invalid)?;
+        }
         match role {
             Role::Operator if unit.is_none() => return Err(invalid("an operator needs a unit")),
             Role::Verifier if office.is_none() => return Err(invalid("a verifier needs an office (Kanwil)")),
@@ -334,21 +346,27 @@ impl<'a> Admin<'a> {
         after["role"] = serde_json::json!(p.role);
         after["unit"] = serde_json::json!(p.unit);
         after["office"] = serde_json::json!(p.office);
+        let mut sql = vec![Stmt::new(
+            "UPDATE users SET name = $2, role = $3, unit_id = $4, office = $5 WHERE username = $1",
+            vec![
+                Bind::Text(username.to_owned()),
+                Bind::Text(p.name.trim().to_owned()),
+                Bind::Text(p.role.as_str().into()),
+                opt(p.unit.as_ref()),
+                opt(p.office.as_ref()),
+            ],
+        )];
+        let scope = |v: &serde_json::Value| (v["role"].clone(), v["unit"].clone(), v["office"].clone());
+        if scope(&before) != scope(&after) {
+            // A token acts in the role and scope it was made for: it ends with them, for good.
+            sql.push(revoke_tokens(username));
+        }
         self.record_change(
             "update-user",
             format!("user/{username}"),
             Some(before.to_string()),
             after.to_string(),
-            vec![Stmt::new(
-                "UPDATE users SET name = $2, role = $3, unit_id = $4, office = $5 WHERE username = $1",
-                vec![
-                    Bind::Text(username.to_owned()),
-                    Bind::Text(p.name.trim().to_owned()),
-                    Bind::Text(p.role.as_str().into()),
-                    opt(p.unit.as_ref()),
-                    opt(p.office.as_ref()),
-                ],
-            )],
+            sql,
         )
         .await
     }
@@ -373,6 +391,8 @@ impl<'a> Admin<'a> {
                 "DELETE FROM sessions WHERE username = $1",
                 vec![Bind::Text(username.to_owned())],
             ));
+            // Reactivating the user later does not bring the tokens back.
+            sql.push(revoke_tokens(username));
         }
         self.record_change(
             if active {
@@ -402,6 +422,7 @@ impl<'a> Admin<'a> {
             if v.trim().is_empty() {
                 return Err(invalid(format!("unit `{}`: {field} must not be empty", u.id)));
             }
+            plain_text(field, v, false).map_err(|m| invalid(format!("unit `{}`: {m}", u.id)))?;
         }
         let after = serde_json::to_string(u).expect("a unit serialises");
         self.record(
@@ -460,6 +481,13 @@ impl<'a> Admin<'a> {
                 kind: get(ck, "kind")?,
                 office: get(co, "office")?,
             };
+            for (column, v) in [
+                ("name", &unit.name),
+                ("kind", &unit.kind),
+                ("office", &unit.office),
+            ] {
+                plain_text(&format!("CSV row {row}, column `{column}`"), v, false).map_err(invalid)?;
+            }
             if !p2ham_io::model::is_unit_id(&unit.id) || unit.id.len() > 64 {
                 return Err(invalid(format!(
                     "CSV row {row}, column `id`: {:?} is not a unit id (at most 64 lowercase letters a-z, digits, \

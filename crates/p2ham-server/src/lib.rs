@@ -70,6 +70,8 @@ mod auth;
 mod db;
 mod demo;
 mod error;
+mod limits;
+mod listen;
 mod mount;
 mod pages;
 pub mod proto;
@@ -78,7 +80,6 @@ mod store;
 mod types;
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -97,6 +98,7 @@ pub mod demo_data {
 /// The axum this crate is built on: mount [`router`] with it.
 pub use axum;
 pub use error::{ApiError, DiagnosticBody, ErrorBody, ServerError};
+pub use listen::Peer;
 pub use mount::Mount;
 pub use service::{ErrorCode, ServiceError};
 pub use store::{EvidenceStore, EvidenceType, GetError, PutError, Stored};
@@ -119,10 +121,21 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How long a session lasts, in seconds.
     pub session_seconds: i64,
-    /// Login attempts allowed per username per minute.
+    /// Failed logins (and password checks) allowed per minute for one
+    /// username from one address; ten times as many from one address.
     pub login_attempts_per_minute: u32,
     /// The path [`serve`] mounts the application under (`/p2ham`); empty for the root.
     pub base_path: String,
+    /// A client has this long to send a request's headers (the connection is closed otherwise).
+    pub header_timeout: std::time::Duration,
+    /// A request body that sends nothing for this long is cut off (408).
+    pub body_idle_timeout: std::time::Duration,
+    /// A request that takes longer than this as a whole is cut off (408).
+    pub request_timeout: std::time::Duration,
+    /// The most evidence files one upload request may carry.
+    pub max_files_per_request: usize,
+    /// The largest upload request as a whole (every file of it), in bytes.
+    pub max_upload_request_bytes: u64,
 }
 
 impl Settings {
@@ -138,6 +151,11 @@ impl Settings {
             session_seconds: 12 * 3600,
             login_attempts_per_minute: 10,
             base_path: String::new(),
+            header_timeout: listen::HEADER_TIMEOUT,
+            body_idle_timeout: std::time::Duration::from_secs(30),
+            request_timeout: std::time::Duration::from_secs(600),
+            max_files_per_request: 64,
+            max_upload_request_bytes: 48 * 1024 * 1024,
         }
     }
 
@@ -156,8 +174,6 @@ impl Settings {
     }
 }
 
-type LoginLimiter = governor::DefaultKeyedRateLimiter<String>;
-
 /// Everything a request handler needs: the database, the evidence store, the settings.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -166,7 +182,7 @@ struct Inner {
     db: Db,
     store: EvidenceStore,
     settings: Settings,
-    login_limiter: LoginLimiter,
+    limits: limits::Limits,
     instruments: RwLock<HashMap<String, Arc<p2ham_io::LoadedInstrument>>>,
 }
 
@@ -194,12 +210,11 @@ impl AppState {
         })?;
         let db = Db::connect(&settings.database_url()).await?;
         let store = EvidenceStore::open(&settings.evidence_path())?;
-        let per_minute = NonZeroU32::new(settings.login_attempts_per_minute.max(1)).expect("at least 1");
         let state = AppState(Arc::new(Inner {
             db,
             store,
             settings: settings.clone(),
-            login_limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
+            limits: limits::Limits::new(settings.login_attempts_per_minute),
             instruments: RwLock::new(HashMap::new()),
         }));
         state.admin().register_builtins().await?;
@@ -226,8 +241,9 @@ impl AppState {
         Admin::new(self)
     }
 
-    pub(crate) fn login_allowed(&self, username: &str) -> bool {
-        self.0.login_limiter.check_key(&username.to_lowercase()).is_ok()
+    /// The limits on guessing passwords.
+    pub(crate) fn limits(&self) -> &limits::Limits {
+        &self.0.limits
     }
 
     /// The instrument stored under a digest, validated (cached after the first use).
@@ -264,16 +280,60 @@ impl AppState {
 /// router(state))`, and its pages, redirects, form actions, cookies and
 /// OpenAPI `servers` follow the prefix.
 pub fn router(state: AppState) -> axum::Router {
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let hsts = state
+        .settings()
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000"));
+    let limits = state.settings().clone();
     api::routes()
         .merge(pages::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
+        // A body that stops sending, or a request that takes too long as a whole, is cut off.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_idle_timeout,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            axum::http::header::X_CONTENT_TYPE_OPTIONS,
-            axum::http::HeaderValue::from_static("nosniff"),
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        // No inline script anywhere (the pages' one script is a file); no framing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        // Nothing behind a login is kept by a cache unless a route says otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| hsts.clone(),
         ))
         .with_state(state)
 }
+
+/// The Content-Security-Policy of every response: scripts, styles, images and
+/// forms from the application only (inline styles of the report layer's
+/// HTML allowed, inline scripts not), no plugins, no framing.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Serve the application on a bound listener until `shutdown` completes.
 pub async fn serve(
@@ -296,7 +356,7 @@ pub async fn serve(
             .route(&format!("{}/", mount.prefix()), axum::routing::get(to_start))
             .nest(mount.prefix(), router(state.clone()))
     };
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let result = listen::run(listener, app, state.settings().header_timeout, shutdown).await;
     state.db().close().await;
     result
 }

@@ -90,6 +90,29 @@ impl Status {
     }
 }
 
+/// The first character of `s` that no one types and that changes how text
+/// shows or is read: a control character (tab and line breaks allowed where
+/// `multiline`), a bidirectional override or isolate (`foto/\u{202e}gnp.exe`
+/// shows as `foto/exe.png`), or a zero-width character.
+pub fn hidden_character(s: &str, multiline: bool) -> Option<char> {
+    s.chars().find(|&c| {
+        (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    })
+}
+
+/// Refuse text with a [`hidden_character`]: the message names the field and
+/// the character by its code point.
+pub fn plain_text(field: &str, s: &str, multiline: bool) -> Result<(), String> {
+    match hidden_character(s, multiline) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "{field}: holds the invisible or control character U+{:04X}; type the text without it",
+            u32::from(c)
+        )),
+    }
+}
+
 /// Now, as RFC 3339 UTC with microseconds (sorts as text).
 pub fn now() -> String {
     format!("{:.6}", jiff::Timestamp::now())

@@ -18,9 +18,10 @@ use crate::AppState;
 pub(crate) async fn login(
     State(state): State<AppState>,
     mount: Mount,
+    peer: crate::Peer,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> ApiResult<Response> {
-    let session = state.sessions().login(&req).await?;
+    let session = state.sessions().login(&req, peer.0).await?;
     let cookie = session_cookie(&state, &mount, &session.secret, session.max_age);
     Ok(([(header::SET_COOKIE, cookie)], Json(session.info)).into_response())
 }

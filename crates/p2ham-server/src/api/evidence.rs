@@ -49,12 +49,27 @@ pub(crate) async fn upload_evidence(
             "send the files as multipart/form-data",
         )
     })?;
-    let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request("bad-multipart", e.to_string()))?
-    {
+    let settings = state.settings();
+    let whole = settings.max_upload_request_bytes;
+    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(whole));
+    let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let mut parts = 0;
+    while let Some(field) = multipart.next_field().await.map_err(|e| match e {
+        multer::Error::StreamSizeExceeded { .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            format!("the request is larger than the limit of {whole} bytes for one upload"),
+        ),
+        other => ApiError::bad_request("bad-multipart", other.to_string()),
+    })? {
+        parts += 1;
+        if parts > settings.max_files_per_request {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                format!("at most {} files in one request", settings.max_files_per_request),
+            ));
+        }
         let name = field.file_name().map(str::to_owned).ok_or_else(|| {
             ApiError::bad_request("bad-multipart", "each part needs a file name (the evidence path)")
         })?;
@@ -89,13 +104,22 @@ pub(crate) async fn get_evidence(
     Path((period, unit, sha256)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
     let (content_type, bytes) = state.cases(&actor).evidence_file(&period, &unit, &sha256).await?;
+    // A photo is shown in the page; anything else (a PDF) is only downloaded,
+    // never rendered with its scripts; nothing behind a login is cached.
+    let disposition = if content_type.starts_with("image/") {
+        "inline".to_owned()
+    } else {
+        format!("attachment; filename=\"{sha256}.pdf\"")
+    };
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
             (header::ETAG, format!("\"sha256:{sha256}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
             (
-                header::CACHE_CONTROL,
-                "private, max-age=31536000, immutable".to_owned(),
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'".to_owned(),
             ),
         ],
         bytes,

@@ -28,19 +28,56 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// The whole body as bytes, refused (413) beyond the document limit.
+/// The whole body as bytes: refused beyond the document limit (413), when
+/// it stops arriving (408) or breaks off (400).
 pub(crate) async fn document_bytes(state: &AppState, body: Body) -> ApiResult<Vec<u8>> {
     let limit = state.settings().max_document_bytes;
     axum::body::to_bytes(body, limit)
         .await
         .map(|b| b.to_vec())
-        .map_err(|_| {
-            ApiError::new(
+        .map_err(|e| match BodyFailure::of(&e) {
+            BodyFailure::TooLarge => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too-large",
                 format!("the document is larger than the limit of {limit} bytes"),
-            )
+            ),
+            BodyFailure::Stalled => ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "the request's body stopped arriving",
+            ),
+            BodyFailure::Broken => {
+                ApiError::bad_request("bad-request-body", format!("the request's body broke off: {e}"))
+            }
         })
+}
+
+/// Why a request's body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyFailure {
+    /// Larger than the limit.
+    TooLarge,
+    /// Nothing arrived for the idle timeout.
+    Stalled,
+    /// The connection broke or the body was malformed.
+    Broken,
+}
+
+impl BodyFailure {
+    /// Classify an error of reading a body, by the errors it was caused by.
+    pub(crate) fn of(e: &(dyn std::error::Error + 'static)) -> BodyFailure {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(c) = cause {
+            if c.is::<http_body_util::LengthLimitError>() {
+                return BodyFailure::TooLarge;
+            }
+            if c.is::<tower_http::timeout::TimeoutError>() {
+                return BodyFailure::Stalled;
+            }
+            cause = c.source();
+        }
+        BodyFailure::Broken
+    }
 }
 
 impl From<ServiceError> for ApiError {

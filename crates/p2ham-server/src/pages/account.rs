@@ -56,19 +56,31 @@ pub(crate) async fn login_page(ctx: Ctx, Query(q): Query<Next>) -> Response {
 pub(crate) async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
+    peer: crate::Peer,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    if !same_origin(&headers) {
+        // Another site's form must not log a visitor into an account of its choosing.
+        let e = crate::service::ServiceError::new(
+            ErrorCode::Forbidden,
+            ctx.t(
+                "Formulir masuk ini dikirim dari situs lain dan ditolak.",
+                "This login form was sent from another site and is refused.",
+            ),
+        );
+        return refused(&ctx, &e);
+    }
     let form = match FormData::read(&headers, body, 4096).await {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+        Err(super::FormError(status, e)) => return (status, e).into_response(),
     };
     let request = LoginRequest {
         username: form.get("username").unwrap_or_default().trim().to_owned(),
         password: form.get("password").unwrap_or_default().to_owned(),
     };
     let next = local_path(form.get("next"));
-    let refusal = match state.sessions().login(&request).await {
+    let refusal = match state.sessions().login(&request, peer.0).await {
         Ok(session) => {
             let mut resp = ctx.redirect(&next);
             let cookie = crate::auth::session_cookie(&state, &ctx.mount, &session.secret, session.max_age);
@@ -96,6 +108,24 @@ pub(crate) async fn login(
     );
     *resp.status_mut() = StatusCode::from_u16(refusal.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
     resp
+}
+
+/// Whether a form was sent from this site: the browser's `Origin` (or, without
+/// it, `Sec-Fetch-Site`) names the host the request is for. A request with
+/// neither comes from no browser's cross-site form and is let through.
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("null");
+        let authority = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        return matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h));
+    }
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => matches!(site, "same-origin" | "none"),
+        None => true,
+    }
 }
 
 pub(crate) async fn logout(
@@ -176,6 +206,8 @@ pub(crate) async fn password_page(ctx: Ctx, Query(q): Query<Flash>) -> Response 
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
+    peer: crate::Peer,
+    session: SessionSecret,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -211,7 +243,11 @@ pub(crate) async fn change_password(
         ));
     }
     if errors.is_empty() {
-        match state.sessions().change_password(&me, &current, &new).await {
+        match state
+            .sessions()
+            .change_password(&me, (peer.0, session.0.as_deref()), &current, &new)
+            .await
+        {
             Ok(()) => return ctx.redirect("/password?done=password"),
             Err(e) if e.code == ErrorCode::LoginFailed => errors.push((
                 "current".to_owned(),
@@ -219,6 +255,14 @@ pub(crate) async fn change_password(
                     .to_owned(),
             )),
             Err(e) if e.code == ErrorCode::Invalid => errors.push(("new".to_owned(), e.message)),
+            Err(e) if e.code == ErrorCode::RateLimited => errors.push((
+                "current".to_owned(),
+                ctx.t(
+                    "Terlalu banyak kata sandi salah. Tunggu satu menit lalu coba lagi.",
+                    "Too many wrong passwords. Wait a minute and try again.",
+                )
+                .to_owned(),
+            )),
             Err(e) => return refused(&ctx, &e),
         }
     }

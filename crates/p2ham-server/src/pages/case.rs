@@ -150,17 +150,17 @@ impl Case {
     }
 }
 
-/// A form posted for a unit's case (read under `limit` bytes, its CSRF token
-/// checked), and the case; the page to send instead when either fails.
+/// A form posted for a unit's case (read within `limits`: bytes per file,
+/// bytes in all, files; its CSRF token checked), and the case; the page to send instead when either fails.
 pub(crate) async fn posted_case(
     state: &AppState,
     ctx: &Ctx,
     (period, unit): (&str, &str),
     headers: &HeaderMap,
     body: Body,
-    limit: u64,
+    limits: (u64, u64, usize),
 ) -> Result<(FormData, Case), Response> {
-    let form = super::posted(ctx, headers, body, limit).await?;
+    let form = super::posted_within(ctx, headers, body, limits).await?;
     let case = Case::read(state, ctx, period, unit).await?;
     Ok((form, case))
 }

@@ -181,16 +181,36 @@ pub(crate) fn urlencode(s: &str) -> String {
 /// A local path to go back to (never another site).
 pub(crate) fn local_path(p: Option<&str>) -> String {
     match p {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.contains('\\')
-                && !p.chars().any(char::is_control) =>
-        {
-            p.to_owned()
-        }
+        Some(p) if is_local(p) && is_local(&percent_decoded(p)) => p.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// A path on this site only: starts with one `/`, no backslash, no control
+/// character (browsers drop a tab or line break and read `/\t/host` as `//host`).
+fn is_local(p: &str) -> bool {
+    p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control)
+}
+
+/// A path with its `%XX` escapes decoded (what a browser may make of it).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    let digit = |pos: usize| bytes.get(pos).and_then(|&c| char::from(c).to_digit(16));
+    while at < bytes.len() {
+        match (bytes[at], digit(at + 1), digit(at + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                at += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An HTML id from an indicator id (`A.01` → `A-01`).
@@ -459,7 +479,19 @@ impl FormData {
     }
 
     /// Read a form (multipart, files up to `limit` bytes each, or url-encoded).
-    pub async fn read(headers: &HeaderMap, body: Body, limit: u64) -> Result<FormData, String> {
+    pub async fn read(headers: &HeaderMap, body: Body, limit: u64) -> Result<FormData, FormError> {
+        Self::read_within(headers, body, limit, limit.saturating_mul(8), usize::MAX).await
+    }
+
+    /// Read a form whose files are at most `limit` bytes each, `whole` bytes
+    /// together and `files` in number.
+    pub async fn read_within(
+        headers: &HeaderMap,
+        body: Body,
+        limit: u64,
+        whole: u64,
+        files: usize,
+    ) -> Result<FormData, FormError> {
         let ct = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -469,31 +501,67 @@ impl FormData {
             files: Vec::new(),
         };
         if let Ok(boundary) = multer::parse_boundary(ct) {
-            let constraints = multer::Constraints::new().size_limit(
-                multer::SizeLimit::new()
-                    .per_field(limit)
-                    .whole_stream(limit.saturating_mul(8)),
-            );
+            let constraints = multer::Constraints::new()
+                .size_limit(multer::SizeLimit::new().per_field(limit).whole_stream(whole));
             let mut mp = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
-            while let Some(field) = mp.next_field().await.map_err(|e| e.to_string())? {
+            while let Some(field) = mp.next_field().await.map_err(FormError::multipart)? {
                 let name = field.name().unwrap_or_default().to_owned();
                 if let Some(file) = field.file_name().map(str::to_owned) {
-                    let bytes = field.bytes().await.map_err(|e| e.to_string())?;
+                    let bytes = field.bytes().await.map_err(FormError::multipart)?;
                     if !file.is_empty() && !bytes.is_empty() {
+                        if out.files.len() >= files {
+                            return Err(FormError(
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                format!("at most {files} files in one save"),
+                            ));
+                        }
                         out.files.push((name, file, bytes));
                     }
                 } else {
-                    let text = field.text().await.map_err(|e| e.to_string())?;
+                    let text = field.text().await.map_err(FormError::multipart)?;
                     out.fields.push((name, text));
                 }
             }
         } else {
             let bytes = axum::body::to_bytes(body, 1024 * 1024)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| FormError::body(&e))?;
             out.fields = form_urlencoded(&bytes);
         }
         Ok(out)
+    }
+}
+
+/// Why a posted form could not be read: the status to answer and the reason.
+#[derive(Debug)]
+pub(crate) struct FormError(pub StatusCode, pub String);
+
+impl FormError {
+    fn body(e: &axum::Error) -> FormError {
+        use crate::api::extract::BodyFailure;
+        let status = match BodyFailure::of(e) {
+            BodyFailure::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            BodyFailure::Stalled => StatusCode::REQUEST_TIMEOUT,
+            BodyFailure::Broken => StatusCode::BAD_REQUEST,
+        };
+        FormError(status, e.to_string())
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // the shape `map_err` hands over
+    fn multipart(e: multer::Error) -> FormError {
+        use crate::api::extract::BodyFailure;
+        let status = match &e {
+            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            multer::Error::StreamReadFailed(inner) => match BodyFailure::of(inner.as_ref()) {
+                BodyFailure::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                BodyFailure::Stalled => StatusCode::REQUEST_TIMEOUT,
+                BodyFailure::Broken => StatusCode::BAD_REQUEST,
+            },
+            _ => StatusCode::BAD_REQUEST,
+        };
+        FormError(status, e.to_string())
     }
 }
 
@@ -541,17 +609,32 @@ pub(crate) async fn posted(
     body: Body,
     limit: u64,
 ) -> Result<FormData, Response> {
+    posted_within(ctx, headers, body, (limit, limit, 1)).await
+}
+
+/// [`posted`] with files of at most `limits.0` bytes each, `limits.1` bytes
+/// together and `limits.2` in number.
+pub(crate) async fn posted_within(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    body: Body,
+    (limit, whole, files): (u64, u64, usize),
+) -> Result<FormData, Response> {
     ctx.me()?;
-    let form = FormData::read(headers, body, limit).await.map_err(|e| {
-        let p = ServiceError::new(
-            ErrorCode::Invalid,
-            format!(
-                "{}: {e}",
-                ctx.t("Formulir tidak terbaca", "The form could not be read")
-            ),
-        );
-        refused(ctx, &p)
-    })?;
+    let form = FormData::read_within(headers, body, limit, whole, files)
+        .await
+        .map_err(|FormError(status, e)| {
+            let p = ServiceError::new(
+                ErrorCode::Invalid,
+                format!(
+                    "{}: {e}",
+                    ctx.t("Formulir tidak terbaca", "The form could not be read")
+                ),
+            );
+            let mut r = refused(ctx, &p);
+            *r.status_mut() = status;
+            r
+        })?;
     if !csrf_ok(ctx, &form) {
         let p = ServiceError::new(
             ErrorCode::Csrf,

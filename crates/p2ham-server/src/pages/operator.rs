@@ -317,8 +317,13 @@ pub(crate) async fn save(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let limit = state.settings().max_evidence_bytes;
-    let (form, case) = match posted_case(&state, &ctx, (&period, &unit), &headers, body, limit).await {
+    let settings = state.settings();
+    let limits = (
+        settings.max_evidence_bytes,
+        settings.max_upload_request_bytes,
+        settings.max_files_per_request,
+    );
+    let (form, case) = match posted_case(&state, &ctx, (&period, &unit), &headers, body, limits).await {
         Ok(posted) => posted,
         Err(r) => return r,
     };
@@ -680,7 +685,16 @@ pub(crate) async fn remove_evidence(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let (form, case) = match posted_case(&state, &ctx, (&period, &unit), &headers, body, 64 * 1024).await {
+    let (form, case) = match posted_case(
+        &state,
+        &ctx,
+        (&period, &unit),
+        &headers,
+        body,
+        (64 * 1024, 64 * 1024, 0),
+    )
+    .await
+    {
         Ok(posted) => posted,
         Err(r) => return r,
     };

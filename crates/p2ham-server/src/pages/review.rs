@@ -231,7 +231,16 @@ pub(crate) async fn act(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let (form, case) = match posted_case(&state, &ctx, (&period, &unit), &headers, body, 1024 * 1024).await {
+    let (form, case) = match posted_case(
+        &state,
+        &ctx,
+        (&period, &unit),
+        &headers,
+        body,
+        (1024 * 1024, 1024 * 1024, 0),
+    )
+    .await
+    {
         Ok(posted) => posted,
         Err(r) => return r,
     };

@@ -34,8 +34,11 @@ fn check_evidence_name(name: &str) -> Result<(), String> {
     if name.len() > 255 {
         return Err("the file name must have at most 255 bytes".into());
     }
-    if name.chars().any(char::is_control) {
-        return Err("the file name holds control characters".into());
+    if let Some(c) = crate::types::hidden_character(name, false) {
+        return Err(format!(
+            "the file name holds the invisible or control character U+{:04X} (it would show the name otherwise than it is)",
+            u32::from(c)
+        ));
     }
     if name.split('/').any(|part| part == ".") {
         return Err(format!("`{name}`: `.` path segments are not allowed"));

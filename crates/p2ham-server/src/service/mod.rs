@@ -414,7 +414,10 @@ mod tests {
     fn a_field_refusal_names_the_field_in_its_message_and_its_diagnostic() {
         let e = ServiceError::field("decree_date", "expected a date YYYY-MM-DD, found `3 Des`");
         assert_eq!(e.code, ErrorCode::Invalid);
-        assert_eq!(e.message, "decree_date: expected a date YYYY-MM-DD, found `3 Des`");
+        assert_eq!(
+            e.message,
+            "decree_date: expected a date YYYY-MM-DD, found `3 Des`"
+        );
         assert_eq!(e.diagnostics.len(), 1);
         assert_eq!(e.diagnostics[0].path, "decree_date");
     }

@@ -1,5 +1,7 @@
 //! Who is asking: logging in and out, sessions and API tokens, passwords.
 
+use std::net::IpAddr;
+
 use sqlx::Row;
 
 use super::{ErrorCode, ServiceError, ServiceResult};
@@ -125,18 +127,28 @@ impl Sessions<'_> {
         actor(user, Credential::Session { csrf })
     }
 
-    /// Log in: a new session (rate limited per username; one message whether the user exists or not).
-    pub async fn login(&self, req: &LoginRequest) -> ServiceResult<LoggedIn> {
-        if !self.state.login_allowed(&req.username) {
+    /// Log in from `source`: a new session. Failures are limited per
+    /// (source, username) and per source (ten times as many), recorded in
+    /// the audit log without the password, and answered with one message
+    /// whether the user exists or not.
+    pub async fn login(&self, req: &LoginRequest, source: Option<IpAddr>) -> ServiceResult<LoggedIn> {
+        let limits = self.state.limits();
+        if !limits.allowed(source, &req.username) {
             return Err(ServiceError::new(
                 ErrorCode::RateLimited,
-                "too many login attempts for this username; wait a minute",
+                "too many failed logins for this username from this address; wait a minute",
             ));
         }
-        let row = sqlx::query("SELECT password_hash, active FROM users WHERE username = $1")
-            .bind(&req.username)
-            .fetch_optional(self.state.db().pool())
-            .await?;
+        // A name no account can have is refused before any look-up.
+        let plausible = crate::admin::valid_id(&req.username);
+        let row = if plausible {
+            sqlx::query("SELECT password_hash, active FROM users WHERE username = $1")
+                .bind(&req.username)
+                .fetch_optional(self.state.db().pool())
+                .await?
+        } else {
+            None
+        };
         let (hash, active) = match &row {
             Some(r) => (
                 r.try_get::<String, _>("password_hash")?,
@@ -147,11 +159,19 @@ impl Sessions<'_> {
         let password = req.password.clone();
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await?;
         if !(ok && active) {
+            limits.failed(source, &req.username);
+            let name = if plausible {
+                req.username.as_str()
+            } else {
+                "(not a username)"
+            };
+            self.record_failure("login-failed", name, source).await?;
             return Err(ServiceError::new(
                 ErrorCode::LoginFailed,
                 "wrong username or password",
             ));
         }
+        limits.succeeded(source, &req.username);
         let secret = random_hex(32);
         let csrf = random_hex(32);
         let seconds = self.state.settings().session_seconds;
@@ -191,6 +211,32 @@ impl Sessions<'_> {
                 expires_at: Some(expires),
             },
         })
+    }
+
+    /// Record a failed check of a password (never the password itself).
+    async fn record_failure(
+        &self,
+        action: &str,
+        username: &str,
+        source: Option<IpAddr>,
+    ) -> ServiceResult<()> {
+        let mut w = self.state.db().write().await?;
+        let mut turn = audit::reserve(&mut w.tx).await?;
+        let source = source.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        turn.record(
+            &mut w.tx,
+            Event {
+                actor: username,
+                role: "none",
+                action,
+                object: format!("user/{username}"),
+                before: None,
+                after: Some(serde_json::json!({ "source": source }).to_string()),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
     }
 
     /// Log out: end the session whose cookie value is `secret`.
@@ -235,6 +281,8 @@ impl Sessions<'_> {
         if req.name.trim().is_empty() {
             return Err(ServiceError::new(ErrorCode::Invalid, "name: must not be empty"));
         }
+        crate::types::plain_text("name", &req.name, false)
+            .map_err(|m| ServiceError::new(ErrorCode::Invalid, m))?;
         let id = random_hex(8);
         let token = format!("p2ham_{}", random_hex(32));
         let mut w = self.state.db().write().await?;
@@ -313,9 +361,24 @@ impl Sessions<'_> {
     }
 
     /// Change the caller's own password: the current one must be right
-    /// ([`ErrorCode::LoginFailed`] otherwise) and the new one at least 10
-    /// characters ([`ErrorCode::Invalid`]).
-    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> ServiceResult<()> {
+    /// ([`ErrorCode::LoginFailed`] otherwise, limited like logins) and the new
+    /// one at least 10 characters ([`ErrorCode::Invalid`]). Every other session
+    /// of the user ends (all but `keep`, the session's secret the change comes
+    /// from) and every API token of theirs is revoked.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        (source, keep): (Option<IpAddr>, Option<&str>),
+        current: &str,
+        new: &str,
+    ) -> ServiceResult<()> {
+        let limits = self.state.limits();
+        if !limits.allowed(source, &actor.username) {
+            return Err(ServiceError::new(
+                ErrorCode::RateLimited,
+                "too many wrong passwords from this address; wait a minute",
+            ));
+        }
         let stored: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE username = $1")
             .bind(&actor.username)
             .fetch_optional(self.state.db().pool())
@@ -326,6 +389,9 @@ impl Sessions<'_> {
         let current = current.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await?;
         if !ok {
+            limits.failed(source, &actor.username);
+            self.record_failure("change-password-failed", &actor.username, source)
+                .await?;
             return Err(ServiceError::new(
                 ErrorCode::LoginFailed,
                 "current: the password is wrong",
@@ -348,6 +414,21 @@ impl Sessions<'_> {
             .bind(&actor.username)
             .execute(&mut *w.tx)
             .await?;
+        // Whoever else held a session or a token of this user holds it no more.
+        let kept = keep.map(secret_digest).unwrap_or_default();
+        let ended = sqlx::query("DELETE FROM sessions WHERE username = $1 AND id_sha256 <> $2")
+            .bind(&actor.username)
+            .bind(&kept)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        let revoked =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(&actor.username)
+                .execute(&mut *w.tx)
+                .await?
+                .rows_affected();
         turn.record(
             &mut w.tx,
             Event::by(
@@ -355,7 +436,7 @@ impl Sessions<'_> {
                 "change-password",
                 format!("user/{}", actor.username),
                 None,
-                None,
+                Some(serde_json::json!({"sessions_ended": ended, "tokens_revoked": revoked}).to_string()),
             ),
         )
         .await?;

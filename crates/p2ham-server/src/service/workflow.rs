@@ -14,7 +14,7 @@ use crate::proto::{
     AwardRequest, CaseStatus, DocumentAccepted, EvaluateRequest, PeriodInfo, ReturnRequest, StageParam,
     UnitInfo,
 };
-use crate::types::{now, random_hex, Status};
+use crate::types::{now, plain_text, random_hex, Status};
 
 async fn write_case(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -85,18 +85,83 @@ fn check_fits(
     if a.stage != stage {
         mismatch("stage", want, other);
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ServiceError {
+    if !problems.is_empty() {
+        return Err(ServiceError {
             code: ErrorCode::InvalidDocument,
             message: format!(
                 "{}: the document is not for this unit, period, instrument or stage",
                 doc.file
             ),
             diagnostics: problems,
+        });
+    }
+    let hidden = hidden_text(a);
+    if hidden.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError {
+            code: ErrorCode::InvalidDocument,
+            message: format!(
+                "{}: {} text field(s) hold invisible or control characters",
+                doc.file,
+                hidden.len()
+            ),
+            diagnostics: hidden,
         })
     }
+}
+
+/// Every text of a document people read (names, notes, justifications,
+/// captions, evidence paths) that holds a character no one types.
+fn hidden_text(a: &p2ham_io::model::Assessment) -> Vec<Diagnostic> {
+    let mut fields: Vec<(String, Option<String>, &str, bool)> =
+        vec![("unit.name".into(), None, a.unit.name.as_str(), false)];
+    if let Some(office) = &a.unit.office {
+        fields.push(("unit.office".into(), None, office, false));
+    }
+    for (i, p) in a.assessors.iter().enumerate() {
+        fields.push((format!("assessors[{i}].name"), None, &p.name, false));
+        fields.push((format!("assessors[{i}].role"), None, &p.role, false));
+    }
+    for (i, answer) in a.answers.iter().enumerate() {
+        let ind = Some(answer.indicator.clone());
+        if let Some(n) = &answer.note {
+            fields.push((format!("answers[{i}].note"), ind.clone(), n, true));
+        }
+        if let Some(n) = &answer.not_applicable {
+            fields.push((format!("answers[{i}].not_applicable"), ind.clone(), n, true));
+        }
+        for (j, e) in answer.evidence.iter().enumerate() {
+            fields.push((
+                format!("answers[{i}].evidence[{j}].path"),
+                ind.clone(),
+                &e.path,
+                false,
+            ));
+            if let Some(c) = &e.caption {
+                fields.push((
+                    format!("answers[{i}].evidence[{j}].caption"),
+                    ind.clone(),
+                    c,
+                    true,
+                ));
+            }
+        }
+    }
+    fields
+        .into_iter()
+        .filter_map(|(path, indicator, text, multiline)| {
+            let c = crate::types::hidden_character(text, multiline)?;
+            Some(
+                Diagnostic::new(
+                    Code::Invalid,
+                    path,
+                    format!("holds the invisible or control character U+{:04X}", u32::from(c)),
+                )
+                .with_indicator(indicator),
+            )
+        })
+        .collect()
 }
 
 async fn insert_document(
@@ -344,6 +409,8 @@ impl Cases<'_> {
                     format!("comments[{i}].comment: must not be empty"),
                 ));
             }
+            plain_text(&format!("comments[{i}].comment"), &c.comment, true)
+                .map_err(|m| ServiceError::new(ErrorCode::Invalid, m))?;
             if let Some(ind) = &c.indicator {
                 let known = instrument
                     .checked
@@ -547,6 +614,9 @@ impl Cases<'_> {
     ) -> ServiceResult<CaseStatus> {
         require(self.actor, &[Action::Evaluate.role()])?;
         let (period, unit) = self.scope(period, unit).await?;
+        if let Some(note) = &req.note {
+            plain_text("note", note, true).map_err(|m| ServiceError::new(ErrorCode::Invalid, m))?;
+        }
         let (case, report) = self.compared(&unit, &period).await?;
         if !case.status.allows(Action::Evaluate) {
             return Err(ServiceError::transition(Action::Evaluate, case.status));
@@ -609,6 +679,17 @@ impl Cases<'_> {
                 format!("expected a date YYYY-MM-DD, found `{date}`"),
             )
         };
+        if let Some(note) = &req.note {
+            plain_text("note", note, true).map_err(|m| ServiceError::new(ErrorCode::Invalid, m))?;
+        }
+        if let Some(number) = &req.decree_number {
+            if let Err(m) = plain_text("decree_number", number, false) {
+                return Err(ServiceError::field(
+                    "decree_number",
+                    m.trim_start_matches("decree_number: "),
+                ));
+            }
+        }
         if req.awarded {
             let number = req.decree_number.as_deref().unwrap_or("").trim();
             if number.is_empty() {
