@@ -130,6 +130,11 @@ pub struct Settings {
     pub header_timeout: std::time::Duration,
     /// A request body that sends nothing for this long is cut off (408).
     pub body_idle_timeout: std::time::Duration,
+    /// After `body_rate_grace`, a request body must arrive at this many
+    /// bytes per second on average (a trickle is cut off, 408).
+    pub min_body_rate: u64,
+    /// How long a request body may take before `min_body_rate` applies.
+    pub body_rate_grace: std::time::Duration,
     /// A request that takes longer than this as a whole is cut off (408).
     pub request_timeout: std::time::Duration,
     /// The most evidence files one upload request may carry.
@@ -154,6 +159,8 @@ impl Settings {
             header_timeout: listen::HEADER_TIMEOUT,
             body_idle_timeout: std::time::Duration::from_secs(30),
             request_timeout: std::time::Duration::from_secs(600),
+            min_body_rate: 512,
+            body_rate_grace: std::time::Duration::from_secs(30),
             max_files_per_request: 64,
             max_upload_request_bytes: 48 * 1024 * 1024,
         }
@@ -290,7 +297,13 @@ pub fn router(state: AppState) -> axum::Router {
     api::routes()
         .merge(pages::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
-        // A body that stops sending, or a request that takes too long as a whole, is cut off.
+        // A body that stops sending, trickles, or a request that takes too long as a whole, is cut off.
+        .layer(axum::middleware::map_request(
+            move |req: axum::extract::Request| {
+                let (rate, grace) = (limits.min_body_rate, limits.body_rate_grace);
+                async move { req.map(|body| axum::body::Body::new(listen::MinRate::new(body, grace, rate))) }
+            },
+        ))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             limits.body_idle_timeout,
         ))

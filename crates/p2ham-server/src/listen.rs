@@ -92,3 +92,65 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
         ))
     }
 }
+
+/// A request body that must keep up a minimum average rate once a grace
+/// period has passed: a client trickling a byte now and then (never idle long
+/// enough for the idle timeout) is cut off instead of holding the connection.
+pub(crate) struct MinRate {
+    inner: axum::body::Body,
+    started: std::time::Instant,
+    received: u64,
+    grace: Duration,
+    bytes_per_second: u64,
+}
+
+/// A body that arrived slower than the minimum rate.
+#[derive(Debug, thiserror::Error)]
+#[error("the request's body arrives slower than {0} bytes per second")]
+pub(crate) struct TooSlow(pub u64);
+
+impl MinRate {
+    /// Wrap `inner`: after `grace`, at least `bytes_per_second` on average.
+    pub(crate) fn new(inner: axum::body::Body, grace: Duration, bytes_per_second: u64) -> MinRate {
+        MinRate {
+            inner,
+            started: std::time::Instant::now(),
+            received: 0,
+            grace,
+            bytes_per_second,
+        }
+    }
+}
+
+impl hyper::body::Body for MinRate {
+    type Data = axum::body::Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        let polled = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
+        if let std::task::Poll::Ready(Some(Ok(frame))) = &polled {
+            if let Some(data) = frame.data_ref() {
+                self.received = self.received.saturating_add(data.len() as u64);
+            }
+            let elapsed = self.started.elapsed();
+            if elapsed > self.grace {
+                let expected = u128::from(self.bytes_per_second) * elapsed.as_millis() / 1000;
+                if u128::from(self.received) < expected {
+                    return std::task::Poll::Ready(Some(Err(Box::new(TooSlow(self.bytes_per_second)))));
+                }
+            }
+        }
+        polled.map_err(Into::into)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}

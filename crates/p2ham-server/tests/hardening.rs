@@ -267,6 +267,7 @@ async fn slow_and_oversized_requests_are_cut_off() {
     let server = TestServer::start_with(Db::Sqlite, "slow", |s| {
         s.header_timeout = Duration::from_secs(1);
         s.body_idle_timeout = Duration::from_secs(1);
+        s.body_rate_grace = Duration::from_secs(1);
         s.max_files_per_request = 3;
         s.max_upload_request_bytes = 64 * 1024;
     })
@@ -299,6 +300,33 @@ async fn slow_and_oversized_requests_are_cut_off() {
     let n = body.read(&mut answer).unwrap_or(0);
     let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // A body that trickles a byte now and then (never idle for long): 408 after the grace.
+    let mut trickle = std::net::TcpStream::connect(&addr).expect("connect");
+    write!(
+        trickle,
+        "POST /login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+    )
+    .expect("write");
+    trickle
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    let started = std::time::Instant::now();
+    let mut answer = String::new();
+    while started.elapsed() < Duration::from_secs(8) {
+        if trickle.write_all(b"u").is_err() {
+            break;
+        }
+        let mut buf = [0u8; 64];
+        if let Ok(n) = trickle.read(&mut buf) {
+            answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+            break;
+        }
+    }
+    assert!(
+        answer.starts_with("HTTP/1.1 408"),
+        "{answer:?} after {:?}",
+        started.elapsed()
+    );
     let op = server.login("operator-kanim-sampit").await;
     // Too many files, or too many bytes, in one upload request: 413, nothing stored.
     let png = fixture("fixtures/evidence/kanim-sampit/foto/apar.png");

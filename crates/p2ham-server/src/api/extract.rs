@@ -71,7 +71,7 @@ impl BodyFailure {
             if c.is::<http_body_util::LengthLimitError>() {
                 return BodyFailure::TooLarge;
             }
-            if c.is::<tower_http::timeout::TimeoutError>() {
+            if c.is::<tower_http::timeout::TimeoutError>() || c.is::<crate::listen::TooSlow>() {
                 return BodyFailure::Stalled;
             }
             cause = c.source();
