@@ -164,6 +164,16 @@ fn hidden_text(a: &p2ham_io::model::Assessment) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A step of a case, ready to be stored: its audit action, the row before
+/// (when the case existed) and after, and what the audit log records as the
+/// state after (the row's state unless given).
+struct Step<'s> {
+    action: &'s str,
+    before: Option<&'s CaseRow>,
+    after: &'s CaseRow,
+    recorded: Option<String>,
+}
+
 async fn insert_document(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     (unit, period): (&str, &str),
@@ -206,6 +216,32 @@ pub(super) fn source_bytes(source: Source<'_>, limit: usize) -> ServiceResult<(S
 }
 
 impl Cases<'_> {
+    /// Store a case's new row and record the step in the audit log, in the
+    /// transaction `w` (its audit turn reserved), then commit.
+    async fn store_step(
+        &self,
+        mut w: crate::db::WriteTx,
+        mut turn: audit::Turn,
+        (unit, period): (&str, &str),
+        step: Step<'_>,
+    ) -> ServiceResult<()> {
+        write_case(&mut w.tx, unit, period, step.before.is_some(), step.after).await?;
+        let recorded = step.recorded.unwrap_or_else(|| step.after.state_json());
+        turn.record(
+            &mut w.tx,
+            Event::by(
+                self.actor,
+                step.action,
+                object(period, unit),
+                step.before.map(CaseRow::state_json),
+                Some(recorded),
+            ),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
     /// Upload the unit's self-assessment (operator): read once, checked to be
     /// this case's, validated and scored once by the library, stored with its
     /// SHA-256; earlier versions are kept. Allowed in `draft` and `returned`,
@@ -232,7 +268,7 @@ impl Cases<'_> {
         )?;
         let body = utf8(bytes)?;
         let mut w = self.state.db().write().await?;
-        let mut turn = audit::reserve(&mut w.tx).await?;
+        let turn = audit::reserve(&mut w.tx).await?;
         let existing = read_case(&mut *w.tx, &unit.id, &period.id).await?;
         let before = existing.clone().unwrap_or_else(CaseRow::fresh);
         if !before.status.allows(Action::EditSelfAssessment) {
@@ -252,19 +288,13 @@ impl Cases<'_> {
             &self.actor.username,
         )
         .await?;
-        write_case(&mut w.tx, &unit.id, &period.id, existing.is_some(), &after).await?;
-        turn.record(
-            &mut w.tx,
-            Event::by(
-                self.actor,
-                "put-self-assessment",
-                object(&period.id, &unit.id),
-                existing.map(|c| c.state_json()),
-                Some(after.state_json()),
-            ),
-        )
-        .await?;
-        w.commit().await?;
+        let step = Step {
+            action: "put-self-assessment",
+            before: existing.as_ref(),
+            after: &after,
+            recorded: None,
+        };
+        self.store_step(w, turn, (&unit.id, &period.id), step).await?;
         Ok(DocumentAccepted {
             sha256: doc.sha256,
             status: after.status,
@@ -310,7 +340,7 @@ impl Cases<'_> {
             "self-assessment",
         )?;
         let mut w = self.state.db().write().await?;
-        let mut turn = audit::reserve(&mut w.tx).await?;
+        let turn = audit::reserve(&mut w.tx).await?;
         let existing = read_case(&mut *w.tx, &unit.id, &period.id).await?;
         let before = existing.clone().unwrap_or_else(CaseRow::fresh);
         if !before.status.allows(Action::Submit) {
@@ -369,19 +399,13 @@ impl Cases<'_> {
         }
         let mut after = before.clone();
         after.status = Status::Submitted;
-        write_case(&mut w.tx, &unit.id, &period.id, existing.is_some(), &after).await?;
-        turn.record(
-            &mut w.tx,
-            Event::by(
-                self.actor,
-                "submit",
-                object(&period.id, &unit.id),
-                Some(before.state_json()),
-                Some(after.state_json()),
-            ),
-        )
-        .await?;
-        w.commit().await?;
+        let step = Step {
+            action: "submit",
+            before: Some(&before),
+            after: &after,
+            recorded: None,
+        };
+        self.store_step(w, turn, (&unit.id, &period.id), step).await?;
         Ok(CaseStatus { status: after.status })
     }
 
@@ -436,7 +460,7 @@ impl Cases<'_> {
             "verification",
         )?;
         let mut w = self.state.db().write().await?;
-        let mut turn = audit::reserve(&mut w.tx).await?;
+        let turn = audit::reserve(&mut w.tx).await?;
         let existing = read_case(&mut *w.tx, &unit.id, &period.id).await?;
         let before = existing.clone().unwrap_or_else(CaseRow::fresh);
         if !before.status.allows(Action::Return) {
@@ -458,19 +482,13 @@ impl Cases<'_> {
         let mut after = before.clone();
         after.status = Status::Returned;
         after.round += 1;
-        write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-        turn.record(
-            &mut w.tx,
-            Event::by(
-                self.actor,
-                "return",
-                object(&period.id, &unit.id),
-                Some(before.state_json()),
-                Some(after.state_json()),
-            ),
-        )
-        .await?;
-        w.commit().await?;
+        let step = Step {
+            action: "return",
+            before: Some(&before),
+            after: &after,
+            recorded: None,
+        };
+        self.store_step(w, turn, (&unit.id, &period.id), step).await?;
         Ok(CaseStatus { status: after.status })
     }
 
@@ -527,7 +545,7 @@ impl Cases<'_> {
             .map_err(|e| ServiceError::invalid_document(&e))?;
         let body = utf8(bytes)?;
         let mut w = self.state.db().write().await?;
-        let mut turn = audit::reserve(&mut w.tx).await?;
+        let turn = audit::reserve(&mut w.tx).await?;
         let before = read_case(&mut *w.tx, &unit.id, &period.id)
             .await?
             .unwrap_or_else(CaseRow::fresh);
@@ -546,19 +564,13 @@ impl Cases<'_> {
             &self.actor.username,
         )
         .await?;
-        write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-        turn.record(
-            &mut w.tx,
-            Event::by(
-                self.actor,
-                "put-verification",
-                object(&period.id, &unit.id),
-                Some(before.state_json()),
-                Some(after.state_json()),
-            ),
-        )
-        .await?;
-        w.commit().await?;
+        let step = Step {
+            action: "put-verification",
+            before: Some(&before),
+            after: &after,
+            recorded: None,
+        };
+        self.store_step(w, turn, (&unit.id, &period.id), step).await?;
         Ok(DocumentAccepted {
             sha256: doc.sha256,
             status: after.status,
@@ -622,7 +634,7 @@ impl Cases<'_> {
             return Err(ServiceError::transition(Action::Evaluate, case.status));
         }
         let mut w = self.state.db().write().await?;
-        let mut turn = audit::reserve(&mut w.tx).await?;
+        let turn = audit::reserve(&mut w.tx).await?;
         let before = read_case(&mut *w.tx, &unit.id, &period.id)
             .await?
             .unwrap_or_else(CaseRow::fresh);
@@ -645,27 +657,19 @@ impl Cases<'_> {
             .await?;
         let mut after = before.clone();
         after.status = Status::Evaluated;
-        write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-        turn.record(
-            &mut w.tx,
-            Event::by(
-                self.actor,
-                "evaluate",
-                object(&period.id, &unit.id),
-                Some(before.state_json()),
-                Some(
-                    serde_json::json!({
-                        "status": after.status.as_str(),
-                        "verification_sha256": after.verification_sha256,
-                        "verified_total": report.verified_total.map(|t| t.to_string()),
-                        "eligible": report.verified_award.eligible,
-                    })
-                    .to_string(),
-                ),
-            ),
-        )
-        .await?;
-        w.commit().await?;
+        let recorded = serde_json::json!({
+                "status": after.status.as_str(),
+                "verification_sha256": after.verification_sha256,
+                "verified_total": report.verified_total.map(|t| t.to_string()),
+                "eligible": report.verified_award.eligible,
+        });
+        let step = Step {
+            action: "evaluate",
+            before: Some(&before),
+            after: &after,
+            recorded: Some(recorded.to_string()),
+        };
+        self.store_step(w, turn, (&unit.id, &period.id), step).await?;
         Ok(CaseStatus { status: after.status })
     }
 
@@ -705,7 +709,7 @@ impl Cases<'_> {
             }
         }
         let mut w = self.state.db().write().await?;
-        let mut turn = audit::reserve(&mut w.tx).await?;
+        let turn = audit::reserve(&mut w.tx).await?;
         let before = read_case(&mut *w.tx, &unit.id, &period.id)
             .await?
             .unwrap_or_else(CaseRow::fresh);
@@ -742,26 +746,18 @@ impl Cases<'_> {
         } else {
             Status::NotAwarded
         };
-        write_case(&mut w.tx, &unit.id, &period.id, true, &after).await?;
-        turn.record(
-            &mut w.tx,
-            Event::by(
-                self.actor,
-                "award",
-                object(&period.id, &unit.id),
-                Some(before.state_json()),
-                Some(
-                    serde_json::json!({
-                        "status": after.status.as_str(),
-                        "decree_number": req.decree_number,
-                        "decree_date": req.decree_date,
-                    })
-                    .to_string(),
-                ),
-            ),
-        )
-        .await?;
-        w.commit().await?;
+        let recorded = serde_json::json!({
+                "status": after.status.as_str(),
+                "decree_number": req.decree_number,
+                "decree_date": req.decree_date,
+        });
+        let step = Step {
+            action: "award",
+            before: Some(&before),
+            after: &after,
+            recorded: Some(recorded.to_string()),
+        };
+        self.store_step(w, turn, (&unit.id, &period.id), step).await?;
         Ok(CaseStatus { status: after.status })
     }
 }
