@@ -218,3 +218,47 @@ fn template_usage_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("refusing to overwrite"));
 }
+
+/// A checklist of a few KiB whose shared strings inflate to 20 MiB is refused
+/// with exit 1, naming the part, before the spreadsheet is read.
+#[test]
+fn a_checklist_that_inflates_past_its_bound_is_refused_by_part() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("kanim.xlsx");
+    p2ham()
+        .args(["template", "p2ham-2022", "--kind", "kanim", "-o"])
+        .arg(&sheet)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&sheet).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for k in 0..archive.len() {
+        let mut part = archive.by_index(k).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let end = data.len() - "</sst>".len();
+            data.truncate(end);
+            data.extend_from_slice(b"<si><t>");
+            data.resize(data.len() + (20 << 20), b' ');
+            data.extend_from_slice(b"</t></si></sst>");
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let bomb = dir.path().join("bomb.xlsx");
+    std::fs::write(&bomb, out.finish().unwrap().into_inner()).unwrap();
+    p2ham()
+        .arg("import")
+        .arg(&bomb)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "bomb.xlsx: part `xl/sharedStrings.xml`: inflates to more than 16 MiB (the limit of one part)",
+        ));
+}

@@ -39,6 +39,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::archive::{check_zip, is_zip, size_words, InflateLimits, Refusal};
 use crate::{sha256_hex, LoadedInstrument};
 
 /// The format tag of a checklist, written in the metadata's `A1`.
@@ -247,6 +248,17 @@ pub enum ChecklistError {
         /// The instrument used: `id version (sha256:…)`.
         expected: String,
     },
+    /// A part of the file inflates, or its cells expand, beyond the bounds of
+    /// a checklist: refused before the memory is spent.
+    #[error("{file}: {part}: {message}; a checklist is far smaller, make a new one with `p2ham template` [too-large]")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// The part of the file, e.g. `xl/sharedStrings.xml` or `worksheet `Sampul``.
+        part: String,
+        /// Which bound was broken.
+        message: String,
+    },
     /// Cells that break the checklist's rules: every one of them.
     #[error("{file}: {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Cells {
@@ -265,6 +277,7 @@ impl ChecklistError {
             ChecklistError::NotAChecklist { .. } => Code::NotAChecklist,
             ChecklistError::Metadata { .. } => Code::Metadata,
             ChecklistError::InstrumentMismatch { .. } => Code::InstrumentMismatch,
+            ChecklistError::TooLarge { .. } => Code::TooLarge,
             ChecklistError::Cells { .. } => Code::Cells,
         }
     }
@@ -346,6 +359,57 @@ impl fmt::Debug for Checklist {
     }
 }
 
+/// The most bytes one part of a zipped checklist (XLSX, ODS) may inflate to.
+pub const MAX_CHECKLIST_PART_BYTES: u64 = 16 << 20;
+/// The most bytes all parts of a zipped checklist may inflate to together.
+pub const MAX_CHECKLIST_INFLATED_BYTES: u64 = 64 << 20;
+/// The most cells a checklist's worksheets are read into (an ODS's repeated
+/// rows and columns counted as the cells they stand for).
+pub const MAX_CHECKLIST_CELLS: u64 = 1 << 20;
+/// The most bytes of cell text a checklist's worksheets are read into
+/// (a shared or repeated text counted at every cell that shows it).
+pub const MAX_CHECKLIST_TEXT_BYTES: u64 = 64 << 20;
+
+const CHECKLIST_LIMITS: InflateLimits = InflateLimits {
+    part_bytes: MAX_CHECKLIST_PART_BYTES,
+    total_bytes: MAX_CHECKLIST_INFLATED_BYTES,
+    cells: MAX_CHECKLIST_CELLS,
+    text_bytes: MAX_CHECKLIST_TEXT_BYTES,
+};
+
+/// What the cells read so far hold, against the checklist's bounds.
+#[derive(Default)]
+struct Budget {
+    cells: u64,
+    text: u64,
+}
+
+impl Budget {
+    fn take(&mut self, file: &str, sheet: &str, cell: &Cell) -> Result<(), ChecklistError> {
+        let text = match cell {
+            Cell::Text(t) | Cell::Error(t) | Cell::Date { shown: t, .. } => t.len() as u64,
+            Cell::Number(_) | Cell::Bool(_) => 0,
+        };
+        self.cells += 1;
+        self.text = self.text.saturating_add(text);
+        let message = if self.cells > MAX_CHECKLIST_CELLS {
+            format!("holds more than {MAX_CHECKLIST_CELLS} cells (the limit of a checklist)")
+        } else if self.text > MAX_CHECKLIST_TEXT_BYTES {
+            format!(
+                "holds more than {} of cell text (the limit of a checklist)",
+                size_words(MAX_CHECKLIST_TEXT_BYTES)
+            )
+        } else {
+            return Ok(());
+        };
+        Err(ChecklistError::TooLarge {
+            file: file.to_owned(),
+            part: format!("worksheet `{sheet}`"),
+            message,
+        })
+    }
+}
+
 fn is_zip_or_ole(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
@@ -405,9 +469,20 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
         file: file.to_owned(),
         message,
     };
+    if is_zip(bytes) {
+        check_zip(bytes, &CHECKLIST_LIMITS).map_err(|refusal| match refusal {
+            Refusal::Unreadable(message) => unreadable(message),
+            Refusal::TooLarge { part, message } => ChecklistError::TooLarge {
+                file: file.to_owned(),
+                part: format!("part `{part}`"),
+                message,
+            },
+        })?;
+    }
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let names = workbook.sheet_names();
+    let mut budget = Budget::default();
     if !names.iter().any(|n| n == META_SHEET) {
         return Err(ChecklistError::NotAChecklist {
             file: file.to_owned(),
@@ -431,6 +506,7 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
                 let (row, col) = cell.get_position();
                 if let (Some(value), Ok(col)) = (from_data_ref(cell.get_value().clone()), u16::try_from(col))
                 {
+                    budget.take(file, name, &value)?;
                     grid.insert((row, col), value);
                 }
             }
@@ -448,6 +524,7 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
                     continue;
                 };
                 if let Some(value) = from_data(value) {
+                    budget.take(file, name, &value)?;
                     grid.insert((row, col), value);
                 }
             }

@@ -52,6 +52,7 @@
 //! assert_eq!(problem.location(), "answers[0].value (indicator A.01)");
 //! ```
 
+mod archive;
 mod award;
 mod beneath;
 mod builtin;
@@ -79,7 +80,8 @@ pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use checklist::{
     cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
-    InstrumentStamp, CHECKLIST_FORMAT, META_SHEET,
+    InstrumentStamp, CHECKLIST_FORMAT, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
+    MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
 };
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};

@@ -375,6 +375,97 @@ fn the_import_reads_the_cells_present_not_the_declared_range() {
     assert_eq!(back, doc.assessment);
 }
 
+fn too_large(err: &ChecklistError) -> (&str, &str) {
+    match err {
+        ChecklistError::TooLarge { part, message, .. } => (part.as_str(), message.as_str()),
+        other => panic!("expected too-large, got {other}"),
+    }
+}
+
+/// A checklist whose shared strings inflate to 20 MiB (from a file of a few
+/// KiB) is refused by part before the spreadsheet reader holds them.
+#[test]
+fn a_part_that_inflates_past_its_bound_is_refused_by_name() {
+    let (bytes, _, ins) = filled("kanim", "self", Lang::Id, false);
+    let bomb = edit_xlsx(&bytes, |name, xml| {
+        if name == "xl/sharedStrings.xml" {
+            let end = xml.rfind("</sst>").unwrap();
+            format!("{}<si><t>{}</t></si></sst>", &xml[..end], " ".repeat(20 << 20))
+        } else {
+            xml
+        }
+    });
+    assert!(bomb.len() < 200 << 10, "{} bytes", bomb.len());
+    let err = import_checklist("k.xlsx", &bomb, &ins, &ImportOptions::default()).unwrap_err();
+    let (part, message) = too_large(&err);
+    assert_eq!(part, "part `xl/sharedStrings.xml`");
+    assert!(message.contains("more than 16 MiB"), "{message}");
+    assert_eq!(err.code(), p2ham_io::model::Code::TooLarge);
+}
+
+/// One long shared text shown in many cells counts at every cell: the
+/// cells read are bounded whatever the parts' sizes.
+#[test]
+fn a_shared_text_shown_in_many_cells_is_bounded() {
+    let (bytes, _, ins) = filled("kanim", "self", Lang::Id, false);
+    let mut index = 0;
+    edit_xlsx(&bytes, |name, xml| {
+        if name == "xl/sharedStrings.xml" {
+            index = xml.matches("<si>").count();
+        }
+        xml
+    });
+    let bomb = edit_xlsx(&bytes, |name, xml| {
+        if name == "xl/sharedStrings.xml" {
+            let end = xml.rfind("</sst>").unwrap();
+            format!("{}<si><t>{}</t></si></sst>", &xml[..end], "x".repeat(1 << 20))
+        } else if name == sheet_part(1) {
+            let mut rows = String::new();
+            for r in 5000..5100 {
+                std::fmt::Write::write_fmt(
+                    &mut rows,
+                    format_args!("<row r=\"{r}\"><c r=\"Z{r}\" t=\"s\"><v>{index}</v></c></row>"),
+                )
+                .unwrap();
+            }
+            let end = xml.find("</sheetData>").unwrap();
+            format!("{}{rows}{}", &xml[..end], &xml[end..])
+        } else {
+            xml
+        }
+    });
+    let err = import_checklist("k.xlsx", &bomb, &ins, &ImportOptions::default()).unwrap_err();
+    let (part, message) = too_large(&err);
+    assert!(part.starts_with("worksheet `"), "{part}");
+    assert!(message.contains("64 MiB of cell text"), "{message}");
+}
+
+/// An ODS of a few KiB whose one row is repeated a million times is refused
+/// before it is expanded into cells.
+#[test]
+fn an_ods_row_repeated_a_million_times_is_refused() {
+    let ins = instrument("p2ham-2022");
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="p2ham"><table:table-row table:number-rows-repeated="2000000"><table:table-cell office:value-type="string"><text:p>p2ham</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>p2ham</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    out.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(bomb.len() < 2 << 10, "{} bytes", bomb.len());
+    let err = import_checklist("k.ods", &bomb, &ins, &ImportOptions::default()).unwrap_err();
+    let (part, message) = too_large(&err);
+    assert_eq!(part, "part `content.xml`");
+    assert!(message.contains("cells"), "{message}");
+    assert!(
+        err.to_string().starts_with("k.ods: part `content.xml`: "),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_csv_checklist_names_its_cells_by_file() {
     let (bytes, _, ins) = filled("lapas", "self", Lang::En, true);
