@@ -523,7 +523,9 @@ fn template(instrument: &str, args: TemplateArgs, output: &Path) -> Result<(), F
         checklist_xlsx(&loaded, &options)
     }
     .map_err(|e| match e {
-        TemplateError::UnknownKind { .. } => Failure::Usage(e.to_string()),
+        TemplateError::UnknownKind { .. } | TemplateError::InvalidUnitId { .. } => {
+            Failure::Usage(e.to_string())
+        }
         other => Failure::Invalid(other.to_string()),
     })?;
     let mut inputs = files(args.from.iter().chain(&args.fill));

@@ -40,7 +40,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::{check_zip, is_zip, size_words, InflateLimits, Refusal};
-use crate::{sha256_hex, LoadedInstrument};
+use crate::{formula_unescape, sha256_hex, LoadedInstrument};
 
 /// The format tag of a checklist, written in the metadata's `A1`.
 pub const CHECKLIST_FORMAT: &str = p2ham_model::format::CHECKLIST;
@@ -609,7 +609,8 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), Checklist
         for (col, field) in record.iter().enumerate() {
             if !field.is_empty() {
                 if let Ok(col) = u16::try_from(col) {
-                    grid.insert((row, col), Cell::Text(field.to_owned()));
+                    // The template writes every cell by the formula rule; its inverse here.
+                    grid.insert((row, col), Cell::Text(formula_unescape(field).to_owned()));
                 }
             }
         }

@@ -61,6 +61,7 @@ mod compare;
 mod digest;
 mod error;
 mod evidence;
+mod formula;
 mod load;
 pub mod ops;
 mod parse;
@@ -90,6 +91,7 @@ pub use evidence::{
     evidence_files, evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
     EvidenceFile, EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT, MAX_PHOTO_BYTES,
 };
+pub use formula::{formula_safe, formula_unescape, is_plain_number};
 pub use load::{
     builtin_or_error, check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin,
     load_instrument, max_document_bytes, names_a_file, read_assessment, read_document, read_input,

@@ -59,9 +59,20 @@ pub enum TemplateError {
         /// What does not fit.
         message: String,
     },
+    /// A unit id for the cover outside the unit id grammar.
+    #[error("{shown} is not a unit id: expected lowercase letters a-z, digits, `.`, `_` or `-`, starting with a letter or digit (e.g. `kanim-sampit`) [invalid-unit-id]", shown = shown_id(.id))]
+    InvalidUnitId {
+        /// The id given.
+        id: String,
+    },
     /// The XLSX writer failed.
     #[error("cannot write the workbook: {0}")]
     Xlsx(#[from] XlsxError),
+}
+
+/// An id as shown in a message: quoted, every control character escaped, at most 80 characters.
+fn shown_id(id: &str) -> String {
+    format!("{id:?}").chars().take(80).collect()
 }
 
 /// The unit and period written on the cover (each may be left to fill).
@@ -259,6 +270,11 @@ impl<'a> Plan<'a> {
             cover = CoverFields::of(a);
         }
         let given = &opts.cover;
+        if let Some(id) = &given.unit_id {
+            if !p2ham_model::is_unit_id(id) {
+                return Err(TemplateError::InvalidUnitId { id: id.clone() });
+            }
+        }
         cover = CoverFields {
             unit_id: given.unit_id.clone().or(cover.unit_id),
             unit_name: given.unit_name.clone().or(cover.unit_name),
@@ -1175,10 +1191,12 @@ pub fn checklist_csv(
     rows[0] = vec![CHECKLIST_FORMAT.to_owned(), json, seal];
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     for row in &rows {
-        w.write_record(row).map_err(|e| TemplateError::Mismatch {
-            file: "-".into(),
-            message: e.to_string(),
-        })?;
+        // The rule of every CSV written: no cell opens as a formula (read back exactly).
+        w.write_record(row.iter().map(|cell| p2ham_io::formula_safe(cell).into_owned()))
+            .map_err(|e| TemplateError::Mismatch {
+                file: "-".into(),
+                message: e.to_string(),
+            })?;
     }
     w.into_inner().map_err(|e| TemplateError::Mismatch {
         file: "-".into(),

@@ -58,24 +58,9 @@ pub fn markdown(s: &str) -> String {
 /// A CSV or spreadsheet text cell neutralised against formula injection
 /// (OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return is prefixed with `'`, unless it is a plain number (`-3.8462`), which
-/// stays a number.
-pub fn formula_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(s) => format!("'{s}").into(),
-        _ => s.into(),
-    }
-}
-
-/// `-12`, `+3.5`, `-0.0001`: a sign, digits and at most one decimal point.
-pub fn is_plain_number(s: &str) -> bool {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let mut parts = body.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next();
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-}
+/// stays a number. The rule of every CSV the project writes, checklists
+/// included: [`p2ham_io::formula_safe`].
+pub use p2ham_io::{formula_safe, is_plain_number};
 
 #[cfg(test)]
 mod tests {
