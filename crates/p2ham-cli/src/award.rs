@@ -275,7 +275,8 @@ pub(crate) fn seal_verify(
     let doc = read_assessment(source(verification))?;
     let seal = seal.cloned().unwrap_or_else(|| default_seal_path(verification));
     let check = verify_seal(&doc, Some(evidence_root), &seal, &keys)?;
-    print(&check.to_text(&seal))?;
+    // A verdict quoting the seal's signer and files: a message, cleaned as every message is.
+    print(&crate::render(&check.to_text(&seal)))?;
     if check.ok() {
         Ok(())
     } else {

@@ -335,9 +335,10 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Text on standard error; a full or closed standard error does not stop the run.
+/// A message on standard error, cleaned as every message is
+/// ([`crate::render`]); a full or closed standard error does not stop the run.
 pub(crate) fn warn(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    let _ = std::io::stderr().lock().write_all(crate::render(text).as_bytes());
 }
 
 /// The output file asked for, if any: `-o -` means standard output.
