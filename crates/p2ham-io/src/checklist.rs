@@ -622,6 +622,121 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), Checklist
     Ok((meta, Book { sheets, csv: true }))
 }
 
+/// The most assessor rows a checklist may have (the template refuses to
+/// write more).
+pub const MAX_ASSESSOR_ROWS: u32 = 1000;
+
+/// The last row of a worksheet (1-based).
+const LAST_ROW: u32 = 1_048_576;
+/// The last column of a worksheet (0-based: `XFD`).
+const LAST_COLUMN: u16 = 16_383;
+/// The longest worksheet name a spreadsheet program accepts.
+const MAX_SHEET_NAME: usize = 31;
+
+/// Every value of the metadata that names a place, checked to lie inside a
+/// worksheet, before anything is read by it: the metadata is input (its seal
+/// detects accidents, not forgery).
+fn check_meta_ranges(meta: &ChecklistMeta, csv: bool) -> Result<(), String> {
+    let sheet = |name: &str, what: &str| -> Result<(), String> {
+        if csv && !name.is_empty() {
+            return Err(format!(
+                "names worksheet `{name}` for {what}, but a CSV checklist has none"
+            ));
+        }
+        if !csv && (name.is_empty() || name.chars().count() > MAX_SHEET_NAME) {
+            return Err(format!(
+                "names no worksheet a spreadsheet can hold for {what} (1 to {MAX_SHEET_NAME} characters)"
+            ));
+        }
+        Ok(())
+    };
+    let cover = &meta.cover;
+    sheet(&cover.sheet, "the cover")?;
+    for (name, what) in [
+        (&cover.unit_id, "the unit id"),
+        (&cover.unit_name, "the unit name"),
+        (&cover.unit_kind, "the unit kind"),
+        (&cover.office, "the office"),
+        (&cover.period, "the period"),
+        (&cover.assessed_on, "the date"),
+    ] {
+        if parse_cell(name).is_none() {
+            return Err(format!(
+                "names no cell `{name}` for {what} (expected A1 to XFD1048576)"
+            ));
+        }
+    }
+    if cover.assessors_row == 0 || cover.assessors_row > LAST_ROW {
+        return Err(format!(
+            "puts the assessors at row {}; expected a row from 1 to {LAST_ROW}",
+            cover.assessors_row
+        ));
+    }
+    if cover.assessors_rows > MAX_ASSESSOR_ROWS || cover.assessors_rows > LAST_ROW - cover.assessors_row + 1 {
+        return Err(format!(
+            "gives {} assessor rows from row {}; expected at most {MAX_ASSESSOR_ROWS}, inside the worksheet",
+            cover.assessors_rows, cover.assessors_row
+        ));
+    }
+    for (col, what) in [
+        (cover.assessor_name_column, "assessor names"),
+        (cover.assessor_role_column, "assessor roles"),
+    ] {
+        if col > LAST_COLUMN {
+            return Err(format!(
+                "puts the {what} in column {}; expected a column from A to XFD",
+                u32::from(col) + 1
+            ));
+        }
+    }
+    let mut criteria = std::collections::HashSet::new();
+    for c in &meta.criteria {
+        sheet(&c.sheet, &format!("criterion `{}`", c.id))?;
+        if !criteria.insert(c.id.as_str()) {
+            return Err(format!("lists criterion `{}` twice", c.id));
+        }
+        if let Some(w) = &c.weight {
+            if parse_cell(w).is_none() {
+                return Err(format!(
+                    "names no cell `{w}` for the weight of criterion `{}`",
+                    c.id
+                ));
+            }
+        }
+    }
+    let mut rows = std::collections::HashSet::new();
+    for i in &meta.indicators {
+        sheet(&i.sheet, &format!("indicator `{}`", i.id))?;
+        if i.row == 0 || i.row > LAST_ROW {
+            return Err(format!(
+                "puts indicator `{}` at row {}; expected a row from 1 to {LAST_ROW}",
+                i.id, i.row
+            ));
+        }
+        if !rows.insert((i.sheet.as_str(), i.row)) {
+            return Err(format!(
+                "puts indicator `{}` on a row another indicator has ({}row {})",
+                i.id,
+                if i.sheet.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", i.sheet)
+                },
+                i.row
+            ));
+        }
+    }
+    if let Some(v) = &meta.verifies {
+        if meta.stage != Stage::Verification {
+            return Err("names a self-assessment verified, but the checklist is no verification".into());
+        }
+        if !v.strip_prefix("sha256:").is_some_and(is_sha256_hex) {
+            return Err("names the self-assessment verified by no digest; expected `sha256:` and 64 hexadecimal digits".into());
+        }
+    }
+    Ok(())
+}
+
 fn parse_meta(file: &str, grid: &Grid, prefix: &str) -> Result<ChecklistMeta, ChecklistError> {
     let text = |col: u16| match grid.get(&(0, col)) {
         Some(Cell::Text(t)) => Some(t.as_str()),
@@ -660,6 +775,8 @@ fn parse_meta(file: &str, grid: &Grid, prefix: &str) -> Result<ChecklistMeta, Ch
     if meta.format != CHECKLIST_FORMAT {
         return Err(bad(1, format!("names format `{}`", meta.format)));
     }
+    // A CSV checklist's metadata is read without a sheet prefix.
+    check_meta_ranges(&meta, prefix.is_empty()).map_err(|message| bad(1, message))?;
     Ok(meta)
 }
 
@@ -865,6 +982,14 @@ impl Checklist {
             cell: meta_cell.clone(),
             message,
         };
+        if !ins.unit_kinds.contains(&meta.unit_kind) {
+            return Err(tampered(format!(
+                "names unit kind `{}`, which instrument `{}` is not for (its kinds: {})",
+                meta.unit_kind,
+                ins.id,
+                ins.unit_kinds.join(", ")
+            )));
+        }
         // The rows listed must be exactly the indicators that apply to the kind.
         let expected: Vec<&str> = ins
             .indicators()

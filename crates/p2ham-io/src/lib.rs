@@ -81,7 +81,7 @@ pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use checklist::{
     cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
-    InstrumentStamp, CHECKLIST_FORMAT, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
+    InstrumentStamp, CHECKLIST_FORMAT, MAX_ASSESSOR_ROWS, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
     MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
 };
 pub use compare::compare_loaded;

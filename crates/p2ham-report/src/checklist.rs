@@ -257,6 +257,16 @@ impl<'a> Plan<'a> {
         }
         if let Some((a, file)) = opts.fill {
             fits(a, file)?;
+            if a.assessors.len() > p2ham_io::MAX_ASSESSOR_ROWS as usize {
+                return Err(TemplateError::Mismatch {
+                    file: file.to_owned(),
+                    message: format!(
+                        "names {} assessors; a checklist holds at most {}",
+                        a.assessors.len(),
+                        p2ham_io::MAX_ASSESSOR_ROWS
+                    ),
+                });
+            }
             if a.stage != opts.stage {
                 return Err(TemplateError::Mismatch {
                     file: file.to_owned(),

@@ -307,6 +307,76 @@ fn tampered_metadata_is_refused() {
     assert!(err.to_string().contains("was edited"), "{err}");
 }
 
+/// Rewrite the metadata of a CSV checklist and seal it again, as anyone can
+/// (the seal is a plain SHA-256).
+fn resealed_csv(bytes: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let mut meta: serde_json::Value = serde_json::from_str(&rows[0][1]).unwrap();
+    edit(&mut meta);
+    let json = serde_json::to_string(&meta).unwrap();
+    rows[0][2] = format!("sha256:{}", p2ham_io::sha256_hex(json.as_bytes()));
+    rows[0][1] = json;
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+/// The metadata is input: a re-sealed metadata whose values lie outside a
+/// worksheet or the instrument is refused at once, naming the metadata cell.
+#[test]
+fn resealed_metadata_out_of_range_is_refused_at_once() {
+    let (bytes, _, ins) = filled("lapas", "self", Lang::Id, true);
+    let first_row = read_checklist("l.csv", &bytes).unwrap().meta().indicators[0].row;
+    let digest = format!("sha256:{}", "0".repeat(64));
+    let cases: [(&str, &str, serde_json::Value); 9] = [
+        ("assessor rows", "/cover/assessors_rows", 1_000_000_000.into()),
+        ("assessors at row", "/cover/assessors_row", 0.into()),
+        ("in column", "/cover/assessor_name_column", 60_000.into()),
+        ("names no cell", "/cover/period", "ZZZZ1".into()),
+        ("row from 1", "/indicators/0/row", 4_000_000_000_u32.into()),
+        ("another indicator has", "/indicators/1/row", first_row.into()),
+        (
+            "CSV checklist has none",
+            "/indicators/0/sheet",
+            "Kriteria A".into(),
+        ),
+        ("is not for", "/unit_kind", "kapal".into()),
+        ("no verification", "/verifies", digest.into()),
+    ];
+    for (expected, pointer, value) in cases {
+        let bad = resealed_csv(&bytes, |m: &mut serde_json::Value| {
+            if pointer == "/verifies" {
+                m["verifies"] = value.clone();
+            } else {
+                *m.pointer_mut(pointer).unwrap() = value.clone();
+            }
+        });
+        let started = std::time::Instant::now();
+        let err = import_checklist("l.csv", &bad, &ins, &ImportOptions::default()).unwrap_err();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{expected}: slow"
+        );
+        assert!(
+            matches!(&err, ChecklistError::Metadata { cell, .. } if cell == "l.csv!B1" || cell == "B1"),
+            "{expected}: {err}"
+        );
+        assert!(err.to_string().contains(expected), "{expected}: {err}");
+    }
+    // The untouched metadata, re-sealed, still imports.
+    let same = resealed_csv(&bytes, |_| {});
+    import_checklist("l.csv", &same, &ins, &ImportOptions::default()).unwrap();
+}
+
 #[test]
 fn a_sheet_of_another_instrument_is_refused() {
     let kanim = instrument("p2ham-2018-kanim");
