@@ -8,9 +8,9 @@ use p2ham_io::model::{is_iso_date, Decree};
 use p2ham_io::ops;
 use p2ham_io::scoring::{decide, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
-    default_seal_path, keygen, load_public_keys, load_secret_key, read_assessment, read_award_list,
-    read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal, write_atomic,
-    write_atomic_with, Signer,
+    default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, read_assessment,
+    read_award_list, read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal,
+    write_atomic, write_atomic_with, Signer,
 };
 use p2ham_report::{Annex, Format};
 
@@ -90,7 +90,34 @@ fn format_of(path: &Path) -> Format {
     }
 }
 
+/// Outputs of one command that name the same file would overwrite each
+/// other: a usage error, before anything is read or written. `-` (standard
+/// output) is no file.
+pub(crate) fn distinct_outputs(outputs: &[(&str, Option<&Path>)]) -> Result<(), Failure> {
+    let named: Vec<(&str, &Path)> = outputs
+        .iter()
+        .filter_map(|(flag, p)| Some((*flag, (*p)?)))
+        .filter(|(_, p)| p.as_os_str() != "-")
+        .collect();
+    for (i, (flag_a, a)) in named.iter().enumerate() {
+        for (flag_b, b) in &named[i + 1..] {
+            if p2ham_io::same_output(a, b) {
+                return Err(Failure::Usage(format!(
+                    "{flag_a} and {flag_b} both name {}; give each output its own file",
+                    b.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
+    distinct_outputs(&[
+        ("--output", run.out.output.as_deref()),
+        ("--list", run.list.as_deref()),
+        ("--annex", run.annex.as_deref()),
+    ])?;
     let target = Target::new(run.format, &run.out)?;
     let exclusions = exclusions(&run.exclude)?;
     let decree = decree(run)?;
@@ -235,6 +262,13 @@ pub(crate) fn seal_keygen(
 pub(crate) fn seal_sign(run: &SignArgs) -> Result<(), Failure> {
     if run.signer.trim().is_empty() {
         return Err(Failure::Usage("--signer: give the signer's name".into()));
+    }
+    if let Some(seal) = &run.output {
+        let public = public_key_path(&run.key);
+        distinct_outputs(&[
+            ("--output", Some(seal.as_path())),
+            ("the public key of --key", Some(public.as_path())),
+        ])?;
     }
     let pw = password(run.password_file.as_ref())?;
     let secret = load_secret_key(&run.key, pw.as_deref())?;

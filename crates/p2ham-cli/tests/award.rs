@@ -781,3 +781,57 @@ fn a_bad_previous_list_is_refused_with_its_path() {
             .stderr(predicate::str::contains(*expected));
     }
 }
+
+/// Two outputs of one command naming the same file (under any name) would
+/// overwrite each other: a usage error, and nothing is written.
+#[test]
+fn outputs_that_clobber_each_other_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    for (a, b) in [
+        (["--list", "x.json"], ["--annex", "x.json"]),
+        (["-o", "x.json"], ["--list", "./x.json"]),
+        (["--output", "y.md"], ["--annex", "sub/../y.md"]),
+    ] {
+        p2ham()
+            .current_dir(d)
+            .arg("award")
+            .args(a)
+            .args(b)
+            .arg(verification("kanim"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("give each output its own file"));
+        assert!(!d.join("x.json").exists() && !d.join("y.md").exists());
+    }
+    // `-o -` is standard output, not a file.
+    p2ham()
+        .current_dir(d)
+        .args(["award", "-o", "-", "--list", "x2.json"])
+        .arg(verification("kanim"))
+        .assert()
+        .success();
+
+    // A seal written over the public key of the key that signs it.
+    let s = Sealed::new();
+    let public = std::fs::read(s.dir.path().join("team.pub")).unwrap();
+    for output in ["team.pub", "team"] {
+        let mut cmd = p2ham();
+        cmd.current_dir(s.dir.path()).args([
+            "seal",
+            "sign",
+            "v.json",
+            "--evidence-root",
+            "ev",
+            "--key",
+            "team",
+            "--signer",
+            "Woro Sadarini",
+            "-o",
+            output,
+        ]);
+        cmd.assert().code(2);
+    }
+    assert_eq!(std::fs::read(s.dir.path().join("team.pub")).unwrap(), public);
+}

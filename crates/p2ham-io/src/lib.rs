@@ -113,7 +113,7 @@ pub use seal::{
 pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
 pub use source::{Source, SourceBytes};
 pub use validate::{validate_files, validate_sources, Diagnostic, FileReport, ValidationReport};
-pub use write::{write_atomic, write_atomic_with};
+pub use write::{resolved_output, same_output, write_atomic, write_atomic_with};
 
 pub use p2ham_model as model;
 pub use p2ham_scoring as scoring;
