@@ -145,24 +145,40 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
         let mut refused = String::new();
         let mut count = 0;
         for v in &inputs {
-            let problems = match &v.document {
-                None => vec![format!(
-                    "{}: an NDJSON record or roll-up row carries no seal; give the verification files",
-                    v.result.source.file
-                )],
+            let (seal, problems) = match &v.document {
+                None => (
+                    None,
+                    vec![format!(
+                        "{}: an NDJSON record or roll-up row carries no seal; give the verification files",
+                        v.result.source.file
+                    )],
+                ),
                 Some(doc) => {
                     let root = run
                         .evidence_root
                         .as_ref()
                         .map(|r| r.join(&doc.assessment.unit.id));
                     let file = doc.path.clone().unwrap_or_else(|| PathBuf::from(&doc.file));
-                    verify_seal(doc, root.as_deref(), &default_seal_path(&file), &keys)?.problems
+                    let seal = default_seal_path(&file);
+                    let problems = verify_seal(doc, root.as_deref(), &seal, &keys)?.problems;
+                    (Some(seal), problems)
                 }
             };
             if !problems.is_empty() {
                 count += 1;
+                // Each refused verification is named with its seal, then every problem.
+                let _ = match &seal {
+                    Some(seal) => writeln!(
+                        refused,
+                        "  unit {}: verification {}, seal {}:",
+                        v.result.unit.id,
+                        v.result.source.file,
+                        seal.display()
+                    ),
+                    None => writeln!(refused, "  unit {}: {}:", v.result.unit.id, v.result.source.file),
+                };
                 for p in problems {
-                    let _ = writeln!(refused, "  {p}");
+                    let _ = writeln!(refused, "    {p}");
                 }
             }
         }

@@ -593,6 +593,46 @@ fn a_password_protected_key_needs_its_password_file_and_never_prompts() {
     sign(&[])
         .code(1)
         .stderr(predicate::str::contains("password-protected"));
+    // The public key where the secret key belongs.
+    p2ham()
+        .current_dir(dir.path())
+        .args([
+            "seal",
+            "sign",
+            "v.json",
+            "--evidence-root",
+            "ev",
+            "--key",
+            "k.pub",
+            "--signer",
+            "S",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("k.pub: is a public key"));
+    // A password for a key that has none.
+    p2ham()
+        .current_dir(dir.path())
+        .args(["seal", "keygen", "--out", "plain"])
+        .assert()
+        .success();
+    p2ham()
+        .current_dir(dir.path())
+        .args([
+            "seal",
+            "sign",
+            "v.json",
+            "--evidence-root",
+            "ev",
+            "--key",
+            "plain",
+            "--signer",
+            "S",
+        ])
+        .args(["--password-file", "pw"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("plain: is not password-protected"));
     std::fs::write(dir.path().join("bad"), "wrong\n").unwrap();
     sign(&["--password-file", "bad"]).code(1);
     sign(&["--password-file", "pw"]).success();
@@ -646,7 +686,10 @@ fn award_requires_seals_from_listed_keys_and_lists_the_others() {
         .stderr(predicate::str::contains(
             "1 verification(s) without a valid seal from a listed key",
         ))
-        .stderr(predicate::str::contains("v/lapas.json: no seal"));
+        .stderr(predicate::str::contains("v/lapas.json: no seal"))
+        .stderr(predicate::str::contains(
+            "unit lapas-sampit: verification v/lapas.json, seal v/lapas.json.seal:",
+        ));
     p2ham()
         .current_dir(dir.path())
         .args([
