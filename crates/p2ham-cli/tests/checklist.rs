@@ -332,3 +332,45 @@ fn template_refuses_a_unit_id_outside_the_grammar() {
         assert!(!dir.path().join("x.csv").exists());
     }
 }
+
+/// A template made from one unit's self-assessment is that unit's: another
+/// `--unit-id` is refused.
+#[test]
+fn template_from_one_unit_for_another_unit_id_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v.xlsx");
+    p2ham()
+        .args([
+            "template",
+            "p2ham-2022",
+            "--kind",
+            "lapas",
+            "--unit-id",
+            "lapas-palangkaraya",
+            "--from",
+        ])
+        .arg(fixture("lapas", "self"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "is the self-assessment of unit `lapas-sampit`, not of unit `lapas-palangkaraya`",
+        ));
+    assert!(!out.exists());
+    p2ham()
+        .args([
+            "template",
+            "p2ham-2022",
+            "--kind",
+            "lapas",
+            "--unit-id",
+            "lapas-sampit",
+            "--from",
+        ])
+        .arg(fixture("lapas", "self"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+}

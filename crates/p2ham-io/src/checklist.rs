@@ -303,6 +303,8 @@ enum Cell {
     },
     Bool(bool),
     Error(String),
+    /// A formula (its text, without `=`): never read for its cached result.
+    Formula(String),
 }
 
 /// The non-empty cells of one sheet, by 0-based (row, column).
@@ -387,7 +389,7 @@ struct Budget {
 impl Budget {
     fn take(&mut self, file: &str, sheet: &str, cell: &Cell) -> Result<(), ChecklistError> {
         let text = match cell {
-            Cell::Text(t) | Cell::Error(t) | Cell::Date { shown: t, .. } => t.len() as u64,
+            Cell::Text(t) | Cell::Error(t) | Cell::Formula(t) | Cell::Date { shown: t, .. } => t.len() as u64,
             Cell::Number(_) | Cell::Bool(_) => 0,
         };
         self.cells += 1;
@@ -500,12 +502,16 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
                 .worksheet_cells_reader(name)
                 .map_err(|e| unreadable(format!("worksheet `{name}`: {e}")))?;
             while let Some(cell) = cells
-                .next_cell()
+                .next_cell_with_formula()
                 .map_err(|e| unreadable(format!("worksheet `{name}`: {e}")))?
             {
-                let (row, col) = cell.get_position();
-                if let (Some(value), Ok(col)) = (from_data_ref(cell.get_value().clone()), u16::try_from(col))
-                {
+                let (row, col) = cell.pos;
+                // A formula is kept as one, never read for the result it cached.
+                let value = match cell.formula.filter(|f| !f.is_empty()) {
+                    Some(f) => Some(Cell::Formula(f)),
+                    None => from_data_ref(cell.value),
+                };
+                if let (Some(value), Ok(col)) = (value, u16::try_from(col)) {
                     budget.take(file, name, &value)?;
                     grid.insert((row, col), value);
                 }
@@ -524,6 +530,25 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
                     continue;
                 };
                 if let Some(value) = from_data(value) {
+                    budget.take(file, name, &value)?;
+                    grid.insert((row, col), value);
+                }
+            }
+            // Formulas replace the results they cached.
+            let formulas = workbook
+                .worksheet_formula(name)
+                .map_err(|e| unreadable(format!("worksheet `{name}`: {e}")))?;
+            for (row, col, formula) in formulas.used_cells() {
+                let (Some(row), Ok(col)) = (
+                    formulas
+                        .start()
+                        .map(|s| s.0 + u32::try_from(row).unwrap_or(u32::MAX)),
+                    u16::try_from(formulas.start().map_or(0, |s| s.1) as usize + col),
+                ) else {
+                    continue;
+                };
+                if !formula.is_empty() {
+                    let value = Cell::Formula(formula.clone());
                     budget.take(file, name, &value)?;
                     grid.insert((row, col), value);
                 }
@@ -563,6 +588,15 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
 
 /// Read a CSV checklist: one sheet, named "".
 fn read_csv(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), ChecklistError> {
+    // UTF-16 (a spreadsheet's "Unicode text") is decoded as a survey CSV is.
+    let decoded = crate::skm::csv_text(file, bytes).map_err(|e| ChecklistError::Unreadable {
+        file: file.to_owned(),
+        message: match e {
+            crate::SkmInputError::NotText { message, .. } => message,
+            other => other.to_string(),
+        },
+    })?;
+    let bytes = decoded.as_ref();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // The separator is the byte after the format tag in A1 (quoted or not).
     let start = usize::from(bytes.first() == Some(&b'"'));
@@ -843,6 +877,18 @@ impl Cells<'_> {
                 let whole = n as i64;
                 whole.to_string()
             }
+            Some(Cell::Formula(f)) => {
+                self.problem(
+                    sheet,
+                    row,
+                    col,
+                    CellCode::NotText,
+                    format!(
+                        "the formula `={f}` where text is expected; type the text itself (a formula's result is never read)"
+                    ),
+                );
+                String::new()
+            }
             Some(other) => {
                 let what = describe(&other);
                 self.problem(
@@ -892,6 +938,7 @@ fn describe(cell: &Cell) -> String {
         Cell::Date { shown, .. } => format!("the date {shown}"),
         Cell::Bool(b) => format!("the true/false value {}", if *b { "TRUE" } else { "FALSE" }),
         Cell::Error(e) => format!("the error value {e}"),
+        Cell::Formula(f) => format!("the formula `={f}`"),
     }
 }
 
@@ -1175,7 +1222,10 @@ impl Checklist {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            let before = cells.problems.len();
             let answer_text = cells.text(sheet, r, column::ANSWER);
+            // An answer cell that holds no text is reported once, as such.
+            let answer_unreadable = cells.problems.len() > before;
             let reason = cells.some_text(sheet, r, column::NOT_APPLICABLE);
             let note = cells.some_text(sheet, r, column::NOTE);
             let files = cells.lines(sheet, r, column::EVIDENCE, "file");
@@ -1214,6 +1264,9 @@ impl Checklist {
                 continue;
             }
             if value.is_none() && reason.is_none() {
+                if answer_unreadable {
+                    continue;
+                }
                 let extra = note.is_some() || !files.is_empty();
                 if !options.allow_missing || extra {
                     cells.problem(

@@ -27,7 +27,6 @@
 
 use std::io::Cursor;
 use std::path::Path;
-use std::str::FromStr;
 
 use calamine::{Data, Reader};
 use p2ham_scoring::skm::{
@@ -432,7 +431,7 @@ fn blank_lines(bytes: &[u8], from: usize) -> usize {
 /// it) is recognised by its byte-order mark and decoded; binary content (a NUL
 /// byte near the start, as in any workbook or random bytes) is refused by name,
 /// never echoed.
-fn csv_text<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>, SkmInputError> {
+pub(crate) fn csv_text<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>, SkmInputError> {
     let not_text = |message: &str| SkmInputError::NotText {
         file: file.to_owned(),
         message: message.to_owned(),
@@ -732,7 +731,9 @@ fn parse_answer(text: &str) -> Result<Option<u8>, Bad> {
     if text.is_empty() {
         return Ok(None);
     }
-    let d = Decimal::from_str(&text.replace(',', ".")).map_err(|_| Bad::NotAnAnswer)?;
+    // Exactly as written: a value with more digits than a decimal keeps is
+    // refused, never rounded (`4.00000000000000000000000000001` is no 4).
+    let d = Decimal::from_str_exact(&text.replace(',', ".")).map_err(|_| Bad::NotAnAnswer)?;
     if !d.fract().is_zero() {
         return Err(Bad::NotAnAnswer);
     }
@@ -1016,6 +1017,19 @@ mod tests {
     }
 
     const HEAD: &str = "No,u1,U2,U3,U4,U5,U6,U7,U8,U9,Jenis\n";
+
+    #[test]
+    fn a_value_with_more_digits_than_kept_is_refused_not_rounded() {
+        let e = err(&format!(
+            "{HEAD}1,4.00000000000000000000000000001,4,4,4,4,4,4,4,4,x\n"
+        ));
+        assert!(
+            e.contains("`4.00000000000000000000000000001` is not an answer"),
+            "{e}"
+        );
+        // Exactly four, however many zeros, is four.
+        assert!(parse(&format!("{HEAD}1,4.000,4,4,4,4,4,4,4,4,x\n")).is_ok());
+    }
 
     /// A survey ODS of a few hundred bytes whose one row is repeated over the
     /// whole sheet is refused by part before it is expanded into cells.

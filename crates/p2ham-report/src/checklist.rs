@@ -284,6 +284,18 @@ impl<'a> Plan<'a> {
             if !p2ham_model::is_unit_id(id) {
                 return Err(TemplateError::InvalidUnitId { id: id.clone() });
             }
+            // A template made from one unit's document is that unit's.
+            let from = opts.from.map(|(a, f, _)| (a, f, "self-assessment"));
+            let fill = opts.fill.map(|(a, f)| (a, f, "assessment"));
+            if let Some((a, file, what)) = from.into_iter().chain(fill).find(|(a, _, _)| a.unit.id != *id) {
+                return Err(TemplateError::Mismatch {
+                    file: file.to_owned(),
+                    message: format!(
+                        "is the {what} of unit `{}`, not of unit `{id}`; make the template of `{id}` from its own documents",
+                        a.unit.id
+                    ),
+                });
+            }
         }
         cover = CoverFields {
             unit_id: given.unit_id.clone().or(cover.unit_id),

@@ -204,6 +204,67 @@ fn a_wrong_label_is_reported_by_cell() {
     );
 }
 
+/// An answer typed as a formula is refused by cell, never read from the
+/// result the file cached (which the formula may not even compute).
+#[test]
+fn an_answer_cell_holding_a_formula_is_refused() {
+    let (bytes, _, ins) = filled("lapas", "self", Lang::Id, false);
+    let bad = edit_xlsx(&bytes, |name, xml| {
+        if name == sheet_part(2) {
+            let with_text = set_cell(&xml, "D5", "Ada");
+            with_text.replace(
+                "<c r=\"D5\"",
+                "<c r=\"D5\" t=\"str\"><f>IF(1=1,\"Ada\",\"Tidak\")</f><v>Ada</v></c><c r=\"D5-old\"",
+            )
+        } else {
+            xml
+        }
+    });
+    // The edit leaves the old cell under a name no reader takes; drop it.
+    let bad = edit_xlsx(&bad, |name, xml| {
+        if name == sheet_part(2) {
+            let start = xml.find("<c r=\"D5-old\"").unwrap();
+            let end = start + xml[start..].find("</c>").unwrap() + 4;
+            format!("{}{}", &xml[..start], &xml[end..])
+        } else {
+            xml
+        }
+    });
+    let err = import_checklist("lapas.xlsx", &bad, &ins, &ImportOptions::default()).unwrap_err();
+    assert_eq!(
+        cells_error(&err),
+        [("Kriteria A!D5".to_owned(), CellCode::NotText)]
+    );
+    assert!(
+        err.to_string()
+            .contains("the formula `=IF(1=1,\"Ada\",\"Tidak\")`"),
+        "{err}"
+    );
+}
+
+/// A CSV checklist saved as UTF-16 ("Unicode text") reads as its UTF-8 original.
+#[test]
+fn a_utf16_csv_checklist_is_read_as_its_utf8_original() {
+    let (bytes, doc, ins) = filled("lapas", "self", Lang::Id, true);
+    let text = String::from_utf8(bytes).unwrap();
+    for big_endian in [false, true] {
+        let mut utf16 = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            utf16.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        let back = import_checklist("l.csv", &utf16, &ins, &options_for(&doc.assessment, &ins)).unwrap();
+        assert_eq!(back, doc.assessment);
+    }
+}
+
 #[test]
 fn english_labels_and_option_codes_are_accepted_in_either_template() {
     let (bytes, doc, ins) = filled("lapas", "self", Lang::Id, false);
