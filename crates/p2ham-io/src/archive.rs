@@ -96,15 +96,16 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &InflateLimits) -> Result<(), Refu
         }
         let left = limits.total_bytes.saturating_sub(total);
         let bound = limits.part_bytes.min(left);
-        let scan_ods = part == "content.xml";
         let mut counted = Counted {
             inner: entry.take(bound.saturating_add(1)),
             read: 0,
         };
-        let outcome = if scan_ods {
+        let outcome = if part == "content.xml" {
             cells.scan(&mut counted, limits)
         } else {
-            Ok(())
+            // Any part may be read as a sheet (a workbook names its parts):
+            // every one is scanned; one that is no XML holds no reference.
+            cell_references(&mut counted)
         };
         // Whatever the scan left (or the whole part) is inflated and counted.
         let drained = io::copy(&mut counted, &mut io::sink());
@@ -126,7 +127,9 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &InflateLimits) -> Result<(), Refu
         match outcome {
             Ok(()) => {}
             Err(Scan::TooLarge(message)) => return Err(Refusal::TooLarge { part, message }),
-            Err(Scan::Xml(message)) => return Err(Refusal::Unreadable(format!("{part}: {message}"))),
+            Err(Scan::Xml(message) | Scan::Reference(message)) => {
+                return Err(Refusal::Unreadable(format!("{part}: {message}")))
+            }
         }
         drained.map_err(|e| Refusal::Unreadable(format!("{part}: {e}")))?;
         total = total.saturating_add(read);
@@ -137,6 +140,58 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &InflateLimits) -> Result<(), Refu
 enum Scan {
     TooLarge(String),
     Xml(String),
+    Reference(String),
+}
+
+/// Whether `token` (a part of an `r` or `ref` attribute, e.g. `B12`, `$C$5`,
+/// `7`) names a place outside every worksheet: more than 3 column letters or
+/// 7 row digits, a column after `XFD` or a row after 1,048,576. A token of
+/// other characters is no reference at all, and left to the reader to refuse.
+fn outside_sheets(token: &str) -> bool {
+    let t = token.replace('$', "");
+    let letters = t.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let digits = &t[letters..];
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if letters > 3 || digits.len() > 7 {
+        return true;
+    }
+    let column = t[..letters]
+        .bytes()
+        .fold(0u32, |c, b| c * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1);
+    let row: u32 = digits.parse().unwrap_or(0);
+    column > 16_384 || row > 1_048_576
+}
+
+/// Check every cell reference (`r`, `ref`) of an XLSX part: one outside
+/// every worksheet is refused before the reader computes with it.
+fn cell_references(reader: impl Read) -> Result<(), Scan> {
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
+    xml.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
+    loop {
+        // A part that is no (well-formed) XML is left to the reader.
+        let Ok(event) = xml.read_event_into(&mut buf) else {
+            return Ok(());
+        };
+        match event {
+            Event::Eof => return Ok(()),
+            Event::Start(e) | Event::Empty(e) => {
+                for a in e.attributes().flatten() {
+                    if matches!(a.key.as_ref(), "r" | "ref") {
+                        if let Some(bad) = a.value.split([':', ' ']).find(|t| outside_sheets(t)) {
+                            return Err(Scan::Reference(format!(
+                                "the cell reference `{bad}` lies outside every worksheet (the last cell is XFD1048576)"
+                            )));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// The cells and text the tables of an ODS expand to.
@@ -508,6 +563,28 @@ mod tests {
             r#"<table:table-column table:number-columns-repeated="1024"/><table:table-row>{CELL}<table:table-cell table:style-name="ce1" table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
         ));
         assert_eq!(check_zip(&ok, &LIMITS), Ok(()));
+    }
+
+    /// A cell reference no worksheet holds is refused before the reader
+    /// computes with it (a row of 11 digits overflowed its arithmetic).
+    #[test]
+    fn cell_references_outside_every_sheet_are_refused() {
+        for bad in ["A99999999999", "XFE1", "ABCD1", "A1048577", "A1:B99999999"] {
+            let sheet =
+                format!(r#"<worksheet><sheetData><row r="1"><c r="{bad}"/></row></sheetData></worksheet>"#);
+            match check_zip(
+                &zip_of(&[("xl/worksheets/sheet1.xml", sheet.as_bytes())]),
+                &LIMITS,
+            ) {
+                Err(Refusal::Unreadable(m)) => assert!(m.contains("outside every worksheet"), "{m}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        let good = r#"<worksheet><dimension ref="A1:XFD1048576"/><sheetData><row r="1048576"><c r="$XFD$1048576"/></row></sheetData></worksheet>"#;
+        assert_eq!(
+            check_zip(&zip_of(&[("xl/worksheets/sheet1.xml", good.as_bytes())]), &LIMITS),
+            Ok(())
+        );
     }
 
     #[test]
