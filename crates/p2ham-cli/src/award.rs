@@ -8,9 +8,9 @@ use p2ham_io::model::{is_iso_date, Decree};
 use p2ham_io::ops;
 use p2ham_io::scoring::{decide, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
-    default_seal_path, keygen, load_public_keys, load_secret_key, read_assessment, read_award_list,
-    read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal, write_atomic,
-    write_atomic_with, Signer,
+    default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, read_assessment,
+    read_award_list, read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal,
+    write_atomic, write_atomic_with, Signer,
 };
 use p2ham_report::{Annex, Format};
 
@@ -90,7 +90,34 @@ fn format_of(path: &Path) -> Format {
     }
 }
 
+/// Outputs of one command that name the same file would overwrite each
+/// other: a usage error, before anything is read or written. `-` (standard
+/// output) is no file.
+pub(crate) fn distinct_outputs(outputs: &[(&str, Option<&Path>)]) -> Result<(), Failure> {
+    let named: Vec<(&str, &Path)> = outputs
+        .iter()
+        .filter_map(|(flag, p)| Some((*flag, (*p)?)))
+        .filter(|(_, p)| p.as_os_str() != "-")
+        .collect();
+    for (i, (flag_a, a)) in named.iter().enumerate() {
+        for (flag_b, b) in &named[i + 1..] {
+            if p2ham_io::same_output(a, b) {
+                return Err(Failure::Usage(format!(
+                    "{flag_a} and {flag_b} both name {}; give each output its own file",
+                    b.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
+    distinct_outputs(&[
+        ("--output", run.out.output.as_deref()),
+        ("--list", run.list.as_deref()),
+        ("--annex", run.annex.as_deref()),
+    ])?;
     let target = Target::new(run.format, &run.out)?;
     let exclusions = exclusions(&run.exclude)?;
     let decree = decree(run)?;
@@ -118,24 +145,40 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
         let mut refused = String::new();
         let mut count = 0;
         for v in &inputs {
-            let problems = match &v.document {
-                None => vec![format!(
-                    "{}: an NDJSON record or roll-up row carries no seal; give the verification files",
-                    v.result.source.file
-                )],
+            let (seal, problems) = match &v.document {
+                None => (
+                    None,
+                    vec![format!(
+                        "{}: an NDJSON record or roll-up row carries no seal; give the verification files",
+                        v.result.source.file
+                    )],
+                ),
                 Some(doc) => {
                     let root = run
                         .evidence_root
                         .as_ref()
                         .map(|r| r.join(&doc.assessment.unit.id));
                     let file = doc.path.clone().unwrap_or_else(|| PathBuf::from(&doc.file));
-                    verify_seal(doc, root.as_deref(), &default_seal_path(&file), &keys)?.problems
+                    let seal = default_seal_path(&file);
+                    let problems = verify_seal(doc, root.as_deref(), &seal, &keys)?.problems;
+                    (Some(seal), problems)
                 }
             };
             if !problems.is_empty() {
                 count += 1;
+                // Each refused verification is named with its seal, then every problem.
+                let _ = match &seal {
+                    Some(seal) => writeln!(
+                        refused,
+                        "  unit {}: verification {}, seal {}:",
+                        v.result.unit.id,
+                        v.result.source.file,
+                        seal.display()
+                    ),
+                    None => writeln!(refused, "  unit {}: {}:", v.result.unit.id, v.result.source.file),
+                };
                 for p in problems {
-                    let _ = writeln!(refused, "  {p}");
+                    let _ = writeln!(refused, "    {p}");
                 }
             }
         }
@@ -236,6 +279,13 @@ pub(crate) fn seal_sign(run: &SignArgs) -> Result<(), Failure> {
     if run.signer.trim().is_empty() {
         return Err(Failure::Usage("--signer: give the signer's name".into()));
     }
+    if let Some(seal) = &run.output {
+        let public = public_key_path(&run.key);
+        distinct_outputs(&[
+            ("--output", Some(seal.as_path())),
+            ("the public key of --key", Some(public.as_path())),
+        ])?;
+    }
     let pw = password(run.password_file.as_ref())?;
     let secret = load_secret_key(&run.key, pw.as_deref())?;
     let doc = read_assessment(source(&run.verification))?;
@@ -275,7 +325,8 @@ pub(crate) fn seal_verify(
     let doc = read_assessment(source(verification))?;
     let seal = seal.cloned().unwrap_or_else(|| default_seal_path(verification));
     let check = verify_seal(&doc, Some(evidence_root), &seal, &keys)?;
-    print(&check.to_text(&seal))?;
+    // A verdict quoting the seal's signer and files: a message, cleaned as every message is.
+    print(&crate::render(&check.to_text(&seal)))?;
     if check.ok() {
         Ok(())
     } else {

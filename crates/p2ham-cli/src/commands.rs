@@ -335,9 +335,10 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Text on standard error; a full or closed standard error does not stop the run.
+/// A message on standard error, cleaned as every message is
+/// ([`crate::render`]); a full or closed standard error does not stop the run.
 pub(crate) fn warn(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    let _ = std::io::stderr().lock().write_all(crate::render(text).as_bytes());
 }
 
 /// The output file asked for, if any: `-o -` means standard output.
@@ -523,7 +524,9 @@ fn template(instrument: &str, args: TemplateArgs, output: &Path) -> Result<(), F
         checklist_xlsx(&loaded, &options)
     }
     .map_err(|e| match e {
-        TemplateError::UnknownKind { .. } => Failure::Usage(e.to_string()),
+        TemplateError::UnknownKind { .. } | TemplateError::InvalidUnitId { .. } => {
+            Failure::Usage(e.to_string())
+        }
         other => Failure::Invalid(other.to_string()),
     })?;
     let mut inputs = files(args.from.iter().chain(&args.fill));

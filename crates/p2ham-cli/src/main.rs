@@ -67,8 +67,28 @@ pub(crate) fn with_flags(message: &str) -> String {
         .fold(message.to_owned(), |m, (needs, flag)| m.replace(needs, flag))
 }
 
+/// An error or warning as the terminal shows it: the flags that give what it
+/// needs, and every control character of the text it quotes escaped
+/// (`\u{1b}`). Every message of the command goes through here once.
+pub(crate) fn render(message: &str) -> String {
+    p2ham_report::sanitize::message(&with_flags(message)).into_owned()
+}
+
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error quotes what was typed: shown cleaned, exit 2.
+        Err(e) if e.use_stderr() => {
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                p2ham_report::sanitize::message(&e.render().to_string())
+            );
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+        // Help and version text.
+        Err(e) => e.exit(),
+    };
     // A size limit set in the environment is part of the command line.
     let result = match p2ham_io::max_document_bytes() {
         Ok(_) => commands::run(cli),
@@ -78,11 +98,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(1),
         Err(Failure::Invalid(msg)) => {
-            let _ = writeln!(std::io::stderr(), "error: {}", with_flags(&msg));
+            let _ = writeln!(std::io::stderr(), "error: {}", render(&msg));
             ExitCode::from(1)
         }
         Err(Failure::Usage(msg)) => {
-            let _ = writeln!(std::io::stderr(), "error: {}", with_flags(&msg));
+            let _ = writeln!(std::io::stderr(), "error: {}", render(&msg));
             ExitCode::from(2)
         }
     }

@@ -410,7 +410,13 @@ fn history_shows_a_unit_across_periods() {
         .replace("\"period\": \"2022\"", "\"period\": \"2018\"")
         .replace("\"id\": \"p2ham-2022\"", "\"id\": \"p2ham-2018-lapas\"")
         .replace("\"total\": null", "\"total\": \"88.00\"");
-    std::fs::write(&y2018, text).unwrap();
+    // The Lapas instrument of 2018 is for Lapas, Rutan and LPKA: the list keeps the Lapas only.
+    let mut list: Value = serde_json::from_str(&text).unwrap();
+    list["units"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| e["unit"]["id"] == "lapas-sampit");
+    std::fs::write(&y2018, list.to_string()).unwrap();
     p2ham()
         .args(["history", "--lang", "en", "--unit", "lapas-sampit"])
         .arg(&y2018)
@@ -587,6 +593,46 @@ fn a_password_protected_key_needs_its_password_file_and_never_prompts() {
     sign(&[])
         .code(1)
         .stderr(predicate::str::contains("password-protected"));
+    // The public key where the secret key belongs.
+    p2ham()
+        .current_dir(dir.path())
+        .args([
+            "seal",
+            "sign",
+            "v.json",
+            "--evidence-root",
+            "ev",
+            "--key",
+            "k.pub",
+            "--signer",
+            "S",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("k.pub: is a public key"));
+    // A password for a key that has none.
+    p2ham()
+        .current_dir(dir.path())
+        .args(["seal", "keygen", "--out", "plain"])
+        .assert()
+        .success();
+    p2ham()
+        .current_dir(dir.path())
+        .args([
+            "seal",
+            "sign",
+            "v.json",
+            "--evidence-root",
+            "ev",
+            "--key",
+            "plain",
+            "--signer",
+            "S",
+        ])
+        .args(["--password-file", "pw"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("plain: is not password-protected"));
     std::fs::write(dir.path().join("bad"), "wrong\n").unwrap();
     sign(&["--password-file", "bad"]).code(1);
     sign(&["--password-file", "pw"]).success();
@@ -640,7 +686,10 @@ fn award_requires_seals_from_listed_keys_and_lists_the_others() {
         .stderr(predicate::str::contains(
             "1 verification(s) without a valid seal from a listed key",
         ))
-        .stderr(predicate::str::contains("v/lapas.json: no seal"));
+        .stderr(predicate::str::contains("v/lapas.json: no seal"))
+        .stderr(predicate::str::contains(
+            "unit lapas-sampit: verification v/lapas.json, seal v/lapas.json.seal:",
+        ));
     p2ham()
         .current_dir(dir.path())
         .args([
@@ -780,4 +829,146 @@ fn a_bad_previous_list_is_refused_with_its_path() {
             .stderr(predicate::str::contains(format!("prev-{i}.json")))
             .stderr(predicate::str::contains(*expected));
     }
+}
+
+/// Two outputs of one command naming the same file (under any name) would
+/// overwrite each other: a usage error, and nothing is written.
+#[test]
+fn outputs_that_clobber_each_other_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    for (a, b) in [
+        (["--list", "x.json"], ["--annex", "x.json"]),
+        (["-o", "x.json"], ["--list", "./x.json"]),
+        (["--output", "y.md"], ["--annex", "sub/../y.md"]),
+    ] {
+        p2ham()
+            .current_dir(d)
+            .arg("award")
+            .args(a)
+            .args(b)
+            .arg(verification("kanim"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("give each output its own file"));
+        assert!(!d.join("x.json").exists() && !d.join("y.md").exists());
+    }
+    // `-o -` is standard output, not a file.
+    p2ham()
+        .current_dir(d)
+        .args(["award", "-o", "-", "--list", "x2.json"])
+        .arg(verification("kanim"))
+        .assert()
+        .success();
+
+    // A seal written over the public key of the key that signs it.
+    let s = Sealed::new();
+    let public = std::fs::read(s.dir.path().join("team.pub")).unwrap();
+    for output in ["team.pub", "team"] {
+        let mut cmd = p2ham();
+        cmd.current_dir(s.dir.path()).args([
+            "seal",
+            "sign",
+            "v.json",
+            "--evidence-root",
+            "ev",
+            "--key",
+            "team",
+            "--signer",
+            "Woro Sadarini",
+            "-o",
+            output,
+        ]);
+        cmd.assert().code(2);
+    }
+    assert_eq!(std::fs::read(s.dir.path().join("team.pub")).unwrap(), public);
+}
+
+/// An award list is a document like the others: `validate` checks it by its
+/// schema (never an array read as an object by position), unit kinds against
+/// the instrument each entry names; `award` refuses a previous list of a
+/// later period; `history` refuses two lists of one period that disagree.
+#[test]
+fn award_lists_are_checked_as_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    p2ham()
+        .arg("validate")
+        .arg(awards_2022())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kalteng-2022.json"));
+    let out = p2ham()
+        .args(["validate", "--format", "json"])
+        .arg(awards_2022())
+        .assert()
+        .success();
+    assert_eq!(json(&out.get_output().stdout)["files"][0]["kind"], "awards");
+
+    let good: Value = serde_json::from_slice(&std::fs::read(awards_2022()).unwrap()).unwrap();
+    let unit = good["units"][0]["unit"].clone();
+    let mut by_position = good.clone();
+    by_position["units"][0]["unit"] =
+        serde_json::json!([unit["id"], unit["office"], unit["kind"], unit["name"]]);
+    let mut unknown_kind = good.clone();
+    unknown_kind["units"][0]["unit"]["kind"] = "kapal".into();
+    for (name, doc, path) in [
+        ("pos.json", &by_position, "units[0].unit"),
+        ("kind.json", &unknown_kind, "units[0].unit.kind"),
+    ] {
+        let file = d.join(name);
+        std::fs::write(&file, doc.to_string()).unwrap();
+        p2ham()
+            .arg("validate")
+            .arg(&file)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(path));
+        p2ham()
+            .args(["award", "--previous"])
+            .arg(&file)
+            .arg(verification("kanim"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(path));
+    }
+
+    // A previous list of a period after the one decided.
+    let mut later = good.clone();
+    later["period"] = "2024".into();
+    let later_file = d.join("awards-2024.json");
+    std::fs::write(&later_file, later.to_string()).unwrap();
+    p2ham()
+        .args(["award", "--previous"])
+        .arg(&later_file)
+        .arg(verification("kanim"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is of period `2024`, after `2023`"));
+
+    // Two lists of 2022: the same list twice is fine, a different one is not.
+    let copy = d.join("copy.json");
+    std::fs::copy(awards_2022(), &copy).unwrap();
+    p2ham()
+        .arg("history")
+        .arg(awards_2022())
+        .arg(&copy)
+        .assert()
+        .success();
+    let mut other = good.clone();
+    other["units"][0]["predikat"] = (!good["units"][0]["predikat"].as_bool().unwrap()).into();
+    let other_file = d.join("other.json");
+    std::fs::write(&other_file, other.to_string()).unwrap();
+    p2ham()
+        .arg("history")
+        .arg(awards_2022())
+        .arg(&other_file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("disagrees with"))
+        .stderr(predicate::str::contains(format!(
+            "unit `{}` differs",
+            unit["id"].as_str().unwrap()
+        )));
 }

@@ -349,11 +349,21 @@ pub fn load_award_list(path: &Path) -> Result<AwardList, IoError> {
 /// [`load_award_list`] from any [`Source`].
 pub fn read_award_list(source: Source<'_>) -> Result<AwardList, IoError> {
     let read = source.read()?;
-    award_list(&read.name, &read.bytes)
+    award_list(&read.name, &read.bytes, None)
 }
 
-fn award_list(file: &str, bytes: &[u8]) -> Result<AwardList, IoError> {
+/// An award list checked as every document is: its shape by its schema
+/// (objects never read from arrays by position), then its values; each
+/// unit's kind one of the kinds of the instrument its entry names (`explicit`
+/// when its id matches, else the built-in of that id; an instrument neither
+/// given nor built in leaves the kind unchecked).
+pub(crate) fn award_list(
+    file: &str,
+    bytes: &[u8],
+    explicit: Option<&LoadedInstrument>,
+) -> Result<AwardList, IoError> {
     let list: AwardList = from_json(file, bytes)?;
+    crate::parse::objects_only::<AwardList>(file, &crate::parse::json_value(bytes))?;
     let shape = |path: String, message: String| IoError::Shape {
         file: file.to_owned(),
         path,
@@ -393,6 +403,29 @@ fn award_list(file: &str, bytes: &[u8]) -> Result<AwardList, IoError> {
                 format!("unit `{}` is listed twice (first at units[{first}])", e.unit.id),
             ));
         }
+        let Some(stamp) = &e.instrument else { continue };
+        let builtin;
+        let kinds = match explicit.filter(|x| x.checked.instrument().id == stamp.id) {
+            Some(x) => &x.checked.instrument().unit_kinds,
+            None => match load_builtin(&stamp.id) {
+                Some(Ok(b)) => {
+                    builtin = b;
+                    &builtin.checked.instrument().unit_kinds
+                }
+                _ => continue,
+            },
+        };
+        if !kinds.contains(&e.unit.kind) {
+            return Err(shape(
+                format!("units[{i}].unit.kind"),
+                format!(
+                    "`{}` is not a unit kind of instrument `{}` (its kinds: {})",
+                    e.unit.kind,
+                    stamp.id,
+                    kinds.join(", ")
+                ),
+            ));
+        }
     }
     Ok(list)
 }
@@ -412,7 +445,8 @@ pub fn read_history_sources(
     sources: Vec<Source<'_>>,
     instrument: Option<&LoadedInstrument>,
 ) -> Result<(Vec<AwardList>, Vec<VerifiedResult>), IoError> {
-    let mut lists = Vec::new();
+    let mut lists: Vec<AwardList> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let mut other = Vec::new();
     for (source, in_folder) in walk(sources)? {
         let read = source.read()?;
@@ -422,7 +456,28 @@ pub fn read_history_sources(
                 .and_then(|p| p.format)
                 .is_some_and(|f| f == format::AWARDS);
         if is_awards {
-            lists.push(award_list(&read.name, &read.bytes)?);
+            let list = award_list(&read.name, &read.bytes, instrument)?;
+            // One period, one list: the same list given twice is fine, two that disagree are not.
+            if let Some((first, other)) = lists
+                .iter()
+                .zip(&names)
+                .find(|(l, _): &(&AwardList, &String)| l.period == list.period)
+                .map(|(l, n)| (n.clone(), l))
+            {
+                if *other != list {
+                    return Err(IoError::Input {
+                        file: read.name.clone(),
+                        message: format!(
+                            "an award list of period `{}` that disagrees with {first}, the other list of that period ({}); keep the list the decree fixed",
+                            list.period,
+                            disagreement(other, &list)
+                        ),
+                    });
+                }
+                continue;
+            }
+            names.push(read.name.clone());
+            lists.push(list);
         } else {
             other.push((read, in_folder));
         }
@@ -433,4 +488,26 @@ pub fn read_history_sources(
         .map(|v| v.result)
         .collect();
     Ok((lists, results))
+}
+
+/// Where two award lists of one period first differ, in words.
+fn disagreement(a: &AwardList, b: &AwardList) -> String {
+    for e in &a.units {
+        match b.units.iter().find(|x| x.unit.id == e.unit.id) {
+            None => return format!("unit `{}` is in one only", e.unit.id),
+            Some(x) if x != e => return format!("unit `{}` differs", e.unit.id),
+            Some(_) => {}
+        }
+    }
+    if let Some(x) = b
+        .units
+        .iter()
+        .find(|x| !a.units.iter().any(|e| e.unit.id == x.unit.id))
+    {
+        return format!("unit `{}` is in one only", x.unit.id);
+    }
+    if a.decree != b.decree {
+        return "the decrees differ".into();
+    }
+    "their records differ".into()
 }

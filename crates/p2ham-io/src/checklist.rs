@@ -39,7 +39,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::{sha256_hex, LoadedInstrument};
+use crate::archive::{check_zip, is_zip, size_words, InflateLimits, Refusal};
+use crate::{formula_unescape, sha256_hex, LoadedInstrument};
 
 /// The format tag of a checklist, written in the metadata's `A1`.
 pub const CHECKLIST_FORMAT: &str = p2ham_model::format::CHECKLIST;
@@ -247,6 +248,17 @@ pub enum ChecklistError {
         /// The instrument used: `id version (sha256:…)`.
         expected: String,
     },
+    /// A part of the file inflates, or its cells expand, beyond the bounds of
+    /// a checklist: refused before the memory is spent.
+    #[error("{file}: {part}: {message}; a checklist is far smaller, make a new one with `p2ham template` [too-large]")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// The part of the file, e.g. `xl/sharedStrings.xml` or `worksheet `Sampul``.
+        part: String,
+        /// Which bound was broken.
+        message: String,
+    },
     /// Cells that break the checklist's rules: every one of them.
     #[error("{file}: {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Cells {
@@ -265,6 +277,7 @@ impl ChecklistError {
             ChecklistError::NotAChecklist { .. } => Code::NotAChecklist,
             ChecklistError::Metadata { .. } => Code::Metadata,
             ChecklistError::InstrumentMismatch { .. } => Code::InstrumentMismatch,
+            ChecklistError::TooLarge { .. } => Code::TooLarge,
             ChecklistError::Cells { .. } => Code::Cells,
         }
     }
@@ -290,6 +303,8 @@ enum Cell {
     },
     Bool(bool),
     Error(String),
+    /// A formula (its text, without `=`): never read for its cached result.
+    Formula(String),
 }
 
 /// The non-empty cells of one sheet, by 0-based (row, column).
@@ -343,6 +358,57 @@ impl fmt::Debug for Checklist {
             .field("file", &self.file)
             .field("meta", &self.meta)
             .finish_non_exhaustive()
+    }
+}
+
+/// The most bytes one part of a zipped checklist (XLSX, ODS) may inflate to.
+pub const MAX_CHECKLIST_PART_BYTES: u64 = 16 << 20;
+/// The most bytes all parts of a zipped checklist may inflate to together.
+pub const MAX_CHECKLIST_INFLATED_BYTES: u64 = 64 << 20;
+/// The most cells a checklist's worksheets are read into (an ODS's repeated
+/// rows and columns counted as the cells they stand for).
+pub const MAX_CHECKLIST_CELLS: u64 = 1 << 20;
+/// The most bytes of cell text a checklist's worksheets are read into
+/// (a shared or repeated text counted at every cell that shows it).
+pub const MAX_CHECKLIST_TEXT_BYTES: u64 = 64 << 20;
+
+const CHECKLIST_LIMITS: InflateLimits = InflateLimits {
+    part_bytes: MAX_CHECKLIST_PART_BYTES,
+    total_bytes: MAX_CHECKLIST_INFLATED_BYTES,
+    cells: MAX_CHECKLIST_CELLS,
+    text_bytes: MAX_CHECKLIST_TEXT_BYTES,
+};
+
+/// What the cells read so far hold, against the checklist's bounds.
+#[derive(Default)]
+struct Budget {
+    cells: u64,
+    text: u64,
+}
+
+impl Budget {
+    fn take(&mut self, file: &str, sheet: &str, cell: &Cell) -> Result<(), ChecklistError> {
+        let text = match cell {
+            Cell::Text(t) | Cell::Error(t) | Cell::Formula(t) | Cell::Date { shown: t, .. } => t.len() as u64,
+            Cell::Number(_) | Cell::Bool(_) => 0,
+        };
+        self.cells += 1;
+        self.text = self.text.saturating_add(text);
+        let message = if self.cells > MAX_CHECKLIST_CELLS {
+            format!("holds more than {MAX_CHECKLIST_CELLS} cells (the limit of a checklist)")
+        } else if self.text > MAX_CHECKLIST_TEXT_BYTES {
+            format!(
+                "holds more than {} of cell text (the limit of a checklist)",
+                size_words(MAX_CHECKLIST_TEXT_BYTES)
+            )
+        } else {
+            return Ok(());
+        };
+        Err(ChecklistError::TooLarge {
+            file: file.to_owned(),
+            part: format!("worksheet `{sheet}`"),
+            message,
+        })
     }
 }
 
@@ -405,9 +471,20 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
         file: file.to_owned(),
         message,
     };
+    if is_zip(bytes) {
+        check_zip(bytes, &CHECKLIST_LIMITS).map_err(|refusal| match refusal {
+            Refusal::Unreadable(message) => unreadable(message),
+            Refusal::TooLarge { part, message } => ChecklistError::TooLarge {
+                file: file.to_owned(),
+                part: format!("part `{part}`"),
+                message,
+            },
+        })?;
+    }
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let names = workbook.sheet_names();
+    let mut budget = Budget::default();
     if !names.iter().any(|n| n == META_SHEET) {
         return Err(ChecklistError::NotAChecklist {
             file: file.to_owned(),
@@ -425,12 +502,17 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
                 .worksheet_cells_reader(name)
                 .map_err(|e| unreadable(format!("worksheet `{name}`: {e}")))?;
             while let Some(cell) = cells
-                .next_cell()
+                .next_cell_with_formula()
                 .map_err(|e| unreadable(format!("worksheet `{name}`: {e}")))?
             {
-                let (row, col) = cell.get_position();
-                if let (Some(value), Ok(col)) = (from_data_ref(cell.get_value().clone()), u16::try_from(col))
-                {
+                let (row, col) = cell.pos;
+                // A formula is kept as one, never read for the result it cached.
+                let value = match cell.formula.filter(|f| !f.is_empty()) {
+                    Some(f) => Some(Cell::Formula(f)),
+                    None => from_data_ref(cell.value),
+                };
+                if let (Some(value), Ok(col)) = (value, u16::try_from(col)) {
+                    budget.take(file, name, &value)?;
                     grid.insert((row, col), value);
                 }
             }
@@ -448,6 +530,26 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
                     continue;
                 };
                 if let Some(value) = from_data(value) {
+                    budget.take(file, name, &value)?;
+                    grid.insert((row, col), value);
+                }
+            }
+            // Formulas replace the results they cached.
+            let formulas = workbook
+                .worksheet_formula(name)
+                .map_err(|e| unreadable(format!("worksheet `{name}`: {e}")))?;
+            for (row, col, formula) in formulas.used_cells() {
+                let (Some(row), Ok(col)) = (
+                    formulas
+                        .start()
+                        .map(|s| s.0 + u32::try_from(row).unwrap_or(u32::MAX)),
+                    u16::try_from(formulas.start().map_or(0, |s| s.1) as usize + col),
+                ) else {
+                    continue;
+                };
+                if !formula.is_empty() {
+                    let value = Cell::Formula(formula.clone());
+                    budget.take(file, name, &value)?;
                     grid.insert((row, col), value);
                 }
             }
@@ -486,6 +588,15 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
 
 /// Read a CSV checklist: one sheet, named "".
 fn read_csv(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), ChecklistError> {
+    // UTF-16 (a spreadsheet's "Unicode text") is decoded as a survey CSV is.
+    let decoded = crate::skm::csv_text(file, bytes).map_err(|e| ChecklistError::Unreadable {
+        file: file.to_owned(),
+        message: match e {
+            crate::SkmInputError::NotText { message, .. } => message,
+            other => other.to_string(),
+        },
+    })?;
+    let bytes = decoded.as_ref();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // The separator is the byte after the format tag in A1 (quoted or not).
     let start = usize::from(bytes.first() == Some(&b'"'));
@@ -532,7 +643,8 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), Checklist
         for (col, field) in record.iter().enumerate() {
             if !field.is_empty() {
                 if let Ok(col) = u16::try_from(col) {
-                    grid.insert((row, col), Cell::Text(field.to_owned()));
+                    // The template writes every cell by the formula rule; its inverse here.
+                    grid.insert((row, col), Cell::Text(formula_unescape(field).to_owned()));
                 }
             }
         }
@@ -542,6 +654,121 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), Checklist
     let mut sheets = HashMap::new();
     sheets.insert(String::new(), grid);
     Ok((meta, Book { sheets, csv: true }))
+}
+
+/// The most assessor rows a checklist may have (the template refuses to
+/// write more).
+pub const MAX_ASSESSOR_ROWS: u32 = 1000;
+
+/// The last row of a worksheet (1-based).
+const LAST_ROW: u32 = 1_048_576;
+/// The last column of a worksheet (0-based: `XFD`).
+const LAST_COLUMN: u16 = 16_383;
+/// The longest worksheet name a spreadsheet program accepts.
+const MAX_SHEET_NAME: usize = 31;
+
+/// Every value of the metadata that names a place, checked to lie inside a
+/// worksheet, before anything is read by it: the metadata is input (its seal
+/// detects accidents, not forgery).
+fn check_meta_ranges(meta: &ChecklistMeta, csv: bool) -> Result<(), String> {
+    let sheet = |name: &str, what: &str| -> Result<(), String> {
+        if csv && !name.is_empty() {
+            return Err(format!(
+                "names worksheet `{name}` for {what}, but a CSV checklist has none"
+            ));
+        }
+        if !csv && (name.is_empty() || name.chars().count() > MAX_SHEET_NAME) {
+            return Err(format!(
+                "names no worksheet a spreadsheet can hold for {what} (1 to {MAX_SHEET_NAME} characters)"
+            ));
+        }
+        Ok(())
+    };
+    let cover = &meta.cover;
+    sheet(&cover.sheet, "the cover")?;
+    for (name, what) in [
+        (&cover.unit_id, "the unit id"),
+        (&cover.unit_name, "the unit name"),
+        (&cover.unit_kind, "the unit kind"),
+        (&cover.office, "the office"),
+        (&cover.period, "the period"),
+        (&cover.assessed_on, "the date"),
+    ] {
+        if parse_cell(name).is_none() {
+            return Err(format!(
+                "names no cell `{name}` for {what} (expected A1 to XFD1048576)"
+            ));
+        }
+    }
+    if cover.assessors_row == 0 || cover.assessors_row > LAST_ROW {
+        return Err(format!(
+            "puts the assessors at row {}; expected a row from 1 to {LAST_ROW}",
+            cover.assessors_row
+        ));
+    }
+    if cover.assessors_rows > MAX_ASSESSOR_ROWS || cover.assessors_rows > LAST_ROW - cover.assessors_row + 1 {
+        return Err(format!(
+            "gives {} assessor rows from row {}; expected at most {MAX_ASSESSOR_ROWS}, inside the worksheet",
+            cover.assessors_rows, cover.assessors_row
+        ));
+    }
+    for (col, what) in [
+        (cover.assessor_name_column, "assessor names"),
+        (cover.assessor_role_column, "assessor roles"),
+    ] {
+        if col > LAST_COLUMN {
+            return Err(format!(
+                "puts the {what} in column {}; expected a column from A to XFD",
+                u32::from(col) + 1
+            ));
+        }
+    }
+    let mut criteria = std::collections::HashSet::new();
+    for c in &meta.criteria {
+        sheet(&c.sheet, &format!("criterion `{}`", c.id))?;
+        if !criteria.insert(c.id.as_str()) {
+            return Err(format!("lists criterion `{}` twice", c.id));
+        }
+        if let Some(w) = &c.weight {
+            if parse_cell(w).is_none() {
+                return Err(format!(
+                    "names no cell `{w}` for the weight of criterion `{}`",
+                    c.id
+                ));
+            }
+        }
+    }
+    let mut rows = std::collections::HashSet::new();
+    for i in &meta.indicators {
+        sheet(&i.sheet, &format!("indicator `{}`", i.id))?;
+        if i.row == 0 || i.row > LAST_ROW {
+            return Err(format!(
+                "puts indicator `{}` at row {}; expected a row from 1 to {LAST_ROW}",
+                i.id, i.row
+            ));
+        }
+        if !rows.insert((i.sheet.as_str(), i.row)) {
+            return Err(format!(
+                "puts indicator `{}` on a row another indicator has ({}row {})",
+                i.id,
+                if i.sheet.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", i.sheet)
+                },
+                i.row
+            ));
+        }
+    }
+    if let Some(v) = &meta.verifies {
+        if meta.stage != Stage::Verification {
+            return Err("names a self-assessment verified, but the checklist is no verification".into());
+        }
+        if !v.strip_prefix("sha256:").is_some_and(is_sha256_hex) {
+            return Err("names the self-assessment verified by no digest; expected `sha256:` and 64 hexadecimal digits".into());
+        }
+    }
+    Ok(())
 }
 
 fn parse_meta(file: &str, grid: &Grid, prefix: &str) -> Result<ChecklistMeta, ChecklistError> {
@@ -582,6 +809,8 @@ fn parse_meta(file: &str, grid: &Grid, prefix: &str) -> Result<ChecklistMeta, Ch
     if meta.format != CHECKLIST_FORMAT {
         return Err(bad(1, format!("names format `{}`", meta.format)));
     }
+    // A CSV checklist's metadata is read without a sheet prefix.
+    check_meta_ranges(&meta, prefix.is_empty()).map_err(|message| bad(1, message))?;
     Ok(meta)
 }
 
@@ -648,6 +877,18 @@ impl Cells<'_> {
                 let whole = n as i64;
                 whole.to_string()
             }
+            Some(Cell::Formula(f)) => {
+                self.problem(
+                    sheet,
+                    row,
+                    col,
+                    CellCode::NotText,
+                    format!(
+                        "the formula `={f}` where text is expected; type the text itself (a formula's result is never read)"
+                    ),
+                );
+                String::new()
+            }
             Some(other) => {
                 let what = describe(&other);
                 self.problem(
@@ -697,6 +938,7 @@ fn describe(cell: &Cell) -> String {
         Cell::Date { shown, .. } => format!("the date {shown}"),
         Cell::Bool(b) => format!("the true/false value {}", if *b { "TRUE" } else { "FALSE" }),
         Cell::Error(e) => format!("the error value {e}"),
+        Cell::Formula(f) => format!("the formula `={f}`"),
     }
 }
 
@@ -787,6 +1029,14 @@ impl Checklist {
             cell: meta_cell.clone(),
             message,
         };
+        if !ins.unit_kinds.contains(&meta.unit_kind) {
+            return Err(tampered(format!(
+                "names unit kind `{}`, which instrument `{}` is not for (its kinds: {})",
+                meta.unit_kind,
+                ins.id,
+                ins.unit_kinds.join(", ")
+            )));
+        }
         // The rows listed must be exactly the indicators that apply to the kind.
         let expected: Vec<&str> = ins
             .indicators()
@@ -972,7 +1222,10 @@ impl Checklist {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            let before = cells.problems.len();
             let answer_text = cells.text(sheet, r, column::ANSWER);
+            // An answer cell that holds no text is reported once, as such.
+            let answer_unreadable = cells.problems.len() > before;
             let reason = cells.some_text(sheet, r, column::NOT_APPLICABLE);
             let note = cells.some_text(sheet, r, column::NOTE);
             let files = cells.lines(sheet, r, column::EVIDENCE, "file");
@@ -1011,6 +1264,9 @@ impl Checklist {
                 continue;
             }
             if value.is_none() && reason.is_none() {
+                if answer_unreadable {
+                    continue;
+                }
                 let extra = note.is_some() || !files.is_empty();
                 if !options.allow_missing || extra {
                     cells.problem(

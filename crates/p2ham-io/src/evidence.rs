@@ -235,7 +235,7 @@ fn lossless_name(name: &std::ffi::OsStr) -> String {
 }
 
 /// A referenced path without `.` parts (only for paths that passed the checks).
-fn normalise(path: &str) -> String {
+pub(crate) fn normalise(path: &str) -> String {
     path.split('/')
         .filter(|p| *p != ".")
         .collect::<Vec<_>>()

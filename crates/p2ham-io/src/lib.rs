@@ -52,6 +52,7 @@
 //! assert_eq!(problem.location(), "answers[0].value (indicator A.01)");
 //! ```
 
+mod archive;
 mod award;
 mod beneath;
 mod builtin;
@@ -60,6 +61,7 @@ mod compare;
 mod digest;
 mod error;
 mod evidence;
+mod formula;
 mod load;
 pub mod ops;
 mod parse;
@@ -79,7 +81,8 @@ pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use checklist::{
     cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
-    InstrumentStamp, CHECKLIST_FORMAT, META_SHEET,
+    InstrumentStamp, CHECKLIST_FORMAT, MAX_ASSESSOR_ROWS, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
+    MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
 };
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
@@ -88,6 +91,7 @@ pub use evidence::{
     evidence_files, evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
     EvidenceFile, EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT, MAX_PHOTO_BYTES,
 };
+pub use formula::{formula_safe, formula_unescape, is_plain_number};
 pub use load::{
     builtin_or_error, check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin,
     load_instrument, max_document_bytes, names_a_file, read_assessment, read_document, read_input,
@@ -109,7 +113,7 @@ pub use seal::{
 pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
 pub use source::{Source, SourceBytes};
 pub use validate::{validate_files, validate_sources, Diagnostic, FileReport, ValidationReport};
-pub use write::{write_atomic, write_atomic_with};
+pub use write::{resolved_output, same_output, write_atomic, write_atomic_with};
 
 pub use p2ham_model as model;
 pub use p2ham_scoring as scoring;

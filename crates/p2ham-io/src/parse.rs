@@ -11,11 +11,14 @@ use crate::IoError;
 
 /// The kind of a document, from its `format` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DocumentKind {
     /// `p2ham-instrument/1`.
     Instrument,
     /// `p2ham-assessment/1`.
     Assessment,
+    /// `p2ham-awards/1`: a period's award list.
+    AwardList,
 }
 
 /// A UTF-8 byte-order mark, as some Windows editors write, is not part of the document.
@@ -271,7 +274,7 @@ fn name_indicator(mut e: IoError, bytes: &[u8]) -> IoError {
 }
 
 /// The JSON value of bytes that already parsed as a document.
-fn json_value(bytes: &[u8]) -> serde_json::Value {
+pub(crate) fn json_value(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(strip_bom(bytes)).unwrap_or(serde_json::Value::Null)
 }
 
@@ -294,7 +297,7 @@ fn schema_of<T: schemars::JsonSchema + 'static>() -> std::sync::Arc<serde_json::
 /// Documents are objects, as the schema says: serde would also read a struct
 /// from an array, by position (`"unit": ["u1", "Unit 1", "kanim"]`). Refuse
 /// any array where the schema of `T` expects an object, naming its path.
-fn objects_only<T: schemars::JsonSchema + 'static>(
+pub(crate) fn objects_only<T: schemars::JsonSchema + 'static>(
     file: &str,
     value: &serde_json::Value,
 ) -> Result<(), IoError> {
@@ -409,14 +412,16 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
     match probe.format.as_ref().map(|f| (f, f.as_str())) {
         Some((_, Some(format::INSTRUMENT))) => Ok(DocumentKind::Instrument),
         Some((_, Some(format::ASSESSMENT))) => Ok(DocumentKind::Assessment),
+        Some((_, Some(format::AWARDS))) if !toml => Ok(DocumentKind::AwardList),
         Some((_, Some(other))) => Err(shape(
             file,
             "format".into(),
             None,
             format!(
-                "unknown variant `{other}`, expected `{}` or `{}`",
+                "unknown variant `{other}`, expected `{}`, `{}` or `{}`",
                 format::INSTRUMENT,
-                format::ASSESSMENT
+                format::ASSESSMENT,
+                format::AWARDS
             ),
         )),
         Some((value, None)) => Err(IoError::Shape {

@@ -197,10 +197,36 @@ pub fn keygen(prefix: &Path, password: Option<&str>, comment: &str) -> Result<Ke
 /// Read a secret key file, decrypting it with `password` when it is
 /// password-protected. Never prompts.
 pub fn load_secret_key(path: &Path, password: Option<&str>) -> Result<SecretKey, IoError> {
-    let text = String::from_utf8(read_input(path)?).map_err(|_| IoError::Input {
+    let refuse = |message: String| IoError::Input {
         file: display(path),
-        message: "not a minisign secret key (not text)".into(),
-    })?;
+        message,
+    };
+    // The key itself, never a link to it, and readable by its owner only.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(refuse(
+            "is a link; a secret key is read only from the file itself: give the key file's own path".into(),
+        ));
+    }
+    let text = String::from_utf8(read_input(path)?)
+        .map_err(|_| refuse("not a minisign secret key (not text)".into()))?;
+    if PublicKeyBox::from_string(&text)
+        .and_then(PublicKeyBox::into_public_key)
+        .is_ok()
+    {
+        return Err(refuse(
+            "is a public key; a seal is signed with the secret key (the key file without `.pub`)".into(),
+        ));
+    }
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_file() && mode & 0o077 != 0 {
+            return Err(refuse(format!(
+                "a secret key that others can read or write (mode {mode:04o}); make it readable by its owner only (mode 0600)"
+            )));
+        }
+    }
     let sk_box = || SecretKeyBox::from_string(&text);
     // A key without a password opens as is; `into_secret_key` is only ever
     // given `Some` password, so it never prompts.
@@ -208,7 +234,11 @@ pub fn load_secret_key(path: &Path, password: Option<&str>) -> Result<SecretKey,
         .and_then(SecretKeyBox::into_unencrypted_secret_key)
         .map_err(|_| ());
     match (plain, password) {
-        (Ok(sk), _) => Ok(sk),
+        (Ok(_), Some(_)) => Err(refuse(
+            "is not password-protected, but a password was given; give the key it belongs to, or no password"
+                .into(),
+        )),
+        (Ok(sk), None) => Ok(sk),
         (Err(()), Some(pw)) => sk_box()
             .and_then(|b| b.into_secret_key(Some(pw.to_owned())))
             .map_err(|e| sign_err(path, &e)),
@@ -285,6 +315,15 @@ pub struct Seal {
     pub signature_text: String,
 }
 
+/// The trusted (signed) comment of a seal's signature: the format, the unit,
+/// the period and the verification's digest.
+fn trusted_comment(unit: &str, period: &str, sha256: &str) -> String {
+    format!(
+        "{} unit:{unit} period:{period} verification:sha256:{sha256}",
+        p2ham_model::format::SEAL
+    )
+}
+
 fn canonical(manifest: &SealManifest) -> String {
     let mut s = serde_json::to_string_pretty(manifest).expect("a manifest serialises");
     s.push('\n');
@@ -354,12 +393,10 @@ pub fn seal_verification(
         key_id: key_id(pk.keynum()),
     };
     let manifest_text = canonical(&manifest);
-    let trusted = format!(
-        "{} unit:{} period:{} verification:sha256:{}",
-        p2ham_model::format::SEAL,
-        manifest.verification.unit,
-        manifest.verification.period,
-        manifest.verification.sha256
+    let trusted = trusted_comment(
+        &manifest.verification.unit,
+        &manifest.verification.period,
+        &manifest.verification.sha256,
     );
     let sig = minisign::sign(
         Some(&pk),
@@ -475,6 +512,13 @@ pub fn verify_seal(
         ));
         return Ok(check);
     };
+    if !sig.is_prehashed() {
+        check.problems.push(format!(
+            "{}: a legacy minisign signature (not prehashed), which p2ham does not accept; seal it again with `p2ham seal sign` (or `minisign -S` without `-l`)",
+            display(&sig_path)
+        ));
+        return Ok(check);
+    }
     if let Err(e) = minisign::verify(
         &key.key,
         &sig,
@@ -491,6 +535,22 @@ pub fn verify_seal(
         return Ok(check);
     }
     check.key = Some(key.file.clone());
+    // The trusted comment is signed too: it must name this verification.
+    let expected = trusted_comment(
+        &verification.assessment.unit.id,
+        &verification.assessment.period,
+        &verification.sha256,
+    );
+    match sig.trusted_comment() {
+        Ok(found) if found == expected => {}
+        Ok(found) => check.problems.push(format!(
+            "{}: the signed comment reads `{found}`, but the verification is `{expected}`: the seal is of another verification",
+            display(&sig_path)
+        )),
+        Err(e) => check
+            .problems
+            .push(format!("{}: the signed comment cannot be read: {e}", display(&sig_path))),
+    }
     let manifest: SealManifest = from_json(&display(seal), &manifest_bytes)?;
     if manifest.verification.sha256 != verification.sha256 {
         check.problems.push(format!(
@@ -505,6 +565,25 @@ pub fn verify_seal(
             verification.assessment.verifies.as_deref().unwrap_or("(none)"),
             manifest.verifies.as_deref().unwrap_or("(none)")
         ));
+    }
+    // Every evidence file the verification names is covered by the seal.
+    let sealed: std::collections::BTreeSet<&str> =
+        manifest.evidence.iter().map(|f| f.path.as_str()).collect();
+    let mut named = std::collections::BTreeSet::new();
+    for answer in &verification.assessment.answers {
+        for ev in &answer.evidence {
+            let path = if p2ham_model::evidence_path_problem(&ev.path).is_some() {
+                ev.path.clone()
+            } else {
+                crate::evidence::normalise(&ev.path)
+            };
+            if !sealed.contains(path.as_str()) && named.insert(path.clone()) {
+                check.problems.push(format!(
+                    "{}: answer {} names evidence `{path}`, which the seal does not cover",
+                    verification.file, answer.indicator
+                ));
+            }
+        }
     }
     if let Some(root) = evidence_root {
         for f in &manifest.evidence {
@@ -536,5 +615,164 @@ mod format_tests {
             serde_json::to_value(super::SealFormat::V1).unwrap(),
             p2ham_model::format::SEAL
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    struct Fixture {
+        dir: tempfile::TempDir,
+        verification: LoadedAssessment,
+        evidence: PathBuf,
+        secret: SecretKey,
+        keys: Vec<PublicKeyFile>,
+        seal: Seal,
+    }
+
+    fn sealed() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let files = keygen(&dir.path().join("team"), None, "test").unwrap();
+        let secret = load_secret_key(&files.secret, None).unwrap();
+        let keys = load_public_keys(&[files.public]).unwrap();
+        let verification = crate::load_assessment(
+            &root().join("fixtures/assessments/sampit-2023/lapas-sampit.verification.json"),
+        )
+        .unwrap();
+        let evidence = root().join("fixtures/evidence/lapas-sampit");
+        let signer = Signer {
+            name: "Woro Sadarini".into(),
+            office: None,
+        };
+        let seal = seal_verification(
+            &verification,
+            &evidence,
+            &secret,
+            signer,
+            "2023-12-01T00:00:00Z".into(),
+        )
+        .unwrap();
+        Fixture {
+            dir,
+            verification,
+            evidence,
+            secret,
+            keys,
+            seal,
+        }
+    }
+
+    impl Fixture {
+        /// Write `manifest` signed with `trusted` as the seal, and check it.
+        fn check(&self, manifest: &str, signature: &str) -> SealCheck {
+            let path = self.dir.path().join("v.seal");
+            std::fs::write(&path, manifest).unwrap();
+            std::fs::write(signature_path(&path), signature).unwrap();
+            verify_seal(&self.verification, Some(&self.evidence), &path, &self.keys).unwrap()
+        }
+
+        fn sign(&self, manifest: &str, trusted: &str) -> String {
+            minisign::sign(None, &self.secret, manifest.as_bytes(), Some(trusted), Some("x"))
+                .unwrap()
+                .to_string()
+        }
+
+        fn trusted(&self) -> String {
+            let v = &self.seal.manifest.verification;
+            trusted_comment(&v.unit, &v.period, &v.sha256)
+        }
+    }
+
+    #[test]
+    fn a_seal_as_made_verifies() {
+        let f = sealed();
+        let check = f.check(&f.seal.manifest_text, &f.seal.signature_text);
+        assert!(check.ok(), "{:?}", check.problems);
+    }
+
+    /// A manifest signed by a listed key but omitting a file the verification
+    /// names does not vouch for that file.
+    #[test]
+    fn a_seal_must_cover_every_evidence_file_named() {
+        let f = sealed();
+        let mut manifest = f.seal.manifest.clone();
+        let dropped = manifest.evidence.remove(0);
+        let text = canonical(&manifest);
+        let check = f.check(&text, &f.sign(&text, &f.trusted()));
+        assert!(
+            check.problems.iter().any(|p| p.contains(&format!(
+                "evidence `{}`, which the seal does not cover",
+                dropped.path
+            ))),
+            "{:?}",
+            check.problems
+        );
+    }
+
+    /// The signed comment names the unit and the verification's digest: a
+    /// signature whose comment names another verification is refused.
+    #[test]
+    fn the_signed_comment_must_name_the_verification() {
+        let f = sealed();
+        let other = trusted_comment("kanim-sampit", "2023", &"0".repeat(64));
+        let text = &f.seal.manifest_text;
+        let check = f.check(text, &f.sign(text, &other));
+        assert!(
+            check
+                .problems
+                .iter()
+                .any(|p| p.contains("the seal is of another verification")),
+            "{:?}",
+            check.problems
+        );
+    }
+
+    #[test]
+    fn a_legacy_signature_gets_its_own_message() {
+        use base64::Engine as _;
+        let f = sealed();
+        let mut lines: Vec<String> = f.seal.signature_text.lines().map(str::to_owned).collect();
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut raw = engine.decode(&lines[1]).unwrap();
+        assert_eq!(&raw[..2], b"ED");
+        raw[1] = b'd';
+        lines[1] = engine.encode(raw);
+        let check = f.check(&f.seal.manifest_text, &(lines.join("\n") + "\n"));
+        assert_eq!(check.problems.len(), 1, "{:?}", check.problems);
+        assert!(
+            check.problems[0].contains("a legacy minisign signature"),
+            "{:?}",
+            check.problems
+        );
+    }
+
+    #[test]
+    fn secret_keys_are_refused_unless_private_and_themselves() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("k");
+        let files = keygen(&key, None, "test").unwrap();
+        let message = |e: IoError| e.to_string();
+        // A public key given where the secret key is expected.
+        let err = message(load_secret_key(&files.public, None).unwrap_err());
+        assert!(err.contains("is a public key"), "{err}");
+        // A password for a key that has none.
+        let err = message(load_secret_key(&key, Some("pw")).unwrap_err());
+        assert!(err.contains("is not password-protected"), "{err}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&key, &link).unwrap();
+            let err = message(load_secret_key(&link, None).unwrap_err());
+            assert!(err.contains("is a link"), "{err}");
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let err = message(load_secret_key(&key, None).unwrap_err());
+            assert!(err.contains("mode 0644"), "{err}");
+        }
     }
 }

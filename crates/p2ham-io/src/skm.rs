@@ -27,7 +27,6 @@
 
 use std::io::Cursor;
 use std::path::Path;
-use std::str::FromStr;
 
 use calamine::{Data, Reader};
 use p2ham_scoring::skm::{
@@ -432,7 +431,7 @@ fn blank_lines(bytes: &[u8], from: usize) -> usize {
 /// it) is recognised by its byte-order mark and decoded; binary content (a NUL
 /// byte near the start, as in any workbook or random bytes) is refused by name,
 /// never echoed.
-fn csv_text<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>, SkmInputError> {
+pub(crate) fn csv_text<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>, SkmInputError> {
     let not_text = |message: &str| SkmInputError::NotText {
         file: file.to_owned(),
         message: message.to_owned(),
@@ -660,11 +659,27 @@ fn range_rows(
     Ok(rows.into_rows())
 }
 
+/// How far a zipped survey (XLSX, ODS) may inflate: a part up to 256 MiB (the
+/// XML of [`MAX_SHEET_CELLS`] cells), 512 MiB in all, and the tables of an ODS
+/// up to [`MAX_SHEET_CELLS`] cells and 256 MiB of text, repeats counted.
+const SURVEY_LIMITS: crate::archive::InflateLimits = crate::archive::InflateLimits {
+    part_bytes: 256 << 20,
+    total_bytes: 512 << 20,
+    cells: MAX_SHEET_CELLS as u64,
+    text_bytes: 256 << 20,
+};
+
 fn read_spreadsheet(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<(Table, String), SkmInputError> {
     let bad = |message: String| SkmInputError::Spreadsheet {
         file: file.to_owned(),
         message,
     };
+    if crate::archive::is_zip(bytes) {
+        crate::archive::check_zip(bytes, &SURVEY_LIMITS).map_err(|refusal| match refusal {
+            crate::archive::Refusal::Unreadable(message) => bad(message),
+            crate::archive::Refusal::TooLarge { part, message } => bad(format!("part `{part}`: {message}")),
+        })?;
+    }
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let names = workbook.sheet_names();
@@ -716,7 +731,9 @@ fn parse_answer(text: &str) -> Result<Option<u8>, Bad> {
     if text.is_empty() {
         return Ok(None);
     }
-    let d = Decimal::from_str(&text.replace(',', ".")).map_err(|_| Bad::NotAnAnswer)?;
+    // Exactly as written: a value with more digits than a decimal keeps is
+    // refused, never rounded (`4.00000000000000000000000000001` is no 4).
+    let d = Decimal::from_str_exact(&text.replace(',', ".")).map_err(|_| Bad::NotAnAnswer)?;
     if !d.fract().is_zero() {
         return Err(Bad::NotAnAnswer);
     }
@@ -1000,6 +1017,47 @@ mod tests {
     }
 
     const HEAD: &str = "No,u1,U2,U3,U4,U5,U6,U7,U8,U9,Jenis\n";
+
+    #[test]
+    fn a_value_with_more_digits_than_kept_is_refused_not_rounded() {
+        let e = err(&format!(
+            "{HEAD}1,4.00000000000000000000000000001,4,4,4,4,4,4,4,4,x\n"
+        ));
+        assert!(
+            e.contains("`4.00000000000000000000000000001` is not an answer"),
+            "{e}"
+        );
+        // Exactly four, however many zeros, is four.
+        assert!(parse(&format!("{HEAD}1,4.000,4,4,4,4,4,4,4,4,x\n")).is_ok());
+    }
+
+    /// A survey ODS of a few hundred bytes whose one row is repeated over the
+    /// whole sheet is refused by part before it is expanded into cells.
+    #[test]
+    fn a_survey_ods_that_expands_past_its_bound_is_refused_by_part() {
+        use std::io::Write;
+        let row = r#"<table:table-cell table:number-columns-repeated="9" office:value-type="float" office:value="4"><text:p>4</text:p></table:table-cell>"#;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="SKM"><table:table-row table:number-rows-repeated="1048576">{row}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        out.start_file("mimetype", stored).unwrap();
+        out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        out.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(content.as_bytes()).unwrap();
+        let bomb = out.finish().unwrap().into_inner();
+        let err = parse_skm("s.ods", &bomb, &SkmReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("s.ods: cannot read spreadsheet: part `content.xml`: its tables expand to more than 4194304 cells"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn letters() {

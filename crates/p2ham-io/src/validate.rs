@@ -27,7 +27,7 @@ pub struct ValidationReport {
 pub struct FileReport {
     /// The file (`-` for standard input).
     pub file: String,
-    /// `instrument` or `assessment`, when the `format` field could be read.
+    /// `instrument`, `assessment` or `awards`, when the `format` field could be read.
     pub kind: Option<String>,
     /// Lowercase hex SHA-256 of the file, when it could be read.
     pub sha256: Option<String>,
@@ -38,7 +38,9 @@ pub struct FileReport {
 }
 
 /// Validate each file: instruments on their own, assessments against
-/// `instrument` (or the built-in they name). Never stops at the first problem.
+/// `instrument` (or the built-in they name), award lists by their schema (unit
+/// kinds against `instrument` or the built-in each entry names). Never stops
+/// at the first problem of a file's kind.
 pub fn validate_files(files: &[PathBuf], instrument: Option<&LoadedInstrument>) -> ValidationReport {
     validate_sources(files.iter().map(Source::file).collect(), instrument)
 }
@@ -94,6 +96,7 @@ fn validate_source(source: Source<'_>, instrument: Option<&LoadedInstrument>) ->
         report.kind = Some(match kind {
             DocumentKind::Instrument => "instrument".into(),
             DocumentKind::Assessment => "assessment".into(),
+            DocumentKind::AwardList => "awards".into(),
         });
         match kind {
             DocumentKind::Instrument => instrument_from_bytes(&read.name, &read.bytes, toml).map(|_| ()),
@@ -101,6 +104,9 @@ fn validate_source(source: Source<'_>, instrument: Option<&LoadedInstrument>) ->
                 let loaded = assessment_from_bytes(read)?;
                 let ins = instrument_ref(&loaded, instrument)?;
                 check_assessment(&loaded, ins)
+            }
+            DocumentKind::AwardList => {
+                crate::award::award_list(&read.name, &read.bytes, instrument).map(|_| ())
             }
         }
     });

@@ -18,6 +18,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     write_atomic_with(path, inputs, |w| w.write_all(bytes))
 }
 
+/// Where an output file will be, links resolved, even when it does not exist
+/// yet (its folder resolved and its name joined); `None` when its folder
+/// cannot be resolved either.
+pub fn resolved_output(path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok().or_else(|| {
+        let name = path.file_name()?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Some(dir.canonicalize().ok()?.join(name))
+    })
+}
+
+/// Whether two output paths name the same file: the same place once links
+/// are resolved, or (both existing) one file under two names (a hard link).
+pub fn same_output(a: &Path, b: &Path) -> bool {
+    match (resolved_output(a), resolved_output(b)) {
+        (Some(x), Some(y)) if x == y => return true,
+        (None, None) if a == b => return true,
+        _ => {}
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.is_file() && x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    false
+}
+
 /// [`write_atomic`] for content produced by `write` into a buffered writer, so
 /// a large report is never held in memory as a whole.
 pub fn write_atomic_with(
@@ -31,10 +63,7 @@ pub fn write_atomic_with(
         _ => PathBuf::from("."),
     };
     // Where the output will be, links resolved, even when it does not exist yet.
-    let target = path.canonicalize().ok().or_else(|| {
-        let name = path.file_name()?;
-        Some(dir.canonicalize().ok()?.join(name))
-    });
+    let target = resolved_output(path);
     if let Some(target) = target {
         let clash = inputs.iter().filter_map(|i| i.canonicalize().ok()).any(|i| {
             if i.is_dir() {

@@ -1,7 +1,9 @@
 //! Mutation fuzzing of every reader of outside bytes, on the stable
 //! toolchain: the assessment and instrument parsers (JSON and TOML, checked
 //! against the instrument as the CLI does), the survey CSV reader and the XLSX
-//! reader. Each target starts from a corpus of the files under `fixtures/`
+//! reader, and the checklist import (CSV, and XLSX and ODS through the
+//! inflation bounds: the parts of a zipped checklist are mutated inflated and
+//! zipped again, so that mutated XML, repeats and sizes reach the reader). Each target starts from a corpus of the files under `fixtures/`
 //! and feeds mutated copies (bytes flipped, inserted, deleted, duplicated,
 //! spliced from another corpus file, interesting values such as huge exponents,
 //! deep nesting and long digit runs). A reader may refuse any input with an
@@ -17,9 +19,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::io::{Read, Write};
+
 use p2ham_io::{
-    check_assessment, instrument_from_bytes, load_builtin, parse_assessment, parse_skm, sha256_hex,
-    LoadedAssessment, SkmReadOptions,
+    check_assessment, import_checklist, instrument_from_bytes, load_builtin, parse_assessment, parse_skm,
+    sha256_hex, ImportOptions, LoadedAssessment, SkmReadOptions,
 };
 
 /// xorshift64*: a small, deterministic generator (the run is reproducible from its seed).
@@ -56,6 +60,12 @@ const INTERESTING: &[&[u8]] = &[
     b"inf",
     b"\"",
     b"PK\x03\x04",
+    b" table:number-rows-repeated=\"1048576\"",
+    b" table:number-columns-repeated=\"16384\"",
+    b" table:number-rows-repeated=\"-1\"",
+    b"<c r=\"XFD1048576\" t=\"s\"><v>0</v></c>",
+    b"<f>A1</f>",
+    b"\"assessors_rows\":4294967295",
 ];
 
 fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
@@ -242,5 +252,170 @@ fn survey_xlsx() {
         if let Ok(data) = parse_skm("s.xlsx", bytes, &SkmReadOptions::default()) {
             let _ = data.report(p2ham_io::scoring::skm::Weights::Exact);
         }
+    });
+}
+
+#[test]
+fn checklist_csv() {
+    let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+    let corpus = files("checklists", &["csv"]);
+    fuzz("checklist_csv", &corpus, |bytes| {
+        let _ = import_checklist(
+            "c.csv",
+            bytes,
+            &instrument,
+            &ImportOptions { allow_missing: true },
+        );
+    });
+}
+
+/// A zipped spreadsheet as the fuzzer sees it: its parts inflated, each as
+/// `name\nlength\nbytes`, so that mutations land in the XML, not in the
+/// compressed stream (where nearly every change only breaks a checksum).
+fn parts_of(zip_bytes: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).unwrap();
+        out.extend_from_slice(part.name().unwrap().as_bytes());
+        out.extend_from_slice(format!("\n{}\n", data.len()).as_bytes());
+        out.extend_from_slice(&data);
+    }
+    out
+}
+
+/// The parts written back as a zip, stored (deflating each input would cost
+/// most of the run; the bounds count stored and deflated parts alike, and the
+/// unit tests of the bounds inflate real bombs); a malformed list is read as
+/// far as it goes.
+fn zip_of(mut parts: &[u8]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let line = |rest: &mut &[u8]| -> Option<Vec<u8>> {
+        let end = rest.iter().position(|&b| b == b'\n')?;
+        let (head, tail) = rest.split_at(end);
+        *rest = &tail[1..];
+        Some(head.to_vec())
+    };
+    let mut names = std::collections::BTreeSet::new();
+    while let (Some(name), Some(len)) = (line(&mut parts), line(&mut parts)) {
+        let len: usize = std::str::from_utf8(&len)
+            .ok()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0)
+            .min(parts.len());
+        let (data, rest) = parts.split_at(len);
+        parts = rest;
+        let name = String::from_utf8_lossy(&name).into_owned();
+        if name.is_empty() || !names.insert(name.clone()) {
+            continue;
+        }
+        if out.start_file(name, stored).is_err() || out.write_all(data).is_err() {
+            break;
+        }
+    }
+    out.finish().map(std::io::Cursor::into_inner).unwrap_or_default()
+}
+
+const MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+
+fn xml_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An ODS with the cells of an XLSX checklist (values, not formulas), as a
+/// spreadsheet program would save it: the same sheets, metadata and answers.
+fn ods_of(xlsx: &[u8]) -> Vec<u8> {
+    use calamine::{Data, Reader};
+    use std::fmt::Write as _;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let mut tables = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let _ = write!(tables, "<table:table table:name=\"{}\">", xml_text(&name));
+        if r0 > 0 {
+            let _ = write!(
+                tables,
+                "<table:table-row table:number-rows-repeated=\"{r0}\"><table:table-cell/></table:table-row>"
+            );
+        }
+        for row in range.rows() {
+            tables.push_str("<table:table-row>");
+            if c0 > 0 {
+                let _ = write!(
+                    tables,
+                    "<table:table-cell table:number-columns-repeated=\"{c0}\"/>"
+                );
+            }
+            for cell in row {
+                let number = match cell {
+                    Data::Float(f) => Some(f.to_string()),
+                    Data::Int(i) => Some(i.to_string()),
+                    _ => None,
+                };
+                match (cell, number) {
+                    (Data::Empty, _) => tables.push_str("<table:table-cell/>"),
+                    (_, Some(n)) => {
+                        let _ = write!(
+                            tables,
+                            "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"
+                        );
+                    }
+                    (other, None) => {
+                        tables.push_str("<table:table-cell office:value-type=\"string\">");
+                        for line in other.to_string().split('\n') {
+                            let _ = write!(tables, "<text:p>{}</text:p>", xml_text(line));
+                        }
+                        tables.push_str("</table:table-cell>");
+                    }
+                }
+            }
+            tables.push_str("</table:table-row>");
+        }
+        tables.push_str("</table:table>");
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut parts = Vec::new();
+    for (name, data) in [
+        (
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet".as_bytes(),
+        ),
+        ("content.xml", content.as_bytes()),
+        ("META-INF/manifest.xml", MANIFEST.as_bytes()),
+    ] {
+        parts.extend_from_slice(format!("{name}\n{}\n", data.len()).as_bytes());
+        parts.extend_from_slice(data);
+    }
+    zip_of(&parts)
+}
+
+#[test]
+fn checklist_xlsx_and_ods() {
+    let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+    let xlsx = files("checklists", &["xlsx"]);
+    let import = |name: &str, bytes: &[u8]| {
+        import_checklist(name, bytes, &instrument, &ImportOptions { allow_missing: true })
+    };
+    let mut corpus = Vec::new();
+    for x in &xlsx {
+        // The corpus is of real checklists: each imports as it is.
+        import("c.xlsx", x).unwrap();
+        let ods = ods_of(x);
+        import("c.ods", &ods).unwrap();
+        corpus.push(parts_of(x));
+        corpus.push(parts_of(&ods));
+    }
+    fuzz("checklist_xlsx_and_ods", &corpus, |parts| {
+        let zipped = zip_of(parts);
+        let _ = import("c.xlsx", &zipped);
     });
 }

@@ -125,8 +125,8 @@ codes! {
     UnknownInstrument = "unknown-instrument", "loading an assessment's instrument, roll-up records";
     /// A file or folder could not be read.
     Read = "read", arises::FILES;
-    /// The document is larger than the size limit of one document (256 MiB unless `P2HAM_MAX_DOCUMENT_BYTES` says otherwise), or an endless stream such as `/dev/zero`, or a roll-up line is longer than the line limit; the message names the byte offset where reading stopped.
-    TooLarge = "too-large", arises::FILES;
+    /// The document is larger than the size limit of one document (256 MiB unless `P2HAM_MAX_DOCUMENT_BYTES` says otherwise), or an endless stream such as `/dev/zero`, or a roll-up line is longer than the line limit (the message names the byte offset where reading stopped); or a part of a zipped spreadsheet (XLSX, ODS) inflates, or its cells expand, beyond the bounds of a checklist or survey (the message names the part).
+    TooLarge = "too-large", "reading and writing files, checklist import, survey spreadsheets";
     /// An output file could not be written: the folder is missing or read-only, the output is a folder, or it would replace one of the inputs.
     Write = "write", arises::FILES;
     /// The document breaks one or more rules of its format (each problem is listed with its own code); in a checklist, a cell breaks a rule of the assessment format.

@@ -59,9 +59,20 @@ pub enum TemplateError {
         /// What does not fit.
         message: String,
     },
+    /// A unit id for the cover outside the unit id grammar.
+    #[error("{shown} is not a unit id: expected lowercase letters a-z, digits, `.`, `_` or `-`, starting with a letter or digit (e.g. `kanim-sampit`) [invalid-unit-id]", shown = shown_id(.id))]
+    InvalidUnitId {
+        /// The id given.
+        id: String,
+    },
     /// The XLSX writer failed.
     #[error("cannot write the workbook: {0}")]
     Xlsx(#[from] XlsxError),
+}
+
+/// An id as shown in a message: quoted, every control character escaped, at most 80 characters.
+fn shown_id(id: &str) -> String {
+    format!("{id:?}").chars().take(80).collect()
 }
 
 /// The unit and period written on the cover (each may be left to fill).
@@ -246,6 +257,16 @@ impl<'a> Plan<'a> {
         }
         if let Some((a, file)) = opts.fill {
             fits(a, file)?;
+            if a.assessors.len() > p2ham_io::MAX_ASSESSOR_ROWS as usize {
+                return Err(TemplateError::Mismatch {
+                    file: file.to_owned(),
+                    message: format!(
+                        "names {} assessors; a checklist holds at most {}",
+                        a.assessors.len(),
+                        p2ham_io::MAX_ASSESSOR_ROWS
+                    ),
+                });
+            }
             if a.stage != opts.stage {
                 return Err(TemplateError::Mismatch {
                     file: file.to_owned(),
@@ -259,6 +280,23 @@ impl<'a> Plan<'a> {
             cover = CoverFields::of(a);
         }
         let given = &opts.cover;
+        if let Some(id) = &given.unit_id {
+            if !p2ham_model::is_unit_id(id) {
+                return Err(TemplateError::InvalidUnitId { id: id.clone() });
+            }
+            // A template made from one unit's document is that unit's.
+            let from = opts.from.map(|(a, f, _)| (a, f, "self-assessment"));
+            let fill = opts.fill.map(|(a, f)| (a, f, "assessment"));
+            if let Some((a, file, what)) = from.into_iter().chain(fill).find(|(a, _, _)| a.unit.id != *id) {
+                return Err(TemplateError::Mismatch {
+                    file: file.to_owned(),
+                    message: format!(
+                        "is the {what} of unit `{}`, not of unit `{id}`; make the template of `{id}` from its own documents",
+                        a.unit.id
+                    ),
+                });
+            }
+        }
         cover = CoverFields {
             unit_id: given.unit_id.clone().or(cover.unit_id),
             unit_name: given.unit_name.clone().or(cover.unit_name),
@@ -1175,10 +1213,12 @@ pub fn checklist_csv(
     rows[0] = vec![CHECKLIST_FORMAT.to_owned(), json, seal];
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     for row in &rows {
-        w.write_record(row).map_err(|e| TemplateError::Mismatch {
-            file: "-".into(),
-            message: e.to_string(),
-        })?;
+        // The rule of every CSV written: no cell opens as a formula (read back exactly).
+        w.write_record(row.iter().map(|cell| p2ham_io::formula_safe(cell).into_owned()))
+            .map_err(|e| TemplateError::Mismatch {
+                file: "-".into(),
+                message: e.to_string(),
+            })?;
     }
     w.into_inner().map_err(|e| TemplateError::Mismatch {
         file: "-".into(),

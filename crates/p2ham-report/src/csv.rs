@@ -1,5 +1,6 @@
 //! CSV projections: RFC 4180 quoting, `\n` line ends, every text cell
-//! neutralised against formula injection ([`crate::sanitize::formula_safe`]).
+//! neutralised against formula injection and control characters
+//! ([`crate::sanitize::csv_cell`]).
 //! Each report's columns are a documented data contract (DESIGN.md).
 
 /// A CSV document written into memory.
@@ -24,7 +25,7 @@ impl CsvText {
     {
         let cells: Vec<String> = record
             .into_iter()
-            .map(|c| crate::sanitize::formula_safe(c.as_ref()).into_owned())
+            .map(|c| crate::sanitize::csv_cell(c.as_ref()).into_owned())
             .collect();
         // Writing into a Vec cannot fail.
         self.0.write_record(&cells).expect("writing CSV to memory");

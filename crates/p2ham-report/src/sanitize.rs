@@ -11,6 +11,54 @@ pub fn terminal(s: &str) -> String {
         .collect()
 }
 
+/// A message for a terminal (an error, a warning, a verdict): every control
+/// character but the line break (ESC, BEL, NUL, CR, TAB, DEL, C1), every other
+/// line or paragraph separator and every bidirectional or invisible direction
+/// mark is shown escaped, as `\u{1b}`, so text read from a document can
+/// neither drive the terminal nor hide itself, and still shows what it held.
+pub fn message(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(escaped_in_messages) {
+        escaped(s, escaped_in_messages).into()
+    } else {
+        s.into()
+    }
+}
+
+/// `s` with every character `which` picks written as `\u{…}`.
+fn escaped(s: &str, which: impl Fn(char) -> bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if which(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn escaped_in_messages(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A text cell of a CSV data projection: control characters other than line
+/// breaks and tabs (ESC, BEL, NUL, CR, DEL, C1) are written escaped, as
+/// `\u{1b}`, so a spreadsheet or a terminal showing the file is never driven
+/// by a name or note; then the formula rule ([`formula_safe`]).
+pub fn csv_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let visible = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    if s.chars().any(visible) {
+        formula_safe(&escaped(s, visible)).into_owned().into()
+    } else {
+        formula_safe(s)
+    }
+}
+
 fn is_break_or_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}')
 }
@@ -58,24 +106,9 @@ pub fn markdown(s: &str) -> String {
 /// A CSV or spreadsheet text cell neutralised against formula injection
 /// (OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return is prefixed with `'`, unless it is a plain number (`-3.8462`), which
-/// stays a number.
-pub fn formula_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(s) => format!("'{s}").into(),
-        _ => s.into(),
-    }
-}
-
-/// `-12`, `+3.5`, `-0.0001`: a sign, digits and at most one decimal point.
-pub fn is_plain_number(s: &str) -> bool {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let mut parts = body.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next();
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-}
+/// stays a number. The rule of every CSV the project writes, checklists
+/// included: [`p2ham_io::formula_safe`].
+pub use p2ham_io::{formula_safe, is_plain_number};
 
 #[cfg(test)]
 mod tests {
@@ -84,6 +117,23 @@ mod tests {
     #[test]
     fn terminal_text_has_no_control_characters() {
         assert_eq!(terminal("a\u{1b}[31mb\r\nc\td\u{9b}e"), "a [31mb  c d e");
+    }
+
+    #[test]
+    fn messages_show_control_characters_escaped() {
+        assert_eq!(message("plain\nline"), "plain\nline");
+        assert_eq!(
+            message("a\u{1b}[31mb\u{7}\u{0}\r\t\u{9b}\u{202e}c"),
+            "a\\u{1b}[31mb\\u{7}\\u{0}\\u{d}\\u{9}\\u{9b}\\u{202e}c"
+        );
+    }
+
+    #[test]
+    fn csv_cells_show_control_characters_escaped() {
+        assert_eq!(csv_cell("Lapas\u{1b}[2J\u{7}"), "Lapas\\u{1b}[2J\\u{7}");
+        assert_eq!(csv_cell("a\nb\tc"), "a\nb\tc");
+        assert_eq!(csv_cell("\r=1+1"), "\\u{d}=1+1");
+        assert_eq!(csv_cell("=1"), "'=1");
     }
 
     #[test]

@@ -204,6 +204,67 @@ fn a_wrong_label_is_reported_by_cell() {
     );
 }
 
+/// An answer typed as a formula is refused by cell, never read from the
+/// result the file cached (which the formula may not even compute).
+#[test]
+fn an_answer_cell_holding_a_formula_is_refused() {
+    let (bytes, _, ins) = filled("lapas", "self", Lang::Id, false);
+    let bad = edit_xlsx(&bytes, |name, xml| {
+        if name == sheet_part(2) {
+            let with_text = set_cell(&xml, "D5", "Ada");
+            with_text.replace(
+                "<c r=\"D5\"",
+                "<c r=\"D5\" t=\"str\"><f>IF(1=1,\"Ada\",\"Tidak\")</f><v>Ada</v></c><c r=\"D5-old\"",
+            )
+        } else {
+            xml
+        }
+    });
+    // The edit leaves the old cell under a name no reader takes; drop it.
+    let bad = edit_xlsx(&bad, |name, xml| {
+        if name == sheet_part(2) {
+            let start = xml.find("<c r=\"D5-old\"").unwrap();
+            let end = start + xml[start..].find("</c>").unwrap() + 4;
+            format!("{}{}", &xml[..start], &xml[end..])
+        } else {
+            xml
+        }
+    });
+    let err = import_checklist("lapas.xlsx", &bad, &ins, &ImportOptions::default()).unwrap_err();
+    assert_eq!(
+        cells_error(&err),
+        [("Kriteria A!D5".to_owned(), CellCode::NotText)]
+    );
+    assert!(
+        err.to_string()
+            .contains("the formula `=IF(1=1,\"Ada\",\"Tidak\")`"),
+        "{err}"
+    );
+}
+
+/// A CSV checklist saved as UTF-16 ("Unicode text") reads as its UTF-8 original.
+#[test]
+fn a_utf16_csv_checklist_is_read_as_its_utf8_original() {
+    let (bytes, doc, ins) = filled("lapas", "self", Lang::Id, true);
+    let text = String::from_utf8(bytes).unwrap();
+    for big_endian in [false, true] {
+        let mut utf16 = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            utf16.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        let back = import_checklist("l.csv", &utf16, &ins, &options_for(&doc.assessment, &ins)).unwrap();
+        assert_eq!(back, doc.assessment);
+    }
+}
+
 #[test]
 fn english_labels_and_option_codes_are_accepted_in_either_template() {
     let (bytes, doc, ins) = filled("lapas", "self", Lang::Id, false);
@@ -307,6 +368,76 @@ fn tampered_metadata_is_refused() {
     assert!(err.to_string().contains("was edited"), "{err}");
 }
 
+/// Rewrite the metadata of a CSV checklist and seal it again, as anyone can
+/// (the seal is a plain SHA-256).
+fn resealed_csv(bytes: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let mut meta: serde_json::Value = serde_json::from_str(&rows[0][1]).unwrap();
+    edit(&mut meta);
+    let json = serde_json::to_string(&meta).unwrap();
+    rows[0][2] = format!("sha256:{}", p2ham_io::sha256_hex(json.as_bytes()));
+    rows[0][1] = json;
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+/// The metadata is input: a re-sealed metadata whose values lie outside a
+/// worksheet or the instrument is refused at once, naming the metadata cell.
+#[test]
+fn resealed_metadata_out_of_range_is_refused_at_once() {
+    let (bytes, _, ins) = filled("lapas", "self", Lang::Id, true);
+    let first_row = read_checklist("l.csv", &bytes).unwrap().meta().indicators[0].row;
+    let digest = format!("sha256:{}", "0".repeat(64));
+    let cases: [(&str, &str, serde_json::Value); 9] = [
+        ("assessor rows", "/cover/assessors_rows", 1_000_000_000.into()),
+        ("assessors at row", "/cover/assessors_row", 0.into()),
+        ("in column", "/cover/assessor_name_column", 60_000.into()),
+        ("names no cell", "/cover/period", "ZZZZ1".into()),
+        ("row from 1", "/indicators/0/row", 4_000_000_000_u32.into()),
+        ("another indicator has", "/indicators/1/row", first_row.into()),
+        (
+            "CSV checklist has none",
+            "/indicators/0/sheet",
+            "Kriteria A".into(),
+        ),
+        ("is not for", "/unit_kind", "kapal".into()),
+        ("no verification", "/verifies", digest.into()),
+    ];
+    for (expected, pointer, value) in cases {
+        let bad = resealed_csv(&bytes, |m: &mut serde_json::Value| {
+            if pointer == "/verifies" {
+                m["verifies"] = value.clone();
+            } else {
+                *m.pointer_mut(pointer).unwrap() = value.clone();
+            }
+        });
+        let started = std::time::Instant::now();
+        let err = import_checklist("l.csv", &bad, &ins, &ImportOptions::default()).unwrap_err();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{expected}: slow"
+        );
+        assert!(
+            matches!(&err, ChecklistError::Metadata { cell, .. } if cell == "l.csv!B1" || cell == "B1"),
+            "{expected}: {err}"
+        );
+        assert!(err.to_string().contains(expected), "{expected}: {err}");
+    }
+    // The untouched metadata, re-sealed, still imports.
+    let same = resealed_csv(&bytes, |_| {});
+    import_checklist("l.csv", &same, &ins, &ImportOptions::default()).unwrap();
+}
+
 #[test]
 fn a_sheet_of_another_instrument_is_refused() {
     let kanim = instrument("p2ham-2018-kanim");
@@ -373,6 +504,97 @@ fn the_import_reads_the_cells_present_not_the_declared_range() {
     });
     let back = import_checklist("b.xlsx", &huge, &ins, &ImportOptions::default()).unwrap();
     assert_eq!(back, doc.assessment);
+}
+
+fn too_large(err: &ChecklistError) -> (&str, &str) {
+    match err {
+        ChecklistError::TooLarge { part, message, .. } => (part.as_str(), message.as_str()),
+        other => panic!("expected too-large, got {other}"),
+    }
+}
+
+/// A checklist whose shared strings inflate to 20 MiB (from a file of a few
+/// KiB) is refused by part before the spreadsheet reader holds them.
+#[test]
+fn a_part_that_inflates_past_its_bound_is_refused_by_name() {
+    let (bytes, _, ins) = filled("kanim", "self", Lang::Id, false);
+    let bomb = edit_xlsx(&bytes, |name, xml| {
+        if name == "xl/sharedStrings.xml" {
+            let end = xml.rfind("</sst>").unwrap();
+            format!("{}<si><t>{}</t></si></sst>", &xml[..end], " ".repeat(20 << 20))
+        } else {
+            xml
+        }
+    });
+    assert!(bomb.len() < 200 << 10, "{} bytes", bomb.len());
+    let err = import_checklist("k.xlsx", &bomb, &ins, &ImportOptions::default()).unwrap_err();
+    let (part, message) = too_large(&err);
+    assert_eq!(part, "part `xl/sharedStrings.xml`");
+    assert!(message.contains("more than 16 MiB"), "{message}");
+    assert_eq!(err.code(), p2ham_io::model::Code::TooLarge);
+}
+
+/// One long shared text shown in many cells counts at every cell: the
+/// cells read are bounded whatever the parts' sizes.
+#[test]
+fn a_shared_text_shown_in_many_cells_is_bounded() {
+    let (bytes, _, ins) = filled("kanim", "self", Lang::Id, false);
+    let mut index = 0;
+    edit_xlsx(&bytes, |name, xml| {
+        if name == "xl/sharedStrings.xml" {
+            index = xml.matches("<si>").count();
+        }
+        xml
+    });
+    let bomb = edit_xlsx(&bytes, |name, xml| {
+        if name == "xl/sharedStrings.xml" {
+            let end = xml.rfind("</sst>").unwrap();
+            format!("{}<si><t>{}</t></si></sst>", &xml[..end], "x".repeat(1 << 20))
+        } else if name == sheet_part(1) {
+            let mut rows = String::new();
+            for r in 5000..5100 {
+                std::fmt::Write::write_fmt(
+                    &mut rows,
+                    format_args!("<row r=\"{r}\"><c r=\"Z{r}\" t=\"s\"><v>{index}</v></c></row>"),
+                )
+                .unwrap();
+            }
+            let end = xml.find("</sheetData>").unwrap();
+            format!("{}{rows}{}", &xml[..end], &xml[end..])
+        } else {
+            xml
+        }
+    });
+    let err = import_checklist("k.xlsx", &bomb, &ins, &ImportOptions::default()).unwrap_err();
+    let (part, message) = too_large(&err);
+    assert!(part.starts_with("worksheet `"), "{part}");
+    assert!(message.contains("64 MiB of cell text"), "{message}");
+}
+
+/// An ODS of a few KiB whose one row is repeated a million times is refused
+/// before it is expanded into cells.
+#[test]
+fn an_ods_row_repeated_a_million_times_is_refused() {
+    let ins = instrument("p2ham-2022");
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="p2ham"><table:table-row table:number-rows-repeated="2000000"><table:table-cell office:value-type="string"><text:p>p2ham</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>p2ham</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    out.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(bomb.len() < 2 << 10, "{} bytes", bomb.len());
+    let err = import_checklist("k.ods", &bomb, &ins, &ImportOptions::default()).unwrap_err();
+    let (part, message) = too_large(&err);
+    assert_eq!(part, "part `content.xml`");
+    assert!(message.contains("cells"), "{message}");
+    assert!(
+        err.to_string().starts_with("k.ods: part `content.xml`: "),
+        "{err}"
+    );
 }
 
 #[test]

@@ -130,6 +130,16 @@ pub enum AwardError {
         /// The period.
         period: String,
     },
+    /// The previous list is of a period after the one being decided.
+    #[error(
+        "the previous award list is of period `{previous}`, after `{period}`, the period being decided; give the list of the period before"
+    )]
+    PreviousLaterPeriod {
+        /// The previous list's period.
+        previous: String,
+        /// The period decided.
+        period: String,
+    },
     /// Two different verified results for one unit.
     #[error("unit `{unit}` has two different verified results: {first} and {second}; keep one")]
     Duplicate {
@@ -199,6 +209,13 @@ pub fn decide(
     if let Some(prev) = previous {
         if prev.period == period {
             return Err(AwardError::PreviousSamePeriod { period });
+        }
+        // The previous list is last period's: never one of a later period.
+        if period_order(&prev.period, &period).is_gt() {
+            return Err(AwardError::PreviousLaterPeriod {
+                previous: prev.period.clone(),
+                period,
+            });
         }
     }
     let mut by_unit: BTreeMap<&str, &VerifiedResult> = BTreeMap::new();
@@ -477,5 +494,20 @@ pub fn summarize(list: &AwardList) -> AwardSummary {
         total,
         offices: offices.into_iter().map(|((_, o), c)| (o, c)).collect(),
         kinds: kinds.into_iter().collect(),
+    }
+}
+
+/// The order of two periods: as numbers when both are whole numbers (`2023`,
+/// `2024`), else as text, so `2023` < `2024` and `2023-S1` < `2023-S2`.
+fn period_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let number = |s: &str| {
+        let t = s.trim();
+        (!t.is_empty() && t.len() <= 18 && t.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| t.parse::<u64>().ok())
+            .flatten()
+    };
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.cmp(b),
     }
 }

@@ -287,6 +287,28 @@ fn periods_must_agree_and_exclusions_must_name_a_known_unit() {
         ),
         Err(AwardError::PreviousSamePeriod { .. })
     ));
+    // A previous list of a later period is refused; periods compare as numbers.
+    for (previous, decided) in [("2024", "2023"), ("10000", "9999"), ("2023-S2", "2023-S1")] {
+        let prev = list(previous, vec![]);
+        assert_eq!(
+            decide(
+                &[result("a", "kanim", 9000, decided)],
+                Some(&prev),
+                &AwardOptions::default()
+            ),
+            Err(AwardError::PreviousLaterPeriod {
+                previous: previous.into(),
+                period: decided.into()
+            })
+        );
+    }
+    let prev = list("999", vec![]);
+    assert!(decide(
+        &[result("a", "kanim", 9000, "2023")],
+        Some(&prev),
+        &AwardOptions::default()
+    )
+    .is_ok());
     assert_eq!(
         decide(&[], None, &AwardOptions::default()),
         Err(AwardError::NoPeriod)
