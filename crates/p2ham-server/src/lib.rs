@@ -288,6 +288,7 @@ impl AppState {
 /// OpenAPI `servers` follow the prefix.
 pub fn router(state: AppState) -> axum::Router {
     use axum::http::{header, HeaderValue};
+    use tower_http::compression::Predicate as _;
     use tower_http::set_header::SetResponseHeaderLayer;
     let hsts = state
         .settings()
@@ -311,6 +312,23 @@ pub fn router(state: AppState) -> axum::Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        // Pages, styles, scripts and JSON compressed for a weak signal (gzip or brotli, as the browser
+        // accepts); photos and spreadsheets are compressed already.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(
+                    tower_http::compression::predicate::SizeAbove::new(512)
+                        .and(tower_http::compression::predicate::NotForContentType::IMAGES)
+                        .and(tower_http::compression::predicate::NotForContentType::new(
+                            service::XLSX,
+                        ))
+                        .and(tower_http::compression::predicate::NotForContentType::const_new(
+                            "application/pdf",
+                        )),
+                ),
+        )
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
