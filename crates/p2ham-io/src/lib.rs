@@ -17,7 +17,8 @@
 //! - the readers behind them: [`read_assessment`], [`read_instrument`],
 //!   [`builtin_instrument`], [`read_checklist`], [`read_verified_sources`],
 //!   [`read_award_list`], [`read_history_sources`];
-//! - seals ([`seal_verification`], [`verify_seal`]), the published JSON
+//! - seals ([`seal_verification`], [`verify_seal`]), audit log checkpoints
+//!   ([`sign_checkpoint`], [`verify_checkpoint`]), the published JSON
 //!   Schemas ([`SCHEMAS`]) and atomic output files ([`write_atomic`]).
 //!
 //! Every failure is an [`IoError`] naming the source and the path inside it;
@@ -56,6 +57,7 @@ mod award;
 mod beneath;
 mod builtin;
 mod checklist;
+mod checkpoint;
 mod compare;
 mod digest;
 mod error;
@@ -80,6 +82,10 @@ pub use checklist::{
     cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
     InstrumentStamp, CHECKLIST_FORMAT, META_SHEET,
+};
+pub use checkpoint::{
+    sign_checkpoint, verify_checkpoint, AuditCheckpoint, AuditCheckpointFormat, CheckedCheckpoint,
+    SignedCheckpoint,
 };
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};
