@@ -247,7 +247,9 @@ impl From<ServerError> for ServiceError {
             ServerError::Invalid(m) => ServiceError::new(ErrorCode::Invalid, m),
             ServerError::NotFound(m) => ServiceError::not_found(m),
             ServerError::Conflict(m) => ServiceError::new(ErrorCode::Refused, m),
-            ServerError::AuditBroken { .. } => ServiceError::new(ErrorCode::AuditBroken, e.to_string()),
+            ServerError::AuditBroken { .. } | ServerError::AuditDiffers { .. } => {
+                ServiceError::new(ErrorCode::AuditBroken, e.to_string())
+            }
             other => ServiceError::internal(&other),
         }
     }
@@ -414,7 +416,10 @@ mod tests {
     fn a_field_refusal_names_the_field_in_its_message_and_its_diagnostic() {
         let e = ServiceError::field("decree_date", "expected a date YYYY-MM-DD, found `3 Des`");
         assert_eq!(e.code, ErrorCode::Invalid);
-        assert_eq!(e.message, "decree_date: expected a date YYYY-MM-DD, found `3 Des`");
+        assert_eq!(
+            e.message,
+            "decree_date: expected a date YYYY-MM-DD, found `3 Des`"
+        );
         assert_eq!(e.diagnostics.len(), 1);
         assert_eq!(e.diagnostics[0].path, "decree_date");
     }
