@@ -238,7 +238,7 @@ pub(crate) fn history_cmd(
 }
 
 /// The password in a file: its first line, without the line end.
-fn password(file: Option<&PathBuf>) -> Result<Option<String>, Failure> {
+pub(crate) fn password(file: Option<&PathBuf>) -> Result<Option<String>, Failure> {
     let Some(path) = file else { return Ok(None) };
     let bytes = source(path).read()?.bytes.into_owned();
     let text = String::from_utf8(bytes)

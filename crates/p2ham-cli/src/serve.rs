@@ -232,10 +232,37 @@ pub enum PeriodCommand {
 /// `p2ham admin audit …`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the audit log's hash chain: exit 0 when intact, 1 when an entry was edited, removed or inserted.
+    /// Check the audit log: its hash chain, that the database's cases, users,
+    /// units and periods are in the state its entries imply, and with
+    /// --checkpoint that it still holds the entry a signed checkpoint names.
+    /// Exit 0 when everything matches, 1 naming every difference.
     Verify {
         #[command(flatten)]
         data: DataArgs,
+        /// A checkpoint written by `p2ham admin audit checkpoint` (its
+        /// signature is FILE.minisig).
+        #[arg(long, value_name = "FILE", requires = "key")]
+        checkpoint: Option<PathBuf>,
+        /// The public keys accepted for the checkpoint's signature (repeatable, or comma-separated).
+        #[arg(long, value_name = "PUBLIC", requires = "checkpoint", num_args = 1.., value_delimiter = ',')]
+        key: Vec<PathBuf>,
+    },
+    /// Check the audit log as `verify` does, then write a checkpoint of it
+    /// (the number of entries, the last entry's digest and the time) signed
+    /// with a minisign secret key: FILE and FILE.minisig. Keep them where the
+    /// database's administrators cannot change them.
+    Checkpoint {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The minisign secret key (`p2ham seal keygen` makes one).
+        #[arg(long, value_name = "SECRET")]
+        key: PathBuf,
+        /// The secret key's password, on the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The checkpoint file; its signature goes to FILE.minisig.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
     },
 }
 
@@ -562,10 +589,78 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                     .map_err(|e| failed(&e))?;
                 let _ = writeln!(out, "created period {id}");
             }
-            AdminCommand::Audit(AuditCommand::Verify { data }) => {
+            AdminCommand::Audit(AuditCommand::Verify {
+                data,
+                checkpoint,
+                key,
+            }) => {
+                // The checkpoint and its signature are checked before the database is opened.
+                let checked = match &checkpoint {
+                    Some(file) => {
+                        let keys = p2ham_io::load_public_keys(&key)?;
+                        Some(p2ham_io::verify_checkpoint(file, &keys)?)
+                    }
+                    None => None,
+                };
                 let state = open(&data).await?;
-                let v = state.admin().verify_audit().await.map_err(|e| failed(&e))?;
-                let _ = writeln!(out, "audit log intact: {} entries, head {}", v.entries, v.head);
+                let admin = state.admin();
+                let v = match &checked {
+                    Some(c) => admin.verify_audit_against(&c.checkpoint).await,
+                    None => admin.verify_audit().await,
+                }
+                .map_err(|e| failed(&e))?;
+                let _ = writeln!(
+                    out,
+                    "audit log intact: {} entries, head {}; the database matches it ({} cases, {} users)",
+                    v.entries, v.head, v.cases, v.users
+                );
+                if let Some(c) = &checked {
+                    let _ = writeln!(
+                        out,
+                        "it holds the checkpoint of {} (entry {}, head {}), signed by key {} ({})",
+                        c.checkpoint.at,
+                        c.checkpoint.count,
+                        c.checkpoint.head_sha256,
+                        c.checkpoint.key_id,
+                        c.key
+                    );
+                }
+            }
+            AdminCommand::Audit(AuditCommand::Checkpoint {
+                data,
+                key,
+                password_file,
+                output,
+            }) => {
+                let pw = crate::award::password(password_file.as_ref())?;
+                let secret = p2ham_io::load_secret_key(&key, pw.as_deref())?;
+                let state = open(&data).await?;
+                let v = state.admin().verify_audit().await.map_err(|e| {
+                    Failure::Invalid(format!(
+                        "no checkpoint written: the audit log does not verify: {e}"
+                    ))
+                })?;
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                let count = u64::try_from(v.entries).unwrap_or_default();
+                let signed =
+                    p2ham_io::sign_checkpoint(count, &v.head, p2ham_io::utc_timestamp(now), &secret, &key)?;
+                let mut inputs = vec![key.clone(), p2ham_io::public_key_path(&key)];
+                inputs.extend(password_file);
+                let signature = p2ham_io::signature_path(&output);
+                p2ham_io::write_atomic(&output, signed.text.as_bytes(), &inputs)?;
+                p2ham_io::write_atomic(&signature, signed.signature_text.as_bytes(), &inputs)?;
+                let _ = writeln!(
+                    out,
+                    "checkpoint of the audit log: {} entries, head {}, at {}, key {}: {} and {}",
+                    signed.checkpoint.count,
+                    signed.checkpoint.head_sha256,
+                    signed.checkpoint.at,
+                    signed.checkpoint.key_id,
+                    output.display(),
+                    signature.display()
+                );
             }
         }
         Ok(())

@@ -17,7 +17,8 @@
 //! - the readers behind them: [`read_assessment`], [`read_instrument`],
 //!   [`builtin_instrument`], [`read_checklist`], [`read_verified_sources`],
 //!   [`read_award_list`], [`read_history_sources`];
-//! - seals ([`seal_verification`], [`verify_seal`]), the published JSON
+//! - seals ([`seal_verification`], [`verify_seal`]), audit log checkpoints
+//!   ([`sign_checkpoint`], [`verify_checkpoint`]), the published JSON
 //!   Schemas ([`SCHEMAS`]) and atomic output files ([`write_atomic`]).
 //!
 //! Every failure is an [`IoError`] naming the source and the path inside it;
@@ -57,6 +58,7 @@ mod award;
 mod beneath;
 mod builtin;
 mod checklist;
+mod checkpoint;
 mod compare;
 mod digest;
 mod error;
@@ -83,6 +85,10 @@ pub use checklist::{
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
     InstrumentStamp, CHECKLIST_FORMAT, MAX_ASSESSOR_ROWS, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
     MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
+};
+pub use checkpoint::{
+    sign_checkpoint, verify_checkpoint, AuditCheckpoint, AuditCheckpointFormat, CheckedCheckpoint,
+    SignedCheckpoint,
 };
 pub use compare::compare_loaded;
 pub use digest::{sha256_hex, sha256_reader};

@@ -93,6 +93,14 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about: "the manifest a seal signs: `p2ham seal sign`, checked by `p2ham seal verify` (p2ham-seal/1)",
         generate: input::<crate::SealManifest>,
     },
+    SchemaKind {
+        name: "audit-checkpoint",
+        input: true,
+        about:
+            "a signed checkpoint of the application's audit log: `p2ham admin audit checkpoint`, checked by \
+                `p2ham admin audit verify --checkpoint` (p2ham-audit-checkpoint/1)",
+        generate: input::<crate::AuditCheckpoint>,
+    },
 ];
 
 impl SchemaKind {

@@ -89,13 +89,13 @@ pub struct Signer {
 }
 
 /// The key id of a minisign key number, as minisign prints it.
-fn key_id(keynum: &[u8]) -> String {
+pub(crate) fn key_id(keynum: &[u8]) -> String {
     let mut le = [0u8; 8];
     le.copy_from_slice(&keynum[..8]);
     format!("{:016X}", u64::from_le_bytes(le))
 }
 
-fn sign_err(file: &Path, e: &minisign::PError) -> IoError {
+pub(crate) fn sign_err(file: &Path, e: &minisign::PError) -> IoError {
     IoError::Input {
         file: display(file),
         message: e.to_string(),

@@ -14,6 +14,8 @@ pub const EVIDENCE: &str = "p2ham-evidence/1";
 pub const CHECKLIST: &str = "p2ham-checklist/1";
 /// The seal of a verification (the signed manifest).
 pub const SEAL: &str = "p2ham-seal/1";
+/// A signed checkpoint of the application's audit log (its length and head digest).
+pub const AUDIT_CHECKPOINT: &str = "p2ham-audit-checkpoint/1";
 /// The validation report.
 pub const VALIDATION: &str = "p2ham-validation/1";
 /// The score report.
@@ -37,6 +39,7 @@ pub const ALL: &[&str] = &[
     EVIDENCE,
     CHECKLIST,
     SEAL,
+    AUDIT_CHECKPOINT,
     VALIDATION,
     SCORE,
     COMPARE,

@@ -151,6 +151,16 @@ impl<'a> Admin<'a> {
     ) -> Result<(), ServerError> {
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
+        // A user's state before was read ahead of the transaction: the entry
+        // records it only when it is still the state now that writers wait.
+        if let (Some(username), Some(before)) = (object.strip_prefix("user/"), &before) {
+            let now = user_state(&mut *w.tx, username).await?;
+            if serde_json::from_str::<serde_json::Value>(before).ok().as_ref() != Some(&now) {
+                return Err(ServerError::Conflict(format!(
+                    "user `{username}` was changed meanwhile; look again and retry"
+                )));
+            }
+        }
         for s in sql {
             let mut q = sqlx::query(s.sql);
             for b in s.binds {
@@ -240,9 +250,15 @@ impl<'a> Admin<'a> {
             .await
             .map_err(|e| invalid(e.to_string()))?
             .map_err(invalid)?;
-        let after =
-            serde_json::json!({"username": u.username, "role": u.role, "unit": u.unit, "office": u.office})
-                .to_string();
+        let after = serde_json::json!({
+            "username": u.username,
+            "name": u.name,
+            "role": u.role,
+            "unit": u.unit,
+            "office": u.office,
+            "active": true,
+        })
+        .to_string();
         self.record(
             "create-user",
             format!("user/{}", u.username),
@@ -313,27 +329,10 @@ impl<'a> Admin<'a> {
         Ok(())
     }
 
-    /// A user's profile and whether the account is active, as the audit log records it.
-    async fn user_state(&self, username: &str) -> Result<serde_json::Value, ServerError> {
-        let row = sqlx::query("SELECT name, role, unit_id, office, active FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(self.state.db().pool())
-            .await?
-            .ok_or_else(|| ServerError::NotFound(format!("user `{username}` not found")))?;
-        Ok(serde_json::json!({
-            "username": username,
-            "name": row.try_get::<String, _>("name")?,
-            "role": row.try_get::<String, _>("role")?,
-            "unit": row.try_get::<Option<String>, _>("unit_id")?,
-            "office": row.try_get::<Option<String>, _>("office")?,
-            "active": row.try_get::<i64, _>("active")? != 0,
-        }))
-    }
-
     /// Change a user's display name, role and unit or office. An operator or
     /// verifier moved elsewhere sees only the new unit or Kanwil from the next request on.
     pub async fn update_user(&self, username: &str, p: &UserProfile) -> Result<(), ServerError> {
-        let before = self.user_state(username).await?;
+        let before = user_state(self.state.db().pool(), username).await?;
         self.check_profile(&p.name, p.role, p.unit.as_ref(), p.office.as_ref())
             .await?;
         if username == self.actor && p.role != Role::Admin {
@@ -342,7 +341,7 @@ impl<'a> Admin<'a> {
             ));
         }
         let mut after = before.clone();
-        after["name"] = serde_json::json!(p.name);
+        after["name"] = serde_json::json!(p.name.trim());
         after["role"] = serde_json::json!(p.role);
         after["unit"] = serde_json::json!(p.unit);
         after["office"] = serde_json::json!(p.office);
@@ -374,7 +373,7 @@ impl<'a> Admin<'a> {
     /// Deactivate a user (they can no longer log in, their sessions end and
     /// their API tokens stop working) or make them active again.
     pub async fn set_active(&self, username: &str, active: bool) -> Result<(), ServerError> {
-        let before = self.user_state(username).await?;
+        let before = user_state(self.state.db().pool(), username).await?;
         if !active && username == self.actor {
             return Err(ServerError::Conflict(
                 "an administrator cannot deactivate themselves".into(),
@@ -563,10 +562,48 @@ impl<'a> Admin<'a> {
         Ok(row.try_get::<i64, _>("n")? > 0)
     }
 
-    /// Check the audit log's chain from the first entry to the head.
+    /// Check the audit log: its chain from the first entry to the head, and
+    /// that the tables hold the state its entries imply (each case's status,
+    /// current documents and outcome; users, their roles and whether they are
+    /// active; units, periods, instruments). An edited, removed or inserted
+    /// entry is [`ServerError::AuditBroken`]; a table that does not match is
+    /// [`ServerError::AuditDiffers`], naming every difference.
     pub async fn verify_audit(&self) -> Result<crate::AuditVerification, ServerError> {
-        audit::verify(self.state.db().pool()).await
+        audit::verify(self.state.db(), None).await
     }
+
+    /// [`Admin::verify_audit`], and that the log still holds the entry a
+    /// signed checkpoint names, with its digest: a log cut short after the
+    /// checkpoint was taken (even with its head row rewritten to match) or
+    /// rewritten from some entry on is [`ServerError::AuditDiffers`]. The
+    /// checkpoint's signature is checked by its reader
+    /// ([`p2ham_io::verify_checkpoint`]).
+    pub async fn verify_audit_against(
+        &self,
+        checkpoint: &p2ham_io::AuditCheckpoint,
+    ) -> Result<crate::AuditVerification, ServerError> {
+        audit::verify(self.state.db(), Some(checkpoint)).await
+    }
+}
+
+/// A user's profile and whether the account is active, as the audit log records it.
+async fn user_state<'e, E>(exec: E, username: &str) -> Result<serde_json::Value, ServerError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query("SELECT name, role, unit_id, office, active FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(exec)
+        .await?
+        .ok_or_else(|| ServerError::NotFound(format!("user `{username}` not found")))?;
+    Ok(serde_json::json!({
+        "username": username,
+        "name": row.try_get::<String, _>("name")?,
+        "role": row.try_get::<String, _>("role")?,
+        "unit": row.try_get::<Option<String>, _>("unit_id")?,
+        "office": row.try_get::<Option<String>, _>("office")?,
+        "active": row.try_get::<i64, _>("active")? != 0,
+    }))
 }
 
 /// A value bound to a statement.

@@ -51,6 +51,26 @@ pub enum ServerError {
         /// What does not fit.
         message: String,
     },
+    /// The audit log's chain holds, but it does not match a signed checkpoint,
+    /// or the tables are not in the state its entries imply.
+    #[error("{}", differences_text(differences))]
+    AuditDiffers {
+        /// Every difference, each naming the checkpoint or the object (e.g.
+        /// `case period/2023/unit/kanim-sampit`, `user/admin`) and what differs.
+        differences: Vec<String>,
+    },
+}
+
+fn differences_text(differences: &[String]) -> String {
+    let mut s = format!(
+        "the audit log does not match the database: {} difference(s):",
+        differences.len()
+    );
+    for d in differences {
+        s.push_str("\n  ");
+        s.push_str(d);
+    }
+    s
 }
 
 /// One problem of a document, as `p2ham validate --format json` reports it:

@@ -35,7 +35,8 @@ pub(crate) async fn list_audit(
     Ok(Json(entries))
 }
 
-/// Check the audit log's chain (admin): every entry's digest and link.
+/// Check the audit log (admin): every entry's digest and link, and the tables
+/// against the state the entries imply (409 `audit-broken` names every difference).
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("session" = []), ("token" = [])),
     responses((status = 200, body = AuditVerification), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(crate) async fn verify_audit(

@@ -115,9 +115,10 @@ impl<'a> Directory<'a> {
         Ok(audit::list(self.state.db().pool(), after, limit.clamp(1, 1000)).await?)
     }
 
-    /// Check the audit log's chain (administrators).
+    /// Check the audit log's chain and replay it against the tables
+    /// (administrators): see [`Admin::verify_audit`].
     pub async fn verify_audit(&self) -> ServiceResult<AuditVerification> {
         require(self.actor, &[Role::Admin])?;
-        Ok(audit::verify(self.state.db().pool()).await?)
+        Ok(audit::verify(self.state.db(), None).await?)
     }
 }

@@ -247,7 +247,9 @@ impl From<ServerError> for ServiceError {
             ServerError::Invalid(m) => ServiceError::new(ErrorCode::Invalid, m),
             ServerError::NotFound(m) => ServiceError::not_found(m),
             ServerError::Conflict(m) => ServiceError::new(ErrorCode::Refused, m),
-            ServerError::AuditBroken { .. } => ServiceError::new(ErrorCode::AuditBroken, e.to_string()),
+            ServerError::AuditBroken { .. } | ServerError::AuditDiffers { .. } => {
+                ServiceError::new(ErrorCode::AuditBroken, e.to_string())
+            }
             other => ServiceError::internal(&other),
         }
     }

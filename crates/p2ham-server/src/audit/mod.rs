@@ -1,11 +1,20 @@
 //! The audit log: append-only, every action with actor, role, object, state
 //! before and after (with document digests) and time; each entry carries the
 //! SHA-256 of the previous one, so any edit breaks the chain.
+//!
+//! [`verify`] checks the chain, a signed checkpoint kept outside the
+//! database when one is given (the log must still hold the entry the
+//! checkpoint names, with its digest), and replays the log against the tables
+//! ([`replay`]): every difference is named.
 
+mod replay;
+
+use p2ham_io::AuditCheckpoint;
 use serde::Serialize;
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, Executor, Row, Transaction};
 use utoipa::ToSchema;
 
+use crate::db::{Backend, Db};
 use crate::types::now;
 use crate::ServerError;
 
@@ -184,14 +193,17 @@ fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
 }
 
 /// Entries after `after` (by position), at most `limit`, in order.
-pub async fn list(pool: &AnyPool, after: i64, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+pub async fn list<'e, E>(exec: E, after: i64, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     let rows = sqlx::query(
         "SELECT seq, at, actor, role, action, object, state_before, state_after, prev_sha256, sha256 \
          FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
     )
     .bind(after)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(exec)
     .await?;
     rows.iter().map(entry_from_row).collect()
 }
@@ -203,16 +215,44 @@ pub struct AuditVerification {
     pub entries: i64,
     /// The digest of the last entry (the chain's head).
     pub head: String,
+    /// Cases whose row (status, current documents, round) is the state the
+    /// log's entries leave them in.
+    pub cases: i64,
+    /// Users whose row (name, role, unit, office, active) is the state the
+    /// log's entries leave them in.
+    pub users: i64,
 }
 
-/// Check every entry's digest, every link and the head: proof that no entry
-/// was edited, removed or inserted.
-pub async fn verify(pool: &AnyPool) -> Result<AuditVerification, ServerError> {
+/// Check the audit log, in one consistent snapshot of the database:
+///
+/// - every entry's digest, every link and the head: no entry was edited,
+///   removed or inserted (else [`ServerError::AuditBroken`], naming the first
+///   entry that does not fit);
+/// - when a `checkpoint` (already checked for its signature) is given: the
+///   log still holds the entry it names, with its digest, so the log was
+///   neither cut short nor rewritten from some entry on;
+/// - the state the entries imply (each case's status, documents and outcome,
+///   users and their roles, units, periods, instruments) is what the tables
+///   hold.
+///
+/// A checkpoint or table that does not match is
+/// [`ServerError::AuditDiffers`], naming every difference.
+pub async fn verify(db: &Db, checkpoint: Option<&AuditCheckpoint>) -> Result<AuditVerification, ServerError> {
+    // One snapshot: writers that commit meanwhile are not half seen.
+    let mut tx = db.pool().begin().await?;
+    if db.backend() == Backend::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+    }
     let mut prev = GENESIS.to_owned();
     let mut expected_seq = 1;
     let mut after = 0;
+    let mut replay = replay::Replay::default();
+    let anchor = checkpoint.map(|c| i64::try_from(c.count).unwrap_or(i64::MAX));
+    let mut at_anchor = (anchor == Some(0)).then(|| GENESIS.to_owned());
     loop {
-        let batch = list(pool, after, 1000).await?;
+        let batch = list(&mut *tx, after, 1000).await?;
         if batch.is_empty() {
             break;
         }
@@ -236,13 +276,17 @@ pub async fn verify(pool: &AnyPool) -> Result<AuditVerification, ServerError> {
                     e.sha256
                 )));
             }
+            if anchor == Some(e.seq) {
+                at_anchor = Some(e.sha256.clone());
+            }
+            replay.apply(e);
             prev.clone_from(&e.sha256);
             expected_seq += 1;
             after = e.seq;
         }
     }
     let head = sqlx::query("SELECT seq, sha256 FROM audit_head WHERE id = 1")
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await?;
     let head_seq: i64 = head.try_get("seq")?;
     let head_sha: String = head.try_get("sha256")?;
@@ -255,8 +299,38 @@ pub async fn verify(pool: &AnyPool) -> Result<AuditVerification, ServerError> {
             ),
         });
     }
+    let entries = expected_seq - 1;
+    let mut differences = Vec::new();
+    if let Some(c) = checkpoint {
+        match at_anchor {
+            None => differences.push(format!(
+                "checkpoint of {} (key {}): it records {} entries with head {}, but the log holds only {entries}: \
+                 entries {} to {} were removed",
+                c.at,
+                c.key_id,
+                c.count,
+                c.head_sha256,
+                entries + 1,
+                c.count
+            )),
+            Some(sha) if sha != c.head_sha256 => differences.push(format!(
+                "checkpoint of {} (key {}): entry {} has digest {sha}, but the checkpoint records {}: \
+                 the log was rewritten from that entry or before",
+                c.at, c.key_id, c.count, c.head_sha256
+            )),
+            Some(_) => {}
+        }
+    }
+    let (compared, replayed) = replay.compare(&mut tx).await?;
+    differences.extend(replayed);
+    tx.rollback().await?;
+    if !differences.is_empty() {
+        return Err(ServerError::AuditDiffers { differences });
+    }
     Ok(AuditVerification {
-        entries: expected_seq - 1,
+        entries,
         head: prev,
+        cases: compared.cases,
+        users: compared.users,
     })
 }
