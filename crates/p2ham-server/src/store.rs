@@ -237,4 +237,50 @@ impl EvidenceStore {
         }
         Ok(bytes)
     }
+
+    /// Where the thumbnail of the picture with this digest is kept (`thumbs/ab/abcdef….jpg`).
+    fn thumbnail_path(&self, sha256: &str) -> PathBuf {
+        self.root
+            .join("thumbs")
+            .join(&sha256[..2])
+            .join(format!("{sha256}.jpg"))
+    }
+
+    /// The thumbnail of a stored picture (a JPEG whose longest side is at most
+    /// [`p2ham_report::THUMBNAIL_SIZE`] pixels), made once and kept by the
+    /// original's digest; `None` when the file is not a picture that decodes
+    /// within the report layer's limits (pixels and memory are bounded before
+    /// anything is decoded).
+    pub async fn thumbnail(&self, sha256: &str) -> Result<Option<Vec<u8>>, GetError> {
+        if !is_sha256(sha256) {
+            return Err(GetError::Missing);
+        }
+        let path = self.thumbnail_path(sha256);
+        match tokio::fs::read(&path).await {
+            Ok(b) => return Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(&path)(e).into()),
+        }
+        let original = self.get(sha256).await?;
+        let small = tokio::task::spawn_blocking(move || p2ham_report::thumbnail(&original))
+            .await
+            .map_err(|e| GetError::Io(ServerError::Invalid(format!("making a thumbnail: {e}"))))?;
+        let Some(small) = small else {
+            return Ok(None);
+        };
+        // Written beside, then renamed: a reader never sees half a thumbnail.
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let tmp = self.tmp();
+        let bytes = small.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), ServerError> {
+            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+            let mut file = tempfile::NamedTempFile::new_in(&tmp).map_err(io(&tmp))?;
+            std::io::Write::write_all(&mut file, &bytes).map_err(io(&tmp))?;
+            file.persist(&path).map_err(|e| io(&path)(e.error))?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| GetError::Io(ServerError::Invalid(format!("keeping a thumbnail: {e}"))))??;
+        Ok(Some(small))
+    }
 }

@@ -126,3 +126,31 @@ pub(crate) async fn get_evidence(
     )
         .into_response())
 }
+
+/// A small JPEG of one evidence photo (longest side at most 320 pixels), for
+/// pages on a weak signal; the original stays at the file's own URL.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/units/{unit}/evidence/{sha256}/thumbnail", tag = "workflow",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id"),
+        ("sha256" = String, Path, description = "The photo's SHA-256")),
+    responses((status = 200, description = "The thumbnail", content(("image/jpeg"))),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 500, body = ErrorBody)))]
+pub(crate) async fn get_thumbnail(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit, sha256)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let jpeg = state
+        .cases(&actor)
+        .evidence_thumbnail(&period, &unit, &sha256)
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_DISPOSITION, "inline".to_owned()),
+        ],
+        jpeg,
+    )
+        .into_response())
+}

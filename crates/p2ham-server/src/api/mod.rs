@@ -94,6 +94,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(documents::put_verification, documents::get_verification))
         .routes(routes!(evidence::upload_evidence, evidence::list_evidence))
         .routes(routes!(evidence::get_evidence))
+        .routes(routes!(evidence::get_thumbnail))
         .routes(routes!(cases::submit))
         .routes(routes!(cases::return_case))
         .routes(routes!(cases::evaluate))

@@ -93,7 +93,7 @@ pub(crate) fn evidence_list(
                             Some(sha) => {
                                 a href=(case.evidence_url(sha)) target="_blank" rel="noopener" {
                                     @if case.is_image(sha) {
-                                        img src=(case.evidence_url(sha)) alt=(format!("{}: {}", ctx.t("Foto bukti", "Evidence photo"), e.path)) loading="lazy";
+                                        img src=(case.thumbnail_url(sha)) alt=(format!("{}: {}", ctx.t("Foto bukti", "Evidence photo"), e.path)) loading="lazy";
                                     } @else {
                                         span.file { (e.path) " (PDF)" }
                                     }

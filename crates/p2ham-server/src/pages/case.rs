@@ -132,6 +132,11 @@ impl Case {
         self.api(&format!("/evidence/{sha}"))
     }
 
+    /// A photo's thumbnail on the API.
+    pub fn thumbnail_url(&self, sha: &str) -> String {
+        self.api(&format!("/evidence/{sha}/thumbnail"))
+    }
+
     /// Whether an uploaded file (by digest) is an image.
     pub fn is_image(&self, sha: &str) -> bool {
         self.file

@@ -84,6 +84,13 @@ impl<'a> Cases<'a> {
         unit: &str,
         sha256: &str,
     ) -> ServiceResult<(String, Vec<u8>)> {
+        let (content_type, _) = self.evidence_meta(period, unit, sha256).await?;
+        let bytes = self.state.store().get(sha256).await.map_err(stored_error)?;
+        Ok((content_type, bytes))
+    }
+
+    /// The media type and size of an evidence file of a case the caller may see.
+    async fn evidence_meta(&self, period: &str, unit: &str, sha256: &str) -> ServiceResult<(String, i64)> {
         let (period, unit) = self.scope(period, unit).await?;
         if !is_sha256(sha256) {
             return Err(ServiceError::not_found(
@@ -91,7 +98,7 @@ impl<'a> Cases<'a> {
             ));
         }
         let row = sqlx::query(
-            "SELECT content_type FROM evidence WHERE unit_id = $1 AND period_id = $2 AND sha256 = $3 LIMIT 1",
+            "SELECT content_type, size FROM evidence WHERE unit_id = $1 AND period_id = $2 AND sha256 = $3 LIMIT 1",
         )
         .bind(&unit.id)
         .bind(&period.id)
@@ -99,22 +106,44 @@ impl<'a> Cases<'a> {
         .fetch_optional(self.state.db().pool())
         .await?
         .ok_or_else(|| ServiceError::not_found("evidence not found"))?;
-        let content_type: String = row.try_get("content_type")?;
-        let bytes = self.state.store().get(sha256).await.map_err(|e| match e {
-            GetError::Altered { .. } => {
-                tracing::error!("{e}");
-                ServiceError::new(
-                    ErrorCode::EvidenceAltered,
-                    "the stored file no longer has its digest; restore it from a backup",
-                )
-            }
-            GetError::Missing => ServiceError::new(
-                ErrorCode::EvidenceMissing,
-                "the stored file is missing; restore it from a backup",
-            ),
-            other => ServiceError::internal(&other),
-        })?;
-        Ok((content_type, bytes))
+        Ok((row.try_get("content_type")?, row.try_get("size")?))
+    }
+}
+
+impl Cases<'_> {
+    /// The thumbnail of one evidence photo of a case (a small JPEG, made once
+    /// and kept); not found for a file that is not a picture, or one that does
+    /// not decode within the bounds on pixels and memory.
+    pub async fn evidence_thumbnail(&self, period: &str, unit: &str, sha256: &str) -> ServiceResult<Vec<u8>> {
+        let (content_type, _) = self.evidence_meta(period, unit, sha256).await?;
+        if !content_type.starts_with("image/") {
+            return Err(ServiceError::not_found("no thumbnail: the file is not a photo"));
+        }
+        match self.state.store().thumbnail(sha256).await {
+            Ok(Some(jpeg)) => Ok(jpeg),
+            Ok(None) => Err(ServiceError::not_found(
+                "no thumbnail: the photo does not decode within 20,000 × 20,000 pixels and 256 MiB",
+            )),
+            Err(e) => Err(stored_error(e)),
+        }
+    }
+}
+
+/// A stored file that cannot be handed out.
+fn stored_error(e: GetError) -> ServiceError {
+    match e {
+        GetError::Altered { .. } => {
+            tracing::error!("{e}");
+            ServiceError::new(
+                ErrorCode::EvidenceAltered,
+                "the stored file no longer has its digest; restore it from a backup",
+            )
+        }
+        GetError::Missing => ServiceError::new(
+            ErrorCode::EvidenceMissing,
+            "the stored file is missing; restore it from a backup",
+        ),
+        other => ServiceError::internal(&other),
     }
 }
 

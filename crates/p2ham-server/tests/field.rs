@@ -1,0 +1,130 @@
+//! For a phone on a weak signal: pages and JSON are compressed, photos are
+//! shown as small thumbnails made once on the server, and a picture that
+//! would take too much memory to decode is refused, not decoded.
+
+mod common;
+
+use common::{fixture, Client, Db, TestServer};
+
+const KANIM: &str = "/api/v1/periods/2023/units/kanim-sampit";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_compressed_and_photos_are_thumbnails() {
+    let server = TestServer::start(Db::Sqlite, "field").await;
+    let op = server.login("operator-kanim-sampit").await;
+
+    // The operator's form, asked for with gzip and brotli: compressed.
+    for encoding in ["gzip", "br"] {
+        let r = Client::reply(
+            op.request(reqwest::Method::GET, "/periods/2023/units/kanim-sampit")
+                .header("accept-encoding", encoding),
+        )
+        .await;
+        r.expect(200);
+        assert_eq!(r.headers["content-encoding"], encoding);
+        assert!(r.bytes.len() < 20 * 1024, "{} bytes {encoding}", r.bytes.len());
+    }
+    // Without Accept-Encoding, plain.
+    let plain = op.get("/periods/2023/units/kanim-sampit").await;
+    assert!(plain.headers.get("content-encoding").is_none());
+
+    // A photo and a PDF; the photo's thumbnail is a JPEG of at most 320 pixels a side.
+    let photo = fixture("fixtures/evidence/kanim-sampit/foto/apar.png");
+    let pdf = fixture("fixtures/evidence/kanim-sampit/dokumen/evaluasi-kinerja.pdf");
+    let stored = op
+        .upload(
+            &format!("{KANIM}/evidence"),
+            vec![
+                ("foto/apar.png".to_owned(), photo),
+                ("dokumen/sop.pdf".to_owned(), pdf),
+            ],
+        )
+        .await;
+    stored.expect(201);
+    let stored = stored.json();
+    let sha = |i: usize| stored[i]["sha256"].as_str().expect("sha").to_owned();
+    let small = op.get(&format!("{KANIM}/evidence/{}/thumbnail", sha(0))).await;
+    small.expect(200);
+    assert_eq!(small.headers["content-type"], "image/jpeg");
+    let picture = image::load_from_memory(&small.bytes).expect("a JPEG");
+    assert!(
+        picture.width() <= 320 && picture.height() <= 320,
+        "{}x{}",
+        picture.width(),
+        picture.height()
+    );
+    // Made once: kept by the original's digest.
+    let again = op.get(&format!("{KANIM}/evidence/{}/thumbnail", sha(0))).await;
+    assert_eq!(again.bytes, small.bytes);
+    // A PDF has none; another unit's photo is not found either.
+    op.get(&format!("{KANIM}/evidence/{}/thumbnail", sha(1)))
+        .await
+        .expect(404);
+    let lapas = server.login("operator-lapas-sampit").await;
+    lapas
+        .get(&format!("{KANIM}/evidence/{}/thumbnail", sha(0)))
+        .await
+        .expect(404);
+
+    // A PNG that claims 100,000 × 100,000 pixels is refused, not decoded.
+    let mut bomb = Vec::new();
+    bomb.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(b"IHDR");
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    bomb.extend_from_slice(&13u32.to_be_bytes());
+    bomb.extend_from_slice(&ihdr);
+    bomb.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    let r = op
+        .upload(
+            &format!("{KANIM}/evidence"),
+            vec![("foto/besar.png".to_owned(), bomb)],
+        )
+        .await;
+    r.expect(201);
+    let big = r.json()[0]["sha256"].as_str().expect("sha").to_owned();
+    let r = op.get(&format!("{KANIM}/evidence/{big}/thumbnail")).await;
+    r.expect(404);
+    assert!(r.text().contains("20,000"), "{}", r.text());
+
+    // The form shows the thumbnail, and links to the original.
+    let mut doc: serde_json::Value = serde_json::from_slice(&fixture(
+        "fixtures/assessments/sampit-2023/kanim-sampit.self.json",
+    ))
+    .expect("json");
+    doc["answers"][0]["evidence"] = serde_json::json!([{"path": "foto/apar.png", "sha256": sha(0)}]);
+    op.put_bytes(
+        &format!("{KANIM}/self-assessment"),
+        serde_json::to_vec(&doc).expect("json"),
+    )
+    .await
+    .expect(200);
+    let page = op.get("/periods/2023/units/kanim-sampit").await.text();
+    assert!(
+        page.contains(&format!("{KANIM}/evidence/{}/thumbnail", sha(0))),
+        "no thumbnail in the form"
+    );
+    assert!(
+        page.contains(&format!("href=\"{KANIM}/evidence/{}\"", sha(0))),
+        "no link to the original"
+    );
+    server.stop().await;
+}
+
+/// CRC-32 (IEEE) of a PNG chunk's type and data.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
