@@ -71,6 +71,28 @@ pub struct PeriodInfo {
     pub verification_closes: Option<String>,
 }
 
+impl PeriodInfo {
+    /// Whether the self-assessment window is open now.
+    pub fn accepts_self_assessments(&self) -> bool {
+        crate::service::check_window(
+            self.self_opens.as_ref(),
+            self.self_closes.as_ref(),
+            "self-assessment",
+        )
+        .is_ok()
+    }
+
+    /// Whether the verification window is open now.
+    pub fn accepts_verifications(&self) -> bool {
+        crate::service::check_window(
+            self.verification_opens.as_ref(),
+            self.verification_closes.as_ref(),
+            "verification",
+        )
+        .is_ok()
+    }
+}
+
 /// The answer of the health check.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Health {

@@ -128,3 +128,38 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlines_read_as_people_write_them_and_a_closed_window_offers_no_editing() {
+    let server = TestServer::start(Db::Sqlite, "windows").await;
+    let admin = server.login("admin").await;
+    admin
+        .post(
+            "/api/v1/periods",
+            serde_json::json!({"id": "2024", "year": 2024, "instrument": "p2ham-2022", "self_closes": "2024-03-31"}),
+        )
+        .await
+        .expect(201);
+    let op = server.login("operator-kanim-sampit").await;
+    let periods = op.get("/unit").await.text();
+    assert!(periods.contains("31 Maret 2024, 23.59 WIB"), "{periods}");
+    assert!(!periods.contains("2024-03-31T"), "a raw timestamp is shown");
+    // The closed period is only to be seen; the open one to fill in.
+    assert!(periods.contains("ditutup"), "{periods}");
+    let form = op.get("/periods/2024/units/kanim-sampit").await.text();
+    assert!(
+        form.contains("Masa pengisian penilaian mandiri sudah ditutup"),
+        "{form}"
+    );
+    assert!(
+        !form.contains("name=\"action\" value=\"submit\""),
+        "a closed window still offers submitting"
+    );
+    // The open period's form counts what is answered and links to each criterion.
+    let open = op.get("/periods/2023/units/kanim-sampit").await.text();
+    assert!(open.contains("id=\"answered-count\""), "{open}");
+    assert!(open.contains("<strong>0 dari "), "{open}");
+    assert!(open.contains("href=\"#c-A\""), "no jump link to criterion A");
+    assert!(open.contains("belum dijawab"));
+    server.stop().await;
+}

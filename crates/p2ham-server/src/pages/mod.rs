@@ -367,6 +367,63 @@ pub(crate) fn status_label(ctx: &Ctx, status: Status) -> &'static str {
     ctx.t(id, en)
 }
 
+/// A stored instant as people in Indonesia read it, in Western Indonesia
+/// Time (UTC+7, the time the deadlines are set in): `31 Maret 2024, 23.59 WIB`
+/// (`31 March 2024, 23:59 WIB` in English). Text that is not an instant is shown as it is.
+pub(crate) fn when(ctx: &Ctx, stored: &str) -> String {
+    const BULAN: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    const MONTH: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Ok(at) = stored.parse::<jiff::Timestamp>() else {
+        return stored.to_owned();
+    };
+    let wib = at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)));
+    let month = usize::try_from(wib.month() - 1).unwrap_or(0).min(11);
+    match ctx.lang {
+        Lang::Id => format!(
+            "{} {} {}, {:02}.{:02} WIB",
+            wib.day(),
+            BULAN[month],
+            wib.year(),
+            wib.hour(),
+            wib.minute()
+        ),
+        Lang::En => format!(
+            "{} {} {}, {:02}:{:02} WIB",
+            wib.day(),
+            MONTH[month],
+            wib.year(),
+            wib.hour(),
+            wib.minute()
+        ),
+    }
+}
+
 /// A status as a badge.
 pub(crate) fn status_badge(ctx: &Ctx, status: Status) -> Markup {
     html! { span class=(format!("badge s-{}", status.as_str())) { (status_label(ctx, status)) } }

@@ -73,9 +73,12 @@ pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Res
                             th scope="row" role="rowheader" data-label=(h_period) { (p.id) }
                             td role="cell" data-label=(h_instrument) { (p.instrument.id) " " (p.instrument.version) }
                             td role="cell" data-label=(h_status) { (status_badge(&ctx, c.status)) }
-                            td role="cell" data-label=(h_deadline) { (p.self_closes.as_deref().unwrap_or(ctx.t("tidak dibatasi", "no deadline"))) }
+                            td role="cell" data-label=(h_deadline) {
+                                @match &p.self_closes { Some(c) => (super::when(&ctx, c)), None => (ctx.t("tidak dibatasi", "no deadline")) }
+                                @if !p.accepts_self_assessments() { " " span.badge { (ctx.t("ditutup", "closed")) } }
+                            }
                             td role="cell" data-label=(h_action) { a href=(ctx.url(&format!("/periods/{}/units/{}", urlencode(&p.id), urlencode(&unit)))) {
-                                @if c.status.allows(Action::EditSelfAssessment) { (ctx.t("Isi penilaian", "Fill in")) } @else { (ctx.t("Lihat", "View")) }
+                                @if c.status.allows(Action::EditSelfAssessment) && p.accepts_self_assessments() { (ctx.t("Isi penilaian", "Fill in")) } @else { (ctx.t("Lihat", "View")) }
                                 span.visually-hidden { " " (p.id) }
                             } }
                         }
@@ -123,7 +126,20 @@ pub(crate) fn form_page(
 ) -> Response {
     let period = case.period();
     let status = case.status();
-    let editable = status.allows(Action::EditSelfAssessment);
+    let window_open = case.file.period.accepts_self_assessments();
+    let editable = status.allows(Action::EditSelfAssessment) && window_open;
+    // What is answered: in the form as it stands (a refused save), else in the stored draft.
+    let answered = |id: &str| match errors.and_then(|e| e.posted) {
+        Some(f) => f.text(&format!("v.{id}")).is_some(),
+        None => case.self_doc().and_then(|d| d.answer(id)).is_some(),
+    };
+    let sections = case.applicable();
+    let total: usize = sections.iter().map(|(_, inds)| inds.len()).sum();
+    let done: usize = sections
+        .iter()
+        .flat_map(|(_, inds)| inds.iter())
+        .filter(|i| answered(&i.id))
+        .count();
     let doc = case.self_doc();
     let prefill = match errors.and_then(|e| e.posted) {
         Some(f) => Prefill::Form(f),
@@ -141,8 +157,13 @@ pub(crate) fn form_page(
         h1 { (ctx.t("Penilaian mandiri", "Self-assessment")) " " (period) ": " (unit_name) }
         p { (ctx.t("Status", "Status")) ": " (status_badge(ctx, status))
             @if let Some(c) = &case.file.period.self_closes {
-                " · " (ctx.t("Batas waktu", "Deadline")) ": " (c)
+                " · " (ctx.t("Batas waktu", "Deadline")) ": " (super::when(ctx, c))
             } }
+        @if status.allows(Action::EditSelfAssessment) && !window_open {
+            div.alert.error role="note" { p { (ctx.t(
+                "Masa pengisian penilaian mandiri sudah ditutup; jawaban tidak dapat diubah lagi.",
+                "The self-assessment window has closed; the answers can no longer be changed.")) } }
+        }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
         @if status == Status::Returned {
@@ -159,13 +180,24 @@ pub(crate) fn form_page(
             h2 #score-title { (ctx.t("Pratinjau nilai", "Score preview")) }
             div #score-preview { (score_card(ctx, score, true)) }
         }
-        @if !editable {
+        @if !status.allows(Action::EditSelfAssessment) {
             p { (ctx.t("Penilaian ini sudah diajukan dan tidak dapat diubah lagi.", "This assessment was submitted and can no longer be changed.")) }
+        }
+        nav.progress aria-label=(ctx.t("Kriteria", "Criteria")) {
+            p #answered-count { strong { (done) " " (ctx.t("dari", "of")) " " (total) } " " (ctx.t("indikator terjawab", "indicators answered")) }
+            ul.jump {
+                @for (criterion, inds) in &sections {
+                    @let n = inds.iter().filter(|i| answered(&i.id)).count();
+                    li { a href=(format!("#{}", html_id("c", &criterion.id))) {
+                        (criterion.id) ". " (criterion.title.get(lang)) " (" (n) "/" (inds.len()) ")"
+                    } }
+                }
+            }
         }
         form method="post" action=(action) enctype="multipart/form-data" novalidate
             data-preview=[editable.then(|| case.page(ctx, "/preview"))] {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
-            @for (criterion, indicators) in case.applicable() {
+            @for (criterion, indicators) in &sections {
                 section aria-labelledby=(html_id("c", &criterion.id)) {
                     h2 id=(html_id("c", &criterion.id)) { (criterion.id) ". " (criterion.title.get(lang)) }
                     @for ind in indicators {
@@ -176,7 +208,8 @@ pub(crate) fn form_page(
                         @let eve = field_error(&html_id("ev", &ind.id));
                         fieldset.indicator id=(vid) aria-describedby=[ve.as_ref().map(|_| format!("{vid}-error"))] {
                             legend { (ind.id) " — " (ind.title.get(lang))
-                                @if ind.mandatory { " " span.badge { (ctx.t("wajib", "mandatory")) } } }
+                                @if ind.mandatory { " " span.badge { (ctx.t("wajib", "mandatory")) } }
+                                @if !answered(&ind.id) { " " span.badge.unanswered { (ctx.t("belum dijawab", "not answered")) } } }
                             @for (r, c) in comments.get(&ind.id).into_iter().flatten() {
                                 div.comment role="note" {
                                     strong { (ctx.t("Komentar verifikator", "Verifier's comment")) " (" (ctx.t("putaran", "round")) " " (r) ")" @if *r == round - 1 { " — " (ctx.t("terbaru", "latest")) } ": " }
