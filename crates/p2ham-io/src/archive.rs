@@ -26,6 +26,8 @@ pub(crate) struct InflateLimits {
     pub part_bytes: u64,
     /// The most bytes all parts together may inflate to.
     pub total_bytes: u64,
+    /// The most parts the zip may list (each costs memory to list).
+    pub parts: usize,
     /// The most cells the tables of an ODS expand to, repeats included.
     pub cells: u64,
     /// The most bytes of cell text and formulas the tables of an ODS expand
@@ -80,6 +82,19 @@ impl<R: Read> Read for Counted<R> {
 
 /// Check every part of a zipped spreadsheet against `limits`.
 pub(crate) fn check_zip(bytes: &[u8], limits: &InflateLimits) -> Result<(), Refusal> {
+    // Every entry of a zip's directory starts with this signature: counting
+    // them bounds the entries any reader can list, whatever the directory's
+    // end record claims, before a reader spends memory listing them.
+    let listed = memchr::memmem::find_iter(bytes, b"PK\x01\x02").count();
+    if listed > limits.parts {
+        return Err(Refusal::TooLarge {
+            part: "the zip's directory".into(),
+            message: format!(
+                "lists {listed} parts, more than {} (the limit of a file)",
+                limits.parts
+            ),
+        });
+    }
     let mut archive =
         zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(|e| Refusal::Unreadable(e.to_string()))?;
     let mut total: u64 = 0;
@@ -438,6 +453,7 @@ mod tests {
     const LIMITS: InflateLimits = InflateLimits {
         part_bytes: 1 << 20,
         total_bytes: 3 << 20,
+        parts: 20,
         cells: 10_000,
         text_bytes: 1 << 20,
     };
@@ -585,6 +601,18 @@ mod tests {
             check_zip(&zip_of(&[("xl/worksheets/sheet1.xml", good.as_bytes())]), &LIMITS),
             Ok(())
         );
+    }
+
+    /// A zip listing many (empty) parts is refused before any reader lists
+    /// them: the directory's entries are counted, not its claims.
+    #[test]
+    fn the_parts_a_zip_lists_are_bounded() {
+        let names: Vec<String> = (0..21).map(|i| format!("p{i}")).collect();
+        let parts: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        let (part, message) = too_large(&zip_of(&parts), &LIMITS);
+        assert_eq!(part, "the zip's directory");
+        assert!(message.contains("lists 21 parts, more than 20"), "{message}");
+        assert_eq!(check_zip(&zip_of(&parts[..20]), &LIMITS), Ok(()));
     }
 
     #[test]

@@ -365,6 +365,8 @@ impl fmt::Debug for Checklist {
 pub const MAX_CHECKLIST_PART_BYTES: u64 = 16 << 20;
 /// The most bytes all parts of a zipped checklist may inflate to together.
 pub const MAX_CHECKLIST_INFLATED_BYTES: u64 = 64 << 20;
+/// The most parts a zipped checklist may list (a checklist has a few dozen).
+pub const MAX_CHECKLIST_PARTS: usize = 1000;
 /// The most cells a checklist's worksheets are read into (an ODS's repeated
 /// rows and columns counted as the cells they stand for).
 pub const MAX_CHECKLIST_CELLS: u64 = 1 << 20;
@@ -375,6 +377,7 @@ pub const MAX_CHECKLIST_TEXT_BYTES: u64 = 64 << 20;
 const CHECKLIST_LIMITS: InflateLimits = InflateLimits {
     part_bytes: MAX_CHECKLIST_PART_BYTES,
     total_bytes: MAX_CHECKLIST_INFLATED_BYTES,
+    parts: MAX_CHECKLIST_PARTS,
     cells: MAX_CHECKLIST_CELLS,
     text_bytes: MAX_CHECKLIST_TEXT_BYTES,
 };

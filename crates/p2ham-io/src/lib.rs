@@ -84,7 +84,7 @@ pub use checklist::{
     cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
     InstrumentStamp, CHECKLIST_FORMAT, MAX_ASSESSOR_ROWS, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
-    MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
+    MAX_CHECKLIST_PARTS, MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
 };
 pub use checkpoint::{
     sign_checkpoint, verify_checkpoint, AuditCheckpoint, AuditCheckpointFormat, CheckedCheckpoint,

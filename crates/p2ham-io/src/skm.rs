@@ -659,12 +659,13 @@ fn range_rows(
     Ok(rows.into_rows())
 }
 
-/// How far a zipped survey (XLSX, ODS) may inflate: a part up to 256 MiB (the
-/// XML of [`MAX_SHEET_CELLS`] cells), 512 MiB in all, and the tables of an ODS
+/// How far a zipped survey (XLSX, ODS) may inflate: 1,000 parts, a part up to
+/// 256 MiB (the XML of [`MAX_SHEET_CELLS`] cells), 512 MiB in all, and the tables of an ODS
 /// up to [`MAX_SHEET_CELLS`] cells and 256 MiB of text, repeats counted.
 const SURVEY_LIMITS: crate::archive::InflateLimits = crate::archive::InflateLimits {
     part_bytes: 256 << 20,
     total_bytes: 512 << 20,
+    parts: 1000,
     cells: MAX_SHEET_CELLS as u64,
     text_bytes: 256 << 20,
 };
