@@ -146,6 +146,18 @@ async fn a_new_password_or_role_ends_the_old_sessions_and_tokens() {
     let r = post(form(common::PASSWORD)).await;
     r.expect(422);
     assert!(r.text().contains("Terlalu banyak"), "{}", r.text());
+    // The failures and the lock-out are in the audit log, once each failure and once the lock-out.
+    let admin = server.login("admin").await;
+    let log = admin.get("/api/v1/audit?limit=1000").await.json();
+    let count = |action: &str| {
+        log.as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["action"] == action)
+            .count()
+    };
+    assert_eq!(count("change-password-failed"), 10, "{log:#}");
+    assert_eq!(count("change-password-limited"), 1, "{log:#}");
 
     // After the minute, from a fresh limit: the right password changes it and
     // ends every other session and token of the user.

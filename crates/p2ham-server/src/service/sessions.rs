@@ -166,6 +166,11 @@ impl Sessions<'_> {
                 "(not a username)"
             };
             self.record_failure("login-failed", name, source).await?;
+            if !limits.allowed(source, &req.username) {
+                // The refusals that follow are not each written down (a stranger
+                // could fill the log with them); the lock-out is, once a minute.
+                self.record_failure("login-limited", name, source).await?;
+            }
             return Err(ServiceError::new(
                 ErrorCode::LoginFailed,
                 "wrong username or password",
@@ -392,6 +397,10 @@ impl Sessions<'_> {
             limits.failed(source, &actor.username);
             self.record_failure("change-password-failed", &actor.username, source)
                 .await?;
+            if !limits.allowed(source, &actor.username) {
+                self.record_failure("change-password-limited", &actor.username, source)
+                    .await?;
+            }
             return Err(ServiceError::new(
                 ErrorCode::LoginFailed,
                 "current: the password is wrong",
