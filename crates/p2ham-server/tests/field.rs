@@ -163,3 +163,50 @@ async fn deadlines_read_as_people_write_them_and_a_closed_window_offers_no_editi
     assert!(open.contains("belum dijawab"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_without_its_evidence_is_flagged_and_submitting_asks_to_confirm() {
+    let server = TestServer::start(Db::Sqlite, "confirm").await;
+    let op = server.login("operator-kanim-sampit").await;
+    // The fixture's answers without their evidence: every "ada" that needs a photo counts 0.
+    let mut doc: serde_json::Value = serde_json::from_slice(&fixture(
+        "fixtures/assessments/sampit-2023/kanim-sampit.self.json",
+    ))
+    .expect("json");
+    for a in doc["answers"].as_array_mut().expect("answers") {
+        a.as_object_mut().expect("answer").remove("evidence");
+    }
+    op.put_bytes(
+        &format!("{KANIM}/self-assessment"),
+        serde_json::to_vec(&doc).expect("json"),
+    )
+    .await
+    .expect(200);
+    let form = op.get("/periods/2023/units/kanim-sampit").await.text();
+    assert!(
+        form.contains("Jawaban ini dihitung 0"),
+        "no note at a claim without evidence"
+    );
+    // "Save and submit" saves, then asks to confirm on a page that lists what is missing.
+    let confirm = op.get("/periods/2023/units/kanim-sampit/submit").await;
+    confirm.expect(200);
+    let text = confirm.text();
+    assert!(text.contains("Tanpa bukti yang diperlukan"), "{text}");
+    assert!(text.contains("id=\"confirm-submit\""));
+    // Still a draft: nothing was submitted by looking.
+    let case = op.get(KANIM).await.json();
+    assert_eq!(case["status"], "draft");
+    // Confirming submits (the draft names no file, so none is missing from the store).
+    let r = Client::reply(
+        op.request(reqwest::Method::POST, "/periods/2023/units/kanim-sampit/submit")
+            .form(&[("csrf_token", op.csrf.clone().unwrap_or_default())]),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.status);
+    let case = op.get(KANIM).await.json();
+    assert_eq!(
+        case["status"], "submitted",
+        "the confirmed submission is recorded"
+    );
+    server.stop().await;
+}

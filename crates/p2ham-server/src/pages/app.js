@@ -53,3 +53,23 @@
     if (e.target && e.target.tagName === 'TEXTAREA') soon(600);
   });
 })();
+
+// The reason field of an indicator shows only when "Tidak berlaku" is chosen
+// (or when it already holds text or an error). Without this script every
+// reason field shows, and the server checks them all the same.
+(function () {
+  'use strict';
+  var sets = document.querySelectorAll('fieldset.indicator');
+  Array.prototype.forEach.call(sets, function (set) {
+    var reason = set.querySelector('textarea[name^="na."]');
+    if (!reason) return;
+    var field = reason.closest('.field');
+    var radios = set.querySelectorAll('input[type=radio][name^="v."]');
+    function update() {
+      var na = set.querySelector('input[type=radio][value="__na"]:checked') !== null;
+      field.hidden = !(na || reason.value.trim() !== '' || reason.getAttribute('aria-invalid') === 'true');
+    }
+    Array.prototype.forEach.call(radios, function (r) { r.addEventListener('change', update); });
+    update();
+  });
+})();

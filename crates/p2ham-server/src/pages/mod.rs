@@ -15,6 +15,7 @@ mod case;
 mod central;
 mod operator;
 mod review;
+mod submit;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Path, Query};
@@ -54,6 +55,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/periods/{period}/units/{unit}", get(case_page))
         .route("/periods/{period}/units/{unit}/save", post(operator::save))
         .route("/periods/{period}/units/{unit}/preview", post(operator::preview))
+        .route(
+            "/periods/{period}/units/{unit}/submit",
+            get(submit::confirm_page).post(submit::submit),
+        )
         .route(
             "/periods/{period}/units/{unit}/evidence/remove",
             get(operator::remove_evidence_page).post(operator::remove_evidence),

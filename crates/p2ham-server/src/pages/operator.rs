@@ -90,6 +90,17 @@ pub(crate) async fn periods_page(State(state): State<AppState>, ctx: Ctx) -> Res
     page(&ctx, ctx.t("Penilaian mandiri", "Self-assessment"), &content)
 }
 
+/// Whether the saved draft claims an indicator without the evidence it needs
+/// (the library scored it `unsupported`: it earns 0).
+pub(crate) fn unsupported(case: &Case, indicator: &str) -> bool {
+    case.file.self_score.as_ref().is_some_and(|s| {
+        s.criteria
+            .iter()
+            .flat_map(|c| &c.indicators)
+            .any(|i| i.id == indicator && i.status == p2ham_io::scoring::Status::Unsupported)
+    })
+}
+
 /// What the form shows for one indicator: the stored answer, or what was just posted.
 pub(crate) enum Prefill<'a> {
     Doc(Option<&'a Assessment>),
@@ -217,6 +228,11 @@ pub(crate) fn form_page(
                                 }
                             }
                             @if let Some(m) = &ve { p.field-error id=(format!("{vid}-error")) { (m) } }
+                            @if unsupported(case, &ind.id) {
+                                p.claim role="note" { (ctx.t(
+                                    "Jawaban ini dihitung 0: indikator ini memerlukan bukti (foto atau dokumen). Tambahkan bukti di bawah.",
+                                    "This answer counts 0: the indicator needs evidence (a photo or a document). Add it below.")) }
+                            }
                             div.options {
                                 (answers::options(ctx, case, ind, &vid, value.as_deref(), editable))
                             }
@@ -482,26 +498,8 @@ pub(crate) async fn save(
     }
     let target = case.page(&ctx, "");
     if form.get("action") == Some("submit") {
-        if let Err(e) = cases.submit(&period, &unit).await {
-            let errors = FormErrors {
-                message: format!(
-                    "{} {}",
-                    ctx.t(
-                        "Draf tersimpan, tetapi belum dapat diajukan:",
-                        "The draft is saved but could not be submitted:"
-                    ),
-                    e.message
-                ),
-                fields: diagnostic_fields(&e.diagnostics, &order),
-                posted: None,
-            };
-            // The draft was stored: the page shows it as it is now.
-            return match Case::read(&state, &ctx, &period, &unit).await {
-                Ok(saved) => form_page(&ctx, &saved, None, Some(&errors)),
-                Err(r) => r,
-            };
-        }
-        return axum::response::Redirect::to(&format!("{target}?done=submitted")).into_response();
+        // Saved; submitting is confirmed on a page that says what is still missing.
+        return axum::response::Redirect::to(&case.page(&ctx, "/submit")).into_response();
     }
     axum::response::Redirect::to(&format!("{target}?done=saved")).into_response()
 }

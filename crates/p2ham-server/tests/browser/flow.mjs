@@ -263,8 +263,13 @@ for (const [w, h] of [[390, 844], [1366, 900]]) {
   await withPhoto.screenshot({ path: path.join(OUT, `operator-evidence-${w}x${h}.png`) });
 }
 await op.setViewportSize({ width: 1366, height: 900 });
-// Submit, by keyboard.
+// Submit, by keyboard: the draft is saved, a page sums up what is missing and asks to confirm.
 await op.focus('button[value=submit]');
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check(new URL(op.url()).pathname.endsWith('/submit'), 'submitting asks to confirm first');
+check((await op.textContent('main')).includes('indikator terjawab'), 'the confirmation counts the answered indicators');
+await scan(op, 'operator-submit-confirm');
+await op.focus('#confirm-submit');
 await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
 check((await op.textContent('main')).includes('diajukan'), 'the self-assessment is submitted');
 // URL tampering: another unit's page is not there for this operator.
@@ -295,6 +300,7 @@ await scan(op, 'operator-returned');
 await op.locator(`input[name="ev.${secondIndicator}"][accept*="pdf"]`).setInputFiles(PHOTO);
 await op.fill(`textarea[name="note.${secondIndicator}"]`, 'Foto baru papan informasi.');
 await Promise.all([op.waitForNavigation(), op.click('button[value=submit]')]);
+await Promise.all([op.waitForNavigation(), op.click('#confirm-submit')]);
 check((await op.textContent('main')).includes('diajukan'), 'the corrected assessment is resubmitted');
 await logout(op);
 
