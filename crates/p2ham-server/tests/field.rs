@@ -210,3 +210,78 @@ async fn an_answer_without_its_evidence_is_flagged_and_submitting_asks_to_confir
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_verification_team_attaches_its_own_photos_on_site() {
+    let server = TestServer::start(Db::Sqlite, "team-photos").await;
+    let op = server.login("operator-kanim-sampit").await;
+    let doc = fixture("fixtures/assessments/sampit-2023/kanim-sampit.self.json");
+    op.put_bytes(&format!("{KANIM}/self-assessment"), doc.clone())
+        .await
+        .expect(200);
+    let ev = common::files_under(
+        &common::repo().join("fixtures/evidence/kanim-sampit"),
+        &["foto", "dokumen"],
+    );
+    op.upload(&format!("{KANIM}/evidence"), ev).await.expect(201);
+    op.post(&format!("{KANIM}/submit"), serde_json::json!({}))
+        .await
+        .expect(200);
+
+    // The verifier answers as the operator did, and photographs A.01 on site.
+    let ver = server.login("verifier-kalteng").await;
+    let own: serde_json::Value = serde_json::from_slice(&doc).expect("json");
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", ver.csrf.clone().unwrap_or_default());
+    let mut first = None;
+    for a in own["answers"].as_array().expect("answers") {
+        let id = a["indicator"].as_str().expect("id").to_owned();
+        let v = a["value"].as_str().map_or("__na".to_owned(), str::to_owned);
+        if v == "__na" {
+            form = form.text(format!("c.{id}"), "Tidak berlaku di kantor ini.");
+        }
+        first.get_or_insert_with(|| id.clone());
+        form = form.text(format!("v.{id}"), v);
+    }
+    let first = first.expect("an answer");
+    let photo = fixture("fixtures/evidence/kanim-sampit/foto/apar.png");
+    form = form.text("action", "verify").part(
+        format!("ev.{first}"),
+        reqwest::multipart::Part::bytes(photo).file_name("IMG_2023 03 14.png"),
+    );
+    let r = Client::reply(
+        ver.request(reqwest::Method::POST, "/periods/2023/units/kanim-sampit/review")
+            .multipart(form),
+    )
+    .await;
+    r.expect(200);
+    assert!(r.text().contains("Verifikasi tercatat"), "{}", r.text());
+    let recorded = ver.get(&format!("{KANIM}/verification")).await.json();
+    let answer = recorded["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .find(|a| a["indicator"] == first.as_str())
+        .expect("the answer")
+        .clone();
+    let team: Vec<&serde_json::Value> = answer["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .filter(|e| e["path"].as_str().is_some_and(|p| p.starts_with("verifikasi/")))
+        .collect();
+    assert_eq!(team.len(), 1, "{answer:#}");
+    assert!(
+        team[0]["path"]
+            .as_str()
+            .expect("path")
+            .ends_with("/IMG_2023-03-14.png"),
+        "{team:?}"
+    );
+    // The review page shows the team's photo as such.
+    let page = ver.get("/periods/2023/units/kanim-sampit").await.text();
+    assert!(
+        page.contains("Foto tim verifikasi"),
+        "no team photo on the review page"
+    );
+    server.stop().await;
+}

@@ -12,7 +12,7 @@ use p2ham_io::model::{Assessment, Code, Criterion, Diagnostic, Indicator, Instru
 
 use super::{html_id, refused, urlencode, Ctx, FormData};
 use crate::proto::{CaseView, UnitInfo};
-use crate::service::CaseFile;
+use crate::service::{CaseFile, ServiceError};
 use crate::types::Status;
 use crate::AppState;
 
@@ -168,6 +168,92 @@ pub(crate) async fn posted_case(
     let form = super::posted_within(ctx, headers, body, limits).await?;
     let case = Case::read(state, ctx, period, unit).await?;
     Ok((form, case))
+}
+
+/// The files a form carries for indicators (`ev.{indicator}` fields), each
+/// named `{folder}{indicator}/{file}` with clean segments: (indicator, evidence path, bytes).
+pub(crate) fn chosen_files<'f>(
+    form: &'f FormData,
+    folder: &str,
+) -> Vec<(String, String, &'f axum::body::Bytes)> {
+    form.files
+        .iter()
+        .filter_map(|(field, file, bytes)| {
+            let ind = field.strip_prefix("ev.")?;
+            Some((
+                ind.to_owned(),
+                format!("{folder}{}/{}", clean_file_name(ind), clean_file_name(file)),
+                bytes,
+            ))
+        })
+        .collect()
+}
+
+/// A file name made into a clean evidence path segment.
+fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let clean = clean.trim_matches('.').to_owned();
+    if clean.is_empty() {
+        "berkas".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// Upload the chosen files to a case, each on its own so that a refusal
+/// names the indicator it was chosen for: (indicator, path, digest) of each
+/// stored file, or the indicator (when one) and the refusal.
+pub(crate) async fn upload_files(
+    cases: &crate::service::Cases<'_>,
+    (period, unit): (&str, &str),
+    files: &[(String, String, &axum::body::Bytes)],
+) -> Result<Vec<(String, String, String)>, (Option<String>, ServiceError)> {
+    let mut upload = cases.begin_evidence(period, unit).await.map_err(|e| (None, e))?;
+    for (ind, path, bytes) in files {
+        let chunk: Result<axum::body::Bytes, std::convert::Infallible> = Ok((*bytes).clone());
+        upload
+            .put(path, futures_util::stream::iter([chunk]))
+            .await
+            .map_err(|e| (Some(ind.clone()), e))?;
+    }
+    let stored = upload.finish().await.map_err(|e| (None, e))?;
+    Ok(stored
+        .into_iter()
+        .zip(files)
+        .map(|(e, (ind, _, _))| (ind.clone(), e.path, e.sha256))
+        .collect())
+}
+
+/// The form's problems when files could not be uploaded.
+pub(crate) fn upload_refused<'f>(
+    ctx: &Ctx,
+    (ind, e): (Option<String>, ServiceError),
+    form: &'f FormData,
+) -> FormErrors<'f> {
+    FormErrors {
+        message: format!(
+            "{} {}",
+            ctx.t(
+                "Bukti tidak dapat diunggah:",
+                "The evidence could not be uploaded:"
+            ),
+            e.message
+        ),
+        fields: ind
+            .map(|ind| vec![(html_id("ev", &ind), format!("{ind}: {}", e.message))])
+            .unwrap_or_default(),
+        posted: Some(form),
+    }
 }
 
 /// Problems of a posted form: a message and (field id, text) pairs.

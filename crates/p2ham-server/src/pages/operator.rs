@@ -7,12 +7,14 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
 use maud::{html, Markup};
 use p2ham_io::model::{Answer, Assessment, AssessmentFormat, EvidenceRef, InstrumentRef, Stage, Unit};
 use p2ham_io::Source;
 
-use super::case::{diagnostic_fields, posted_case, Case, FormErrors, NOT_APPLICABLE};
+use super::case::{
+    chosen_files, diagnostic_fields, posted_case, upload_files, upload_refused, Case, FormErrors,
+    NOT_APPLICABLE,
+};
 use super::{answers, error_summary, html_id, notice, page, refused, status_badge, urlencode, Ctx, FormData};
 use crate::service::{Action, ErrorCode, ServiceError};
 use crate::types::{Role, Status};
@@ -336,27 +338,6 @@ pub(crate) fn score_card(ctx: &Ctx, score: Option<&p2ham_io::scoring::ScoreRepor
     }
 }
 
-/// A file name made into a clean evidence path segment.
-fn clean_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let clean: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let clean = clean.trim_matches('.').to_owned();
-    if clean.is_empty() {
-        "berkas".to_owned()
-    } else {
-        clean
-    }
-}
-
 /// Save the draft (and submit when asked): the page's own checks first, then
 /// the evidence, the document and the submission through the service.
 pub(crate) async fn save(
@@ -423,60 +404,15 @@ pub(crate) async fn save(
     }
     // Evidence first: the document names the files by digest.
     let mut uploaded: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let files: Vec<(String, String, &axum::body::Bytes)> = form
-        .files
-        .iter()
-        .filter_map(|(field, file, bytes)| {
-            let ind = field.strip_prefix("ev.")?;
-            Some((
-                ind.to_owned(),
-                format!("{}/{}", clean_file_name(ind), clean_file_name(file)),
-                bytes,
-            ))
-        })
-        .collect();
+    let files = chosen_files(&form, "");
     if !files.is_empty() {
-        // Each file on its own, so a refusal names the indicator it was chosen for.
-        let mut failed = None;
-        match cases.begin_evidence(&period, &unit).await {
-            Ok(mut upload) => {
-                for (ind, path, bytes) in &files {
-                    let chunk: Result<axum::body::Bytes, std::convert::Infallible> = Ok((*bytes).clone());
-                    if let Err(e) = upload.put(path, stream::iter([chunk])).await {
-                        failed = Some((Some(ind.clone()), e));
-                        break;
-                    }
-                }
-                if failed.is_none() {
-                    match upload.finish().await {
-                        Ok(infos) => {
-                            for (e, (ind, _, _)) in infos.into_iter().zip(&files) {
-                                uploaded.entry(ind.clone()).or_default().push((e.path, e.sha256));
-                            }
-                        }
-                        Err(e) => failed = Some((None, e)),
-                    }
+        match upload_files(&cases, (&period, &unit), &files).await {
+            Ok(stored) => {
+                for (ind, path, sha) in stored {
+                    uploaded.entry(ind).or_default().push((path, sha));
                 }
             }
-            Err(e) => failed = Some((None, e)),
-        }
-        if let Some((ind, e)) = failed {
-            let fields = ind
-                .map(|ind| vec![(html_id("ev", &ind), format!("{ind}: {}", e.message))])
-                .unwrap_or_default();
-            let errors = FormErrors {
-                message: format!(
-                    "{} {}",
-                    ctx.t(
-                        "Bukti tidak dapat diunggah:",
-                        "The evidence could not be uploaded:"
-                    ),
-                    e.message
-                ),
-                fields,
-                posted: Some(&form),
-            };
-            return form_page(&ctx, &case, None, Some(&errors));
+            Err(refusal) => return form_page(&ctx, &case, None, Some(&upload_refused(&ctx, refusal, &form))),
         }
     }
     // The document, from the form.

@@ -9,7 +9,10 @@ use maud::{html, Markup};
 use p2ham_io::model::{Answer, Assessment, AssessmentFormat, Assessor, InstrumentRef, Stage, Unit};
 use p2ham_io::Source;
 
-use super::case::{diagnostic_fields, posted_case, Case, FormErrors, NOT_APPLICABLE};
+use super::case::{
+    chosen_files, diagnostic_fields, posted_case, upload_files, upload_refused, Case, FormErrors,
+    NOT_APPLICABLE,
+};
 use super::{
     answers, error_summary, html_id, notice, page, refused, status_badge, status_label, urlencode, Ctx,
 };
@@ -151,7 +154,7 @@ pub(crate) fn review_page(
                 p { (ctx.t("Hanya penilaian berstatus Diajukan yang dapat diverifikasi atau dikembalikan; halaman ini hanya untuk dibaca.",
                     "Only a submitted assessment can be verified or returned; this page is read-only.")) }
             }
-            form method="post" action=(action) novalidate {
+            form method="post" action=(action) enctype="multipart/form-data" novalidate {
                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                 @for (criterion, indicators) in case.applicable() {
                     section aria-labelledby=(html_id("c", &criterion.id)) {
@@ -191,6 +194,31 @@ pub(crate) fn review_page(
                                                 aria-describedby=[ce.as_ref().map(|_| format!("{cid}-error"))] {
                                                 @if let Some(f) = posted { (f.get(&format!("c.{}", ind.id)).unwrap_or_default()) }
                                                 @else if let Some(n) = mine.and_then(|a| a.note.as_ref()) { (n) }
+                                            }
+                                        }
+                                        // The team's own photos: those of the verification that the operator did not send.
+                                        @let theirs = own.map(|a| a.evidence.as_slice()).unwrap_or_default();
+                                        @let team: Vec<_> = mine.map(|a| a.evidence.iter().filter(|e| !theirs.contains(e)).cloned().collect()).unwrap_or_default();
+                                        @if !team.is_empty() {
+                                            p { strong { (ctx.t("Foto tim verifikasi", "The verification team's photos")) } }
+                                            (answers::evidence_list(ctx, case, &ind.id, &team, false))
+                                        }
+                                        @if open {
+                                            @let evid = html_id("ev", &ind.id);
+                                            @let camid = html_id("cam", &ind.id);
+                                            @let eve = field_error(&evid);
+                                            fieldset.evidence aria-describedby=[eve.as_ref().map(|_| format!("{evid}-error"))] {
+                                                legend { (ctx.t("Foto tim verifikasi di lokasi", "The team's photo on site")) }
+                                                @if let Some(m) = &eve { p.field-error id=(format!("{evid}-error")) { (m) } }
+                                                div.field {
+                                                    label for=(camid) { (ctx.t("Ambil foto dengan kamera", "Take a photo with the camera")) }
+                                                    input type="file" id=(camid) name=(format!("ev.{}", ind.id)) accept="image/*" capture="environment";
+                                                }
+                                                div.field {
+                                                    label for=(evid) { (ctx.t("Pilih berkas (JPEG, PNG atau PDF)", "Choose a file (JPEG, PNG or PDF)")) }
+                                                    input type="file" id=(evid) name=(format!("ev.{}", ind.id)) accept="image/jpeg,image/png,application/pdf"
+                                                        multiple aria-invalid=[eve.as_ref().map(|_| "true")];
+                                                }
                                             }
                                         }
                                     }
@@ -237,7 +265,11 @@ pub(crate) async fn act(
         (&period, &unit),
         &headers,
         body,
-        (1024 * 1024, 1024 * 1024, 0),
+        (
+            state.settings().max_evidence_bytes,
+            state.settings().max_upload_request_bytes,
+            state.settings().max_files_per_request,
+        ),
     )
     .await
     {
@@ -306,8 +338,21 @@ pub(crate) async fn act(
     let mut answers = Vec::new();
     let mut order = Vec::new();
     let mut fields = Vec::new();
+    let files = chosen_files(&form, "verifikasi/");
     for id in &inds {
         let Some(v) = form.text(&format!("v.{id}")) else {
+            if files.iter().any(|(ind, _, _)| ind == id) {
+                fields.push((
+                    html_id("v", id),
+                    format!(
+                        "{id}: {}",
+                        ctx.t(
+                            "pilih jawaban agar foto tim tersimpan",
+                            "choose an answer so the team's photo is kept"
+                        )
+                    ),
+                ));
+            }
             continue;
         };
         let own = self_doc.assessment.answer(id);
@@ -347,6 +392,28 @@ pub(crate) async fn act(
             posted: Some(&form),
         };
         return review_page(&ctx, &case, None, Some(&errors));
+    }
+    // The team's photos first: the verification names them by digest, beside the operator's.
+    if !files.is_empty() {
+        match upload_files(&cases, (&period, &unit), &files).await {
+            Ok(stored) => {
+                for (ind, path, sha) in stored {
+                    if let Some(a) = answers.iter_mut().find(|a| a.indicator == ind) {
+                        a.evidence.push(p2ham_io::model::EvidenceRef {
+                            path,
+                            sha256: Some(sha),
+                            caption: Some(
+                                ctx.t("Foto tim verifikasi", "The verification team's photo")
+                                    .to_owned(),
+                            ),
+                        });
+                    }
+                }
+            }
+            Err(refusal) => {
+                return review_page(&ctx, &case, None, Some(&upload_refused(&ctx, refusal, &form)))
+            }
+        }
     }
     let u = case.unit();
     let doc = Assessment {
