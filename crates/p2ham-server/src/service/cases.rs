@@ -7,8 +7,7 @@ use p2ham_io::scoring::{ComparisonReport, ScoreReport};
 use p2ham_io::{LoadedAssessment, LoadedInstrument, Source};
 use sqlx::Row;
 
-use super::workflow::source_bytes;
-use super::{require, ServiceError, ServiceResult};
+use super::{require, ErrorCode, ServiceError, ServiceResult};
 use crate::auth::Actor;
 use crate::proto::{
     CaseSummary, CaseView, CommentInfo, DocumentInfo, EvidenceInfo, InstrumentInfo, OutcomeInfo, PeriodInfo,
@@ -177,6 +176,20 @@ pub(super) fn parsed(stage: StageParam, body: &[u8]) -> ServiceResult<LoadedAsse
         StageParam::Verification => "verification",
     };
     p2ham_io::read_assessment(Source::bytes(name, body)).map_err(|e| ServiceError::invalid_document(&e))
+}
+
+/// Read the whole of a source under the document limit (too large beyond it).
+pub(super) fn source_bytes(source: Source<'_>, limit: usize) -> ServiceResult<(String, Vec<u8>)> {
+    let read = source
+        .read_limited(limit as u64)
+        .map_err(|e| ServiceError::invalid_document(&e))?;
+    if read.bytes.len() > limit {
+        return Err(ServiceError::new(
+            ErrorCode::TooLarge,
+            format!("the document is larger than the limit of {limit} bytes"),
+        ));
+    }
+    Ok((read.name, read.bytes.into_owned()))
 }
 
 impl<'a> Cases<'a> {

@@ -7,7 +7,7 @@ use p2ham_io::scoring::ComparisonReport;
 use p2ham_io::{LoadedAssessment, Source};
 use sqlx::Row;
 
-use super::cases::{document_body, object, parsed, read_case, CaseRow};
+use super::cases::{document_body, object, parsed, read_case, source_bytes, CaseRow};
 use super::{check_window, require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::{
@@ -199,20 +199,6 @@ async fn insert_document(
 /// The bytes of a document as text (documents are stored as text).
 fn utf8(bytes: Vec<u8>) -> ServiceResult<String> {
     String::from_utf8(bytes).map_err(|_| ServiceError::new(ErrorCode::Invalid, "the document is not UTF-8"))
-}
-
-/// Read the whole of a source under the document limit (too large beyond it).
-pub(super) fn source_bytes(source: Source<'_>, limit: usize) -> ServiceResult<(String, Vec<u8>)> {
-    let read = source
-        .read_limited(limit as u64)
-        .map_err(|e| ServiceError::invalid_document(&e))?;
-    if read.bytes.len() > limit {
-        return Err(ServiceError::new(
-            ErrorCode::TooLarge,
-            format!("the document is larger than the limit of {limit} bytes"),
-        ));
-    }
-    Ok((read.name, read.bytes.into_owned()))
 }
 
 impl Cases<'_> {
