@@ -39,11 +39,26 @@ fn escaped(s: &str, which: impl Fn(char) -> bool) -> String {
 }
 
 fn escaped_in_messages(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
+    (c.is_control() && c != '\n') || is_invisible_mark(c)
+}
+
+/// A character that shows nothing of its own yet changes how the text around
+/// it shows or reads: a line or paragraph separator, a bidirectional mark,
+/// override or isolate (`foto/\u{202e}gnp.exe` shows as `foto/exe.png`), or a
+/// zero-width character. Messages show them escaped; the application refuses
+/// them in names and notes.
+pub fn is_invisible_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2028}'
+            | '\u{2029}'
+            | '\u{61c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 /// A text cell of a CSV data projection: control characters other than line

@@ -97,7 +97,7 @@ impl Status {
 pub fn hidden_character(s: &str, multiline: bool) -> Option<char> {
     s.chars().find(|&c| {
         (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+            || p2ham_report::sanitize::is_invisible_mark(c)
     })
 }
 
