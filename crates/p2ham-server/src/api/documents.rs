@@ -30,12 +30,37 @@ pub(crate) async fn put_self_assessment(
     Path((period, unit)): Path<(String, String)>,
     body: Body,
 ) -> ApiResult<Json<DocumentAccepted>> {
-    let cases = state.cases(&actor);
-    require(&actor, &[Action::EditSelfAssessment.role()])?;
-    cases.scope(&period, &unit).await?;
-    let bytes = document_bytes(&state, body).await?;
-    let source = Source::bytes("self-assessment", bytes);
-    Ok(Json(cases.put_self_assessment(&period, &unit, source).await?))
+    put_document(&state, &actor, (&period, &unit), body, StageParam::SelfAssessment).await
+}
+
+/// Store a document of a stage: the caller's role and scope are checked
+/// before the body is read (under the document limit), then the service
+/// reads, checks and stores it.
+async fn put_document(
+    state: &AppState,
+    actor: &Actor,
+    (period, unit): (&str, &str),
+    body: Body,
+    which: StageParam,
+) -> ApiResult<Json<DocumentAccepted>> {
+    let cases = state.cases(actor);
+    let action = match which {
+        StageParam::SelfAssessment => Action::EditSelfAssessment,
+        StageParam::Verification => Action::Verify,
+    };
+    require(actor, &[action.role()])?;
+    cases.scope(period, unit).await?;
+    let bytes = document_bytes(state, body).await?;
+    let name = match which {
+        StageParam::SelfAssessment => "self-assessment",
+        StageParam::Verification => "verification",
+    };
+    let source = Source::bytes(name, bytes);
+    let accepted = match which {
+        StageParam::SelfAssessment => cases.put_self_assessment(period, unit, source).await?,
+        StageParam::Verification => cases.put_verification(period, unit, source).await?,
+    };
+    Ok(Json(accepted))
 }
 
 /// The current document of a stage, byte for byte as uploaded.
@@ -85,12 +110,7 @@ pub(crate) async fn put_verification(
     Path((period, unit)): Path<(String, String)>,
     body: Body,
 ) -> ApiResult<Json<DocumentAccepted>> {
-    let cases = state.cases(&actor);
-    require(&actor, &[Action::Verify.role()])?;
-    cases.scope(&period, &unit).await?;
-    let bytes = document_bytes(&state, body).await?;
-    let source = Source::bytes("verification", bytes);
-    Ok(Json(cases.put_verification(&period, &unit, source).await?))
+    put_document(&state, &actor, (&period, &unit), body, StageParam::Verification).await
 }
 
 /// The current verification, byte for byte as uploaded.

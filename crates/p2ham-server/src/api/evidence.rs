@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::proto::EvidenceInfo;
+use crate::service::{ErrorCode, ServiceError};
 use crate::AppState;
 
 #[derive(Debug, ToSchema)]
@@ -42,13 +43,8 @@ pub(crate) async fn upload_evidence(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let boundary = multer::parse_boundary(content_type).map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "not-multipart",
-            "send the files as multipart/form-data",
-        )
-    })?;
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|_| ServiceError::new(ErrorCode::NotMultipart, "send the files as multipart/form-data"))?;
     let settings = state.settings();
     let whole = settings.max_upload_request_bytes;
     let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(whole));

@@ -12,7 +12,7 @@ pub(crate) mod extract;
 mod reports;
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,9 +21,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::SESSION_COOKIE;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::mount::Mount;
 use crate::proto::{Health, LangParam, ReportFormat, Role, StageParam, Status};
+use crate::service::{ErrorCode, ServiceError};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -155,11 +156,7 @@ async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
         .await
         .map_err(|e| {
             tracing::error!("health: {e}");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database-unavailable",
-                "the database does not answer",
-            )
+            ServiceError::new(ErrorCode::DatabaseUnavailable, "the database does not answer")
         })?;
     Ok(Json(Health {
         status: "ok".into(),

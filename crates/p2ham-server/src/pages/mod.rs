@@ -186,7 +186,7 @@ pub(crate) fn urlencode(s: &str) -> String {
 /// A local path to go back to (never another site).
 pub(crate) fn local_path(p: Option<&str>) -> String {
     match p {
-        Some(p) if is_local(p) && is_local(&percent_decoded(p)) => p.to_owned(),
+        Some(p) if is_local(p) && is_local(&percent_decoded(p.as_bytes(), false)) => p.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -197,9 +197,9 @@ fn is_local(p: &str) -> bool {
     p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control)
 }
 
-/// A path with its `%XX` escapes decoded (what a browser may make of it).
-fn percent_decoded(path: &str) -> String {
-    let bytes = path.as_bytes();
+/// Text with its `%XX` escapes decoded (and `+` as a space where
+/// `plus_is_space`, as in a form); a `%` not followed by two hex digits stays.
+fn percent_decoded(bytes: &[u8], plus_is_space: bool) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
     let digit = |pos: usize| bytes.get(pos).and_then(|&c| char::from(c).to_digit(16));
@@ -208,6 +208,10 @@ fn percent_decoded(path: &str) -> String {
             (b'%', Some(high), Some(low)) => {
                 out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
                 at += 3;
+            }
+            (b'+', _, _) if plus_is_space => {
+                out.push(b' ');
+                at += 1;
             }
             (byte, _, _) => {
                 out.push(byte);
@@ -629,35 +633,13 @@ impl FormError {
 
 /// Decode `application/x-www-form-urlencoded`.
 fn form_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
-    fn decode(s: &[u8]) -> String {
-        let mut out = Vec::with_capacity(s.len());
-        let mut i = 0;
-        while i < s.len() {
-            match s[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < s.len() => {
-                    let hex = std::str::from_utf8(&s[i + 1..i + 3]).ok();
-                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                        Some(b) => {
-                            out.push(b);
-                            i += 2;
-                        }
-                        None => out.push(b'%'),
-                    }
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
     bytes
         .split(|b| *b == b'&')
         .filter(|kv| !kv.is_empty())
         .map(|kv| {
             let mut it = kv.splitn(2, |b| *b == b'=');
-            let k = decode(it.next().unwrap_or_default());
-            let v = decode(it.next().unwrap_or_default());
+            let k = percent_decoded(it.next().unwrap_or_default(), true);
+            let v = percent_decoded(it.next().unwrap_or_default(), true);
             (k, v)
         })
         .collect()
@@ -759,3 +741,27 @@ async fn script() -> Response {
 }
 
 const SCRIPT: &str = include_str!("app.js");
+
+#[cfg(test)]
+mod tests {
+    use super::{form_urlencoded, local_path};
+
+    #[test]
+    fn forms_decode_and_only_local_paths_are_followed() {
+        let pairs = form_urlencoded(b"a=x+y%21&b=%zz&c=%e2%9c%93");
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("a", "x y!"), ("b", "%zz"), ("c", "✓")]);
+        assert_eq!(local_path(Some("/unit?x=1")), "/unit?x=1");
+        for away in [
+            "//host",
+            "/%2F%2Fhost",
+            "/\t/host",
+            "/%09/host",
+            "/%5C%5Chost",
+            "\\\\host",
+            "https://host",
+        ] {
+            assert_eq!(local_path(Some(away)), "/", "{away:?}");
+        }
+    }
+}
