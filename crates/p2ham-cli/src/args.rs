@@ -9,6 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "p2ham", version, about, long_about = None)]
 pub struct Cli {
+    /// No warnings, notes or progress bar on standard error (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -28,6 +31,7 @@ pub enum Command {
     /// Print or write the JSON Schemas of every document.
     Schema {
         /// One schema (instrument, assessment, …); all when omitted.
+        #[arg(value_name = "KIND")]
         kind: Option<String>,
         /// Write `<kind>.schema.json` files into this folder instead of printing.
         #[arg(long, value_name = "DIR")]
@@ -36,11 +40,11 @@ pub enum Command {
     /// Check documents: every problem of every file, exit 1 if any.
     Validate {
         /// Instrument file or built-in id to check assessments against.
-        #[arg(long, short, value_name = "I")]
+        #[arg(long, short, value_name = "INSTRUMENT")]
         instrument: Option<String>,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format [default: the one the `-o` file's extension names, else text].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         /// Documents to check (`-` reads standard input).
@@ -50,11 +54,11 @@ pub enum Command {
     /// Score an assessment, explaining every point, with the award decision.
     Score {
         /// Instrument file or built-in id (default: the built-in the assessment names).
-        #[arg(long, short, value_name = "I")]
+        #[arg(long, short, value_name = "INSTRUMENT")]
         instrument: Option<String>,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format [default: the one the `-o` file's extension names, else text].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         #[command(flatten)]
@@ -78,9 +82,9 @@ pub enum Command {
         /// The worksheet of a spreadsheet (default: the first).
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Json)]
-        format: FormatArg,
+        /// Output format [default: the one the `-o` file's extension names, else json].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
     },
@@ -89,11 +93,12 @@ pub enum Command {
     /// (exit 1) without stopping the run.
     Rollup {
         /// Instrument file or built-in id (default: the built-in each assessment names).
-        #[arg(long, short, value_name = "I")]
+        #[arg(long, short, value_name = "INSTRUMENT")]
         instrument: Option<String>,
-        /// Output format (csv: one row per unit).
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format (csv: one row per unit) [default: the one the `-o`
+        /// file's extension names, else text].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         /// Keep only assessments of this stage (e.g. `verification` for the
@@ -115,11 +120,11 @@ pub enum Command {
     /// Compare a self-assessment with its verification: discrepancies, both totals, the verified award.
     Compare {
         /// Instrument file or built-in id (default: the built-in the self-assessment names).
-        #[arg(long, short, value_name = "I")]
+        #[arg(long, short, value_name = "INSTRUMENT")]
         instrument: Option<String>,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format [default: the one the `-o` file's extension names, else text].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         #[command(flatten)]
@@ -174,13 +179,13 @@ pub enum Command {
     /// into an assessment document; every mistake is reported by cell.
     Import {
         /// Instrument file or built-in id (default: the built-in the checklist names).
-        #[arg(long, short, value_name = "I")]
+        #[arg(long, short, value_name = "INSTRUMENT")]
         instrument: Option<String>,
         /// Accept indicators left unanswered (scored as missing) instead of refusing them.
         #[arg(long)]
         allow_missing: bool,
         /// Write the assessment to this file (atomically) instead of standard output.
-        #[arg(long, short, value_name = "F")]
+        #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
         /// The filled checklist (`-` reads standard input).
         #[arg(value_name = "FILE")]
@@ -195,21 +200,26 @@ pub enum Command {
         #[arg(value_enum)]
         shell: Shell,
     },
-    /// Print the manual page (roff; `p2ham man | man -l -`), or write one page per command into DIR.
+    /// Print the manual page of p2ham or of one command (roff; `p2ham man
+    /// score | man -l -`), or write every page into DIR.
     Man {
-        /// Write `p2ham.1` and `p2ham-<command>.1` files into this folder instead of printing.
-        #[arg(long, value_name = "DIR")]
+        /// The command whose page to print (`score`, `seal verify`, `admin user add`); p2ham's own when omitted.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+        /// Write `p2ham.1` and one `p2ham-<command>.1` per command and subcommand into this folder instead of printing.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
         out: Option<PathBuf>,
     },
     /// The outcome letter (Berita Acara / Surat Keterangan Hasil Evaluasi);
     /// `--format html` is the printable letter.
     Letter {
         /// Instrument file or built-in id (default: the built-in the self-assessment names).
-        #[arg(long, short, value_name = "I")]
+        #[arg(long, short, value_name = "INSTRUMENT")]
         instrument: Option<String>,
-        /// Output format (json and csv: the comparison's data).
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Md)]
-        format: FormatArg,
+        /// Output format (json and csv: the comparison's data) [default: the
+        /// one the `-o` file's extension names, else md].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         #[command(flatten)]
@@ -234,11 +244,11 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         unit: Option<String>,
         /// Instrument file or built-in id for verifications naming its id.
-        #[arg(long, short, value_name = "I")]
+        #[arg(long, short, value_name = "INSTRUMENT")]
         instrument: Option<String>,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format [default: the one the `-o` file's extension names, else text].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         /// Award lists, verification files, folders, NDJSON files or roll-up reports.
@@ -262,9 +272,9 @@ pub enum EvidenceCommand {
         /// The evidence folder the assessments' paths are relative to.
         #[arg(long, value_name = "DIR")]
         root: PathBuf,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format [default: the one the `-o` file's extension names, else text].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         /// Assessments (a self-assessment, its verification, or both).
@@ -274,7 +284,7 @@ pub enum EvidenceCommand {
     /// Print `<sha256>  <path>` for every file under DIR, sorted by path (`sha256sum -c` reads it inside DIR).
     Manifest {
         /// Write to this file (atomically; `-` is standard output) instead of standard output.
-        #[arg(long, short, value_name = "F")]
+        #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
         /// The folder.
         #[arg(value_name = "DIR")]
@@ -319,7 +329,7 @@ pub struct Output {
     #[arg(long, value_enum, default_value_t = LangArg::Id)]
     pub lang: LangArg,
     /// Write to this file (atomically; `-` is standard output) instead of standard output.
-    #[arg(long, short, value_name = "F")]
+    #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
@@ -360,6 +370,7 @@ pub enum InstrumentCommand {
     /// Print a built-in instrument as JSON.
     Show {
         /// The instrument id, e.g. `p2ham-2022`.
+        #[arg(value_name = "INSTRUMENT")]
         id: String,
     },
 }
@@ -375,13 +386,13 @@ pub struct AwardArgs {
     pub exclude: Vec<String>,
     /// The instrument the period requires (file or built-in id); results
     /// made with another are not eligible.
-    #[arg(long, short, value_name = "I")]
+    #[arg(long, short, value_name = "INSTRUMENT")]
     pub instrument: Option<String>,
     /// The period decided (default: the one every verification names).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
     /// The decree's number.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "NUMBER")]
     pub decree_number: Option<String>,
     /// The decree's date, YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
@@ -390,15 +401,16 @@ pub struct AwardArgs {
     #[arg(long, value_name = "TEXT")]
     pub decree_issuer: Option<String>,
     /// Refuse (and list) verifications without a valid seal (`FILE.seal`)
-    /// from one of these public keys.
-    #[arg(long, value_name = "KEY", num_args = 1.., value_delimiter = ',')]
+    /// from this public key; repeat the flag to accept several keys.
+    #[arg(long, value_name = "PUBLIC_KEY")]
     pub require_seal: Vec<PathBuf>,
     /// With --require-seal: also check each unit's evidence under `DIR/UNIT-ID`.
     #[arg(long, value_name = "DIR", requires = "require_seal")]
     pub evidence_root: Option<PathBuf>,
-    /// Format of the report on standard output (json: the award list).
-    #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    /// Format of the report (json: the award list) [default: the one the
+    /// `-o` file's extension names, else text].
+    #[arg(long, short, value_enum)]
+    pub format: Option<FormatArg>,
     #[command(flatten)]
     pub out: Output,
     /// Also write the award list (p2ham-awards/1 JSON), next period's baseline.
@@ -444,8 +456,8 @@ pub enum SealCommand {
         /// The seal (default: VERIFICATION.seal).
         #[arg(long, value_name = "SEAL")]
         seal: Option<PathBuf>,
-        /// Accepted public keys (repeatable, or comma-separated).
-        #[arg(long, value_name = "PUBLIC", required = true, num_args = 1.., value_delimiter = ',')]
+        /// An accepted public key; repeat the flag to accept several.
+        #[arg(long, value_name = "PUBLIC_KEY", required = true)]
         key: Vec<PathBuf>,
     },
 }
@@ -460,7 +472,7 @@ pub struct SignArgs {
     #[arg(long, value_name = "DIR")]
     pub evidence_root: PathBuf,
     /// The secret key.
-    #[arg(long, value_name = "SECRET")]
+    #[arg(long, value_name = "SECRET_KEY")]
     pub key: PathBuf,
     /// The secret key's password, on the first line of this file.
     #[arg(long, value_name = "FILE")]

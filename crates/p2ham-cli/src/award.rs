@@ -15,7 +15,7 @@ use p2ham_io::{
 use p2ham_report::{Annex, Format};
 
 use crate::args::{AwardArgs, FormatArg, Output, SignArgs};
-use crate::commands::{print, warn, Target};
+use crate::commands::{format_named_by, print, warn, Target};
 use crate::sources::{self, files, source};
 use crate::Failure;
 
@@ -72,24 +72,6 @@ fn award_failure(e: AwardError) -> Failure {
     }
 }
 
-/// The format a file name asks for by its extension: `.md`, `.csv`, `.html`,
-/// `.xlsx`, `.json`; anything else is text.
-fn format_of(path: &Path) -> Format {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("md" | "markdown") => Format::Md,
-        Some("csv") => Format::Csv,
-        Some("html" | "htm") => Format::Html,
-        Some("xlsx") => Format::Xlsx,
-        Some("json") => Format::Json,
-        _ => Format::Text,
-    }
-}
-
 /// Outputs of one command that name the same file would overwrite each
 /// other: a usage error, before anything is read or written. `-` (standard
 /// output) is no file.
@@ -118,7 +100,7 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
         ("--list", run.list.as_deref()),
         ("--annex", run.annex.as_deref()),
     ])?;
-    let target = Target::new(run.format, &run.out)?;
+    let target = Target::new(run.format, Format::Text, &run.out)?;
     let exclusions = exclusions(&run.exclude)?;
     let decree = decree(run)?;
     let explicit = run
@@ -210,8 +192,13 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
     }
     if let Some(path) = &run.annex {
         write_atomic_with(path, &read, |w| {
-            p2ham_report::write(&mut Annex(&list), format_of(path), &render_options, w)
-                .map_err(std::io::Error::other)
+            p2ham_report::write(
+                &mut Annex(&list),
+                format_named_by(path).unwrap_or(Format::Text),
+                &render_options,
+                w,
+            )
+            .map_err(std::io::Error::other)
         })?;
     }
     target.deliver(&mut list, &render_options, &read)
@@ -220,11 +207,11 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
 pub(crate) fn history_cmd(
     unit: Option<&str>,
     instrument: Option<&str>,
-    format: FormatArg,
+    format: Option<FormatArg>,
     out: &Output,
     paths: &[PathBuf],
 ) -> Result<(), Failure> {
-    let target = Target::new(format, out)?;
+    let target = Target::new(format, Format::Text, out)?;
     let instrument = sources::instrument(instrument);
     let mut read = files(paths);
     read.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use p2ham_io::model::Lang;
 use p2ham_io::model::Stage;
@@ -29,8 +30,17 @@ use crate::progress::Progress;
 use crate::sources::{self, files, instrument as instrument_input, source, stdin_metadata};
 use crate::Failure;
 
+/// Whether `--quiet` asked for no warnings, notes or progress.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--quiet` was given.
+pub(crate) fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    QUIET.store(cli.quiet, Ordering::Relaxed);
     sources::stdin_once(&cli.command)?;
     match cli.command {
         Command::Serve(args) => crate::serve::serve(&args),
@@ -43,14 +53,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             clap_complete::generate(shell, &mut Cli::command(), "p2ham", &mut script);
             print(&String::from_utf8_lossy(&script))
         }
-        Command::Man { out } => man(out),
+        Command::Man { command, out } => crate::help::man(&command, out),
         Command::Validate {
             instrument,
             format,
             out,
             files,
         } => {
-            let target = Target::new(format, &out)?;
+            let target = Target::new(format, Format::Text, &out)?;
             let mut report = ops::validate(sources::sources(&files), instrument_input(instrument.as_deref()));
             for p in report.files.iter_mut().flat_map(|f| f.problems.iter_mut()) {
                 p.message = crate::with_flags(&p.message);
@@ -69,7 +79,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             evidence,
             file,
         } => {
-            let target = Target::new(format, &out)?;
+            let target = Target::new(format, Format::Text, &out)?;
             let instrument = instrument_input(instrument.as_deref());
             let mut inputs = vec![file.clone()];
             inputs.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
@@ -85,7 +95,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             format,
             out,
         } => {
-            let target = Target::new(format, &out)?;
+            let target = Target::new(format, Format::Json, &out)?;
             let mut report = ops::skm(source(&file), &SkmReadOptions { by, sheet }, weights.into())?;
             target.deliver(&mut report, &target.options(), &[file])
         }
@@ -98,7 +108,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             stage,
             paths,
         } => {
-            let target = Target::new(format, &out)?;
+            let target = Target::new(format, Format::Text, &out)?;
             let instrument = instrument_input(instrument.as_deref());
             let mut inputs = files(&paths);
             let from_stdin = inputs.len() < paths.len();
@@ -108,7 +118,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 max_line_bytes,
                 max_document_bytes: max_document_bytes()?,
             };
-            let mut progress = Progress::new(!no_progress);
+            let mut progress = Progress::new(!no_progress && !quiet());
             let outcome = ops::rollup(sources::sources(&paths), instrument, settings, &mut progress);
             progress.finish();
             let RollupOutcome { mut report, mut read } = outcome?;
@@ -146,7 +156,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             self_file,
             verified_file,
         } => {
-            let target = Target::new(format, &out)?;
+            let target = Target::new(format, Format::Text, &out)?;
             let (compared, mut inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
             let (mut report, documents) = evidence_order(compared);
             let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
@@ -160,7 +170,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             self_file,
             verified_file,
         } => {
-            let target = Target::new(format, &out)?;
+            let target = Target::new(format, Format::Md, &out)?;
             let (compared, mut inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
             let (report, documents) = evidence_order(compared);
             let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
@@ -207,7 +217,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             out,
             files,
         }) => {
-            let target = Target::new(format, &out)?;
+            let target = Target::new(format, Format::Text, &out)?;
             let mut checked = ops::evidence(sources::sources(&files), &root)?;
             let mut inputs = files.clone();
             inputs.push(root);
@@ -253,10 +263,27 @@ pub(crate) struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    /// Checked before any input is read: XLSX is binary, written only to a file.
-    pub(crate) fn new(format: FormatArg, out: &'a Output) -> Result<Self, Failure> {
-        let format = Format::from(format);
+    /// Checked before any input is read: the format asked for, else the one
+    /// the output file's extension names, else the command's `default`; a
+    /// `--format` the output's extension contradicts, and XLSX (binary) to
+    /// standard output, are usage errors.
+    pub(crate) fn new(format: Option<FormatArg>, default: Format, out: &'a Output) -> Result<Self, Failure> {
         let output = output_file(out.output.as_ref());
+        let named = output.and_then(|p| format_named_by(p));
+        let format = match (format.map(Format::from), named) {
+            (Some(asked), Some(named)) if asked != named => {
+                return Err(Failure::Usage(format!(
+                    "--format {} but the output {} names {}: drop --format, or give the output a name ending in {}",
+                    asked.as_str(),
+                    output.map_or_else(String::new, |p| p.display().to_string()),
+                    named.as_str(),
+                    extension_of(asked)
+                )))
+            }
+            (Some(asked), _) => asked,
+            (None, Some(named)) => named,
+            (None, None) => default,
+        };
         if format.is_binary() && output.is_none() {
             return Err(Failure::Usage(format!(
                 "--format {} is a binary workbook: write it to a file with -o FILE",
@@ -336,9 +363,36 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
 }
 
 /// A message on standard error, cleaned as every message is
-/// ([`crate::render`]); a full or closed standard error does not stop the run.
+/// ([`crate::render`]), unless `--quiet`; a full or closed standard error
+/// does not stop the run.
 pub(crate) fn warn(text: &str) {
+    if quiet() {
+        return;
+    }
     let _ = std::io::stderr().lock().write_all(crate::render(text).as_bytes());
+}
+
+/// The report format a file name names by its extension (`.txt`, `.md`,
+/// `.csv`, `.html`, `.xlsx`, `.json`, in any case); `None` for any other.
+pub(crate) fn format_named_by(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "txt" | "text" => Format::Text,
+        "md" | "markdown" => Format::Md,
+        "csv" => Format::Csv,
+        "html" | "htm" => Format::Html,
+        "xlsx" => Format::Xlsx,
+        "json" => Format::Json,
+        _ => return None,
+    })
+}
+
+/// The extension a file of `format` is named with.
+fn extension_of(format: Format) -> String {
+    match format {
+        Format::Text => ".txt".into(),
+        other => format!(".{}", other.as_str()),
+    }
 }
 
 /// The output file asked for, if any: `-o -` means standard output.
@@ -413,32 +467,6 @@ fn schema(kind: Option<&str>, out: Option<PathBuf>) -> Result<(), Failure> {
             print(&s)
         }
     }
-}
-
-/// The manual page of `p2ham` (and, into a folder, one per command).
-fn man(out: Option<PathBuf>) -> Result<(), Failure> {
-    let render = |cmd: clap::Command| {
-        let mut page = Vec::new();
-        clap_mangen::Man::new(cmd)
-            .render(&mut page)
-            .map_err(|e| Failure::Usage(format!("cannot write the manual page: {e}")))?;
-        Ok::<_, Failure>(page)
-    };
-    let cli = Cli::command();
-    let Some(dir) = out else {
-        return print(&String::from_utf8_lossy(&render(cli)?));
-    };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::Usage(format!("{}: cannot create folder: {e}", dir.display())))?;
-    write_atomic(&dir.join("p2ham.1"), &render(cli.clone())?, &[])?;
-    for sub in cli.get_subcommands() {
-        let name = format!("p2ham-{}", sub.get_name());
-        // clap names are static; a handful of short names for a one-shot command.
-        let static_name: &'static str = Box::leak(name.clone().into_boxed_str());
-        let page = render(sub.clone().name(static_name))?;
-        write_atomic(&dir.join(format!("{name}.1")), &page, &[])?;
-    }
-    Ok(())
 }
 
 /// Compare a self-assessment with its verification; the inputs an output

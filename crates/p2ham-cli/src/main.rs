@@ -7,6 +7,7 @@
 mod args;
 mod award;
 mod commands;
+mod help;
 mod progress;
 mod serve;
 mod sources;
@@ -19,7 +20,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use p2ham_io::IoError;
 
 /// How a command ended, when it did not succeed.
@@ -75,7 +76,10 @@ pub(crate) fn render(message: &str) -> String {
 }
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
+    let parsed = help::command()
+        .try_get_matches()
+        .and_then(|m| args::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         // A usage error quotes what was typed: shown cleaned, exit 2.
         Err(e) if e.use_stderr() => {

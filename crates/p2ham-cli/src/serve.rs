@@ -124,7 +124,7 @@ pub enum UserCommand {
         #[arg(long, value_enum)]
         role: RoleArg,
         /// An operator's unit id.
-        #[arg(long)]
+        #[arg(long, value_name = "UNIT")]
         unit: Option<String>,
         /// A verifier's Kanwil, as its units name it.
         #[arg(long)]
@@ -144,7 +144,7 @@ pub enum UserCommand {
         #[arg(long, value_enum)]
         role: RoleArg,
         /// An operator's unit id.
-        #[arg(long)]
+        #[arg(long, value_name = "UNIT")]
         unit: Option<String>,
         /// A verifier's Kanwil, as its units name it.
         #[arg(long)]
@@ -176,7 +176,7 @@ pub enum UnitCommand {
         #[command(flatten)]
         data: DataArgs,
         /// Stable id, e.g. `kanim-sampit`.
-        #[arg(long)]
+        #[arg(long, value_name = "UNIT")]
         id: String,
         /// Official name.
         #[arg(long)]
@@ -206,25 +206,25 @@ pub enum PeriodCommand {
         #[command(flatten)]
         data: DataArgs,
         /// Id, as assessments name it in `period` (e.g. `2024`).
-        #[arg(long)]
+        #[arg(long, value_name = "PERIOD")]
         id: String,
         /// Year.
-        #[arg(long)]
+        #[arg(long, value_name = "YEAR")]
         year: i64,
         /// A built-in instrument id or a stored instrument's SHA-256.
-        #[arg(long)]
+        #[arg(long, value_name = "INSTRUMENT")]
         instrument: String,
         /// Self-assessments from (RFC 3339 time, or a date: its start in UTC+7).
-        #[arg(long)]
+        #[arg(long, value_name = "DATE")]
         self_opens: Option<String>,
         /// Self-assessments until (a date: its end in UTC+7).
-        #[arg(long)]
+        #[arg(long, value_name = "DATE")]
         self_closes: Option<String>,
         /// Verifications from.
-        #[arg(long)]
+        #[arg(long, value_name = "DATE")]
         verification_opens: Option<String>,
         /// Verifications until.
-        #[arg(long)]
+        #[arg(long, value_name = "DATE")]
         verification_closes: Option<String>,
     },
 }
@@ -243,8 +243,8 @@ pub enum AuditCommand {
         /// signature is FILE.minisig).
         #[arg(long, value_name = "FILE", requires = "key")]
         checkpoint: Option<PathBuf>,
-        /// The public keys accepted for the checkpoint's signature (repeatable, or comma-separated).
-        #[arg(long, value_name = "PUBLIC", requires = "checkpoint", num_args = 1.., value_delimiter = ',')]
+        /// A public key accepted for the checkpoint's signature; repeat the flag to accept several.
+        #[arg(long, value_name = "PUBLIC_KEY", requires = "checkpoint")]
         key: Vec<PathBuf>,
     },
     /// Check the audit log as `verify` does, then write a checkpoint of it
@@ -255,7 +255,7 @@ pub enum AuditCommand {
         #[command(flatten)]
         data: DataArgs,
         /// The minisign secret key (`p2ham seal keygen` makes one).
-        #[arg(long, value_name = "SECRET")]
+        #[arg(long, value_name = "SECRET_KEY")]
         key: PathBuf,
         /// The secret key's password, on the first line of this file.
         #[arg(long, value_name = "FILE")]
