@@ -431,3 +431,58 @@ fn sigkill_during_uploads_loses_nothing_acknowledged() {
     });
     stop(child);
 }
+
+/// Every published schema is served at the path its `$id` names, under the
+/// base path too: the bytes of `docs/schema/`, as `application/schema+json`,
+/// public and cacheable, with an ETag that answers 304; an unknown name is
+/// the JSON 404 of every route.
+#[test]
+fn the_application_serves_every_schema_where_its_id_points() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().expect("dir");
+    let (child, base, _) = start(dir.path(), &["--no-demo", "--base-path", "/p2ham"]);
+    let names: Vec<String> = std::fs::read_dir(root.join("docs/schema"))
+        .expect("docs/schema")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() >= 12, "{names:?}");
+    assert!(base.ends_with("/p2ham"), "{base}");
+    runtime().block_on(async {
+        let http = reqwest::Client::new();
+        for name in &names {
+            let published = std::fs::read_to_string(root.join("docs/schema").join(name)).expect("schema");
+            let id: Value = serde_json::from_str(&published).expect("json");
+            let id = id["$id"].as_str().expect("$id").to_owned();
+            let path = &id[id.find("/schema/").expect("$id names /schema/")..];
+            let r = http.get(format!("{base}{path}")).send().await.expect("get");
+            assert_eq!(r.status(), 200, "{path}");
+            let headers = r.headers().clone();
+            assert_eq!(headers["content-type"], "application/schema+json", "{path}");
+            assert_eq!(headers["cache-control"], "public, max-age=86400", "{path}");
+            let etag = headers["etag"].clone();
+            assert_eq!(r.text().await.expect("text"), published, "{path}");
+            let again = http
+                .get(format!("{base}{path}"))
+                .header("if-none-match", etag)
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(again.status(), 304, "{path}");
+        }
+        let r = http
+            .get(format!("{base}/schema/no-such.schema.json"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), 404);
+        let body: Value = r.json().await.expect("json error");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("score.schema.json"),
+            "{body}"
+        );
+    });
+    stop(child);
+}

@@ -284,3 +284,48 @@ fn quiet_silences_warnings_and_notes() {
         .code(1)
         .stderr(predicate::str::contains("no-such.json"));
 }
+
+/// The Python of docs/auditing.md recomputes every fixture's total from its
+/// score report, to the report's figure.
+#[test]
+fn the_auditors_python_recomputes_every_total() {
+    let doc = std::fs::read_to_string(root().join("docs/auditing.md")).unwrap();
+    let start = doc.find("```python\n").expect("a Python block") + "```python\n".len();
+    let code = &doc[start..start + doc[start..].find("```").unwrap()];
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(std::env::var_os("CI").is_none(), "python3 is needed in CI");
+        eprintln!("skipped: python3 is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("recompute.py"), code).unwrap();
+    for unit in ["kanim", "lapas", "bapas"] {
+        for stage in ["self", "verification"] {
+            let file = format!("fixtures/assessments/sampit-2023/{unit}-sampit.{stage}.json");
+            p2ham()
+                .args(["score", "-o"])
+                .arg(dir.path().join("score.json"))
+                .arg(&file)
+                .assert()
+                .success();
+            let report: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(dir.path().join("score.json")).unwrap()).unwrap();
+            let out = std::process::Command::new("python3")
+                .arg("recompute.py")
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let total = report["total"].as_str().unwrap();
+            assert_eq!(
+                String::from_utf8(out.stdout).unwrap().trim(),
+                format!("{total} {total}"),
+                "{file}"
+            );
+        }
+    }
+}

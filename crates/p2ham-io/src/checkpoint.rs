@@ -40,8 +40,10 @@ pub struct AuditCheckpoint {
     pub count: u64,
     /// The SHA-256 (lowercase hex) of that entry, which chains every entry
     /// before it; 64 zeros for an empty log.
+    #[schemars(pattern(crate::model::SHA256_PATTERN))]
     pub head_sha256: String,
     /// When the checkpoint was taken, as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+    #[schemars(extend("format" = "date-time"))]
     pub at: String,
     /// The minisign key id of the signing key (16 hex digits).
     pub key_id: String,

@@ -102,6 +102,7 @@ pub struct EvidenceEntry {
     /// The SHA-256 recorded in the assessment (the first, when references disagree).
     pub expected_sha256: Option<String>,
     /// The SHA-256 of the file as found; `null` when it was not read.
+    #[schemars(pattern(crate::model::SHA256_PATTERN))]
     pub actual_sha256: Option<String>,
     /// Size in bytes, when the file was found.
     pub size: Option<u64>,
@@ -116,12 +117,14 @@ pub struct EvidenceDocument {
     /// The file.
     pub file: String,
     /// Unit id.
+    #[schemars(pattern(crate::model::UNIT_ID_PATTERN))]
     pub unit: String,
     /// Period.
     pub period: String,
     /// Stage.
     pub stage: Stage,
     /// Lowercase hex SHA-256 of the file.
+    #[schemars(pattern(crate::model::SHA256_PATTERN))]
     pub sha256: String,
 }
 

@@ -43,12 +43,14 @@ pub struct SealManifest {
     /// The verification sealed.
     pub verification: SealedDocument,
     /// The `verifies` digest the verification names (`sha256:<hex>`), if any.
+    #[schemars(pattern(crate::model::SHA256_REF_PATTERN))]
     pub verifies: Option<String>,
     /// Every evidence file the verification references, by path.
     pub evidence: Vec<SealedFile>,
     /// Who sealed it.
     pub signer: Signer,
     /// When, as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+    #[schemars(extend("format" = "date-time"))]
     pub sealed_at: String,
     /// The minisign key id of the signing key (16 hex digits).
     pub key_id: String,
@@ -61,8 +63,10 @@ pub struct SealedDocument {
     /// The file's name (without folders), for people.
     pub file: String,
     /// Lowercase hex SHA-256 of the file.
+    #[schemars(pattern(crate::model::SHA256_PATTERN))]
     pub sha256: String,
     /// Unit id.
+    #[schemars(pattern(crate::model::UNIT_ID_PATTERN))]
     pub unit: String,
     /// Period.
     pub period: String,
@@ -75,6 +79,7 @@ pub struct SealedFile {
     /// Path under the evidence folder, `/`-separated.
     pub path: String,
     /// Lowercase hex SHA-256 of the file when sealed.
+    #[schemars(pattern(crate::model::SHA256_PATTERN))]
     pub sha256: String,
 }
 

@@ -30,6 +30,7 @@ pub struct FileReport {
     /// `instrument`, `assessment` or `awards`, when the `format` field could be read.
     pub kind: Option<String>,
     /// Lowercase hex SHA-256 of the file, when it could be read.
+    #[schemars(pattern(crate::model::SHA256_PATTERN))]
     pub sha256: Option<String>,
     /// Whether the file is valid (no problems).
     pub valid: bool,

@@ -293,12 +293,87 @@ fn award_cycle_documents_validate_against_their_schemas() {
 
     let seal: Value = serde_json::json!({
         "format": "p2ham-seal/1",
-        "verification": {"file": "v.json", "sha256": "ab", "unit": "u", "period": "2023"},
+        "verification": {"file": "v.json", "sha256": "ab".repeat(32), "unit": "u", "period": "2023"},
         "verifies": null,
-        "evidence": [{"path": "foto/a.png", "sha256": "cd"}],
+        "evidence": [{"path": "foto/a.png", "sha256": "cd".repeat(32)}],
         "signer": {"name": "S", "office": null},
         "sealed_at": "2023-03-21T10:00:00Z",
         "key_id": "0123456789ABCDEF"
     });
-    assert!(errors(&validator("seal"), &seal).is_empty());
+    assert!(
+        errors(&validator("seal"), &seal).is_empty(),
+        "{:?}",
+        errors(&validator("seal"), &seal)
+    );
+    // A digest that is not 64 lowercase hex digits breaks the manifest's contract.
+    let mut short = seal.clone();
+    short["evidence"][0]["sha256"] = Value::String("cd".into());
+    assert!(!validator("seal").is_valid(&short));
+}
+
+/// The contract's grammars are in the schemas: digests, `sha256:` references,
+/// dates (checked as formats) and unit ids; a document that breaks one fails
+/// the schema as it fails `p2ham validate`.
+#[test]
+fn digests_references_dates_and_unit_ids_have_their_grammar_in_the_schemas() {
+    let assessment = kind_schema("assessment");
+    let props = &assessment["properties"];
+    assert_eq!(props["verifies"]["pattern"], "^sha256:[0-9a-f]{64}$");
+    assert_eq!(props["assessed_on"]["format"], "date");
+    let seal = kind_schema("seal");
+    assert_eq!(seal["properties"]["sealed_at"]["format"], "date-time");
+    assert_eq!(
+        kind_schema("audit-checkpoint")["properties"]["at"]["format"],
+        "date-time"
+    );
+    let text = |name: &str| kind_schema(name).to_string();
+    for name in [
+        "score",
+        "compare",
+        "awards",
+        "seal",
+        "evidence",
+        "validation",
+        "skm",
+        "rollup",
+        "audit-checkpoint",
+    ] {
+        assert!(
+            text(name).contains("^[0-9a-f]{64}$"),
+            "{name} has no digest pattern"
+        );
+    }
+    for name in ["score", "compare", "awards"] {
+        assert!(text(name).contains("\"date\""), "{name} has no date format");
+    }
+    let v = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&assessment)
+        .unwrap();
+    for bad in [
+        "assessment-bad-sha256.json",
+        "assessment-bad-verifies.json",
+        "assessment-bad-date.json",
+        "assessment-invalid-unit-id.json",
+    ] {
+        let doc = read_json(&root().join("fixtures/bad").join(bad));
+        assert!(!v.is_valid(&doc), "{bad} passes the assessment schema");
+    }
+    for good in files_in(&root().join("fixtures/assessments"), "json") {
+        let doc = read_json(&good);
+        assert!(v.is_valid(&doc), "{}: {:?}", good.display(), errors(&v, &doc));
+    }
+}
+
+/// Every schema's title names the document the same way: `P2HAM …`.
+#[test]
+fn every_schema_title_starts_with_p2ham() {
+    for kind in SCHEMAS {
+        let title = kind.schema()["title"].as_str().unwrap_or_default().to_owned();
+        assert!(title.starts_with("P2HAM "), "{}: title `{title}`", kind.name);
+    }
+}
+
+fn kind_schema(name: &str) -> Value {
+    schema_kind(name).unwrap().schema()
 }

@@ -32,9 +32,11 @@ pub struct Assessment {
     pub stage: Stage,
     /// For a verification: `sha256:<hex>` digest of the self-assessment file it checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::SHA256_REF_PATTERN))]
     pub verifies: Option<String>,
     /// Date of the assessment, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date"))]
     pub assessed_on: Option<String>,
     /// The people who made the assessment.
     #[serde(default)]
@@ -117,6 +119,7 @@ pub struct EvidenceRef {
     pub path: String,
     /// Lowercase hex SHA-256 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::SHA256_PATTERN))]
     pub sha256: Option<String>,
     /// What the evidence shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -56,6 +56,7 @@ pub struct Decree {
     pub number: String,
     /// Its date, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date"))]
     pub date: Option<String>,
     /// Who issued it, as the decree names the office.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,6 +74,7 @@ pub struct InstrumentStamp {
     /// Lowercase hex SHA-256 of the instrument document (empty when unknown,
     /// e.g. in a list transcribed from a decree).
     #[serde(default)]
+    #[schemars(pattern(crate::SHA256_OR_EMPTY_PATTERN))]
     pub sha256: String,
 }
 
@@ -161,9 +163,11 @@ pub struct Source {
     /// The file as given (`-` for standard input), with `:LINE` for an NDJSON record.
     pub file: String,
     /// Lowercase hex SHA-256 of the document (of the record, for NDJSON).
+    #[schemars(pattern(crate::SHA256_PATTERN))]
     pub sha256: String,
     /// For a verification: the `verifies` digest it names (`sha256:<hex>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::SHA256_REF_PATTERN))]
     pub verifies: Option<String>,
 }
 

@@ -77,7 +77,8 @@ pub use instrument::{AwardRule, Criterion, Indicator, Instrument, InstrumentForm
 pub use text::{Lang, Text};
 pub use validate::{
     evidence_path_problem, is_iso_date, is_sha256_hex, is_unit_id, name_answer_indicators,
-    validate_instrument, CheckedInstrument, IndicatorPos, ModelError, Problem, ProblemCode, UNIT_ID_PATTERN,
+    validate_instrument, CheckedInstrument, IndicatorPos, ModelError, Problem, ProblemCode,
+    SHA256_OR_EMPTY_PATTERN, SHA256_PATTERN, SHA256_REF_PATTERN, UNIT_ID_PATTERN,
 };
 pub use vocabulary::{EvidenceRequirement, Principle, Stage, UnsupportedClaims, VulnerableGroup};
 

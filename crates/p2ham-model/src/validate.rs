@@ -16,6 +16,18 @@ pub type ProblemCode = Code;
 /// The grammar of a unit id, as a regular expression (also the schema's `pattern`).
 pub const UNIT_ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
 
+/// A SHA-256 digest as every document writes it: 64 lowercase hex digits
+/// (the schemas' `pattern`, what [`is_sha256_hex`] accepts).
+pub const SHA256_PATTERN: &str = "^[0-9a-f]{64}$";
+
+/// A digest or nothing: an instrument stamp transcribed from a decree has no
+/// document, and so an empty `sha256`.
+pub const SHA256_OR_EMPTY_PATTERN: &str = "^([0-9a-f]{64})?$";
+
+/// A reference to a document by its digest, as `verifies` names the
+/// self-assessment: `sha256:` and 64 lowercase hex digits.
+pub const SHA256_REF_PATTERN: &str = "^sha256:[0-9a-f]{64}$";
+
 /// Whether `id` follows the unit id grammar [`UNIT_ID_PATTERN`]: lowercase ASCII
 /// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
 pub fn is_unit_id(id: &str) -> bool {

@@ -153,12 +153,15 @@ pub struct ComparedDocument {
     /// The stage (`self` or `verification`).
     pub stage: Stage,
     /// The date of the assessment.
+    #[schemars(extend("format" = "date"))]
     pub assessed_on: Option<String>,
     /// The people who made it.
     pub assessors: Vec<Assessor>,
     /// Lowercase hex SHA-256 of the file.
+    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
     pub sha256: String,
     /// For the verification: the `verifies` digest it declares (checked against the self file).
+    #[schemars(pattern(p2ham_model::SHA256_REF_PATTERN))]
     pub verifies: Option<String>,
 }
 

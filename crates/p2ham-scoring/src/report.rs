@@ -62,6 +62,7 @@ pub struct InstrumentInfo {
     /// Legal basis.
     pub legal_basis: Vec<String>,
     /// Lowercase hex SHA-256 of the instrument document.
+    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
     pub sha256: String,
 }
 
@@ -76,8 +77,10 @@ pub struct AssessmentInfo {
     /// The stage.
     pub stage: Stage,
     /// The date of the assessment.
+    #[schemars(extend("format" = "date"))]
     pub assessed_on: Option<String>,
     /// Lowercase hex SHA-256 of the assessment document.
+    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
     pub sha256: String,
 }
 

@@ -726,6 +726,7 @@ pub struct InstrumentUse {
     /// Instrument version.
     pub version: String,
     /// Lowercase hex SHA-256 of the instrument document.
+    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
     pub sha256: String,
     /// Units scored against it.
     pub units: u64,

@@ -302,6 +302,7 @@ pub struct SkmSource {
     /// The file as named on the command line (`-` for standard input).
     pub file: String,
     /// Lowercase hex SHA-256 of the file's bytes.
+    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
     pub sha256: String,
     /// The worksheet read, for a spreadsheet.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,6 +364,7 @@ pub struct SkmGroup {
 
 /// The SKM report (`"format": "p2ham-skm/1"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(title = "P2HAM SKM report")]
 pub struct SkmReport {
     /// Always `p2ham-skm/1`.
     pub format: String,

@@ -297,6 +297,7 @@ pub fn router(state: AppState) -> axum::Router {
     let limits = state.settings().clone();
     api::routes()
         .merge(pages::routes())
+        .merge(api::schemas::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
         // A body that stops sending, trickles, or a request that takes too long as a whole, is cut off.
         .layer(axum::middleware::map_request(

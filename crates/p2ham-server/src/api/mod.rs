@@ -10,6 +10,7 @@ mod documents;
 mod evidence;
 pub(crate) mod extract;
 mod reports;
+pub(crate) mod schemas;
 
 use axum::extract::State;
 use axum::http::header;
