@@ -7,7 +7,8 @@
 //! example may use what an earlier one made: a key, a seal, a checklist). A
 //! command line shown twice runs once. A server that would keep listening
 //! (`p2ham serve` without `--openapi`) runs with `--openapi`: its flags are
-//! checked, nothing listens.
+//! checked, nothing listens. The commands of the pages of docs/ run the same
+//! way, each page in a folder of its own.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -30,10 +31,10 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The `p2ham` command lines of the README's `sh` blocks (continuation
-/// lines joined, comments dropped) and its variable assignments, in order.
-fn readme_lines() -> Vec<String> {
-    let text = std::fs::read_to_string(root().join("README.md")).unwrap();
+/// The `p2ham` command lines of a page's `sh` blocks (continuation lines
+/// joined, comments dropped) and its variable assignments, in order.
+fn shown_lines(page: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(page)).unwrap();
     let mut out = Vec::new();
     let mut in_sh = false;
     let mut pending = String::new();
@@ -55,7 +56,6 @@ fn readme_lines() -> Vec<String> {
             out.push(command);
         }
     }
-    assert!(out.len() > 30, "the README's commands were not found: {out:?}");
     out
 }
 
@@ -211,7 +211,12 @@ fn command_paths() -> Vec<Vec<String>> {
 #[test]
 fn every_command_of_the_readme_and_of_every_help_runs_as_shown() {
     let mut place = Place::new();
-    for line in readme_lines() {
+    let readme = shown_lines("README.md");
+    assert!(
+        readme.len() > 30,
+        "the README's commands were not found: {readme:?}"
+    );
+    for line in readme {
         place.run("README.md", &line);
     }
     let paths = command_paths();
@@ -239,4 +244,37 @@ fn every_command_of_the_readme_and_of_every_help_runs_as_shown() {
         place.count,
         place.failures.join("\n")
     );
+}
+
+/// The pages of docs/ whose commands run as shown, each in a folder of its
+/// own. (docs/server.md is left out: its commands name the system's folders,
+/// `/etc/p2ham` and `/var/lib/p2ham`, as an installation does.)
+const RUNNABLE_DOCS: &[&str] = &[
+    "docs/auditing.md",
+    "docs/awards.md",
+    "docs/instruments.md",
+    "docs/skm.md",
+    "docs/spreadsheets.md",
+    "docs/verification.md",
+];
+
+#[test]
+fn every_command_of_the_docs_runs_as_shown() {
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for page in RUNNABLE_DOCS {
+        let lines = shown_lines(page);
+        assert!(
+            lines.iter().any(|l| l.starts_with("p2ham ")),
+            "{page}: no command found"
+        );
+        let mut place = Place::new();
+        for line in lines {
+            place.run(page, &line);
+        }
+        failures.extend(place.failures);
+        ran += place.count;
+    }
+    assert!(ran >= 30, "{ran} commands ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
