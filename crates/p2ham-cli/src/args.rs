@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "p2ham", version, about, long_about = None)]
 pub struct Cli {
-    /// No warnings, notes or progress bar on standard error (errors are still printed).
+    /// No warnings, notes or progress bar on standard error (errors are still printed; `serve` logs only warnings and errors).
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// The command.

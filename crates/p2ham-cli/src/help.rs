@@ -547,7 +547,8 @@ fn render(cmd: &clap::Command, path: &str) -> Result<Vec<u8>, Failure> {
     if path == "serve" {
         envs.push((
             "P2HAM_LOG".into(),
-            "The log filter (default: info,sqlx=warn).".into(),
+            "The log filter, tracing EnvFilter syntax (default: info,sqlx=warn; warn with \\-\\-quiet)."
+                .into(),
         ));
     }
     for (env, help) in envs {

@@ -317,7 +317,14 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("P2HAM_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+                // --quiet: only warnings and errors, unless P2HAM_LOG says otherwise.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new(if crate::commands::quiet() {
+                        "warn"
+                    } else {
+                        "info,sqlx=warn"
+                    })
+                }),
         )
         .with_writer(std::io::stderr)
         .init();
