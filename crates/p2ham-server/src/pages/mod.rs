@@ -767,7 +767,7 @@ async fn stylesheet() -> Response {
 
 const STYLE: &str = include_str!("app.css");
 
-/// The pages' only script: the live score preview on the self-assessment
+/// The script every page loads: the live score preview on the self-assessment
 /// form (each page works without it).
 async fn script() -> Response {
     (
