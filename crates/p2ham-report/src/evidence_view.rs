@@ -65,8 +65,8 @@ impl EvidenceView {
         &self.team
     }
 
-    /// Per indicator (in the order the files first appear), the operator's
-    /// files and the team's.
+    /// Per indicator (in the instrument's order of ids: `A.2` before
+    /// `A.10`, digits compared as numbers), the operator's files and the team's.
     pub fn pairs(&self) -> Vec<(String, Vec<Image>, Vec<Image>)> {
         let mut order: Vec<&str> = Vec::new();
         for i in self.images.iter().chain(&self.team) {
@@ -74,6 +74,7 @@ impl EvidenceView {
                 order.push(&i.indicator);
             }
         }
+        order.sort_by_key(|a| id_key(a));
         order
             .into_iter()
             .map(|ind| {
@@ -148,4 +149,24 @@ impl EvidenceView {
     pub fn images(&self) -> &[Image] {
         &self.images
     }
+}
+
+/// An indicator id as a sort key: runs of digits compared as numbers, the rest as text.
+fn id_key(id: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut number: Option<u64> = None;
+    for c in id.chars() {
+        match (c.to_digit(10), number) {
+            (Some(d), n) => number = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(u64::from(d))),
+            (None, Some(n)) => {
+                out.push((std::mem::take(&mut text), n));
+                number = None;
+                text.push(c);
+            }
+            (None, None) => text.push(c),
+        }
+    }
+    out.push((text, number.unwrap_or(0)));
+    out
 }

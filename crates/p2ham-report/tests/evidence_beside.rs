@@ -38,7 +38,7 @@ fn the_teams_photos_stand_beside_the_operators_in_the_comparison_and_the_letter(
         ],
         vec![served("A.01", "verifikasi/A.01/maklumat.jpg", "cc", true)],
     );
-    // Per indicator, in the order the files first appear: A.01 with both, A.02 the operator's only.
+    // Per indicator: A.01 with both, A.02 the operator's only.
     let pairs = view.pairs();
     assert_eq!(pairs.len(), 2);
     assert_eq!(
@@ -95,4 +95,25 @@ fn the_teams_photos_stand_beside_the_operators_in_the_comparison_and_the_letter(
     );
     assert!(plain.blocks.iter().any(|b| matches!(b, Block::Images(_))));
     assert!(!plain.blocks.iter().any(|b| matches!(b, Block::Beside(_))));
+}
+
+#[test]
+fn the_indicators_come_in_the_instruments_order_whatever_order_the_files_came_in() {
+    let view = EvidenceView::beside(
+        vec![
+            served("A.10", "foto/ramp.png", "dd", true),
+            served("A.02", "dokumen/sk.pdf", "bb", false),
+        ],
+        vec![
+            served("B.01", "verifikasi/B.01/petugas.jpg", "ee", true),
+            served("A.01", "verifikasi/A.01/maklumat.jpg", "cc", true),
+        ],
+    );
+    let got: Vec<_> = view
+        .pairs()
+        .iter()
+        .map(|(i, own, team)| (i.clone(), own.len(), team.len()))
+        .collect();
+    let want = [("A.01", 0, 1), ("A.02", 1, 0), ("A.10", 1, 0), ("B.01", 0, 1)];
+    assert_eq!(got, want.map(|(i, o, t)| (i.to_owned(), o, t)).to_vec());
 }
