@@ -122,7 +122,7 @@ async fn the_verifier_starts_empty_and_copies_one_criterion_on_purpose() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_live_verified_score_stores_nothing_and_is_only_for_verifiers() {
+async fn the_live_verified_score_stores_nothing_is_only_for_verifiers_and_none_is_on_the_dashboard_yet() {
     let server = TestServer::start(Db::Sqlite, "review_preview").await;
     let verifier = submitted(&server).await;
     let preview = format!("{PAGE}/review/preview");
@@ -146,6 +146,14 @@ async fn the_live_verified_score_stores_nothing_and_is_only_for_verifiers() {
         .await
         .expect(403);
     assert_eq!(verifier.get(KANIM).await.json()["status"], "submitted");
+    // Before any verification the national dashboard says so in the page's language.
+    let evaluator = server.login("evaluator").await;
+    let dashboard = evaluator.get("/evaluation?period=2023").await.text();
+    assert!(
+        dashboard.contains("Belum ada unit yang verifikasinya tercatat pada periode ini"),
+        "{dashboard}"
+    );
+    assert!(!dashboard.contains("no unit you may see"), "{dashboard}");
     server.stop().await;
 }
 
