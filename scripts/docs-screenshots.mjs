@@ -60,7 +60,7 @@ const radios = page.locator('input[name="v.A.12"]:not([value=__na])');
 await radios.nth((await radios.count()) - 1).check();
 await page.locator('input[name="ev.A.01"][capture=environment]').setInputFiles(PHOTO);
 await page.waitForFunction(() => document.querySelector('#verified-score [data-summary]') !== null);
-await shoot(page, 'review', 'fieldset.indicator');
+await shoot(page, 'review', 'section.score-card');
 await Promise.all([page.waitForNavigation(), page.click('button[value=verify]')]);
 await Promise.all([page.waitForNavigation(), page.click('#confirm-verify')]);
 await page.goto(BASE + LAPAS + '/report/compare');
