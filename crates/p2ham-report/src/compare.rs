@@ -161,7 +161,17 @@ fn document_line(d: &ComparedDocument) -> String {
 /// The evidence gallery section, when there is any.
 pub(crate) fn evidence_section(doc: &mut Doc, evidence: Option<&EvidenceView>, lang: Lang) {
     if let Some(view) = evidence {
-        if !view.images().is_empty() {
+        if !view.team().is_empty() {
+            doc.heading(t::EVIDENCE_BESIDE.get(lang));
+            doc.push(Block::Beside(crate::doc::Beside {
+                labels: [
+                    t::BY_OPERATOR.get(lang).to_owned(),
+                    t::BY_TEAM.get(lang).to_owned(),
+                    t::INDICATOR.get(lang).to_owned(),
+                ],
+                rows: view.pairs(),
+            }));
+        } else if !view.images().is_empty() {
             doc.heading(t::EVIDENCE_PHOTOS.get(lang));
             doc.push(Block::Images(view.images().to_vec()));
         }

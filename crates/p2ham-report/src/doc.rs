@@ -120,18 +120,21 @@ impl Doc {
             }),
             Block::Note(t) => Block::Note(f(t)),
             Block::Lines(l) => Block::Lines(l.iter().map(|x| f(x)).collect()),
-            Block::Images(images) => Block::Images(
-                images
+            Block::Images(images) => Block::Images(images.iter().map(|i| i.map_text(&f)).collect()),
+            Block::Beside(b) => Block::Beside(Beside {
+                labels: b.labels.clone().map(|l| f(&l)),
+                rows: b
+                    .rows
                     .iter()
-                    .map(|i| Image {
-                        indicator: f(&i.indicator),
-                        path: f(&i.path),
-                        caption: f(&i.caption),
-                        problem: f(&i.problem),
-                        ..i.clone()
+                    .map(|(ind, one, two)| {
+                        (
+                            f(ind),
+                            one.iter().map(|i| i.map_text(&f)).collect(),
+                            two.iter().map(|i| i.map_text(&f)).collect(),
+                        )
                     })
                     .collect(),
-            ),
+            }),
         };
         Doc {
             title: f(&self.title),
@@ -189,6 +192,18 @@ pub enum Block {
     Lines(Vec<String>),
     /// A gallery of evidence files: photos embedded, others linked or marked.
     Images(Vec<Image>),
+    /// Two sources' evidence side by side, per indicator: the operator's and
+    /// the verification team's.
+    Beside(Beside),
+}
+
+/// Evidence of two sources side by side, one row per indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beside {
+    /// The sources' names (`Operator`, `Tim verifikasi`) and the indicator column's.
+    pub labels: [String; 3],
+    /// Per indicator: its id, the first source's files, the second's.
+    pub rows: Vec<(String, Vec<Image>, Vec<Image>)>,
 }
 
 /// How a column is aligned.
@@ -347,6 +362,19 @@ pub struct Image {
     pub content: ImageContent,
 }
 
+impl Image {
+    /// The image with its text passed through `f`.
+    fn map_text(&self, f: &impl Fn(&str) -> String) -> Image {
+        Image {
+            indicator: f(&self.indicator),
+            path: f(&self.path),
+            caption: f(&self.caption),
+            problem: f(&self.problem),
+            ..self.clone()
+        }
+    }
+}
+
 /// What an evidence file holds, as far as a report shows it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -362,6 +390,14 @@ pub enum ImageContent {
     Linked,
     /// Nothing to show (missing, refused, unreadable).
     Absent,
+    /// A file served at an address (the application's): a photo's thumbnail
+    /// shown (when it is a photo) linking to the original.
+    Served {
+        /// The thumbnail's address, for a photo.
+        thumbnail: Option<String>,
+        /// The original's address.
+        original: String,
+    },
 }
 
 /// The marker of item `n` (from 0) of a list: `1.` or `-`.

@@ -33,16 +33,55 @@ pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Evidence files to show in a report, by indicator.
+/// Evidence files to show in a report, by indicator; a comparison's may
+/// hold the verification team's own files apart, to show beside the operator's.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EvidenceView {
     images: Vec<Image>,
+    team: Vec<Image>,
 }
 
 impl EvidenceView {
     /// A view of these files (in the order they are to be shown).
     pub fn new(images: Vec<Image>) -> Self {
-        Self { images }
+        Self {
+            images,
+            team: Vec::new(),
+        }
+    }
+
+    /// A comparison's view: the operator's files (those the self-assessment
+    /// references) and the verification team's own (those only the
+    /// verification references), shown side by side per indicator.
+    pub fn beside(operator: Vec<Image>, team: Vec<Image>) -> Self {
+        Self {
+            images: operator,
+            team,
+        }
+    }
+
+    /// The verification team's own files (empty unless made by [`EvidenceView::beside`]).
+    pub fn team(&self) -> &[Image] {
+        &self.team
+    }
+
+    /// Per indicator (in the instrument's order of ids: `A.2` before
+    /// `A.10`, digits compared as numbers), the operator's files and the team's.
+    pub fn pairs(&self) -> Vec<(String, Vec<Image>, Vec<Image>)> {
+        let mut order: Vec<&str> = Vec::new();
+        for i in self.images.iter().chain(&self.team) {
+            if !order.contains(&i.indicator.as_str()) {
+                order.push(&i.indicator);
+            }
+        }
+        order.sort_by_key(|a| id_key(a));
+        order
+            .into_iter()
+            .map(|ind| {
+                let of = |v: &[Image]| v.iter().filter(|i| i.indicator == ind).cloned().collect();
+                (ind.to_owned(), of(&self.images), of(&self.team))
+            })
+            .collect()
     }
 
     /// The view of the files an assessment references (from
@@ -91,7 +130,10 @@ impl EvidenceView {
                 }
             })
             .collect();
-        Self { images }
+        Self {
+            images,
+            team: Vec::new(),
+        }
     }
 
     /// The files referenced by any of these indicators, in order.
@@ -103,8 +145,28 @@ impl EvidenceView {
             .collect()
     }
 
-    /// Every file.
+    /// Every file (the operator's, in a comparison's view).
     pub fn images(&self) -> &[Image] {
         &self.images
     }
+}
+
+/// An indicator id as a sort key: runs of digits compared as numbers, the rest as text.
+fn id_key(id: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut number: Option<u64> = None;
+    for c in id.chars() {
+        match (c.to_digit(10), number) {
+            (Some(d), n) => number = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(u64::from(d))),
+            (None, Some(n)) => {
+                out.push((std::mem::take(&mut text), n));
+                number = None;
+                text.push(c);
+            }
+            (None, None) => text.push(c),
+        }
+    }
+    out.push((text, number.unwrap_or(0)));
+    out
 }

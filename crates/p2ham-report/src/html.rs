@@ -31,6 +31,7 @@ dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dl.me
 p.note{font-size:.85rem;color:#444}pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.85rem}svg{max-width:100%}
 .gallery{display:flex;flex-wrap:wrap;gap:.8rem;margin:.6rem 0}.gallery figure{margin:0;width:200px;border:1px solid #ddd;border-radius:.3rem;padding:.4rem;font-size:.8rem;overflow-wrap:anywhere}
 .gallery img{display:block;max-width:100%;height:auto;margin-bottom:.3rem}.gallery figure.fails{border:2px solid #c62828;background:#fdecea}
+.beside td{width:45%}.beside .gallery figure{width:160px}
 .gallery .absent{height:6rem;display:flex;align-items:center;justify-content:center;background:#eee;color:#b3261e;font-weight:600}
 @page{size:A4;margin:18mm 16mm}
 @media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}tr,figure,.verdict{break-inside:avoid}table{font-size:9pt}}
@@ -116,6 +117,14 @@ fn gallery(images: &[Image]) -> Markup {
                             a href=(i.path.split('/').map(percent).collect::<Vec<_>>().join("/")) { "📄 " (i.path) }
                         }
                         ImageContent::Absent => { div.absent { (i.problem) } }
+                        ImageContent::Served { thumbnail: Some(small), original } => {
+                            a href=(original) {
+                                img src=(small) loading="lazy" alt=(if i.caption.is_empty() { &i.path } else { &i.caption });
+                            }
+                        }
+                        ImageContent::Served { thumbnail: None, original } => {
+                            a href=(original) { "📄 " (i.path) }
+                        }
                     }
                     figcaption {
                         strong { (i.indicator) } " " (i.path)
@@ -178,6 +187,14 @@ fn block(b: &Block, lang: Lang, top: u8) -> Markup {
         Block::BarChart(c) => chart(c, crate::number::no_data(lang)),
         Block::Lines(lines) => html! { pre { @for l in lines { (l) "\n" } } },
         Block::Images(images) => gallery(images),
+        Block::Beside(b) => html! {
+            table.beside {
+                thead { tr { th scope="col" { (b.labels[2]) } th scope="col" { (b.labels[0]) } th scope="col" { (b.labels[1]) } } }
+                tbody { @for (ind, one, two) in &b.rows {
+                    tr { th scope="row" { (ind) } td { (gallery(one)) } td { (gallery(two)) } }
+                } }
+            }
+        },
     }
 }
 
@@ -234,11 +251,13 @@ pub fn to_html(doc: &Doc) -> String {
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                h1 { (doc.title) }
-                @if !doc.meta.is_empty() {
-                    dl.meta { @for (k, v) in &doc.meta { dt { (k) } dd { (v) } } }
+                main {
+                    h1 { (doc.title) }
+                    @if !doc.meta.is_empty() {
+                        dl.meta { @for (k, v) in &doc.meta { dt { (k) } dd { (v) } } }
+                    }
+                    @for b in &doc.blocks { (block(b, doc.lang, 1)) }
                 }
-                @for b in &doc.blocks { (block(b, doc.lang, 1)) }
             }
         }
     };

@@ -136,6 +136,9 @@ phrases! {
     PASS_MARK_SHORT = "batas" / "pass mark";
     EVIDENCE_PHOTOS = "Foto dan data dukung" / "Photos and evidence";
     NOT_A_PICTURE = "tidak dapat ditampilkan sebagai gambar" / "cannot be shown as a picture";
+    EVIDENCE_BESIDE = "Foto operator dan tim verifikasi per indikator" / "The operator's and the verification team's photos per indicator";
+    BY_OPERATOR = "Operator" / "Operator";
+    BY_TEAM = "Tim verifikasi" / "Verification team";
     // Score.
     SCORE_TITLE = "Hasil Penilaian P2HAM" / "P2HAM Score";
     // Compare.

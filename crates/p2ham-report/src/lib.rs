@@ -66,7 +66,7 @@ use p2ham_scoring::{ComparisonReport, HistoryReport, RollupReport, ScoreReport};
 pub use awards::{annex_csv, annex_doc, award_csv, award_doc, history_csv, history_doc};
 pub use checklist::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
 pub use compare::{compare_csv, compare_doc};
-pub use doc::{Align, BarChart, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
+pub use doc::{Align, BarChart, Beside, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
 pub use evidence::{evidence_csv, evidence_doc};
 pub use evidence_view::{thumbnail, EvidenceView, THUMBNAIL_SIZE};
 pub use html::{to_html, to_html_fragment, FragmentOptions};

@@ -117,6 +117,11 @@ pub fn to_markdown(doc: &Doc) -> String {
                     let _ = writeln!(out, "- {}", esc(&line));
                 }
             }
+            Block::Beside(b) => {
+                for line in crate::text::beside_lines(b) {
+                    let _ = writeln!(out, "- {}", esc(&line));
+                }
+            }
         }
     }
     out

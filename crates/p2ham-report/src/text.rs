@@ -104,8 +104,11 @@ pub(crate) fn image_lines(images: &[crate::doc::Image]) -> Vec<String> {
         .iter()
         .map(|i| {
             let kind = match i.content {
-                ImageContent::Thumbnail { .. } => "[foto]",
-                ImageContent::Linked => "[file]",
+                ImageContent::Thumbnail { .. }
+                | ImageContent::Served {
+                    thumbnail: Some(_), ..
+                } => "[foto]",
+                ImageContent::Linked | ImageContent::Served { thumbnail: None, .. } => "[file]",
                 ImageContent::Absent => "[ !! ]",
             };
             let mut s = format!("{kind} {}  {}", i.indicator, i.path);
@@ -118,6 +121,20 @@ pub(crate) fn image_lines(images: &[crate::doc::Image]) -> Vec<String> {
             s
         })
         .collect()
+}
+
+/// Two sources' evidence as lines, each line's source first:
+/// `Operator: [foto] A.07  foto/ramp.jpg`.
+pub(crate) fn beside_lines(b: &crate::doc::Beside) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, one, two) in &b.rows {
+        for (label, images) in [(&b.labels[0], one), (&b.labels[1], two)] {
+            for line in image_lines(images) {
+                out.push(format!("{label}: {line}"));
+            }
+        }
+    }
+    out
 }
 
 /// The document as terminal text.
@@ -197,6 +214,12 @@ pub fn to_text(doc: &Doc) -> String {
             }
             Block::Images(images) => {
                 for line in image_lines(images) {
+                    out.push_str(&clean(&line));
+                    out.push('\n');
+                }
+            }
+            Block::Beside(b) => {
+                for line in beside_lines(b) {
                     out.push_str(&clean(&line));
                     out.push('\n');
                 }

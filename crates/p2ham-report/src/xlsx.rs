@@ -201,10 +201,22 @@ fn build(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
                     sheet.write_string(row, 0, text(&format!("{} {}", i.indicator, i.path)))?;
                     let state = match (&i.content, i.problem.is_empty()) {
                         (_, false) => format!("{} ({})", i.caption, i.problem),
-                        (ImageContent::Thumbnail { .. } | ImageContent::Linked, true) => i.caption.clone(),
+                        (
+                            ImageContent::Thumbnail { .. }
+                            | ImageContent::Linked
+                            | ImageContent::Served { .. },
+                            true,
+                        ) => i.caption.clone(),
                         (ImageContent::Absent, true) => "—".into(),
                     };
                     sheet.write_string(row, 1, text(state.trim()))?;
+                    row += 1;
+                }
+                continue;
+            }
+            Block::Beside(b) => {
+                for line in crate::text::beside_lines(b) {
+                    sheet.write_string(row, 0, text(&line))?;
                     row += 1;
                 }
                 continue;

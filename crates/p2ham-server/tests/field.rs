@@ -254,6 +254,31 @@ async fn the_verification_team_attaches_its_own_photos_on_site() {
     )
     .await;
     r.expect(200);
+    // Recording asks first: the photo is stored already and carried by the confirmation page.
+    let ask = r.text();
+    assert!(ask.contains("Ya, catat verifikasi"), "{ask}");
+    assert_eq!(ver.get(KANIM).await.json()["status"], "submitted");
+    let mut confirmed: Vec<(String, String)> = ask
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (name, rest) = s.split_once("\" value=\"")?;
+            let (value, _) = rest.split_once('"')?;
+            let value = value
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            Some((name.to_owned(), value))
+        })
+        .collect();
+    confirmed.push(("action".into(), "verify".into()));
+    let r = Client::reply(
+        ver.request(reqwest::Method::POST, "/periods/2023/units/kanim-sampit/review")
+            .form(&confirmed),
+    )
+    .await;
+    r.expect(200);
     assert!(r.text().contains("Verifikasi tercatat"), "{}", r.text());
     let recorded = ver.get(&format!("{KANIM}/verification")).await.json();
     let answer = recorded["answers"]

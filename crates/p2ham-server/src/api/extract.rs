@@ -130,11 +130,17 @@ pub(crate) fn choose(
 }
 
 /// A rendered report in a format already chosen.
-pub(crate) fn rendered(
+pub(crate) fn rendered(report: Report, format: ReportFormat, lang: Option<LangParam>) -> ApiResult<Response> {
+    rendered_with(report, format, lang, None)
+}
+
+/// [`rendered`] with the evidence files to show beside the indicators.
+pub(crate) fn rendered_with(
     mut report: Report,
     format: ReportFormat,
     lang: Option<LangParam>,
+    evidence: Option<&p2ham_report::EvidenceView>,
 ) -> ApiResult<Response> {
-    let bytes = report.render(format, lang.unwrap_or(LangParam::Id).into())?;
+    let bytes = report.render_with(format, lang.unwrap_or(LangParam::Id).into(), evidence)?;
     Ok(([(header::CONTENT_TYPE, format.media_type())], bytes).into_response())
 }

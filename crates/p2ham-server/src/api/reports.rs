@@ -6,9 +6,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::{choose, rendered};
+use super::extract::{choose, rendered, rendered_with};
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
+use crate::mount::Mount;
 use crate::proto::{LangParam, ReportFormat, StageParam};
 use crate::service::{ALL_FORMATS, LETTER_FORMATS};
 use crate::AppState;
@@ -73,6 +74,7 @@ pub(crate) async fn score_report(
 pub(crate) async fn compare_report(
     State(state): State<AppState>,
     actor: Actor,
+    mount: Mount,
     Path((period, unit)): Path<(String, String)>,
     Query(q): Query<ReportQuery>,
     headers: HeaderMap,
@@ -80,7 +82,9 @@ pub(crate) async fn compare_report(
     let cases = state.cases(&actor);
     cases.scope(&period, &unit).await?;
     let format = choose(q.format, &headers, &ALL_FORMATS)?;
-    rendered(cases.comparison_report(&period, &unit).await?, format, q.lang)
+    let report = cases.comparison_report(&period, &unit).await?;
+    let evidence = shown_evidence(&cases, &mount, (&period, &unit), format, q.lang).await?;
+    rendered_with(report, format, q.lang, evidence.as_ref())
 }
 
 /// The outcome letter (Berita Acara / Surat Keterangan, `p2ham letter`); Markdown by default.
@@ -92,6 +96,7 @@ pub(crate) async fn compare_report(
 pub(crate) async fn letter_report(
     State(state): State<AppState>,
     actor: Actor,
+    mount: Mount,
     Path((period, unit)): Path<(String, String)>,
     Query(q): Query<ReportQuery>,
     headers: HeaderMap,
@@ -99,7 +104,9 @@ pub(crate) async fn letter_report(
     let cases = state.cases(&actor);
     cases.scope(&period, &unit).await?;
     let format = choose(q.format, &headers, &LETTER_FORMATS)?;
-    rendered(cases.letter(&period, &unit).await?, format, q.lang)
+    let report = cases.letter(&period, &unit).await?;
+    let evidence = shown_evidence(&cases, &mount, (&period, &unit), format, q.lang).await?;
+    rendered_with(report, format, q.lang, evidence.as_ref())
 }
 
 /// The roll-up of a period (`p2ham rollup`) over the current documents of the
@@ -120,4 +127,26 @@ pub(crate) async fn rollup_report(
     let format = choose(q.format, &headers, &ALL_FORMATS)?;
     let which = q.stage.unwrap_or(StageParam::Verification);
     rendered(state.cases(&actor).rollup(&period, which).await?, format, q.lang)
+}
+
+/// The evidence an HTML comparison or letter shows (the operator's photos
+/// beside the verification team's, as thumbnails served by the API); none
+/// for the other formats.
+async fn shown_evidence(
+    cases: &crate::service::Cases<'_>,
+    mount: &Mount,
+    (period, unit): (&str, &str),
+    format: ReportFormat,
+    lang: Option<LangParam>,
+) -> ApiResult<Option<p2ham_report::EvidenceView>> {
+    if !matches!(format, ReportFormat::Html | ReportFormat::Fragment) {
+        return Ok(None);
+    }
+    let base = mount.url(&format!(
+        "/api/v1/periods/{}/units/{}",
+        crate::pages::urlencode(period),
+        crate::pages::urlencode(unit)
+    ));
+    let lang = lang.unwrap_or(LangParam::Id).into();
+    Ok(Some(cases.compared_evidence(period, unit, &base, lang).await?))
 }

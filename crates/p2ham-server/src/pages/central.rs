@@ -71,6 +71,13 @@ pub(crate) async fn dashboard(
             &p2ham_report::FragmentOptions::default(),
         )),
         Ok(_) => Err(String::new()),
+        // In the page's language when no unit has a verification yet; the service's words otherwise.
+        Err(e) if e.code == crate::service::ErrorCode::NoDocuments => Err(ctx
+            .t(
+                "Belum ada unit yang verifikasinya tercatat pada periode ini; rekapitulasi tampil setelah verifikasi pertama.",
+                "No unit has a recorded verification in this period yet; the roll-up shows after the first verification.",
+            )
+            .to_owned()),
         Err(e) => Err(e.message),
     };
     let content = html! {

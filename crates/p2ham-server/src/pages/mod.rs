@@ -14,6 +14,7 @@ mod answers;
 mod case;
 mod central;
 mod operator;
+mod reports;
 mod review;
 mod submit;
 
@@ -44,6 +45,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/app.css", get(stylesheet))
         .route("/app.js", get(script))
+        .route("/review.js", get(review_script))
         .route("/lang/{lang}", get(switch_lang))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
@@ -64,7 +66,12 @@ pub(crate) fn routes() -> Router<AppState> {
             get(operator::remove_evidence_page).post(operator::remove_evidence),
         )
         .route("/periods/{period}/units/{unit}/review", post(review::act))
+        .route(
+            "/periods/{period}/units/{unit}/review/preview",
+            post(review::preview),
+        )
         .route("/periods/{period}/units/{unit}/decide", post(central::decide))
+        .route("/periods/{period}/units/{unit}/report/{kind}", get(reports::show))
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
         .route("/admin", get(admin::show).post(admin::act))
@@ -86,6 +93,9 @@ pub(crate) struct Ctx {
     pub csrf: String,
     /// The page's path inside the application (without the prefix), with its query.
     pub path: String,
+    /// Where the visitor works, for the header: the unit and its Kanwil (an
+    /// operator), the Kanwil (a verifier).
+    pub place: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -112,6 +122,19 @@ impl FromRequestParts<AppState> for Ctx {
             Some(session) => state.sessions().authenticate(None, Some(session)).await.ok(),
             None => None,
         };
+        let place = match me.as_ref() {
+            Some(m) if m.role == Role::Operator => {
+                let unit = state
+                    .directory(m)
+                    .units()
+                    .await
+                    .ok()
+                    .and_then(|us| us.into_iter().find(|u| m.unit.as_deref() == Some(u.id.as_str())));
+                unit.map(|u| format!("{} · {}", u.name, u.office))
+            }
+            Some(m) => m.office.clone(),
+            None => None,
+        };
         let csrf = match me.as_ref().map(|m| &m.credential) {
             Some(Credential::Session { csrf }) => csrf.clone(),
             _ => String::new(),
@@ -122,6 +145,7 @@ impl FromRequestParts<AppState> for Ctx {
             me,
             csrf,
             path,
+            place,
         })
     }
 }
@@ -254,6 +278,11 @@ fn menu(ctx: &Ctx, nav: &[(&str, &str)], me: &Actor) -> Markup {
 /// The page around `content`: skip link, header with navigation and language
 /// switch, one `main` landmark, footer.
 pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
+    page_with(ctx, title, content, &[])
+}
+
+/// [`page`] with more scripts of the application (`/review.js`), after `app.js`.
+pub(crate) fn page_with(ctx: &Ctx, title: &str, content: &Markup, scripts: &[&str]) -> Response {
     let nav: Vec<(&str, &str)> = match ctx.me.as_ref().map(|m| m.role) {
         Some(Role::Operator) => vec![("/unit", ctx.t("Penilaian unit", "Unit assessment"))],
         Some(Role::Verifier) => vec![("/verification", ctx.t("Verifikasi", "Verification"))],
@@ -277,12 +306,16 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                 title { (title) " — P2HAM" }
                 link rel="stylesheet" href=(ctx.url("/app.css"));
                 script src=(ctx.url("/app.js")) defer {}
+                @for s in scripts { script src=(ctx.url(s)) defer {} }
             }
             body {
                 a.skip href="#main" { (ctx.t("Langsung ke isi", "Skip to content")) }
                 header.top {
                     div.bar {
-                        a.brand href=(ctx.url(ctx.start())) { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
+                        div.ident {
+                            a.brand href=(ctx.url(ctx.start())) { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
+                            @if let Some(place) = &ctx.place { p.place { (place) } }
+                        }
                         @if let Some(me) = &ctx.me {
                             // Wide screens: the menu in the bar.
                             nav.nav-wide aria-label=(ctx.t("Menu utama", "Main menu")) { (menu(ctx, &nav, me)) }
@@ -302,8 +335,8 @@ pub(crate) fn page(ctx: &Ctx, title: &str, content: &Markup) -> Response {
                 }
                 footer.foot {
                     p { (ctx.t(
-                        "Kementerian Hukum dan HAM — penilaian Pelayanan Publik Berbasis HAM.",
-                        "Ministry of Law and Human Rights — human-rights-based public service evaluation.")) }
+                        "P2HAM — penilaian Pelayanan Publik Berbasis Hak Asasi Manusia oleh unit pelayanan, Kantor Wilayah dan tim penilai nasional.",
+                        "P2HAM — the evaluation of human-rights-based public service by service units, regional offices and the national team.")) }
                 }
             }
         }
@@ -482,7 +515,15 @@ async fn case_page(
     };
     match me.role {
         Role::Operator => operator::form_page(&ctx, &case, flash.as_deref(), None),
-        Role::Verifier => review::review_page(&ctx, &case, flash.as_deref(), None),
+        Role::Verifier => review::review_page(
+            &ctx,
+            &case,
+            &review::Shown {
+                flash: flash.as_deref(),
+                attention: q.only.as_deref() == Some(review::ATTENTION),
+                ..review::Shown::default()
+            },
+        ),
         Role::Evaluator | Role::Admin => central::case_detail(&ctx, &case, flash.as_deref(), None),
     }
 }
@@ -491,6 +532,8 @@ async fn case_page(
 #[derive(Deserialize)]
 pub(crate) struct Flash {
     pub done: Option<String>,
+    /// `attention`: the review shows only the indicators that differ or lack evidence.
+    pub only: Option<String>,
 }
 
 fn flash_text(ctx: &Ctx, done: &str) -> String {
@@ -724,7 +767,7 @@ async fn stylesheet() -> Response {
 
 const STYLE: &str = include_str!("app.css");
 
-/// The pages' only script: the live score preview on the self-assessment
+/// The script every page loads: the live score preview on the self-assessment
 /// form (each page works without it).
 async fn script() -> Response {
     (
@@ -741,6 +784,24 @@ async fn script() -> Response {
 }
 
 const SCRIPT: &str = include_str!("app.js");
+
+/// The review page's script: the verified score live, copying the
+/// operator's answers of a criterion in place, the filter without a reload.
+async fn review_script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("max-age=3600")),
+        ],
+        REVIEW_SCRIPT,
+    )
+        .into_response()
+}
+
+const REVIEW_SCRIPT: &str = include_str!("review.js");
 
 #[cfg(test)]
 mod tests {

@@ -470,6 +470,40 @@ impl<'a> Cases<'a> {
             .map_err(|e| ServiceError::invalid_document(&e))?;
         p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ServiceError::invalid_document(&e))
     }
+
+    /// Compare a verification the verifier has not recorded (the review
+    /// page's live verified score) with the current self-assessment: checked
+    /// and compared exactly as recording it would be; nothing is stored.
+    pub async fn preview_verification(
+        &self,
+        period: &str,
+        unit: &str,
+        document: Source<'_>,
+    ) -> ServiceResult<ComparisonReport> {
+        require(self.actor, &[Role::Verifier])?;
+        let (period, unit) = self.scope(period, unit).await?;
+        let case = self.row(&unit, &period).await?;
+        let Some(self_sha) = case.self_sha256 else {
+            return Err(ServiceError::new(
+                ErrorCode::InvalidTransition,
+                "there is no self-assessment to verify yet",
+            ));
+        };
+        let own = document_body(
+            self.state,
+            &unit.id,
+            &period.id,
+            StageParam::SelfAssessment,
+            &self_sha,
+        )
+        .await?;
+        let own = parsed(StageParam::SelfAssessment, own.as_bytes())?;
+        let instrument = self.state.instrument(&period.instrument.sha256).await?;
+        let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
+        let doc = p2ham_io::read_assessment(Source::bytes(name, &bytes))
+            .map_err(|e| ServiceError::invalid_document(&e))?;
+        p2ham_io::compare_loaded(&own, &doc, &instrument).map_err(|e| ServiceError::invalid_document(&e))
+    }
 }
 
 /// The evidence files of a case, oldest first.

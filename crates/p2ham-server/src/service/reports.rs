@@ -5,6 +5,7 @@ use p2ham_io::model::{Lang, Stage};
 use p2ham_io::ops;
 use p2ham_io::scoring::{ComparisonReport, RollupReport, ScoreReport};
 use p2ham_io::Source;
+use p2ham_report::{EvidenceView, Image, ImageContent};
 use sqlx::Row;
 
 use super::cases::{find_period, parsed};
@@ -91,8 +92,9 @@ fn render_one<R: p2ham_report::Report + ?Sized>(
     r: &mut R,
     format: ReportFormat,
     lang: Lang,
+    evidence: Option<&EvidenceView>,
 ) -> ServiceResult<Vec<u8>> {
-    let options = p2ham_report::RenderOptions { lang, evidence: None };
+    let options = p2ham_report::RenderOptions { lang, evidence };
     if format == ReportFormat::Fragment {
         return Ok(p2ham_report::to_html_fragment(
             &r.doc(&options),
@@ -114,15 +116,48 @@ impl Report {
 
     /// Render in one of its formats and languages.
     pub fn render(&mut self, format: ReportFormat, lang: Lang) -> ServiceResult<Vec<u8>> {
+        self.render_with(format, lang, None)
+    }
+
+    /// Render with the evidence files to show beside the indicators (a
+    /// score, a comparison or a letter; the HTML shows the photos).
+    pub fn render_with(
+        &mut self,
+        format: ReportFormat,
+        lang: Lang,
+        evidence: Option<&EvidenceView>,
+    ) -> ServiceResult<Vec<u8>> {
         if !self.formats().contains(&format) {
             return Err(unsupported());
         }
         match self {
-            Report::Score(r) => render_one(r.as_mut(), format, lang),
-            Report::Comparison(r) => render_one(r.as_mut(), format, lang),
-            Report::Letter(r) => render_one(&mut p2ham_report::Letter(r), format, lang),
-            Report::Rollup(r) => render_one(r.as_mut(), format, lang),
+            Report::Score(r) => render_one(r.as_mut(), format, lang, evidence),
+            Report::Comparison(r) => render_one(r.as_mut(), format, lang, evidence),
+            Report::Letter(r) => render_one(&mut p2ham_report::Letter(r), format, lang, evidence),
+            Report::Rollup(r) => render_one(r.as_mut(), format, lang, None),
         }
+    }
+}
+
+impl Report {
+    /// The report as an HTML fragment for a page of the application to
+    /// embed (every report has one, the letter included), with the evidence
+    /// to show; its title a heading of `heading_level`.
+    pub fn fragment(&self, lang: Lang, evidence: Option<&EvidenceView>, heading_level: u8) -> String {
+        let options = p2ham_report::RenderOptions { lang, evidence };
+        let doc = match self {
+            Report::Score(r) => p2ham_report::Report::doc(r.as_ref(), &options),
+            Report::Comparison(r) => p2ham_report::Report::doc(r.as_ref(), &options),
+            Report::Letter(r) => p2ham_report::Report::doc(&p2ham_report::Letter(r), &options),
+            Report::Rollup(r) => p2ham_report::Report::doc(r.as_ref(), &options),
+        };
+        p2ham_report::to_html_fragment(
+            &doc,
+            &p2ham_report::FragmentOptions {
+                heading_level,
+                title: true,
+            },
+        )
     }
 }
 
@@ -158,6 +193,72 @@ impl Cases<'_> {
         let (period, unit) = self.scope(period, unit).await?;
         let (_, report) = self.compared(&unit, &period).await?;
         Ok(Report::Letter(Box::new(report)))
+    }
+
+    /// The evidence files of the compared documents as a report shows them
+    /// from the application: the operator's (those the self-assessment
+    /// references) beside the verification team's own (those only the
+    /// verification references); each photo as its thumbnail
+    /// (`{base}/evidence/{sha256}/thumbnail`) linking to the original
+    /// (`{base}/evidence/{sha256}`), `base` being the case's address on the API.
+    pub async fn compared_evidence(
+        &self,
+        period: &str,
+        unit: &str,
+        base: &str,
+        lang: Lang,
+    ) -> ServiceResult<EvidenceView> {
+        let file = self.file(period, unit).await?;
+        let image = |indicator: &str, e: &p2ham_io::model::EvidenceRef| {
+            let stored = e.sha256.as_deref().and_then(|sha| file.view.evidence_file(sha));
+            let (content, problem) = match stored {
+                Some(f) => (
+                    ImageContent::Served {
+                        thumbnail: f
+                            .is_image()
+                            .then(|| format!("{base}/evidence/{}/thumbnail", f.sha256)),
+                        original: format!("{base}/evidence/{}", f.sha256),
+                    },
+                    String::new(),
+                ),
+                None => (
+                    ImageContent::Absent,
+                    lang.pick("belum diunggah", "not uploaded").to_owned(),
+                ),
+            };
+            Image {
+                indicator: indicator.to_owned(),
+                path: e.path.clone(),
+                caption: e.caption.clone().unwrap_or_default(),
+                fails: stored.is_none(),
+                problem,
+                content,
+            }
+        };
+        let own = file.self_assessment.as_ref().map(|d| &d.assessment);
+        let mut operator = Vec::new();
+        for a in own.map(|d| d.answers.as_slice()).unwrap_or_default() {
+            operator.extend(a.evidence.iter().map(|e| image(&a.indicator, e)));
+        }
+        let mut team = Vec::new();
+        for a in file
+            .verification
+            .as_ref()
+            .map(|d| d.assessment.answers.as_slice())
+            .unwrap_or_default()
+        {
+            let theirs = own
+                .and_then(|d| d.answer(&a.indicator))
+                .map(|o| o.evidence.as_slice())
+                .unwrap_or_default();
+            team.extend(
+                a.evidence
+                    .iter()
+                    .filter(|e| !theirs.iter().any(|t| t.sha256 == e.sha256 && t.path == e.path))
+                    .map(|e| image(&a.indicator, e)),
+            );
+        }
+        Ok(EvidenceView::beside(operator, team))
     }
 
     /// The roll-up of a period over the current documents of one stage of

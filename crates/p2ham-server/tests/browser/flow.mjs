@@ -286,9 +286,14 @@ await login(ver, 'verifier-kalteng');
 check(ver.url().endsWith('/verification'), 'the verifier lands on the Kanwil list');
 await scan(ver, 'verifier-units');
 await ver.goto(BASE + form);
+check((await ver.locator('input[type=radio][name^="v."]:checked').count()) === 0, 'the verifier\'s answers start empty');
 await scan(ver, 'verifier-review');
 await ver.fill(`textarea[name="c.${secondIndicator}"]`, 'Foto kurang jelas; unggah foto yang menampakkan papan informasi.');
 await Promise.all([ver.waitForNavigation(), ver.click('button[value=return]')]);
+// Returning asks first.
+check((await ver.locator('#confirm-return').count()) === 1 && (await ver.textContent('main')).includes('Foto kurang jelas'), 'returning asks to confirm, with the comment');
+await scan(ver, 'verifier-confirm-return');
+await Promise.all([ver.waitForNavigation(), ver.click('#confirm-return')]);
 check((await ver.textContent('main')).includes('Dikembalikan'), 'the verifier returned the assessment');
 await logout(ver);
 
@@ -307,6 +312,22 @@ await logout(op);
 // ---------------------------------------------------------------- verifier verifies with an overclaim
 await login(ver, 'verifier-kalteng');
 await ver.goto(BASE + form);
+check((await ver.locator('input[type=radio][name^="v."]:checked').count()) === 0, 'after resubmission the verifier\'s answers start empty again');
+// "Sama dengan jawaban operator" copies one criterion in place, and only that one.
+{
+  const first = ver.locator('button[data-copy]').first();
+  const criterion = await first.getAttribute('data-copy');
+  const expected = await ver.evaluate((c) => [...document.querySelector(`section:has(button[data-copy="${c}"])`).querySelectorAll('fieldset.indicator')]
+    .filter((f) => f.getAttribute('data-operator')).length, criterion);
+  await first.click();
+  const inSection = await ver.evaluate((c) => document.querySelector(`section:has(button[data-copy="${c}"])`).querySelectorAll('input[type=radio]:checked').length, criterion);
+  const all = await ver.locator('input[type=radio][name^="v."]:checked').count();
+  check(expected > 0 && inSection === expected && all === expected, `copying criterion ${criterion} copies its ${expected} answers and no other (${inSection}, ${all})`);
+  check(ver.url().endsWith(form), 'copying with JavaScript stays on the page (nothing posted)');
+  await ver.waitForFunction(() => document.querySelector('#verified-score [data-summary]') !== null);
+  result.verified_preview_one_criterion = (await ver.textContent('#verified-score .score')).trim();
+}
+for (const b of await ver.locator('button[data-copy]').all()) await b.click();
 // Three answers marked down: the last real option of their scale.
 const groups = await ver.evaluate(() => [...new Set([...document.querySelectorAll('input[type=radio][name^="v."]')].map((r) => r.name))]);
 let lowered = 0;
@@ -319,15 +340,47 @@ for (const g of groups) {
   lowered += 1;
 }
 check(lowered === 3, 'three answers marked down by the verifier');
+// The filter shows only what differs or lacks evidence, without a reload.
+{
+  const before = await ver.locator('fieldset.indicator:visible').count();
+  await ver.click('button[data-filter]');
+  const during = await ver.locator('fieldset.indicator:visible').count();
+  check(during >= 3 && during < before, `the filter shows only the indicators that differ or lack evidence (${during} of ${before})`);
+  await scan(ver, 'verifier-review-filtered');
+  await ver.click('button[data-filter]');
+  check((await ver.locator('fieldset.indicator:visible').count()) === before, 'the filter switched off shows every indicator again');
+}
+// The team's photo of the first indicator the verifier answered.
+const teamIndicator = (await ver.getAttribute('input[type=radio][name^="v."]:checked', 'name')).slice(2);
+await ver.locator(`input[name="ev.${teamIndicator}"][capture=environment]`).setInputFiles(PHOTO);
+await ver.waitForFunction(() => document.querySelector('#verified-score [data-summary]') !== null);
+result.verified_preview = (await ver.textContent('#verified-score .score')).trim();
 await Promise.all([ver.waitForNavigation(), ver.click('button[value=verify]')]);
+// Recording asks first; the photo is already stored and carried by the confirmation.
+check((await ver.locator('#confirm-verify').count()) === 1, 'recording asks to confirm');
+check((await ver.locator(`input[type=hidden][name="kept.${teamIndicator}"]`).count()) === 1, 'the team\'s photo is carried by the confirmation');
+check((await ver.textContent('main .score')).trim() === result.verified_preview, `the confirmation shows the verified score of the live preview (${result.verified_preview})`);
+await scan(ver, 'verifier-confirm-verify');
+await Promise.all([ver.waitForNavigation(), ver.click('#confirm-verify')]);
 check((await ver.textContent('main')).includes('Verifikasi tercatat'), 'the verification is recorded');
-await ver.click('text=Laporan perbandingan');
-await ver.waitForLoadState();
-await ver.screenshot({ path: path.join(OUT, 'compare-report-1366x900.png') });
+await Promise.all([ver.waitForNavigation(), ver.click('text=Laporan perbandingan')]);
+check((await ver.locator('main .report').count()) === 1 && (await ver.locator('main nav.report-tools a').count()) >= 1, 'the comparison report is inside the site frame with a way back');
+// The team's photo beside the operator's, as a thumbnail linking to the original (loaded when scrolled to).
+await ver.locator('table.beside td:nth-child(3) a > img').first().scrollIntoViewIfNeeded();
+await ver.waitForFunction(() => { const i = document.querySelector('table.beside td:nth-child(3) a > img'); return i && i.complete && i.naturalWidth > 0; });
+const teamPhotos = await ver.evaluate(() => [...document.querySelectorAll('table.beside td:nth-child(3) a > img')]
+  .map((i) => ({ src: i.getAttribute('src'), href: i.parentElement.getAttribute('href'), loaded: i.complete && i.naturalWidth > 0 })));
+check(teamPhotos.length === 1 && teamPhotos[0].src.endsWith('/thumbnail') && teamPhotos[0].src.startsWith(teamPhotos[0].href) && teamPhotos[0].loaded,
+  'the comparison report shows the team\'s photo as a thumbnail linking to the original: ' + JSON.stringify(teamPhotos));
+check((await ver.locator('table.beside td:nth-child(2) img').count()) > 0, 'the operator\'s photos are beside it');
+await scan(ver, 'compare-report');
 await ver.goto(BASE + form);
-await ver.click('text=Surat hasil');
-await ver.waitForLoadState();
-await ver.screenshot({ path: path.join(OUT, 'outcome-letter-1366x900.png') });
+await Promise.all([ver.waitForNavigation(), ver.click('text=Surat hasil')]);
+check((await ver.locator('table.beside td:nth-child(3) img').count()) === 1, 'the letter shows the team\'s photo too');
+await scan(ver, 'outcome-letter');
+// The standalone HTML (to print or keep) has its one main landmark too.
+await ver.goto(BASE + '/api/v1/periods/2023/units/kanim-sampit/compare?format=html');
+await scan(ver, 'compare-report-standalone');
 await ver.goto(BASE + '/verification');
 await logout(ver);
 
