@@ -10,6 +10,7 @@ mod documents;
 mod evidence;
 pub(crate) mod extract;
 mod reports;
+mod uploads;
 
 use axum::extract::State;
 use axum::http::header;
@@ -96,6 +97,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evidence::upload_evidence, evidence::list_evidence))
         .routes(routes!(evidence::get_evidence))
         .routes(routes!(evidence::get_thumbnail))
+        .routes(routes!(uploads::capabilities, uploads::create, uploads::list))
+        .routes(routes!(
+            uploads::offset,
+            uploads::get_upload,
+            uploads::append,
+            uploads::terminate
+        ))
         .routes(routes!(cases::submit))
         .routes(routes!(cases::return_case))
         .routes(routes!(cases::evaluate))
