@@ -11,6 +11,16 @@
   var base = me ? me.replace(/\/offline\.js(\?.*)?$/, '') : '';
   if ('serviceWorker' in navigator && base) {
     navigator.serviceWorker.register(base + '/sw.js', { scope: base + '/' }).catch(function () {});
+    // The page opened before the service worker took over is kept too.
+    navigator.serviceWorker.ready.then(function () {
+      if (!window.caches || navigator.onLine === false) return;
+      var here = new URL(location.href);
+      here.search = '';
+      here.hash = '';
+      return caches.open('p2ham-1').then(function (c) {
+        return c.match(here.href).then(function (hit) { return hit || c.add(here.href); });
+      });
+    }).catch(function () {});
   }
   if (!window.indexedDB || !window.fetch) return;
   var english = document.documentElement.lang === 'en';
