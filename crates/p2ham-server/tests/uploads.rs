@@ -459,3 +459,70 @@ async fn idempotent_saves(db: Db) {
     assert_eq!(lapas.get(&upload).await.json()["attached"], true);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_form_save_names_the_files_it_did_not_keep() {
+    let server = TestServer::start(Db::Sqlite, "uploads-refused-save").await;
+    let op = server.login("operator-kanim-sampit").await;
+    let csrf = op.csrf.clone().expect("csrf");
+    // "Tidak berlaku" without its reason, and a photo chosen for the same indicator.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf)
+        .text("v.A.01", "__na")
+        .text("action", "draft")
+        .part(
+            "ev.A.01",
+            reqwest::multipart::Part::bytes(fixture(PHOTO)).file_name("apar.png"),
+        );
+    let r = Client::reply(
+        op.request(Method::POST, "/periods/2023/units/kanim-sampit/save")
+            .multipart(form),
+    )
+    .await;
+    r.expect(422);
+    let page = r.text();
+    assert!(page.contains("Draf belum disimpan."), "{page}");
+    assert!(
+        page.contains("Berkas yang dipilih belum tersimpan; pilih lagi: A.01 (apar.png)."),
+        "{page}"
+    );
+    // Nothing was stored.
+    assert_eq!(documents(&server, "kanim-sampit").await, 0);
+    let listed = op.get(&format!("{KANIM}/evidence")).await.json();
+    assert_eq!(listed, Value::Array(Vec::new()));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotency_keys_are_bounded_per_user() {
+    for db in backends() {
+        let server = TestServer::start(db, "uploads-keys").await;
+        let actor = p2ham_server::Actor {
+            username: "operator-kanim-sampit".into(),
+            name: "Operator".into(),
+            role: p2ham_server::Role::Operator,
+            unit: Some("kanim-sampit".into()),
+            office: None,
+            credential: p2ham_server::Credential::default(),
+        };
+        let keys = server.state.idempotency(&actor);
+        let answer = p2ham_server::service::Replayed {
+            status: 200,
+            content_type: None,
+            location: None,
+            body: String::new(),
+        };
+        for i in 0..201 {
+            let key = format!("key-{i:03}");
+            assert_eq!(keys.begin(&key, "sha").await.expect("begin"), None);
+            keys.finish(&key, &answer).await.expect("finish");
+        }
+        // At most 200 kept: the oldest went; the newest answers again.
+        assert_eq!(keys.begin("key-000", "sha").await.expect("begin"), None);
+        assert_eq!(
+            keys.begin("key-200", "sha").await.expect("begin"),
+            Some(answer.clone())
+        );
+        server.stop().await;
+    }
+}

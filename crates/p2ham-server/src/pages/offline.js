@@ -159,10 +159,18 @@
       if (!list.length) return null;
       var entry = list[0];
       show(t('Mengirim jawaban yang tersimpan di perangkat…', 'Sending the answers kept on this device…'));
-      return fetch(entry.url, {
-        method: 'POST', credentials: 'same-origin', body: entry.body,
-        headers: { 'Content-Type': entry.contentType }
+      // Sent with this page's session token (the session may have been renewed by logging in again).
+      var token = document.querySelector('input[name=csrf_token]');
+      return parse(entry).then(function (pairs) {
+        var body = new URLSearchParams();
+        pairs.forEach(function (p) { body.append(p[0], p[0] === 'csrf_token' && token ? token.value : p[1]); });
+        return fetch(entry.url, { method: 'POST', credentials: 'same-origin', body: body });
       }).then(function (r) {
+        if (r.redirected && /\/login$/.test(new URL(r.url).pathname)) {
+          // The session ended: kept on the phone until the operator logs in again.
+          show(QUEUED + '. ' + t('Masuk lagi untuk mengirimnya.', 'Log in again to send it.'));
+          return null;
+        }
         return run('queue', 'readwrite', function (s) { return s['delete'](entry.id); }).then(function () {
           return run('typed', 'readwrite', function (s) { return s['delete'](entry.url); }).catch(function () {});
         }).then(function () {

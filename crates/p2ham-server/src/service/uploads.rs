@@ -266,7 +266,7 @@ impl Uploads<'_> {
         }
         self.expire().await?;
         let open = sqlx::query(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(length), 0) AS total FROM uploads WHERE username = $1 AND sha256 IS NULL",
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(length), 0) AS BIGINT) AS total FROM uploads WHERE username = $1 AND sha256 IS NULL",
         )
         .bind(&self.actor.username)
         .fetch_one(self.state.db().pool())
