@@ -119,7 +119,7 @@ async fn field_uploads_and_offline_in_a_browser() {
         photo.expect(200);
         let picture = image::load_from_memory(&photo.bytes).expect("a JPEG");
         assert_eq!(picture.width().max(picture.height()), 1600);
-        // One save stored (the one sent after reconnecting).
+        // Two saves stored: each sent once after the connection came back.
         let admin = server.login("admin").await;
         let entries = admin.get("/api/v1/audit?limit=1000").await.json();
         let saves = entries
@@ -131,7 +131,7 @@ async fn field_uploads_and_offline_in_a_browser() {
                     && e["object"].as_str().is_some_and(|o| o.contains("lapas"))
             })
             .count();
-        assert_eq!(saves, 1, "{entries:#}");
+        assert_eq!(saves, 2, "{entries:#}");
         server.stop().await;
     }
 }

@@ -152,6 +152,7 @@
 
   // ------------------------------------------------------------ sending what waits
   var sending = false;
+  var retry = null;
   function flush() {
     if (sending || navigator.onLine === false) return;
     sending = true;
@@ -182,6 +183,10 @@
       });
     }).catch(function () {
       show(QUEUED);
+      // The connection may come back without an `online` event (the phone was never offline,
+      // the server was out of reach): try again in a while.
+      window.clearTimeout(retry);
+      retry = window.setTimeout(flush, 5000);
     }).then(function () { sending = false; });
   }
   window.addEventListener('online', function () { hide(); flush(); });

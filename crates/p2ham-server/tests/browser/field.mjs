@@ -20,8 +20,27 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const BASE = process.env.P2HAM_BASE;
-const PREFIX = new URL(BASE).pathname.replace(/\/$/, '');
+import net from 'node:net';
+const SERVER = new URL(process.env.P2HAM_BASE);
+const PREFIX = SERVER.pathname.replace(/\/$/, '');
+// The browser reaches the server through a relay that can cut every connection
+// while the phone still believes it is online (the server out of reach).
+const sockets = new Set();
+let down = false;
+const relay = net.createServer((client) => {
+  if (down) { client.destroy(); return; }
+  const server = net.connect(Number(SERVER.port), SERVER.hostname);
+  sockets.add(client);
+  sockets.add(server);
+  client.pipe(server);
+  server.pipe(client);
+  const done = () => { client.destroy(); server.destroy(); sockets.delete(client); sockets.delete(server); };
+  for (const s of [client, server]) { s.on('error', done); s.on('close', done); }
+});
+await new Promise((r) => relay.listen(0, '127.0.0.1', r));
+function cutRelay() { down = true; for (const s of sockets) s.destroy(); sockets.clear(); }
+function restore() { down = false; }
+const BASE = `http://127.0.0.1:${relay.address().port}${PREFIX}`;
 const OUT = process.env.P2HAM_ARTIFACTS;
 const PASSWORD = 'demo-p2ham-2023';
 const UNIT = 'lapas-sampit';
@@ -51,6 +70,10 @@ const browser = await chromium.launch({
 });
 
 async function scan(page, name) {
+  // The live preview fades its area while it asks the server (a change starts it 150 ms
+  // later): scanned once it has answered.
+  await page.waitForTimeout(400);
+  await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'), null, { timeout: 30000 });
   await page.evaluate(AXE);
   const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -187,6 +210,36 @@ try {
   check(answer && (answer.evidence || []).some((e) => e.sha256 === stored.sha256), 'the uploaded photo went with the answer');
   check((await page.locator(`ul.thumbs img`).count()) >= 1, 'the photo shows at the indicator');
 
+  // The server goes out of reach during a save while the phone believes it is online:
+  // the service worker keeps the save and leads back to the form, which says so.
+  const second = page.locator('fieldset.evidence').nth(1);
+  const indicator2 = await second.getAttribute('data-indicator');
+  const radio2 = page.locator(`input[type=radio][name="v.${indicator2}"]:not([value=__na])`).first();
+  const value2 = await radio2.getAttribute('value');
+  await radio2.check();
+  const typed2 = 'Papan informasi di pintu masuk; difoto ulang minggu depan.';
+  await page.fill(`textarea[name="note.${indicator2}"]`, typed2);
+  cutRelay();
+  await Promise.all([page.waitForNavigation(), page.click('button[value=draft]')]);
+  await page.waitForFunction(() => (document.getElementById('offline-status') || {}).textContent?.includes('Tersimpan di perangkat, belum terkirim'));
+  check(true, 'a save cut off on its way: the form says "Tersimpan di perangkat, belum terkirim" (no browser error page)');
+  check((await page.inputValue(`textarea[name="note.${indicator2}"]`)) === typed2, 'the form shows what was typed');
+  await scan(page, 'operator-form-save-cut');
+  // The server is back: the save is sent by itself, once.
+  restore();
+  let doc2 = null;
+  for (let i = 0; i < 80; i++) {
+    const r = await context.request.get(`${BASE}/api/v1/periods/2023/units/${UNIT}/self-assessment`);
+    doc2 = await r.json();
+    if (doc2.answers && doc2.answers.length === 2) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await page.waitForFunction(() => document.readyState === 'complete' && !document.getElementById('offline-status').textContent);
+  const a1 = doc2.answers.find((a) => a.indicator === indicator);
+  const a2 = doc2.answers.find((a) => a.indicator === indicator2);
+  check(a2 && a2.value === value2 && a2.note === typed2 && a1 && a1.note === typed && doc2.answers.length === 2,
+    'after the server is back, it holds exactly what was typed');
+
   // A page never opened, without a connection: the application's own offline page.
   await context.setOffline(true);
   await page.goto(BASE + '/password');
@@ -200,6 +253,7 @@ try {
 }
 
 await browser.close();
+relay.close();
 finish();
 if (failures.length) {
   console.error(`${failures.length} check(s) failed`);
