@@ -221,9 +221,9 @@ pub(crate) async fn create(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub(crate) struct CaseQuery {
     /// The period's id.
-    period: String,
+    period: Option<String>,
     /// The unit's id.
-    unit: String,
+    unit: Option<String>,
 }
 
 /// The caller's own uploads for a case (unfinished, and complete ones not yet expired).
@@ -238,11 +238,16 @@ pub(crate) async fn list(
     Query(q): Query<CaseQuery>,
 ) -> Response {
     answer(
-        state
-            .uploads(&actor)
-            .list(&q.period, &q.unit)
-            .await
-            .map(|v| Json(v).into_response()),
+        async {
+            let need = |v: Option<String>, name: &str| {
+                v.filter(|s| !s.is_empty())
+                    .ok_or_else(|| ServiceError::field(name, "missing: give `period` and `unit`"))
+            };
+            let (period, unit) = (need(q.period, "period")?, need(q.unit, "unit")?);
+            let list = state.uploads(&actor).list(&period, &unit).await?;
+            Ok(Json(list).into_response())
+        }
+        .await,
     )
 }
 

@@ -206,7 +206,8 @@
       progress(item, offset);
       say(item, t('mengunggah…', 'uploading…'));
       return patch(item, offset).then(function (next) {
-        return send(item, next === null ? tries + 1 : 0);
+        // 409: the server stands elsewhere (or is still finishing a request cut off): ask again shortly.
+        return next === null ? wait(1000).then(function () { return send(item, tries + 1); }) : send(item, 0);
       });
     }).catch(function (e) {
       if (e && e.refused) {

@@ -82,6 +82,18 @@ fn busy() -> &'static Mutex<HashSet<String>> {
 struct Receiving(String);
 
 impl Receiving {
+    /// Take the upload's turn, waiting up to 2 s for a request that is still
+    /// finishing (one cut off a moment ago keeps the turn until its bytes are written).
+    async fn wait(id: &str) -> ServiceResult<Receiving> {
+        for _ in 0..40 {
+            if let Ok(turn) = Receiving::take(id) {
+                return Ok(turn);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        Receiving::take(id)
+    }
+
     fn take(id: &str) -> ServiceResult<Receiving> {
         let mut set = busy().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if set.insert(id.to_owned()) {
@@ -359,7 +371,7 @@ impl Uploads<'_> {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
-        let _turn = Receiving::take(id)?;
+        let _turn = Receiving::wait(id).await?;
         let up = self.info(id).await?;
         let (length, received) = (
             u64::try_from(up.length).unwrap_or(0),
@@ -605,7 +617,7 @@ impl Uploads<'_> {
     /// Cancel an upload (tus termination): its bytes are deleted; a
     /// complete upload's stored file stays evidence of the case.
     pub async fn terminate(&self, id: &str) -> ServiceResult<()> {
-        let _turn = Receiving::take(id)?;
+        let _turn = Receiving::wait(id).await?;
         self.info(id).await?;
         self.forget(id).await
     }
