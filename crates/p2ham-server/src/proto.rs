@@ -443,3 +443,30 @@ impl StageParam {
         }
     }
 }
+
+/// A resumable upload (tus 1.0) of one evidence file for one indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UploadInfo {
+    /// The upload's id (its URL is `/api/v1/uploads/{id}`).
+    pub id: String,
+    /// The period's id.
+    pub period: String,
+    /// The unit's id.
+    pub unit: String,
+    /// The indicator the file is evidence of.
+    pub indicator: String,
+    /// The evidence path it is stored under (`A.01/foto.jpg`).
+    pub path: String,
+    /// The file's length in bytes.
+    pub length: i64,
+    /// How many bytes the server holds.
+    pub offset: i64,
+    /// When an unfinished upload is forgotten (RFC 3339).
+    pub expires_at: String,
+    /// Once complete: the stored file's SHA-256.
+    pub sha256: Option<String>,
+    /// Once complete: its media type, by content.
+    pub content_type: Option<String>,
+    /// Whether the draft names it (the operator's upload for an answered indicator).
+    pub attached: bool,
+}

@@ -55,6 +55,87 @@ async fn seed_story_in_a_browser() {
     }
 }
 
+/// The operator's form on a bad signal (tests/browser/field.mjs): a photo made
+/// smaller and uploaded on its own with a progress bar, a cut request resumed,
+/// a save made offline sent once the connection is back; at the root and
+/// under a prefix. The stored photo is checked here too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn field_uploads_and_offline_in_a_browser() {
+    let required = std::env::var("P2HAM_BROWSER_TESTS").is_ok_and(|v| v == "required");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let browser = chromium();
+    let modules =
+        dir.join("node_modules/playwright-core").exists() && dir.join("node_modules/axe-core").exists();
+    if !(node_ok && browser.is_some() && modules) {
+        let why =
+            format!("browser test skipped: node {node_ok}, chromium {browser:?}, node_modules {modules}");
+        assert!(!required, "{why}");
+        eprintln!("{why}");
+        return;
+    }
+    let browser = browser.expect("checked");
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts/field");
+    for prefix in ["", "/p2ham"] {
+        let server = TestServer::start_with(Db::Sqlite, &format!("field{prefix}"), |s| {
+            prefix.clone_into(&mut s.base_path);
+        })
+        .await;
+        let out = artifacts.join(if prefix.is_empty() { "root" } else { "under-p2ham" });
+        let _ = std::fs::remove_dir_all(&out);
+        let (script, base, o, b) = (
+            dir.join("field.mjs"),
+            server.base.clone(),
+            out.clone(),
+            browser.clone(),
+        );
+        let status = tokio::task::spawn_blocking(move || {
+            Command::new("node")
+                .arg(script)
+                .env("P2HAM_BASE", base)
+                .env("P2HAM_ARTIFACTS", o)
+                .env("CHROMIUM", b)
+                .status()
+                .expect("run node")
+        })
+        .await
+        .expect("join");
+        let result: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("field-result.json")).unwrap_or_default())
+                .unwrap_or_default();
+        assert!(status.success(), "the field flow failed: {result:#}");
+        // What the server stored is a JPEG of 1,600 px on its long side, named by the draft.
+        let op = server.login("operator-lapas-sampit").await;
+        let base = "/api/v1/periods/2023/units/lapas-sampit";
+        let doc = op.get(&format!("{base}/self-assessment")).await.json();
+        let sha = doc["answers"][0]["evidence"][0]["sha256"]
+            .as_str()
+            .expect("evidence")
+            .to_owned();
+        let photo = op.get(&format!("{base}/evidence/{sha}")).await;
+        photo.expect(200);
+        let picture = image::load_from_memory(&photo.bytes).expect("a JPEG");
+        assert_eq!(picture.width().max(picture.height()), 1600);
+        // Two saves stored: each sent once after the connection came back.
+        let admin = server.login("admin").await;
+        let entries = admin.get("/api/v1/audit?limit=1000").await.json();
+        let saves = entries
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| {
+                e["action"] == "put-self-assessment"
+                    && e["object"].as_str().is_some_and(|o| o.contains("lapas"))
+            })
+            .count();
+        assert_eq!(saves, 2, "{entries:#}");
+        server.stop().await;
+    }
+}
+
 /// The browser flow against a fresh server mounted at `prefix`, then the
 /// figures it saw checked against the library's.
 async fn run_flow(dir: &Path, browser: &str, prefix: &str, artifacts: &Path) {

@@ -11,6 +11,7 @@ mod evidence;
 pub(crate) mod extract;
 mod reports;
 pub(crate) mod schemas;
+mod uploads;
 
 use axum::extract::State;
 use axum::http::header;
@@ -97,6 +98,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evidence::upload_evidence, evidence::list_evidence))
         .routes(routes!(evidence::get_evidence))
         .routes(routes!(evidence::get_thumbnail))
+        .routes(routes!(uploads::capabilities, uploads::create, uploads::list))
+        .routes(routes!(
+            uploads::offset,
+            uploads::get_upload,
+            uploads::append,
+            uploads::terminate
+        ))
         .routes(routes!(cases::submit))
         .routes(routes!(cases::return_case))
         .routes(routes!(cases::evaluate))

@@ -13,6 +13,7 @@ mod admin;
 mod answers;
 mod case;
 mod central;
+mod field;
 mod operator;
 mod reports;
 mod review;
@@ -46,6 +47,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/app.css", get(stylesheet))
         .route("/app.js", get(script))
         .route("/review.js", get(review_script))
+        .route("/upload.js", get(field::upload_script))
+        .route("/offline.js", get(field::offline_script))
+        .route("/sw.js", get(field::service_worker))
+        .route("/offline", get(field::offline_page))
         .route("/lang/{lang}", get(switch_lang))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))

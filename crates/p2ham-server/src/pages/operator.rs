@@ -207,9 +207,19 @@ pub(crate) fn form_page(
                 }
             }
         }
+        @if editable {
+            div.alert.offline #offline-status role="status" aria-live="polite" hidden {}
+        }
         form method="post" action=(action) enctype="multipart/form-data" novalidate
-            data-preview=[editable.then(|| case.page(ctx, "/preview"))] {
+            data-preview=[editable.then(|| case.page(ctx, "/preview"))]
+            data-uploads=[editable.then(|| ctx.url("/api/v1/uploads"))]
+            data-period=(period) data-unit=(case.unit().id)
+            data-version=(case.view().self_assessment.as_ref().map_or("", |d| d.sha256.as_str())) {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
+            @if editable {
+                // A save sent again (back button, a lost answer) is stored once.
+                input type="hidden" name="idempotency_key" value=(crate::types::random_hex(16));
+            }
             @for (criterion, indicators) in &sections {
                 section aria-labelledby=(html_id("c", &criterion.id)) {
                     h2 id=(html_id("c", &criterion.id)) { (criterion.id) ". " (criterion.title.get(lang)) }
@@ -260,18 +270,18 @@ pub(crate) fn form_page(
                             @if editable {
                                 @let evid = html_id("ev", &ind.id);
                                 @let camid = html_id("cam", &ind.id);
-                                fieldset.evidence aria-describedby=[eve.as_ref().map(|_| format!("{evid}-error"))] {
+                                fieldset.evidence data-indicator=(ind.id) aria-describedby=[eve.as_ref().map(|_| format!("{evid}-error"))] {
                                     legend { (ctx.t("Tambah bukti", "Add evidence")) }
                                     @if let Some(m) = &eve { p.field-error id=(format!("{evid}-error")) { (m) } }
-                                    div.field {
-                                        label for=(camid) { (ctx.t("Ambil foto dengan kamera", "Take a photo with the camera")) }
-                                        input type="file" id=(camid) name=(format!("ev.{}", ind.id)) accept="image/*" capture="environment";
+                                    div.file-buttons {
+                                        input.file-input type="file" id=(camid) name=(format!("ev.{}", ind.id)) accept="image/*" capture="environment";
+                                        label.button.file-button for=(camid) { (ctx.t("Ambil foto", "Take a photo")) }
+                                        input.file-input type="file" id=(evid) name=(format!("ev.{}", ind.id)) accept="image/jpeg,image/png,application/pdf"
+                                            multiple aria-invalid=[eve.as_ref().map(|_| "true")] aria-describedby=(format!("{evid}-hint"));
+                                        label.button.secondary.file-button for=(evid) { (ctx.t("Pilih berkas", "Choose a file")) }
                                     }
-                                    div.field {
-                                        label for=(evid) { (ctx.t("Pilih berkas (JPEG, PNG atau PDF)", "Choose a file (JPEG, PNG or PDF)")) }
-                                        input type="file" id=(evid) name=(format!("ev.{}", ind.id)) accept="image/jpeg,image/png,application/pdf"
-                                            multiple aria-invalid=[eve.as_ref().map(|_| "true")];
-                                    }
+                                    p.hint id=(format!("{evid}-hint")) { (ctx.t("JPEG, PNG atau PDF.", "JPEG, PNG or PDF.")) }
+                                    ul.uploads aria-live="polite" {}
                                 }
                             }
                         }
@@ -285,6 +295,10 @@ pub(crate) fn form_page(
                     button.secondary type="submit" name="action" value="submit" { (ctx.t("Simpan dan ajukan untuk verifikasi", "Save and submit for verification")) }
                 }
             }
+        }
+        @if editable {
+            script src=(ctx.url("/upload.js")) defer {}
+            script src=(ctx.url("/offline.js")) defer {}
         }
     };
     super::form_status(
@@ -360,6 +374,118 @@ pub(crate) async fn save(
     let Some(me) = ctx.me.as_ref() else {
         return ctx.redirect("/login");
     };
+    // A save sent again with its key (the form's own, or the script's header) is stored once.
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| form.text("idempotency_key"));
+    let idem = state.idempotency(me);
+    if let Some(key) = &key {
+        match idem.begin(key, &form_digest(&period, &unit, &form)).await {
+            Ok(Some(first)) => {
+                let to = first.location.unwrap_or_else(|| case.page(&ctx, ""));
+                return axum::response::Redirect::to(&to).into_response();
+            }
+            Ok(None) => {}
+            Err(e) => return form_page(&ctx, &case, None, Some(&refusal(&e, &form))),
+        }
+    }
+    let answer = save_form(&state, &ctx, (&period, &unit), &form, &case).await;
+    if let Some(key) = &key {
+        let location = answer
+            .headers()
+            .get(axum::http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let kept = match location.filter(|_| answer.status().is_redirection()) {
+            Some(location) => {
+                let first = crate::service::Replayed {
+                    status: answer.status().as_u16(),
+                    content_type: None,
+                    location: Some(location),
+                    body: String::new(),
+                };
+                idem.finish(key, &first).await
+            }
+            None => idem.abandon(key).await,
+        };
+        if let Err(e) = kept {
+            tracing::error!("keeping the answer to a save: {e}");
+        }
+    }
+    answer
+}
+
+/// A refusal of the service as the form's problems.
+fn refusal<'f>(e: &ServiceError, form: &'f FormData) -> FormErrors<'f> {
+    FormErrors {
+        message: e.message.clone(),
+        fields: Vec::new(),
+        posted: Some(form),
+    }
+}
+
+/// The digest that tells one posted save from another: the case, every
+/// field but the session's token, and every file's name and bytes.
+fn form_digest(period: &str, unit: &str, form: &FormData) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for part in [period, unit] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    for (k, v) in form.fields.iter().filter(|(k, _)| k != "csrf_token") {
+        h.update(k.as_bytes());
+        h.update([0]);
+        h.update(v.as_bytes());
+        h.update([0]);
+    }
+    for (field, name, bytes) in &form.files {
+        h.update(field.as_bytes());
+        h.update([0]);
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(sha2::Sha256::digest(bytes));
+    }
+    format!("{:x}", h.finalize())
+}
+
+/// The names of the files a refused save did not keep, for its message.
+fn files_not_kept(ctx: &Ctx, form: &FormData) -> String {
+    let names: Vec<String> = form
+        .files
+        .iter()
+        .filter_map(|(field, name, _)| Some(format!("{} ({name})", field.strip_prefix("ev.")?)))
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {} {}.",
+            ctx.t(
+                "Berkas yang dipilih belum tersimpan; pilih lagi:",
+                "The chosen files were not kept; choose them again:"
+            ),
+            names.join(", ")
+        )
+    }
+}
+
+/// Save the draft from a posted form (the page's checks, then the evidence
+/// and the document through the service): the redirect when saved, else the
+/// form again with its problems.
+async fn save_form(
+    state: &AppState,
+    ctx: &Ctx,
+    (period, unit): (&str, &str),
+    form: &FormData,
+    case: &Case,
+) -> Response {
+    let (period, unit) = (period.to_owned(), unit.to_owned());
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
     let cases = state.cases(me);
     // The page's own checks, before anything is stored.
     let mut fields = Vec::new();
@@ -394,48 +520,79 @@ pub(crate) async fn save(
     }
     if !fields.is_empty() {
         let errors = FormErrors {
-            message: ctx
-                .t("Draf belum disimpan.", "The draft was not saved.")
-                .to_owned(),
+            message: format!(
+                "{}{}",
+                ctx.t("Draf belum disimpan.", "The draft was not saved."),
+                files_not_kept(ctx, form)
+            ),
             fields,
-            posted: Some(&form),
+            posted: Some(form),
         };
-        return form_page(&ctx, &case, None, Some(&errors));
+        return form_page(ctx, case, None, Some(&errors));
     }
     // Evidence first: the document names the files by digest.
     let mut uploaded: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let files = chosen_files(&form, "");
+    // Files uploaded on their own (resumable) that the draft does not name yet.
+    let uploads = state.uploads(me);
+    match uploads.waiting(&period, &unit).await {
+        Ok(waiting) => {
+            for (ind, path, sha) in waiting {
+                uploaded.entry(ind).or_default().push((path, sha));
+            }
+        }
+        Err(e) => return refused(ctx, &e),
+    }
+    let files = chosen_files(form, "");
     if !files.is_empty() {
         match upload_files(&cases, (&period, &unit), &files).await {
             Ok(stored) => {
+                // Stored: should the document be refused, they wait for the next save.
+                if let Err(e) = uploads.keep_waiting(&period, &unit, &stored).await {
+                    return refused(ctx, &e);
+                }
                 for (ind, path, sha) in stored {
                     uploaded.entry(ind).or_default().push((path, sha));
                 }
             }
-            Err(refusal) => return form_page(&ctx, &case, None, Some(&upload_refused(&ctx, refusal, &form))),
+            Err(refusal) => {
+                let mut errors = upload_refused(ctx, refusal, form);
+                errors.message.push_str(&files_not_kept(ctx, form));
+                return form_page(ctx, case, None, Some(&errors));
+            }
         }
     }
     // The document, from the form.
-    let (doc, order) = form_document(&case, &form, &uploaded, false);
+    let (doc, order) = form_document(case, form, &uploaded, false);
     let bytes = match serde_json::to_vec_pretty(&doc) {
         Ok(b) => b,
-        Err(e) => return refused(&ctx, &ServiceError::internal(&e)),
+        Err(e) => return refused(ctx, &ServiceError::internal(&e)),
     };
     if let Err(e) = cases
         .put_self_assessment(&period, &unit, Source::bytes("self-assessment", bytes))
         .await
     {
+        let mut message = e.message.clone();
+        if !files.is_empty() {
+            message.push(' ');
+            message.push_str(ctx.t(
+                "Berkas yang dipilih sudah tersimpan di server dan disertakan pada simpanan berikutnya yang menjawab indikatornya.",
+                "The chosen files are stored on the server and go with the next save that answers their indicators.",
+            ));
+        }
         let errors = FormErrors {
-            message: e.message.clone(),
+            message,
             fields: diagnostic_fields(&e.diagnostics, &order),
-            posted: Some(&form),
+            posted: Some(form),
         };
-        return form_page(&ctx, &case, None, Some(&errors));
+        return form_page(ctx, case, None, Some(&errors));
     }
-    let target = case.page(&ctx, "");
+    if let Err(e) = uploads.mark_attached(&period, &unit, &order).await {
+        return refused(ctx, &e);
+    }
+    let target = case.page(ctx, "");
     if form.get("action") == Some("submit") {
         // Saved; submitting is confirmed on a page that says what is still missing.
-        return axum::response::Redirect::to(&case.page(&ctx, "/submit")).into_response();
+        return axum::response::Redirect::to(&case.page(ctx, "/submit")).into_response();
     }
     axum::response::Redirect::to(&format!("{target}?done=saved")).into_response()
 }

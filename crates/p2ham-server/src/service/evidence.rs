@@ -27,7 +27,7 @@ pub struct EvidenceUpload<'a> {
 /// Whether an evidence name is a path assessments may use (the model's rule),
 /// and short and plain enough to store and show (no control characters, no
 /// `.` segments, at most 255 bytes).
-fn check_evidence_name(name: &str) -> Result<(), String> {
+pub(super) fn check_evidence_name(name: &str) -> Result<(), String> {
     if let Some(problem) = p2ham_io::model::evidence_path_problem(name) {
         return Err(problem);
     }

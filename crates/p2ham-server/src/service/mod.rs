@@ -18,17 +18,21 @@
 mod cases;
 mod directory;
 mod evidence;
+mod idempotent;
 mod reports;
 mod sessions;
+mod uploads;
 mod workflow;
 
 pub use cases::CaseFile;
 pub use cases::Cases;
 pub use directory::Directory;
 pub use evidence::EvidenceUpload;
+pub use idempotent::{Idempotency, Replayed};
 pub(crate) use reports::unsupported as reports_unsupported;
 pub use reports::{Report, ALL_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
+pub use uploads::{NewUpload, Uploads, MAX_OPEN_UPLOADS, TUS_VERSION, UPLOAD_HOURS};
 
 use p2ham_io::model::Diagnostic;
 
@@ -96,6 +100,15 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     /// Something on the server's side; the details are in the server's log.
     Internal,
+    /// A resumable upload's offset is not where the server stands, or another
+    /// request is sending the same upload.
+    UploadConflict,
+    /// A resumable upload request without `Tus-Resumable: 1.0.0`.
+    TusVersion,
+    /// An `Idempotency-Key` used again for a different request.
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being handled.
+    IdempotencyInProgress,
 }
 
 impl ErrorCode {
@@ -130,6 +143,10 @@ impl ErrorCode {
             ErrorCode::UnsupportedFormat => "unsupported-format",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::UploadConflict => "upload-conflict",
+            ErrorCode::TusVersion => "tus-version",
+            ErrorCode::IdempotencyKeyReused => "idempotency-key-reused",
+            ErrorCode::IdempotencyInProgress => "idempotency-in-progress",
         }
     }
 
@@ -148,10 +165,13 @@ impl ErrorCode {
             | ErrorCode::NotEligible
             | ErrorCode::NoDocuments
             | ErrorCode::Refused
-            | ErrorCode::AuditBroken => 409,
+            | ErrorCode::AuditBroken
+            | ErrorCode::UploadConflict
+            | ErrorCode::IdempotencyInProgress => 409,
+            ErrorCode::TusVersion => 412,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,
-            ErrorCode::InvalidDocument => 422,
+            ErrorCode::InvalidDocument | ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::WindowNotOpen | ErrorCode::WindowClosed => 423,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::EvidenceAltered | ErrorCode::EvidenceMissing => 500,
