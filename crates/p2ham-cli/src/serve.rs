@@ -584,6 +584,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                         self_closes,
                         verification_opens,
                         verification_closes,
+                        previous: None,
                     })
                     .await
                     .map_err(|e| failed(&e))?;

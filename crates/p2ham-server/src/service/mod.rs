@@ -15,19 +15,22 @@
 //! - [`crate::Admin`]: administrative changes, reached through
 //!   [`Directory::admin`] (which checks the administrator's role).
 
+mod awards;
 mod cases;
 mod directory;
 mod evidence;
+mod history;
 mod reports;
 mod sessions;
 mod workflow;
 
+pub use awards::Awards;
 pub use cases::CaseFile;
 pub use cases::Cases;
 pub use directory::Directory;
 pub use evidence::EvidenceUpload;
 pub(crate) use reports::unsupported as reports_unsupported;
-pub use reports::{Report, ALL_FORMATS, LETTER_FORMATS, XLSX};
+pub use reports::{Report, ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
 
 use p2ham_io::model::Diagnostic;
@@ -96,6 +99,13 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     /// Something on the server's side; the details are in the server's log.
     Internal,
+    /// The previous period's round has no decree yet: its award list, this
+    /// period's baseline, is not fixed.
+    PreviousNotDecreed,
+    /// A unit of the round is verified but not yet evaluated.
+    RoundIncomplete,
+    /// The period's round already has its decree.
+    AlreadyDecreed,
 }
 
 impl ErrorCode {
@@ -130,6 +140,9 @@ impl ErrorCode {
             ErrorCode::UnsupportedFormat => "unsupported-format",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::PreviousNotDecreed => "previous-not-decreed",
+            ErrorCode::RoundIncomplete => "round-incomplete",
+            ErrorCode::AlreadyDecreed => "already-decreed",
         }
     }
 
@@ -148,7 +161,10 @@ impl ErrorCode {
             | ErrorCode::NotEligible
             | ErrorCode::NoDocuments
             | ErrorCode::Refused
-            | ErrorCode::AuditBroken => 409,
+            | ErrorCode::AuditBroken
+            | ErrorCode::PreviousNotDecreed
+            | ErrorCode::RoundIncomplete
+            | ErrorCode::AlreadyDecreed => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,
             ErrorCode::InvalidDocument => 422,
