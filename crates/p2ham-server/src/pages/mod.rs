@@ -15,6 +15,7 @@ mod case;
 mod central;
 mod operator;
 mod review;
+mod round;
 mod submit;
 
 use axum::body::{Body, Bytes};
@@ -67,6 +68,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/periods/{period}/units/{unit}/decide", post(central::decide))
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
+        .route("/periods/{period}/round", get(round::round_page).post(round::act))
+        .route("/units/{unit}/history", get(round::history_page))
         .route("/admin", get(admin::show).post(admin::act))
         .route(
             "/admin/users/{username}",
