@@ -226,6 +226,9 @@ pub enum PeriodCommand {
         /// Verifications until.
         #[arg(long)]
         verification_closes: Option<String>,
+        /// The previous period, whose decreed award list is this period's baseline.
+        #[arg(long)]
+        previous: Option<String>,
     },
 }
 
@@ -572,6 +575,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                 self_closes,
                 verification_opens,
                 verification_closes,
+                previous,
             }) => {
                 let state = open(&data).await?;
                 state
@@ -584,7 +588,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                         self_closes,
                         verification_opens,
                         verification_closes,
-                        previous: None,
+                        previous,
                     })
                     .await
                     .map_err(|e| failed(&e))?;

@@ -15,6 +15,7 @@ use p2ham_io::Source;
 use p2ham_report::Format;
 use reqwest::Method;
 use serde_json::{json, Value};
+use sqlx::Row as _;
 
 const UNITS: [&str; 3] = ["kanim-sampit", "lapas-sampit", "bapas-sampit"];
 const KALTENG_2022: &str = "fixtures/awards/kalteng-2022.json";
@@ -491,5 +492,45 @@ async fn year(db: common::Db) {
         3,
         "one award per case"
     );
+
+    // The replay knows the decree and the periods' sequence: edits outside
+    // the application are named.
+    for (edit, named) in [
+        (
+            "UPDATE decrees SET issuer = 'Menteri Lain' WHERE period_id = '2023'",
+            "decree of period/2023: issuer is `Menteri Lain` in the database",
+        ),
+        (
+            "UPDATE decrees SET awards = REPLACE(awards, '79.58', '80.58') WHERE period_id = '2023'",
+            "decree of period/2023: its stored award list has digest",
+        ),
+        (
+            "UPDATE periods SET previous_id = NULL WHERE id = '2024'",
+            "period/2024: previous is none in the database",
+        ),
+    ] {
+        let before = sqlx::query("SELECT issuer, awards FROM decrees WHERE period_id = '2023'")
+            .fetch_one(server.state.db().pool())
+            .await
+            .expect("decree");
+        sqlx::query(edit)
+            .execute(server.state.db().pool())
+            .await
+            .expect("edit");
+        let r = admin.get("/api/v1/audit/verify").await;
+        r.expect(409);
+        assert!(r.text().contains(named), "{named}: {}", r.text());
+        sqlx::query("UPDATE decrees SET issuer = $1, awards = $2 WHERE period_id = '2023'")
+            .bind(before.try_get::<String, _>("issuer").expect("issuer"))
+            .bind(before.try_get::<String, _>("awards").expect("awards"))
+            .execute(server.state.db().pool())
+            .await
+            .expect("undo");
+        sqlx::query("UPDATE periods SET previous_id = '2023' WHERE id = '2024'")
+            .execute(server.state.db().pool())
+            .await
+            .expect("undo");
+        admin.get("/api/v1/audit/verify").await.expect(200);
+    }
     server.stop().await;
 }
