@@ -393,7 +393,7 @@ async fn year(db: common::Db) {
     let r = admin
         .post(
             "/api/v1/periods",
-            json!({"id": "2024", "year": 2024, "instrument": "p2ham-2022", "previous": "2023"}),
+            json!({"id": "2024", "year": 2024, "instrument": "p2ham-2018-kanim", "previous": "2023"}),
         )
         .await;
     r.expect(201);
@@ -467,6 +467,61 @@ async fn year(db: common::Db) {
         .await;
     assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Md, Lang::En));
     kanim.get("/api/v1/units/lapas-sampit/history").await.expect(404);
+
+    // 2024 runs on another instrument (p2ham-2018-kanim): Kanim's verified
+    // 2024 total is not comparable with 2023's, and the streak is broken
+    // until a decree grants the predikat again.
+    let mut own: Value = serde_json::from_slice(&fixture(
+        "fixtures/assessments/sampit-2023/kanim-sampit.self.json",
+    ))
+    .expect("json");
+    own["instrument"] = json!({"id": "p2ham-2018-kanim", "version": "1.0.0"});
+    own["period"] = json!("2024");
+    own["assessed_on"] = json!("2024-03-12");
+    own["answers"] = json!([{"indicator": "A.01", "value": "tidak"}]);
+    let own = serde_json::to_vec_pretty(&own).expect("json");
+    let case24 = "/api/v1/periods/2024/units/kanim-sampit";
+    kanim
+        .put_bytes(&format!("{case24}/self-assessment"), own.clone())
+        .await
+        .expect(200);
+    kanim
+        .post(&format!("{case24}/submit"), json!({}))
+        .await
+        .expect(200);
+    let mut ver: Value = serde_json::from_slice(&own).expect("json");
+    ver["stage"] = json!("verification");
+    ver["verifies"] = json!(format!("sha256:{}", p2ham_io::sha256_hex(&own)));
+    let ver = serde_json::to_vec_pretty(&ver).expect("json");
+    verifier
+        .put_bytes(&format!("{case24}/verification"), ver.clone())
+        .await
+        .expect(200);
+    let results_2024 = p2ham_io::read_verified_sources(
+        vec![Source::bytes("kanim-sampit.verification.json", &ver[..])],
+        None,
+    )
+    .expect("verification")
+    .results
+    .into_iter()
+    .map(|v| v.result)
+    .collect::<Vec<_>>();
+    let expected = p2ham_io::scoring::history(&[decreed_list, previous], &results_2024, Some("kanim-sampit"));
+    let r = kanim.get("/api/v1/units/kanim-sampit/history").await;
+    assert_eq!(r.text(), p2ham_report::to_json(&expected));
+    let h = r.json();
+    let y2024 = &h["units"][0]["periods"][2];
+    assert_eq!(y2024["period"], "2024");
+    assert_eq!(y2024["source"], "verification");
+    assert_eq!(y2024["comparable"], false, "another instrument: not comparable");
+    assert_eq!(y2024["change"], Value::Null);
+    assert_eq!(h["units"][0]["current_streak"], 0);
+    assert_eq!(h["units"][0]["longest_streak"], 2);
+    let md = kanim
+        .get("/api/v1/units/kanim-sampit/history?format=md")
+        .await
+        .text();
+    assert!(md.contains("tidak sebanding"), "{md}");
 
     // Every step is in the audit log, and the log replays to the tables.
     let v = admin.get("/api/v1/audit/verify").await;
