@@ -226,6 +226,9 @@ pub enum PeriodCommand {
         /// Verifications until.
         #[arg(long, value_name = "DATE")]
         verification_closes: Option<String>,
+        /// The previous period, whose decreed award list is this period's baseline.
+        #[arg(long)]
+        previous: Option<String>,
     },
 }
 
@@ -579,6 +582,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                 self_closes,
                 verification_opens,
                 verification_closes,
+                previous,
             }) => {
                 let state = open(&data).await?;
                 state
@@ -591,6 +595,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                         self_closes,
                         verification_opens,
                         verification_closes,
+                        previous,
                     })
                     .await
                     .map_err(|e| failed(&e))?;

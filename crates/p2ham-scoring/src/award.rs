@@ -183,6 +183,25 @@ fn office_key(u: &Unit) -> (Option<&str>, &str) {
     (u.office.as_deref(), u.id.as_str())
 }
 
+/// Whether `previous` may be the baseline of `period`: a list of an earlier
+/// period (periods compare as numbers when both are whole numbers, else as
+/// text), never of the period itself or a later one.
+pub fn check_previous(previous: &AwardList, period: &str) -> Result<(), AwardError> {
+    if previous.period == period {
+        return Err(AwardError::PreviousSamePeriod {
+            period: period.to_owned(),
+        });
+    }
+    // The previous list is last period's: never one of a later period.
+    if period_order(&previous.period, period).is_gt() {
+        return Err(AwardError::PreviousLaterPeriod {
+            previous: previous.period.clone(),
+            period: period.to_owned(),
+        });
+    }
+    Ok(())
+}
+
 /// Decide the award list of a period.
 ///
 /// Every unit with a verified result is decided `retained`, `gained`, `lost`
@@ -207,16 +226,7 @@ pub fn decide(
         (None, None) => return Err(AwardError::NoPeriod),
     };
     if let Some(prev) = previous {
-        if prev.period == period {
-            return Err(AwardError::PreviousSamePeriod { period });
-        }
-        // The previous list is last period's: never one of a later period.
-        if period_order(&prev.period, &period).is_gt() {
-            return Err(AwardError::PreviousLaterPeriod {
-                previous: prev.period.clone(),
-                period,
-            });
-        }
+        check_previous(prev, &period)?;
     }
     let mut by_unit: BTreeMap<&str, &VerifiedResult> = BTreeMap::new();
     for r in results {

@@ -68,7 +68,7 @@ mod rollup;
 mod score;
 
 pub use award::{
-    award_reason, decide, summarize, AwardError, AwardOptions, AwardSummary, DecisionCounts,
+    award_reason, check_previous, decide, summarize, AwardError, AwardOptions, AwardSummary, DecisionCounts,
     RequiredInstrument, VerifiedResult,
 };
 pub use compare::{

@@ -150,6 +150,7 @@ fn main() {
                 self_closes: None,
                 verification_opens: None,
                 verification_closes: None,
+                previous: None,
             })
             .await
             .expect("period");

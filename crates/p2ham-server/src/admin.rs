@@ -83,6 +83,11 @@ pub struct NewPeriod {
     /// Verifications accepted until.
     #[serde(default)]
     pub verification_closes: Option<String>,
+    /// The previous period, whose decreed award list is this period's
+    /// baseline (keep, gain, lose); none for the first year kept in the
+    /// application, which may import its previous list instead.
+    #[serde(default)]
+    pub previous: Option<String>,
 }
 
 /// Administrative operations on an open application.
@@ -531,14 +536,30 @@ impl<'a> Admin<'a> {
                 .map(|t| t.map_or(Bind::Null, Bind::Text))
                 .map_err(|e| invalid(format!("{field}: {e}")))
         };
-        let after = serde_json::json!({"id": p.id, "year": p.year, "instrument_sha256": sha}).to_string();
+        if let Some(previous) = &p.previous {
+            if *previous == p.id {
+                return Err(invalid(format!(
+                    "previous `{previous}`: a period cannot follow itself"
+                )));
+            }
+            let known = sqlx::query("SELECT id FROM periods WHERE id = $1")
+                .bind(previous)
+                .fetch_optional(self.state.db().pool())
+                .await?;
+            if known.is_none() {
+                return Err(invalid(format!("previous `{previous}`: no such period")));
+            }
+        }
+        let after =
+            serde_json::json!({"id": p.id, "year": p.year, "instrument_sha256": sha, "previous": p.previous})
+                .to_string();
         self.record(
             "create-period",
             format!("period/{}", p.id),
             after,
             vec![Stmt::new(
                 "INSERT INTO periods (id, year, instrument_sha256, self_opens, self_closes, verification_opens, \
-                 verification_closes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 verification_closes, created_at, previous_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 vec![
                     Bind::Text(p.id.clone()),
                     Bind::Int(p.year),
@@ -548,6 +569,7 @@ impl<'a> Admin<'a> {
                     instant(&p.verification_opens, false, "verification_opens")?,
                     instant(&p.verification_closes, true, "verification_closes")?,
                     Bind::Text(now()),
+                    opt(p.previous.as_ref()),
                 ],
             )],
         )

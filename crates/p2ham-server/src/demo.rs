@@ -110,6 +110,7 @@ pub async fn load_demo(state: &AppState) -> Result<bool, ServerError> {
             self_closes: None,
             verification_opens: None,
             verification_closes: None,
+            previous: None,
         })
         .await?;
     for a in DEMO_ACCOUNTS {

@@ -69,6 +69,9 @@ pub struct PeriodInfo {
     pub verification_opens: Option<String>,
     /// Verifications accepted until.
     pub verification_closes: Option<String>,
+    /// The previous period, whose decreed award list is this period's baseline.
+    #[serde(default)]
+    pub previous: Option<String>,
 }
 
 impl PeriodInfo {
@@ -469,4 +472,86 @@ pub struct UploadInfo {
     pub content_type: Option<String>,
     /// Whether the draft names it (the operator's upload for an answered indicator).
     pub attached: bool,
+}
+
+/// Naming (or clearing) a period's previous period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviousPeriodRequest {
+    /// The previous period's id; none to clear it.
+    #[serde(default)]
+    pub previous: Option<String>,
+}
+
+/// The award list imported as a period's previous list (the first year kept
+/// in the application).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PreviousAwardsInfo {
+    /// The period the list is of (e.g. `2022`).
+    pub period: String,
+    /// SHA-256 of the list as it was sent.
+    pub sha256: String,
+    /// Units listed.
+    pub units: usize,
+    /// Units holding the predikat after that period.
+    pub holders: usize,
+    /// Who imported it.
+    pub imported_by: String,
+    /// When.
+    pub imported_at: String,
+}
+
+/// Striking a unit off the period's award round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExclusionRequest {
+    /// The unit.
+    pub unit: String,
+    /// Why, as the award list records it.
+    pub reason: String,
+}
+
+/// A unit struck off a period's award round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ExclusionInfo {
+    /// The unit.
+    pub unit: String,
+    /// Why.
+    pub reason: String,
+    /// Who struck it off.
+    pub excluded_by: String,
+    /// When.
+    pub excluded_at: String,
+}
+
+/// The one decree of a period's award round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecreeRequest {
+    /// The decree's number, e.g. `M.HH-01.HA.03.07 Tahun 2023`.
+    pub number: String,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Who issued it, as the decree names the office (free text: the issuing
+    /// ministry's name changes over the years).
+    pub issuer: String,
+}
+
+/// A decree recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DecreeRecorded {
+    /// The period.
+    pub period: String,
+    /// The decree's number.
+    pub number: String,
+    /// Its date.
+    pub date: String,
+    /// Its issuer.
+    pub issuer: String,
+    /// SHA-256 of the award list the decree fixed (`GET …/awards?format=json`).
+    pub awards_sha256: String,
+    /// Evaluated units recorded `awarded`.
+    pub awarded: usize,
+    /// Evaluated units recorded `not_awarded`.
+    pub not_awarded: usize,
 }

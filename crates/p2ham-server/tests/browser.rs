@@ -26,8 +26,34 @@ fn chromium() -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seed_story_in_a_browser() {
-    let required = std::env::var("P2HAM_BROWSER_TESTS").is_ok_and(|v| v == "required");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let Some(browser) = browser_ready(&dir) else {
+        return;
+    };
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    // At the root, then mounted under a prefix (`--base-path /p2ham`).
+    run_flow(&dir, &browser, "", &artifacts).await;
+    run_flow(&dir, &browser, "/p2ham", &artifacts.join("under-p2ham")).await;
+    ran("seed_story_in_a_browser");
+}
+
+/// Note that a browser test ran (for `.ci/run`), beside the others that did.
+fn ran(test: &str) {
+    if let Ok(file) = std::env::var("P2HAM_BROWSER_RAN") {
+        use std::io::Write as _;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+            .expect("marker file");
+        writeln!(f, "{test}").expect("marker");
+    }
+}
+
+/// Whether the browser tests can run here (else why not; a failure when required).
+fn browser_ready(dir: &Path) -> Option<String> {
+    let required = std::env::var("P2HAM_BROWSER_TESTS").is_ok_and(|v| v == "required");
     let node_ok = Command::new("node")
         .arg("--version")
         .output()
@@ -35,24 +61,122 @@ async fn seed_story_in_a_browser() {
     let browser = chromium();
     let modules =
         dir.join("node_modules/playwright-core").exists() && dir.join("node_modules/axe-core").exists();
-    if !(node_ok && browser.is_some() && modules) {
-        let why = format!(
-            "browser test skipped: node {node_ok}, chromium {browser:?}, node_modules {modules} \
-             (run `npm ci --prefix crates/p2ham-server/tests/browser`)"
-        );
-        assert!(!required, "{why}");
-        eprintln!("{why}");
+    if node_ok && modules {
+        if let Some(b) = browser {
+            return Some(b);
+        }
+    }
+    let why = format!(
+        "browser test skipped: node {node_ok}, chromium {browser:?}, node_modules {modules} \
+         (run `npm ci --prefix crates/p2ham-server/tests/browser`)"
+    );
+    assert!(!required, "{why}");
+    eprintln!("{why}");
+    None
+}
+
+/// The award round in the browser (tests/browser/round.mjs): the 2022 list
+/// imported as the 2023 baseline and the three Sampit units verified and
+/// evaluated through the API; the page decides, strikes off, lifts and
+/// records the decree; the API then shows what the page recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn award_round_in_a_browser() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let Some(browser) = browser_ready(&dir) else {
         return;
-    }
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
+    };
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts-round");
     let _ = std::fs::remove_dir_all(&artifacts);
-    let browser = browser.expect("checked");
-    // At the root, then mounted under a prefix (`--base-path /p2ham`).
-    run_flow(&dir, &browser, "", &artifacts).await;
-    run_flow(&dir, &browser, "/p2ham", &artifacts.join("under-p2ham")).await;
-    if let Ok(file) = std::env::var("P2HAM_BROWSER_RAN") {
-        std::fs::write(file, "seed_story_in_a_browser\n").expect("marker");
+    let server = TestServer::start(Db::Sqlite, "award_round_in_a_browser").await;
+    let evaluator = server.login("evaluator").await;
+    let verifier = server.login("verifier-kalteng").await;
+    evaluator
+        .put_bytes(
+            "/api/v1/periods/2023/previous-awards",
+            common::fixture("fixtures/awards/kalteng-2022.json"),
+        )
+        .await
+        .expect(201);
+    for unit in ["kanim-sampit", "lapas-sampit", "bapas-sampit"] {
+        let case = format!("/api/v1/periods/2023/units/{unit}");
+        let op = server.login(&format!("operator-{unit}")).await;
+        let root = common::repo().join("fixtures/evidence").join(unit);
+        op.upload(
+            &format!("{case}/evidence"),
+            common::files_under(&root, &["foto", "dokumen"]),
+        )
+        .await
+        .expect(201);
+        op.put_bytes(
+            &format!("{case}/self-assessment"),
+            common::fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
+        )
+        .await
+        .expect(200);
+        op.post(&format!("{case}/submit"), serde_json::json!({}))
+            .await
+            .expect(200);
+        verifier
+            .upload(
+                &format!("{case}/evidence"),
+                common::files_under(&root, &["verifikasi"]),
+            )
+            .await
+            .expect(201);
+        verifier
+            .put_bytes(
+                &format!("{case}/verification"),
+                common::fixture(&format!(
+                    "fixtures/assessments/sampit-2023/{unit}.verification.json"
+                )),
+            )
+            .await
+            .expect(200);
+        evaluator
+            .post(&format!("{case}/evaluate"), serde_json::json!({}))
+            .await
+            .expect(200);
     }
+    let base = server.base.clone();
+    let script = dir.join("round.mjs");
+    let out = artifacts.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .env("P2HAM_BASE", base)
+            .env("P2HAM_ARTIFACTS", out)
+            .env("CHROMIUM", browser)
+            .status()
+            .expect("run node")
+    })
+    .await
+    .expect("join");
+    let result: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
+            .unwrap_or_default();
+    assert!(
+        status.success(),
+        "the award round in the browser failed: {result:#}"
+    );
+    // What the page recorded is the API's: the decree on every evaluated case.
+    for (unit, status) in [
+        ("kanim-sampit", "awarded"),
+        ("bapas-sampit", "awarded"),
+        ("lapas-sampit", "not_awarded"),
+    ] {
+        let view = evaluator
+            .get(&format!("/api/v1/periods/2023/units/{unit}"))
+            .await
+            .json();
+        assert_eq!(view["status"], status, "{unit}");
+        assert_eq!(view["outcome"]["decree_number"], "M.HH-01.HA.03.07 Tahun 2023");
+    }
+    let list = evaluator.get("/api/v1/periods/2023/awards").await.json();
+    assert_eq!(list["decree"]["issuer"], "Menteri Hukum dan Hak Asasi Manusia");
+    let exclusions = evaluator.get("/api/v1/periods/2023/exclusions").await.json();
+    assert_eq!(exclusions, serde_json::json!([]), "the exclusion was lifted");
+    server.stop().await;
+    ran("award_round_in_a_browser");
 }
 
 /// The operator's form on a bad signal (tests/browser/field.mjs): a photo made

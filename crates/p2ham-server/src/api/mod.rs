@@ -5,6 +5,7 @@
 mod admin;
 mod audit;
 mod auth;
+mod awards;
 mod cases;
 mod documents;
 mod evidence;
@@ -44,7 +45,8 @@ use crate::AppState;
         (name = "admin", description = "Users, units, periods, instruments"),
         (name = "workflow", description = "Self-assessment, evidence, verification, evaluation, award"),
         (name = "reports", description = "Score, comparison and outcome letter in every format of the report layer"),
-        (name = "audit", description = "The hash-chained audit log")
+        (name = "audit", description = "The hash-chained audit log"),
+        (name = "awards", description = "The year: periods in sequence, the award round, its exclusions and decree, a unit's history")
     )
 )]
 struct ApiDoc;
@@ -113,6 +115,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::compare_report))
         .routes(routes!(reports::letter_report))
         .routes(routes!(reports::rollup_report))
+        .routes(routes!(awards::set_previous))
+        .routes(routes!(awards::put_previous_awards, awards::get_previous_awards))
+        .routes(routes!(awards::get_awards))
+        .routes(routes!(awards::list_exclusions, awards::exclude))
+        .routes(routes!(awards::lift_exclusion))
+        .routes(routes!(awards::decree))
+        .routes(routes!(awards::history))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi_document))

@@ -7,7 +7,9 @@
 //! records: a case's status, current documents and round (and its outcome:
 //! verified total, eligibility, award and decree), a user's name, role,
 //! unit, office and whether the account is active, a unit's name, kind and
-//! office, a period's year and instrument, an instrument's digest.
+//! office, a period's year, instrument and previous period, a round's decree
+//! (number, date, issuer and the digest of the award list it fixed, checked
+//! against the stored list), an instrument's digest.
 
 use std::collections::BTreeMap;
 
@@ -38,7 +40,8 @@ const OUTCOME_FIELDS: &[&str] = &[
 const USER_CHANGES: &[&str] = &["update-user", "deactivate-user", "reactivate-user"];
 const USER_FIELDS: &[&str] = &["name", "role", "unit", "office", "active"];
 const UNIT_FIELDS: &[&str] = &["name", "kind", "office"];
-const PERIOD_FIELDS: &[&str] = &["year", "instrument_sha256"];
+const PERIOD_FIELDS: &[&str] = &["year", "instrument_sha256", "previous"];
+const DECREE_FIELDS: &[&str] = &["number", "date", "issuer", "awards_sha256"];
 const INSTRUMENT_FIELDS: &[&str] = &["id", "version"];
 
 /// What the log says about one object: the fields its entries recorded, and
@@ -67,6 +70,7 @@ pub(crate) struct Replay {
     users: Objects,
     units: Objects,
     periods: Objects,
+    decrees: Objects,
     instruments: Objects,
     /// Entries that found an object in another state than the entries before
     /// them left it: a change made outside the application in between.
@@ -151,8 +155,10 @@ impl Replay {
             merge(&mut self.users, &e.object, pick(&after, USER_FIELDS), e);
         } else if action == "create-unit" {
             merge(&mut self.units, &e.object, pick(&after, UNIT_FIELDS), e);
-        } else if action == "create-period" {
+        } else if action == "create-period" || action == "set-previous-period" {
             merge(&mut self.periods, &e.object, pick(&after, PERIOD_FIELDS), e);
+        } else if action == "decree" {
+            merge(&mut self.decrees, &e.object, pick(&after, DECREE_FIELDS), e);
         } else if action == "register-instrument" {
             merge(
                 &mut self.instruments,
@@ -327,7 +333,7 @@ impl Replay {
         }
         compare_kind(&mut out, "", &self.units, &tables, "never creates it");
 
-        let rows = sqlx::query("SELECT id, year, instrument_sha256 FROM periods ORDER BY id")
+        let rows = sqlx::query("SELECT id, year, instrument_sha256, previous_id FROM periods ORDER BY id")
             .fetch_all(&mut **tx)
             .await?;
         let mut tables = Objects::new();
@@ -338,9 +344,46 @@ impl Replay {
                 "instrument_sha256".into(),
                 r.try_get::<String, _>("instrument_sha256")?.into(),
             );
+            m.insert(
+                "previous".into(),
+                r.try_get::<Option<String>, _>("previous_id")?.into(),
+            );
             tables.insert(format!("period/{}", r.try_get::<String, _>("id")?), row(m));
         }
         compare_kind(&mut out, "", &self.periods, &tables, "never creates it");
+
+        // A round's decree and the award list it fixed.
+        let rows = sqlx::query(
+            "SELECT period_id, number, decree_date, issuer, awards_sha256, awards FROM decrees ORDER BY period_id",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut tables = Objects::new();
+        for r in &rows {
+            let period: String = r.try_get("period_id")?;
+            let sha: String = r.try_get("awards_sha256")?;
+            let body: String = r.try_get("awards")?;
+            let actual = p2ham_io::sha256_hex(body.as_bytes());
+            if actual != sha {
+                out.push(format!(
+                    "decree of period/{period}: its stored award list has digest {actual}, not the recorded {sha}: \
+                     the list was edited"
+                ));
+            }
+            let mut m = Map::new();
+            m.insert("number".into(), r.try_get::<String, _>("number")?.into());
+            m.insert("date".into(), r.try_get::<String, _>("decree_date")?.into());
+            m.insert("issuer".into(), r.try_get::<String, _>("issuer")?.into());
+            m.insert("awards_sha256".into(), sha.into());
+            tables.insert(format!("period/{period}"), row(m));
+        }
+        compare_kind(
+            &mut out,
+            "decree of ",
+            &self.decrees,
+            &tables,
+            "records no decree",
+        );
 
         let rows = sqlx::query("SELECT sha256, id, version, body FROM instruments ORDER BY sha256")
             .fetch_all(&mut **tx)

@@ -245,6 +245,7 @@ pub(crate) async fn act(State(state): State<AppState>, ctx: Ctx, headers: Header
                 self_closes: form.text("self_closes"),
                 verification_opens: None,
                 verification_closes: form.text("verification_closes"),
+                previous: form.text("previous"),
             };
             (
                 admin.create_period(&period).await.map_err(Into::into),

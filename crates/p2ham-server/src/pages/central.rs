@@ -1,6 +1,6 @@
 //! The evaluator's pages: the national dashboard of a period (the report
-//! layer's roll-up with its tables and SVG charts), and the evaluation and
-//! award of one unit.
+//! layer's roll-up with its tables and SVG charts), and the evaluation of one
+//! unit (its award is the round's: see `round`).
 
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::case::{Case, FormErrors};
 use super::review::{cases, report_links};
 use super::{error_summary, notice, page, refused, status_badge, status_label, urlencode, Ctx};
-use crate::proto::{AwardRequest, EvaluateRequest, StageParam};
+use crate::proto::{EvaluateRequest, StageParam};
 use crate::service::Action;
 use crate::types::Status;
 use crate::AppState;
@@ -82,6 +82,10 @@ pub(crate) async fn dashboard(
     };
     let content = html! {
         h1 { (ctx.t("Evaluasi nasional", "National evaluation")) " " (period) }
+        p { a #round-link href=(ctx.url(&format!("/periods/{}/round", urlencode(&period)))) {
+            (ctx.t("Putaran penghargaan: keputusan per unit, pengeluaran, keputusan menteri dan lampirannya",
+                "The award round: decisions per unit, exclusions, the decree and its annex"))
+        } }
         form method="get" action=(ctx.url("/evaluation")) {
             div.field {
                 label for="period" { (ctx.t("Periode", "Period")) }
@@ -162,7 +166,6 @@ pub(crate) fn case_detail(
         )
     });
     let action = case.page(ctx, "/decide");
-    let posted = errors.and_then(|e| e.posted);
     let outcome = case.view().outcome.as_ref();
     let content = html! {
         p { a href=(ctx.url(&format!("/evaluation?period={}", urlencode(period)))) { "← " (ctx.t("Evaluasi nasional", "National evaluation")) } }
@@ -195,31 +198,14 @@ pub(crate) fn case_detail(
             }
         }
         @if status.allows(Action::Award) {
-            form method="post" action=(action) novalidate {
-                input type="hidden" name="csrf_token" value=(ctx.csrf);
-                input type="hidden" name="action" value="award";
-                fieldset.indicator #awarded {
-                    legend { (ctx.t("Keputusan penghargaan", "Award decision")) }
-                    div.options {
-                        label for="awarded-yes" { input #awarded-yes type="radio" name="awarded" value="yes" checked[posted.and_then(|f| f.get("awarded")) != Some("no")]; (ctx.t("Diberi penghargaan", "Awarded")) }
-                        label for="awarded-no" { input #awarded-no type="radio" name="awarded" value="no" checked[posted.and_then(|f| f.get("awarded")) == Some("no")]; (ctx.t("Tidak diberi penghargaan", "Not awarded")) }
-                    }
-                }
-                div.field {
-                    label for="decree_number" { (ctx.t("Nomor keputusan menteri", "Minister's decree number")) }
-                    input #decree_number type="text" name="decree_number" value=(posted.and_then(|f| f.get("decree_number")).unwrap_or_default());
-                }
-                div.field {
-                    label for="decree_date" { (ctx.t("Tanggal keputusan", "Decree date")) }
-                    input #decree_date type="date" name="decree_date" value=(posted.and_then(|f| f.get("decree_date")).unwrap_or_default());
-                }
-                div.field {
-                    label for="award-note" { (ctx.t("Catatan", "Note")) }
-                    textarea #award-note name="note" rows="2" { (posted.and_then(|f| f.get("note")).unwrap_or_default()) }
-                }
-                div.actions { button type="submit" { (ctx.t("Catat keputusan", "Record the decision")) } }
+            // The award is the round's: one decree for every evaluated unit.
+            p #award-in-round {
+                (ctx.t("Keputusan penghargaan dicatat untuk seluruh putaran sekaligus, dengan satu keputusan menteri:",
+                    "The award is recorded for the whole round at once, with one decree:")) " "
+                a href=(ctx.url(&format!("/periods/{}/round#decisions", urlencode(period)))) { (ctx.t("putaran penghargaan", "the award round")) " " (period) }
             }
         }
+        p { a href=(ctx.url(&format!("/units/{}/history", urlencode(&case.unit().id)))) { (ctx.t("Riwayat predikat unit ini", "This unit's predikat history")) } }
         @if let Some(c) = compare {
             section.compare { (PreEscaped(c)) }
         }
@@ -230,7 +216,7 @@ pub(crate) fn case_detail(
     )
 }
 
-/// Evaluate, or record the award decision.
+/// Evaluate the verified result (the award is the round's decree).
 pub(crate) async fn decide(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -245,32 +231,23 @@ pub(crate) async fn decide(
     let Some(me) = ctx.me.as_ref() else {
         return ctx.redirect("/login");
     };
-    let cases = state.cases(me);
-    let (done, result) = if form.get("action") == Some("award") {
-        let request = AwardRequest {
-            awarded: form.get("awarded") != Some("no"),
-            decree_number: form.text("decree_number"),
-            decree_date: form.text("decree_date"),
-            note: form.text("note"),
-        };
-        ("awarded", cases.award(&period, &unit, &request).await)
-    } else {
-        let request = EvaluateRequest {
-            note: form.text("note"),
-        };
-        ("evaluated", cases.evaluate(&period, &unit, &request).await)
+    let request = EvaluateRequest {
+        note: form.text("note"),
     };
-    if let Err(e) = result {
-        // The form's field the refusal names (its diagnostic's path), else the decree number.
-        let field = e
-            .diagnostics
-            .iter()
-            .map(|d| d.path.as_str())
-            .find(|p| ["decree_date", "decree_number"].contains(p))
-            .unwrap_or("decree_number");
+    let done = "evaluated";
+    if let Err(e) = state.cases(me).evaluate(&period, &unit, &request).await {
+        let message = match e.code {
+            crate::service::ErrorCode::InvalidTransition => ctx
+                .t(
+                    "Unit ini tidak dapat dievaluasi pada statusnya sekarang.",
+                    "This unit cannot be evaluated in its current status.",
+                )
+                .to_owned(),
+            _ => e.message.clone(),
+        };
         let errors = FormErrors {
-            message: e.message.clone(),
-            fields: vec![(field.to_owned(), e.message.clone())],
+            fields: vec![("note".to_owned(), message.clone())],
+            message,
             posted: Some(&form),
         };
         return match Case::read(&state, &ctx, &period, &unit).await {

@@ -17,6 +17,7 @@ mod field;
 mod operator;
 mod reports;
 mod review;
+mod round;
 mod submit;
 
 use axum::body::{Body, Bytes};
@@ -79,6 +80,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/periods/{period}/units/{unit}/report/{kind}", get(reports::show))
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
+        .route("/periods/{period}/round", get(round::round_page).post(round::act))
+        .route("/units/{unit}/history", get(round::history_page))
         .route("/admin", get(admin::show).post(admin::act))
         .route(
             "/admin/users/{username}",

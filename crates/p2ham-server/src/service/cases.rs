@@ -65,7 +65,7 @@ pub(super) fn unit_info(row: &sqlx::any::AnyRow) -> Result<UnitInfo, sqlx::Error
 
 pub(super) const PERIOD_SELECT: &str =
     "SELECT p.id, p.year, p.self_opens, p.self_closes, p.verification_opens, \
-    p.verification_closes, i.sha256, i.id AS instrument_id, i.version FROM periods p \
+    p.verification_closes, p.previous_id, i.sha256, i.id AS instrument_id, i.version FROM periods p \
     JOIN instruments i ON i.sha256 = p.instrument_sha256";
 
 pub(super) fn period_info(row: &sqlx::any::AnyRow) -> Result<PeriodInfo, sqlx::Error> {
@@ -81,6 +81,7 @@ pub(super) fn period_info(row: &sqlx::any::AnyRow) -> Result<PeriodInfo, sqlx::E
         self_closes: row.try_get("self_closes")?,
         verification_opens: row.try_get("verification_opens")?,
         verification_closes: row.try_get("verification_closes")?,
+        previous: row.try_get("previous_id")?,
     })
 }
 

@@ -15,22 +15,25 @@
 //! - [`crate::Admin`]: administrative changes, reached through
 //!   [`Directory::admin`] (which checks the administrator's role).
 
+mod awards;
 mod cases;
 mod directory;
 mod evidence;
 mod idempotent;
+mod history;
 mod reports;
 mod sessions;
 mod uploads;
 mod workflow;
 
+pub use awards::Awards;
 pub use cases::CaseFile;
 pub use cases::Cases;
 pub use directory::Directory;
 pub use evidence::EvidenceUpload;
 pub use idempotent::{Idempotency, Replayed};
 pub(crate) use reports::unsupported as reports_unsupported;
-pub use reports::{Report, ALL_FORMATS, LETTER_FORMATS, XLSX};
+pub use reports::{Report, ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
 pub use uploads::{NewUpload, Uploads, MAX_OPEN_UPLOADS, TUS_VERSION, UPLOAD_HOURS};
 
@@ -109,6 +112,13 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// A request with this `Idempotency-Key` is still being handled.
     IdempotencyInProgress,
+    /// The previous period's round has no decree yet: its award list, this
+    /// period's baseline, is not fixed.
+    PreviousNotDecreed,
+    /// A unit of the round is verified but not yet evaluated.
+    RoundIncomplete,
+    /// The period's round already has its decree.
+    AlreadyDecreed,
 }
 
 impl ErrorCode {
@@ -147,6 +157,9 @@ impl ErrorCode {
             ErrorCode::TusVersion => "tus-version",
             ErrorCode::IdempotencyKeyReused => "idempotency-key-reused",
             ErrorCode::IdempotencyInProgress => "idempotency-in-progress",
+            ErrorCode::PreviousNotDecreed => "previous-not-decreed",
+            ErrorCode::RoundIncomplete => "round-incomplete",
+            ErrorCode::AlreadyDecreed => "already-decreed",
         }
     }
 
@@ -167,7 +180,10 @@ impl ErrorCode {
             | ErrorCode::Refused
             | ErrorCode::AuditBroken
             | ErrorCode::UploadConflict
-            | ErrorCode::IdempotencyInProgress => 409,
+            | ErrorCode::IdempotencyInProgress
+            | ErrorCode::PreviousNotDecreed
+            | ErrorCode::RoundIncomplete
+            | ErrorCode::AlreadyDecreed => 409,
             ErrorCode::TusVersion => 412,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,

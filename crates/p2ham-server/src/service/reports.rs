@@ -1,9 +1,10 @@
 //! The reports of a case and of a period, computed by the libraries over the
 //! stored documents and rendered by the report layer in any of its formats.
 
+use p2ham_io::model::AwardList;
 use p2ham_io::model::{Lang, Stage};
 use p2ham_io::ops;
-use p2ham_io::scoring::{ComparisonReport, RollupReport, ScoreReport};
+use p2ham_io::scoring::{ComparisonReport, HistoryReport, RollupReport, ScoreReport};
 use p2ham_io::Source;
 use p2ham_report::{EvidenceView, Image, ImageContent};
 use sqlx::Row;
@@ -24,6 +25,11 @@ pub enum Report {
     Letter(Box<ComparisonReport>),
     /// A period's roll-up (`p2ham rollup`).
     Rollup(Box<RollupReport>),
+    /// A period's award list (`p2ham award`): its JSON is the `p2ham-awards/1`
+    /// list, its other formats the decree's annex (Lampiran).
+    Awards(Box<AwardList>),
+    /// A unit's history across periods (`p2ham history`).
+    History(Box<HistoryReport>),
 }
 
 /// Every format of a report, the first the default.
@@ -35,6 +41,16 @@ pub const ALL_FORMATS: [ReportFormat; 7] = [
     ReportFormat::Html,
     ReportFormat::Xlsx,
     ReportFormat::Fragment,
+];
+
+/// An award list's formats: the `p2ham-awards/1` JSON first, then the annex's.
+pub const AWARD_FORMATS: [ReportFormat; 6] = [
+    ReportFormat::Json,
+    ReportFormat::Xlsx,
+    ReportFormat::Md,
+    ReportFormat::Html,
+    ReportFormat::Csv,
+    ReportFormat::Text,
 ];
 
 /// A letter's formats: Markdown first; no fragment.
@@ -110,6 +126,7 @@ impl Report {
     pub fn formats(&self) -> &'static [ReportFormat] {
         match self {
             Report::Letter(_) => &LETTER_FORMATS,
+            Report::Awards(_) => &AWARD_FORMATS,
             _ => &ALL_FORMATS,
         }
     }
@@ -135,6 +152,8 @@ impl Report {
             Report::Comparison(r) => render_one(r.as_mut(), format, lang, evidence),
             Report::Letter(r) => render_one(&mut p2ham_report::Letter(r), format, lang, evidence),
             Report::Rollup(r) => render_one(r.as_mut(), format, lang, None),
+            Report::Awards(r) => render_one(&mut p2ham_report::Annex(r), format, lang, None),
+            Report::History(r) => render_one(r.as_mut(), format, lang, None),
         }
     }
 }

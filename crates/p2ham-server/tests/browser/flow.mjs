@@ -1,7 +1,7 @@
 // The seed story in a real browser (Debian's Chromium through playwright-core):
 // operator fills and submits (by keyboard), verifier returns with a comment,
 // operator fixes and resubmits, verifier verifies with an overclaim, evaluator
-// sees the verified figure, evaluates and awards. Every main page is scanned
+// sees the verified figure and evaluates (the award is the round's: round.mjs). Every main page is scanned
 // with axe-core (no serious or critical violation allowed) and photographed at
 // phone and desktop widths.
 //
@@ -398,18 +398,10 @@ await ev.goto(BASE + form);
 await scan(ev, 'evaluator-case');
 await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat evaluasi")')]);
 check((await ev.textContent('main')).includes('Evaluasi tercatat'), 'the evaluation is recorded');
-// Awarding without a decree number is refused with a linked message.
-await ev.check('#awarded-yes');
-await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat keputusan")')]);
-check((await ev.locator('#error-summary').count()) === 1, 'an award without a decree number is refused');
-const eligible = (await ev.getAttribute('#eligible', 'data-eligible')) === 'true';
-result.eligible = eligible;
-await ev.check(eligible ? '#awarded-yes' : '#awarded-no');
-await ev.fill('#decree_number', 'M.HH-15.HA.01.01 Tahun 2023');
-await ev.fill('#decree_date', '2023-12-10');
-await Promise.all([ev.waitForNavigation(), ev.click('form button:has-text("Catat keputusan")')]);
+// The award is the round's: no single-unit award form, a link to the round instead.
+check((await ev.locator('input[name=awarded]').count()) === 0, 'no single-unit award form');
+check((await ev.locator('#award-in-round a').count()) === 1, 'the case links to the award round');
 const body = await ev.textContent('main');
-check(body.includes('Keputusan penghargaan tercatat'), 'the award decision is recorded');
 result.final_page = body.slice(0, 200);
 // English.
 await ev.click('header a[hreflang=en]');

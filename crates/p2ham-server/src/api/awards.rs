@@ -1,0 +1,185 @@
+//! The year: periods in sequence, the award round, its exclusions and its
+//! decree, and a unit's history.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::extract::{choose, document_bytes, rendered, JsonBody};
+use crate::auth::Actor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::proto::{
+    DecreeRecorded, DecreeRequest, ExclusionInfo, ExclusionRequest, PeriodInfo, PreviousAwardsInfo,
+    PreviousPeriodRequest,
+};
+use crate::proto::{LangParam, ReportFormat};
+use crate::service::{ALL_FORMATS, AWARD_FORMATS};
+use crate::AppState;
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ReportQuery {
+    /// Output format; without it, the `Accept` header decides (JSON by default).
+    format: Option<ReportFormat>,
+    /// Language of text, Markdown, CSV, HTML and XLSX (`id` by default).
+    lang: Option<LangParam>,
+}
+
+/// Name (or clear) the period's previous period, whose decreed award list is
+/// the period's baseline (administrators and evaluators; before the decree).
+#[utoipa::path(put, path = "/api/v1/periods/{period}/previous", tag = "awards",
+    security(("session" = []), ("token" = [])), request_body = PreviousPeriodRequest,
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, body = PeriodInfo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn set_previous(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+    JsonBody(req): JsonBody<PreviousPeriodRequest>,
+) -> ApiResult<Json<PeriodInfo>> {
+    Ok(Json(state.awards(&actor).set_previous(&period, &req).await?))
+}
+
+/// Import the period's previous award list (`p2ham-awards/1`, the first year
+/// kept in the application; administrators and evaluators): checked as
+/// `p2ham award --previous` reads it, refused with diagnostics (422); stored
+/// as sent, never overwritten.
+#[utoipa::path(put, path = "/api/v1/periods/{period}/previous-awards", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    request_body(content = Object, description = "A `p2ham-awards/1` list (docs/schema/awards.schema.json)", content_type = "application/json"),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 201, body = PreviousAwardsInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody), (status = 408, body = ErrorBody)))]
+pub(crate) async fn put_previous_awards(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<PreviousAwardsInfo>)> {
+    let bytes = document_bytes(&state, body).await?;
+    let source = p2ham_io::Source::bytes("previous-awards.json", bytes);
+    let info = state.awards(&actor).import_previous(&period, source).await?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// The period's imported previous award list, byte for byte.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/previous-awards", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, description = "The `p2ham-awards/1` list as imported", content_type = "application/json"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn get_previous_awards(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<Response> {
+    let body = state.awards(&actor).previous_awards_document(&period).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The award round: every unit's decision (`retained`, `gained`, `lost`,
+/// `not_awarded`, `not_evaluated`, `excluded`) with its reasons, decided as
+/// `p2ham award --previous` decides from the evaluated verifications and the
+/// baseline; once decreed, the list the decree fixed. `json` is the
+/// `p2ham-awards/1` list, the other formats the decree's annex (Lampiran).
+#[utoipa::path(get, path = "/api/v1/periods/{period}/awards", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id"), ReportQuery),
+    responses((status = 200, description = "The award list (JSON) or the annex", content(("application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/markdown"), ("text/html"), ("text/csv"), ("text/plain"))),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 406, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn get_awards(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let format = choose(q.format, &headers, &AWARD_FORMATS)?;
+    rendered(state.awards(&actor).round_report(&period).await?, format, q.lang)
+}
+
+/// The units struck off the period's round.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/exclusions", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, body = Vec<ExclusionInfo>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn list_exclusions(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<Json<Vec<ExclusionInfo>>> {
+    Ok(Json(state.awards(&actor).exclusions(&period).await?))
+}
+
+/// Strike a unit off the round with a reason (evaluator; before the decree).
+#[utoipa::path(post, path = "/api/v1/periods/{period}/exclusions", tag = "awards",
+    security(("session" = []), ("token" = [])), request_body = ExclusionRequest,
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 201, body = ExclusionInfo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn exclude(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+    JsonBody(req): JsonBody<ExclusionRequest>,
+) -> ApiResult<(StatusCode, Json<ExclusionInfo>)> {
+    let info = state.awards(&actor).exclude(&period, &req).await?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// Lift a unit's exclusion (evaluator; before the decree). The lifted
+/// exclusion stays on record.
+#[utoipa::path(delete, path = "/api/v1/periods/{period}/exclusions/{unit}", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
+    responses((status = 204, description = "Lifted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn lift_exclusion(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state.awards(&actor).lift_exclusion(&period, &unit).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record the round's one decree (evaluator): `awarded` / `not_awarded` for
+/// every evaluated unit from the round's decisions, each audited as its
+/// case's award; the list it fixes is the next period's baseline.
+#[utoipa::path(post, path = "/api/v1/periods/{period}/decree", tag = "awards",
+    security(("session" = []), ("token" = [])), request_body = DecreeRequest,
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 201, body = DecreeRecorded), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody)))]
+pub(crate) async fn decree(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+    JsonBody(req): JsonBody<DecreeRequest>,
+) -> ApiResult<(StatusCode, Json<DecreeRecorded>)> {
+    let recorded = state.awards(&actor).decree(&period, &req).await?;
+    Ok((StatusCode::CREATED, Json(recorded)))
+}
+
+/// A unit's history across the periods (`p2ham history`, `p2ham-history/1`):
+/// per period total, instrument, predikat, decision and the change where the
+/// instrument stayed the same; current and longest streak.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/history", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("unit" = String, Path, description = "Unit id"), ReportQuery),
+    responses((status = 200, description = "The history report", content(("application/json"), ("text/plain"), ("text/markdown"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 404, body = ErrorBody), (status = 406, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(unit): Path<String>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let format = choose(q.format, &headers, &ALL_FORMATS)?;
+    rendered(state.awards(&actor).history_report(&unit).await?, format, q.lang)
+}

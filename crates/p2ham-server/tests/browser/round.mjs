@@ -1,0 +1,153 @@
+// The award round in a real browser (Debian's Chromium through playwright-core),
+// against a server where the 2022 Kalteng list is the 2023 baseline and the
+// three Sampit units are verified and evaluated: the evaluator finds the round
+// from the dashboard, filters it, strikes a unit off (a refusal first, in the
+// page's language) and lifts it, records the decree through its confirmation
+// page, and opens a unit's history. Every page is scanned with axe-core (no
+// serious or critical violation) and photographed at phone and desktop widths.
+//
+// Environment: P2HAM_BASE (server URL), P2HAM_ARTIFACTS (output folder),
+// CHROMIUM (browser binary).
+
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BASE = process.env.P2HAM_BASE;
+const PREFIX = new URL(BASE).pathname.replace(/\/$/, '');
+const OUT = process.env.P2HAM_ARTIFACTS;
+const PASSWORD = 'demo-p2ham-2023';
+fs.mkdirSync(OUT, { recursive: true });
+
+const failures = [];
+const result = { pages: [], violations: [] };
+function check(cond, what) {
+  if (!cond) {
+    failures.push(what);
+    console.error('FAIL: ' + what);
+  } else {
+    console.log('ok: ' + what);
+  }
+}
+process.on('exit', () => {
+  result.failures = failures;
+  fs.writeFileSync(path.join(OUT, 'result.json'), JSON.stringify(result, null, 2));
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+async function scan(page, name) {
+  // Through the debugging protocol: the page's Content-Security-Policy allows no inline script.
+  await page.evaluate(AXE);
+  const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) {
+    result.violations.push({ page: name, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) });
+  }
+  check(bad.length === 0, `axe: no serious/critical violation on ${name}` + (bad.length ? ': ' + bad.map((v) => v.id).join(', ') : ''));
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+    .map((e) => e.name || e.id));
+  check(unlabelled.length === 0, `every control has a label on ${name}` + (unlabelled.length ? ': ' + unlabelled.join(', ') : ''));
+  const outside = await page.evaluate((prefix) => [
+    ...[...document.querySelectorAll('a[href], link[href]')].map((e) => e.getAttribute('href')),
+    ...[...document.querySelectorAll('form[action]')].map((e) => e.getAttribute('action')),
+  ].filter((u) => !u.startsWith('#') && !u.startsWith(prefix + '/')), PREFIX);
+  check(outside.length === 0, `every link and form action of ${name} starts with '${PREFIX}/'` + (outside.length ? ': ' + outside.slice(0, 5).join(', ') : ''));
+  for (const [w, h] of [[390, 844], [1366, 900]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: path.join(OUT, `${name}-${w}x${h}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+  result.pages.push(name);
+}
+
+const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+const ev = await context.newPage();
+ev.setDefaultTimeout(20000);
+await ev.goto(BASE + '/login');
+await ev.fill('#username', 'evaluator');
+await ev.fill('#password', PASSWORD);
+await Promise.all([ev.waitForNavigation(), ev.click('form button[type=submit]')]);
+check(ev.url().includes('/evaluation'), 'the evaluator lands on the national dashboard');
+
+// The round, from the dashboard.
+await Promise.all([ev.waitForNavigation(), ev.click('#round-link')]);
+check(ev.url().includes('/periods/2023/round'), 'the dashboard links to the award round');
+await scan(ev, 'award-round');
+const decisions = await ev.evaluate(() => Object.fromEntries([...document.querySelectorAll('#round tr[data-unit]')]
+  .map((tr) => [tr.dataset.unit, tr.querySelector('[data-decision]').dataset.decision])));
+result.decisions = decisions;
+check(decisions['kanim-sampit'] === 'retained' && decisions['bapas-sampit'] === 'gained' && decisions['lapas-sampit'] === 'lost',
+  'Kanim keeps, Bapas gains, Lapas loses: ' + JSON.stringify(decisions));
+check((await ev.textContent('main')).includes('2022'), 'the baseline is the 2022 list');
+
+// Filter: only the lost.
+await ev.selectOption('#f-decision', 'lost');
+await Promise.all([ev.waitForNavigation(), ev.click('form.filters button')]);
+const shown = await ev.evaluate(() => [...document.querySelectorAll('#round tr[data-unit]')].map((tr) => tr.dataset.unit));
+check(shown.length === 1 && shown[0] === 'lapas-sampit', 'the filter by decision shows Lapas only: ' + shown.join(', '));
+
+// Striking off without a reason is refused once, in Indonesian, and linked to the field.
+await ev.goto(BASE + '/periods/2023/round');
+await ev.selectOption('#exclude-unit', 'bapas-sampit');
+await Promise.all([ev.waitForNavigation(), ev.click('form:has(#exclude-reason) button')]);
+const summary = await ev.textContent('#error-summary');
+check(summary.includes('Tuliskan alasan') && summary.split('Tuliskan alasan').length === 2, 'the refusal speaks the page\'s language, once in the summary');
+check(!/must|expected|give /.test(summary), 'the refusal is not in English: ' + summary.trim());
+check((await ev.locator('#error-summary a[href="#exclude-reason"]').count()) === 1, 'the refusal links to the reason field');
+check((await ev.locator('#exclude-reason-error').count()) === 1, 'the reason field shows its problem once');
+await scan(ev, 'award-round-refused');
+await ev.fill('#exclude-reason', 'Dalam pemeriksaan Inspektorat Jenderal');
+await Promise.all([ev.waitForNavigation(), ev.click('form:has(#exclude-reason) button')]);
+check((await ev.getAttribute('#round tr[data-unit="bapas-sampit"] [data-decision]', 'data-decision')) === 'excluded', 'Bapas is struck off');
+check((await ev.locator('li[data-excluded="bapas-sampit"]').count()) === 1, 'the exclusion is listed with its reason');
+await Promise.all([ev.waitForNavigation(), ev.click('li[data-excluded="bapas-sampit"] button')]);
+check((await ev.getAttribute('#round tr[data-unit="bapas-sampit"] [data-decision]', 'data-decision')) === 'gained', 'the exclusion is lifted');
+
+// The decree: checked, confirmed, recorded.
+await ev.fill('#decree-number', 'M.HH-01.HA.03.07 Tahun 2023');
+await ev.fill('#decree-date', '2023-12-10');
+await ev.fill('#decree-issuer', 'Menteri Hukum dan Hak Asasi Manusia');
+await Promise.all([ev.waitForNavigation(), ev.click('form:has(#decree-number) button')]);
+check((await ev.locator('#confirm-decree').count()) === 1, 'the decree asks to confirm');
+result.decree_summary = (await ev.textContent('#decree-summary')).trim();
+check(/^2 .*1 /.test(result.decree_summary), 'the confirmation counts 2 awarded, 1 not: ' + result.decree_summary);
+await scan(ev, 'decree-confirm');
+await Promise.all([ev.waitForNavigation(), ev.click('#confirm-decree')]);
+check((await ev.textContent('main')).includes('Keputusan menteri tercatat'), 'the decree is recorded');
+check((await ev.textContent('#decree-recorded')).includes('M.HH-01.HA.03.07'), 'the decree is shown');
+check((await ev.locator('#decree-number').count()) === 0, 'no decree form after the decree');
+await scan(ev, 'award-round-decreed');
+const annex = await ev.getAttribute('a[href*="awards?format=xlsx"]', 'href');
+const reply = await ev.request.get(new URL(annex, BASE).toString());
+check(reply.status() === 200 && (await reply.body()).subarray(0, 2).toString() === 'PK', 'the annex downloads as XLSX');
+
+// A unit's history, from the round.
+await Promise.all([ev.waitForNavigation(), ev.click('#round tr[data-unit="lapas-sampit"] a')]);
+check(ev.url().includes('/units/lapas-sampit/history'), 'the round links to the unit\'s history');
+result.history_streaks = [await ev.getAttribute('#history', 'data-current-streak'), await ev.getAttribute('#history', 'data-longest-streak')];
+check(result.history_streaks.join() === '0,1', 'Lapas: current streak 0, longest 1: ' + result.history_streaks.join());
+check((await ev.textContent('#history')).includes('kehilangan predikat'), 'the history shows 2023\'s decision');
+await scan(ev, 'unit-history');
+
+// English.
+await ev.goto(BASE + '/periods/2023/round');
+await Promise.all([ev.waitForNavigation(), ev.click('header a[hreflang=en]')]);
+check((await ev.textContent('h1')).includes('Award round'), 'the round in English');
+await scan(ev, 'award-round-en');
+
+await browser.close();
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('all award round checks passed');
