@@ -156,7 +156,12 @@ fn help(path: &[&str]) -> String {
         .arg("--help")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{path:?}");
+    assert!(
+        out.status.success(),
+        "p2ham {path:?} --help exited {:?}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
