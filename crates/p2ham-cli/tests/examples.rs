@@ -156,7 +156,12 @@ fn help(path: &[&str]) -> String {
         .arg("--help")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{path:?}");
+    assert!(
+        out.status.success(),
+        "p2ham {path:?} --help exited {:?}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -166,6 +171,9 @@ fn subcommands(help: &str) -> Vec<String> {
         .skip_while(|l| *l != "Commands:")
         .skip(1)
         .take_while(|l| !l.trim().is_empty())
+        // A command's line is indented by two spaces; a wrapped description's
+        // continuation lines are indented further.
+        .filter(|l| l.starts_with("  ") && !l[2..].starts_with(' '))
         .filter_map(|l| l.split_whitespace().next())
         .filter(|name| *name != "help")
         .map(str::to_owned)
