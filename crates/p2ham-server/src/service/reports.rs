@@ -169,6 +169,8 @@ impl Report {
             Report::Comparison(r) => p2ham_report::Report::doc(r.as_ref(), &options),
             Report::Letter(r) => p2ham_report::Report::doc(&p2ham_report::Letter(r), &options),
             Report::Rollup(r) => p2ham_report::Report::doc(r.as_ref(), &options),
+            Report::Awards(r) => p2ham_report::Report::doc(&p2ham_report::Annex(r), &options),
+            Report::History(r) => p2ham_report::Report::doc(r.as_ref(), &options),
         };
         p2ham_report::to_html_fragment(
             &doc,
