@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Exact, explained evaluation of human-rights-based public service (P2HAM).
 #[derive(Debug, Parser)]
-#[command(name = "p2ham", version, about, long_about = None)]
+// Help is printed as written, never wrapped to the terminal: the examples
+// stay one line each, to copy, and the text is the same everywhere.
+#[command(name = "p2ham", version, about, long_about = None, term_width = 0)]
 pub struct Cli {
     /// No warnings, notes or progress bar on standard error (errors are still printed; `serve` logs only warnings and errors).
     #[arg(long, short, global = true)]
