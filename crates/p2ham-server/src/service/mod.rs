@@ -12,23 +12,29 @@
 //!   evidence, transitions and reports.
 //! - [`Sessions`]: logging in and out, API tokens, passwords.
 //! - [`Directory`]: periods, units, instruments and users as the caller may see them.
+//! - [`Instruments`]: the stored instruments, adding one, the difference between two.
 //! - [`crate::Admin`]: administrative changes, reached through
 //!   [`Directory::admin`] (which checks the administrator's role).
 
 mod cases;
+mod declaration;
 mod directory;
 mod evidence;
+mod instruments;
 mod reports;
 mod sessions;
+mod skm;
 mod workflow;
 
 pub use cases::CaseFile;
 pub use cases::Cases;
 pub use directory::Directory;
 pub use evidence::EvidenceUpload;
+pub use instruments::{InstrumentSyntax, Instruments};
 pub(crate) use reports::unsupported as reports_unsupported;
 pub use reports::{Report, ALL_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
+pub use skm::MAX_SKM_BYTES;
 
 use p2ham_io::model::Diagnostic;
 
@@ -96,6 +102,8 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     /// Something on the server's side; the details are in the server's log.
     Internal,
+    /// Submitting before the unit's signed declaration (pencanangan) was uploaded.
+    DeclarationMissing,
 }
 
 impl ErrorCode {
@@ -130,6 +138,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedFormat => "unsupported-format",
             ErrorCode::DatabaseUnavailable => "database-unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::DeclarationMissing => "declaration-missing",
         }
     }
 
@@ -148,7 +157,8 @@ impl ErrorCode {
             | ErrorCode::NotEligible
             | ErrorCode::NoDocuments
             | ErrorCode::Refused
-            | ErrorCode::AuditBroken => 409,
+            | ErrorCode::AuditBroken
+            | ErrorCode::DeclarationMissing => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,
             ErrorCode::InvalidDocument => 422,
