@@ -378,7 +378,7 @@ async fn instruments_view(state: &AppState, ctx: &Ctx, q: &DiffQuery, error: Opt
         h1 { (title) }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(m) = error { (error_summary(ctx, m, &[("instrument-file".to_owned(), m.to_owned())])) }
-        div.table-wrap { table.stack #instruments role="table" {
+        div.table-wrap tabindex="0" role="region" aria-label=(title) { table.stack #instruments role="table" {
             thead role="rowgroup" { tr role="row" {
                 th scope="col" role="columnheader" { (h_id) } th scope="col" role="columnheader" { (h_title) }
                 th scope="col" role="columnheader" { (h_kinds) } th scope="col" role="columnheader" { (h_size) }
@@ -580,7 +580,8 @@ async fn audit_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Aud
             div.actions { button.secondary type="submit" { (ctx.t("Saring", "Filter")) } }
         }
         p #audit-matching { (entries.matching) " " (ctx.t("entri cocok; terbaru lebih dulu.", "matching entries; newest first.")) }
-        div.table-wrap { table.stack #audit role="table" {
+        // A wide table scrolls: reachable and named for the keyboard.
+        div.table-wrap tabindex="0" role="region" aria-label=(title) { table.stack #audit role="table" {
             thead role="rowgroup" { tr role="row" {
                 th scope="col" role="columnheader" class="num" { (h_seq) } th scope="col" role="columnheader" { (h_at) }
                 th scope="col" role="columnheader" { (h_actor) } th scope="col" role="columnheader" { (h_action) }
