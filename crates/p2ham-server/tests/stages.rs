@@ -457,5 +457,26 @@ async fn audit_page(db: Db) {
     let evaluator = server.login("evaluator").await;
     assert_eq!(evaluator.get("/admin/audit").await.status.as_u16(), 403);
     evaluator.get("/api/v1/audit/page").await.expect(403);
+
+    // A declaration put into the table by hand is not what the log records: `audit verify` names it.
+    sqlx::query(
+        "INSERT INTO declarations (id, unit_id, period_id, file_name, sha256, size, content_type, uploaded_by, \
+         uploaded_at) VALUES ('x', 'bapas-sampit', '2023', 'p.pdf', $1, 1, 'application/pdf', 'mallory', $2)",
+    )
+    .bind("0".repeat(64))
+    .bind("2099-01-01T00:00:00.000000Z")
+    .execute(server.state.db().pool())
+    .await
+    .expect("insert");
+    let r = admin.get("/api/v1/audit/verify").await;
+    r.expect(409);
+    assert!(
+        r.text()
+            .contains("stages of case period/2023/unit/bapas-sampit: in the database"),
+        "{}",
+        r.text()
+    );
+    let html = admin.get("/admin/audit").await.text();
+    assert!(html.contains("data-verified=\"false\""), "{html}");
     server.stop().await;
 }

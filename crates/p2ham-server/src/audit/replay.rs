@@ -7,7 +7,8 @@
 //! records: a case's status, current documents and round (and its outcome:
 //! verified total, eligibility, award and decree), a user's name, role,
 //! unit, office and whether the account is active, a unit's name, kind and
-//! office, a period's year and instrument, an instrument's digest.
+//! office, a period's year and instrument, an instrument's digest, and a
+//! case's current declaration and survey (by digest).
 
 use std::collections::BTreeMap;
 
@@ -68,6 +69,8 @@ pub(crate) struct Replay {
     units: Objects,
     periods: Objects,
     instruments: Objects,
+    /// Each case's current declaration and survey (`put-declaration`, `put-skm`).
+    stages: Objects,
     /// Entries that found an object in another state than the entries before
     /// them left it: a change made outside the application in between.
     differences: Vec<String>,
@@ -153,6 +156,15 @@ impl Replay {
             merge(&mut self.units, &e.object, pick(&after, UNIT_FIELDS), e);
         } else if action == "create-period" {
             merge(&mut self.periods, &e.object, pick(&after, PERIOD_FIELDS), e);
+        } else if action == "put-declaration" || action == "put-skm" {
+            let (field, key) = if action == "put-declaration" {
+                ("declaration_sha256", "declaration_sha256")
+            } else {
+                ("skm_sha256", "skm_sha256")
+            };
+            let mut m = Map::new();
+            m.insert(field.into(), after.get(key).cloned().unwrap_or(Value::Null));
+            merge(&mut self.stages, &e.object, m, e);
         } else if action == "register-instrument" {
             merge(
                 &mut self.instruments,
@@ -361,6 +373,39 @@ impl Replay {
             tables.insert(format!("instrument/{sha}"), row(m));
         }
         compare_kind(&mut out, "", &self.instruments, &tables, "never registers it");
+
+        // The current declaration and survey of each case: the latest row of each table.
+        let mut tables = Objects::new();
+        for (table, field) in [
+            ("declarations", "declaration_sha256"),
+            ("skm_uploads", "skm_sha256"),
+        ] {
+            let rows = sqlx::query(&format!(
+                "SELECT unit_id, period_id, sha256 FROM {table} ORDER BY period_id, unit_id, uploaded_at, id"
+            ))
+            .fetch_all(&mut **tx)
+            .await?;
+            for r in &rows {
+                let object = format!(
+                    "period/{}/unit/{}",
+                    r.try_get::<String, _>("period_id")?,
+                    r.try_get::<String, _>("unit_id")?
+                );
+                let sha: String = r.try_get("sha256")?;
+                tables
+                    .entry(object)
+                    .or_insert_with(|| row(Map::new()))
+                    .fields
+                    .insert(field.into(), sha.into());
+            }
+        }
+        compare_kind(
+            &mut out,
+            "stages of case ",
+            &self.stages,
+            &tables,
+            "records no declaration or survey of it",
+        );
         Ok((compared, out))
     }
 }
