@@ -27,7 +27,7 @@ pub enum Command {
     /// Set up the application from the command line: administrators, users, units, periods, audit check.
     #[command(subcommand)]
     Admin(crate::serve::AdminCommand),
-    /// The built-in instruments.
+    /// The built-in instruments, and the difference between two instruments.
     #[command(subcommand)]
     Instrument(InstrumentCommand),
     /// Print or write the JSON Schemas of every document.
@@ -374,6 +374,21 @@ pub enum InstrumentCommand {
         /// The instrument id, e.g. `p2ham-2022`.
         #[arg(value_name = "INSTRUMENT")]
         id: String,
+    },
+    /// The difference between two instruments: criteria and indicators
+    /// added, removed or changed (weights, scales, applicability, mandatory flags).
+    Diff {
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+        #[command(flatten)]
+        out: Output,
+        /// The instrument changed from: a file (JSON or TOML) or a built-in id.
+        #[arg(value_name = "A")]
+        from: String,
+        /// The instrument changed to: a file (JSON or TOML) or a built-in id.
+        #[arg(value_name = "B")]
+        to: String,
     },
 }
 

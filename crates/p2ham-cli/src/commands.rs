@@ -47,6 +47,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Admin(cmd) => crate::serve::admin(cmd),
         Command::Instrument(InstrumentCommand::List) => instrument_list(),
         Command::Instrument(InstrumentCommand::Show { id }) => instrument_show(&id),
+        Command::Instrument(InstrumentCommand::Diff {
+            format,
+            out,
+            from,
+            to,
+        }) => instrument_diff(format, &out, &from, &to),
         Command::Schema { kind, out } => schema(kind.as_deref(), out),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -434,6 +440,35 @@ fn instrument_show(id: &str) -> Result<(), Failure> {
             "instrument `{id}` is not built in; built-in: {}",
             p2ham_io::builtin_ids()
         ))),
+    }
+}
+
+/// `p2ham instrument diff A B`: each a file or a built-in id, as `--instrument` takes them.
+fn instrument_diff(format: FormatArg, out: &Output, from: &str, to: &str) -> Result<(), Failure> {
+    let target = Target::new(format, out)?;
+    let a = sources::load_instrument(from).map_err(|e| instrument_failure(e, from))?;
+    let b = sources::load_instrument(to).map_err(|e| instrument_failure(e, to))?;
+    let (ia, ib) = (a.checked.instrument(), b.checked.instrument());
+    let mut report = p2ham_io::scoring::diff_instruments(
+        ia,
+        ib,
+        &p2ham_io::scoring::DiffSide::of(ia, &a.sha256),
+        &p2ham_io::scoring::DiffSide::of(ib, &b.sha256),
+    );
+    let inputs: Vec<PathBuf> = [&a.path, &b.path].into_iter().flatten().cloned().collect();
+    target.deliver(&mut report, &target.options(), &inputs)
+}
+
+/// An instrument that cannot be read: an unknown built-in id given on the
+/// command line is a usage error (exit 2), a file that is not a valid
+/// instrument an invalid input (exit 1).
+fn instrument_failure(e: IoError, spec: &str) -> Failure {
+    match e {
+        IoError::UnknownInstrument { .. } => Failure::Usage(format!(
+            "`{spec}` is neither a file nor a built-in instrument (built-in: {})",
+            p2ham_io::builtin_ids()
+        )),
+        other => other.into(),
     }
 }
 

@@ -90,6 +90,9 @@ pub(crate) fn inputs(command: &Command) -> Vec<&OsStr> {
         i.map(OsStr::new)
     }
     match command {
+        Command::Instrument(crate::args::InstrumentCommand::Diff { from, to, .. }) => {
+            vec![OsStr::new(from), OsStr::new(to)]
+        }
         Command::Instrument(_)
         | Command::Schema { .. }
         | Command::Completions { .. }

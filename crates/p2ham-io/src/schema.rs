@@ -88,6 +88,12 @@ pub const SCHEMAS: &[SchemaKind] = &[
         generate: output::<p2ham_scoring::HistoryReport>,
     },
     SchemaKind {
+        name: "instrument-diff",
+        input: false,
+        about: "the report of `p2ham instrument diff --format json` (p2ham-instrument-diff/1)",
+        generate: output::<p2ham_scoring::InstrumentDiff>,
+    },
+    SchemaKind {
         name: "seal",
         input: true,
         about: "the manifest a seal signs: `p2ham seal sign`, checked by `p2ham seal verify` (p2ham-seal/1)",

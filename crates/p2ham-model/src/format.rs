@@ -28,6 +28,8 @@ pub const ROLLUP: &str = "p2ham-rollup/1";
 pub const HISTORY: &str = "p2ham-history/1";
 /// The public-satisfaction survey (SKM) report.
 pub const SKM: &str = "p2ham-skm/1";
+/// The difference between two instruments.
+pub const INSTRUMENT_DIFF: &str = "p2ham-instrument-diff/1";
 /// The scoring model a score report names (not a document format).
 pub const WEIGHTED_MODEL: &str = "p2ham-weighted/1";
 
@@ -47,6 +49,7 @@ pub const ALL: &[&str] = &[
     HISTORY,
     SKM,
     WEIGHTED_MODEL,
+    INSTRUMENT_DIFF,
 ];
 
 #[cfg(test)]

@@ -429,3 +429,22 @@ pub fn decision_count(d: p2ham_model::Decision) -> Phrase {
         Decision::Excluded => COUNT_EXCLUDED_UNITS,
     }
 }
+
+phrases! {
+    DIFF_TITLE = "Perbedaan Instrumen P2HAM" / "P2HAM Instrument Difference";
+    DIFF_FROM = "Dari" / "From";
+    DIFF_TO = "Menjadi" / "To";
+    DIFF_ADDED = "ditambahkan" / "added";
+    DIFF_REMOVED = "dihapus" / "removed";
+    DIFF_CHANGED = "diubah" / "changed";
+    DIFF_UNCHANGED = "tetap" / "unchanged";
+    DIFF_CHANGE = "Perubahan" / "Change";
+    DIFF_WHAT = "Yang berbeda" / "What differs";
+    DIFF_FIELD = "Isian" / "Field";
+    DIFF_NONE = "Tidak ada perbedaan." / "No difference.";
+    DIFF_SCALES = "Skala jawaban" / "Answer scales";
+    DIFF_CRITERIA = "Kriteria" / "Criteria";
+    DIFF_INDICATORS = "Indikator" / "Indicators";
+    DIFF_SAME_SCORING = "Setiap unit mendapat nilai yang sama dengan kedua instrumen (hanya judul, label atau catatan yang berbeda)." / "Every unit scores the same under both instruments (only titles, labels or notes differ).";
+    DIFF_OTHER_SCORING = "Nilai unit dapat berbeda: bobot, skala, keberlakuan, indikator wajib atau syarat penghargaan berubah." / "Units may score differently: weights, scales, applicability, mandatory indicators or the award rule changed.";
+}

@@ -15,7 +15,7 @@
 //! report type of `p2ham-scoring` and `p2ham-io` implements it) and a
 //! [`Format`]; below them, each report's builder (`score_doc`, `compare_doc`,
 //! `letter_doc`, `rollup_doc`, `skm_doc`, `evidence_doc`, `validation_doc`,
-//! `award_doc`, `annex_doc`, `history_doc`) and each backend ([`to_text`],
+//! `award_doc`, `annex_doc`, `history_doc`, `instrument_diff_doc`) and each backend ([`to_text`],
 //! [`to_markdown`], [`to_html`], [`to_html_fragment`], [`to_xlsx`]) can be
 //! called on their own, e.g. to embed a report in a page.
 //!
@@ -43,6 +43,7 @@ mod doc;
 mod evidence;
 mod evidence_view;
 mod html;
+mod instrument_diff;
 pub mod labels;
 mod letter;
 mod markdown;
@@ -61,7 +62,7 @@ use p2ham_io::{EvidenceReport, ValidationReport};
 use p2ham_model::AwardList;
 use p2ham_model::Lang;
 use p2ham_scoring::skm::SkmReport;
-use p2ham_scoring::{ComparisonReport, HistoryReport, RollupReport, ScoreReport};
+use p2ham_scoring::{ComparisonReport, HistoryReport, InstrumentDiff, RollupReport, ScoreReport};
 
 pub use awards::{annex_csv, annex_doc, award_csv, award_doc, history_csv, history_doc};
 pub use checklist::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
@@ -70,6 +71,7 @@ pub use doc::{Align, BarChart, Beside, Block, Cell, Doc, Image, ImageContent, Ta
 pub use evidence::{evidence_csv, evidence_doc};
 pub use evidence_view::{thumbnail, EvidenceView, THUMBNAIL_SIZE};
 pub use html::{to_html, to_html_fragment, FragmentOptions};
+pub use instrument_diff::{instrument_diff_csv, instrument_diff_doc};
 pub use letter::{letter_doc, LetterKind};
 pub use markdown::to_markdown;
 pub use rollup::{invalid_record_lines, rollup_csv, rollup_doc, rollup_json_writer};
@@ -277,6 +279,16 @@ impl Report for HistoryReport {
     }
     fn csv(&self, _: &RenderOptions) -> String {
         history_csv(self)
+    }
+    serde_json_report!();
+}
+
+impl Report for InstrumentDiff {
+    fn doc(&self, o: &RenderOptions) -> Doc {
+        instrument_diff_doc(self, o.lang)
+    }
+    fn csv(&self, _: &RenderOptions) -> String {
+        instrument_diff_csv(self)
     }
     serde_json_report!();
 }

@@ -18,7 +18,10 @@
 //!   → [`RollupReport`] (the streaming reader is `p2ham_io::rollup`);
 //! - [`skm::compute`]: survey responses → [`skm::SkmReport`] (IKM);
 //! - [`decide`], [`summarize`] and [`history`]: the award cycle → `AwardList`,
-//!   [`AwardSummary`], [`HistoryReport`].
+//!   [`AwardSummary`], [`HistoryReport`];
+//! - [`diff_instruments`]: two instruments → [`InstrumentDiff`] (criteria and
+//!   indicators added, removed or changed; weights, scales, applicability,
+//!   mandatory flags).
 //!
 //! ```
 //! use p2ham_model::{Assessment, CheckedInstrument, Instrument};
@@ -61,6 +64,7 @@
 mod award;
 mod compare;
 mod history;
+mod instrument_diff;
 mod lean;
 mod ratio;
 mod report;
@@ -77,6 +81,10 @@ pub use compare::{
     NOT_APPLICABLE,
 };
 pub use history::{history, HistoryReport, PeriodEntry, UnitHistory, HISTORY_FORMAT};
+pub use instrument_diff::{
+    diff_instruments, Change, ChangeCounts, DiffCounts, DiffSide, FieldChange, InstrumentDiff, ItemChange,
+    INSTRUMENT_DIFF_FORMAT,
+};
 pub use lean::LeanAnswer;
 pub use ratio::Ratio;
 pub use report::{

@@ -90,7 +90,7 @@ pub use auth::{
     hash_password, verify_password, Actor, Credential, SessionSecret, CSRF_HEADER, SESSION_COOKIE,
 };
 pub use db::{Backend, Db};
-pub use demo::{load_demo, DemoAccount, DEMO_ACCOUNTS};
+pub use demo::{declaration_pdf, load_demo, load_demo_with, DemoAccount, DemoOptions, DEMO_ACCOUNTS};
 /// The demonstration data.
 pub mod demo_data {
     pub use crate::demo::{DEMO_OFFICE, DEMO_PASSWORD};

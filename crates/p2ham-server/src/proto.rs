@@ -293,6 +293,13 @@ pub struct CaseView {
     pub comments: Vec<CommentInfo>,
     /// The evaluation and award, once made.
     pub outcome: Option<OutcomeInfo>,
+    /// The unit's signed declaration (pencanangan) for the period, once
+    /// uploaded: the self-assessment cannot be submitted without it.
+    #[serde(default)]
+    pub declaration: Option<DeclarationInfo>,
+    /// The unit's satisfaction survey (SKM) for the period and its IKM, once uploaded.
+    #[serde(default)]
+    pub skm: Option<SkmInfo>,
 }
 
 impl CaseView {
@@ -554,4 +561,109 @@ pub struct DecreeRecorded {
     pub awarded: usize,
     /// Evaluated units recorded `not_awarded`.
     pub not_awarded: usize,
+}
+
+// ------------------------------------------------ instruments, declaration, SKM, audit
+
+/// A stored instrument with what it applies to, as the instruments' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InstrumentSummary {
+    /// SHA-256 of the instrument document (what a period names).
+    pub sha256: String,
+    /// Instrument id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Title (Indonesian).
+    pub title: String,
+    /// Title in English, when the instrument has one.
+    pub title_en: Option<String>,
+    /// The unit kinds the instrument is for (`kanim`, `lapas`, …).
+    pub unit_kinds: Vec<String>,
+    /// Number of criteria.
+    pub criteria: usize,
+    /// Number of indicators.
+    pub indicators: usize,
+    /// Whether it is one of the built-in instruments.
+    pub builtin: bool,
+    /// When it was stored.
+    pub added_at: String,
+    /// The periods that use it.
+    pub periods: Vec<String>,
+}
+
+/// An instrument accepted by `POST /api/v1/instruments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InstrumentStored {
+    /// SHA-256 of the document's bytes: what a period names.
+    pub sha256: String,
+    /// Instrument id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Whether it was stored now (`false`: the same bytes were stored before).
+    pub created: bool,
+}
+
+/// A unit's signed declaration (pencanangan) for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeclarationInfo {
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// `application/pdf`, `image/jpeg` or `image/png` (by content).
+    pub content_type: String,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: String,
+}
+
+/// A unit's satisfaction survey (SKM) for a period and its index, as
+/// `p2ham skm` computes it (exact weights 1/9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SkmInfo {
+    /// The survey file's name as uploaded.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Respondents counted.
+    pub respondents: i64,
+    /// The IKM (25–100), 2 decimals.
+    pub ikm: String,
+    /// Its quality band: `A`, `B`, `C` or `D`.
+    pub mutu: String,
+    /// Its performance in words (Indonesian): `Sangat Baik`, `Baik`, `Kurang Baik`, `Tidak Baik`.
+    pub kinerja: String,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: String,
+}
+
+/// Which entries of the audit log to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditFilter {
+    /// Entries about this unit (its cases in every period, and the unit itself).
+    pub unit: Option<String>,
+    /// Entries by this user (or `system`).
+    pub actor: Option<String>,
+    /// Entries of this action (e.g. `submit`).
+    pub action: Option<String>,
+}
+
+/// One page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AuditPage {
+    /// The entries, newest first.
+    pub entries: Vec<AuditEntry>,
+    /// How many entries match the filter in all.
+    pub matching: i64,
+    /// The position to ask for the next (older) page with (`before`), when there is one.
+    pub next_before: Option<i64>,
 }

@@ -117,6 +117,7 @@ async fn scope(db: Db) {
     );
     lapas.upload(&format!("{LAPAS}/evidence"), ev).await.expect(201);
     let before = server.login("evaluator").await.get(LAPAS).await.json();
+    lapas.declare("2023", "lapas-sampit").await;
     lapas
         .post(&format!("{LAPAS}/submit"), json!({}))
         .await
@@ -439,7 +440,11 @@ async fn workflow(db: Db) {
     op.put_bytes(&format!("{KANIM}/self-assessment"), good.clone())
         .await
         .expect(200);
-    // Submitting needs every evidence file the document names.
+    // Submitting needs the signed declaration, then every evidence file the document names.
+    let r = op.post(&format!("{KANIM}/submit"), json!({})).await;
+    r.expect(409);
+    assert_eq!(r.code(), "declaration-missing");
+    op.declare("2023", "kanim-sampit").await;
     let r = op.post(&format!("{KANIM}/submit"), json!({})).await;
     r.expect(409);
     assert_eq!(r.code(), "evidence-not-uploaded");

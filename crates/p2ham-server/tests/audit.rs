@@ -40,6 +40,7 @@ async fn submit(server: &TestServer, unit: &str) {
     )
     .await
     .expect(200);
+    op.declare("2023", unit).await;
     op.post(&format!("{}/submit", case(unit)), json!({}))
         .await
         .expect(200);

@@ -193,6 +193,40 @@ async fn an_answer_without_its_evidence_is_flagged_and_submitting_asks_to_confir
     let text = confirm.text();
     assert!(text.contains("Tanpa bukti yang diperlukan"), "{text}");
     assert!(text.contains("id=\"confirm-submit\""));
+    // Without the signed declaration the page says so first, and the confirmation is disabled.
+    let missing = text
+        .find("id=\"declaration-missing\"")
+        .expect("the missing declaration is named");
+    assert!(
+        missing < text.find("Tanpa bukti yang diperlukan").expect("claims"),
+        "not first"
+    );
+    assert!(
+        text.contains("id=\"confirm-submit\" type=\"submit\" disabled"),
+        "{text}"
+    );
+    // The operator's page uploads it with a plain form (no script): a PDF, by content.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", op.csrf.clone().unwrap_or_default())
+        .part(
+            "declaration",
+            reqwest::multipart::Part::bytes(p2ham_server::declaration_pdf("Kanim Sampit", "2023"))
+                .file_name("Pencanangan Kanim Sampit.pdf"),
+        );
+    let r = Client::reply(
+        op.request(
+            reqwest::Method::POST,
+            "/periods/2023/units/kanim-sampit/declaration",
+        )
+        .multipart(form),
+    )
+    .await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.text());
+    let page = op.get("/periods/2023/units/kanim-sampit").await.text();
+    assert!(page.contains("data-uploaded=\"true\""), "{page}");
+    assert!(page.contains("Pencanangan Kanim Sampit.pdf"), "{page}");
+    let text = op.get("/periods/2023/units/kanim-sampit/submit").await.text();
+    assert!(!text.contains("id=\"declaration-missing\""));
     // Still a draft: nothing was submitted by looking.
     let case = op.get(KANIM).await.json();
     assert_eq!(case["status"], "draft");
@@ -224,6 +258,7 @@ async fn the_verification_team_attaches_its_own_photos_on_site() {
         &["foto", "dokumen"],
     );
     op.upload(&format!("{KANIM}/evidence"), ev).await.expect(201);
+    op.declare("2023", "kanim-sampit").await;
     op.post(&format!("{KANIM}/submit"), serde_json::json!({}))
         .await
         .expect(200);

@@ -176,6 +176,7 @@ async fn evidence_is_removed_from_an_answer_only_by_its_units_operator() {
         .map(Vec::len);
     assert_eq!(documents, Some(2));
     // Once submitted, the form is closed: removal is refused by the API.
+    kanim.declare("2023", "kanim-sampit").await;
     kanim
         .post(&format!("{KANIM}/submit"), serde_json::json!({}))
         .await;

@@ -86,6 +86,16 @@ async fn story(db: common::Db) {
             .expect("score")
             .report;
         assert_eq!(body["total"], json!(score.total.map(|t| t.to_string())));
+        // Pencanangan first: without the signed declaration the submission is refused.
+        let r = op.post(&format!("{}/submit", case(unit)), json!({})).await;
+        r.expect(409);
+        assert_eq!(r.code(), "declaration-missing");
+        assert_eq!(r.json()["diagnostics"][0]["path"], "declaration");
+        assert_eq!(op.get(&case(unit)).await.json()["declaration"], json!(null));
+        let declared = op.declare("2023", unit).await.json();
+        assert_eq!(declared["content_type"], "application/pdf");
+        let view = op.get(&case(unit)).await.json();
+        assert_eq!(view["declaration"]["sha256"], declared["sha256"]);
         op.post(&format!("{}/submit", case(unit)), json!({}))
             .await
             .expect(200);
@@ -401,6 +411,7 @@ async fn story(db: common::Db) {
         .collect();
     for a in [
         "put-self-assessment",
+        "put-declaration",
         "upload-evidence",
         "submit",
         "return",

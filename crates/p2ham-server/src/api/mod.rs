@@ -13,6 +13,7 @@ pub(crate) mod extract;
 mod reports;
 pub(crate) mod schemas;
 mod uploads;
+mod stages;
 
 use axum::extract::State;
 use axum::http::header;
@@ -81,7 +82,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login, auth::logout, auth::whoami))
         .routes(routes!(auth::create_token, auth::list_tokens))
         .routes(routes!(auth::revoke_token))
-        .routes(routes!(admin::list_instruments))
+        .routes(routes!(admin::list_instruments, stages::add_instrument))
+        .routes(routes!(stages::instrument_summaries))
+        .routes(routes!(stages::get_instrument))
+        .routes(routes!(stages::diff_instruments))
+        .routes(routes!(stages::put_declaration, stages::get_declaration))
+        .routes(routes!(stages::put_skm, stages::get_skm))
+        .routes(routes!(stages::audit_page))
         .routes(routes!(admin::list_periods, admin::create_period))
         .routes(routes!(admin::get_period))
         .routes(routes!(admin::list_units, admin::create_unit))

@@ -208,6 +208,82 @@ where
     rows.iter().map(entry_from_row).collect()
 }
 
+/// `s` for a `LIKE … ESCAPE` pattern with the backslash as escape: `%`, `_` and the backslash match only themselves.
+fn like_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Entries matching a filter, newest first: those before position `before`
+/// (all when `None`), at most `limit`; and how many match in all. `unit`
+/// matches the unit itself (`unit/{id}`) and its cases in every period
+/// (`period/…/unit/{id}`); `actor` and `action` match exactly.
+pub async fn filtered(
+    pool: &sqlx::AnyPool,
+    filter: &crate::proto::AuditFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
+    let unit = filter.unit.as_deref().filter(|u| !u.is_empty());
+    let actor = filter.actor.as_deref().filter(|a| !a.is_empty());
+    let action = filter.action.as_deref().filter(|a| !a.is_empty());
+    // Every condition is always bound: a NULL parameter turns it off.
+    let conditions = "($1 IS NULL OR object = $2 OR object LIKE $3 ESCAPE '\\') \
+         AND ($4 IS NULL OR actor = $4) AND ($5 IS NULL OR action = $5)";
+    let unit_object = unit.map(|u| format!("unit/{u}"));
+    let case_pattern = unit.map(|u| format!("period/%/unit/{}", like_literal(u)));
+    let count = sqlx::query(&format!("SELECT COUNT(*) AS n FROM audit_log WHERE {conditions}"))
+        .bind(unit)
+        .bind(&unit_object)
+        .bind(&case_pattern)
+        .bind(actor)
+        .bind(action)
+        .fetch_one(pool)
+        .await?;
+    let matching: i64 = count.try_get("n")?;
+    let rows = sqlx::query(&format!(
+        "SELECT seq, at, actor, role, action, object, state_before, state_after, prev_sha256, sha256 \
+         FROM audit_log WHERE {conditions} AND seq < $6 ORDER BY seq DESC LIMIT $7"
+    ))
+    .bind(unit)
+    .bind(&unit_object)
+    .bind(&case_pattern)
+    .bind(actor)
+    .bind(action)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let entries = rows.iter().map(entry_from_row).collect::<Result<_, _>>()?;
+    Ok((entries, matching))
+}
+
+/// The distinct actors and actions of the log, sorted (for a filter's choices).
+pub async fn actors_and_actions(pool: &sqlx::AnyPool) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
+    let mut out = Vec::new();
+    for column in ["actor", "action"] {
+        let rows = sqlx::query(&format!(
+            "SELECT DISTINCT {column} AS v FROM audit_log ORDER BY {column}"
+        ))
+        .fetch_all(pool)
+        .await?;
+        out.push(
+            rows.iter()
+                .map(|r| r.try_get::<String, _>("v"))
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+    }
+    let actions = out.pop().unwrap_or_default();
+    let actors = out.pop().unwrap_or_default();
+    Ok((actors, actions))
+}
+
 /// The result of checking the whole chain.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditVerification {

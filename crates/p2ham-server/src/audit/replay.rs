@@ -9,7 +9,8 @@
 //! unit, office and whether the account is active, a unit's name, kind and
 //! office, a period's year, instrument and previous period, a round's decree
 //! (number, date, issuer and the digest of the award list it fixed, checked
-//! against the stored list), an instrument's digest.
+//! against the stored list), an instrument's digest, and a case's current
+//! declaration and survey (by digest).
 
 use std::collections::BTreeMap;
 
@@ -72,6 +73,8 @@ pub(crate) struct Replay {
     periods: Objects,
     decrees: Objects,
     instruments: Objects,
+    /// Each case's current declaration and survey (`put-declaration`, `put-skm`).
+    stages: Objects,
     /// Entries that found an object in another state than the entries before
     /// them left it: a change made outside the application in between.
     differences: Vec<String>,
@@ -159,6 +162,15 @@ impl Replay {
             merge(&mut self.periods, &e.object, pick(&after, PERIOD_FIELDS), e);
         } else if action == "decree" {
             merge(&mut self.decrees, &e.object, pick(&after, DECREE_FIELDS), e);
+        } else if action == "put-declaration" || action == "put-skm" {
+            let (field, key) = if action == "put-declaration" {
+                ("declaration_sha256", "declaration_sha256")
+            } else {
+                ("skm_sha256", "skm_sha256")
+            };
+            let mut m = Map::new();
+            m.insert(field.into(), after.get(key).cloned().unwrap_or(Value::Null));
+            merge(&mut self.stages, &e.object, m, e);
         } else if action == "register-instrument" {
             merge(
                 &mut self.instruments,
@@ -404,6 +416,39 @@ impl Replay {
             tables.insert(format!("instrument/{sha}"), row(m));
         }
         compare_kind(&mut out, "", &self.instruments, &tables, "never registers it");
+
+        // The current declaration and survey of each case: the latest row of each table.
+        let mut tables = Objects::new();
+        for (table, field) in [
+            ("declarations", "declaration_sha256"),
+            ("skm_uploads", "skm_sha256"),
+        ] {
+            let rows = sqlx::query(&format!(
+                "SELECT unit_id, period_id, sha256 FROM {table} ORDER BY period_id, unit_id, uploaded_at, id"
+            ))
+            .fetch_all(&mut **tx)
+            .await?;
+            for r in &rows {
+                let object = format!(
+                    "period/{}/unit/{}",
+                    r.try_get::<String, _>("period_id")?,
+                    r.try_get::<String, _>("unit_id")?
+                );
+                let sha: String = r.try_get("sha256")?;
+                tables
+                    .entry(object)
+                    .or_insert_with(|| row(Map::new()))
+                    .fields
+                    .insert(field.into(), sha.into());
+            }
+        }
+        compare_kind(
+            &mut out,
+            "stages of case ",
+            &self.stages,
+            &tables,
+            "records no declaration or survey of it",
+        );
         Ok((compared, out))
     }
 }

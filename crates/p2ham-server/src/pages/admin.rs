@@ -61,7 +61,7 @@ async fn admin_page(
             directory.users().await?,
             directory.units().await?,
             directory.periods().await?,
-            directory.instruments().await?,
+            state.instruments(me).list().await?,
         ))
     };
     let (users, units, periods, instruments) = match read.await {
@@ -70,6 +70,8 @@ async fn admin_page(
     };
     let content = html! {
         h1 { (ctx.t("Administrasi", "Administration")) }
+        ul #admin-pages { li { a href=(ctx.url("/admin/instruments")) { (ctx.t("Instrumen dan perbedaannya", "Instruments and their differences")) } }
+            li { a href=(ctx.url("/admin/audit")) { (ctx.t("Log audit", "Audit log")) } } }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some((field, message)) = error {
             (error_summary(ctx, message, &[(field.to_owned(), message.to_owned())]))
@@ -166,12 +168,7 @@ async fn admin_page(
                     input type="hidden" name="what" value="period";
                     (text_field("period-id", "id", "Id", "text", posted, true))
                     (text_field("period-year", "year", ctx.t("Tahun", "Year"), "number", posted, true))
-                    div.field {
-                        label for="period-instrument" { (ctx.t("Instrumen", "Instrument")) }
-                        select #period-instrument name="instrument" {
-                            @for i in &instruments { option value=(i.id) { (i.id) " " (i.version) } }
-                        }
-                    }
+                    (super::stages::period_instrument_field(ctx, &instruments, &units, posted, error))
                     (text_field("period-self-closes", "self_closes", ctx.t("Batas penilaian mandiri", "Self-assessment deadline"), "date", posted, false))
                     (text_field("period-verification-closes", "verification_closes", ctx.t("Batas verifikasi", "Verification deadline"), "date", posted, false))
                     div.actions { button type="submit" { (ctx.t("Tambah periode", "Add the period")) } }
@@ -235,6 +232,16 @@ pub(crate) async fn act(State(state): State<AppState>, ctx: Ctx, headers: Header
             };
             (result, "user-username")
         }
+        _ if form.text("instrument").is_none() => (
+            Err(ServiceError::field(
+                "instrument",
+                ctx.t(
+                    "pilih instrumen periode ini (tidak ada instrumen bawaan yang dipilih otomatis)",
+                    "choose the period's instrument (none is chosen by default)",
+                ),
+            )),
+            "period-instrument",
+        ),
         _ => {
             let year: i64 = form.text("year").and_then(|y| y.parse().ok()).unwrap_or(0);
             let period = NewPeriod {

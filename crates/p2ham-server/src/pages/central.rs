@@ -124,6 +124,7 @@ pub(crate) async fn dashboard(
                 }
             } }
         } }
+        (super::stages::skm_rollup(&state, &ctx, &period, &all).await)
         h2 { (ctx.t("Unduh rekapitulasi", "Download the roll-up")) }
         ul {
             li { a href=(format!("{base}?format=xlsx&lang={l}")) { (ctx.t("Rekapitulasi (XLSX)", "Roll-up (XLSX)")) } }

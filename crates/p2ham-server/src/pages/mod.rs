@@ -18,6 +18,7 @@ mod operator;
 mod reports;
 mod review;
 mod round;
+mod stages;
 mod submit;
 
 use axum::body::{Body, Bytes};
@@ -87,6 +88,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/admin/users/{username}",
             get(admin::show_user).post(admin::act_user),
         )
+        .merge(stages::routes())
 }
 
 // ---------------------------------------------------------------- the visitor
@@ -566,6 +568,14 @@ fn flash_text(ctx: &Ctx, done: &str) -> String {
             "The award decision is recorded.",
         ),
         "password" => ctx.t("Kata sandi telah diubah.", "The password was changed."),
+        "declared" => ctx.t(
+            "Pernyataan pencanangan tersimpan.",
+            "The signed declaration is stored.",
+        ),
+        "skm" => ctx.t(
+            "Hasil survei tersimpan; IKM dihitung.",
+            "The survey results are stored; the IKM is computed.",
+        ),
         _ => "",
     }
     .to_owned()

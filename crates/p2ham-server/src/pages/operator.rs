@@ -179,6 +179,7 @@ pub(crate) fn form_page(
         }
         @if let Some(f) = flash { (notice(f)) }
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
+        (super::stages::operator_stages(ctx, case))
         @if status == Status::Returned {
             div.alert.error role="note" {
                 p { (ctx.t(

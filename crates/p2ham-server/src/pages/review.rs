@@ -128,7 +128,7 @@ pub(crate) fn report_links(ctx: &Ctx, case: &Case) -> Markup {
             }
             @if verified {
                 li { a href=(case.page(ctx, "/report/compare")) { (ctx.t("Laporan perbandingan (mandiri dan verifikasi)", "Comparison report (self-assessment and verification)")) } }
-                li { a href=(case.page(ctx, "/report/letter")) { (ctx.t("Surat hasil (dapat dicetak)", "Outcome letter (printable)")) } }
+                li { (super::stages::outcome_document_link(ctx, case)) }
                 li { a href=(case.api(&format!("/compare?format=xlsx&lang={l}"))) { (ctx.t("Perbandingan sebagai XLSX", "Comparison as XLSX")) } }
             }
         }
@@ -300,6 +300,7 @@ pub(crate) fn review_page(ctx: &Ctx, case: &Case, shown: &Shown<'_>) -> Response
             h2 #reports-title { (ctx.t("Laporan", "Reports")) }
             (report_links(ctx, case))
         }
+        (super::stages::skm_beside_score(ctx, case))
         @if self_doc.is_none() {
             p { (ctx.t("Operator belum mengunggah penilaian mandiri.", "The operator has not uploaded a self-assessment yet.")) }
         } @else {

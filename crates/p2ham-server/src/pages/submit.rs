@@ -51,6 +51,15 @@ pub(crate) async fn confirm_page(
     let content = html! {
         p { a href=(form) { "← " (ctx.t("Kembali ke formulir", "Back to the form")) } }
         h1 { (title) }
+        @if case.view().declaration.is_none() {
+            // The one thing that stops the submission, first.
+            div.alert.error #declaration-missing role="alert" { p {
+                strong { (ctx.t("Pernyataan pencanangan belum diunggah.", "The signed declaration is not uploaded.")) } " "
+                (ctx.t("Penilaian mandiri tidak dapat diajukan tanpa pernyataan yang ditandatangani kepala unit. ",
+                    "The self-assessment cannot be submitted without the declaration signed by the unit head. "))
+                a href=(format!("{form}#declaration")) { (ctx.t("Unggah pernyataan", "Upload the declaration")) }
+            } }
+        }
         p { (case.unit().name) " — " (case.period()) }
         @if let Some(s) = &case.file.self_score {
             p.total { (ctx.t("Nilai menurut draf", "Score of the draft")) ": "
@@ -77,7 +86,7 @@ pub(crate) async fn confirm_page(
         form method="post" action=(case.page(&ctx, "/submit")) {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
             div.actions {
-                button #confirm-submit type="submit" disabled[doc.is_none()] { (ctx.t("Ya, ajukan untuk verifikasi", "Yes, submit for verification")) }
+                button #confirm-submit type="submit" disabled[doc.is_none() || case.view().declaration.is_none()] { (ctx.t("Ya, ajukan untuk verifikasi", "Yes, submit for verification")) }
                 a.button.secondary href=(form) { (ctx.t("Kembali ke formulir", "Back to the form")) }
             }
         }

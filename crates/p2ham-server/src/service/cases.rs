@@ -297,6 +297,8 @@ impl<'a> Cases<'a> {
             }
             None => None,
         };
+        let declaration = super::declaration::current(pool, &unit.id, &period.id).await?;
+        let skm = super::skm::current(pool, &unit.id, &period.id).await?;
         Ok(CaseView {
             status: case.status,
             round: case.round,
@@ -308,6 +310,8 @@ impl<'a> Cases<'a> {
             evidence,
             comments,
             outcome,
+            declaration,
+            skm,
         })
     }
 

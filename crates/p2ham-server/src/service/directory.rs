@@ -115,6 +115,37 @@ impl<'a> Directory<'a> {
         Ok(audit::list(self.state.db().pool(), after, limit.clamp(1, 1000)).await?)
     }
 
+    /// One page of the audit log filtered by unit, actor and action, newest
+    /// first (administrators): entries before position `before`, at most
+    /// `limit` (1 to 200).
+    pub async fn audit_page(
+        &self,
+        filter: &crate::proto::AuditFilter,
+        before: Option<i64>,
+        limit: i64,
+    ) -> ServiceResult<crate::proto::AuditPage> {
+        require(self.actor, &[Role::Admin])?;
+        let limit = limit.clamp(1, 200);
+        let (entries, matching) = audit::filtered(self.state.db().pool(), filter, before, limit + 1).await?;
+        let more = entries.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let entries: Vec<AuditEntry> = entries
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .collect();
+        let next_before = if more { entries.last().map(|e| e.seq) } else { None };
+        Ok(crate::proto::AuditPage {
+            entries,
+            matching,
+            next_before,
+        })
+    }
+
+    /// The users and actions the audit log names, for choosing a filter (administrators).
+    pub async fn audit_choices(&self) -> ServiceResult<(Vec<String>, Vec<String>)> {
+        require(self.actor, &[Role::Admin])?;
+        Ok(audit::actors_and_actions(self.state.db().pool()).await?)
+    }
+
     /// Check the audit log's chain and replay it against the tables
     /// (administrators): see [`Admin::verify_audit`].
     pub async fn verify_audit(&self) -> ServiceResult<AuditVerification> {

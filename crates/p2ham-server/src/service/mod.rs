@@ -12,17 +12,21 @@
 //!   evidence, transitions and reports.
 //! - [`Sessions`]: logging in and out, API tokens, passwords.
 //! - [`Directory`]: periods, units, instruments and users as the caller may see them.
+//! - [`Instruments`]: the stored instruments, adding one, the difference between two.
 //! - [`crate::Admin`]: administrative changes, reached through
 //!   [`Directory::admin`] (which checks the administrator's role).
 
 mod awards;
 mod cases;
+mod declaration;
 mod directory;
 mod evidence;
-mod idempotent;
 mod history;
+mod idempotent;
+mod instruments;
 mod reports;
 mod sessions;
+mod skm;
 mod uploads;
 mod workflow;
 
@@ -32,10 +36,12 @@ pub use cases::Cases;
 pub use directory::Directory;
 pub use evidence::EvidenceUpload;
 pub use idempotent::{Idempotency, Replayed};
+pub use instruments::{InstrumentSyntax, Instruments};
 pub(crate) use reports::unsupported as reports_unsupported;
 pub use reports::{Report, ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
 pub use uploads::{NewUpload, Uploads, MAX_OPEN_UPLOADS, TUS_VERSION, UPLOAD_HOURS};
+pub use skm::MAX_SKM_BYTES;
 
 use p2ham_io::model::Diagnostic;
 
@@ -119,6 +125,8 @@ pub enum ErrorCode {
     RoundIncomplete,
     /// The period's round already has its decree.
     AlreadyDecreed,
+    /// Submitting before the unit's signed declaration (pencanangan) was uploaded.
+    DeclarationMissing,
 }
 
 impl ErrorCode {
@@ -160,6 +168,7 @@ impl ErrorCode {
             ErrorCode::PreviousNotDecreed => "previous-not-decreed",
             ErrorCode::RoundIncomplete => "round-incomplete",
             ErrorCode::AlreadyDecreed => "already-decreed",
+            ErrorCode::DeclarationMissing => "declaration-missing",
         }
     }
 
@@ -183,7 +192,8 @@ impl ErrorCode {
             | ErrorCode::IdempotencyInProgress
             | ErrorCode::PreviousNotDecreed
             | ErrorCode::RoundIncomplete
-            | ErrorCode::AlreadyDecreed => 409,
+            | ErrorCode::AlreadyDecreed
+            | ErrorCode::DeclarationMissing => 409,
             ErrorCode::TusVersion => 412,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,

@@ -332,6 +332,7 @@ impl Cases<'_> {
         if !before.status.allows(Action::Submit) {
             return Err(ServiceError::transition(Action::Submit, before.status));
         }
+        super::declaration::require_declaration(&mut w.tx, &unit.id, &period.id).await?;
         let Some(self_sha) = before.self_sha256.clone() else {
             return Err(ServiceError::new(
                 ErrorCode::NoSelfAssessment,

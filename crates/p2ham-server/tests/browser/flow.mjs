@@ -20,6 +20,7 @@ const BASE = process.env.P2HAM_BASE;
 const PREFIX = new URL(BASE).pathname.replace(/\/$/, '');
 const OUT = process.env.P2HAM_ARTIFACTS;
 const PHOTO = process.env.P2HAM_PHOTO;
+const SKM = path.join(path.dirname(new URL(import.meta.url).pathname), '../../../../fixtures/skm/kanim-sampit-2023.csv');
 const PASSWORD = 'demo-p2ham-2023';
 fs.mkdirSync(OUT, { recursive: true });
 
@@ -212,7 +213,8 @@ for (;;) {
 }
 check((await op.isChecked('#' + firstNa)), 'the keyboard chose "tidak berlaku"');
 // A photo for the second indicator (a file dialog cannot be driven headless).
-const secondInput = op.locator('input[type=file][accept*="pdf"]').nth(1);
+// The self-assessment form's own file inputs (the declaration's form above it takes PDFs too).
+const secondInput = op.locator('form[action$="/save"] input[type=file][accept*="pdf"]').nth(1);
 const secondIndicator = (await secondInput.getAttribute('name')).slice(3);
 await secondInput.setInputFiles(PHOTO);
 await op.focus('button[value=draft]');
@@ -263,6 +265,22 @@ for (const [w, h] of [[390, 844], [1366, 900]]) {
   await withPhoto.screenshot({ path: path.join(OUT, `operator-evidence-${w}x${h}.png`) });
 }
 await op.setViewportSize({ width: 1366, height: 900 });
+// Pencanangan: without the signed declaration the confirmation says so first and cannot submit.
+await op.focus('button[value=submit]');
+await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
+check((await op.locator('#declaration-missing').count()) === 1, 'the confirmation names the missing declaration');
+check(await op.isDisabled('#confirm-submit'), 'nothing is submitted without the declaration');
+await op.goto(BASE + form);
+check((await op.getAttribute('#declaration-status', 'data-uploaded')) === 'false', 'the form says the declaration is missing');
+await op.locator('#declaration-file').setInputFiles(PHOTO);
+await Promise.all([op.waitForNavigation(), op.click('#declaration button[type=submit]')]);
+check((await op.textContent('main')).includes('Pernyataan pencanangan tersimpan'), 'the signed declaration is uploaded from the form (no script needed)');
+check((await op.getAttribute('#declaration-status', 'data-uploaded')) === 'true', 'the form shows the declaration');
+// The period's survey: the CSV `p2ham skm` reads; 29 respondents, IKM 87.09 (B).
+await op.locator('#skm-file').setInputFiles(SKM);
+await Promise.all([op.waitForNavigation(), op.click('#skm button[type=submit]')]);
+check((await op.textContent('#skm-result')).includes('87.09'), 'the survey gives IKM 87.09 on the form');
+await scan(op, 'operator-declaration-skm');
 // Submit, by keyboard: the draft is saved, a page sums up what is missing and asks to confirm.
 await op.focus('button[value=submit]');
 await Promise.all([op.waitForNavigation(), op.keyboard.press('Enter')]);
@@ -375,7 +393,12 @@ check(teamPhotos.length === 1 && teamPhotos[0].src.endsWith('/thumbnail') && tea
 check((await ver.locator('table.beside td:nth-child(2) img').count()) > 0, 'the operator\'s photos are beside it');
 await scan(ver, 'compare-report');
 await ver.goto(BASE + form);
-await Promise.all([ver.waitForNavigation(), ver.click('text=Surat hasil')]);
+// The outcome document as the regulation names it: Berita Acara (passes) or Surat Keterangan (fails, with reasons).
+const docName = (await ver.textContent('#outcome-document')).trim();
+check(/^(Berita Acara|Surat Keterangan) Hasil Evaluasi/.test(docName), `the outcome document is named as the regulation names it (${docName})`);
+await Promise.all([ver.waitForNavigation(), ver.click('#outcome-document')]);
+const docTitle = docName.split(',')[0].split(' (')[0].toUpperCase();
+check((await ver.textContent('body')).includes(docTitle), `the letter is the document its link names (${docTitle})`);
 check((await ver.locator('table.beside td:nth-child(3) img').count()) === 1, 'the letter shows the team\'s photo too');
 await scan(ver, 'outcome-letter');
 // The standalone HTML (to print or keep) has its one main landmark too.
@@ -451,6 +474,26 @@ await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-
 await ad.setViewportSize({ width: 1366, height: 900 });
 await ad.locator('#users').screenshot({ path: path.join(OUT, 'admin-users-table-1366x900.png') });
 await victim.context().close();
+// Instruments: the list with the unit kinds, the difference between two.
+await ad.goto(BASE + '/admin');
+await Promise.all([ad.waitForNavigation(), ad.click('#admin-pages a[href$="/admin/instruments"]')]);
+check((await ad.locator('#instruments tbody tr').count()) >= 3, 'the instruments are listed');
+await ad.selectOption('#diff-from', { label: (await ad.locator('#diff-from option', { hasText: 'p2ham-2018-kanim' }).textContent()).trim() });
+await ad.selectOption('#diff-to', { label: (await ad.locator('#diff-to option', { hasText: 'p2ham-2022' }).textContent()).trim() });
+await Promise.all([ad.waitForNavigation(), ad.click('form:has(#diff-from) button')]);
+check((await ad.locator('#instrument-diff table').count()) >= 1, 'the difference between two instruments is shown');
+await scan(ad, 'admin-instruments');
+// The audit log: filtered by unit and action, with the chain's check.
+await ad.goto(BASE + '/admin/audit');
+check((await ad.getAttribute('#audit-verify [data-verified]', 'data-verified')) === 'true', 'the audit page says the log is intact');
+await ad.selectOption('#audit-unit', 'kanim-sampit');
+await ad.selectOption('#audit-action', 'put-declaration');
+await Promise.all([ad.waitForNavigation(), ad.click('form:has(#audit-unit) button')]);
+check((await ad.locator('#audit tbody tr').count()) === 1, 'the audit log filtered to the kanim declaration');
+await scan(ad, 'admin-audit');
+// The period form chooses no instrument by default.
+await ad.goto(BASE + '/admin');
+check((await ad.inputValue('#period-instrument')) === '', 'the period form has no default instrument');
 // The administrator's pages in English.
 await ad.goto(BASE + '/admin/users/operator-lapas-sampit');
 await Promise.all([ad.waitForNavigation(), ad.click('header a[hreflang=en]')]);

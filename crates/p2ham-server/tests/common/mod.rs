@@ -129,7 +129,11 @@ impl TestServer {
         };
         tweak(&mut settings);
         let state = AppState::open(&settings).await.expect("open the application");
-        assert!(p2ham_server::load_demo(&state).await.expect("demo data"));
+        // The demo one stage early: no unit has uploaded its signed declaration yet.
+        let options = p2ham_server::DemoOptions { declarations: false };
+        assert!(p2ham_server::load_demo_with(&state, options)
+            .await
+            .expect("demo data"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         // Under a base path, every request of the tests goes under it.
         let base = format!(
@@ -297,6 +301,23 @@ impl Client {
                 .body(bytes),
         )
         .await
+    }
+
+    /// Upload the unit's signed declaration (pencanangan) for the period, as its
+    /// operator does before submitting (a generated one-page PDF).
+    pub async fn declare(&self, period: &str, unit: &str) -> Reply {
+        let pdf = p2ham_server::declaration_pdf(unit, period);
+        let r = Self::reply(
+            self.request(
+                Method::PUT,
+                &format!("/api/v1/periods/{period}/units/{unit}/declaration?name=pencanangan-{unit}.pdf"),
+            )
+            .header("content-type", "application/pdf")
+            .body(pdf),
+        )
+        .await;
+        r.expect(201);
+        r
     }
 
     pub async fn upload(&self, path: &str, files: Vec<(String, Vec<u8>)>) -> Reply {
