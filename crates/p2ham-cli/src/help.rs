@@ -174,6 +174,22 @@ pub(crate) const PAGES: &[Page] = &[
         doc: "docs/server.md",
     },
     Page {
+        path: "admin backup",
+        examples: &[
+            ("A backup of ./p2ham-data into a new folder, while the server runs or not", "p2ham admin backup --to p2ham-backup"),
+            ("A dated backup, naming the data folder", "p2ham admin backup --data-dir p2ham-data --to \"p2ham-backups/$(date +%Y-%m-%d)\""),
+        ],
+        doc: "docs/server.md",
+    },
+    Page {
+        path: "admin restore",
+        examples: &[
+            ("Check a backup and restore it into a new data folder", "p2ham admin restore p2ham-backup --data-dir p2ham-data-restored"),
+            ("Then check the restored audit log against its tables", "p2ham admin audit verify --data-dir p2ham-data-restored"),
+        ],
+        doc: "docs/server.md",
+    },
+    Page {
         path: "instrument",
         examples: &[
             ("The built-in instruments", "p2ham instrument list"),

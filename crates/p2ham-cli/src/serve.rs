@@ -105,6 +105,30 @@ pub enum AdminCommand {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Back up the data folder into a new folder while the application may
+    /// be running: a consistent copy of the SQLite database, every evidence
+    /// file, and manifest.json with each file's SHA-256 and size, the audit
+    /// log's head and the time. The folder must be new or empty. A PostgreSQL
+    /// database is backed up with pg_dump instead (exit 2, naming it; see
+    /// "Backups" in docs/server.md).
+    Backup {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The backup folder to write (new or empty).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Restore a backup written by `p2ham admin backup` into a new or empty
+    /// data folder. Every file is checked against the manifest first; a file
+    /// that does not match is named with what was expected (exit 1) and
+    /// nothing is written. Check the result with `p2ham admin audit verify`.
+    Restore {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The backup folder.
+        #[arg(value_name = "BACKUP_DIR")]
+        from: PathBuf,
+    },
 }
 
 /// `p2ham admin user …`.
@@ -450,6 +474,15 @@ fn read_password() -> Result<String, Failure> {
     Ok(password)
 }
 
+/// A failed backup or restore: a usage error (a PostgreSQL database, a
+/// database or evidence folder of its own) is exit 2, anything else exit 1.
+fn backup_failed(e: p2ham_server::BackupError) -> Failure {
+    match e {
+        p2ham_server::BackupError::Usage(m) => Failure::Usage(m),
+        other => Failure::Invalid(other.to_string()),
+    }
+}
+
 /// `p2ham admin …`.
 pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
     let rt = runtime()?;
@@ -460,6 +493,39 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
         };
         let mut out = std::io::stdout().lock();
         match cmd {
+            AdminCommand::Backup { data, to } => {
+                let m = p2ham_server::backup(&data.settings(), &to)
+                    .await
+                    .map_err(backup_failed)?;
+                let evidence = m.files.len().saturating_sub(1);
+                let bytes: u64 = m.files.iter().map(|f| f.size).sum();
+                let _ = writeln!(
+                    out,
+                    "backup written to {}: the database and {evidence} evidence file(s), {bytes} bytes; \
+                     audit log {} entries, head {}; taken {}",
+                    to.display(),
+                    m.audit.entries,
+                    m.audit.head_sha256,
+                    m.created_at
+                );
+            }
+            AdminCommand::Restore { data, from } => {
+                let settings = data.settings();
+                let m = p2ham_server::restore(&settings, &from)
+                    .await
+                    .map_err(backup_failed)?;
+                let _ = writeln!(
+                    out,
+                    "restored the backup of {} ({} file(s), audit log {} entries, head {}) into {}; \
+                     check it with `p2ham admin audit verify --data-dir {}`",
+                    m.created_at,
+                    m.files.len(),
+                    m.audit.entries,
+                    m.audit.head_sha256,
+                    settings.data_dir.display(),
+                    settings.data_dir.display()
+                );
+            }
             AdminCommand::CreateAdmin { data, username, name } => {
                 let password = read_password()?;
                 let state = open(&data).await?;

@@ -55,6 +55,7 @@
 
 mod archive;
 mod award;
+mod backup;
 mod beneath;
 mod builtin;
 mod checklist;
@@ -79,6 +80,7 @@ pub use award::{
     input_files, load_award_list, read_award_list, read_history_inputs, read_history_sources, read_verified,
     read_verified_sources, VerifiedInput, VerifiedInputs,
 };
+pub use backup::{BackupAudit, BackupFile, BackupFormat, BackupManifest, BACKUP_MANIFEST};
 pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
 pub use checklist::{
     cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,

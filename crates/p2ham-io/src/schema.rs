@@ -107,6 +107,13 @@ pub const SCHEMAS: &[SchemaKind] = &[
                 `p2ham admin audit verify --checkpoint` (p2ham-audit-checkpoint/1)",
         generate: input::<crate::AuditCheckpoint>,
     },
+    SchemaKind {
+        name: "backup",
+        input: true,
+        about: "the manifest of a backup of the application's data: `p2ham admin backup`, checked by \
+                `p2ham admin restore` (p2ham-backup/1)",
+        generate: input::<crate::BackupManifest>,
+    },
 ];
 
 impl SchemaKind {

@@ -377,3 +377,46 @@ fn every_schema_title_starts_with_p2ham() {
 fn kind_schema(name: &str) -> Value {
     schema_kind(name).unwrap().schema()
 }
+
+/// A backup's manifest as `p2ham admin backup` writes it validates against
+/// the published schema; a path outside the backup's layout, an evidence
+/// file not named by a digest or a short digest does not.
+#[test]
+fn a_backup_manifest_validates_and_a_path_outside_the_layout_does_not() {
+    let sha = "0".repeat(63) + "1";
+    let manifest = p2ham_io::BackupManifest {
+        format: p2ham_io::BackupFormat::V1,
+        created_at: "2026-12-05T17:35:02Z".into(),
+        p2ham_version: "0.1.0".into(),
+        schema_version: 1,
+        audit: p2ham_io::BackupAudit {
+            entries: 13,
+            head_sha256: "a".repeat(64),
+        },
+        files: vec![
+            p2ham_io::BackupFile {
+                path: format!("evidence/objects/00/{sha}"),
+                sha256: sha.clone(),
+                size: 1200,
+            },
+            p2ham_io::BackupFile {
+                path: "p2ham.db".into(),
+                sha256: "b".repeat(64),
+                size: 245_760,
+            },
+        ],
+    };
+    let doc = serde_json::to_value(&manifest).unwrap();
+    assert_eq!(doc["format"], "p2ham-backup/1");
+    let v = validator("backup");
+    assert!(errors(&v, &doc).is_empty(), "{:?}", errors(&v, &doc));
+    for (field, bad) in [
+        ("path", Value::String("../p2ham.db".into())),
+        ("path", Value::String("evidence/objects/00/short".into())),
+        ("sha256", Value::String("cd".into())),
+    ] {
+        let mut broken = doc.clone();
+        broken["files"][0][field] = bad.clone();
+        assert!(!v.is_valid(&broken), "{field} {bad} passes");
+    }
+}

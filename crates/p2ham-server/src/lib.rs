@@ -67,6 +67,7 @@ mod admin;
 mod api;
 mod audit;
 mod auth;
+mod backup;
 mod db;
 mod demo;
 mod error;
@@ -89,6 +90,7 @@ pub use audit::{AuditEntry, AuditVerification};
 pub use auth::{
     hash_password, verify_password, Actor, Credential, SessionSecret, CSRF_HEADER, SESSION_COOKIE,
 };
+pub use backup::{backup, check_backup, restore, BackupError};
 pub use db::{Backend, Db};
 pub use demo::{declaration_pdf, load_demo, load_demo_with, DemoAccount, DemoOptions, DEMO_ACCOUNTS};
 /// The demonstration data.
