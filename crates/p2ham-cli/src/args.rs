@@ -378,16 +378,16 @@ pub enum InstrumentCommand {
     /// The difference between two instruments: criteria and indicators
     /// added, removed or changed (weights, scales, applicability, mandatory flags).
     Diff {
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format [default: the one the `-o` file's extension names, else text].
+        #[arg(long, short, value_enum)]
+        format: Option<FormatArg>,
         #[command(flatten)]
         out: Output,
         /// The instrument changed from: a file (JSON or TOML) or a built-in id.
-        #[arg(value_name = "A")]
+        #[arg(value_name = "FROM")]
         from: String,
         /// The instrument changed to: a file (JSON or TOML) or a built-in id.
-        #[arg(value_name = "B")]
+        #[arg(value_name = "TO")]
         to: String,
     },
 }

@@ -444,8 +444,8 @@ fn instrument_show(id: &str) -> Result<(), Failure> {
 }
 
 /// `p2ham instrument diff A B`: each a file or a built-in id, as `--instrument` takes them.
-fn instrument_diff(format: FormatArg, out: &Output, from: &str, to: &str) -> Result<(), Failure> {
-    let target = Target::new(format, out)?;
+fn instrument_diff(format: Option<FormatArg>, out: &Output, from: &str, to: &str) -> Result<(), Failure> {
+    let target = Target::new(format, Format::Text, out)?;
     let a = sources::load_instrument(from).map_err(|e| instrument_failure(e, from))?;
     let b = sources::load_instrument(to).map_err(|e| instrument_failure(e, to))?;
     let (ia, ib) = (a.checked.instrument(), b.checked.instrument());

@@ -214,6 +214,14 @@ pub(crate) const PAGES: &[Page] = &[
         doc: "docs/instruments.md",
     },
     Page {
+        path: "instrument diff",
+        examples: &[
+            ("What changed from the 2018 immigration-office instrument to 2022", "p2ham instrument diff p2ham-2018-kanim p2ham-2022"),
+            ("A tailored instrument against the one it started from, as Markdown", "p2ham instrument diff -o changes.md fixtures/instruments-extra/demo.json fixtures/instruments-extra/demo-tailored.json"),
+        ],
+        doc: "docs/instruments.md",
+    },
+    Page {
         path: "schema",
         examples: &[
             ("The JSON Schema of an assessment", "p2ham schema assessment"),

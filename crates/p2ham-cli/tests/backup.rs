@@ -66,6 +66,20 @@ fn serve(dir: &Path) -> Child {
     child
 }
 
+/// A copy of a folder and everything under it.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
 /// The head a backup or verification printed.
 fn head(printed: &str) -> String {
     printed
@@ -82,8 +96,9 @@ fn backup_and_restore_round_trip_and_refusals() {
     let d = dir.path();
     let mut server = serve(d);
     let printed = stdout_ok(&run(d, &["admin", "backup", "--to", "backup"]));
+    // The demo's evidence: the three units' signed declarations (pencanangan).
     assert!(
-        printed.starts_with("backup written to backup: the database and 0 evidence file(s)"),
+        printed.starts_with("backup written to backup: the database and 3 evidence file(s)"),
         "{printed}"
     );
     let backup_head = head(&printed);
@@ -104,10 +119,7 @@ fn backup_and_restore_round_trip_and_refusals() {
     assert_eq!(head(&verified), backup_head);
 
     // One byte more in the database of a copy: exit 1, the file and both digests named.
-    std::fs::create_dir(d.join("tampered")).expect("dir");
-    for name in ["manifest.json", "p2ham.db"] {
-        std::fs::copy(d.join("backup").join(name), d.join("tampered").join(name)).expect("copy");
-    }
+    copy_tree(&d.join("backup"), &d.join("tampered"));
     let mut db = std::fs::read(d.join("tampered/p2ham.db")).expect("db");
     db.push(0);
     std::fs::write(d.join("tampered/p2ham.db"), &db).expect("write");

@@ -113,6 +113,7 @@ async fn award_round_in_a_browser() {
         )
         .await
         .expect(200);
+        op.declare("2023", unit).await;
         op.post(&format!("{case}/submit"), serde_json::json!({}))
             .await
             .expect(200);

@@ -70,6 +70,7 @@ async fn submitted(server: &TestServer) -> Client {
         )
         .await
         .expect(200);
+    kanim.declare("2023", "kanim-sampit").await;
     kanim
         .post(&format!("{KANIM}/submit"), json!({}))
         .await

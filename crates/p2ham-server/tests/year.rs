@@ -91,6 +91,7 @@ async fn verify(server: &TestServer, verifier: &Client, unit: &str) {
     )
     .await
     .expect(200);
+    op.declare("2023", unit).await;
     op.post(&format!("{}/submit", case(unit)), json!({}))
         .await
         .expect(200);
@@ -485,6 +486,7 @@ async fn year(db: common::Db) {
         .put_bytes(&format!("{case24}/self-assessment"), own.clone())
         .await
         .expect(200);
+    kanim.declare("2024", "kanim-sampit").await;
     kanim
         .post(&format!("{case24}/submit"), json!({}))
         .await

@@ -12,8 +12,8 @@ mod evidence;
 pub(crate) mod extract;
 mod reports;
 pub(crate) mod schemas;
-mod uploads;
 mod stages;
+mod uploads;
 
 use axum::extract::State;
 use axum::http::header;

@@ -40,8 +40,8 @@ pub use instruments::{InstrumentSyntax, Instruments};
 pub(crate) use reports::unsupported as reports_unsupported;
 pub use reports::{Report, ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
-pub use uploads::{NewUpload, Uploads, MAX_OPEN_UPLOADS, TUS_VERSION, UPLOAD_HOURS};
 pub use skm::MAX_SKM_BYTES;
+pub use uploads::{NewUpload, Uploads, MAX_OPEN_UPLOADS, TUS_VERSION, UPLOAD_HOURS};
 
 use p2ham_io::model::Diagnostic;
 

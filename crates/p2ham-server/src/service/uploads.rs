@@ -532,32 +532,42 @@ impl Uploads<'_> {
         {
             return Ok(false);
         }
-        let body = match cases.document(period, unit, StageParam::SelfAssessment).await {
-            Ok((_, body)) => body,
-            Err(e) if e.code == ErrorCode::NotFound => return Ok(false),
-            Err(e) => return Err(e),
-        };
-        let mut doc = parsed(StageParam::SelfAssessment, body.as_bytes())?.assessment;
-        let Some(answer) = doc.answers.iter_mut().find(|a| a.indicator == indicator) else {
-            return Ok(false);
-        };
-        if answer
-            .evidence
-            .iter()
-            .any(|e| e.sha256.as_deref() == Some(sha256))
-        {
-            return Ok(true);
+        // Built from the stored draft and stored only over that same draft:
+        // a save that came in between is read again, never overwritten.
+        let mut tries = 0;
+        loop {
+            let body = match cases.document(period, unit, StageParam::SelfAssessment).await {
+                Ok((_, body)) => body,
+                Err(e) if e.code == ErrorCode::NotFound => return Ok(false),
+                Err(e) => return Err(e),
+            };
+            let base = p2ham_io::sha256_hex(body.as_bytes());
+            let mut doc = parsed(StageParam::SelfAssessment, body.as_bytes())?.assessment;
+            let Some(answer) = doc.answers.iter_mut().find(|a| a.indicator == indicator) else {
+                return Ok(false);
+            };
+            if answer
+                .evidence
+                .iter()
+                .any(|e| e.sha256.as_deref() == Some(sha256))
+            {
+                return Ok(true);
+            }
+            answer.evidence.push(EvidenceRef {
+                path: path.to_owned(),
+                sha256: Some(sha256.to_owned()),
+                caption: None,
+            });
+            let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| ServiceError::internal(&e))?;
+            match cases
+                .put_self_assessment_over(period, unit, Source::bytes("self-assessment", bytes), Some(&base))
+                .await
+            {
+                Ok(_) => return Ok(true),
+                Err(e) if e.code == ErrorCode::UploadConflict && tries < 4 => tries += 1,
+                Err(e) => return Err(e),
+            }
         }
-        answer.evidence.push(EvidenceRef {
-            path: path.to_owned(),
-            sha256: Some(sha256.to_owned()),
-            caption: None,
-        });
-        let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| ServiceError::internal(&e))?;
-        cases
-            .put_self_assessment(period, unit, Source::bytes("self-assessment", bytes))
-            .await?;
-        Ok(true)
     }
 
     /// The caller's complete uploads for a case not yet named by the draft:

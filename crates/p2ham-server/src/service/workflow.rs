@@ -238,6 +238,20 @@ impl Cases<'_> {
         unit: &str,
         document: Source<'_>,
     ) -> ServiceResult<DocumentAccepted> {
+        self.put_self_assessment_over(period, unit, document, None).await
+    }
+
+    /// [`Cases::put_self_assessment`], stored only while the current
+    /// self-assessment is still `based_on` (its SHA-256) when one is given:
+    /// a change built from the stored draft (a file attached to an answer)
+    /// never overwrites a save that came in between; `upload-conflict` then.
+    pub(crate) async fn put_self_assessment_over(
+        &self,
+        period: &str,
+        unit: &str,
+        document: Source<'_>,
+        based_on: Option<&str>,
+    ) -> ServiceResult<DocumentAccepted> {
         require(self.actor, &[Action::EditSelfAssessment.role()])?;
         let (period, unit) = self.scope(period, unit).await?;
         let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
@@ -262,6 +276,14 @@ impl Cases<'_> {
                 Action::EditSelfAssessment,
                 before.status,
             ));
+        }
+        if let Some(base) = based_on {
+            if before.self_sha256.as_deref() != Some(base) {
+                return Err(ServiceError::new(
+                    ErrorCode::UploadConflict,
+                    "the self-assessment changed while a file was being attached to it",
+                ));
+            }
         }
         let mut after = before.clone();
         after.self_sha256 = Some(doc.sha256.clone());

@@ -238,7 +238,12 @@ check(await op.isChecked('#' + firstNa), 'after reload: "tidak berlaku" still ch
 check((await op.inputValue(`textarea[name="na.${firstIndicator}"]`)).includes('tidak melayani'), 'after reload: the justification is kept');
 check((await op.inputValue(`textarea[name="note.${firstIndicator}"]`)).includes('ruang tunggu'), 'after reload: the note is kept');
 check((await op.locator(`input[type=radio]:checked`).count()) === answered.size, 'after reload: every answer is kept');
+// Thumbnails load as they are scrolled to.
 const thumb = op.locator('ul.thumbs img').first();
+if ((await thumb.count()) === 1) {
+  await thumb.scrollIntoViewIfNeeded();
+  await thumb.evaluate((i) => i.complete || new Promise((done) => { i.addEventListener('load', done, { once: true }); i.addEventListener('error', done, { once: true }); }));
+}
 check((await thumb.count()) === 1 && (await thumb.evaluate((i) => i.complete && i.naturalWidth > 0)), 'after reload: the photo thumbnail shows');
 check((await op.textContent('#score-title')) !== null && /\d/.test(await op.textContent('.score')), 'the score preview shows a figure');
 await scan(op, 'operator-form');
