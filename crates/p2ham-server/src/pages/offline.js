@@ -67,7 +67,11 @@
   }
 
   // ------------------------------------------------------------ the form's fields
-  var form = document.querySelector('form[data-uploads]');
+  // The operator's form (its saves are queued) or the verifier's review form
+  // (data-offline: what is typed is kept, but recording or returning asks to
+  // confirm, so nothing of it is sent without the verifier).
+  var form = document.querySelector('form[data-uploads], form[data-offline]');
+  var keepOnly = form !== null && form.hasAttribute('data-offline');
   var action = form ? new URL(form.getAttribute('action'), location.href).href : null;
   function fields(submitter) {
     var body = new URLSearchParams();
@@ -119,8 +123,23 @@
       if (e.isTrusted) { window.clearTimeout(timer); timer = window.setTimeout(remember, 100); }
     });
     form.addEventListener('submit', function (e) {
-      if (navigator.onLine !== false) return; // sent as usual; the service worker catches a cut
+      if (navigator.onLine !== false) {
+        // Sent as usual; the service worker catches a cut and keeps it. The
+        // page comes back with what was posted (stored, or shown again with
+        // its problems), which is newer than the copy on the phone: that copy
+        // is done with, and a later copy that missed the last keystrokes must
+        // never be put back over the posted answers.
+        window.clearTimeout(timer);
+        run('typed', 'readwrite', function (s) { return s['delete'](action); }).catch(function () {});
+        return;
+      }
       e.preventDefault();
+      if (keepOnly) {
+        remember();
+        show(t('Tidak ada sambungan. Jawaban tersimpan di perangkat ini, belum terkirim; tekan lagi saat sambungan kembali.',
+          'No connection. The answers are kept on this device, not sent yet; press again when the connection returns.'));
+        return;
+      }
       var body = fields(e.submitter);
       run('queue', 'readwrite', function (s) {
         return s.add({ url: action, page: location.href, time: Date.now(),
@@ -135,6 +154,8 @@
         show(QUEUED);
         return parse(list[list.length - 1]).then(fill);
       }
+      // A form shown again with its problems holds what was just posted: newer than any copy.
+      if (document.getElementById('error-summary')) return null;
       return run('typed', 'readonly', function (s) { return s.get(action); }).then(function (typed) {
         if (typed && typed.version === version && typed.fields) {
           var now = [];
@@ -191,7 +212,9 @@
   }
   window.addEventListener('online', function () { hide(); flush(); });
   window.addEventListener('offline', function () {
-    if (form) show(t('Tidak ada sambungan. Jawaban disimpan di perangkat ini dan dikirim saat sambungan kembali.',
+    if (form && keepOnly) show(t('Tidak ada sambungan. Jawaban yang diketik tersimpan di perangkat ini.',
+      'No connection. The answers typed are kept on this device.'));
+    else if (form) show(t('Tidak ada sambungan. Jawaban disimpan di perangkat ini dan dikirim saat sambungan kembali.',
       'No connection. The answers are kept on this device and sent when the connection returns.'));
   });
   flush();

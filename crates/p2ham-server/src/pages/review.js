@@ -118,8 +118,13 @@
       var set = e.target.closest('fieldset.indicator');
       if (set) needs(set);
       soon(150);
+    } else if (e.target === form) {
+      // The answers kept on the phone were put back (offline.js).
+      soon(150);
     }
   });
+  // Scored again when the connection returns (a preview asked offline failed).
+  window.addEventListener('online', function () { soon(50); });
   form.addEventListener('input', function (e) {
     if (e.target && e.target.tagName === 'TEXTAREA') soon(600);
   });

@@ -321,8 +321,11 @@ pub(crate) fn review_page(ctx: &Ctx, case: &Case, shown: &Shown<'_>) -> Response
                     }
                 }
             }
+            @if open { div.alert.offline #offline-status role="status" aria-live="polite" hidden {} }
             form #review-form method="post" action=(action) enctype="multipart/form-data" novalidate
-                data-preview=[open.then(|| case.page(ctx, "/review/preview"))] {
+                data-preview=[open.then(|| case.page(ctx, "/review/preview"))]
+                data-offline[open]
+                data-version=(case.view().self_assessment.as_ref().map_or("", |d| d.sha256.as_str())) {
                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                 @if open {
                     div.filter #filter {
@@ -442,7 +445,7 @@ pub(crate) fn review_page(ctx: &Ctx, case: &Case, shown: &Shown<'_>) -> Response
             ctx,
             &format!("{} {period}: {unit_name}", ctx.t("Verifikasi", "Verification")),
             &content,
-            if open { &["/review.js"] } else { &[] },
+            if open { &["/review.js", "/offline.js"] } else { &[] },
         ),
         errors.is_some(),
     )

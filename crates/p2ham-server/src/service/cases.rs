@@ -7,7 +7,7 @@ use p2ham_io::scoring::{ComparisonReport, ScoreReport};
 use p2ham_io::{LoadedAssessment, LoadedInstrument, Source};
 use sqlx::Row;
 
-use super::{require, ErrorCode, ServiceError, ServiceResult};
+use super::{require, Action, ErrorCode, ServiceError, ServiceResult};
 use crate::auth::Actor;
 use crate::proto::{
     CaseSummary, CaseView, CommentInfo, DocumentInfo, EvidenceInfo, InstrumentInfo, OutcomeInfo, PeriodInfo,
@@ -122,6 +122,32 @@ impl CaseRow {
         })
         .to_string()
     }
+}
+
+/// Refuse a change to what comes with the self-assessment (the unit's
+/// declaration, its survey) once the case has been submitted: allowed while
+/// the case may still be submitted (`draft`, `returned`, or no case yet).
+pub(super) async fn check_before_submission<'e, E>(
+    exec: E,
+    (unit, period): (&str, &str),
+    what: &str,
+) -> ServiceResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let status = read_case(exec, unit, period)
+        .await?
+        .map_or(Status::Draft, |c| c.status);
+    if status.allows(Action::Submit) {
+        return Ok(());
+    }
+    Err(ServiceError::new(
+        ErrorCode::InvalidTransition,
+        format!(
+            "cannot change {what}: the evaluation is `{}` (it is fixed once submitted)",
+            status.as_str()
+        ),
+    ))
 }
 
 pub(super) async fn read_case<'e, E>(exec: E, unit: &str, period: &str) -> ServiceResult<Option<CaseRow>>

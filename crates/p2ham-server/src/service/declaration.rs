@@ -8,12 +8,12 @@ use axum::body::Bytes;
 use futures_util::Stream;
 use sqlx::Row;
 
-use super::cases::{object, read_case};
-use super::{require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
+use super::cases::{check_before_submission, object};
+use super::{require, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::DeclarationInfo;
 use crate::store::PutError;
-use crate::types::{now, random_hex, Role, Status};
+use crate::types::{now, random_hex, Role};
 
 /// The longest file name kept for a declaration (longer names are cut).
 const MAX_NAME_CHARS: usize = 120;
@@ -137,18 +137,7 @@ impl Cases<'_> {
     {
         require(self.actor, &[Role::Operator])?;
         let (period, unit) = self.scope(period, unit).await?;
-        let status = read_case(self.state.db().pool(), &unit.id, &period.id)
-            .await?
-            .map_or(Status::Draft, |c| c.status);
-        if !status.allows(Action::Submit) {
-            return Err(ServiceError::new(
-                ErrorCode::InvalidTransition,
-                format!(
-                    "cannot change the declaration: the evaluation is `{}` (it is fixed once submitted)",
-                    status.as_str()
-                ),
-            ));
-        }
+        check_before_submission(self.state.db().pool(), (&unit.id, &period.id), "the declaration").await?;
         let limit = self.state.settings().max_evidence_bytes;
         let name = clean_name(file_name);
         let stored = self.state.store().put(stream, limit).await.map_err(|e| match e {
@@ -163,18 +152,7 @@ impl Cases<'_> {
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
         // Checked again now that writers take turns: a submission may have come in between.
-        let status = read_case(&mut *w.tx, &unit.id, &period.id)
-            .await?
-            .map_or(Status::Draft, |c| c.status);
-        if !status.allows(Action::Submit) {
-            return Err(ServiceError::new(
-                ErrorCode::InvalidTransition,
-                format!(
-                    "cannot change the declaration: the evaluation is `{}`",
-                    status.as_str()
-                ),
-            ));
-        }
+        check_before_submission(&mut *w.tx, (&unit.id, &period.id), "the declaration").await?;
         let before = current(&mut *w.tx, &unit.id, &period.id).await?;
         let info = DeclarationInfo {
             file_name: name,

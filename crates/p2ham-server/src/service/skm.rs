@@ -10,11 +10,11 @@
 use base64::Engine as _;
 use sqlx::Row;
 
-use super::cases::{object, read_case};
-use super::{require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
+use super::cases::{check_before_submission, object};
+use super::{require, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::SkmInfo;
-use crate::types::{now, random_hex, Role, Status};
+use crate::types::{now, random_hex, Role};
 
 /// The largest survey file accepted, in bytes (a few thousand respondents
 /// take well under a megabyte as CSV or XLSX).
@@ -126,18 +126,12 @@ impl Cases<'_> {
                 format!("`{name}`: a legacy Excel 97–2003 workbook (.xls) is not accepted; save it as .xlsx or .csv"),
             ));
         }
-        let status = read_case(self.state.db().pool(), &unit.id, &period.id)
-            .await?
-            .map_or(Status::Draft, |c| c.status);
-        if !status.allows(Action::Submit) {
-            return Err(ServiceError::new(
-                ErrorCode::InvalidTransition,
-                format!(
-                    "cannot change the survey result: the evaluation is `{}`",
-                    status.as_str()
-                ),
-            ));
-        }
+        check_before_submission(
+            self.state.db().pool(),
+            (&unit.id, &period.id),
+            "the survey result",
+        )
+        .await?;
         let owned = bytes.to_vec();
         let file = name.clone();
         let report = tokio::task::spawn_blocking(move || {
@@ -164,18 +158,7 @@ impl Cases<'_> {
         let report_json = serde_json::to_string(&report).map_err(|e| ServiceError::internal(&e))?;
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
-        let status = read_case(&mut *w.tx, &unit.id, &period.id)
-            .await?
-            .map_or(Status::Draft, |c| c.status);
-        if !status.allows(Action::Submit) {
-            return Err(ServiceError::new(
-                ErrorCode::InvalidTransition,
-                format!(
-                    "cannot change the survey result: the evaluation is `{}`",
-                    status.as_str()
-                ),
-            ));
-        }
+        check_before_submission(&mut *w.tx, (&unit.id, &period.id), "the survey result").await?;
         let before = current(&mut *w.tx, &unit.id, &period.id).await?;
         sqlx::query(
             "INSERT INTO skm_uploads (id, unit_id, period_id, file_name, sha256, size, body_base64, respondents, ikm, \

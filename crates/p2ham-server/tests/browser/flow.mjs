@@ -363,6 +363,28 @@ for (const g of groups) {
   lowered += 1;
 }
 check(lowered === 3, 'three answers marked down by the verifier');
+// On site without a connection: what the verifier typed stays on the phone.
+{
+  // The service worker keeps the page once it is ready.
+  await ver.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await ver.waitForFunction(async () => {
+    const here = new URL(location.href); here.search = ''; here.hash = '';
+    return !!(await (await caches.open('p2ham-1')).match(here.href));
+  });
+  const comment = ver.locator('textarea[name^="c."]').first();
+  const commentName = await comment.getAttribute('name');
+  await comment.fill('Ramp tanpa pegangan; dicatat di lokasi tanpa sinyal.');
+  const chosen = await ver.evaluate(() => [...document.querySelectorAll('input[type=radio][name^="v."]:checked')].map((r) => r.name + '=' + r.value).join('&'));
+  await ver.waitForTimeout(500); // the copy on the phone is written after a short pause in typing
+  await ver.context().setOffline(true);
+  await ver.reload();
+  await ver.waitForFunction(() => !document.getElementById('offline-status').hidden);
+  check((await ver.inputValue(`textarea[name="${commentName}"]`)).includes('tanpa sinyal'), 'offline, the review page comes from the phone with the comment typed');
+  const again = await ver.evaluate(() => [...document.querySelectorAll('input[type=radio][name^="v."]:checked')].map((r) => r.name + '=' + r.value).join('&'));
+  check(again === chosen, 'offline, every answer the verifier chose is back');
+  await scan(ver, 'verifier-review-offline');
+  await ver.context().setOffline(false);
+}
 // The filter shows only what differs or lacks evidence, without a reload.
 {
   const before = await ver.locator('fieldset.indicator:visible').count();
