@@ -259,6 +259,7 @@ async fn field_uploads_and_offline_in_a_browser() {
         assert_eq!(saves, 2, "{entries:#}");
         server.stop().await;
     }
+    ran("field_uploads_and_offline_in_a_browser");
 }
 
 /// The browser flow against a fresh server mounted at `prefix`, then the
