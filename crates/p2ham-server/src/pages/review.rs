@@ -325,6 +325,8 @@ pub(crate) fn review_page(ctx: &Ctx, case: &Case, shown: &Shown<'_>) -> Response
             form #review-form method="post" action=(action) enctype="multipart/form-data" novalidate
                 data-preview=[open.then(|| case.page(ctx, "/review/preview"))]
                 data-offline[open]
+                data-uploads=[open.then(|| ctx.url("/api/v1/uploads"))]
+                data-period=(period) data-unit=(case.unit().id)
                 data-version=(case.view().self_assessment.as_ref().map_or("", |d| d.sha256.as_str())) {
                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                 @if open {
@@ -403,7 +405,7 @@ pub(crate) fn review_page(ctx: &Ctx, case: &Case, shown: &Shown<'_>) -> Response
                                             @let evid = html_id("ev", &ind.id);
                                             @let camid = html_id("cam", &ind.id);
                                             @let eve = field_error(&evid);
-                                            fieldset.evidence aria-describedby=[eve.as_ref().map(|_| format!("{evid}-error"))] {
+                                            fieldset.evidence data-indicator=(ind.id) aria-describedby=[eve.as_ref().map(|_| format!("{evid}-error"))] {
                                                 legend { (ctx.t("Foto tim verifikasi di lokasi", "The team's photo on site")) }
                                                 @if let Some(m) = &eve { p.field-error id=(format!("{evid}-error")) { (m) } }
                                                 div.field {
@@ -415,6 +417,7 @@ pub(crate) fn review_page(ctx: &Ctx, case: &Case, shown: &Shown<'_>) -> Response
                                                     input type="file" id=(evid) name=(format!("ev.{}", ind.id)) accept="image/jpeg,image/png,application/pdf"
                                                         multiple aria-invalid=[eve.as_ref().map(|_| "true")];
                                                 }
+                                                ul.uploads aria-live="polite" {}
                                             }
                                         }
                                     }
@@ -445,7 +448,11 @@ pub(crate) fn review_page(ctx: &Ctx, case: &Case, shown: &Shown<'_>) -> Response
             ctx,
             &format!("{} {period}: {unit_name}", ctx.t("Verifikasi", "Verification")),
             &content,
-            if open { &["/review.js", "/offline.js"] } else { &[] },
+            if open {
+                &["/review.js", "/upload.js", "/offline.js"]
+            } else {
+                &[]
+            },
         ),
         errors.is_some(),
     )

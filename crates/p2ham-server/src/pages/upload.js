@@ -10,6 +10,22 @@
   'use strict';
   var form = document.querySelector('form[data-uploads]');
   if (!form || !window.fetch || !window.XMLHttpRequest || !window.Blob) return;
+  // On the verifier's review form (data-offline) a stored photo is carried
+  // by the form as a `kept.{indicator}` field ("{sha256} {path}") until the
+  // verification is recorded, as the server does for photos posted with it.
+  var review = form.hasAttribute('data-offline');
+  function carry(indicator, sha256, path) {
+    var name = 'kept.' + indicator;
+    var value = sha256 + ' ' + path;
+    var here = form.querySelectorAll('input[type=hidden]');
+    for (var i = 0; i < here.length; i++) if (here[i].name === name && here[i].value === value) return;
+    var input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+    form.dispatchEvent(new Event('input', { bubbles: true }));
+  }
   var endpoint = form.getAttribute('data-uploads');
   var period = form.getAttribute('data-period');
   var unit = form.getAttribute('data-unit');
@@ -184,8 +200,13 @@
     return fetch(item.url, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : {}; })
       .catch(function () { return {}; }).then(function (info) {
         progress(item, item.blob.size);
-        say(item, info.attached ? t('tersimpan sebagai bukti', 'stored as evidence')
-          : t('terunggah; disertakan saat jawabannya disimpan', 'uploaded; goes with the answer when it is saved'), 'ok');
+        if (review && info.sha256) {
+          carry(item.indicator, info.sha256, info.path);
+          say(item, t('tersimpan; dicatat bersama verifikasi', 'stored; recorded with the verification'), 'ok');
+        } else {
+          say(item, info.attached ? t('tersimpan sebagai bukti', 'stored as evidence')
+            : t('terunggah; disertakan saat jawabannya disimpan', 'uploaded; goes with the answer when it is saved'), 'ok');
+        }
         forget(item);
         active -= 1;
         changed();
@@ -297,9 +318,16 @@
       list.forEach(function (u) {
         if (!u.sha256 || u.attached) return;
         var item = { indicator: u.indicator, name: u.path.split('/').pop(), blob: { size: 1 } };
+        if (review) {
+          // Already carried when the page shows it (posted with the form).
+          var shown = form.querySelector('input[type=hidden][name="kept.' + u.indicator.replace(/"/g, '') + '"][value="' + u.sha256 + ' ' + u.path.replace(/"/g, '') + '"]');
+          if (shown) return;
+          carry(u.indicator, u.sha256, u.path);
+        }
         row(item);
         progress(item, 1);
-        say(item, t('terunggah; disertakan saat jawabannya disimpan', 'uploaded; goes with the answer when it is saved'), 'ok');
+        say(item, review ? t('tersimpan; dicatat bersama verifikasi', 'stored; recorded with the verification')
+          : t('terunggah; disertakan saat jawabannya disimpan', 'uploaded; goes with the answer when it is saved'), 'ok');
       });
     }).catch(function () {});
 })();

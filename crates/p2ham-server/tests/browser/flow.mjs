@@ -397,7 +397,17 @@ check(lowered === 3, 'three answers marked down by the verifier');
 }
 // The team's photo of the first indicator the verifier answered.
 const teamIndicator = (await ver.getAttribute('input[type=radio][name^="v."]:checked', 'name')).slice(2);
+// Taken where there is no signal: kept on the phone, sent when the connection returns.
+await ver.context().setOffline(true);
 await ver.locator(`input[name="ev.${teamIndicator}"][capture=environment]`).setInputFiles(PHOTO);
+await ver.waitForFunction((id) => {
+  const s = document.querySelector(`fieldset.evidence[data-indicator="${id}"] .upload-state`);
+  return s && s.textContent.includes('Tersimpan di perangkat, belum terkirim');
+}, teamIndicator);
+check((await ver.locator(`input[type=hidden][name="kept.${teamIndicator}"]`).count()) === 0, 'offline, the team\'s photo waits on the phone');
+await ver.context().setOffline(false);
+await ver.waitForFunction((id) => document.querySelector(`input[type=hidden][name="kept.${id}"]`) !== null, teamIndicator, { timeout: 60000 });
+check(true, 'back online, the team\'s photo is stored and carried by the form');
 await ver.waitForFunction(() => document.querySelector('#verified-score [data-summary]') !== null);
 result.verified_preview = (await ver.textContent('#verified-score .score')).trim();
 await Promise.all([ver.waitForNavigation(), ver.click('button[value=verify]')]);
