@@ -419,10 +419,8 @@ pub(crate) fn status_label(ctx: &Ctx, status: Status) -> &'static str {
     ctx.t(id, en)
 }
 
-/// A stored instant as people in Indonesia read it, in Western Indonesia
-/// Time (UTC+7, the time the deadlines are set in): `31 Maret 2024, 23.59 WIB`
-/// (`31 March 2024, 23:59 WIB` in English). Text that is not an instant is shown as it is.
-pub(crate) fn when(ctx: &Ctx, stored: &str) -> String {
+/// A month's name (1–12) in the page's language.
+pub(crate) fn month_name(ctx: &Ctx, month: i8) -> &'static str {
     const BULAN: [&str; 12] = [
         "Januari",
         "Februari",
@@ -451,24 +449,30 @@ pub(crate) fn when(ctx: &Ctx, stored: &str) -> String {
         "November",
         "December",
     ];
+    let i = usize::try_from(month - 1).unwrap_or(0).min(11);
+    ctx.t(BULAN[i], MONTH[i])
+}
+
+/// A stored instant as people in Indonesia read it, in Western Indonesia
+/// Time (UTC+7, the time the deadlines are set in): `31 Maret 2024, 23.59 WIB`
+/// (`31 March 2024, 23:59 WIB` in English). Text that is not an instant is shown as it is.
+pub(crate) fn when(ctx: &Ctx, stored: &str) -> String {
     let Ok(at) = stored.parse::<jiff::Timestamp>() else {
         return stored.to_owned();
     };
     let wib = at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)));
-    let month = usize::try_from(wib.month() - 1).unwrap_or(0).min(11);
+    let month = month_name(ctx, wib.month());
     match ctx.lang {
         Lang::Id => format!(
-            "{} {} {}, {:02}.{:02} WIB",
+            "{} {month} {}, {:02}.{:02} WIB",
             wib.day(),
-            BULAN[month],
             wib.year(),
             wib.hour(),
             wib.minute()
         ),
         Lang::En => format!(
-            "{} {} {}, {:02}:{:02} WIB",
+            "{} {month} {}, {:02}:{:02} WIB",
             wib.day(),
-            MONTH[month],
             wib.year(),
             wib.hour(),
             wib.minute()

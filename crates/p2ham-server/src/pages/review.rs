@@ -1005,26 +1005,7 @@ pub(crate) async fn act(
     if !confirmed {
         let report = match entered_comparison(&state, &ctx, &case, &form).await {
             Some(Ok(r)) => Some(r),
-            Some(Err(e)) => {
-                let fields = diagnostic_fields(&e.diagnostics, &order)
-                    .into_iter()
-                    .map(|(id, m)| (id.replacen("na-", "c-", 1).replacen("note-", "c-", 1), m))
-                    .collect();
-                let errors = FormErrors {
-                    message: e.message.clone(),
-                    fields,
-                    posted: Some(&form),
-                };
-                return review_page(
-                    &ctx,
-                    &case,
-                    &Shown {
-                        errors: Some(&errors),
-                        attention,
-                        ..Shown::default()
-                    },
-                );
-            }
+            Some(Err(e)) => return refused_verification(&ctx, &case, &form, &e, &order, attention),
             None => None,
         };
         return confirm_verify(&ctx, &case, &form, report.as_ref());
@@ -1040,23 +1021,38 @@ pub(crate) async fn act(
         .put_verification(&period, &unit, Source::bytes("verification", bytes))
         .await
     {
-        let fields = diagnostic_fields(&e.diagnostics, &order)
-            .into_iter()
-            .map(|(id, m)| (id.replacen("na-", "c-", 1).replacen("note-", "c-", 1), m))
-            .collect();
-        let errors = FormErrors {
-            message: e.message.clone(),
-            fields,
-            posted: Some(&form),
-        };
-        return review_page(
-            &ctx,
-            &case,
-            &Shown {
-                errors: Some(&errors),
-                ..Shown::default()
-            },
-        );
+        return refused_verification(&ctx, &case, &form, &e, &order, false);
     }
     Redirect::to(&case.page(&ctx, "?done=verified")).into_response()
+}
+
+/// The review form shown again with a refused verification's problems at
+/// its fields (a diagnostic on an answer's note or reason belongs to the
+/// verifier's comment there).
+fn refused_verification(
+    ctx: &Ctx,
+    case: &Case,
+    form: &FormData,
+    e: &ServiceError,
+    order: &[String],
+    attention: bool,
+) -> Response {
+    let fields = diagnostic_fields(&e.diagnostics, order)
+        .into_iter()
+        .map(|(id, m)| (id.replacen("na-", "c-", 1).replacen("note-", "c-", 1), m))
+        .collect();
+    let errors = FormErrors {
+        message: e.message.clone(),
+        fields,
+        posted: Some(form),
+    };
+    review_page(
+        ctx,
+        case,
+        &Shown {
+            errors: Some(&errors),
+            attention,
+            ..Shown::default()
+        },
+    )
 }

@@ -153,39 +153,10 @@ fn explain(ctx: &Ctx, e: &ServiceError) -> (String, Vec<(String, String)>) {
 
 /// A decree's date as people read it: `10 Desember 2023` (`10 December 2023`).
 fn long_date(ctx: &Ctx, date: &str) -> String {
-    const BULAN: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
-    const MONTH: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let Ok(d) = date.parse::<jiff::civil::Date>() else {
         return date.to_owned();
     };
-    let month = usize::try_from(d.month() - 1).unwrap_or(0).min(11);
-    format!("{} {} {}", d.day(), ctx.t(BULAN[month], MONTH[month]), d.year())
+    format!("{} {} {}", d.day(), super::month_name(ctx, d.month()), d.year())
 }
 
 fn field_error(errors: Option<&FormErrors<'_>>, id: &str) -> Markup {
