@@ -197,6 +197,20 @@ pub enum AwardReasonCode {
     InstrumentMismatch,
     /// The instrument differs from the previous list's: figures are not comparable.
     InstrumentChanged,
+    /// A gate of the period's award rule needs a figure not recorded for the unit.
+    ComponentMissing,
+    /// The IKM's band is below the one the period's award rule requires.
+    IkmBelowMinimum,
+    /// The Zona Integritas status is below the one the period's award rule requires.
+    ZonaIntegritasBelowMinimum,
+    /// More unresolved Ombudsman findings than the period's award rule allows.
+    OmbudsmanUnresolved,
+    /// More unresolved e-Lapor complaints than the period's award rule allows.
+    ElaporUnresolved,
+    /// The weighted composite of the P2HAM total and the IKM is below its minimum.
+    CompositeBelowMinimum,
+    /// A gate of the period's award rule the unit meets, with its figures (a note).
+    GateMet,
 }
 
 impl AwardReasonCode {
@@ -214,6 +228,13 @@ impl AwardReasonCode {
             AwardReasonCode::KindChanged => "kind-changed",
             AwardReasonCode::InstrumentMismatch => "instrument-mismatch",
             AwardReasonCode::InstrumentChanged => "instrument-changed",
+            AwardReasonCode::ComponentMissing => "component-missing",
+            AwardReasonCode::IkmBelowMinimum => "ikm-below-minimum",
+            AwardReasonCode::ZonaIntegritasBelowMinimum => "zona-integritas-below-minimum",
+            AwardReasonCode::OmbudsmanUnresolved => "ombudsman-unresolved",
+            AwardReasonCode::ElaporUnresolved => "elapor-unresolved",
+            AwardReasonCode::CompositeBelowMinimum => "composite-below-minimum",
+            AwardReasonCode::GateMet => "gate-met",
         }
     }
 }

@@ -8,6 +8,10 @@ pub const INSTRUMENT: &str = "p2ham-instrument/1";
 pub const ASSESSMENT: &str = "p2ham-assessment/1";
 /// An award list: who holds the predikat after one period.
 pub const AWARDS: &str = "p2ham-awards/1";
+/// A period's award rule over the evaluation's other evidence (IKM, Zona Integritas, complaints).
+pub const AWARD_RULE: &str = "p2ham-award-rule/1";
+/// The figures of the evaluation's other evidence, per unit, for one period.
+pub const AWARD_COMPONENTS: &str = "p2ham-award-components/1";
 /// The evidence manifest and the evidence check.
 pub const EVIDENCE: &str = "p2ham-evidence/1";
 /// The checklist workbook (its metadata sheet names this format).
@@ -38,6 +42,8 @@ pub const ALL: &[&str] = &[
     INSTRUMENT,
     ASSESSMENT,
     AWARDS,
+    AWARD_RULE,
+    AWARD_COMPONENTS,
     EVIDENCE,
     CHECKLIST,
     SEAL,
@@ -55,7 +61,7 @@ pub const ALL: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AssessmentFormat, AwardsFormat, InstrumentFormat};
+    use crate::{AssessmentFormat, AwardComponentsFormat, AwardRuleFormat, AwardsFormat, InstrumentFormat};
 
     #[test]
     fn the_serde_tags_are_the_constants() {
@@ -63,6 +69,8 @@ mod tests {
         assert_eq!(serde_json::to_value(InstrumentFormat::V1).unwrap(), INSTRUMENT);
         assert_eq!(serde_json::to_value(AssessmentFormat::V1).unwrap(), ASSESSMENT);
         assert_eq!(serde_json::to_value(AwardsFormat::V1).unwrap(), AWARDS);
+        assert_eq!(serde_json::to_value(AwardRuleFormat::V1).unwrap(), AWARD_RULE);
+        assert_eq!(serde_json::to_value(AwardComponentsFormat::V1).unwrap(), AWARD_COMPONENTS);
     }
 
     #[test]

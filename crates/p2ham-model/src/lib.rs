@@ -57,6 +57,7 @@
 //! ```
 
 mod assessment;
+mod award_rule;
 mod awards;
 mod decimal;
 mod diagnostic;
@@ -67,6 +68,10 @@ mod validate;
 mod vocabulary;
 
 pub use assessment::{Answer, Assessment, AssessmentFormat, Assessor, EvidenceRef, InstrumentRef, Unit};
+pub use award_rule::{
+    AwardComponents, AwardComponentsFormat, AwardRuleFormat, Composite, IkmMutu, PeriodAwardRule, UnitComponents,
+    ZonaIntegritas,
+};
 pub use awards::{
     AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decision, Decree, InstrumentStamp,
     Source,

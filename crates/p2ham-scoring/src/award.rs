@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use p2ham_model::{
     AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decimal, Decision, Decree,
-    InstrumentStamp, Source, Text, Unit,
+    InstrumentStamp, PeriodAwardRule, Source, Text, Unit, UnitComponents,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -103,6 +103,12 @@ pub struct AwardOptions {
     pub exclusions: BTreeMap<String, String>,
     /// The instrument the period requires; results made with another are not eligible.
     pub instrument: Option<RequiredInstrument>,
+    /// The period's award rule over the evaluation's other evidence; `None`:
+    /// the decision is the P2HAM verified result alone.
+    pub rule: Option<PeriodAwardRule>,
+    /// The other evidence's figures per unit id (IKM, Zona Integritas,
+    /// complaints), read by the rule's gates.
+    pub components: BTreeMap<String, UnitComponents>,
 }
 
 /// Why an award list could not be decided. Every message names the documents concerned.
@@ -211,8 +217,11 @@ pub fn check_previous(previous: &AwardList, period: &str) -> Result<(), AwardErr
 /// A unit whose kind changed since the previous list is decided as a new unit
 /// (its old predikat was for another kind of unit), with a `kind-changed` note.
 /// A result made with another instrument than [`AwardOptions::instrument`] is
-/// not eligible (`instrument-mismatch`). The same document given twice counts
-/// once; two different results for one unit are an error.
+/// not eligible (`instrument-mismatch`). With [`AwardOptions::rule`], every
+/// gate it declares is applied to each evaluated unit
+/// ([`crate::evaluate_gates`]): a gate met is a `gate-met` note with its
+/// figures, a gate not met a reason that bars the predikat. The same document
+/// given twice counts once; two different results for one unit are an error.
 ///
 /// Units are sorted by office (units without one last), then id.
 pub fn decide(
@@ -361,6 +370,16 @@ fn decide_result(r: &VerifiedResult, previous: Option<&AwardEntry>, options: &Aw
         }
     }
     let mut notes = Vec::new();
+    if let Some(rule) = &options.rule {
+        for g in crate::evaluate_gates(rule, r.total, options.components.get(&r.unit.id)) {
+            if g.met {
+                notes.push(g.reason);
+            } else {
+                eligible = false;
+                reasons.push(g.reason);
+            }
+        }
+    }
     let mut had = previous.is_some();
     if let Some(prev) = previous {
         if prev.unit.kind != r.unit.kind {

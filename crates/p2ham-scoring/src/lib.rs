@@ -62,6 +62,7 @@
 //! ```
 
 mod award;
+mod award_rule;
 mod compare;
 mod history;
 mod instrument_diff;
@@ -75,6 +76,7 @@ pub use award::{
     award_reason, check_previous, decide, summarize, AwardError, AwardOptions, AwardSummary, DecisionCounts,
     RequiredInstrument, VerifiedResult,
 };
+pub use award_rule::{composite_score, evaluate_gates, Gate, GateResult};
 pub use compare::{
     check_pair, check_verifies, compare, CompareError, ComparedDocument, ComparisonCounts, ComparisonDigests,
     ComparisonReport, CriterionComparison, Discrepancy, DiscrepancyKind, PointsByKind, COMPARE_FORMAT,
