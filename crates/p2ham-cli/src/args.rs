@@ -408,6 +408,15 @@ pub struct AwardArgs {
     /// The period decided (default: the one every verification names).
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+    /// The period's award rule over the evaluation's other evidence
+    /// (p2ham-award-rule/1): gates on the IKM, Zona Integritas and
+    /// complaints, and a weighted composite.
+    #[arg(long, value_name = "FILE", requires = "components")]
+    pub rule: Option<PathBuf>,
+    /// Each unit's IKM, Zona Integritas status and complaint figures for the
+    /// period (p2ham-award-components/1), read by --rule's gates.
+    #[arg(long, value_name = "FILE", requires = "rule")]
+    pub components: Option<PathBuf>,
     /// The decree's number.
     #[arg(long, value_name = "NUMBER")]
     pub decree_number: Option<String>,

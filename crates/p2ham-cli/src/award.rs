@@ -9,7 +9,7 @@ use p2ham_io::ops;
 use p2ham_io::scoring::{decide, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
     default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, read_assessment,
-    read_award_list, read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal,
+    read_award_components, read_award_list, read_award_rule, read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal,
     write_atomic, write_atomic_with, Signer,
 };
 use p2ham_report::{Annex, Format};
@@ -113,6 +113,12 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|p| read_award_list(source(p)))
         .transpose()?;
+    let rule = run.rule.as_deref().map(|p| read_award_rule(source(p))).transpose()?;
+    let components = run
+        .components
+        .as_deref()
+        .map(|p| read_award_components(source(p)))
+        .transpose()?;
     let found = read_verified_sources(sources::sources(&run.paths), explicit.as_deref())?;
     if !found.skipped_self.is_empty() {
         warn(&format!(
@@ -180,11 +186,39 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
             id: i.checked.instrument().id.clone(),
             version: Some(i.checked.instrument().version.clone()),
         }),
+        ..AwardOptions::default()
     };
     let results: Vec<_> = inputs.into_iter().map(|v| v.result).collect();
+    if let (Some(doc), Some(path)) = (&components, &run.components) {
+        let period = run
+            .period
+            .as_ref()
+            .or_else(|| results.first().map(|r| &r.period));
+        if let Some(period) = period.filter(|p| **p != doc.period) {
+            return Err(Failure::Invalid(format!(
+                "{}: period: `{}` differs from `{period}`, the period decided; give that period's figures",
+                path.display(),
+                doc.period
+            )));
+        }
+    }
+    let options = AwardOptions {
+        rule,
+        components: components
+            .map(|c| c.units.into_iter().map(|u| (u.unit.clone(), u)).collect())
+            .unwrap_or_default(),
+        ..options
+    };
     let mut list = decide(&results, previous.as_ref(), &options).map_err(award_failure)?;
 
-    let mut read = files(run.paths.iter().chain(&run.previous).chain(&run.require_seal));
+    let mut read = files(
+        run.paths
+            .iter()
+            .chain(&run.previous)
+            .chain(&run.require_seal)
+            .chain(&run.rule)
+            .chain(&run.components),
+    );
     read.extend(explicit.and_then(|i| i.path.clone()));
     let render_options = target.options();
     if let Some(path) = &run.list {

@@ -511,3 +511,45 @@ fn disagreement(a: &AwardList, b: &AwardList) -> String {
     }
     "their records differ".into()
 }
+
+/// Read a period's award rule (`p2ham-award-rule/1`): its shape by its
+/// schema, then its values ([`p2ham_model::PeriodAwardRule::problems`]),
+/// every problem with its path.
+pub fn read_award_rule(source: Source<'_>) -> Result<p2ham_model::PeriodAwardRule, IoError> {
+    let read = source.read()?;
+    award_rule(&read.name, &read.bytes)
+}
+
+/// [`read_award_rule`] over bytes already read.
+pub fn award_rule(file: &str, bytes: &[u8]) -> Result<p2ham_model::PeriodAwardRule, IoError> {
+    let rule: p2ham_model::PeriodAwardRule = from_json(file, bytes)?;
+    crate::parse::objects_only::<p2ham_model::PeriodAwardRule>(file, &crate::parse::json_value(bytes))?;
+    let problems = rule.problems();
+    if problems.is_empty() {
+        Ok(rule)
+    } else {
+        Err(IoError::Invalid {
+            file: file.to_owned(),
+            problems,
+        })
+    }
+}
+
+/// Read the figures of the evaluation's other evidence for one period
+/// (`p2ham-award-components/1`): its shape by its schema, then its values (a
+/// unit twice, an IKM outside 25–100, more unresolved than in all).
+pub fn read_award_components(source: Source<'_>) -> Result<p2ham_model::AwardComponents, IoError> {
+    let read = source.read()?;
+    let file = read.name.as_str();
+    let doc: p2ham_model::AwardComponents = from_json(file, &read.bytes)?;
+    crate::parse::objects_only::<p2ham_model::AwardComponents>(file, &crate::parse::json_value(&read.bytes))?;
+    let problems = doc.problems();
+    if problems.is_empty() {
+        Ok(doc)
+    } else {
+        Err(IoError::Invalid {
+            file: file.to_owned(),
+            problems,
+        })
+    }
+}

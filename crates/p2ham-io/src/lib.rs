@@ -77,7 +77,7 @@ mod validate;
 mod write;
 
 pub use award::{
-    input_files, load_award_list, read_award_list, read_history_inputs, read_history_sources, read_verified,
+    award_rule, input_files, load_award_list, read_award_components, read_award_list, read_award_rule, read_history_inputs, read_history_sources, read_verified,
     read_verified_sources, VerifiedInput, VerifiedInputs,
 };
 pub use backup::{BackupAudit, BackupFile, BackupFormat, BackupManifest, BACKUP_MANIFEST};

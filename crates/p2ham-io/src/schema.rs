@@ -82,6 +82,20 @@ pub const SCHEMAS: &[SchemaKind] = &[
         generate: input::<p2ham_model::AwardList>,
     },
     SchemaKind {
+        name: "award-rule",
+        input: true,
+        about: "a period's award rule over the evaluation's other evidence: `p2ham award --rule`, \
+                `PUT /api/v1/periods/{p}/award-rule` (p2ham-award-rule/1)",
+        generate: input::<p2ham_model::PeriodAwardRule>,
+    },
+    SchemaKind {
+        name: "award-components",
+        input: true,
+        about: "each unit's IKM, Zona Integritas status and complaints for a period: `p2ham award --components` \
+                (p2ham-award-components/1)",
+        generate: input::<p2ham_model::AwardComponents>,
+    },
+    SchemaKind {
         name: "history",
         input: false,
         about: "the report of `p2ham history --format json` (p2ham-history/1)",

@@ -492,6 +492,7 @@ impl<'a> Awards<'a> {
                 id: p.instrument.id.clone(),
                 version: Some(p.instrument.version.clone()),
             }),
+            ..AwardOptions::default()
         };
         tokio::task::spawn_blocking(move || {
             let sources = bodies
