@@ -667,3 +667,64 @@ pub struct AuditPage {
     /// The position to ask for the next (older) page with (`before`), when there is one.
     pub next_before: Option<i64>,
 }
+
+/// A period's award rule over the evaluation's other evidence, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AwardRuleInfo {
+    /// The period.
+    pub period: String,
+    /// SHA-256 of the `p2ham-award-rule/1` document as sent.
+    pub sha256: String,
+    /// The gates it declares, by the rule's field names (e.g. `ikm_min_mutu`, `composite`).
+    pub gates: Vec<String>,
+    /// Who set it.
+    pub set_by: String,
+    /// When.
+    pub set_at: String,
+}
+
+/// The Zona Integritas status and complaint figures of a unit for a period,
+/// as the evaluator records them. A figure left out (`null`) is not recorded;
+/// a gate of the period's award rule that needs it is not met.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardComponentsRequest {
+    /// `none`, `wbk` or `wbbm`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "wbk")]
+    pub zona_integritas: Option<String>,
+    /// Ombudsman findings about the unit in the period.
+    #[serde(default)]
+    pub ombudsman_findings: Option<u32>,
+    /// Of those, the ones not resolved.
+    #[serde(default)]
+    pub ombudsman_unresolved: Option<u32>,
+    /// e-Lapor (SP4N-LAPOR!) complaints about the unit in the period.
+    #[serde(default)]
+    pub elapor_complaints: Option<u32>,
+    /// Of those, the ones not resolved.
+    #[serde(default)]
+    pub elapor_unresolved: Option<u32>,
+}
+
+/// A unit's figures of the evaluation's other evidence for a period: the
+/// recorded Zona Integritas status and complaints, and the IKM of its stored
+/// survey (SKM).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AwardComponentsInfo {
+    /// The unit.
+    pub unit: String,
+    /// The period.
+    pub period: String,
+    /// The figures as recorded (all `null` when nothing is).
+    #[serde(flatten)]
+    pub recorded: AwardComponentsRequest,
+    /// The IKM of the unit's current survey (2 decimals), when one is stored.
+    pub ikm: Option<String>,
+    /// Its band: `A`, `B`, `C` or `D`.
+    pub mutu: Option<String>,
+    /// Who recorded the figures last.
+    pub recorded_by: Option<String>,
+    /// When.
+    pub recorded_at: Option<String>,
+}

@@ -11,7 +11,7 @@ use super::extract::{choose, document_bytes, rendered, JsonBody};
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::proto::{
-    DecreeRecorded, DecreeRequest, ExclusionInfo, ExclusionRequest, PeriodInfo, PreviousAwardsInfo,
+    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeRecorded, DecreeRequest, ExclusionInfo, ExclusionRequest, PeriodInfo, PreviousAwardsInfo,
     PreviousPeriodRequest,
 };
 use crate::proto::{LangParam, ReportFormat};
@@ -182,4 +182,108 @@ pub(crate) async fn history(
 ) -> ApiResult<Response> {
     let format = choose(q.format, &headers, &ALL_FORMATS)?;
     rendered(state.awards(&actor).history_report(&unit).await?, format, q.lang)
+}
+
+/// Declare the period's award rule over the evaluation's other evidence
+/// (`p2ham-award-rule/1`: gates on the IKM band, Zona Integritas status and
+/// unresolved complaints, and a weighted composite; administrators and
+/// evaluators; before the decree): checked as `p2ham award --rule` reads it,
+/// refused with diagnostics (422); kept as sent.
+#[utoipa::path(put, path = "/api/v1/periods/{period}/award-rule", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    request_body(content = Object, description = "A `p2ham-award-rule/1` document (docs/schema/award-rule.schema.json)", content_type = "application/json"),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, body = AwardRuleInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody), (status = 408, body = ErrorBody)))]
+pub(crate) async fn put_award_rule(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+    body: Body,
+) -> ApiResult<Json<AwardRuleInfo>> {
+    let bytes = document_bytes(&state, body).await?;
+    let source = p2ham_io::Source::bytes("award-rule.json", bytes);
+    Ok(Json(state.awards(&actor).set_award_rule(&period, source).await?))
+}
+
+/// The period's award rule, byte for byte as declared.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/award-rule", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, description = "The `p2ham-award-rule/1` document as declared", content_type = "application/json"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn get_award_rule(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<Response> {
+    let body = state.awards(&actor).award_rule_document(&period).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Clear the period's award rule (before the decree): the round is the
+/// P2HAM verified result alone again. The cleared rule stays on record.
+#[utoipa::path(delete, path = "/api/v1/periods/{period}/award-rule", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 204, description = "Cleared"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn clear_award_rule(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.awards(&actor).clear_award_rule(&period).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every unit's figures of the evaluation's other evidence for the period,
+/// as the `p2ham-award-components/1` document `p2ham award --components`
+/// reads: the recorded Zona Integritas status and complaints, and the IKM of
+/// each unit's stored survey.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/award-components", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, description = "A `p2ham-award-components/1` document (docs/schema/award-components.schema.json)", content_type = "application/json"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn get_period_components(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(period): Path<String>,
+) -> ApiResult<Response> {
+    let doc = state.awards(&actor).components_document(&period).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        p2ham_report::to_json(&doc),
+    )
+        .into_response())
+}
+
+/// A unit's figures of the evaluation's other evidence for the period.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/units/{unit}/award-components", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
+    responses((status = 200, body = AwardComponentsInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn get_components(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+) -> ApiResult<Json<AwardComponentsInfo>> {
+    Ok(Json(state.awards(&actor).components(&period, &unit).await?))
+}
+
+/// Record a unit's Zona Integritas status and complaint figures for the
+/// period (evaluator; before the decree); audited, kept beside earlier records.
+#[utoipa::path(put, path = "/api/v1/periods/{period}/units/{unit}/award-components", tag = "awards",
+    security(("session" = []), ("token" = [])), request_body = AwardComponentsRequest,
+    params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
+    responses((status = 200, body = AwardComponentsInfo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn put_components(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((period, unit)): Path<(String, String)>,
+    JsonBody(req): JsonBody<AwardComponentsRequest>,
+) -> ApiResult<Json<AwardComponentsInfo>> {
+    Ok(Json(state.awards(&actor).record_components(&period, &unit, &req).await?))
 }

@@ -128,6 +128,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(awards::list_exclusions, awards::exclude))
         .routes(routes!(awards::lift_exclusion))
         .routes(routes!(awards::decree))
+        .routes(routes!(
+            awards::put_award_rule,
+            awards::get_award_rule,
+            awards::clear_award_rule
+        ))
+        .routes(routes!(awards::get_period_components))
+        .routes(routes!(awards::get_components, awards::put_components))
         .routes(routes!(awards::history))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))

@@ -9,12 +9,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
-use p2ham_io::model::{AwardEntry, AwardList, Decision};
+use p2ham_io::model::{AwardEntry, AwardList, AwardReasonCode, Decision, PeriodAwardRule};
 use serde::Deserialize;
 
 use super::case::FormErrors;
 use super::{error_summary, form_status, notice, page, refused, urlencode, Ctx, FormData};
-use crate::proto::{DecreeRequest, ExclusionRequest, PeriodInfo, PreviousPeriodRequest};
+use crate::proto::{
+    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeRequest, ExclusionRequest, PeriodInfo,
+    PreviousPeriodRequest,
+};
 use crate::service::{ErrorCode, ServiceError};
 use crate::AppState;
 
@@ -25,6 +28,8 @@ pub(crate) struct RoundQuery {
     office: Option<String>,
     kind: Option<String>,
     done: Option<String>,
+    /// The unit whose figures of the other evidence the form shows.
+    edit: Option<String>,
 }
 
 /// A decision in the page's language.
@@ -66,6 +71,18 @@ fn done_text(ctx: &Ctx, done: &str) -> &'static str {
             "Keputusan menteri tercatat untuk seluruh unit yang dievaluasi.",
             "The decree is recorded for every evaluated unit.",
         ),
+        "rule" => ctx.t(
+            "Aturan penilaian bukti lain tersimpan.",
+            "The rule over the other evidence is saved.",
+        ),
+        "rule-cleared" => ctx.t(
+            "Aturan penilaian bukti lain dihapus: keputusan hanya berdasarkan hasil verifikasi P2HAM.",
+            "The rule over the other evidence is cleared: the decision is the P2HAM verified result alone.",
+        ),
+        "components" => ctx.t(
+            "Status Zona Integritas dan angka pengaduan unit tersimpan.",
+            "The unit's Zona Integritas status and complaint figures are saved.",
+        ),
         _ => "",
     }
 }
@@ -73,8 +90,11 @@ fn done_text(ctx: &Ctx, done: &str) -> &'static str {
 /// A refusal in the page's language: what to do, by the service's code and
 /// the field it names; the service's own words only where they list
 /// something (units, document problems).
-fn explain(ctx: &Ctx, e: &ServiceError) -> (String, Vec<(String, String)>) {
+fn explain(ctx: &Ctx, e: &ServiceError, action: &str) -> (String, Vec<(String, String)>) {
     let field = e.diagnostics.first().map(|d| d.path.clone()).unwrap_or_default();
+    if action == "rule" || action == "components" {
+        return explain_evidence(ctx, e, action, &field);
+    }
     let text = match (e.code, field.as_str()) {
         (ErrorCode::Invalid, "reason") => ctx.t(
             "Tuliskan alasan unit dikeluarkan (teks biasa, paling banyak 2000 karakter).",
@@ -167,18 +187,162 @@ fn field_error(errors: Option<&FormErrors<'_>>, id: &str) -> Markup {
     }
 }
 
-fn reasons_text(ctx: &Ctx, e: &AwardEntry) -> String {
-    let text = e
-        .reasons
-        .iter()
-        .chain(&e.notes)
-        .map(|r| r.message.get(ctx.lang).to_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if text.is_empty() {
-        "—".to_owned()
+/// Whether a reason is about a gate of the period's award rule.
+fn gate_code(code: AwardReasonCode) -> bool {
+    matches!(
+        code,
+        AwardReasonCode::ComponentMissing
+            | AwardReasonCode::IkmBelowMinimum
+            | AwardReasonCode::ZonaIntegritasBelowMinimum
+            | AwardReasonCode::OmbudsmanUnresolved
+            | AwardReasonCode::ElaporUnresolved
+            | AwardReasonCode::CompositeBelowMinimum
+    )
+}
+
+/// A unit's reasons and notes; each gate of the period's rule marked met or not.
+fn reasons_cell(ctx: &Ctx, e: &AwardEntry) -> Markup {
+    if e.reasons.is_empty() && e.notes.is_empty() {
+        return html! { "—" };
+    }
+    html! {
+        ul.reasons {
+            @for r in e.reasons.iter().chain(&e.notes) {
+                @let mark = if r.code == AwardReasonCode::GateMet {
+                    Some(("met", ctx.t("Terpenuhi", "Met")))
+                } else if gate_code(r.code) {
+                    Some(("unmet", ctx.t("Tidak terpenuhi", "Not met")))
+                } else {
+                    None
+                };
+                li data-code=(r.code.as_str()) data-gate=[mark.map(|m| m.0)] {
+                    @if let Some((_, label)) = mark { strong { (label) ": " } }
+                    (r.message.get(ctx.lang))
+                }
+            }
+        }
+    }
+}
+
+/// A Zona Integritas status as recorded, in the page's language.
+fn zi_label(ctx: &Ctx, z: Option<&str>) -> &'static str {
+    match z.and_then(p2ham_io::model::ZonaIntegritas::parse) {
+        Some(z) => {
+            let (id, en) = z.label();
+            ctx.t(id, en)
+        }
+        None => ctx.t("tidak dicatat", "not recorded"),
+    }
+}
+
+/// Unresolved of all, or "not recorded".
+fn pair(ctx: &Ctx, unresolved: Option<u32>, all: Option<u32>) -> String {
+    let show = |n: Option<u32>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
+    if unresolved.is_none() && all.is_none() {
+        ctx.t("tidak dicatat", "not recorded").to_owned()
     } else {
-        text
+        format!("{} / {}", show(unresolved), show(all))
+    }
+}
+
+/// The gates of a period's rule, in words.
+fn rule_lines(ctx: &Ctx, rule: &PeriodAwardRule) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(m) = rule.ikm_min_mutu {
+        out.push(format!(
+            "{} {} ({}, IKM ≥ {})",
+            ctx.t("IKM minimal mutu", "IKM at least band"),
+            m.as_str(),
+            m.kinerja(),
+            m.lower_bound()
+        ));
+    }
+    if let Some(z) = rule.zona_integritas_min {
+        out.push(format!(
+            "{} {}",
+            ctx.t("Status Zona Integritas minimal", "Zona Integritas status at least"),
+            z.label().0
+        ));
+    }
+    if let Some(n) = rule.ombudsman_unresolved_max {
+        out.push(format!(
+            "{} {n}",
+            ctx.t("Temuan Ombudsman yang belum selesai paling banyak", "Unresolved Ombudsman findings at most")
+        ));
+    }
+    if let Some(n) = rule.elapor_unresolved_max {
+        out.push(format!(
+            "{} {n}",
+            ctx.t("Pengaduan e-Lapor yang belum selesai paling banyak", "Unresolved e-Lapor complaints at most")
+        ));
+    }
+    if let Some(c) = &rule.composite {
+        out.push(format!(
+            "{} ({} × P2HAM + {} × IKM) / {} ≥ {}",
+            ctx.t("Nilai gabungan", "Composite"),
+            c.p2ham_weight,
+            c.ikm_weight,
+            c.p2ham_weight.checked_add(c.ikm_weight).unwrap_or_default(),
+            c.min
+        ));
+    }
+    out
+}
+
+/// A refusal of the rule or of a unit's figures, in the page's language.
+fn explain_evidence(ctx: &Ctx, e: &ServiceError, action: &str, field: &str) -> (String, Vec<(String, String)>) {
+    let mut fields = Vec::new();
+    let text = match (e.code, field) {
+        (ErrorCode::InvalidDocument, _) => {
+            for d in &e.diagnostics {
+                fields.push(("rule-file".to_owned(), format!("{}: {}", d.path, d.message)));
+            }
+            if e.diagnostics.is_empty() {
+                fields.push(("rule-file".to_owned(), e.message.clone()));
+            }
+            ctx.t("Aturan penilaian ditolak; periksa isian yang ditandai:", "The rule is refused; check the marked field:")
+                .to_owned()
+        }
+        (ErrorCode::Invalid, "zona_integritas") => {
+            let t = ctx.t(
+                "Pilih status Zona Integritas: belum ada, WBK atau WBBM.",
+                "Choose the Zona Integritas status: none, WBK or WBBM.",
+            );
+            fields.push(("c-zona_integritas".to_owned(), t.to_owned()));
+            ctx.t("Periksa isian yang ditandai:", "Check the marked field:").to_owned()
+        }
+        (ErrorCode::Invalid, f) if f.starts_with("ombudsman_") || f.starts_with("elapor_") => {
+            let t = ctx.t(
+                "Isi bilangan bulat 0 atau lebih; yang belum selesai tidak lebih dari jumlah seluruhnya.",
+                "Give a whole number, 0 or more; no more unresolved than in all.",
+            );
+            fields.push((format!("c-{f}"), t.to_owned()));
+            ctx.t("Periksa isian yang ditandai:", "Check the marked field:").to_owned()
+        }
+        (ErrorCode::Invalid, "unit") | (ErrorCode::NotFound, _) if action == "components" => {
+            let t = ctx.t("Pilih unit.", "Choose a unit.");
+            fields.push(("c-unit".to_owned(), t.to_owned()));
+            ctx.t("Periksa isian yang ditandai:", "Check the marked field:").to_owned()
+        }
+        (ErrorCode::AlreadyDecreed, _) => ctx
+            .t(
+                "Putaran periode ini sudah memiliki keputusan menteri; tidak ada yang dapat diubah lagi.",
+                "This period's round already has its decree; nothing can change any more.",
+            )
+            .to_owned(),
+        _ => format!("{} {}", ctx.t("Tidak dapat dilakukan:", "Could not be done:"), e.message),
+    };
+    (text, fields)
+}
+
+/// A count of a form: empty is not recorded; otherwise a whole number ≥ 0.
+fn count_field(form: &FormData, name: &str) -> Result<Option<u32>, ServiceError> {
+    match form.get(name).map(str::trim).unwrap_or_default() {
+        "" => Ok(None),
+        v => v
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| ServiceError::field(name, format!("`{v}` is not a whole number ≥ 0"))),
     }
 }
 
@@ -190,6 +354,8 @@ struct Round {
     decree: Option<DecreeRequest>,
     imported: Option<crate::proto::PreviousAwardsInfo>,
     exclusions: Vec<crate::proto::ExclusionInfo>,
+    rule: Option<(AwardRuleInfo, PeriodAwardRule)>,
+    components: Vec<AwardComponentsInfo>,
 }
 
 async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, Response> {
@@ -210,6 +376,13 @@ async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, 
         .filter(|id| *id != p.id)
         .collect();
     let list = awards.round(&p.id).await;
+    let rule = awards.award_rule(&p.id).await.map_err(fail)?;
+    let mut components = Vec::new();
+    if let Ok(l) = &list {
+        for e in l.units.iter().filter(|e| !e.rests_on.is_empty()) {
+            components.push(awards.components(&p.id, &e.unit.id).await.map_err(fail)?);
+        }
+    }
     Ok(Round {
         period: p,
         periods,
@@ -217,6 +390,8 @@ async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, 
         decree,
         imported,
         exclusions,
+        rule,
+        components,
     })
 }
 
@@ -279,6 +454,17 @@ fn render(ctx: &Ctx, round: &Round, query: &RoundQuery, errors: Option<&FormErro
         ctx.t("Keputusan", "Decision"),
         ctx.t("Alasan dan catatan", "Reasons and notes"),
     );
+    let (h_ikm, h_zi, h_ombudsman, h_elapor) = (
+        ctx.t("IKM (mutu)", "IKM (band)"),
+        ctx.t("Zona Integritas", "Zona Integritas"),
+        ctx.t("Ombudsman", "Ombudsman"),
+        ctx.t("e-Lapor", "e-Lapor"),
+    );
+    let admin = ctx
+        .me
+        .as_ref()
+        .is_some_and(|m| m.role == crate::types::Role::Admin);
+    let rule_api = ctx.url(&format!("/api/v1/periods/{}/award-rule", urlencode(period)));
     let content = html! {
         p { a href=(ctx.url(&format!("/evaluation?period={}", urlencode(period)))) { "← " (ctx.t("Evaluasi nasional", "National evaluation")) } }
         h1 { (title) }
@@ -327,9 +513,46 @@ fn render(ctx: &Ctx, round: &Round, query: &RoundQuery, errors: Option<&FormErro
             }
         }
 
+        h2 #award-rule { (ctx.t("Bukti lain: aturan penilaian periode", "The other evidence: the period's rule")) }
+        @if let Some((info, rule)) = &r.rule {
+            p { (ctx.t("Selain hasil verifikasi P2HAM, unit harus memenuhi setiap syarat berikut (p2ham-award-rule/1):",
+                "Besides the P2HAM verified result, a unit must meet every gate below (p2ham-award-rule/1):")) }
+            ul #rule-gates { @for line in rule_lines(ctx, rule) { li { (line) } } }
+            @if let Some(b) = &rule.basis { p { (ctx.t("Dasar", "Basis")) ": " (b) } }
+            p.hint { (ctx.t("Ditetapkan oleh", "Set by")) " " (info.set_by) ", " (super::when(ctx, &info.set_at)) " (sha256 " code { (&info.sha256[..12.min(info.sha256.len())]) } "…). "
+                a href=(rule_api.clone()) { (ctx.t("Aturan (JSON)", "The rule (JSON)")) } }
+        } @else {
+            p #no-rule { (ctx.t("Tidak ada aturan: keputusan hanya berdasarkan hasil verifikasi P2HAM.",
+                "No rule is declared: the decision is the P2HAM verified result alone.")) }
+        }
+        @if open && (evaluator || admin) {
+            details open[errors.is_some_and(|e| e.fields.iter().any(|(k, _)| k == "rule-file"))] {
+                summary { (ctx.t("Tetapkan aturan penilaian", "Declare the rule")) }
+                form method="post" action=(here.clone()) enctype="multipart/form-data" {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                    input type="hidden" name="action" value="rule";
+                    div.field {
+                        label for="rule-file" { (ctx.t("Aturan penilaian (p2ham-award-rule/1, JSON)", "Award rule (p2ham-award-rule/1, JSON)")) }
+                        p.hint #rule-file-hint { (ctx.t("Syarat IKM, Zona Integritas, pengaduan dan nilai gabungan; lihat docs/awards.md.",
+                            "Gates on the IKM, Zona Integritas, complaints and a composite; see docs/awards.md.")) }
+                        input #rule-file type="file" name="rule" accept=".json,application/json" aria-describedby="rule-file-hint";
+                        (field_error(errors, "rule-file"))
+                    }
+                    div.actions { button.secondary type="submit" { (ctx.t("Simpan aturan", "Save the rule")) } }
+                }
+                @if r.rule.is_some() {
+                    form method="post" action=(here.clone()) {
+                        input type="hidden" name="csrf_token" value=(ctx.csrf);
+                        input type="hidden" name="action" value="rule-clear";
+                        div.actions { button.warn type="submit" { (ctx.t("Hapus aturan", "Clear the rule")) } }
+                    }
+                }
+            }
+        }
+
         h2 #decisions { (ctx.t("Keputusan per unit", "Decision per unit")) }
         @match &r.list {
-            Err(refusal) => { div.alert.error role="alert" { p { (explain(ctx, refusal).0) } } }
+            Err(refusal) => { div.alert.error role="alert" { p { (explain(ctx, refusal, "").0) } } }
             Ok(list) => {
                 p {
                     @for d in Decision::ALL {
@@ -386,10 +609,91 @@ fn render(ctx: &Ctx, round: &Round, query: &RoundQuery, errors: Option<&FormErro
                                 td role="cell" data-label=(h_kind) { (e.unit.kind) }
                                 td.num role="cell" data-label=(h_total) { (e.total.map_or_else(|| "—".to_owned(), |t| t.to_string())) }
                                 td role="cell" data-label=(h_decision) { (decision_badge(ctx, e.decision)) }
-                                td role="cell" data-label=(h_reasons) { (reasons_text(ctx, e)) }
+                                td role="cell" data-label=(h_reasons) { (reasons_cell(ctx, e)) }
                             }
                         } }
                     } }
+                }
+            }
+        }
+
+        h2 #components { (ctx.t("Bukti lain per unit", "The other evidence per unit")) }
+        @if r.components.is_empty() {
+            p { (ctx.t("Belum ada unit yang dievaluasi.", "No unit is evaluated yet.")) }
+        } @else {
+            div.table-wrap { table.stack #components-table role="table" {
+                caption.visually-hidden { (ctx.t("IKM, Zona Integritas dan pengaduan per unit", "IKM, Zona Integritas and complaints per unit")) }
+                thead role="rowgroup" { tr role="row" {
+                    th scope="col" role="columnheader" { (h_unit) }
+                    th scope="col" role="columnheader" { (h_ikm) }
+                    th scope="col" role="columnheader" { (h_zi) }
+                    th scope="col" role="columnheader" { (h_ombudsman) }
+                    th scope="col" role="columnheader" { (h_elapor) }
+                    @if open && evaluator { th scope="col" role="columnheader" { span.visually-hidden { (ctx.t("Ubah", "Change")) } } }
+                } }
+                tbody role="rowgroup" { @for c in &r.components {
+                    tr role="row" data-components=(c.unit) {
+                        th scope="row" role="rowheader" data-label=(h_unit) { (c.unit) }
+                        td role="cell" data-label=(h_ikm) { @match (&c.ikm, &c.mutu) {
+                            (Some(i), Some(m)) => { (i) " (" (m) ")" }
+                            _ => { (ctx.t("belum ada SKM", "no SKM yet")) }
+                        } }
+                        td role="cell" data-label=(h_zi) { (zi_label(ctx, c.recorded.zona_integritas.as_deref())) }
+                        td role="cell" data-label=(h_ombudsman) { (pair(ctx, c.recorded.ombudsman_unresolved, c.recorded.ombudsman_findings)) }
+                        td role="cell" data-label=(h_elapor) { (pair(ctx, c.recorded.elapor_unresolved, c.recorded.elapor_complaints)) }
+                        @if open && evaluator {
+                            td role="cell" { a href=(format!("{here}?edit={}#components-form", urlencode(&c.unit))) {
+                                (ctx.t("Ubah", "Change")) span.visually-hidden { " " (c.unit) } } }
+                        }
+                    }
+                } }
+            } }
+            p.hint { (ctx.t("Pengaduan: belum selesai / seluruhnya. IKM dari SKM yang diunggah unit.",
+                "Complaints: unresolved / in all. The IKM is the unit's uploaded SKM.")) " "
+                a href=(ctx.url(&format!("/api/v1/periods/{}/award-components", urlencode(period)))) { (ctx.t("Angka periode ini (p2ham-award-components/1, JSON)", "This period's figures (p2ham-award-components/1, JSON)")) } }
+            @if open && evaluator {
+                @let editing = r.components.iter().find(|c| Some(c.unit.as_str()) == q.edit.as_deref().or(posted.and_then(|f| f.get("unit"))));
+                @let cur = |name: &str, v: Option<u32>| posted.and_then(|f| f.get(name)).map(str::to_owned).or_else(|| v.map(|n| n.to_string())).unwrap_or_default();
+                @let rec = editing.map(|c| c.recorded.clone()).unwrap_or_default();
+                form #components-form method="post" action=(here.clone()) novalidate {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                    input type="hidden" name="action" value="components";
+                    div.field {
+                        label for="c-unit" { (h_unit) }
+                        select #c-unit name="unit" {
+                            option value="" { (ctx.t("(pilih unit)", "(choose a unit)")) }
+                            @for c in &r.components { option value=(c.unit) selected[editing.is_some_and(|e| e.unit == c.unit)] { (c.unit) } }
+                        }
+                        (field_error(errors, "c-unit"))
+                    }
+                    div.field {
+                        label for="c-zona_integritas" { (h_zi) }
+                        @let zi = posted.and_then(|f| f.get("zona_integritas")).map(str::to_owned).or(rec.zona_integritas.clone()).unwrap_or_default();
+                        select #c-zona_integritas name="zona_integritas" {
+                            option value="" selected[zi.is_empty()] { (ctx.t("(tidak dicatat)", "(not recorded)")) }
+                            @for (v, id, en) in [("none", "belum ada", "none"), ("wbk", "WBK", "WBK"), ("wbbm", "WBBM", "WBBM")] {
+                                option value=(v) selected[zi == v] { (ctx.t(id, en)) }
+                            }
+                        }
+                        (field_error(errors, "c-zona_integritas"))
+                    }
+                    div.cols {
+                        @for (name, id, en, v) in [
+                            ("ombudsman_findings", "Temuan Ombudsman", "Ombudsman findings", rec.ombudsman_findings),
+                            ("ombudsman_unresolved", "Temuan Ombudsman belum selesai", "Unresolved Ombudsman findings", rec.ombudsman_unresolved),
+                            ("elapor_complaints", "Pengaduan e-Lapor", "e-Lapor complaints", rec.elapor_complaints),
+                            ("elapor_unresolved", "Pengaduan e-Lapor belum selesai", "Unresolved e-Lapor complaints", rec.elapor_unresolved),
+                        ] {
+                            div.field {
+                                label for=(format!("c-{name}")) { (ctx.t(id, en)) }
+                                input id=(format!("c-{name}")) type="number" min="0" step="1" inputmode="numeric" name=(name) value=(cur(name, v));
+                                (field_error(errors, &format!("c-{name}")))
+                            }
+                        }
+                    }
+                    p.hint { (ctx.t("Kosongkan angka yang tidak dicatat: syarat yang memerlukannya tidak terpenuhi.",
+                        "Leave a figure empty when it is not recorded: a gate that needs it is not met.")) }
+                    div.actions { button.secondary type="submit" { (ctx.t("Simpan angka unit", "Save the unit's figures")) } }
                 }
             }
         }
@@ -571,6 +875,26 @@ pub(crate) async fn act(
             .lift_exclusion(&period, &text("unit"))
             .await
             .map(|()| "lifted"),
+        Some("rule") => match form.files.iter().find(|(f, _, _)| f == "rule") {
+            Some((_, name, bytes)) => awards
+                .set_award_rule(&period, p2ham_io::Source::bytes(name.clone(), bytes.to_vec()))
+                .await
+                .map(|_| "rule"),
+            None => Err(ServiceError {
+                code: ErrorCode::InvalidDocument,
+                message: ctx.t("pilih berkas JSON.", "choose a JSON file.").to_owned(),
+                diagnostics: Vec::new(),
+            }),
+        },
+        Some("rule-clear") => awards.clear_award_rule(&period).await.map(|()| "rule-cleared"),
+        Some("components") => match components_request(&form) {
+            Ok(req) if !text("unit").is_empty() => awards
+                .record_components(&period, &text("unit"), &req)
+                .await
+                .map(|_| "components"),
+            Ok(_) => Err(ServiceError::field("unit", "choose a unit")),
+            Err(e) => Err(e),
+        },
         Some("decree-check" | "decree") => {
             let req = DecreeRequest {
                 number: text("number"),
@@ -602,12 +926,14 @@ pub(crate) async fn act(
             urlencode(&period),
             match done {
                 "excluded" | "lifted" => "exclusions",
+                "rule" | "rule-cleared" => "award-rule",
+                "components" => "components",
                 "decreed" => "decree",
                 _ => "baseline",
             }
         )),
         Err(e) => {
-            let (message, fields) = explain(&ctx, &e);
+            let (message, fields) = explain(&ctx, &e, form.get("action").unwrap_or_default());
             let errors = FormErrors {
                 message,
                 fields,
@@ -619,6 +945,17 @@ pub(crate) async fn act(
             }
         }
     }
+}
+
+/// The figures of the components form.
+fn components_request(form: &FormData) -> Result<AwardComponentsRequest, ServiceError> {
+    Ok(AwardComponentsRequest {
+        zona_integritas: form.text("zona_integritas"),
+        ombudsman_findings: count_field(form, "ombudsman_findings")?,
+        ombudsman_unresolved: count_field(form, "ombudsman_unresolved")?,
+        elapor_complaints: count_field(form, "elapor_complaints")?,
+        elapor_unresolved: count_field(form, "elapor_unresolved")?,
+    })
 }
 
 /// The decree's fields as the service checks them, before the confirmation step.

@@ -92,7 +92,7 @@ impl<'a> Awards<'a> {
         )))
     }
 
-    async fn refuse_when_decreed(&self, period: &str) -> ServiceResult<()> {
+    pub(super) async fn refuse_when_decreed(&self, period: &str) -> ServiceResult<()> {
         if self.decree_of(period).await?.is_some() {
             return Err(ServiceError::new(
                 ErrorCode::AlreadyDecreed,
@@ -484,6 +484,12 @@ impl<'a> Awards<'a> {
             }
         }
         let instrument = self.state.instrument(&p.instrument.sha256).await?;
+        // The period's award rule over the other evidence, with every unit's figures.
+        let rule = self.current_rule(&p.id).await?.map(|(_, rule, _)| rule);
+        let components = match rule {
+            Some(_) => self.components_of(&p.id).await?,
+            None => BTreeMap::new(),
+        };
         let options = AwardOptions {
             period: Some(p.id.clone()),
             decree,
@@ -492,7 +498,8 @@ impl<'a> Awards<'a> {
                 id: p.instrument.id.clone(),
                 version: Some(p.instrument.version.clone()),
             }),
-            ..AwardOptions::default()
+            rule,
+            components,
         };
         tokio::task::spawn_blocking(move || {
             let sources = bodies

@@ -16,6 +16,7 @@
 //! - [`crate::Admin`]: administrative changes, reached through
 //!   [`Directory::admin`] (which checks the administrator's role).
 
+mod award_rule;
 mod awards;
 mod cases;
 mod declaration;
