@@ -41,6 +41,17 @@ pub enum Gate {
 }
 
 impl Gate {
+    /// The gate in words, Indonesian and English.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Gate::Ikm => ("mutu IKM", "IKM band"),
+            Gate::ZonaIntegritas => ("status Zona Integritas", "Zona Integritas status"),
+            Gate::Ombudsman => ("temuan Ombudsman", "Ombudsman findings"),
+            Gate::Elapor => ("pengaduan e-Lapor", "e-Lapor complaints"),
+            Gate::Composite => ("nilai gabungan", "composite"),
+        }
+    }
+
     /// The gate as the rule names it, e.g. `ikm_min_mutu`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -85,8 +96,8 @@ fn missing(gate: Gate, what_id: &str, what_en: &str, required: Option<Decimal>) 
         false,
         AwardReasonCode::ComponentMissing,
         (None, required),
-        format!("{what_id} belum dicatat: syarat `{}` tidak dapat dinilai dan tidak terpenuhi.", gate.as_str()),
-        format!("{what_en} is not recorded: the `{}` gate cannot be checked and is not met.", gate.as_str()),
+        format!("{what_id} belum dicatat: syarat {} tidak dapat dinilai dan tidak terpenuhi.", gate.label().0),
+        format!("{what_en} is not recorded: the {} gate cannot be checked and is not met.", gate.label().1),
     )
 }
 

@@ -186,7 +186,7 @@ fn a_missing_figure_is_a_reason_never_a_pass() {
         .all(|r| r.code == AwardReasonCode::ComponentMissing));
     assert_eq!(
         u.reasons[0].message.en.as_deref(),
-        Some("The IKM (SKM result) is not recorded: the `ikm_min_mutu` gate cannot be checked and is not met.")
+        Some("The IKM (SKM result) is not recorded: the IKM band gate cannot be checked and is not met.")
     );
     // A previous holder loses the predikat for it.
     let mut prev: p2ham_model::AwardList = serde_json::from_value(serde_json::json!({

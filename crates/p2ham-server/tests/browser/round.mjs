@@ -96,6 +96,48 @@ await Promise.all([ev.waitForNavigation(), ev.click('form.filters button')]);
 const shown = await ev.evaluate(() => [...document.querySelectorAll('#round tr[data-unit]')].map((tr) => tr.dataset.unit));
 check(shown.length === 1 && shown[0] === 'lapas-sampit', 'the filter by decision shows Lapas only: ' + shown.join(', '));
 
+// The other evidence: the evaluator declares the period's rule (IKM at least B, ZI at least
+// WBK, no unresolved Ombudsman finding, composite 80/20 at least 80), records Kanim's figures
+// (its IKM 87.09 is its SKM, not uploaded here: the IKM gates are missing), sees each gate, then
+// clears the rule so the round is the P2HAM result alone again.
+await ev.goto(BASE + '/periods/2023/round');
+check((await ev.locator('#no-rule').count()) === 1, 'no rule is declared yet');
+await ev.click('details:has(#rule-file) summary');
+await ev.setInputFiles('#rule-file', {
+  name: 'rule-2020.json', mimeType: 'application/json',
+  buffer: fs.readFileSync(new URL('../../../../fixtures/award-rule/rule-2020.json', import.meta.url)),
+});
+await Promise.all([ev.waitForNavigation(), ev.click('form:has(#rule-file) button')]);
+check((await ev.locator('#rule-gates li').count()) === 4, 'the rule shows its four gates');
+check((await ev.textContent('#rule-gates')).includes('IKM minimal mutu B'), 'the IKM gate in Indonesian');
+await Promise.all([ev.waitForNavigation(), ev.click('#components-table tr[data-components="kanim-sampit"] a')]);
+check((await ev.inputValue('#c-unit')) === 'kanim-sampit', 'the change link chooses Kanim in the form');
+await ev.selectOption('#c-zona_integritas', 'wbk');
+await ev.fill('#c-ombudsman_findings', '1');
+await ev.fill('#c-ombudsman_unresolved', '2');
+await Promise.all([ev.waitForNavigation(), ev.click('#components-form button')]);
+const refusal = await ev.textContent('#error-summary');
+check(refusal.includes('Periksa isian') && (await ev.locator('#error-summary a[href="#c-ombudsman_unresolved"]').count()) === 1,
+  'more unresolved than in all is refused at its field, in Indonesian: ' + refusal.trim());
+check((await ev.inputValue('#c-zona_integritas')) === 'wbk', 'the refused form keeps what was chosen');
+await scan(ev, 'award-round-rule-refused');
+await ev.fill('#c-ombudsman_unresolved', '0');
+await Promise.all([ev.waitForNavigation(), ev.click('#components-form button')]);
+check((await ev.textContent('main')).includes('angka pengaduan unit tersimpan'), 'the figures are saved');
+const kanimGates = await ev.evaluate(() => [...document.querySelectorAll('#round tr[data-unit="kanim-sampit"] li[data-gate]')]
+  .map((li) => li.dataset.gate + ':' + li.dataset.code));
+result.kanim_gates = kanimGates;
+check(kanimGates.join() === 'unmet:component-missing,unmet:component-missing,met:gate-met,met:gate-met',
+  'Kanim: IKM and composite missing (no SKM here), ZI and Ombudsman met: ' + kanimGates.join());
+check((await ev.getAttribute('#round tr[data-unit="kanim-sampit"] [data-decision]', 'data-decision')) === 'lost',
+  'a missing IKM is a reason, never a pass');
+await scan(ev, 'award-round-rule');
+await ev.click('details:has(#rule-file) summary');
+await Promise.all([ev.waitForNavigation(), ev.click('form:has(input[value="rule-clear"]) button')]);
+check((await ev.locator('#no-rule').count()) === 1, 'the rule is cleared');
+check((await ev.getAttribute('#round tr[data-unit="kanim-sampit"] [data-decision]', 'data-decision')) === 'retained',
+  'without the rule, Kanim keeps the predikat again');
+
 // Striking off without a reason is refused once, in Indonesian, and linked to the field.
 await ev.goto(BASE + '/periods/2023/round');
 await ev.selectOption('#exclude-unit', 'bapas-sampit');
