@@ -331,25 +331,30 @@ pub fn history_doc(r: &HistoryReport, lang: Lang) -> Doc {
     let mut doc = Doc::new(l(t::HISTORY_TITLE), lang);
     doc.meta(l(t::PERIODS), r.periods.join(", "));
     for u in &r.units {
-        let mut table = Table::new(
-            u.unit.clone(),
-            &[
-                (l(t::PERIOD), Align::Left),
-                (l(t::INSTRUMENT), Align::Left),
-                (l(t::TOTAL), Align::Right),
-                (l(t::CHANGE), Align::Right),
-                (l(t::PREDIKAT_COL), Align::Left),
-                (l(t::DECISION_COL), Align::Left),
-                (l(t::NOTES), Align::Left),
-            ],
-        );
+        // The survey's column only where a period keeps one (the CLI's history has none).
+        let with_skm = u.periods.iter().any(|p| p.skm.is_some());
+        let mut columns = vec![
+            (l(t::PERIOD), Align::Left),
+            (l(t::INSTRUMENT), Align::Left),
+            (l(t::TOTAL), Align::Right),
+            (l(t::CHANGE), Align::Right),
+        ];
+        if with_skm {
+            columns.push((l(t::IKM_BAND), Align::Right));
+        }
+        columns.extend([
+            (l(t::PREDIKAT_COL), Align::Left),
+            (l(t::DECISION_COL), Align::Left),
+            (l(t::NOTES), Align::Left),
+        ]);
+        let mut table = Table::new(u.unit.clone(), &columns);
         for p in &u.periods {
             let change = match (p.comparable, p.change) {
                 (false, _) => Cell::text(l(t::NOT_COMPARABLE)),
                 (true, Some(c)) if c > Decimal::ZERO => Cell::text(format!("+{}", crate::number::decimal(c))),
                 (true, c) => Cell::opt(c),
             };
-            table.row(vec![
+            let mut row = vec![
                 p.period.as_str().into(),
                 p.instrument
                     .as_ref()
@@ -360,6 +365,18 @@ pub fn history_doc(r: &HistoryReport, lang: Lang) -> Doc {
                     Cell::Empty
                 },
                 change,
+            ];
+            if with_skm {
+                row.push(p.skm.as_ref().map_or(Cell::Empty, |s| {
+                    Cell::text(format!(
+                        "{} ({}, {})",
+                        crate::number::decimal(s.ikm),
+                        s.mutu.as_str(),
+                        s.kinerja.label().get(lang)
+                    ))
+                }));
+            }
+            row.extend([
                 p.predikat.map_or(Cell::Empty, |b| yes_no(b, lang).into()),
                 p.decision
                     .map_or(Cell::Empty, |d| decision_text(Some(d), lang).into()),
@@ -370,6 +387,7 @@ pub fn history_doc(r: &HistoryReport, lang: Lang) -> Doc {
                     .join(" ")
                     .into(),
             ]);
+            table.row(row);
         }
         doc.heading(format!(
             "{} ({}, {}, {})",

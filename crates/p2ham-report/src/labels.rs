@@ -399,6 +399,7 @@ phrases! {
     PERIODS = "Periode" / "Periods";
     CHANGE = "Selisih" / "Change";
     NOT_COMPARABLE = "tidak sebanding" / "not comparable";
+    IKM_BAND = "IKM (mutu)" / "IKM (band)";
     NOTES = "Catatan" / "Notes";
     CURRENT_STREAK = "Predikat berturut-turut saat ini" / "Current streak";
     LONGEST_STREAK = "Terpanjang" / "Longest streak";

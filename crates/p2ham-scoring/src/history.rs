@@ -78,6 +78,23 @@ pub struct PeriodEntry {
     pub comparable: bool,
     /// Remarks, e.g. why the change is not computed.
     pub notes: Vec<Text>,
+    /// The unit's satisfaction survey (SKM) of the period, where one is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skm: Option<PeriodSkm>,
+}
+
+/// A unit's satisfaction survey (SKM) result in one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodSkm {
+    /// Respondents counted.
+    pub respondents: u64,
+    /// The IKM (25–100), 2 decimals.
+    pub ikm: Decimal,
+    /// Its quality band.
+    pub mutu: crate::skm::Mutu,
+    /// Its performance.
+    pub kinerja: crate::skm::Kinerja,
 }
 
 /// The history of the units in `lists` and `results` (every unit, or only
@@ -106,6 +123,7 @@ pub fn history(lists: &[AwardList], results: &[VerifiedResult], unit: Option<&st
                 change: None,
                 comparable: true,
                 notes: Vec::new(),
+                skm: None,
             };
             cells
                 .entry(e.unit.id.clone())
@@ -134,6 +152,7 @@ pub fn history(lists: &[AwardList], results: &[VerifiedResult], unit: Option<&st
                     change: None,
                     comparable: true,
                     notes: Vec::new(),
+                    skm: None,
                 },
                 r.unit.clone(),
             )
@@ -180,6 +199,7 @@ fn unit_history(
                     "Tidak tercantum pada periode ini.",
                     "Not listed in this period.",
                 )],
+                skm: None,
             },
         };
         if e.predikat == Some(true) {

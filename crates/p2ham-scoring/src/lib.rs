@@ -82,7 +82,7 @@ pub use compare::{
     ComparisonReport, CriterionComparison, Discrepancy, DiscrepancyKind, PointsByKind, COMPARE_FORMAT,
     NOT_APPLICABLE,
 };
-pub use history::{history, HistoryReport, PeriodEntry, UnitHistory, HISTORY_FORMAT};
+pub use history::{history, HistoryReport, PeriodEntry, PeriodSkm, UnitHistory, HISTORY_FORMAT};
 pub use instrument_diff::{
     diff_instruments, Change, ChangeCounts, DiffCounts, DiffSide, FieldChange, InstrumentDiff, ItemChange,
     INSTRUMENT_DIFF_FORMAT,

@@ -343,5 +343,22 @@ async fn round_with_rule(db: common::Db) {
     assert_eq!(count("record-award-components"), 3);
     assert_eq!(count("set-award-rule"), 3, "set, cleared, set");
     admin.get("/api/v1/audit/verify").await.expect(200);
+
+    // The unit's survey in its history (API and page) and on the evaluator's page of the unit.
+    let history = evaluator.get("/api/v1/units/kanim-sampit/history").await.json();
+    let periods = history["units"][0]["periods"].as_array().expect("periods").clone();
+    let p2023 = periods.iter().find(|p| p["period"] == "2023").expect("2023");
+    assert_eq!(
+        p2023["skm"],
+        json!({"respondents": 29, "ikm": "87.09", "mutu": "B", "kinerja": "Baik"})
+    );
+    let p2022 = periods.iter().find(|p| p["period"] == "2022").expect("2022");
+    assert!(p2022.get("skm").is_none(), "no survey kept for 2022: {p2022:#}");
+    let page = evaluator.get("/units/kanim-sampit/history").await.text();
+    assert!(page.contains("IKM (mutu)") && page.contains("87.09 (B, Baik)"), "{page}");
+    let bapas = evaluator.get("/units/bapas-sampit/history").await.text();
+    assert!(!bapas.contains("IKM (mutu)"), "no survey, no column");
+    let unit_page = evaluator.get("/periods/2023/units/kanim-sampit").await.text();
+    assert!(unit_page.contains("IKM <strong>87.09</strong>"), "{unit_page}");
     server.stop().await;
 }

@@ -176,6 +176,7 @@ pub(crate) fn case_detail(
         @if let Some(e) = &errors { (error_summary(ctx, &e.message, &e.fields)) }
         h2 { (ctx.t("Laporan", "Reports")) }
         (report_links(ctx, case))
+        (super::stages::skm_beside_score(ctx, case))
         @if let Some(outcome) = outcome {
             h2 { (ctx.t("Hasil evaluasi", "Evaluation")) }
             p { (ctx.t("Nilai terverifikasi", "Verified total")) ": " strong { (outcome.verified_total.as_deref().unwrap_or("—")) } }

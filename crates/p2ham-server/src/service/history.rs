@@ -3,13 +3,32 @@
 //! and, for a period without a decree yet, the unit's current verification.
 
 use p2ham_io::model::AwardList;
-use p2ham_io::scoring::{history, HistoryReport, VerifiedResult};
+use p2ham_io::scoring::skm::Mutu;
+use p2ham_io::scoring::{history, HistoryReport, PeriodSkm, VerifiedResult};
 use p2ham_io::Source;
 use sqlx::Row;
 
 use super::awards::{stored_list, Awards};
 use super::cases::{period_info, unit_info, PERIOD_SELECT};
 use super::{Report, ServiceError, ServiceResult};
+
+/// A stored survey's figures as the history reports them.
+fn period_skm(s: &crate::proto::SkmInfo) -> ServiceResult<PeriodSkm> {
+    let bad = |what: &str| ServiceError::internal(&format!("stored survey {}: {what}", s.sha256));
+    let mutu = match s.mutu.as_str() {
+        "A" => Mutu::A,
+        "B" => Mutu::B,
+        "C" => Mutu::C,
+        "D" => Mutu::D,
+        _ => return Err(bad("mutu")),
+    };
+    Ok(PeriodSkm {
+        respondents: u64::try_from(s.respondents).map_err(|_| bad("respondents"))?,
+        ikm: s.ikm.parse().map_err(|_| bad("ikm"))?,
+        mutu,
+        kinerja: mutu.kinerja(),
+    })
+}
 
 impl Awards<'_> {
     /// A unit's history (whoever may see the unit): per period its total,
@@ -80,7 +99,17 @@ impl Awards<'_> {
             .map_err(|e| ServiceError::invalid_document(&e))?;
             results.extend(read.results.into_iter().map(|v| v.result));
         }
-        Ok(history(&lists, &results, Some(&found.id)))
+        let mut report = history(&lists, &results, Some(&found.id));
+        // The unit's satisfaction survey of each period, where one is kept.
+        for u in &mut report.units {
+            for p in &mut u.periods {
+                p.skm = match super::skm::current(pool, &u.unit, &p.period).await? {
+                    Some(s) => Some(period_skm(&s)?),
+                    None => None,
+                };
+            }
+        }
+        Ok(report)
     }
 
     /// The history as a report in any format of the report layer.
