@@ -376,23 +376,6 @@ pub struct EvaluateRequest {
     pub note: Option<String>,
 }
 
-/// Recording the award decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AwardRequest {
-    /// Awarded or not. Awarding needs an eligible verified result.
-    pub awarded: bool,
-    /// The Minister's decree number (required when awarded).
-    #[serde(default)]
-    pub decree_number: Option<String>,
-    /// The decree's date, `YYYY-MM-DD` (required when awarded).
-    #[serde(default)]
-    pub decree_date: Option<String>,
-    /// Reasons or remarks.
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
 /// The formats of the report layer, as the API offers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

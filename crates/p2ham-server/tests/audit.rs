@@ -71,16 +71,19 @@ async fn decide_all(server: &TestServer) {
             .await
             .expect(200);
     }
+    // One decree records every evaluated unit (no baseline: the eligible gain the predikat).
+    evaluator
+        .post(
+            "/api/v1/periods/2023/decree",
+            json!({"number": "M.HH-01.HA.01.01 Tahun 2023", "date": "2023-12-10",
+                   "issuer": "Menteri Hukum dan Hak Asasi Manusia"}),
+        )
+        .await
+        .expect(201);
     for unit in UNITS {
-        let body = if eligible(unit) {
-            json!({"awarded": true, "decree_number": "M.HH-01.HA.01.01 Tahun 2023", "decree_date": "2023-12-10"})
-        } else {
-            json!({"awarded": false})
-        };
-        evaluator
-            .post(&format!("{}/award", case(unit)), body)
-            .await
-            .expect(200);
+        let view = evaluator.get(&case(unit)).await.json();
+        let want = if eligible(unit) { "awarded" } else { "not_awarded" };
+        assert_eq!(view["status"], want, "{unit}");
     }
 }
 
@@ -180,6 +183,7 @@ async fn cut_short(db: common::Db) {
         "UPDATE outcomes SET awarded = NULL, decree_number = NULL, decree_date = NULL, awarded_by = NULL, awarded_at = NULL",
     )
     .await;
+    exec(&server, "DELETE FROM decrees").await;
     let v = admin
         .verify_audit()
         .await

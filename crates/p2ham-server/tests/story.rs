@@ -257,7 +257,8 @@ async fn story(db: common::Db) {
         .all(|c| c["unit"]["office"] == "Kanwil Kemenkumham Kalimantan Tengah"));
     evaluator.get("/api/v1/periods/1999/units").await.expect(404);
 
-    // The evaluator evaluates and records the awards the library allows.
+    // The evaluator evaluates; the decree records the awards the library allows.
+    let mut eligible = Vec::new();
     for unit in UNITS {
         evaluator
             .post(&format!("{}/evaluate", case(unit)), json!({}))
@@ -273,28 +274,26 @@ async fn story(db: common::Db) {
             view["outcome"]["eligible"],
             json!(expected.verified_award.eligible)
         );
-        let body = if expected.verified_award.eligible {
-            json!({"awarded": true, "decree_number": "M.HH-01.HA.01.01 Tahun 2023", "decree_date": "2023-12-10"})
-        } else {
-            // Awarding an ineligible unit is refused.
-            evaluator
-                .post(
-                    &format!("{}/award", case(unit)),
-                    json!({"awarded": true, "decree_number": "X", "decree_date": "2023-12-10"}),
-                )
-                .await
-                .expect(409);
-            json!({"awarded": false, "note": "Nilai terverifikasi belum memenuhi syarat."})
-        };
-        let r = evaluator.post(&format!("{}/award", case(unit)), body).await;
-        r.expect(200);
-        let want = if expected.verified_award.eligible {
-            "awarded"
-        } else {
-            "not_awarded"
-        };
-        assert_eq!(r.json()["status"], want);
+        eligible.push((unit, expected.verified_award.eligible));
     }
+    // One decree records the round: no baseline, so the eligible gain the predikat.
+    let r = evaluator
+        .post(
+            "/api/v1/periods/2023/decree",
+            json!({"number": "M.HH-01.HA.01.01 Tahun 2023", "date": "2023-12-10",
+                   "issuer": "Menteri Hukum dan Hak Asasi Manusia"}),
+        )
+        .await;
+    r.expect(201);
+    for (unit, ok) in eligible {
+        let view = evaluator.get(&case(unit)).await.json();
+        assert_eq!(view["status"], if ok { "awarded" } else { "not_awarded" }, "{unit}");
+    }
+    // The single-unit award is gone from the API: the decree is the one way.
+    let gone = evaluator
+        .post(&format!("{}/award", case("lapas-sampit")), json!({"awarded": true}))
+        .await;
+    assert_eq!(gone.status.as_u16(), 404, "{}", gone.text());
 
     // Nothing was overwritten: kanim has both self-assessment versions.
     let view = evaluator.get(&case("kanim-sampit")).await.json();

@@ -6,7 +6,7 @@ use axum::Json;
 use super::extract::JsonBody;
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
-use crate::proto::{AwardRequest, CaseStatus, CaseSummary, CaseView, EvaluateRequest, ReturnRequest};
+use crate::proto::{CaseStatus, CaseSummary, CaseView, EvaluateRequest, ReturnRequest};
 use crate::AppState;
 
 /// A unit's evaluation for a period: status, documents, evidence, comments, outcome.
@@ -81,17 +81,3 @@ pub(crate) async fn evaluate(
     Ok(Json(state.cases(&actor).evaluate(&period, &unit, &req).await?))
 }
 
-/// Record the award decision (evaluator) on an evaluated unit.
-#[utoipa::path(post, path = "/api/v1/periods/{period}/units/{unit}/award", tag = "workflow",
-    security(("session" = []), ("token" = [])), request_body = AwardRequest,
-    params(("period" = String, Path, description = "Period id"), ("unit" = String, Path, description = "Unit id")),
-    responses((status = 200, body = CaseStatus), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub(crate) async fn award(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path((period, unit)): Path<(String, String)>,
-    JsonBody(req): JsonBody<AwardRequest>,
-) -> ApiResult<Json<CaseStatus>> {
-    Ok(Json(state.cases(&actor).award(&period, &unit, &req).await?))
-}

@@ -117,7 +117,6 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::submit))
         .routes(routes!(cases::return_case))
         .routes(routes!(cases::evaluate))
-        .routes(routes!(cases::award))
         .routes(routes!(reports::score_report))
         .routes(routes!(reports::compare_report))
         .routes(routes!(reports::letter_report))

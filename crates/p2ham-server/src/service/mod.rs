@@ -74,8 +74,6 @@ pub enum ErrorCode {
     EvidenceNotUploaded,
     /// A comparison asked for before the verification.
     NotVerified,
-    /// Awarding a unit whose verified result is not eligible.
-    NotEligible,
     /// A roll-up with no document to roll up.
     NoDocuments,
     /// An administrative change refused as it stands.
@@ -144,7 +142,6 @@ impl ErrorCode {
             ErrorCode::NoSelfAssessment => "no-self-assessment",
             ErrorCode::EvidenceNotUploaded => "evidence-not-uploaded",
             ErrorCode::NotVerified => "not-verified",
-            ErrorCode::NotEligible => "not-eligible",
             ErrorCode::NoDocuments => "no-documents",
             ErrorCode::Refused => "refused",
             ErrorCode::WindowNotOpen => "window-not-open",
@@ -185,7 +182,6 @@ impl ErrorCode {
             | ErrorCode::NoSelfAssessment
             | ErrorCode::EvidenceNotUploaded
             | ErrorCode::NotVerified
-            | ErrorCode::NotEligible
             | ErrorCode::NoDocuments
             | ErrorCode::Refused
             | ErrorCode::AuditBroken

@@ -11,7 +11,7 @@ use super::cases::{document_body, object, parsed, read_case, source_bytes, CaseR
 use super::{check_window, require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::{
-    AwardRequest, CaseStatus, DocumentAccepted, EvaluateRequest, PeriodInfo, ReturnRequest, StageParam,
+    CaseStatus, DocumentAccepted, EvaluateRequest, PeriodInfo, ReturnRequest, StageParam,
     UnitInfo,
 };
 use crate::types::{now, plain_text, random_hex, Status};
@@ -674,94 +674,6 @@ impl Cases<'_> {
         });
         let step = Step {
             action: "evaluate",
-            before: Some(&before),
-            after: &after,
-            recorded: Some(recorded.to_string()),
-        };
-        self.store_step(w, turn, (&unit.id, &period.id), step).await?;
-        Ok(CaseStatus { status: after.status })
-    }
-
-    /// Record the award decision (evaluator) on an evaluated unit.
-    pub async fn award(&self, period: &str, unit: &str, req: &AwardRequest) -> ServiceResult<CaseStatus> {
-        require(self.actor, &[Action::Award.role()])?;
-        let (period, unit) = self.scope(period, unit).await?;
-        let bad_date = |date: &str| {
-            ServiceError::field(
-                "decree_date",
-                format!("expected a date YYYY-MM-DD, found `{date}`"),
-            )
-        };
-        if let Some(note) = &req.note {
-            plain_text("note", note, true).map_err(|m| ServiceError::new(ErrorCode::Invalid, m))?;
-        }
-        if let Some(number) = &req.decree_number {
-            if let Err(m) = plain_text("decree_number", number, false) {
-                return Err(ServiceError::field(
-                    "decree_number",
-                    m.trim_start_matches("decree_number: "),
-                ));
-            }
-        }
-        if req.awarded {
-            let number = req.decree_number.as_deref().unwrap_or("").trim();
-            if number.is_empty() {
-                return Err(ServiceError::field("decree_number", "required when awarded"));
-            }
-            let date = req.decree_date.as_deref().unwrap_or("");
-            if date.parse::<jiff::civil::Date>().is_err() {
-                return Err(bad_date(date));
-            }
-        } else if let Some(date) = &req.decree_date {
-            if date.parse::<jiff::civil::Date>().is_err() {
-                return Err(bad_date(date));
-            }
-        }
-        let mut w = self.state.db().write().await?;
-        let turn = audit::reserve(&mut w.tx).await?;
-        let before = read_case(&mut *w.tx, &unit.id, &period.id)
-            .await?
-            .unwrap_or_else(CaseRow::fresh);
-        if !before.status.allows(Action::Award) {
-            return Err(ServiceError::transition(Action::Award, before.status));
-        }
-        let eligible: i64 =
-            sqlx::query("SELECT eligible FROM outcomes WHERE unit_id = $1 AND period_id = $2")
-                .bind(&unit.id)
-                .bind(&period.id)
-                .fetch_one(&mut *w.tx)
-                .await?
-                .try_get("eligible")?;
-        if req.awarded && eligible == 0 {
-            return Err(ServiceError::new(
-                ErrorCode::NotEligible,
-                "the verified result is not eligible for the award (see the outcome's reasons)",
-            ));
-        }
-        sqlx::query("UPDATE outcomes SET awarded = $1, decree_number = $2, decree_date = $3, award_note = COALESCE($4, award_note), awarded_by = $5, awarded_at = $6 WHERE unit_id = $7 AND period_id = $8")
-            .bind(i64::from(req.awarded))
-            .bind(&req.decree_number)
-            .bind(&req.decree_date)
-            .bind(&req.note)
-            .bind(&self.actor.username)
-            .bind(now())
-            .bind(&unit.id)
-            .bind(&period.id)
-            .execute(&mut *w.tx)
-            .await?;
-        let mut after = before.clone();
-        after.status = if req.awarded {
-            Status::Awarded
-        } else {
-            Status::NotAwarded
-        };
-        let recorded = serde_json::json!({
-                "status": after.status.as_str(),
-                "decree_number": req.decree_number,
-                "decree_date": req.decree_date,
-        });
-        let step = Step {
-            action: "award",
             before: Some(&before),
             after: &after,
             recorded: Some(recorded.to_string()),
