@@ -9,8 +9,8 @@ use p2ham_io::ops;
 use p2ham_io::scoring::{decide, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
     default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, read_assessment,
-    read_award_components, read_award_list, read_award_rule, read_verified_sources, seal_verification, signature_path, utc_timestamp, verify_seal,
-    write_atomic, write_atomic_with, Signer,
+    read_award_components, read_award_list, read_award_rule, read_verified_sources, seal_verification,
+    signature_path, utc_timestamp, verify_seal, write_atomic, write_atomic_with, Signer,
 };
 use p2ham_report::{Annex, Format};
 
@@ -113,7 +113,11 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|p| read_award_list(source(p)))
         .transpose()?;
-    let rule = run.rule.as_deref().map(|p| read_award_rule(source(p))).transpose()?;
+    let rule = run
+        .rule
+        .as_deref()
+        .map(|p| read_award_rule(source(p)))
+        .transpose()?;
     let components = run
         .components
         .as_deref()
@@ -190,10 +194,7 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
     };
     let results: Vec<_> = inputs.into_iter().map(|v| v.result).collect();
     if let (Some(doc), Some(path)) = (&components, &run.components) {
-        let period = run
-            .period
-            .as_ref()
-            .or_else(|| results.first().map(|r| &r.period));
+        let period = run.period.as_ref().or_else(|| results.first().map(|r| &r.period));
         if let Some(period) = period.filter(|p| **p != doc.period) {
             return Err(Failure::Invalid(format!(
                 "{}: period: `{}` differs from `{period}`, the period decided; give that period's figures",

@@ -14,7 +14,11 @@ fn root() -> PathBuf {
 fn verifications() -> Vec<PathBuf> {
     ["kanim", "lapas", "bapas"]
         .iter()
-        .map(|u| root().join(format!("fixtures/assessments/sampit-2023/{u}-sampit.verification.json")))
+        .map(|u| {
+            root().join(format!(
+                "fixtures/assessments/sampit-2023/{u}-sampit.verification.json"
+            ))
+        })
         .collect()
 }
 
@@ -71,7 +75,10 @@ fn the_rule_applies_each_gate_with_its_figures() {
     // the composite are not met, so it does not gain the predikat.
     let bapas = unit(&list, "bapas-sampit");
     assert_eq!(bapas["decision"], "not_awarded");
-    assert_eq!(codes(&bapas["reasons"]), ["component-missing", "component-missing"]);
+    assert_eq!(
+        codes(&bapas["reasons"]),
+        ["component-missing", "component-missing"]
+    );
     assert_eq!(codes(&bapas["notes"]), ["gate-met", "gate-met"]);
     // Lapas loses it: below the pass mark, and the gates it fails besides.
     let lapas = unit(&list, "lapas-sampit");

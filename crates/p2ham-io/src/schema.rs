@@ -91,7 +91,8 @@ pub const SCHEMAS: &[SchemaKind] = &[
     SchemaKind {
         name: "award-components",
         input: true,
-        about: "each unit's IKM, Zona Integritas status and complaints for a period: `p2ham award --components` \
+        about:
+            "each unit's IKM, Zona Integritas status and complaints for a period: `p2ham award --components` \
                 (p2ham-award-components/1)",
         generate: input::<p2ham_model::AwardComponents>,
     },

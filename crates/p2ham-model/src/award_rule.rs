@@ -289,7 +289,10 @@ impl UnitComponents {
             out.push(Diagnostic::new(
                 Code::Invalid,
                 format!("{at}.unit"),
-                format!("`{}` is not a unit id (lowercase letters, digits and `-`)", self.unit),
+                format!(
+                    "`{}` is not a unit id (lowercase letters, digits and `-`)",
+                    self.unit
+                ),
             ));
         }
         if let Some(ikm) = self.ikm {
@@ -302,8 +305,16 @@ impl UnitComponents {
             }
         }
         for (field, part, whole) in [
-            ("ombudsman_unresolved", self.ombudsman_unresolved, self.ombudsman_findings),
-            ("elapor_unresolved", self.elapor_unresolved, self.elapor_complaints),
+            (
+                "ombudsman_unresolved",
+                self.ombudsman_unresolved,
+                self.ombudsman_findings,
+            ),
+            (
+                "elapor_unresolved",
+                self.elapor_unresolved,
+                self.elapor_complaints,
+            ),
         ] {
             if let (Some(p), Some(w)) = (part, whole) {
                 if p > w {
@@ -379,7 +390,8 @@ mod tests {
             paths,
             ["zona_integritas_min", "composite.p2ham_weight", "composite.min"]
         );
-        let typo = serde_json::from_str::<PeriodAwardRule>(r#"{"format": "p2ham-award-rule/1", "ikm_min": "B"}"#);
+        let typo =
+            serde_json::from_str::<PeriodAwardRule>(r#"{"format": "p2ham-award-rule/1", "ikm_min": "B"}"#);
         assert!(typo.is_err());
     }
 

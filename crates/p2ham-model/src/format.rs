@@ -70,7 +70,10 @@ mod tests {
         assert_eq!(serde_json::to_value(AssessmentFormat::V1).unwrap(), ASSESSMENT);
         assert_eq!(serde_json::to_value(AwardsFormat::V1).unwrap(), AWARDS);
         assert_eq!(serde_json::to_value(AwardRuleFormat::V1).unwrap(), AWARD_RULE);
-        assert_eq!(serde_json::to_value(AwardComponentsFormat::V1).unwrap(), AWARD_COMPONENTS);
+        assert_eq!(
+            serde_json::to_value(AwardComponentsFormat::V1).unwrap(),
+            AWARD_COMPONENTS
+        );
     }
 
     #[test]

@@ -69,8 +69,8 @@ mod vocabulary;
 
 pub use assessment::{Answer, Assessment, AssessmentFormat, Assessor, EvidenceRef, InstrumentRef, Unit};
 pub use award_rule::{
-    AwardComponents, AwardComponentsFormat, AwardRuleFormat, Composite, IkmMutu, PeriodAwardRule, UnitComponents,
-    ZonaIntegritas,
+    AwardComponents, AwardComponentsFormat, AwardRuleFormat, Composite, IkmMutu, PeriodAwardRule,
+    UnitComponents, ZonaIntegritas,
 };
 pub use awards::{
     AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decision, Decree, InstrumentStamp,

@@ -75,7 +75,14 @@ pub struct GateResult {
     pub reason: AwardReason,
 }
 
-fn result(gate: Gate, met: bool, code: AwardReasonCode, figures: (Option<Decimal>, Option<Decimal>), id: String, en: String) -> GateResult {
+fn result(
+    gate: Gate,
+    met: bool,
+    code: AwardReasonCode,
+    figures: (Option<Decimal>, Option<Decimal>),
+    id: String,
+    en: String,
+) -> GateResult {
     GateResult {
         gate,
         met,
@@ -96,15 +103,26 @@ fn missing(gate: Gate, what_id: &str, what_en: &str, required: Option<Decimal>) 
         false,
         AwardReasonCode::ComponentMissing,
         (None, required),
-        format!("{what_id} belum dicatat: syarat {} tidak dapat dinilai dan tidak terpenuhi.", gate.label().0),
-        format!("{what_en} is not recorded: the {} gate cannot be checked and is not met.", gate.label().1),
+        format!(
+            "{what_id} belum dicatat: syarat {} tidak dapat dinilai dan tidak terpenuhi.",
+            gate.label().0
+        ),
+        format!(
+            "{what_en} is not recorded: the {} gate cannot be checked and is not met.",
+            gate.label().1
+        ),
     )
 }
 
 /// The composite `(p2ham_weight × total + ikm_weight × ikm) / (p2ham_weight +
 /// ikm_weight)`, rounded once to 2 decimals, half away from zero; `None`
 /// when the weights sum to 0 or a figure leaves the range of exact arithmetic.
-pub fn composite_score(p2ham_weight: Decimal, ikm_weight: Decimal, total: Decimal, ikm: Decimal) -> Option<Decimal> {
+pub fn composite_score(
+    p2ham_weight: Decimal,
+    ikm_weight: Decimal,
+    total: Decimal,
+    ikm: Decimal,
+) -> Option<Decimal> {
     let sum = p2ham_weight.checked_add(ikm_weight)?;
     if sum.is_zero() {
         return None;
@@ -232,11 +250,19 @@ pub fn evaluate_gates(
                     (Some(Decimal::from(n)), Some(Decimal::from(max))),
                     format!(
                         "{n} {name_id} belum selesai; {} paling banyak {max}.",
-                        if met { "memenuhi syarat" } else { "tidak memenuhi syarat" }
+                        if met {
+                            "memenuhi syarat"
+                        } else {
+                            "tidak memenuhi syarat"
+                        }
                     ),
                     format!(
                         "{n} unresolved {name_en}; {} at most {max}.",
-                        if met { "meets the required" } else { "does not meet the required" }
+                        if met {
+                            "meets the required"
+                        } else {
+                            "does not meet the required"
+                        }
                     ),
                 )
             }

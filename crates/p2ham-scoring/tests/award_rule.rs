@@ -85,7 +85,11 @@ fn kanim_sampit_meets_every_gate_with_its_figures() {
     // (76.61–88.30); WBK; its one Ombudsman finding resolved. Verified total
     // 90.00, so the composite is (80 × 90.00 + 20 × 87.09) / 100 =
     // (7200 + 1741.8) / 100 = 89.418, rounded 89.42 ≥ 80.
-    let gates = evaluate_gates(&sampit_rule(), Some(Decimal::new(9000, 2)), Some(&kanim_components()));
+    let gates = evaluate_gates(
+        &sampit_rule(),
+        Some(Decimal::new(9000, 2)),
+        Some(&kanim_components()),
+    );
     let summary: Vec<_> = gates.iter().map(|g| (g.gate, g.met)).collect();
     assert_eq!(
         summary,
@@ -222,15 +226,28 @@ fn the_composite_alone_can_bar_an_eligible_unit() {
     assert_eq!(gates[0].reason.actual, Some(Decimal::new(7700, 2)));
     // Half away from zero, once: (1 × 80.00 + 2 × 80.01) / 3 = 80.00666… → 80.01.
     assert_eq!(
-        composite_score(Decimal::ONE, Decimal::TWO, Decimal::from(80), Decimal::new(8001, 2)),
+        composite_score(
+            Decimal::ONE,
+            Decimal::TWO,
+            Decimal::from(80),
+            Decimal::new(8001, 2)
+        ),
         Some(Decimal::new(8001, 2))
     );
     // (1 × 80.00 + 1 × 80.01) / 2 = 80.005 → 80.01.
     assert_eq!(
-        composite_score(Decimal::ONE, Decimal::ONE, Decimal::from(80), Decimal::new(8001, 2)),
+        composite_score(
+            Decimal::ONE,
+            Decimal::ONE,
+            Decimal::from(80),
+            Decimal::new(8001, 2)
+        ),
         Some(Decimal::new(8001, 2))
     );
-    assert_eq!(composite_score(Decimal::ZERO, Decimal::ZERO, Decimal::ONE, Decimal::ONE), None);
+    assert_eq!(
+        composite_score(Decimal::ZERO, Decimal::ZERO, Decimal::ONE, Decimal::ONE),
+        None
+    );
     // The e-Lapor gate, and a band gate on A.
     let rule = PeriodAwardRule {
         ikm_min_mutu: Some(IkmMutu::A),

@@ -34,7 +34,8 @@ fn verification_path(unit: &str) -> String {
 fn cli_award() -> AwardList {
     let previous = p2ham_io::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("previous");
     let rule = p2ham_io::read_award_rule(Source::file(repo().join(RULE))).expect("rule");
-    let components = p2ham_io::read_award_components(Source::file(repo().join(COMPONENTS))).expect("components");
+    let components =
+        p2ham_io::read_award_components(Source::file(repo().join(COMPONENTS))).expect("components");
     let paths: Vec<_> = UNITS.iter().map(|u| repo().join(verification_path(u))).collect();
     let found = p2ham_io::read_verified(&paths, None).expect("verifications");
     let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
@@ -72,7 +73,11 @@ fn entry<'a>(list: &'a Value, unit: &str) -> &'a Value {
 
 fn codes(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().map(|r| r["code"].as_str().unwrap_or_default().to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|r| r["code"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -102,9 +107,12 @@ async fn evaluate(server: &TestServer, verifier: &Client, evaluator: &Client, un
     .expect(200);
     if unit == "kanim-sampit" {
         Client::reply(
-            op.request(Method::PUT, &format!("{}/skm?name=skm-kanim-2023.csv", case(unit)))
-                .header("content-type", "text/csv")
-                .body(fixture("fixtures/skm/kanim-sampit-2023.csv")),
+            op.request(
+                Method::PUT,
+                &format!("{}/skm?name=skm-kanim-2023.csv", case(unit)),
+            )
+            .header("content-type", "text/csv")
+            .body(fixture("fixtures/skm/kanim-sampit-2023.csv")),
         )
         .await
         .expect(201);
@@ -119,7 +127,10 @@ async fn evaluate(server: &TestServer, verifier: &Client, evaluator: &Client, un
         .await
         .expect(201);
     verifier
-        .put_bytes(&format!("{}/verification", case(unit)), fixture(&verification_path(unit)))
+        .put_bytes(
+            &format!("{}/verification", case(unit)),
+            fixture(&verification_path(unit)),
+        )
         .await
         .expect(200);
     evaluator
@@ -183,10 +194,18 @@ async fn round_with_rule(db: common::Db) {
     r.expect(200);
     assert_eq!(
         r.json()["gates"],
-        json!(["ikm_min_mutu", "zona_integritas_min", "ombudsman_unresolved_max", "composite"])
+        json!([
+            "ikm_min_mutu",
+            "zona_integritas_min",
+            "ombudsman_unresolved_max",
+            "composite"
+        ])
     );
     assert_eq!(r.json()["sha256"], p2ham_io::sha256_hex(&fixture(RULE)));
-    assert_eq!(evaluator.get("/api/v1/periods/2023/award-rule").await.bytes, fixture(RULE));
+    assert_eq!(
+        evaluator.get("/api/v1/periods/2023/award-rule").await.bytes,
+        fixture(RULE)
+    );
     admin.get("/api/v1/periods/2023/award-rule").await.expect(200);
 
     // Before any figure is recorded, every gate but Kanim's IKM is missing — a reason, never a pass.
@@ -252,7 +271,11 @@ async fn round_with_rule(db: common::Db) {
         .await
         .json();
     assert_eq!(
-        (&k["zona_integritas"], &k["ombudsman_findings"], &k["ombudsman_unresolved"]),
+        (
+            &k["zona_integritas"],
+            &k["ombudsman_findings"],
+            &k["ombudsman_unresolved"]
+        ),
         (&json!("wbk"), &json!(1), &json!(0))
     );
     assert_eq!((&k["ikm"], &k["mutu"]), (&json!("87.09"), &json!("B")));
@@ -260,8 +283,10 @@ async fn round_with_rule(db: common::Db) {
     // The period's figures are the fixture's document: the IKM comes from the stored survey.
     let doc = evaluator.get("/api/v1/periods/2023/award-components").await;
     doc.expect(200);
-    let from_api = p2ham_io::read_award_components(Source::bytes("api", &doc.bytes[..])).expect("a valid document");
-    let from_fixture = p2ham_io::read_award_components(Source::file(repo().join(COMPONENTS))).expect("fixture");
+    let from_api =
+        p2ham_io::read_award_components(Source::bytes("api", &doc.bytes[..])).expect("a valid document");
+    let from_fixture =
+        p2ham_io::read_award_components(Source::file(repo().join(COMPONENTS))).expect("fixture");
     let sorted = |mut d: p2ham_io::model::AwardComponents| {
         d.units.sort_by(|a, b| a.unit.cmp(&b.unit));
         d
@@ -274,7 +299,11 @@ async fn round_with_rule(db: common::Db) {
     r.expect(200);
     let list = r.json();
     let cli: Value = serde_json::from_str(&p2ham_report::to_json(&cli_award())).expect("json");
-    assert_eq!(figures(&list), figures(&cli), "the decisions and figures of `p2ham award`");
+    assert_eq!(
+        figures(&list),
+        figures(&cli),
+        "the decisions and figures of `p2ham award`"
+    );
     let k = entry(&list, "kanim-sampit");
     assert_eq!(k["decision"], "retained");
     // By hand: (80 × 92.14 + 20 × 87.09) / 100 = (7371.20 + 1741.80) / 100 = 91.13.
@@ -294,7 +323,10 @@ async fn round_with_rule(db: common::Db) {
     let page = evaluator.get("/periods/2023/round").await;
     page.expect(200);
     let html = page.text();
-    assert!(html.contains("ikm_min_mutu") || html.contains("IKM minimal"), "the rule: {html}");
+    assert!(
+        html.contains("ikm_min_mutu") || html.contains("IKM minimal"),
+        "the rule: {html}"
+    );
     assert!(html.contains("IKM 87.09 (mutu B, Baik)"), "Kanim's gate");
 
     // Cleared, the round is the plain one again; declared again for the decree.
@@ -317,7 +349,10 @@ async fn round_with_rule(db: common::Db) {
         )
         .await;
     r.expect(201);
-    assert_eq!((r.json()["awarded"].clone(), r.json()["not_awarded"].clone()), (json!(1), json!(2)));
+    assert_eq!(
+        (r.json()["awarded"].clone(), r.json()["not_awarded"].clone()),
+        (json!(1), json!(2))
+    );
     let r = evaluator
         .put_bytes("/api/v1/periods/2023/award-rule", fixture(RULE))
         .await;
@@ -346,7 +381,10 @@ async fn round_with_rule(db: common::Db) {
 
     // The unit's survey in its history (API and page) and on the evaluator's page of the unit.
     let history = evaluator.get("/api/v1/units/kanim-sampit/history").await.json();
-    let periods = history["units"][0]["periods"].as_array().expect("periods").clone();
+    let periods = history["units"][0]["periods"]
+        .as_array()
+        .expect("periods")
+        .clone();
     let p2023 = periods.iter().find(|p| p["period"] == "2023").expect("2023");
     assert_eq!(
         p2023["skm"],
@@ -355,7 +393,10 @@ async fn round_with_rule(db: common::Db) {
     let p2022 = periods.iter().find(|p| p["period"] == "2022").expect("2022");
     assert!(p2022.get("skm").is_none(), "no survey kept for 2022: {p2022:#}");
     let page = evaluator.get("/units/kanim-sampit/history").await.text();
-    assert!(page.contains("IKM (mutu)") && page.contains("87.09 (B, Baik)"), "{page}");
+    assert!(
+        page.contains("IKM (mutu)") && page.contains("87.09 (B, Baik)"),
+        "{page}"
+    );
     let bapas = evaluator.get("/units/bapas-sampit/history").await.text();
     assert!(!bapas.contains("IKM (mutu)"), "no survey, no column");
     let unit_page = evaluator.get("/periods/2023/units/kanim-sampit").await.text();

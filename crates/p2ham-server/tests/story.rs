@@ -287,11 +287,18 @@ async fn story(db: common::Db) {
     r.expect(201);
     for (unit, ok) in eligible {
         let view = evaluator.get(&case(unit)).await.json();
-        assert_eq!(view["status"], if ok { "awarded" } else { "not_awarded" }, "{unit}");
+        assert_eq!(
+            view["status"],
+            if ok { "awarded" } else { "not_awarded" },
+            "{unit}"
+        );
     }
     // The single-unit award is gone from the API: the decree is the one way.
     let gone = evaluator
-        .post(&format!("{}/award", case("lapas-sampit")), json!({"awarded": true}))
+        .post(
+            &format!("{}/award", case("lapas-sampit")),
+            json!({"awarded": true}),
+        )
         .await;
     assert_eq!(gone.status.as_u16(), 404, "{}", gone.text());
 

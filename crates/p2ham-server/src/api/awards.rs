@@ -11,8 +11,8 @@ use super::extract::{choose, document_bytes, rendered, JsonBody};
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::proto::{
-    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeRecorded, DecreeRequest, ExclusionInfo, ExclusionRequest, PeriodInfo, PreviousAwardsInfo,
-    PreviousPeriodRequest,
+    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeRecorded, DecreeRequest, ExclusionInfo,
+    ExclusionRequest, PeriodInfo, PreviousAwardsInfo, PreviousPeriodRequest,
 };
 use crate::proto::{LangParam, ReportFormat};
 use crate::service::{ALL_FORMATS, AWARD_FORMATS};
@@ -285,5 +285,10 @@ pub(crate) async fn put_components(
     Path((period, unit)): Path<(String, String)>,
     JsonBody(req): JsonBody<AwardComponentsRequest>,
 ) -> ApiResult<Json<AwardComponentsInfo>> {
-    Ok(Json(state.awards(&actor).record_components(&period, &unit, &req).await?))
+    Ok(Json(
+        state
+            .awards(&actor)
+            .record_components(&period, &unit, &req)
+            .await?,
+    ))
 }

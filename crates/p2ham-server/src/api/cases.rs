@@ -80,4 +80,3 @@ pub(crate) async fn evaluate(
 ) -> ApiResult<Json<CaseStatus>> {
     Ok(Json(state.cases(&actor).evaluate(&period, &unit, &req).await?))
 }
-

@@ -260,20 +260,29 @@ fn rule_lines(ctx: &Ctx, rule: &PeriodAwardRule) -> Vec<String> {
     if let Some(z) = rule.zona_integritas_min {
         out.push(format!(
             "{} {}",
-            ctx.t("Status Zona Integritas minimal", "Zona Integritas status at least"),
+            ctx.t(
+                "Status Zona Integritas minimal",
+                "Zona Integritas status at least"
+            ),
             z.label().0
         ));
     }
     if let Some(n) = rule.ombudsman_unresolved_max {
         out.push(format!(
             "{} {n}",
-            ctx.t("Temuan Ombudsman yang belum selesai paling banyak", "Unresolved Ombudsman findings at most")
+            ctx.t(
+                "Temuan Ombudsman yang belum selesai paling banyak",
+                "Unresolved Ombudsman findings at most"
+            )
         ));
     }
     if let Some(n) = rule.elapor_unresolved_max {
         out.push(format!(
             "{} {n}",
-            ctx.t("Pengaduan e-Lapor yang belum selesai paling banyak", "Unresolved e-Lapor complaints at most")
+            ctx.t(
+                "Pengaduan e-Lapor yang belum selesai paling banyak",
+                "Unresolved e-Lapor complaints at most"
+            )
         ));
     }
     if let Some(c) = &rule.composite {
@@ -290,7 +299,12 @@ fn rule_lines(ctx: &Ctx, rule: &PeriodAwardRule) -> Vec<String> {
 }
 
 /// A refusal of the rule or of a unit's figures, in the page's language.
-fn explain_evidence(ctx: &Ctx, e: &ServiceError, action: &str, field: &str) -> (String, Vec<(String, String)>) {
+fn explain_evidence(
+    ctx: &Ctx,
+    e: &ServiceError,
+    action: &str,
+    field: &str,
+) -> (String, Vec<(String, String)>) {
     let mut fields = Vec::new();
     let text = match (e.code, field) {
         (ErrorCode::InvalidDocument, _) => {
@@ -300,8 +314,11 @@ fn explain_evidence(ctx: &Ctx, e: &ServiceError, action: &str, field: &str) -> (
             if e.diagnostics.is_empty() {
                 fields.push(("rule-file".to_owned(), e.message.clone()));
             }
-            ctx.t("Aturan penilaian ditolak; periksa isian yang ditandai:", "The rule is refused; check the marked field:")
-                .to_owned()
+            ctx.t(
+                "Aturan penilaian ditolak; periksa isian yang ditandai:",
+                "The rule is refused; check the marked field:",
+            )
+            .to_owned()
         }
         (ErrorCode::Invalid, "zona_integritas") => {
             let t = ctx.t(
@@ -309,7 +326,8 @@ fn explain_evidence(ctx: &Ctx, e: &ServiceError, action: &str, field: &str) -> (
                 "Choose the Zona Integritas status: none, WBK or WBBM.",
             );
             fields.push(("c-zona_integritas".to_owned(), t.to_owned()));
-            ctx.t("Periksa isian yang ditandai:", "Check the marked field:").to_owned()
+            ctx.t("Periksa isian yang ditandai:", "Check the marked field:")
+                .to_owned()
         }
         (ErrorCode::Invalid, f) if f.starts_with("ombudsman_") || f.starts_with("elapor_") => {
             let t = ctx.t(
@@ -317,12 +335,14 @@ fn explain_evidence(ctx: &Ctx, e: &ServiceError, action: &str, field: &str) -> (
                 "Give a whole number, 0 or more; no more unresolved than in all.",
             );
             fields.push((format!("c-{f}"), t.to_owned()));
-            ctx.t("Periksa isian yang ditandai:", "Check the marked field:").to_owned()
+            ctx.t("Periksa isian yang ditandai:", "Check the marked field:")
+                .to_owned()
         }
         (ErrorCode::Invalid, "unit") | (ErrorCode::NotFound, _) if action == "components" => {
             let t = ctx.t("Pilih unit.", "Choose a unit.");
             fields.push(("c-unit".to_owned(), t.to_owned()));
-            ctx.t("Periksa isian yang ditandai:", "Check the marked field:").to_owned()
+            ctx.t("Periksa isian yang ditandai:", "Check the marked field:")
+                .to_owned()
         }
         (ErrorCode::AlreadyDecreed, _) => ctx
             .t(
@@ -330,7 +350,11 @@ fn explain_evidence(ctx: &Ctx, e: &ServiceError, action: &str, field: &str) -> (
                 "This period's round already has its decree; nothing can change any more.",
             )
             .to_owned(),
-        _ => format!("{} {}", ctx.t("Tidak dapat dilakukan:", "Could not be done:"), e.message),
+        _ => format!(
+            "{} {}",
+            ctx.t("Tidak dapat dilakukan:", "Could not be done:"),
+            e.message
+        ),
     };
     (text, fields)
 }

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use p2ham_io::model::{AwardComponents, Decimal, PeriodAwardRule, UnitComponents, ZonaIntegritas};
+use p2ham_io::model::{
+    AwardComponents, AwardComponentsFormat, Decimal, PeriodAwardRule, UnitComponents, ZonaIntegritas,
+};
 use p2ham_io::Source;
 use sqlx::Row;
 
@@ -25,7 +27,10 @@ fn gates(rule: &PeriodAwardRule) -> Vec<String> {
     [
         ("ikm_min_mutu", rule.ikm_min_mutu.is_some()),
         ("zona_integritas_min", rule.zona_integritas_min.is_some()),
-        ("ombudsman_unresolved_max", rule.ombudsman_unresolved_max.is_some()),
+        (
+            "ombudsman_unresolved_max",
+            rule.ombudsman_unresolved_max.is_some(),
+        ),
         ("elapor_unresolved_max", rule.elapor_unresolved_max.is_some()),
         ("composite", rule.composite.is_some()),
     ]
@@ -65,7 +70,10 @@ fn unit_components(unit: &str, req: &AwardComponentsRequest) -> UnitComponents {
 
 impl Awards<'_> {
     /// The current rule of a period with its stored text, when one is set.
-    pub(super) async fn current_rule(&self, period: &str) -> ServiceResult<Option<(AwardRuleInfo, PeriodAwardRule, String)>> {
+    pub(super) async fn current_rule(
+        &self,
+        period: &str,
+    ) -> ServiceResult<Option<(AwardRuleInfo, PeriodAwardRule, String)>> {
         let row = sqlx::query(
             "SELECT sha256, body, set_by, set_at FROM award_rules WHERE period_id = $1 ORDER BY set_at DESC, id DESC LIMIT 1",
         )
@@ -127,8 +135,13 @@ impl Awards<'_> {
             set_by: self.actor.username.clone(),
             set_at: now(),
         };
-        self.write_rule(&p.id, Some((&sha, &body)), &info.set_at, serde_json::json!({"sha256": sha, "gates": info.gates}))
-            .await?;
+        self.write_rule(
+            &p.id,
+            Some((&sha, &body)),
+            &info.set_at,
+            serde_json::json!({"sha256": sha, "gates": info.gates}),
+        )
+        .await?;
         Ok(info)
     }
 
@@ -138,12 +151,22 @@ impl Awards<'_> {
         require(self.actor, &ROUND_ROLES)?;
         let p = find_period(self.state, period).await?;
         if self.current_rule(&p.id).await?.is_none() {
-            return Err(ServiceError::not_found(format!("period {} declares no award rule", p.id)));
+            return Err(ServiceError::not_found(format!(
+                "period {} declares no award rule",
+                p.id
+            )));
         }
-        self.write_rule(&p.id, None, &now(), serde_json::json!({"sha256": null})).await
+        self.write_rule(&p.id, None, &now(), serde_json::json!({"sha256": null}))
+            .await
     }
 
-    async fn write_rule(&self, period: &str, rule: Option<(&str, &str)>, at: &str, after: serde_json::Value) -> ServiceResult<()> {
+    async fn write_rule(
+        &self,
+        period: &str,
+        rule: Option<(&str, &str)>,
+        at: &str,
+        after: serde_json::Value,
+    ) -> ServiceResult<()> {
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
         self.refuse_when_decreed(period).await?;
@@ -174,7 +197,10 @@ impl Awards<'_> {
 
     /// The figures of every unit of a period that has any (recorded figures,
     /// or a stored survey), by unit id: the components the round's gates read.
-    pub(super) async fn components_of(&self, period: &str) -> ServiceResult<BTreeMap<String, UnitComponents>> {
+    pub(super) async fn components_of(
+        &self,
+        period: &str,
+    ) -> ServiceResult<BTreeMap<String, UnitComponents>> {
         let mut out: BTreeMap<String, UnitComponents> = BTreeMap::new();
         let rows = sqlx::query(
             "SELECT unit_id, zona_integritas, ombudsman_findings, ombudsman_unresolved, elapor_complaints, elapor_unresolved \
@@ -185,9 +211,8 @@ impl Awards<'_> {
         .await?;
         for r in &rows {
             let unit: String = r.try_get("unit_id")?;
-            if !out.contains_key(&unit) {
-                let c = unit_components(&unit, &recorded(r)?);
-                out.insert(unit, c);
+            if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(unit.clone()) {
+                slot.insert(unit_components(&unit, &recorded(r)?));
             }
         }
         let rows = sqlx::query(
@@ -223,7 +248,7 @@ impl Awards<'_> {
         require(self.actor, &ROUND_ROLES)?;
         let p = find_period(self.state, period).await?;
         Ok(AwardComponents {
-            format: Default::default(),
+            format: AwardComponentsFormat::V1,
             period: p.id.clone(),
             units: self.components_of(&p.id).await?.into_values().collect(),
         })

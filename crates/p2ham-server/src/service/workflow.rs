@@ -11,8 +11,7 @@ use super::cases::{document_body, object, parsed, read_case, source_bytes, CaseR
 use super::{check_window, require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::{
-    CaseStatus, DocumentAccepted, EvaluateRequest, PeriodInfo, ReturnRequest, StageParam,
-    UnitInfo,
+    CaseStatus, DocumentAccepted, EvaluateRequest, PeriodInfo, ReturnRequest, StageParam, UnitInfo,
 };
 use crate::types::{now, plain_text, random_hex, Status};
 
