@@ -8,8 +8,9 @@ use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::AppState;
 
-/// The application's metrics in the Prometheus (OpenMetrics 1.0) text
-/// format: requests by method, route template and status with latency
+/// The application's metrics, in the Prometheus (OpenMetrics 1.0) text format.
+///
+/// Requests by method, route template and status with latency
 /// histograms, evidence files and bytes stored, workflow transitions by
 /// action, the database pool, and the audit log's length. Only for an API
 /// token of an administrator or of a `metrics` account (401 without one, or
