@@ -70,7 +70,9 @@ fn run_sql(url: &str, sql: &str) {
         .expect("runtime");
     rt.block_on(async {
         sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(url).await.expect("connect to P2HAM_TEST_POSTGRES");
+        let pool = sqlx::AnyPool::connect(url)
+            .await
+            .expect("connect to P2HAM_TEST_POSTGRES");
         sqlx::query(sql).execute(&pool).await.expect(sql);
         pool.close().await;
     });
@@ -314,8 +316,9 @@ fn two_instances_on_one_database() {
         for (i, unit) in ["kanim-sampit", "lapas-sampit"].into_iter().enumerate() {
             let (op, csrf) = login(bases[i % 2], &format!("operator-{unit}")).await;
             upload_fixture_evidence(&op, &csrf, bases[i % 2], unit, &["foto", "dokumen"]).await;
-            let doc = std::fs::read(repo().join(format!("fixtures/assessments/sampit-2023/{unit}.self.json")))
-                .expect("self-assessment");
+            let doc =
+                std::fs::read(repo().join(format!("fixtures/assessments/sampit-2023/{unit}.self.json")))
+                    .expect("self-assessment");
             let url = format!("{}/self-assessment", case(bases[(i + 1) % 2], unit));
             assert_eq!(put_document(&op, &csrf, &url, doc).await, 200);
             let submits = race(bases, |base| {
@@ -340,12 +343,19 @@ fn two_instances_on_one_database() {
                 "fixtures/assessments/sampit-2023/{unit}.verification.json"
             )))
             .expect("verification");
-            let verifications = race(bases, |base| {
-                let (v, vcsrf, doc) = (v.clone(), vcsrf.clone(), doc.clone());
-                async move { put_document(&v, &vcsrf, &format!("{}/verification", case(&base, unit)), doc).await }
-            })
-            .await;
-            assert_eq!(verifications, [200, 409], "{unit}: two verifications, one recorded");
+            let verifications =
+                race(bases, |base| {
+                    let (v, vcsrf, doc) = (v.clone(), vcsrf.clone(), doc.clone());
+                    async move {
+                        put_document(&v, &vcsrf, &format!("{}/verification", case(&base, unit)), doc).await
+                    }
+                })
+                .await;
+            assert_eq!(
+                verifications,
+                [200, 409],
+                "{unit}: two verifications, one recorded"
+            );
         }
 
         // The login limit is one limit: ten failures, half on each instance,
@@ -367,7 +377,11 @@ fn two_instances_on_one_database() {
                 .send()
                 .await
                 .expect("login");
-            assert_eq!(r.status(), 429, "{base}: the limit reached on the other instance holds here");
+            assert_eq!(
+                r.status(),
+                429,
+                "{base}: the limit reached on the other instance holds here"
+            );
         }
 
         // B dies without warning in the middle of the stream; A goes on.
@@ -381,7 +395,11 @@ fn two_instances_on_one_database() {
 
     let acknowledged = acknowledged.lock().expect("lock").clone();
     let on = |t: &str| acknowledged.iter().filter(|(n, _, _)| n.starts_with(t)).count();
-    assert_eq!((on("foto/s0-"), on("foto/s2-")), (150, 150), "A took every upload sent to it");
+    assert_eq!(
+        (on("foto/s0-"), on("foto/s2-")),
+        (150, 150),
+        "A took every upload sent to it"
+    );
     let on_b = on("foto/s1-") + on("foto/s3-");
     assert!(on_b < 300, "B was killed before its stream ended");
     eprintln!("acknowledged: 300 by A, {on_b} by B before its SIGKILL");
@@ -389,7 +407,14 @@ fn two_instances_on_one_database() {
     rt.block_on(async {
         let (bapas, _) = login(bases[0], "operator-bapas-sampit").await;
         let url = format!("{}/evidence", case(bases[0], "bapas-sampit"));
-        let listed: Value = bapas.get(&url).send().await.expect("list").json().await.expect("json");
+        let listed: Value = bapas
+            .get(&url)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
         let listed: Vec<(String, String)> = listed
             .as_array()
             .expect("list")
@@ -405,7 +430,10 @@ fn two_instances_on_one_database() {
         for (name, sha, len) in &acknowledged {
             let times = listed.iter().filter(|(n, _)| n == name).count();
             assert_eq!(times, 1, "{name} listed {times} times");
-            assert!(listed.contains(&(name.clone(), sha.clone())), "{name}: other digest");
+            assert!(
+                listed.contains(&(name.clone(), sha.clone())),
+                "{name}: other digest"
+            );
             let r = bapas.get(format!("{url}/{sha}")).send().await.expect("get");
             assert_eq!(r.status(), 200, "{name}");
             assert_eq!(r.bytes().await.expect("bytes").len(), *len, "{name}");
@@ -413,7 +441,14 @@ fn two_instances_on_one_database() {
         // Each race left one transition in the log, and the cases where they should be.
         let (admin, _) = login(bases[0], "admin").await;
         for unit in ["kanim-sampit", "lapas-sampit"] {
-            let c: Value = admin.get(case(bases[0], unit)).send().await.expect("case").json().await.expect("json");
+            let c: Value = admin
+                .get(case(bases[0], unit))
+                .send()
+                .await
+                .expect("case")
+                .json()
+                .await
+                .expect("json");
             assert_eq!(c["status"], "verified", "{unit}");
         }
         let audit: Value = admin
@@ -434,7 +469,11 @@ fn two_instances_on_one_database() {
         };
         for unit in ["kanim-sampit", "lapas-sampit"] {
             assert_eq!(count("submit", unit), 1, "{unit}: submits recorded");
-            assert_eq!(count("put-verification", unit), 1, "{unit}: verifications recorded");
+            assert_eq!(
+                count("put-verification", unit),
+                1,
+                "{unit}: verifications recorded"
+            );
         }
     });
 
@@ -502,7 +541,8 @@ fn throughput_one_and_two_instances() {
                         let len = 1000 + usize::try_from((seed * 7919) % 120_000).expect("small");
                         let form = reqwest::multipart::Form::new().part(
                             "file",
-                            reqwest::multipart::Part::bytes(png(seed, len)).file_name(format!("foto/t{t}-{i}.png")),
+                            reqwest::multipart::Part::bytes(png(seed, len))
+                                .file_name(format!("foto/t{t}-{i}.png")),
                         );
                         let r = http
                             .post(&url)

@@ -37,7 +37,9 @@ fn the_json_log_is_one_object_a_line() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let r = reqwest::get(format!("{base}/api/v1/health")).await.expect("health");
+        let r = reqwest::get(format!("{base}/api/v1/health"))
+            .await
+            .expect("health");
         assert_eq!(r.status(), 200);
     });
     // SIGTERM: a graceful stop; the log is complete when the process ends.
@@ -48,7 +50,9 @@ fn the_json_log_is_one_object_a_line() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
-    assert!(lines.iter().all(|l| l["timestamp"].is_string() && l["level"].is_string()));
+    assert!(lines
+        .iter()
+        .all(|l| l["timestamp"].is_string() && l["level"].is_string()));
     let finished = lines
         .iter()
         .find(|l| l["fields"]["message"] == "finished processing request")

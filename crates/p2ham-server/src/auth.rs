@@ -64,7 +64,12 @@ impl Default for Credential {
 }
 
 /// The routes a metrics account may call: its session, its tokens, the metrics.
-const METRICS_ROUTES: [&str; 4] = ["/api/v1/session", "/api/v1/tokens", "/api/v1/tokens/{id}", "/metrics"];
+const METRICS_ROUTES: [&str; 4] = [
+    "/api/v1/session",
+    "/api/v1/tokens",
+    "/api/v1/tokens/{id}",
+    "/metrics",
+];
 
 /// The authenticated caller.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -321,7 +321,10 @@ pub fn router(state: AppState) -> axum::Router {
             limits.request_timeout,
         ))
         // Every request counted by route template and status, with its latency.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         // Pages, styles, scripts and JSON compressed for a weak signal (gzip or brotli, as the browser
         // accepts); photos and spreadsheets are compressed already.
         .layer(

@@ -78,7 +78,12 @@ impl Limits {
     }
 
     /// Whether another attempt from `source` for `username` may be checked now.
-    pub async fn allowed(&self, db: &Db, source: Option<IpAddr>, username: &str) -> Result<bool, sqlx::Error> {
+    pub async fn allowed(
+        &self,
+        db: &Db,
+        source: Option<IpAddr>,
+        username: &str,
+    ) -> Result<bool, sqlx::Error> {
         let (pair, src) = (pair_key(source, username), source_key(source));
         let rows = sqlx::query(
             "SELECT key, failures FROM login_failures WHERE (key = $1 OR key = $2) AND window_start > $3",
@@ -91,7 +96,11 @@ impl Limits {
         for row in rows {
             let key: String = row.try_get("key")?;
             let failures: i64 = row.try_get("failures")?;
-            let limit = if key == pair { self.per_pair } else { self.per_source };
+            let limit = if key == pair {
+                self.per_pair
+            } else {
+                self.per_source
+            };
             if failures >= i64::from(limit) {
                 return Ok(false);
             }
@@ -104,7 +113,10 @@ impl Limits {
         let now = now_ms();
         let past = now - WINDOW_MS;
         let mut w = db.write().await?;
-        for (kind, key) in [("pair", pair_key(source, username)), ("source", source_key(source))] {
+        for (kind, key) in [
+            ("pair", pair_key(source, username)),
+            ("source", source_key(source)),
+        ] {
             // A window that ended starts again at this failure.
             sqlx::query(
                 "INSERT INTO login_failures (key, kind, window_start, failures) VALUES ($1, $2, $3, 1) \
@@ -147,7 +159,12 @@ impl Limits {
     }
 
     /// A success clears the pair's failures (not the source's).
-    pub async fn succeeded(&self, db: &Db, source: Option<IpAddr>, username: &str) -> Result<(), sqlx::Error> {
+    pub async fn succeeded(
+        &self,
+        db: &Db,
+        source: Option<IpAddr>,
+        username: &str,
+    ) -> Result<(), sqlx::Error> {
         let mut w = db.write().await?;
         sqlx::query("DELETE FROM login_failures WHERE key = $1")
             .bind(pair_key(source, username))
@@ -241,13 +258,20 @@ mod tests {
             .fetch_all(db.pool())
             .await
             .unwrap();
-        let pairs = rows.iter().filter(|r| r.get::<String, _>("kind") == "pair").count();
+        let pairs = rows
+            .iter()
+            .filter(|r| r.get::<String, _>("kind") == "pair")
+            .count();
         assert_eq!((pairs, rows.len() - pairs), (40, 40));
         // A pair's key is a digest, whatever the name's length; the newest are kept.
         assert!(rows
             .iter()
             .all(|r| r.get::<String, _>("key").len() <= "pair:".len() + 64));
-        assert!(rows.iter().any(|r| r.get::<String, _>("key") == "source:10.0.0.99"));
-        assert!(!rows.iter().any(|r| r.get::<String, _>("key") == "source:10.0.0.0"));
+        assert!(rows
+            .iter()
+            .any(|r| r.get::<String, _>("key") == "source:10.0.0.99"));
+        assert!(!rows
+            .iter()
+            .any(|r| r.get::<String, _>("key") == "source:10.0.0.0"));
     }
 }

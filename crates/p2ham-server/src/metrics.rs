@@ -239,6 +239,8 @@ mod tests {
         assert!(text.contains("p2ham_audit_entries_appended_total 17\n"));
         assert!(text.ends_with("# EOF\n"));
         // The log's length read again, shorter or equal, leaves the counter where it was.
-        assert!(m.render(4, 3, 5).contains("p2ham_audit_entries_appended_total 17\n"));
+        assert!(m
+            .render(4, 3, 5)
+            .contains("p2ham_audit_entries_appended_total 17\n"));
     }
 }

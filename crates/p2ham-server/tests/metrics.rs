@@ -12,24 +12,32 @@ use serde_json::json;
 
 const CASE: &str = "/api/v1/periods/2023/units/kanim-sampit";
 
-/// The samples of an OpenMetrics text: `name{labels}` → value.
-fn samples(text: &str) -> BTreeMap<String, f64> {
+/// The samples of an OpenMetrics text: `name{labels}` → value (as written).
+fn samples(text: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
-        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("not a sample: {line}"));
-        let value: f64 = value.parse().unwrap_or_else(|_| panic!("not a number: {line}"));
-        assert!(out.insert(series.to_owned(), value).is_none(), "{series} twice");
+        let (series, value) = line
+            .rsplit_once(' ')
+            .unwrap_or_else(|| panic!("not a sample: {line}"));
+        assert!(value.parse::<f64>().is_ok(), "not a number: {line}");
+        assert!(
+            out.insert(series.to_owned(), value.to_owned()).is_none(),
+            "{series} twice"
+        );
     }
     out
 }
 
-fn get(s: &BTreeMap<String, f64>, series: &str) -> f64 {
-    *s.get(series).unwrap_or_else(|| {
+/// A sample that counts (a whole number).
+fn get(s: &BTreeMap<String, String>, series: &str) -> u64 {
+    let v = s.get(series).unwrap_or_else(|| {
         panic!(
             "no {series} among:\n{}",
             s.keys().cloned().collect::<Vec<_>>().join("\n")
         )
-    })
+    });
+    v.parse()
+        .unwrap_or_else(|_| panic!("{series}: {v} is not a count"))
 }
 
 async fn token(client: &Client) -> String {
@@ -67,7 +75,10 @@ async fn scrape(db: common::Db) {
 
     // Refusals: nobody, a session, the other roles' tokens.
     let anonymous = server.anonymous();
-    assert_eq!(anonymous.get("/metrics").await.expect(401).code(), "unauthenticated");
+    assert_eq!(
+        anonymous.get("/metrics").await.expect(401).code(),
+        "unauthenticated"
+    );
     assert_eq!(admin.get("/metrics").await.expect(401).code(), "unauthenticated");
     for user in ["operator-kanim-sampit", "verifier-kalteng", "evaluator"] {
         let c = server.login(user).await;
@@ -86,22 +97,35 @@ async fn scrape(db: common::Db) {
     }
     // Its pages are the login page's.
     let page = server.login("prometheus").await.get("/unit").await;
-    assert!(page.status.is_redirection() || page.text().contains("login"), "{}", page.status);
+    assert!(
+        page.status.is_redirection() || page.text().contains("login"),
+        "{}",
+        page.status
+    );
 
     // What the scrape will count: three health checks, a route that does not
     // exist (by its template, never its path), the case read by the evaluator.
     for _ in 0..3 {
         anonymous.get("/api/v1/health").await.expect(200);
     }
-    anonymous.get("/api/v1/no-such-route/kanim-sampit").await.expect(404);
+    anonymous
+        .get("/api/v1/no-such-route/kanim-sampit")
+        .await
+        .expect(404);
     let evaluator = server.login("evaluator").await;
     evaluator.get(CASE).await.expect(200);
-    evaluator.get("/api/v1/periods/2023/units/lapas-sampit").await.expect(200);
+    evaluator
+        .get("/api/v1/periods/2023/units/lapas-sampit")
+        .await
+        .expect(200);
 
     // The operator uploads its evidence (files and bytes counted), its
     // declaration and self-assessment, and submits (two transitions).
     let op = server.login("operator-kanim-sampit").await;
-    let evidence = files_under(&repo().join("fixtures/evidence/kanim-sampit"), &["foto", "dokumen"]);
+    let evidence = files_under(
+        &repo().join("fixtures/evidence/kanim-sampit"),
+        &["foto", "dokumen"],
+    );
     let (files, bytes) = (
         evidence.len(),
         evidence.iter().map(|(_, b)| b.len()).sum::<usize>(),
@@ -115,7 +139,14 @@ async fn scrape(db: common::Db) {
     .await
     .expect(200);
     op.post(&format!("{CASE}/submit"), json!({})).await.expect(200);
-    let audit_len = admin.get("/api/v1/audit?limit=1000").await.expect(200).json().as_array().expect("entries").len();
+    let audit_len = admin
+        .get("/api/v1/audit?limit=1000")
+        .await
+        .expect(200)
+        .json()
+        .as_array()
+        .expect("entries")
+        .len();
 
     let r = scraper.get("/metrics").await;
     r.expect(200);
@@ -127,53 +158,80 @@ async fn scrape(db: common::Db) {
     assert!(text.ends_with("# EOF\n"));
     let s = samples(&text);
     let health = "method=\"GET\",route=\"/api/v1/health\",status=\"200\"";
-    assert_eq!(get(&s, &format!("p2ham_http_requests_total{{{health}}}")), 3.0);
-    assert_eq!(get(&s, &format!("p2ham_http_request_duration_seconds_count{{{health}}}")), 3.0);
+    assert_eq!(get(&s, &format!("p2ham_http_requests_total{{{health}}}")), 3);
     assert_eq!(
-        get(&s, &format!("p2ham_http_request_duration_seconds_bucket{{le=\"+Inf\",{health}}}")),
-        3.0
+        get(
+            &s,
+            &format!("p2ham_http_request_duration_seconds_count{{{health}}}")
+        ),
+        3
     );
     assert_eq!(
-        get(&s, "p2ham_http_requests_total{method=\"GET\",route=\"(unmatched)\",status=\"404\"}"),
-        1.0
+        get(
+            &s,
+            &format!("p2ham_http_request_duration_seconds_bucket{{le=\"+Inf\",{health}}}")
+        ),
+        3
+    );
+    assert_eq!(
+        get(
+            &s,
+            "p2ham_http_requests_total{method=\"GET\",route=\"(unmatched)\",status=\"404\"}"
+        ),
+        1
     );
     assert_eq!(
         get(
             &s,
             "p2ham_http_requests_total{method=\"GET\",route=\"/api/v1/periods/{period}/units/{unit}\",status=\"200\"}"
         ),
-        2.0
+        2
     );
     // One refusal per role's token above; the metrics account's five refusals are of other routes.
     assert_eq!(
-        get(&s, "p2ham_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"403\"}"),
-        3.0
+        get(
+            &s,
+            "p2ham_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"403\"}"
+        ),
+        3
     );
     assert_eq!(
-        get(&s, "p2ham_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"401\"}"),
-        2.0
+        get(
+            &s,
+            "p2ham_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"401\"}"
+        ),
+        2
     );
     // No raw path is a label.
-    assert!(!text.contains("kanim-sampit") && !text.contains("no-such-route"), "{text}");
-    assert_eq!(get(&s, "p2ham_evidence_files_stored_total"), files as f64);
-    assert_eq!(get(&s, "p2ham_evidence_bytes_stored_total"), bytes as f64);
-    assert_eq!(
-        get(&s, "p2ham_workflow_transitions_total{action=\"put-self-assessment\"}"),
-        1.0
+    assert!(
+        !text.contains("kanim-sampit") && !text.contains("no-such-route"),
+        "{text}"
     );
-    assert_eq!(get(&s, "p2ham_workflow_transitions_total{action=\"submit\"}"), 1.0);
-    assert_eq!(get(&s, "p2ham_audit_entries_appended_total"), audit_len as f64);
+    assert_eq!(get(&s, "p2ham_evidence_files_stored_total"), files as u64);
+    assert_eq!(get(&s, "p2ham_evidence_bytes_stored_total"), bytes as u64);
+    assert_eq!(
+        get(
+            &s,
+            "p2ham_workflow_transitions_total{action=\"put-self-assessment\"}"
+        ),
+        1
+    );
+    assert_eq!(get(&s, "p2ham_workflow_transitions_total{action=\"submit\"}"), 1);
+    assert_eq!(get(&s, "p2ham_audit_entries_appended_total"), audit_len as u64);
     let (size, idle) = (
         get(&s, "p2ham_db_pool_connections"),
         get(&s, "p2ham_db_pool_idle_connections"),
     );
-    assert!(size >= 1.0 && idle <= size, "pool {size} idle {idle}");
+    assert!(size >= 1 && idle <= size, "pool {size} idle {idle}");
 
     // An administrator's token reads it too; the first scrape is counted by then.
     let again = samples(&admin_token.get("/metrics").await.expect(200).text());
     assert_eq!(
-        get(&again, "p2ham_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"200\"}"),
-        1.0
+        get(
+            &again,
+            "p2ham_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"200\"}"
+        ),
+        1
     );
     eprintln!("metrics document: {} bytes, {} samples", text.len(), s.len());
     server.stop().await;

@@ -33,10 +33,8 @@ impl AppState {
             .map(|r| r.try_get("seq"))
             .transpose()?
             .unwrap_or(0);
-        Ok(self.metrics().render(
-            pool.size(),
-            pool.num_idle(),
-            u64::try_from(audit).unwrap_or(0),
-        ))
+        Ok(self
+            .metrics()
+            .render(pool.size(), pool.num_idle(), u64::try_from(audit).unwrap_or(0)))
     }
 }
