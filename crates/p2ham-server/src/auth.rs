@@ -165,7 +165,9 @@ impl FromRequestParts<AppState> for Actor {
                 .extensions
                 .get::<axum::extract::MatchedPath>()
                 .map_or("", axum::extract::MatchedPath::as_str);
-            if !METRICS_ROUTES.iter().any(|r| route.ends_with(r)) {
+            let mount = crate::Mount::of(parts);
+            let route = route.strip_prefix(mount.prefix()).unwrap_or(route);
+            if !METRICS_ROUTES.contains(&route) {
                 return Err(ApiError::forbidden(
                     "a metrics account reads only /metrics (and keeps its own session and tokens)",
                 ));

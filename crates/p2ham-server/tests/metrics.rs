@@ -40,6 +40,24 @@ fn get(s: &BTreeMap<String, String>, series: &str) -> u64 {
         .unwrap_or_else(|_| panic!("{series}: {v} is not a count"))
 }
 
+async fn metrics_account(server: &TestServer) -> Client {
+    server
+        .state
+        .admin()
+        .create_user(&NewUser {
+            username: "prometheus".into(),
+            name: "Prometheus".into(),
+            role: Role::Metrics,
+            unit: None,
+            office: None,
+            password: common::PASSWORD.into(),
+        })
+        .await
+        .expect("metrics account");
+    let scraper = server.login("prometheus").await;
+    scraper.with_token(&token(&scraper).await)
+}
+
 async fn token(client: &Client) -> String {
     let r = client.post("/api/v1/tokens", json!({"name": "prometheus"})).await;
     r.expect(201);
@@ -55,21 +73,7 @@ async fn metrics_count_what_was_served() {
 
 async fn scrape(db: common::Db) {
     let server = TestServer::start(db, "metrics_count_what_was_served").await;
-    server
-        .state
-        .admin()
-        .create_user(&NewUser {
-            username: "prometheus".into(),
-            name: "Prometheus".into(),
-            role: Role::Metrics,
-            unit: None,
-            office: None,
-            password: common::PASSWORD.into(),
-        })
-        .await
-        .expect("metrics account");
-    let scraper = server.login("prometheus").await;
-    let scraper = scraper.with_token(&token(&scraper).await);
+    let scraper = metrics_account(&server).await;
     let admin = server.login("admin").await;
     let admin_token = admin.with_token(&token(&admin).await);
 
@@ -234,5 +238,27 @@ async fn scrape(db: common::Db) {
         1
     );
     eprintln!("metrics document: {} bytes, {} samples", text.len(), s.len());
+    server.stop().await;
+}
+
+/// Under a base path the metrics are at `/p2ham/metrics`, and the metrics
+/// account still reads them and nothing else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_under_a_base_path() {
+    let server = TestServer::start_with(common::Db::Sqlite, "metrics_under_a_base_path", |s| {
+        s.base_path = "/p2ham".into();
+    })
+    .await;
+    assert!(server.base.ends_with("/p2ham"));
+    let scraper = metrics_account(&server).await;
+    scraper.get("/api/v1/units").await.expect(403);
+    let s = samples(&scraper.get("/metrics").await.expect(200).text());
+    assert_eq!(
+        get(
+            &s,
+            "p2ham_http_requests_total{method=\"GET\",route=\"/p2ham/api/v1/units\",status=\"403\"}"
+        ),
+        1
+    );
     server.stop().await;
 }
