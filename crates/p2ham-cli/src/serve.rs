@@ -67,9 +67,28 @@ pub struct ServeArgs {
     /// Serve everything under this path (`/p2ham`): pages, assets, the API, redirects and cookies.
     #[arg(long, value_name = "PATH", env = "P2HAM_BASE_PATH", default_value = "", value_parser = base_path)]
     base_path: String,
+    /// How the log on standard error is written: `text` for people, `json`
+    /// (one JSON object a line) for a log collector.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        env = "P2HAM_LOG_FORMAT",
+        default_value_t = LogFormat::Text
+    )]
+    log_format: LogFormat,
     /// Print the API's OpenAPI 3.1 document (as in docs/openapi.json) and exit.
     #[arg(long)]
     openapi: bool,
+}
+
+/// How `p2ham serve` writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object a line: time, level, target, fields and spans.
+    Json,
 }
 
 /// A base path: a plain path such as `/p2ham`, kept as `/p2ham` (empty for the root).
@@ -304,6 +323,8 @@ pub enum RoleArg {
     Evaluator,
     /// An administrator.
     Admin,
+    /// A monitoring system: its API token reads `GET /metrics` and nothing else.
+    Metrics,
 }
 
 impl From<RoleArg> for Role {
@@ -313,6 +334,7 @@ impl From<RoleArg> for Role {
             RoleArg::Verifier => Role::Verifier,
             RoleArg::Evaluator => Role::Evaluator,
             RoleArg::Admin => Role::Admin,
+            RoleArg::Metrics => Role::Metrics,
         }
     }
 }
@@ -341,20 +363,22 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
     settings.max_evidence_bytes = args.max_evidence_mib.saturating_mul(1024 * 1024);
     settings.secure_cookies = args.secure_cookies;
     settings.base_path.clone_from(&args.base_path);
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("P2HAM_LOG")
-                // --quiet: only warnings and errors, unless P2HAM_LOG says otherwise.
-                .unwrap_or_else(|_| {
-                    tracing_subscriber::EnvFilter::new(if crate::commands::quiet() {
-                        "warn"
-                    } else {
-                        "info,sqlx=warn"
-                    })
-                }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("P2HAM_LOG")
+        // --quiet: only warnings and errors, unless P2HAM_LOG says otherwise.
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(if crate::commands::quiet() {
+                "warn"
+            } else {
+                "info,sqlx=warn"
+            })
+        });
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().with_current_span(true).init(),
+    }
     runtime()?.block_on(async {
         let state = AppState::open(&settings).await.map_err(|e| failed(&e))?;
         let demo = if args.no_demo {

@@ -63,6 +63,14 @@ impl Default for Credential {
     }
 }
 
+/// The routes a metrics account may call: its session, its tokens, the metrics.
+const METRICS_ROUTES: [&str; 4] = [
+    "/api/v1/session",
+    "/api/v1/tokens",
+    "/api/v1/tokens/{id}",
+    "/metrics",
+];
+
 /// The authenticated caller.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Actor {
@@ -104,6 +112,7 @@ impl Actor {
             Role::Operator => self.unit.as_deref() == Some(unit_id),
             Role::Verifier => self.office.as_deref() == Some(unit_office),
             Role::Evaluator | Role::Admin => true,
+            Role::Metrics => false,
         }
     }
 
@@ -151,6 +160,19 @@ impl FromRequestParts<AppState> for Actor {
             .sessions()
             .authenticate(bearer, cookie(parts, SESSION_COOKIE))
             .await?;
+        if a.role == Role::Metrics {
+            let route = parts
+                .extensions
+                .get::<axum::extract::MatchedPath>()
+                .map_or("", axum::extract::MatchedPath::as_str);
+            let mount = crate::Mount::of(parts);
+            let route = route.strip_prefix(mount.prefix()).unwrap_or(route);
+            if !METRICS_ROUTES.contains(&route) {
+                return Err(ApiError::forbidden(
+                    "a metrics account reads only /metrics (and keeps its own session and tokens)",
+                ));
+            }
+        }
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let submitted = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             a.check_csrf(submitted)?;

@@ -73,6 +73,7 @@ mod demo;
 mod error;
 mod limits;
 mod listen;
+pub mod metrics;
 mod mount;
 mod pages;
 pub mod proto;
@@ -192,6 +193,7 @@ struct Inner {
     store: EvidenceStore,
     settings: Settings,
     limits: limits::Limits,
+    metrics: metrics::Metrics,
     instruments: RwLock<HashMap<String, Arc<p2ham_io::LoadedInstrument>>>,
 }
 
@@ -224,6 +226,7 @@ impl AppState {
             store,
             settings: settings.clone(),
             limits: limits::Limits::new(settings.login_attempts_per_minute),
+            metrics: metrics::Metrics::new(),
             instruments: RwLock::new(HashMap::new()),
         }));
         state.admin().register_builtins().await?;
@@ -300,6 +303,8 @@ pub fn router(state: AppState) -> axum::Router {
     api::routes()
         .merge(pages::routes())
         .merge(api::schemas::routes())
+        // Each matched route's template goes with its response, for the metrics.
+        .route_layer(axum::middleware::from_fn(metrics::remember_route))
         .fallback(|| async { ApiError::not_found("no such route") })
         // A body that stops sending, trickles, or a request that takes too long as a whole, is cut off.
         .layer(axum::middleware::map_request(
@@ -314,6 +319,11 @@ pub fn router(state: AppState) -> axum::Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
+        ))
+        // Every request counted by route template and status, with its latency.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
         ))
         // Pages, styles, scripts and JSON compressed for a weak signal (gzip or brotli, as the browser
         // accepts); photos and spreadsheets are compressed already.

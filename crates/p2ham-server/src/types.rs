@@ -16,6 +16,8 @@ pub enum Role {
     Evaluator,
     /// Administrators: users, units, periods, the audit log.
     Admin,
+    /// A monitoring system: with an API token, reads `GET /metrics` and nothing else.
+    Metrics,
 }
 
 impl Role {
@@ -26,6 +28,7 @@ impl Role {
             Role::Verifier => "verifier",
             Role::Evaluator => "evaluator",
             Role::Admin => "admin",
+            Role::Metrics => "metrics",
         }
     }
 
@@ -36,6 +39,7 @@ impl Role {
             "verifier" => Role::Verifier,
             "evaluator" => Role::Evaluator,
             "admin" => Role::Admin,
+            "metrics" => Role::Metrics,
             _ => return None,
         })
     }

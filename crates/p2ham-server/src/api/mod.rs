@@ -10,6 +10,7 @@ mod cases;
 mod documents;
 mod evidence;
 pub(crate) mod extract;
+mod metrics;
 mod reports;
 pub(crate) mod schemas;
 mod stages;
@@ -41,7 +42,7 @@ use crate::AppState;
     modifiers(&Security),
     components(schemas(ErrorBody, Status, Role, ReportFormat, LangParam, StageParam)),
     tags(
-        (name = "system", description = "Health and this document"),
+        (name = "system", description = "Health, metrics and this document"),
         (name = "auth", description = "Sessions and API tokens"),
         (name = "admin", description = "Users, units, periods, instruments"),
         (name = "workflow", description = "Self-assessment, evidence, verification, evaluation, award"),
@@ -138,6 +139,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi_document))
+        .routes(routes!(metrics::scrape))
 }
 
 /// The OpenAPI 3.1 document of the API, for the application at the root.

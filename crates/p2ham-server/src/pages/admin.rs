@@ -41,6 +41,7 @@ fn role_label(ctx: &Ctx, role: Role) -> &'static str {
         Role::Verifier => ctx.t("Verifikator Kanwil", "Kanwil verifier"),
         Role::Evaluator => ctx.t("Evaluator pusat", "Central evaluator"),
         Role::Admin => ctx.t("Administrator", "Administrator"),
+        Role::Metrics => ctx.t("Pemantauan (metrik)", "Monitoring (metrics)"),
     }
 }
 

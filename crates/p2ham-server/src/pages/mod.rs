@@ -129,7 +129,13 @@ impl FromRequestParts<AppState> for Ctx {
                 .to_owned()
         };
         let me = match cookie(parts, SESSION_COOKIE) {
-            Some(session) => state.sessions().authenticate(None, Some(session)).await.ok(),
+            // A metrics account has no pages.
+            Some(session) => state
+                .sessions()
+                .authenticate(None, Some(session))
+                .await
+                .ok()
+                .filter(|a| a.role != Role::Metrics),
             None => None,
         };
         let place = match me.as_ref() {
@@ -187,7 +193,7 @@ impl Ctx {
     /// The visitor's start page: their role's, or the login page.
     pub fn start(&self) -> &'static str {
         match self.me.as_ref().map(|m| m.role) {
-            None => "/login",
+            None | Some(Role::Metrics) => "/login",
             Some(Role::Operator) => "/unit",
             Some(Role::Verifier) => "/verification",
             Some(Role::Evaluator) => "/evaluation",
@@ -301,7 +307,7 @@ pub(crate) fn page_with(ctx: &Ctx, title: &str, content: &Markup, scripts: &[&st
             ("/admin", ctx.t("Administrasi", "Administration")),
             ("/evaluation", ctx.t("Evaluasi nasional", "National evaluation")),
         ],
-        None => vec![],
+        None | Some(Role::Metrics) => vec![],
     };
     let (other, other_label, other_lang) = match ctx.lang {
         Lang::Id => ("en", "English", "en"),
@@ -539,6 +545,7 @@ async fn case_page(
             },
         ),
         Role::Evaluator | Role::Admin => central::case_detail(&ctx, &case, flash.as_deref(), None),
+        Role::Metrics => ctx.redirect("/login"),
     }
 }
 

@@ -223,6 +223,11 @@ impl EvidenceUpload<'_> {
             });
         }
         w.commit().await?;
+        let bytes = out.iter().map(|e| u64::try_from(e.size).unwrap_or(0)).sum();
+        self.cases
+            .state
+            .metrics()
+            .evidence_stored(out.len() as u64, bytes);
         Ok(out)
     }
 }

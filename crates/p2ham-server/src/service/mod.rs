@@ -25,6 +25,7 @@ mod evidence;
 mod history;
 mod idempotent;
 mod instruments;
+mod monitoring;
 mod reports;
 mod sessions;
 mod skm;

@@ -133,7 +133,7 @@ impl Sessions<'_> {
     /// whether the user exists or not.
     pub async fn login(&self, req: &LoginRequest, source: Option<IpAddr>) -> ServiceResult<LoggedIn> {
         let limits = self.state.limits();
-        if !limits.allowed(source, &req.username) {
+        if !limits.allowed(self.state.db(), source, &req.username).await? {
             return Err(ServiceError::new(
                 ErrorCode::RateLimited,
                 "too many failed logins for this username from this address; wait a minute",
@@ -159,14 +159,14 @@ impl Sessions<'_> {
         let password = req.password.clone();
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await?;
         if !(ok && active) {
-            limits.failed(source, &req.username);
+            limits.failed(self.state.db(), source, &req.username).await?;
             let name = if plausible {
                 req.username.as_str()
             } else {
                 "(not a username)"
             };
             self.record_failure("login-failed", name, source).await?;
-            if !limits.allowed(source, &req.username) {
+            if !limits.allowed(self.state.db(), source, &req.username).await? {
                 // The refusals that follow are not each written down (a stranger
                 // could fill the log with them); the lock-out is, once a minute.
                 self.record_failure("login-limited", name, source).await?;
@@ -176,7 +176,7 @@ impl Sessions<'_> {
                 "wrong username or password",
             ));
         }
-        limits.succeeded(source, &req.username);
+        limits.succeeded(self.state.db(), source, &req.username).await?;
         let secret = random_hex(32);
         let csrf = random_hex(32);
         let seconds = self.state.settings().session_seconds;
@@ -378,7 +378,7 @@ impl Sessions<'_> {
         new: &str,
     ) -> ServiceResult<()> {
         let limits = self.state.limits();
-        if !limits.allowed(source, &actor.username) {
+        if !limits.allowed(self.state.db(), source, &actor.username).await? {
             return Err(ServiceError::new(
                 ErrorCode::RateLimited,
                 "too many wrong passwords from this address; wait a minute",
@@ -394,10 +394,10 @@ impl Sessions<'_> {
         let current = current.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await?;
         if !ok {
-            limits.failed(source, &actor.username);
+            limits.failed(self.state.db(), source, &actor.username).await?;
             self.record_failure("change-password-failed", &actor.username, source)
                 .await?;
-            if !limits.allowed(source, &actor.username) {
+            if !limits.allowed(self.state.db(), source, &actor.username).await? {
                 self.record_failure("change-password-limited", &actor.username, source)
                     .await?;
             }

@@ -224,6 +224,7 @@ impl Cases<'_> {
         )
         .await?;
         w.commit().await?;
+        self.state.metrics().transition(step.action);
         Ok(())
     }
 
