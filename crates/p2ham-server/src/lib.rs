@@ -315,6 +315,8 @@ pub fn router(state: AppState) -> axum::Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        // Every error of the router, its extractors and its limits in the API's JSON error shape.
+        .layer(axum::middleware::from_fn(error::json_errors))
         // Pages, styles, scripts and JSON compressed for a weak signal (gzip or brotli, as the browser
         // accepts); photos and spreadsheets are compressed already.
         .layer(
