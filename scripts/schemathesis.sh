@@ -7,13 +7,15 @@
 # bounded number of examples per operation. Any finding fails the script.
 #   scripts/schemathesis.sh            (p2ham from $CARGO_TARGET_DIR or target)
 # Environment: P2HAM (the binary), SCHEMATHESIS (the command, default
-# `schemathesis`), SCHEMATHESIS_EXAMPLES (per operation and role, default 20).
+# `schemathesis`; `.ci/run` installs the pinned 4.32.5 with pip),
+# SCHEMATHESIS_EXAMPLES (per operation and role, default 20).
 # No network is used: the run happens in a network namespace of its own
 # (loopback only) where `unshare` allows it, else every proxy points nowhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$PWD"
 
-if [ -z "${P2HAM_SCHEMATHESIS_ISOLATED:-}" ] && unshare -rn true 2>/dev/null; then
+if [ -z "${P2HAM_SCHEMATHESIS_ISOLATED:-}" ] && command -v ip >/dev/null 2>&1 && unshare -rn true 2>/dev/null; then
   exec unshare -rn env P2HAM_SCHEMATHESIS_ISOLATED=1 "$0" "$@"
 fi
 if [ -n "${P2HAM_SCHEMATHESIS_ISOLATED:-}" ]; then
@@ -26,8 +28,9 @@ else
   echo "schemathesis: no network namespace; every proxy points nowhere"
 fi
 
-P2HAM="${P2HAM:-${CARGO_TARGET_DIR:-target}/debug/p2ham}"
-SCHEMATHESIS="${SCHEMATHESIS:-schemathesis}"
+P2HAM="$(realpath "${P2HAM:-${CARGO_TARGET_DIR:-target}/debug/p2ham}")"
+# The command, split into words (e.g. `python3 -m schemathesis.cli`).
+read -ra SCHEMATHESIS <<<"${SCHEMATHESIS:-schemathesis}"
 EXAMPLES="${SCHEMATHESIS_EXAMPLES:-20}"
 PORT="${SCHEMATHESIS_PORT:-18431}"
 BASE="http://127.0.0.1:$PORT/p2ham"
@@ -80,7 +83,8 @@ run() {
   local role="$1" token="$2" name="$3"
   shift 3
   echo "== schemathesis as $role ($name)"
-  if ! "$SCHEMATHESIS" --config-file scripts/schemathesis.toml run "$BASE/api/v1/openapi.json" \
+  # From the temporary folder: Schemathesis keeps a cache where it runs.
+  if ! (cd "$work" && "${SCHEMATHESIS[@]}" --config-file "$root/scripts/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
       --header "Authorization: Bearer $token" \
       --checks all \
       --max-examples "$EXAMPLES" \
@@ -91,7 +95,7 @@ run() {
       --request-timeout 30 \
       --no-color \
       --report ndjson --report-ndjson-path "$work/$role-$name.ndjson" \
-      "$@" 2>&1 | tee "$work/$role-$name.out"; then
+      "$@") 2>&1 | tee "$work/$role-$name.out"; then
     status=1
   fi
   # The summary's last line names any failure or error.

@@ -250,7 +250,9 @@ impl<'a> Admin<'a> {
             )));
         }
         if u.password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(invalid(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
+            return Err(invalid(format!(
+                "password: at least {MIN_PASSWORD_CHARS} characters"
+            )));
         }
         self.check_profile(&u.name, u.role, u.unit.as_ref(), u.office.as_ref())
             .await?;
@@ -532,15 +534,12 @@ impl<'a> Admin<'a> {
             })?;
             p2ham_io::sha256_hex(b.source.as_bytes())
         };
-        self.state
-            .instrument(&sha)
-            .await
-            .map_err(|e| match e {
-                ServerError::Invalid(_) => {
-                    ServerError::NotFound(format!("instrument `{}`: no such instrument", p.instrument))
-                }
-                other => other,
-            })?;
+        self.state.instrument(&sha).await.map_err(|e| match e {
+            ServerError::Invalid(_) => {
+                ServerError::NotFound(format!("instrument `{}`: no such instrument", p.instrument))
+            }
+            other => other,
+        })?;
         let instant = |v: &Option<String>, end: bool, field: &str| -> Result<Bind, ServerError> {
             v.as_deref()
                 .map(|s| parse_instant(s, end).map(|t| t.to_string()))
@@ -559,7 +558,9 @@ impl<'a> Admin<'a> {
                 .fetch_optional(self.state.db().pool())
                 .await?;
             if known.is_none() {
-                return Err(ServerError::NotFound(format!("previous `{previous}`: no such period")));
+                return Err(ServerError::NotFound(format!(
+                    "previous `{previous}`: no such period"
+                )));
             }
         }
         let after =

@@ -252,13 +252,25 @@ pub(crate) async fn json_errors(req: axum::extract::Request, next: axum::middlew
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_owned();
-            ("method-not-allowed", format!("this path does not answer {method}; it answers {allowed}"))
+            (
+                "method-not-allowed",
+                format!("this path does not answer {method}; it answers {allowed}"),
+            )
         }
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took longer than the server allows".to_owned()),
-        StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "the request's body is larger than the limit".to_owned()),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took longer than the server allows".to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too-large",
+            "the request's body is larger than the limit".to_owned(),
+        ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("not-json", "send the body as application/json".to_owned()),
         StatusCode::NOT_FOUND => ("not-found", "no such route".to_owned()),
-        s if s.is_server_error() => ("internal", "the server failed; the details are in its log".to_owned()),
+        s if s.is_server_error() => (
+            "internal",
+            "the server failed; the details are in its log".to_owned(),
+        ),
         _ => ("bad-request", "the request cannot be read".to_owned()),
     };
     let message = if text.is_empty() { default } else { text };

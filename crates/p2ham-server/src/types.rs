@@ -172,7 +172,10 @@ pub(crate) fn integral<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D:
     match n.as_f64() {
         // A whole number inside i64's range (-2^63 ≤ f < 2^63): the conversion is exact.
         #[allow(clippy::cast_possible_truncation)]
-        Some(f) if f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) => {
+        Some(f)
+            if f.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) =>
+        {
             Ok(f as i64)
         }
         _ => Err(D::Error::custom(format!("expected an integer, found {n}"))),

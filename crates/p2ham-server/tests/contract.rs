@@ -24,7 +24,11 @@ fn error_shape(r: &common::Reply, status: u16, code: &str) -> Value {
     assert_eq!(media, "application/json", "{status} {code}: {}", r.text());
     let body = r.json();
     assert_eq!(body["code"], code, "{}", r.text());
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.text());
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        r.text()
+    );
     assert!(body["diagnostics"].is_array(), "{}", r.text());
     body
 }
@@ -44,7 +48,11 @@ async fn every_error_is_the_json_error_shape() {
     error_shape(&admin.get("/api/v1/nothing-here").await, 404, "not-found");
 
     // A query parameter that does not parse: 400, naming the parameter.
-    let body = error_shape(&evaluator.get("/api/v1/periods/2023/rollup?stage=AAA").await, 400, "invalid-query");
+    let body = error_shape(
+        &evaluator.get("/api/v1/periods/2023/rollup?stage=AAA").await,
+        400,
+        "invalid-query",
+    );
     assert!(body["message"].as_str().unwrap().contains("stage"), "{body}");
     let body = error_shape(&admin.get("/api/v1/audit?limit=abc").await, 400, "invalid-query");
     assert!(body["message"].as_str().unwrap().contains("limit"), "{body}");
@@ -71,7 +79,10 @@ async fn every_error_is_the_json_error_shape() {
         422,
         "bad-request-body",
     );
-    assert!(body["message"].as_str().unwrap().contains("kind"), "names the missing field: {body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("kind"),
+        "names the missing field: {body}"
+    );
 
     // A body larger than the limit of a JSON body (2 MiB, axum's default): 413 as JSON.
     let big = format!("{{\"id\": \"{}\"}}", "a".repeat(3 * 1024 * 1024));
@@ -95,11 +106,17 @@ async fn every_error_is_the_json_error_shape() {
     assert_eq!(r.json()["year"], 2024);
     // An object named in a body that does not exist is 404, one that exists already 409.
     let r = admin
-        .post("/api/v1/periods", json!({"id": "2025", "year": 2025, "instrument": "p2ham-2022", "previous": "1999"}))
+        .post(
+            "/api/v1/periods",
+            json!({"id": "2025", "year": 2025, "instrument": "p2ham-2022", "previous": "1999"}),
+        )
         .await;
     error_shape(&r, 404, "not-found");
     let r = admin
-        .post("/api/v1/periods", json!({"id": "2024", "year": 2024, "instrument": "p2ham-2022"}))
+        .post(
+            "/api/v1/periods",
+            json!({"id": "2024", "year": 2024, "instrument": "p2ham-2022"}),
+        )
         .await;
     error_shape(&r, 409, "refused");
     server.stop().await;
@@ -153,7 +170,10 @@ async fn too_many_logins_say_when_to_retry() {
     let mut limited = None;
     for _ in 0..20 {
         let r = anon
-            .post("/api/v1/session", json!({"username": "evaluator", "password": "wrong-password"}))
+            .post(
+                "/api/v1/session",
+                json!({"username": "evaluator", "password": "wrong-password"}),
+            )
             .await;
         if r.status.as_u16() == 429 {
             limited = Some(r);
@@ -183,7 +203,10 @@ async fn logging_out_with_a_token_revokes_it() {
     let id = made.json()["id"].as_str().expect("id").to_owned();
     let system = evaluator.with_token(&token);
     system.get("/api/v1/session").await.expect(200);
-    system.send(Method::DELETE, "/api/v1/session", None).await.expect(204);
+    system
+        .send(Method::DELETE, "/api/v1/session", None)
+        .await
+        .expect(204);
     error_shape(&system.get("/api/v1/session").await, 401, "unauthenticated");
     // The token is listed as revoked; the session that made it still works.
     let tokens = evaluator.get("/api/v1/tokens").await;
@@ -225,7 +248,10 @@ fn every_status_is_documented_with_a_description() {
         let responses = op["responses"].as_object().expect("responses");
         for (status, response) in responses {
             let description = response["description"].as_str().unwrap_or("");
-            assert!(!description.is_empty(), "{method} {path} {status}: no description");
+            assert!(
+                !description.is_empty(),
+                "{method} {path} {status}: no description"
+            );
             if method != "head" && (status.starts_with('4') || status.starts_with('5')) {
                 assert_eq!(
                     response["content"]["application/json"]["schema"]["$ref"],
@@ -238,13 +264,19 @@ fn every_status_is_documented_with_a_description() {
         if is_secured {
             secured += 1;
             for status in ["401", "403"] {
-                assert!(responses.contains_key(status), "{method} {path}: {status} undocumented");
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path}: {status} undocumented"
+                );
             }
         }
         if op["requestBody"]["content"]["application/json"].is_object() {
             json_bodies += 1;
             for status in ["400", "413", "415", "422"] {
-                assert!(responses.contains_key(status), "{method} {path}: {status} undocumented");
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path}: {status} undocumented"
+                );
             }
         }
         let has = |place: &str| {
@@ -303,10 +335,13 @@ fn the_document_states_what_the_server_enforces() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(offered.contains(&"md") && !offered.contains(&"fragment"), "{offered:?}");
+    assert!(
+        offered.contains(&"md") && !offered.contains(&"fragment"),
+        "{offered:?}"
+    );
     // Reports and documents reference the published schemas, embedded as components.
-    let score = &doc["paths"]["/api/v1/periods/{period}/units/{unit}/score"]["get"]["responses"]["200"]["content"]
-        ["application/json"]["schema"]["$ref"];
+    let score = &doc["paths"]["/api/v1/periods/{period}/units/{unit}/score"]["get"]["responses"]["200"]
+        ["content"]["application/json"]["schema"]["$ref"];
     assert_eq!(score, "#/components/schemas/p2ham.score");
     let published: Value = serde_json::from_str(
         &std::fs::read_to_string(common::repo().join("docs/schema/score.schema.json")).expect("score schema"),
@@ -337,7 +372,9 @@ async fn a_format_offered_is_a_format_answered() {
     for f in format["schema"]["enum"].as_array().expect("enum") {
         let f = f.as_str().expect("a name");
         let r = evaluator
-            .get(&format!("/api/v1/instruments/p2ham-2018-kanim/diff/p2ham-2022?format={f}"))
+            .get(&format!(
+                "/api/v1/instruments/p2ham-2018-kanim/diff/p2ham-2022?format={f}"
+            ))
             .await;
         assert_eq!(r.status.as_u16(), 200, "format {f}: {}", r.text());
     }

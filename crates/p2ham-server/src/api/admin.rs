@@ -1,8 +1,8 @@
 //! Users, units, periods and instruments.
 
+use super::extract::Path;
 use axum::body::Body;
 use axum::extract::State;
-use super::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 

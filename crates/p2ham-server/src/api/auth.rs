@@ -1,7 +1,7 @@
 //! Sessions and API tokens.
 
-use axum::extract::State;
 use super::extract::Path;
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

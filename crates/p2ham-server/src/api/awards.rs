@@ -1,9 +1,9 @@
 //! The year: periods in sequence, the award round, its exclusions and its
 //! decree, and a unit's history.
 
+use super::extract::{Path, Query};
 use axum::body::Body;
 use axum::extract::State;
-use super::extract::{Path, Query};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

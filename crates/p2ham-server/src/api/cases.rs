@@ -1,7 +1,7 @@
 //! A unit's evaluation for a period and the workflow's transitions.
 
-use axum::extract::State;
 use super::extract::Path;
+use axum::extract::State;
 use axum::Json;
 
 use super::extract::{Acting, Evaluators, JsonBody, Verifiers};

@@ -20,7 +20,9 @@ pub(crate) fn complete(doc: utoipa::openapi::OpenApi) -> Value {
     constrain(&mut v);
     if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for (method, op) in item.iter_mut() {
                 if let Some(op) = op.as_object_mut() {
                     complete_operation(op, method == "head");
@@ -51,20 +53,34 @@ fn offered_formats(operation: &str) -> Option<&'static [ReportFormat]> {
 }
 
 fn complete_operation(op: &mut Map<String, Value>, head: bool) {
-    let id = op.get("operationId").and_then(Value::as_str).unwrap_or("").to_owned();
+    let id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     if let Some(formats) = offered_formats(&id) {
         let names: Vec<Value> = formats
             .iter()
             .map(|f| serde_json::to_value(f).expect("a format serialises"))
             .collect();
-        for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+        for p in op
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             if p.get("name").and_then(Value::as_str) == Some("format") {
                 p["schema"] = json!({"type": "string", "enum": names});
             }
         }
     }
     // The tus protocol's version header has one value.
-    for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+    for p in op
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         if p.get("name").and_then(Value::as_str) == Some("Tus-Resumable") {
             p["schema"] = json!({"type": "string", "enum": [crate::service::TUS_VERSION]});
         }
@@ -93,21 +109,30 @@ fn complete_operation(op: &mut Map<String, Value>, head: bool) {
 
     let mut derived: Vec<(&str, Value)> = Vec::new();
     if secured {
-        derived.push(("401", error("No valid session cookie or bearer API token (`unauthenticated`)")));
+        derived.push((
+            "401",
+            error("No valid session cookie or bearer API token (`unauthenticated`)"),
+        ));
         derived.push((
             "403",
             error("The caller's role or scope may not do this (`forbidden`), or a change by session without its CSRF token (`csrf`)"),
         ));
     }
     if params.iter().any(|p| p == "path") {
-        derived.push(("404", error("Nothing of that id, or outside the caller's scope (`not-found`)")));
+        derived.push((
+            "404",
+            error("Nothing of that id, or outside the caller's scope (`not-found`)"),
+        ));
     }
     if json_body {
         derived.push((
             "400",
             error("The body is not well-formed JSON (`bad-request-body`), or a value is invalid (`invalid`); the message names the field"),
         ));
-        derived.push(("415", error("The body is not sent as `application/json` (`not-json`)")));
+        derived.push((
+            "415",
+            error("The body is not sent as `application/json` (`not-json`)"),
+        ));
         derived.push((
             "422",
             error("The JSON does not have the request's shape: a field missing, unknown or of the wrong type (`bad-request-body`)"),
@@ -118,14 +143,24 @@ fn complete_operation(op: &mut Map<String, Value>, head: bool) {
             error("A query parameter that cannot be read (`invalid-query`); the message names it"),
         ));
     } else if params.iter().any(|p| p == "path") {
-        derived.push(("400", error("A path parameter that cannot be read (`invalid-path`)")));
+        derived.push((
+            "400",
+            error("A path parameter that cannot be read (`invalid-path`)"),
+        ));
     }
     if !body_types.is_empty() {
-        derived.push(("408", error("The body stopped arriving, or arrived too slowly (`timeout`)")));
-        derived.push(("413", error("The body is larger than the server's limit (`too-large`)")));
+        derived.push((
+            "408",
+            error("The body stopped arriving, or arrived too slowly (`timeout`)"),
+        ));
+        derived.push((
+            "413",
+            error("The body is larger than the server's limit (`too-large`)"),
+        ));
     }
     if login {
-        let mut limited = error("Too many failed logins for this username from this address (`rate-limited`)");
+        let mut limited =
+            error("Too many failed logins for this username from this address (`rate-limited`)");
         limited["headers"] = json!({"Retry-After": {
             "description": "Seconds to wait before trying again",
             "schema": {"type": "integer", "minimum": 1}
@@ -154,14 +189,23 @@ fn complete_operation(op: &mut Map<String, Value>, head: bool) {
                 if let (Some(headers), Some(e)) = (response.get("headers"), existing.as_object_mut()) {
                     e.entry("headers").or_insert_with(|| headers.clone());
                 }
-                if existing.get("description").and_then(Value::as_str).unwrap_or("").is_empty() {
+                if existing
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .is_empty()
+                {
                     existing["description"] = response["description"].clone();
                 }
             }
         }
     }
     for (status, response) in responses.iter_mut() {
-        let empty = response.get("description").and_then(Value::as_str).unwrap_or("").is_empty();
+        let empty = response
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .is_empty();
         if empty {
             response["description"] = Value::String(default_description(status).to_owned());
         }
@@ -205,8 +249,18 @@ const PUBLISHED: &[(&str, &str, &str, &str)] = &[
     ("get_instrument", "200", "application/json", "instrument"),
     ("get_self_assessment", "200", "application/json", "assessment"),
     ("get_verification", "200", "application/json", "assessment"),
-    ("put_self_assessment", "requestBody", "application/json", "assessment"),
-    ("put_verification", "requestBody", "application/json", "assessment"),
+    (
+        "put_self_assessment",
+        "requestBody",
+        "application/json",
+        "assessment",
+    ),
+    (
+        "put_verification",
+        "requestBody",
+        "application/json",
+        "assessment",
+    ),
     ("add_instrument", "requestBody", "application/json", "instrument"),
     ("put_previous_awards", "requestBody", "application/json", "awards"),
 ];
@@ -255,12 +309,18 @@ fn embed_published(doc: &mut Value) {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
             for op in item.values_mut() {
-                let id = op.get("operationId").and_then(Value::as_str).unwrap_or("").to_owned();
+                let id = op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
                 for (_, at, media, kind) in PUBLISHED.iter().filter(|(o, ..)| *o == id) {
                     let content = if *at == "requestBody" {
                         op.pointer_mut("/requestBody/content")
                     } else {
-                        op.get_mut("responses").and_then(|r| r.get_mut(*at)).and_then(|r| r.get_mut("content"))
+                        op.get_mut("responses")
+                            .and_then(|r| r.get_mut(*at))
+                            .and_then(|r| r.get_mut("content"))
                     };
                     let slot = content
                         .and_then(Value::as_object_mut)
@@ -283,7 +343,8 @@ fn embed_published(doc: &mut Value) {
 
 /// What [`crate::types::plain_text`] refuses in one line: control characters
 /// and the invisible marks of `p2ham_report::sanitize::is_invisible_mark`.
-const HIDDEN: &str = r"\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff";
+const HIDDEN: &str =
+    r"\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff";
 /// The same in text of several lines, where tabs and line breaks are allowed.
 const HIDDEN_MULTILINE: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff";
 
@@ -349,7 +410,11 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
         ("NewUser", "username", plain_id()),
         ("NewUser", "name", nonblank_line()),
         ("NewUser", "office", nonblank_line()),
-        ("NewUser", "password", json!({"minLength": crate::admin::MIN_PASSWORD_CHARS})),
+        (
+            "NewUser",
+            "password",
+            json!({"minLength": crate::admin::MIN_PASSWORD_CHARS}),
+        ),
         ("NewUser", "", json!({"oneOf": role_membership()})),
         ("UserProfile", "name", nonblank_line()),
         ("UserProfile", "office", nonblank_line()),
@@ -359,10 +424,14 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
         ("NewUnit", "kind", nonblank_line()),
         ("NewUnit", "office", nonblank_line()),
         ("NewPeriod", "id", plain_id()),
-        ("NewPeriod", "instrument", json!({"anyOf": [
-            {"enum": p2ham_io::builtin_ids().split(", ").collect::<Vec<_>>()},
-            {"pattern": "^[0-9a-f]{64}$"}
-        ]})),
+        (
+            "NewPeriod",
+            "instrument",
+            json!({"anyOf": [
+                {"enum": p2ham_io::builtin_ids().split(", ").collect::<Vec<_>>()},
+                {"pattern": "^[0-9a-f]{64}$"}
+            ]}),
+        ),
         ("NewPeriod", "previous", plain_id()),
         ("NewUser", "unit", unit_id()),
         ("UserProfile", "unit", unit_id()),
@@ -379,15 +448,31 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
         ("AwardRequest", "decree_number", line()),
         ("AwardRequest", "decree_date", date()),
         // Awarding needs the decree's number and date.
-        ("AwardRequest", "", json!({"oneOf": [
-            {"properties": {"awarded": {"const": false}}},
-            {"properties": {"awarded": {"const": true}, "decree_number": nonblank_line(), "decree_date": {"type": "string"}},
-             "required": ["decree_number", "decree_date"]}
-        ]})),
-        ("DecreeRequest", "number", merge(nonblank_line(), json!({"maxLength": 500}))),
+        (
+            "AwardRequest",
+            "",
+            json!({"oneOf": [
+                {"properties": {"awarded": {"const": false}}},
+                {"properties": {"awarded": {"const": true}, "decree_number": merge(nonblank_line(), json!({"type": "string"})), "decree_date": {"type": "string"}},
+                 "required": ["decree_number", "decree_date"]}
+            ]}),
+        ),
+        (
+            "DecreeRequest",
+            "number",
+            merge(nonblank_line(), json!({"maxLength": 500})),
+        ),
         ("DecreeRequest", "date", date()),
-        ("DecreeRequest", "issuer", merge(nonblank_line(), json!({"maxLength": 500}))),
-        ("ExclusionRequest", "reason", merge(nonblank_text(), json!({"maxLength": 2000}))),
+        (
+            "DecreeRequest",
+            "issuer",
+            merge(nonblank_line(), json!({"maxLength": 500})),
+        ),
+        (
+            "ExclusionRequest",
+            "reason",
+            merge(nonblank_text(), json!({"maxLength": 2000})),
+        ),
     ]
 }
 

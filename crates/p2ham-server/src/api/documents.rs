@@ -1,8 +1,8 @@
 //! The self-assessment and the verification, as documents.
 
+use super::extract::Path;
 use axum::body::Body;
 use axum::extract::State;
-use super::extract::Path;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

@@ -1,8 +1,8 @@
 //! Evidence files: multipart uploads streamed into the store, and the files back.
 
+use super::extract::Path;
 use axum::body::Body;
 use axum::extract::State;
-use super::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

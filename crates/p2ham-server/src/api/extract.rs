@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 
+use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::proto::{LangParam, ReportFormat};
 use crate::service::{Report, ServiceError};
-use crate::auth::Actor;
 use crate::types::Role;
 use crate::AppState;
 
@@ -63,7 +63,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
-            Err(r) if r.status().is_server_error() => Err(ApiError::new(r.status(), "internal", r.body_text())),
+            Err(r) if r.status().is_server_error() => {
+                Err(ApiError::new(r.status(), "internal", r.body_text()))
+            }
             Err(r) => Err(ApiError::bad_request("invalid-path", r.body_text())),
         }
     }

@@ -2,9 +2,9 @@
 //! stages around a unit's assessment (its signed declaration and its
 //! satisfaction survey); the audit log filtered and paged.
 
+use super::extract::{Path, Query};
 use axum::body::Body;
 use axum::extract::State;
-use super::extract::{Path, Query};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

@@ -2,9 +2,9 @@
 //! termination), for a phone on a weak signal: a dropped connection
 //! continues from the last byte the server kept.
 
+use super::extract::{Path, Query};
 use axum::body::Body;
 use axum::extract::State;
-use super::extract::{Path, Query};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

@@ -135,7 +135,11 @@ impl<'a> Awards<'a> {
                 }
                 let found = find_period(self.state, &id).await.map_err(|e| {
                     if e.code == ErrorCode::NotFound {
-                        ServiceError::about_field(ErrorCode::NotFound, "previous", format!("no period `{id}`"))
+                        ServiceError::about_field(
+                            ErrorCode::NotFound,
+                            "previous",
+                            format!("no period `{id}`"),
+                        )
                     } else {
                         e
                     }
@@ -340,7 +344,9 @@ impl<'a> Awards<'a> {
             .await?
             .map(|r| unit_info(&r))
             .transpose()?
-            .ok_or_else(|| ServiceError::about_field(ErrorCode::NotFound, "unit", format!("no unit `{}`", req.unit)))?;
+            .ok_or_else(|| {
+                ServiceError::about_field(ErrorCode::NotFound, "unit", format!("no unit `{}`", req.unit))
+            })?;
         let evaluated = sqlx::query("SELECT unit_id FROM outcomes WHERE unit_id = $1 AND period_id = $2")
             .bind(&unit.id)
             .bind(&p.id)
