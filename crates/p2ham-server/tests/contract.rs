@@ -350,8 +350,8 @@ fn the_document_states_what_the_server_enforces() {
     let embedded = schema("p2ham.score");
     assert_eq!(embedded["required"], published["required"]);
     assert_eq!(
-        embedded["$defs"].as_object().map(|d| d.len()),
-        published["$defs"].as_object().map(|d| d.len())
+        embedded["$defs"].as_object().map(serde_json::Map::len),
+        published["$defs"].as_object().map(serde_json::Map::len)
     );
 }
 

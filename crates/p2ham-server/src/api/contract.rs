@@ -14,8 +14,8 @@ use crate::proto::ReportFormat;
 use crate::service::{ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS};
 
 /// The document with every derivable response added and every response described.
-pub(crate) fn complete(doc: utoipa::openapi::OpenApi) -> Value {
-    let mut v = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+pub(crate) fn complete(doc: &utoipa::openapi::OpenApi) -> Value {
+    let mut v = serde_json::to_value(doc).expect("the OpenAPI document serialises");
     embed_published(&mut v);
     constrain(&mut v);
     if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {

@@ -137,7 +137,7 @@ fn api_router() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 document of the API, for the application at the root, as
 /// JSON: the operations of the handlers, completed with every response they
-/// can answer ([`contract`]) and the published schemas they reference.
+/// can answer (derived in `api::contract`) and the published schemas they reference.
 pub fn openapi() -> serde_json::Value {
     openapi_under(&Mount::root())
 }
@@ -145,7 +145,7 @@ pub fn openapi() -> serde_json::Value {
 /// The OpenAPI 3.1 document of the application served under `mount`: its
 /// `servers` names the prefix.
 pub(crate) fn openapi_under(mount: &Mount) -> serde_json::Value {
-    let mut doc = contract::complete(api_router().split_for_parts().1);
+    let mut doc = contract::complete(&api_router().split_for_parts().1);
     let url = if mount.prefix().is_empty() {
         "/"
     } else {
