@@ -68,6 +68,7 @@ pub struct NewPeriod {
     /// Id, e.g. `2023`; assessments name it in `period`.
     pub id: String,
     /// The year.
+    #[serde(deserialize_with = "crate::types::integral")]
     pub year: i64,
     /// The instrument: a built-in id (`p2ham-2022`) or the SHA-256 of a stored instrument.
     pub instrument: String,
@@ -105,6 +106,9 @@ fn revoke_tokens(username: &str) -> Stmt {
         vec![Bind::Text(username.to_owned()), Bind::Text(now())],
     )
 }
+
+/// The shortest password an account may have, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
 
 pub(crate) fn valid_id(s: &str) -> bool {
     !s.is_empty()
@@ -177,7 +181,7 @@ impl<'a> Admin<'a> {
             }
             q.execute(&mut *w.tx).await.map_err(|e| match e {
                 sqlx::Error::Database(d) if d.is_unique_violation() => {
-                    invalid(format!("{object} already exists"))
+                    ServerError::Conflict(format!("{object} already exists"))
                 }
                 sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
                     invalid(format!("{object} refers to something that does not exist"))
@@ -245,8 +249,10 @@ impl<'a> Admin<'a> {
                 u.username
             )));
         }
-        if u.password.chars().count() < 10 {
-            return Err(invalid("password: at least 10 characters"));
+        if u.password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(invalid(format!(
+                "password: at least {MIN_PASSWORD_CHARS} characters"
+            )));
         }
         self.check_profile(&u.name, u.role, u.unit.as_ref(), u.office.as_ref())
             .await?;
@@ -317,7 +323,7 @@ impl<'a> Admin<'a> {
                 .fetch_optional(self.state.db().pool())
                 .await?;
             if known.is_none() {
-                return Err(invalid(format!("unit `{unit}`: no such unit")));
+                return Err(ServerError::NotFound(format!("unit `{unit}`: no such unit")));
             }
         }
         if let Some(office) = office {
@@ -326,7 +332,7 @@ impl<'a> Admin<'a> {
                 .fetch_optional(self.state.db().pool())
                 .await?;
             if known.is_none() {
-                return Err(invalid(format!(
+                return Err(ServerError::NotFound(format!(
                     "office `{office}`: no unit belongs to it; create its units first"
                 )));
             }
@@ -528,7 +534,12 @@ impl<'a> Admin<'a> {
             })?;
             p2ham_io::sha256_hex(b.source.as_bytes())
         };
-        self.state.instrument(&sha).await?;
+        self.state.instrument(&sha).await.map_err(|e| match e {
+            ServerError::Invalid(_) => {
+                ServerError::NotFound(format!("instrument `{}`: no such instrument", p.instrument))
+            }
+            other => other,
+        })?;
         let instant = |v: &Option<String>, end: bool, field: &str| -> Result<Bind, ServerError> {
             v.as_deref()
                 .map(|s| parse_instant(s, end).map(|t| t.to_string()))
@@ -538,7 +549,7 @@ impl<'a> Admin<'a> {
         };
         if let Some(previous) = &p.previous {
             if *previous == p.id {
-                return Err(invalid(format!(
+                return Err(ServerError::Conflict(format!(
                     "previous `{previous}`: a period cannot follow itself"
                 )));
             }
@@ -547,7 +558,9 @@ impl<'a> Admin<'a> {
                 .fetch_optional(self.state.db().pool())
                 .await?;
             if known.is_none() {
-                return Err(invalid(format!("previous `{previous}`: no such period")));
+                return Err(ServerError::NotFound(format!(
+                    "previous `{previous}`: no such period"
+                )));
             }
         }
         let after =

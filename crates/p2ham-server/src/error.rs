@@ -218,3 +218,71 @@ impl IntoResponse for ApiError {
 
 /// The result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Every error answered without a JSON body (the router's 405, the request
+/// timeout's 408, a rejection that answers in plain text) in the API's one
+/// error shape: pages' HTML errors and JSON errors pass unchanged, and the
+/// headers (`Allow` of a 405) are kept.
+pub(crate) async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{header, HeaderValue, Method};
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || method == Method::HEAD {
+        return response;
+    }
+    let media = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !(media.is_empty() || media.starts_with("text/plain")) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let (code, default) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = parts
+                .headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            (
+                "method-not-allowed",
+                format!("this path does not answer {method}; it answers {allowed}"),
+            )
+        }
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took longer than the server allows".to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too-large",
+            "the request's body is larger than the limit".to_owned(),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("not-json", "send the body as application/json".to_owned()),
+        StatusCode::NOT_FOUND => ("not-found", "no such route".to_owned()),
+        s if s.is_server_error() => (
+            "internal",
+            "the server failed; the details are in its log".to_owned(),
+        ),
+        _ => ("bad-request", "the request cannot be read".to_owned()),
+    };
+    let message = if text.is_empty() { default } else { text };
+    let body = ErrorBody {
+        code: code.to_owned(),
+        message,
+        diagnostics: Vec::new(),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let json = serde_json::to_vec(&body).expect("an error body serialises");
+    Response::from_parts(parts, axum::body::Body::from(json))
+}

@@ -320,6 +320,8 @@ pub fn router(state: AppState) -> axum::Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        // Every error of the router, its extractors and its limits in the API's JSON error shape.
+        .layer(axum::middleware::from_fn(error::json_errors))
         // Every request counted by route template and status, with its latency.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

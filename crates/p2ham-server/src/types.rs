@@ -164,3 +164,24 @@ pub fn parse_instant(s: &str, end_of_day: bool) -> Result<jiff::Timestamp, Strin
         .map(|z| z.timestamp())
         .map_err(|e| format!("`{s}`: {e}"))
 }
+
+/// A JSON integer, also when written with a zero fraction (`2023.0`), as JSON
+/// Schema's `integer` allows; a fraction or a number beyond `i64` is refused.
+pub(crate) fn integral<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error as _;
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    match n.as_f64() {
+        // A whole number inside i64's range (-2^63 ≤ f < 2^63): the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        Some(f)
+            if f.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) =>
+        {
+            Ok(f as i64)
+        }
+        _ => Err(D::Error::custom(format!("expected an integer, found {n}"))),
+    }
+}

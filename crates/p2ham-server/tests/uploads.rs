@@ -318,7 +318,11 @@ async fn uploads_are_refused_before_any_byte_is_stored() {
     assert_eq!(parts(), 0, "nothing refused left a file");
     let r = op.get("/api/v1/uploads?period=2023").await;
     r.expect(400);
-    assert_eq!(r.json()["message"], "unit: missing: give `period` and `unit`");
+    assert_eq!(r.code(), "invalid-query");
+    assert_eq!(
+        r.json()["message"],
+        "Failed to deserialize query string: missing field `unit`"
+    );
 
     // An upload of the right operator; another's operator cannot see or continue it.
     let photo = fixture(PHOTO);

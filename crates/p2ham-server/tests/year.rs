@@ -434,7 +434,8 @@ async fn year(db: common::Db) {
             .json(&json!({"previous": "2025"})),
     )
     .await;
-    r.expect(400);
+    r.expect(409);
+    assert_eq!(r.code(), "refused");
     assert_eq!(r.json()["diagnostics"][0]["path"], "previous");
 
     // History: the `p2ham history` computation over the 2022 and 2023 lists.

@@ -1,11 +1,12 @@
 //! Users, units, periods and instruments.
 
+use super::extract::Path;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
-use super::extract::{document_bytes, JsonBody};
+use super::extract::{document_bytes, Acting, Admins, JsonBody};
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::proto::{
@@ -47,10 +48,12 @@ pub(crate) async fn get_period(
 
 /// Create a period (admin).
 #[utoipa::path(post, path = "/api/v1/periods", tag = "admin", request_body = NewPeriod, security(("session" = []), ("token" = [])),
-    responses((status = 201, body = PeriodInfo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = PeriodInfo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "The instrument or the previous period named does not exist (`not-found`)"),
+        (status = 409, body = ErrorBody, description = "A period of that id exists (`refused`)")))]
 pub(crate) async fn create_period(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Admins>,
     JsonBody(req): JsonBody<NewPeriod>,
 ) -> ApiResult<(StatusCode, Json<PeriodInfo>)> {
     let directory = state.directory(&actor);
@@ -70,10 +73,11 @@ pub(crate) async fn list_units(
 
 /// Create a unit (admin).
 #[utoipa::path(post, path = "/api/v1/units", tag = "admin", request_body = NewUnit, security(("session" = []), ("token" = [])),
-    responses((status = 201), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "A unit of that id exists (`refused`)")))]
 pub(crate) async fn create_unit(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Admins>,
     JsonBody(req): JsonBody<NewUnit>,
 ) -> ApiResult<StatusCode> {
     state.directory(&actor).admin()?.create_unit(&req).await?;
@@ -83,7 +87,8 @@ pub(crate) async fn create_unit(
 /// Import units from CSV (`id,name,kind,office`; admin). Every row is checked; an error names the row and column.
 #[utoipa::path(post, path = "/api/v1/units/import", tag = "admin", security(("session" = []), ("token" = [])),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 201, body = Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "A unit of the file exists (`refused`); none is imported")))]
 pub(crate) async fn import_units(
     State(state): State<AppState>,
     actor: Actor,
@@ -107,10 +112,12 @@ pub(crate) async fn list_users(
 
 /// Create a user (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUser, security(("session" = []), ("token" = [])),
-    responses((status = 201), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "The unit or office named does not exist (`not-found`)"),
+        (status = 409, body = ErrorBody, description = "A user of that name exists (`refused`)")))]
 pub(crate) async fn create_user(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Admins>,
     JsonBody(req): JsonBody<NewUser>,
 ) -> ApiResult<StatusCode> {
     state.directory(&actor).admin()?.create_user(&req).await?;
@@ -124,7 +131,7 @@ pub(crate) async fn create_user(
         (status = 409, body = ErrorBody)))]
 pub(crate) async fn update_user(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Admins>,
     Path(username): Path<String>,
     JsonBody(req): JsonBody<UserProfile>,
 ) -> ApiResult<StatusCode> {

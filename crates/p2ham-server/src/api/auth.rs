@@ -1,12 +1,13 @@
 //! Sessions and API tokens.
 
-use axum::extract::{Path, State};
+use super::extract::Path;
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::extract::JsonBody;
-use crate::auth::{session_cookie, Actor};
+use crate::auth::{session_cookie, Actor, Credential};
 use crate::error::{ApiResult, ErrorBody};
 use crate::mount::Mount;
 use crate::proto::{LoginRequest, NewToken, SessionInfo, TokenCreated, TokenInfo};
@@ -26,17 +27,20 @@ pub(crate) async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Json(session.info)).into_response())
 }
 
-/// Log out: ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "auth", security(("session" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+/// Log out: ends the session and clears the cookie; with a bearer API token,
+/// revokes that token (it is refused from then on).
+#[utoipa::path(delete, path = "/api/v1/session", tag = "auth", security(("session" = []), ("token" = [])),
+    responses((status = 204, description = "The session ended, or the bearer token is revoked")))]
 pub(crate) async fn logout(
     State(state): State<AppState>,
     mount: Mount,
     actor: Actor,
     session: crate::auth::SessionSecret,
 ) -> ApiResult<Response> {
-    if let Some(secret) = session.0 {
-        state.sessions().logout(&actor, &secret).await?;
+    match (&actor.credential, session.0) {
+        (Credential::Token { id }, _) => state.sessions().revoke_token(&actor, id).await?,
+        (Credential::Session { .. }, Some(secret)) => state.sessions().logout(&actor, &secret).await?,
+        (Credential::Session { .. }, None) => {}
     }
     let cookie = session_cookie(&state, &mount, "", 0);
     Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())

@@ -1,13 +1,14 @@
 //! The year: periods in sequence, the award round, its exclusions and its
 //! decree, and a unit's history.
 
+use super::extract::{Path, Query};
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::extract::{choose, document_bytes, rendered, JsonBody};
+use super::extract::{choose, document_bytes, rendered, Acting, Evaluators, JsonBody, RoundRoles};
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::proto::{
@@ -36,7 +37,7 @@ pub(crate) struct ReportQuery {
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn set_previous(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<RoundRoles>,
     Path(period): Path<String>,
     JsonBody(req): JsonBody<PreviousPeriodRequest>,
 ) -> ApiResult<Json<PeriodInfo>> {
@@ -55,7 +56,7 @@ pub(crate) async fn set_previous(
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody), (status = 408, body = ErrorBody)))]
 pub(crate) async fn put_previous_awards(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<RoundRoles>,
     Path(period): Path<String>,
     body: Body,
 ) -> ApiResult<(StatusCode, Json<PreviousAwardsInfo>)> {
@@ -123,7 +124,7 @@ pub(crate) async fn list_exclusions(
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn exclude(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Evaluators>,
     Path(period): Path<String>,
     JsonBody(req): JsonBody<ExclusionRequest>,
 ) -> ApiResult<(StatusCode, Json<ExclusionInfo>)> {
@@ -157,7 +158,7 @@ pub(crate) async fn lift_exclusion(
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody)))]
 pub(crate) async fn decree(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Evaluators>,
     Path(period): Path<String>,
     JsonBody(req): JsonBody<DecreeRequest>,
 ) -> ApiResult<(StatusCode, Json<DecreeRecorded>)> {

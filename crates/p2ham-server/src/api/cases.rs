@@ -1,9 +1,10 @@
 //! A unit's evaluation for a period and the workflow's transitions.
 
-use axum::extract::{Path, State};
+use super::extract::Path;
+use axum::extract::State;
 use axum::Json;
 
-use super::extract::JsonBody;
+use super::extract::{Acting, Evaluators, JsonBody, Verifiers};
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::proto::{CaseStatus, CaseSummary, CaseView, EvaluateRequest, ReturnRequest};
@@ -59,7 +60,7 @@ pub(crate) async fn submit(
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 423, body = ErrorBody)))]
 pub(crate) async fn return_case(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Verifiers>,
     Path((period, unit)): Path<(String, String)>,
     JsonBody(req): JsonBody<ReturnRequest>,
 ) -> ApiResult<Json<CaseStatus>> {
@@ -74,7 +75,7 @@ pub(crate) async fn return_case(
     responses((status = 200, body = CaseStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(crate) async fn evaluate(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Evaluators>,
     Path((period, unit)): Path<(String, String)>,
     JsonBody(req): JsonBody<EvaluateRequest>,
 ) -> ApiResult<Json<CaseStatus>> {

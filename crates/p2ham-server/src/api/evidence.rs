@@ -1,7 +1,8 @@
 //! Evidence files: multipart uploads streamed into the store, and the files back.
 
+use super::extract::Path;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +19,7 @@ use crate::AppState;
 pub(crate) struct EvidenceUpload {
     /// One or more files; each part's file name is the path assessments use
     /// (`foto/maklumat.jpg`): relative, `/`-separated, no `..`.
-    #[schema(value_type = Vec<String>, format = Binary)]
+    #[schema(value_type = Vec<String>, format = Binary, min_items = 1)]
     file: Vec<u8>,
 }
 

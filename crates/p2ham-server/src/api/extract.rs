@@ -3,15 +3,18 @@
 //! errors, and the choice of a report's format.
 
 use axum::body::Body;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 
+use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::proto::{LangParam, ReportFormat};
 use crate::service::{Report, ServiceError};
+use crate::types::Role;
 use crate::AppState;
 
 /// A JSON body whose refusal is the API's error shape.
@@ -23,8 +26,99 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(JsonBody(v)),
-            Err(r) => Err(ApiError::new(r.status(), "bad-request-body", r.body_text())),
+            Err(r) => {
+                let code = match r.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "not-json",
+                    _ => "bad-request-body",
+                };
+                Err(ApiError::new(r.status(), code, r.body_text()))
+            }
         }
+    }
+}
+
+/// The query string as `T`; a parameter that does not parse is a 400 in the
+/// API's error shape (`invalid-query`) whose message names the parameter.
+pub(crate) struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Query(v)),
+            Err(r) => Err(ApiError::bad_request("invalid-query", r.body_text())),
+        }
+    }
+}
+
+/// The path's parameters as `T`; one that does not parse (a percent-encoding
+/// that is not UTF-8) is a 400 in the API's error shape (`invalid-path`).
+pub(crate) struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(r) if r.status().is_server_error() => {
+                Err(ApiError::new(r.status(), "internal", r.body_text()))
+            }
+            Err(r) => Err(ApiError::bad_request("invalid-path", r.body_text())),
+        }
+    }
+}
+
+/// The caller, when their role is one of `R`'s: checked from the request's
+/// head, before its body is read, so a caller of another role is refused
+/// (403) whatever the body holds.
+pub(crate) struct Acting<R>(pub Actor, pub std::marker::PhantomData<R>);
+
+/// The roles an [`Acting`] caller may have.
+pub(crate) trait Roles {
+    /// The roles.
+    const ROLES: &'static [Role];
+}
+
+/// Administrators.
+pub(crate) struct Admins;
+impl Roles for Admins {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+/// Evaluators.
+pub(crate) struct Evaluators;
+impl Roles for Evaluators {
+    const ROLES: &'static [Role] = &[Role::Evaluator];
+}
+
+/// Operators.
+pub(crate) struct Operators;
+impl Roles for Operators {
+    const ROLES: &'static [Role] = &[Role::Operator];
+}
+
+/// Verifiers.
+pub(crate) struct Verifiers;
+impl Roles for Verifiers {
+    const ROLES: &'static [Role] = &[Role::Verifier];
+}
+
+/// Those who run the award round: evaluators and administrators.
+pub(crate) struct RoundRoles;
+impl Roles for RoundRoles {
+    const ROLES: &'static [Role] = &[Role::Evaluator, Role::Admin];
+}
+
+impl<R: Roles> FromRequestParts<AppState> for Acting<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let actor = Actor::from_request_parts(parts, state).await?;
+        crate::service::require(&actor, R::ROLES)?;
+        Ok(Acting(actor, std::marker::PhantomData))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reports of a case and of a period, in every format of the report layer.
 
-use axum::extract::{Path, Query, State};
+use super::extract::{Path, Query};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;

@@ -2,15 +2,16 @@
 //! stages around a unit's assessment (its signed declaration and its
 //! satisfaction survey); the audit log filtered and paged.
 
+use super::extract::{Path, Query};
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::document_bytes;
+use super::extract::{document_bytes, Acting, Admins, Operators};
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::proto::{
@@ -34,7 +35,7 @@ use crate::AppState;
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn add_instrument(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Admins>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<(StatusCode, Json<InstrumentStored>)> {
@@ -97,6 +98,15 @@ pub(crate) struct DiffQuery {
     /// Language of text, Markdown and HTML (`id` by default).
     lang: Option<LangParam>,
 }
+
+/// The formats of an instrument difference (JSON first, the default).
+pub(crate) const DIFF_FORMATS: [ReportFormat; 5] = [
+    ReportFormat::Json,
+    ReportFormat::Text,
+    ReportFormat::Md,
+    ReportFormat::Html,
+    ReportFormat::Csv,
+];
 
 /// The difference between two stored instruments, as `p2ham instrument diff`
 /// gives it: criteria and indicators added, removed or changed (weights,
@@ -212,7 +222,7 @@ pub(crate) async fn get_declaration(
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn put_skm(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Operators>,
     Path((period, unit)): Path<(String, String)>,
     Query(q): Query<FileName>,
     body: Body,

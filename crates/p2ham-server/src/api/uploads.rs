@@ -2,8 +2,9 @@
 //! termination), for a phone on a weak signal: a dropped connection
 //! continues from the last byte the server kept.
 
+use super::extract::{Path, Query};
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -221,9 +222,11 @@ pub(crate) async fn create(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub(crate) struct CaseQuery {
     /// The period's id.
-    period: Option<String>,
+    #[param(min_length = 1)]
+    period: String,
     /// The unit's id.
-    unit: Option<String>,
+    #[param(min_length = 1)]
+    unit: String,
 }
 
 /// The caller's own uploads for a case (unfinished, and complete ones not yet expired).
@@ -239,8 +242,9 @@ pub(crate) async fn list(
 ) -> Response {
     answer(
         async {
-            let need = |v: Option<String>, name: &str| {
-                v.filter(|s| !s.is_empty())
+            let need = |v: String, name: &str| {
+                Some(v)
+                    .filter(|s| !s.is_empty())
                     .ok_or_else(|| ServiceError::field(name, "missing: give `period` and `unit`"))
             };
             let (period, unit) = (need(q.period, "period")?, need(q.unit, "unit")?);

@@ -113,14 +113,19 @@ impl<'a> Awards<'a> {
         self.refuse_when_decreed(&p.id).await?;
         if let Some(prev) = &req.previous {
             if *prev == p.id {
-                return Err(ServiceError::field("previous", "a period cannot follow itself"));
+                return Err(ServiceError::about_field(
+                    ErrorCode::Refused,
+                    "previous",
+                    "a period cannot follow itself",
+                ));
             }
             // The chain back from the previous period must not come round to this one.
             let mut seen = vec![p.id.clone()];
             let mut at = Some(prev.clone());
             while let Some(id) = at {
                 if seen.contains(&id) {
-                    return Err(ServiceError::field(
+                    return Err(ServiceError::about_field(
+                        ErrorCode::Refused,
                         "previous",
                         format!(
                             "`{prev}` leads back to period {} (periods must not form a circle)",
@@ -130,7 +135,11 @@ impl<'a> Awards<'a> {
                 }
                 let found = find_period(self.state, &id).await.map_err(|e| {
                     if e.code == ErrorCode::NotFound {
-                        ServiceError::field("previous", format!("no period `{id}`"))
+                        ServiceError::about_field(
+                            ErrorCode::NotFound,
+                            "previous",
+                            format!("no period `{id}`"),
+                        )
                     } else {
                         e
                     }
@@ -335,7 +344,9 @@ impl<'a> Awards<'a> {
             .await?
             .map(|r| unit_info(&r))
             .transpose()?
-            .ok_or_else(|| ServiceError::field("unit", format!("no unit `{}`", req.unit)))?;
+            .ok_or_else(|| {
+                ServiceError::about_field(ErrorCode::NotFound, "unit", format!("no unit `{}`", req.unit))
+            })?;
         let evaluated = sqlx::query("SELECT unit_id FROM outcomes WHERE unit_id = $1 AND period_id = $2")
             .bind(&unit.id)
             .bind(&p.id)
@@ -347,7 +358,8 @@ impl<'a> Awards<'a> {
             .await?
             .is_some_and(|l| l.unit(&unit.id).is_some());
         if !evaluated && !in_baseline {
-            return Err(ServiceError::field(
+            return Err(ServiceError::about_field(
+                ErrorCode::Refused,
                 "unit",
                 format!(
                     "`{}` is not in period {}'s round: it has no evaluated result and is not in the previous award list",

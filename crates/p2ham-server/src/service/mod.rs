@@ -245,9 +245,17 @@ impl ServiceError {
     /// An invalid value of a request's field: the message names the field,
     /// and so does the one diagnostic (its `path`), for a form to show it there.
     pub fn field(field: &str, problem: impl Into<String>) -> ServiceError {
+        ServiceError::about_field(ErrorCode::Invalid, field, problem)
+    }
+
+    /// A refusal about a request's field with another code than
+    /// [`ErrorCode::Invalid`]: a field naming an object that does not exist
+    /// ([`ErrorCode::NotFound`]) or one whose state refuses this
+    /// ([`ErrorCode::Refused`]); the message and the one diagnostic name the field.
+    pub fn about_field(code: ErrorCode, field: &str, problem: impl Into<String>) -> ServiceError {
         let problem = problem.into();
         ServiceError {
-            code: ErrorCode::Invalid,
+            code,
             message: format!("{field}: {problem}"),
             diagnostics: vec![Diagnostic::new(p2ham_io::model::Code::Invalid, field, problem)],
         }
