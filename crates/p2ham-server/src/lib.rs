@@ -193,6 +193,7 @@ struct Inner {
     settings: Settings,
     limits: limits::Limits,
     instruments: RwLock<HashMap<String, Arc<p2ham_io::LoadedInstrument>>>,
+    public: service::PublicCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -225,6 +226,7 @@ impl AppState {
             settings: settings.clone(),
             limits: limits::Limits::new(settings.login_attempts_per_minute),
             instruments: RwLock::new(HashMap::new()),
+            public: service::PublicCache::default(),
         }));
         state.admin().register_builtins().await?;
         Ok(state)
@@ -248,6 +250,11 @@ impl AppState {
     /// Administrative operations (as the command line's `p2ham admin`).
     pub fn admin(&self) -> Admin<'_> {
         Admin::new(self)
+    }
+
+    /// This instance's copy of the public record.
+    pub(crate) fn public_cache(&self) -> &service::PublicCache {
+        &self.0.public
     }
 
     /// The limits on guessing passwords.

@@ -9,6 +9,7 @@ mod awards;
 mod cases;
 mod documents;
 mod evidence;
+pub(crate) mod public;
 pub(crate) mod extract;
 mod reports;
 pub(crate) mod schemas;
@@ -47,7 +48,8 @@ use crate::AppState;
         (name = "workflow", description = "Self-assessment, evidence, verification, evaluation, award"),
         (name = "reports", description = "Score, comparison and outcome letter in every format of the report layer"),
         (name = "audit", description = "The hash-chained audit log"),
-        (name = "awards", description = "The year: periods in sequence, the award round, its exclusions and decree, a unit's history")
+        (name = "awards", description = "The year: periods in sequence, the award round, its exclusions and decree, a unit's history"),
+        (name = "public", description = "The public record: publishing a decreed period, and its open data for anyone (no login)")
     )
 )]
 struct ApiDoc;
@@ -129,6 +131,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(awards::lift_exclusion))
         .routes(routes!(awards::decree))
         .routes(routes!(awards::history))
+        .routes(routes!(public::publish, public::publication, public::unpublish))
+        .routes(routes!(public::data_file))
+        .routes(routes!(public::feed))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi_document))

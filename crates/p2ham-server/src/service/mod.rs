@@ -27,6 +27,7 @@ mod instruments;
 mod reports;
 mod sessions;
 mod skm;
+mod public;
 mod uploads;
 mod workflow;
 
@@ -38,6 +39,8 @@ pub use evidence::EvidenceUpload;
 pub use idempotent::{Idempotency, Replayed};
 pub use instruments::{InstrumentSyntax, Instruments};
 pub(crate) use reports::unsupported as reports_unsupported;
+pub(crate) use public::PublicCache;
+pub use public::{Public, PublicFile, PublicRecord, PublishedPeriod, RECHECK as PUBLIC_RECHECK};
 pub use reports::{Report, ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
 pub use skm::MAX_SKM_BYTES;
@@ -127,6 +130,10 @@ pub enum ErrorCode {
     AlreadyDecreed,
     /// Submitting before the unit's signed declaration (pencanangan) was uploaded.
     DeclarationMissing,
+    /// Publishing a period whose round has no decree yet.
+    NotDecreed,
+    /// Publishing a period that is public already.
+    AlreadyPublished,
 }
 
 impl ErrorCode {
@@ -169,6 +176,8 @@ impl ErrorCode {
             ErrorCode::RoundIncomplete => "round-incomplete",
             ErrorCode::AlreadyDecreed => "already-decreed",
             ErrorCode::DeclarationMissing => "declaration-missing",
+            ErrorCode::NotDecreed => "not-decreed",
+            ErrorCode::AlreadyPublished => "already-published",
         }
     }
 
@@ -193,7 +202,9 @@ impl ErrorCode {
             | ErrorCode::PreviousNotDecreed
             | ErrorCode::RoundIncomplete
             | ErrorCode::AlreadyDecreed
-            | ErrorCode::DeclarationMissing => 409,
+            | ErrorCode::DeclarationMissing
+            | ErrorCode::NotDecreed
+            | ErrorCode::AlreadyPublished => 409,
             ErrorCode::TusVersion => 412,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,
