@@ -228,7 +228,10 @@ mod tests {
         .unwrap();
         list.units.push(entry("a", Some(reason)));
         let public = public_award_list(&list);
-        assert_eq!(public.units[0].reasons[0].message.id, "Dikeluarkan oleh evaluator");
+        assert_eq!(
+            public.units[0].reasons[0].message.id,
+            "Dikeluarkan oleh evaluator"
+        );
         assert_eq!(public.units[0].reasons[0].code, AwardReasonCode::Excluded);
         assert!(public_units(&list, &BTreeMap::new(), "2024-01-01T00:00:00Z").is_none());
         list.decree = Some(Decree {

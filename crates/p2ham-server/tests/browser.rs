@@ -429,9 +429,17 @@ async fn public_record_in_a_browser() {
     let result: serde_json::Value =
         serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
             .unwrap_or_default();
-    assert!(status.success(), "the public record in the browser failed: {result:#}");
+    assert!(
+        status.success(),
+        "the public record in the browser failed: {result:#}"
+    );
     // The page's publication and withdrawal are the API's: audited, and public no more.
-    let audit = server.login("admin").await.get("/api/v1/audit?limit=1000").await.text();
+    let audit = server
+        .login("admin")
+        .await
+        .get("/api/v1/audit?limit=1000")
+        .await
+        .text();
     assert!(
         audit.contains("\"publish\"") && audit.contains("\"unpublish\""),
         "publishing and withdrawing are audited"

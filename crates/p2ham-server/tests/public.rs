@@ -38,7 +38,10 @@ fn document(unit: &str, stage: &str) -> Vec<u8> {
     }
     if stage == "verification" {
         // It verifies the self-assessment as changed here.
-        v["verifies"] = json!(format!("sha256:{}", p2ham_io::sha256_hex(&document(unit, "self"))));
+        v["verifies"] = json!(format!(
+            "sha256:{}",
+            p2ham_io::sha256_hex(&document(unit, "self"))
+        ));
     }
     serde_json::to_vec(&v).expect("json")
 }
@@ -101,7 +104,10 @@ async fn round(server: &TestServer) {
             .await
             .expect(201);
         verifier
-            .put_bytes(&format!("{}/verification", case(unit)), document(unit, "verification"))
+            .put_bytes(
+                &format!("{}/verification", case(unit)),
+                document(unit, "verification"),
+            )
             .await
             .expect(200);
         evaluator
@@ -161,13 +167,19 @@ async fn audited(admin: &Client, action: &str) -> usize {
 
 /// Text as a page writes it.
 fn escaped(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn validate(schema: &str, doc: &Value) {
     let kind = p2ham_io::schema_kind(schema).unwrap_or_else(|| panic!("schema {schema}"));
     let v = jsonschema::validator_for(&kind.schema()).expect("schema compiles");
-    let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{schema}: {errors:#?}");
 }
 
@@ -193,14 +205,23 @@ async fn public_record(db: common::Db) {
     // Nothing published: the index says so, the period's URLs are 404.
     let r = anon.get("/publik").await;
     r.expect(200);
-    assert!(r.text().contains("Belum ada periode yang diumumkan"), "{}", r.text());
+    assert!(
+        r.text().contains("Belum ada periode yang diumumkan"),
+        "{}",
+        r.text()
+    );
     round(&server).await;
     // Before the decree, publishing is refused; an operator may never publish; nor may a visitor.
     let r = evaluator.post("/api/v1/periods/2023/publish", json!({})).await;
     r.expect(409);
     assert_eq!(r.code(), "not-decreed");
-    kanim.post("/api/v1/periods/2023/publish", json!({})).await.expect(403);
-    anon.post("/api/v1/periods/2023/publish", json!({})).await.expect(401);
+    kanim
+        .post("/api/v1/periods/2023/publish", json!({}))
+        .await
+        .expect(403);
+    anon.post("/api/v1/periods/2023/publish", json!({}))
+        .await
+        .expect(401);
     let decree = json!({"number": "M.HH-01.HA.03.07 Tahun 2023", "date": "2023-12-10",
                         "issuer": "Menteri Hukum dan Hak Asasi Manusia"});
     evaluator
@@ -215,7 +236,10 @@ async fn public_record(db: common::Db) {
             assert_eq!(status, 200, "{url}");
         }
         for word in ["Sampit", "M.HH-01.HA.03.07"] {
-            assert!(!body.contains(word), "{url} shows `{word}` before publishing: {body}");
+            assert!(
+                !body.contains(word),
+                "{url} shows `{word}` before publishing: {body}"
+            );
         }
     }
     evaluator.get("/api/v1/periods/2023/publish").await.expect(404);
@@ -255,26 +279,44 @@ async fn public_record(db: common::Db) {
     assert!(r.text().contains("CC-BY-4.0"), "the licence is stated");
     let r = anon.get("/publik/periode/2023").await;
     r.expect(200);
-    assert_eq!(r.headers["cache-control"], "public, no-cache", "kept, asked again each time");
+    assert_eq!(
+        r.headers["cache-control"], "public, no-cache",
+        "kept, asked again each time"
+    );
     let etag = r.headers["etag"].to_str().expect("etag").to_owned();
-    Client::reply(anon.request(Method::GET, "/publik/periode/2023").header("if-none-match", &etag))
-        .await
-        .expect(304);
+    Client::reply(
+        anon.request(Method::GET, "/publik/periode/2023")
+            .header("if-none-match", &etag),
+    )
+    .await
+    .expect(304);
     let page = r.text();
     assert!(page.contains("Bapas Kelas II Sampit"), "{page}");
-    assert!(!page.contains("Lapas Kelas II"), "Lapas lost the predikat: {page}");
+    assert!(
+        !page.contains("Lapas Kelas II"),
+        "Lapas lost the predikat: {page}"
+    );
     assert!(
         page.contains("Kantor Imigrasi &lt;script&gt;alert('x')&lt;/script&gt; &amp; &quot;Sampit&quot;"),
         "the hostile name is shown as text: {page}"
     );
     assert!(!page.contains("<script>alert"), "{page}");
-    assert!(page.contains(&format!("<td class=\"num\">{}</td>", total("bapas-sampit"))), "Bapas's verified total");
+    assert!(
+        page.contains(&format!("<td class=\"num\">{}</td>", total("bapas-sampit"))),
+        "Bapas's verified total"
+    );
     assert!(page.contains("2 dari 2 unit berpredikat"), "{page}");
     // Search by name or city, filter by kind and Kanwil.
     let r = anon.get("/publik/periode/2023?q=bapas").await.text();
-    assert!(r.contains("1 dari 2 unit") && r.contains("Bapas Kelas II Sampit") && !r.contains("&lt;script"), "{r}");
+    assert!(
+        r.contains("1 dari 2 unit") && r.contains("Bapas Kelas II Sampit") && !r.contains("&lt;script"),
+        "{r}"
+    );
     let r = anon.get("/publik/periode/2023?q=SAMPIT&jenis=kanim").await.text();
-    assert!(r.contains("1 dari 2 unit") && r.contains("&lt;script") && !r.contains("Bapas Kelas II Sampit"), "{r}");
+    assert!(
+        r.contains("1 dari 2 unit") && r.contains("&lt;script") && !r.contains("Bapas Kelas II Sampit"),
+        "{r}"
+    );
     let r = anon
         .get("/publik/periode/2023?kanwil=Kanwil+Kemenkumham+Kalimantan+Tengah")
         .await
@@ -288,7 +330,8 @@ async fn public_record(db: common::Db) {
     r.expect(200);
     let awards = r.json();
     validate("awards", &awards);
-    p2ham_io::read_award_list(p2ham_io::Source::bytes("awards.json", r.bytes.clone())).expect("reads as an award list");
+    p2ham_io::read_award_list(p2ham_io::Source::bytes("awards.json", r.bytes.clone()))
+        .expect("reads as an award list");
     for unit in UNITS {
         let listed = awards["units"]
             .as_array()
@@ -327,8 +370,16 @@ async fn public_record(db: common::Db) {
         .expect("a built-in instrument")
         .expect("loads");
     let scored = p2ham_io::score_loaded(&verification, &instrument).expect("score");
-    assert_eq!(lapas["criteria"].as_array().map(Vec::len), Some(scored.criteria.len()));
-    for (c, s) in lapas["criteria"].as_array().expect("criteria").iter().zip(&scored.criteria) {
+    assert_eq!(
+        lapas["criteria"].as_array().map(Vec::len),
+        Some(scored.criteria.len())
+    );
+    for (c, s) in lapas["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .zip(&scored.criteria)
+    {
         assert_eq!(c["id"], s.id.as_str());
         assert_eq!(c["score"].as_str(), s.score.map(|d| d.to_string()).as_deref());
     }
@@ -349,7 +400,10 @@ async fn public_record(db: common::Db) {
     assert!(!met.is_empty());
     // The annex (Lampiran) as the report layer writes it.
     let csv = anon.get("/publik/data/2023/awards.csv").await.text();
-    assert!(csv.contains("Bapas Kelas II Sampit") && !csv.contains("Lapas"), "{csv}");
+    assert!(
+        csv.contains("Bapas Kelas II Sampit") && !csv.contains("Lapas"),
+        "{csv}"
+    );
     let xlsx = anon.get("/publik/data/2023/lampiran.xlsx").await;
     assert!(xlsx.bytes.starts_with(b"PK"));
 
@@ -357,14 +411,20 @@ async fn public_record(db: common::Db) {
     let r = anon.get("/publik/unit/lapas-sampit").await;
     r.expect(200);
     let page = r.text();
-    assert!(page.contains("<td class=\"num\" id=\"total\">79.58</td>"), "{page}");
+    assert!(
+        page.contains("<td class=\"num\" id=\"total\">79.58</td>"),
+        "{page}"
+    );
     assert!(page.contains("Tidak berpredikat P2HAM"), "{page}");
     assert!(page.contains("kehilangan predikat"), "{page}");
     let first_met = lapas["met"][0]["title"]["id"].as_str().expect("title");
     assert!(page.contains(&escaped(first_met)), "{page}");
     let r = anon.get("/publik/unit/kanim-sampit").await;
     let page = r.text();
-    assert!(page.contains("Berpredikat P2HAM") && page.contains("mempertahankan predikat"), "{page}");
+    assert!(
+        page.contains("Berpredikat P2HAM") && page.contains("mempertahankan predikat"),
+        "{page}"
+    );
     assert!(!page.contains("<script>alert"), "{page}");
     // In English on request.
     let en = Client::reply(
@@ -373,7 +433,10 @@ async fn public_record(db: common::Db) {
     )
     .await
     .text();
-    assert!(en.contains("Verified scores by criterion") && en.contains("79.58"), "{en}");
+    assert!(
+        en.contains("Verified scores by criterion") && en.contains("79.58"),
+        "{en}"
+    );
 
     // The facility finder over the latest published period.
     let kanim_met = unit_of("kanim-sampit")["met"].clone();
@@ -402,7 +465,11 @@ async fn public_record(db: common::Db) {
     }
 
     // Cacheable: a strong ETag, 304 when it is held, public Cache-Control.
-    for url in ["/publik/data/2023/awards.json", "/publik/data/2023/units.json", "/publik/feed.atom"] {
+    for url in [
+        "/publik/data/2023/awards.json",
+        "/publik/data/2023/units.json",
+        "/publik/feed.atom",
+    ] {
         let r = anon.get(url).await;
         let etag = r.headers["etag"].to_str().expect("etag").to_owned();
         assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{url}: {etag}");
@@ -417,7 +484,10 @@ async fn public_record(db: common::Db) {
         other_tag.expect(200);
     }
     let feed = anon.get("/publik/feed.atom").await.text();
-    assert!(feed.contains("<entry>") && feed.contains("href=\"periode/2023\""), "{feed}");
+    assert!(
+        feed.contains("<entry>") && feed.contains("href=\"periode/2023\""),
+        "{feed}"
+    );
     assert!(feed.contains("2 unit pelayanan berpredikat"), "{feed}");
 
     // The other instance sees the publication within its recheck time.
@@ -450,7 +520,11 @@ async fn public_record(db: common::Db) {
     // Published again, it is back, with the same record.
     let r = evaluator.post("/api/v1/periods/2023/publish", json!({})).await;
     r.expect(201);
-    assert_eq!(r.json()["awards_sha256"], published["awards_sha256"], "the same list");
+    assert_eq!(
+        r.json()["awards_sha256"],
+        published["awards_sha256"],
+        "the same list"
+    );
     anon.get("/publik/periode/2023").await.expect(200);
     tokio::time::sleep(p2ham_server::service::PUBLIC_RECHECK + std::time::Duration::from_millis(200)).await;
     assert_eq!(other.public().record().await.expect("record").periods.len(), 1);
@@ -467,7 +541,11 @@ async fn public_pages_follow_the_base_path() {
     let anon = server.anonymous();
     let r = anon.get("/publik").await;
     r.expect(200);
-    assert!(r.text().contains("href=\"/p2ham/publik/fasilitas\""), "{}", r.text());
+    assert!(
+        r.text().contains("href=\"/p2ham/publik/fasilitas\""),
+        "{}",
+        r.text()
+    );
     anon.get("/publik/data/2023/awards.json").await.expect(404);
     server.stop().await;
 }

@@ -43,10 +43,7 @@ pub(crate) fn cached(file: &PublicFile, headers: &HeaderMap) -> Response {
             (header::CONTENT_TYPE, HeaderValue::from_static(file.content_type)),
             (header::ETAG, etag),
             (header::CACHE_CONTROL, cache),
-            (
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            ),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
         ],
         file.body.clone(),
     )

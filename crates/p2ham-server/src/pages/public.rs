@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use sha2::{Digest, Sha256};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -17,6 +16,7 @@ use maud::{html, Markup};
 use p2ham_io::model::{Decision, Lang, Text, VulnerableGroup};
 use p2ham_io::{PublicUnit, PUBLIC_LICENCE};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use super::{page, refused, urlencode, Ctx, LANG_COOKIE};
 use crate::api::public::not_modified;
@@ -50,7 +50,11 @@ impl FromRequestParts<AppState> for Visitor {
             mount: Mount::of(parts),
             me: None,
             csrf: String::new(),
-            path: parts.uri.path_and_query().map_or("/publik", |p| p.as_str()).to_owned(),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or("/publik", |p| p.as_str())
+                .to_owned(),
             place: None,
         }))
     }
@@ -74,14 +78,21 @@ async fn public_page(ctx: &Ctx, headers: &HeaderMap, title: &str, content: &Mark
     if status.is_success() && not_modified(headers, &etag) {
         return (
             StatusCode::NOT_MODIFIED,
-            [(header::ETAG, tag), (header::CACHE_CONTROL, cache), (header::VARY, vary)],
+            [
+                (header::ETAG, tag),
+                (header::CACHE_CONTROL, cache),
+                (header::VARY, vary),
+            ],
         )
             .into_response();
     }
     (
         status,
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
             (header::ETAG, tag),
             (header::CACHE_CONTROL, cache),
             (header::VARY, vary),
@@ -105,9 +116,15 @@ fn kind_name(ctx: &Ctx, kind: &str) -> String {
         "kanim" => ("Kantor Imigrasi", "Immigration office"),
         "lapas" => ("Lembaga Pemasyarakatan", "Prison"),
         "rutan" => ("Rumah Tahanan Negara", "Remand centre"),
-        "lpka" => ("Lembaga Pembinaan Khusus Anak", "Juvenile correctional institution"),
+        "lpka" => (
+            "Lembaga Pembinaan Khusus Anak",
+            "Juvenile correctional institution",
+        ),
         "bapas" => ("Balai Pemasyarakatan", "Probation office"),
-        "rupbasan" => ("Rumah Penyimpanan Benda Sitaan Negara", "State seized-goods storage"),
+        "rupbasan" => (
+            "Rumah Penyimpanan Benda Sitaan Negara",
+            "State seized-goods storage",
+        ),
         "kanwil" => ("Kantor Wilayah", "Regional office"),
         other => return other.to_uppercase(),
     };
@@ -204,9 +221,8 @@ struct PeriodQuery {
 /// Whether a unit matches the search and filters.
 fn matches(u: &PublicUnit, q: &PeriodQuery) -> bool {
     let needle = q.q.as_deref().map(str::trim).unwrap_or_default().to_lowercase();
-    let name_ok = needle.is_empty()
-        || u.name.to_lowercase().contains(&needle)
-        || u.id.to_lowercase().contains(&needle);
+    let name_ok =
+        needle.is_empty() || u.name.to_lowercase().contains(&needle) || u.id.to_lowercase().contains(&needle);
     let kanwil_ok = q
         .kanwil
         .as_deref()
@@ -478,14 +494,22 @@ async fn finder(
         chosen.is_some_and(|c| c == id)
             || (!words.is_empty()
                 && (title.id.to_lowercase().contains(&words)
-                    || title.en.as_deref().is_some_and(|e| e.to_lowercase().contains(&words))))
+                    || title
+                        .en
+                        .as_deref()
+                        .is_some_and(|e| e.to_lowercase().contains(&words))))
     };
     let found: Vec<(&PublicUnit, Vec<&Text>)> = p
         .units
         .units
         .iter()
         .filter_map(|u| {
-            let hits: Vec<&Text> = u.met.iter().filter(|i| wanted(&i.id, &i.title)).map(|i| &i.title).collect();
+            let hits: Vec<&Text> = u
+                .met
+                .iter()
+                .filter(|i| wanted(&i.id, &i.title))
+                .map(|i| &i.title)
+                .collect();
             (!hits.is_empty()).then_some((u, hits))
         })
         .collect();

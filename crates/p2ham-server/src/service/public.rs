@@ -286,7 +286,10 @@ fn data_files(
             .map_err(|e| ServiceError::internal(&e))
     };
     let mut files = BTreeMap::new();
-    files.insert("awards.json", PublicFile::new(awards_text.into_bytes(), "application/json"));
+    files.insert(
+        "awards.json",
+        PublicFile::new(awards_text.into_bytes(), "application/json"),
+    );
     files.insert(
         "awards.csv",
         PublicFile::new(annex(p2ham_report::Format::Csv)?, "text/csv; charset=utf-8"),
@@ -295,8 +298,14 @@ fn data_files(
         "lampiran.html",
         PublicFile::new(annex(p2ham_report::Format::Html)?, "text/html; charset=utf-8"),
     );
-    files.insert("lampiran.xlsx", PublicFile::new(annex(p2ham_report::Format::Xlsx)?, XLSX));
-    files.insert("units.json", PublicFile::new(units_text.into_bytes(), "application/json"));
+    files.insert(
+        "lampiran.xlsx",
+        PublicFile::new(annex(p2ham_report::Format::Xlsx)?, XLSX),
+    );
+    files.insert(
+        "units.json",
+        PublicFile::new(units_text.into_bytes(), "application/json"),
+    );
     Ok(files)
 }
 
@@ -409,7 +418,10 @@ impl Awards<'_> {
         let Some((_, list)) = self.decree_of(&p.id).await? else {
             return Err(ServiceError::new(
                 ErrorCode::NotDecreed,
-                format!("period {} has no decree yet: only a decreed round is published", p.id),
+                format!(
+                    "period {} has no decree yet: only a decreed round is published",
+                    p.id
+                ),
             ));
         };
         // The verification each evaluated unit's decision rests on.
@@ -461,14 +473,18 @@ impl Awards<'_> {
         };
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
-        let current = sqlx::query("SELECT id FROM publications WHERE period_id = $1 AND withdrawn_at IS NULL")
-            .bind(&p.id)
-            .fetch_optional(&mut *w.tx)
-            .await?;
+        let current =
+            sqlx::query("SELECT id FROM publications WHERE period_id = $1 AND withdrawn_at IS NULL")
+                .bind(&p.id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
         if current.is_some() {
             return Err(ServiceError::new(
                 ErrorCode::AlreadyPublished,
-                format!("period {} is public already; unpublish it first to publish it again", p.id),
+                format!(
+                    "period {} is public already; unpublish it first to publish it again",
+                    p.id
+                ),
             ));
         }
         sqlx::query(
