@@ -186,8 +186,18 @@ impl Public<'_> {
         if let Some(r) = cache.fresh() {
             return Ok(r);
         }
-        let version = version(self.state).await?;
         let kept = cache.current.read().expect("public record").clone();
+        let version = match version(self.state).await {
+            Ok(v) => v,
+            // The database does not answer: what was published stays readable meanwhile.
+            Err(e) => match &kept {
+                Some((r, _)) => {
+                    *cache.current.write().expect("public record") = Some((Arc::clone(r), Instant::now()));
+                    return Ok(Arc::clone(r));
+                }
+                None => return Err(e),
+            },
+        };
         let record = match kept {
             Some((r, _)) if r.version == version => r,
             _ => Arc::new(self.load(version).await?),
