@@ -68,6 +68,7 @@ mod formula;
 mod load;
 pub mod ops;
 mod parse;
+mod public;
 mod rollup;
 mod schema;
 mod seal;
@@ -109,6 +110,10 @@ pub use load::{
 };
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
+};
+pub use public::{
+    public_award_list, public_units, PublicCriterion, PublicIndicator, PublicUnit, PublicUnits,
+    PublicUnitsFormat, PUBLIC_LICENCE, PUBLIC_UNITS_FORMAT,
 };
 pub use rollup::{
     rollup, ReadFiles, RollupInput, RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_LINE_BYTES,

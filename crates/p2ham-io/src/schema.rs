@@ -129,6 +129,13 @@ pub const SCHEMAS: &[SchemaKind] = &[
                 `p2ham admin restore` (p2ham-backup/1)",
         generate: input::<crate::BackupManifest>,
     },
+    SchemaKind {
+        name: "public-units",
+        input: false,
+        about: "the public record of a published period's units: `/publik/data/{period}/units.json` of the \
+                application (p2ham-public-units/1)",
+        generate: output::<crate::PublicUnits>,
+    },
 ];
 
 impl SchemaKind {

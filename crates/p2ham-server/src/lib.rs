@@ -195,6 +195,7 @@ struct Inner {
     limits: limits::Limits,
     metrics: metrics::Metrics,
     instruments: RwLock<HashMap<String, Arc<p2ham_io::LoadedInstrument>>>,
+    public: service::PublicCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -228,6 +229,7 @@ impl AppState {
             limits: limits::Limits::new(settings.login_attempts_per_minute),
             metrics: metrics::Metrics::new(),
             instruments: RwLock::new(HashMap::new()),
+            public: service::PublicCache::default(),
         }));
         state.admin().register_builtins().await?;
         Ok(state)
@@ -251,6 +253,11 @@ impl AppState {
     /// Administrative operations (as the command line's `p2ham admin`).
     pub fn admin(&self) -> Admin<'_> {
         Admin::new(self)
+    }
+
+    /// This instance's copy of the public record.
+    pub(crate) fn public_cache(&self) -> &service::PublicCache {
+        &self.0.public
     }
 
     /// The limits on guessing passwords.

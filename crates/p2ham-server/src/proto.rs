@@ -546,6 +546,25 @@ pub struct DecreeRecorded {
     pub not_awarded: usize,
 }
 
+/// A period made public (`/publik`): what the publication fixed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Publication {
+    /// The period.
+    pub period: String,
+    /// Who published it.
+    pub published_by: String,
+    /// When, RFC 3339 (UTC).
+    pub published_at: String,
+    /// Units of the decreed list, each with its public record.
+    pub units: usize,
+    /// Of them, units holding the predikat.
+    pub awarded: usize,
+    /// SHA-256 of the public award list (`/publik/data/{period}/awards.json`).
+    pub awards_sha256: String,
+    /// SHA-256 of the public record of the units (`/publik/data/{period}/units.json`).
+    pub units_sha256: String,
+}
+
 // ------------------------------------------------ instruments, declaration, SKM, audit
 
 /// A stored instrument with what it applies to, as the instruments' list shows it.

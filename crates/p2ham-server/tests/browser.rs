@@ -339,3 +339,112 @@ async fn run_flow(dir: &Path, browser: &str, prefix: &str, artifacts: &Path) {
     }
     server.stop().await;
 }
+
+/// The public record in the browser (tests/browser/public.mjs): the Sampit
+/// round of 2023 verified, evaluated and decreed through the API; the
+/// evaluator publishes it from the round page, a visitor without an account
+/// reads, searches and filters it (axe-core on every public page at phone
+/// width, at most 30 KB per page), and the evaluator withdraws it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_record_in_a_browser() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let Some(browser) = browser_ready(&dir) else {
+        return;
+    };
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts-public");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let server = TestServer::start(Db::Sqlite, "public_record_in_a_browser").await;
+    let evaluator = server.login("evaluator").await;
+    let verifier = server.login("verifier-kalteng").await;
+    evaluator
+        .put_bytes(
+            "/api/v1/periods/2023/previous-awards",
+            common::fixture("fixtures/awards/kalteng-2022.json"),
+        )
+        .await
+        .expect(201);
+    for unit in ["kanim-sampit", "lapas-sampit", "bapas-sampit"] {
+        let case = format!("/api/v1/periods/2023/units/{unit}");
+        let op = server.login(&format!("operator-{unit}")).await;
+        let root = common::repo().join("fixtures/evidence").join(unit);
+        op.upload(
+            &format!("{case}/evidence"),
+            common::files_under(&root, &["foto", "dokumen"]),
+        )
+        .await
+        .expect(201);
+        op.put_bytes(
+            &format!("{case}/self-assessment"),
+            common::fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
+        )
+        .await
+        .expect(200);
+        op.declare("2023", unit).await;
+        op.post(&format!("{case}/submit"), serde_json::json!({}))
+            .await
+            .expect(200);
+        verifier
+            .upload(
+                &format!("{case}/evidence"),
+                common::files_under(&root, &["verifikasi"]),
+            )
+            .await
+            .expect(201);
+        verifier
+            .put_bytes(
+                &format!("{case}/verification"),
+                common::fixture(&format!(
+                    "fixtures/assessments/sampit-2023/{unit}.verification.json"
+                )),
+            )
+            .await
+            .expect(200);
+        evaluator
+            .post(&format!("{case}/evaluate"), serde_json::json!({}))
+            .await
+            .expect(200);
+    }
+    evaluator
+        .post(
+            "/api/v1/periods/2023/decree",
+            serde_json::json!({"number": "M.HH-01.HA.03.07 Tahun 2023", "date": "2023-12-10",
+                               "issuer": "Menteri Hukum dan Hak Asasi Manusia"}),
+        )
+        .await
+        .expect(201);
+    let base = server.base.clone();
+    let script = dir.join("public.mjs");
+    let out = artifacts.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .env("P2HAM_BASE", base)
+            .env("P2HAM_ARTIFACTS", out)
+            .env("CHROMIUM", browser)
+            .status()
+            .expect("run node")
+    })
+    .await
+    .expect("join");
+    let result: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
+            .unwrap_or_default();
+    assert!(
+        status.success(),
+        "the public record in the browser failed: {result:#}"
+    );
+    // The page's publication and withdrawal are the API's: audited, and public no more.
+    let audit = server
+        .login("admin")
+        .await
+        .get("/api/v1/audit?limit=1000")
+        .await
+        .text();
+    assert!(
+        audit.contains("\"publish\"") && audit.contains("\"unpublish\""),
+        "publishing and withdrawing are audited"
+    );
+    server.anonymous().get("/publik/periode/2023").await.expect(404);
+    server.stop().await;
+    ran("public_record_in_a_browser");
+}

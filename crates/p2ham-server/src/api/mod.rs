@@ -12,6 +12,7 @@ mod documents;
 mod evidence;
 pub(crate) mod extract;
 mod metrics;
+pub(crate) mod public;
 mod reports;
 pub(crate) mod schemas;
 mod stages;
@@ -49,7 +50,8 @@ use crate::AppState;
         (name = "workflow", description = "Self-assessment, evidence, verification, evaluation, award"),
         (name = "reports", description = "Score, comparison and outcome letter in every format of the report layer"),
         (name = "audit", description = "The hash-chained audit log"),
-        (name = "awards", description = "The year: periods in sequence, the award round, its exclusions and decree, a unit's history")
+        (name = "awards", description = "The year: periods in sequence, the award round, its exclusions and decree, a unit's history"),
+        (name = "public", description = "The public record: publishing a decreed period, and its open data for anyone (no login)")
     )
 )]
 struct ApiDoc;
@@ -137,6 +139,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(awards::get_period_components))
         .routes(routes!(awards::get_components, awards::put_components))
         .routes(routes!(awards::history))
+        .routes(routes!(public::publish, public::publication, public::unpublish))
+        .routes(routes!(public::data_file))
+        .routes(routes!(public::feed))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(openapi_document))

@@ -15,6 +15,7 @@ mod case;
 mod central;
 mod field;
 mod operator;
+mod public;
 mod reports;
 mod review;
 mod round;
@@ -40,7 +41,7 @@ use crate::types::{Role, Status};
 use crate::AppState;
 
 /// The language cookie's name.
-const LANG_COOKIE: &str = "p2ham_lang";
+pub(crate) const LANG_COOKIE: &str = "p2ham_lang";
 
 /// The page routes (merged into the application's router).
 pub(crate) fn routes() -> Router<AppState> {
@@ -89,6 +90,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(admin::show_user).post(admin::act_user),
         )
         .merge(stages::routes())
+        .merge(public::routes())
 }
 
 // ---------------------------------------------------------------- the visitor
@@ -329,7 +331,7 @@ pub(crate) fn page_with(ctx: &Ctx, title: &str, content: &Markup, scripts: &[&st
                 header.top {
                     div.bar {
                         div.ident {
-                            a.brand href=(ctx.url(ctx.start())) { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
+                            a.brand href=(ctx.url(if ctx.me.is_none() && ctx.path.starts_with("/publik") { "/publik" } else { ctx.start() })) { "P2HAM" span.sub { (ctx.t("Pelayanan Publik Berbasis HAM", "Human-Rights-Based Public Service")) } }
                             @if let Some(place) = &ctx.place { p.place { (place) } }
                         }
                         @if let Some(me) = &ctx.me {

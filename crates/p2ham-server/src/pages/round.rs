@@ -67,6 +67,14 @@ fn done_text(ctx: &Ctx, done: &str) -> &'static str {
             "The unit is struck off the round.",
         ),
         "lifted" => ctx.t("Pengeluaran unit dibatalkan.", "The unit's exclusion is lifted."),
+        "published" => ctx.t(
+            "Periode ini diumumkan pada rekam publik.",
+            "This period is published in the public record.",
+        ),
+        "unpublished" => ctx.t(
+            "Periode ini ditarik dari rekam publik.",
+            "This period is withdrawn from the public record.",
+        ),
         "decreed" => ctx.t(
             "Keputusan menteri tercatat untuk seluruh unit yang dievaluasi.",
             "The decree is recorded for every evaluated unit.",
@@ -137,6 +145,14 @@ fn explain(ctx: &Ctx, e: &ServiceError, action: &str) -> (String, Vec<(String, S
         (ErrorCode::PreviousNotDecreed, _) => ctx.t(
             "Periode sebelumnya belum memiliki keputusan menteri: daftar penghargaannya, dasar putaran ini, belum tetap.",
             "The previous period has no decree yet: its award list, this round's baseline, is not fixed.",
+        ).to_owned(),
+        (ErrorCode::AlreadyPublished, _) => ctx.t(
+            "Periode ini sudah diumumkan; tarik dulu untuk mengumumkannya kembali.",
+            "This period is published already; withdraw it first to publish it again.",
+        ).to_owned(),
+        (ErrorCode::NotDecreed, _) => ctx.t(
+            "Hanya putaran yang sudah memiliki keputusan menteri yang dapat diumumkan.",
+            "Only a round with its decree can be published.",
         ).to_owned(),
         (ErrorCode::Refused, _) => format!("{} {}", ctx.t("Tidak dapat dilakukan:", "Could not be done:"), e.message),
         _ => e.message.clone(),
@@ -380,6 +396,7 @@ struct Round {
     exclusions: Vec<crate::proto::ExclusionInfo>,
     rule: Option<(AwardRuleInfo, PeriodAwardRule)>,
     components: Vec<AwardComponentsInfo>,
+    publication: Option<crate::proto::Publication>,
 }
 
 async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, Response> {
@@ -407,6 +424,7 @@ async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, 
             components.push(awards.components(&p.id, &e.unit.id).await.map_err(fail)?);
         }
     }
+    let publication = awards.publication(&p.id).await.map_err(fail)?;
     Ok(Round {
         period: p,
         periods,
@@ -416,6 +434,7 @@ async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, 
         exclusions,
         rule,
         components,
+        publication,
     })
 }
 
@@ -769,6 +788,7 @@ fn render(ctx: &Ctx, round: &Round, query: &RoundQuery, errors: Option<&FormErro
                 dt { (ctx.t("Penerbit", "Issuer")) } dd { (d.issuer) }
             }
             p { (ctx.t("Daftar yang ditetapkan keputusan ini menjadi dasar periode berikutnya.", "The list this decree fixed is the next period's baseline.")) }
+            (publication(ctx, r, &here))
         } @else if evaluator && r.list.is_ok() {
             p { (ctx.t("Satu keputusan untuk seluruh putaran: setiap unit yang dievaluasi dicatat mendapat atau tidak mendapat penghargaan menurut keputusan di atas.",
                 "One decree for the whole round: every evaluated unit is recorded awarded or not awarded by the decisions above.")) }
@@ -806,6 +826,32 @@ fn render(ctx: &Ctx, round: &Round, query: &RoundQuery, errors: Option<&FormErro
         }
     };
     form_status(page(ctx, &title, &content), errors.is_some())
+}
+
+/// Publishing the decreed round in the public record (`/publik`), or withdrawing it.
+fn publication(ctx: &Ctx, r: &Round, here: &str) -> Markup {
+    let public = ctx.url(&format!("/publik/periode/{}", urlencode(&r.period.id)));
+    html! {
+        h3 #publication { (ctx.t("Rekam publik", "Public record")) }
+        @if let Some(p) = &r.publication {
+            p #published { (ctx.t("Diumumkan sejak ", "Published since ")) (super::when(ctx, &p.published_at)) ": "
+                a href=(public) { (ctx.t("halaman publik periode ini", "this period's public page")) } }
+            form method="post" action=(here) {
+                input type="hidden" name="csrf_token" value=(ctx.csrf);
+                input type="hidden" name="action" value="unpublish";
+                div.actions { button.warn #unpublish type="submit" { (ctx.t("Tarik dari rekam publik", "Withdraw from the public record")) } }
+            }
+        } @else {
+            p { (ctx.t(
+                "Belum diumumkan. Yang diumumkan: nama, jenis dan Kantor Wilayah unit, keputusan dan predikat, nomor dan tanggal keputusan, nilai terverifikasi per kriteria, dan indikator yang terverifikasi terpenuhi. Tidak pernah: catatan, komentar, nama orang, angka penilaian mandiri, berkas bukti.",
+                "Not published. What is published: each unit's name, kind and regional office, the decision and predikat, the decree's number and date, the verified scores by criterion and the indicators verified as met. Never: notes, comments, people's names, self-assessment figures, evidence files.")) }
+            form method="post" action=(here) {
+                input type="hidden" name="csrf_token" value=(ctx.csrf);
+                input type="hidden" name="action" value="publish";
+                div.actions { button #publish type="submit" { (ctx.t("Umumkan di rekam publik", "Publish in the public record")) } }
+            }
+        }
+    }
 }
 
 /// The confirmation step of the decree: what it will record, unit by unit.
@@ -895,6 +941,8 @@ pub(crate) async fn act(
             )
             .await
             .map(|_| "excluded"),
+        Some("publish") => awards.publish(&period).await.map(|_| "published"),
+        Some("unpublish") => awards.unpublish(&period).await.map(|()| "unpublished"),
         Some("lift") => awards
             .lift_exclusion(&period, &text("unit"))
             .await
@@ -952,7 +1000,7 @@ pub(crate) async fn act(
                 "excluded" | "lifted" => "exclusions",
                 "rule" | "rule-cleared" => "award-rule",
                 "components" => "components",
-                "decreed" => "decree",
+                "decreed" | "published" | "unpublished" => "decree",
                 _ => "baseline",
             }
         )),

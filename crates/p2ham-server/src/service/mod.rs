@@ -26,6 +26,7 @@ mod history;
 mod idempotent;
 mod instruments;
 mod monitoring;
+mod public;
 mod reports;
 mod sessions;
 mod skm;
@@ -39,6 +40,8 @@ pub use directory::Directory;
 pub use evidence::EvidenceUpload;
 pub use idempotent::{Idempotency, Replayed};
 pub use instruments::{InstrumentSyntax, Instruments};
+pub(crate) use public::PublicCache;
+pub use public::{Public, PublicFile, PublicRecord, PublishedPeriod, RECHECK as PUBLIC_RECHECK};
 pub(crate) use reports::unsupported as reports_unsupported;
 pub use reports::{Report, ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};
@@ -127,6 +130,10 @@ pub enum ErrorCode {
     AlreadyDecreed,
     /// Submitting before the unit's signed declaration (pencanangan) was uploaded.
     DeclarationMissing,
+    /// Publishing a period whose round has no decree yet.
+    NotDecreed,
+    /// Publishing a period that is public already.
+    AlreadyPublished,
 }
 
 impl ErrorCode {
@@ -168,6 +175,8 @@ impl ErrorCode {
             ErrorCode::RoundIncomplete => "round-incomplete",
             ErrorCode::AlreadyDecreed => "already-decreed",
             ErrorCode::DeclarationMissing => "declaration-missing",
+            ErrorCode::NotDecreed => "not-decreed",
+            ErrorCode::AlreadyPublished => "already-published",
         }
     }
 
@@ -191,7 +200,9 @@ impl ErrorCode {
             | ErrorCode::PreviousNotDecreed
             | ErrorCode::RoundIncomplete
             | ErrorCode::AlreadyDecreed
-            | ErrorCode::DeclarationMissing => 409,
+            | ErrorCode::DeclarationMissing
+            | ErrorCode::NotDecreed
+            | ErrorCode::AlreadyPublished => 409,
             ErrorCode::TusVersion => 412,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,

@@ -1,0 +1,247 @@
+//! The public record of a period: what a published decree lets anyone read
+//! about each unit of its award list, and nothing more.
+//!
+//! Built from the decreed award list and each evaluated unit's verified score
+//! report (no I/O here): the unit's name, kind and Kanwil, the decision and
+//! predikat, the decree, the verified total and per-criterion scores, and the
+//! indicators the verification found fully met with the vulnerable groups
+//! they serve. Never notes, comments, people's names, self-assessment
+//! figures, justifications or evidence: none of those is copied.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{AwardList, AwardReasonCode, Decimal, Decision, Decree, Text, VulnerableGroup};
+use crate::scoring::{ScoreReport, Status};
+
+/// The `format` of the public record of a period's units.
+pub const PUBLIC_UNITS_FORMAT: &str = "p2ham-public-units/1";
+
+/// The format tag of [`PublicUnits`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum PublicUnitsFormat {
+    /// Format version 1.
+    #[default]
+    #[serde(rename = "p2ham-public-units/1")]
+    V1,
+}
+
+/// The public record of one published period (`"format": "p2ham-public-units/1"`):
+/// one record per unit of the decreed award list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "P2HAM public record of a period's units")]
+pub struct PublicUnits {
+    /// Always `p2ham-public-units/1`.
+    pub format: PublicUnitsFormat,
+    /// The evaluation period, e.g. `2023`.
+    pub period: String,
+    /// The decree that fixed the award list.
+    pub decree: Decree,
+    /// When the period was published, RFC 3339 (UTC).
+    #[schemars(extend("format" = "date-time"))]
+    pub published_at: String,
+    /// The licence of this data, as an SPDX id (`CC-BY-4.0`).
+    pub licence: String,
+    /// One record per unit of the award list, in the list's order.
+    pub units: Vec<PublicUnit>,
+}
+
+/// What is public about one unit in one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicUnit {
+    /// Unit id, e.g. `kanim-sampit`.
+    pub id: String,
+    /// Official name.
+    pub name: String,
+    /// Kind of unit, e.g. `kanim`.
+    pub kind: String,
+    /// The supervising office (Kanwil), one per province.
+    pub office: Option<String>,
+    /// Whether the unit holds the predikat after this period.
+    pub predikat: bool,
+    /// The decision relative to the previous list (`retained`, `gained`, `lost`, …).
+    pub decision: Option<Decision>,
+    /// The verified total 0–100 (2 decimals); `null` without a verified result.
+    pub total: Option<Decimal>,
+    /// The verified score of each criterion, in instrument order (empty without a verified result).
+    pub criteria: Vec<PublicCriterion>,
+    /// The indicators the verification found fully met, in instrument order.
+    pub met: Vec<PublicIndicator>,
+}
+
+/// A criterion's verified score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicCriterion {
+    /// Criterion id.
+    pub id: String,
+    /// Its title.
+    pub title: Text,
+    /// Score 0–100 (2 decimals); `null` when no indicator of it is included.
+    pub score: Option<Decimal>,
+}
+
+/// An indicator (a facility or service) verified as fully met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicIndicator {
+    /// Indicator id.
+    pub id: String,
+    /// The criterion it belongs to.
+    pub criterion: String,
+    /// What it is, in plain words.
+    pub title: Text,
+    /// The vulnerable groups it serves (empty: everyone).
+    pub groups: Vec<VulnerableGroup>,
+}
+
+/// The licence of the published data.
+pub const PUBLIC_LICENCE: &str = "CC-BY-4.0";
+
+/// The award list as the public may read it: the decreed list with the
+/// evaluator's own words taken out of an exclusion's reason (the code, and
+/// that the evaluator struck the unit off, stay).
+pub fn public_award_list(list: &AwardList) -> AwardList {
+    let mut out = list.clone();
+    for e in &mut out.units {
+        for r in &mut e.reasons {
+            if r.code == AwardReasonCode::Excluded {
+                r.message = Text {
+                    id: "Dikeluarkan oleh evaluator".into(),
+                    en: Some("Struck off by the evaluator".into()),
+                };
+            }
+        }
+    }
+    out
+}
+
+/// The public record of a decreed list: `scores` holds the verified score
+/// report of each unit that has one, by unit id. A list without a decree is
+/// not public; `None` then.
+pub fn public_units(
+    list: &AwardList,
+    scores: &BTreeMap<String, ScoreReport>,
+    published_at: &str,
+) -> Option<PublicUnits> {
+    let decree = list.decree.clone()?;
+    let units = list
+        .units
+        .iter()
+        .map(|e| {
+            let report = scores.get(&e.unit.id);
+            PublicUnit {
+                id: e.unit.id.clone(),
+                name: e.unit.name.clone(),
+                kind: e.unit.kind.clone(),
+                office: e.unit.office.clone(),
+                predikat: e.predikat,
+                decision: e.decision,
+                total: e.total,
+                criteria: report.map_or_else(Vec::new, |r| {
+                    r.criteria
+                        .iter()
+                        .map(|c| PublicCriterion {
+                            id: c.id.clone(),
+                            title: c.title.clone(),
+                            score: c.score,
+                        })
+                        .collect()
+                }),
+                met: report.map_or_else(Vec::new, met_indicators),
+            }
+        })
+        .collect();
+    Some(PublicUnits {
+        format: PublicUnitsFormat::V1,
+        period: list.period.clone(),
+        decree,
+        published_at: published_at.to_owned(),
+        licence: PUBLIC_LICENCE.to_owned(),
+        units,
+    })
+}
+
+/// The fully met indicators of a score report, with the groups they serve.
+fn met_indicators(r: &ScoreReport) -> Vec<PublicIndicator> {
+    let mut out = Vec::new();
+    for c in &r.criteria {
+        for i in c.indicators.iter().filter(|i| i.status == Status::Met) {
+            let groups = r
+                .groups
+                .iter()
+                .filter(|g| g.met.iter().chain(&g.not_met).any(|m| *m == i.id))
+                .map(|g| g.id)
+                .collect();
+            out.push(PublicIndicator {
+                id: i.id.clone(),
+                criterion: c.id.clone(),
+                title: i.title.clone(),
+                groups,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AwardEntry, AwardReason, Unit};
+
+    fn entry(id: &str, reason: Option<AwardReason>) -> AwardEntry {
+        AwardEntry {
+            unit: Unit {
+                id: id.into(),
+                name: format!("Unit {id}"),
+                kind: "kanim".into(),
+                office: Some("Kanwil X".into()),
+            },
+            instrument: None,
+            total: None,
+            eligible: false,
+            predikat: false,
+            decision: Some(Decision::Excluded),
+            reasons: reason.into_iter().collect(),
+            notes: Vec::new(),
+            rests_on: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_exclusion_reason_loses_the_evaluators_words_and_a_list_without_decree_is_not_public() {
+        let reason = AwardReason {
+            code: AwardReasonCode::Excluded,
+            criterion: None,
+            indicator: None,
+            actual: None,
+            required: None,
+            message: Text::id("Dikeluarkan oleh evaluator: dalam pemeriksaan Itjen"),
+        };
+        let mut list: AwardList = serde_json::from_value(serde_json::json!({
+            "format": "p2ham-awards/1", "period": "2023", "units": []
+        }))
+        .unwrap();
+        list.units.push(entry("a", Some(reason)));
+        let public = public_award_list(&list);
+        assert_eq!(
+            public.units[0].reasons[0].message.id,
+            "Dikeluarkan oleh evaluator"
+        );
+        assert_eq!(public.units[0].reasons[0].code, AwardReasonCode::Excluded);
+        assert!(public_units(&list, &BTreeMap::new(), "2024-01-01T00:00:00Z").is_none());
+        list.decree = Some(Decree {
+            number: "M.HH-01".into(),
+            date: Some("2023-12-10".into()),
+            issuer: None,
+        });
+        let units = public_units(&list, &BTreeMap::new(), "2024-01-01T00:00:00Z").unwrap();
+        assert_eq!(units.units.len(), 1);
+        assert!(units.units[0].criteria.is_empty() && units.units[0].met.is_empty());
+        assert_eq!(units.licence, "CC-BY-4.0");
+    }
+}

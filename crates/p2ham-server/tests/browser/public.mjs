@@ -1,0 +1,171 @@
+// The public record in a real browser (Debian's Chromium through playwright-core),
+// against a server where the Sampit round of 2023 has its decree: the evaluator
+// publishes it from the round page; then a visitor without an account reads the
+// published periods, searches a period's units, opens a unit's page, finds a
+// facility, switches to English, and the evaluator withdraws the period again.
+// Every public page is scanned with axe-core at phone width (no serious or
+// critical violation), weighed (at most 30 KB transferred, a first visit) and
+// photographed at phone and desktop widths.
+//
+// Environment: P2HAM_BASE (server URL), P2HAM_ARTIFACTS (output folder),
+// CHROMIUM (browser binary).
+
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BASE = process.env.P2HAM_BASE;
+const PREFIX = new URL(BASE).pathname.replace(/\/$/, '');
+const OUT = process.env.P2HAM_ARTIFACTS;
+const PASSWORD = 'demo-p2ham-2023';
+const BUDGET = 30 * 1024;
+fs.mkdirSync(OUT, { recursive: true });
+
+const failures = [];
+const result = { pages: [], violations: [], bytes: {} };
+function check(cond, what) {
+  if (!cond) {
+    failures.push(what);
+    console.error('FAIL: ' + what);
+  } else {
+    console.log('ok: ' + what);
+  }
+}
+process.on('exit', () => {
+  result.failures = failures;
+  fs.writeFileSync(path.join(OUT, 'result.json'), JSON.stringify(result, null, 2));
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+// A public page as a first-time visitor at phone width: axe-core, labels, links under the prefix,
+// the bytes transferred (the page and everything it loads), screenshots.
+async function scan(page, name) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(AXE);
+  const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) {
+    result.violations.push({ page: name, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) });
+  }
+  check(bad.length === 0, `axe: no serious/critical violation on ${name}` + (bad.length ? ': ' + bad.map((v) => v.id).join(', ') : ''));
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+    .map((e) => e.name || e.id));
+  check(unlabelled.length === 0, `every control has a label on ${name}` + (unlabelled.length ? ': ' + unlabelled.join(', ') : ''));
+  const outside = await page.evaluate((prefix) => [
+    ...[...document.querySelectorAll('a[href], link[href]')].map((e) => e.getAttribute('href')),
+    ...[...document.querySelectorAll('form[action]')].map((e) => e.getAttribute('action')),
+  ].filter((u) => !u.startsWith('#') && !u.startsWith('https://creativecommons.org/') && !u.startsWith(prefix + '/')), PREFIX);
+  check(outside.length === 0, `every link and form action of ${name} starts with '${PREFIX}/'` + (outside.length ? ': ' + outside.slice(0, 5).join(', ') : ''));
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 390, `${name} fits a phone's width (${wide}px)`);
+  for (const [w, h] of [[390, 844], [1366, 900]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: path.join(OUT, `${name}-${w}x${h}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  result.pages.push(name);
+}
+
+// What a first visit to a URL transfers, in bytes (compressed as sent).
+async function weigh(url, name) {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const p = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(p);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  await p.goto(url, { waitUntil: 'networkidle' });
+  await ctx.close();
+  result.bytes[name] = bytes;
+  check(bytes > 0 && bytes <= BUDGET, `${name}: ${bytes} bytes transferred on a first visit (budget ${BUDGET})`);
+}
+
+// The evaluator publishes the decreed round from its page.
+const staff = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+const ev = await staff.newPage();
+ev.setDefaultTimeout(20000);
+await ev.goto(BASE + '/login');
+await ev.fill('#username', 'evaluator');
+await ev.fill('#password', PASSWORD);
+await Promise.all([ev.waitForNavigation(), ev.click('form button[type=submit]')]);
+
+const visitor = await browser.newContext({ viewport: { width: 390, height: 844 } });
+const v = await visitor.newPage();
+v.setDefaultTimeout(20000);
+let r = await v.goto(BASE + '/publik/periode/2023');
+check(r.status() === 404, 'before publishing, the period\'s public page is 404');
+await v.goto(BASE + '/publik');
+check((await v.textContent('main')).includes('Belum ada periode yang diumumkan'), 'before publishing, no period is public');
+
+await ev.goto(BASE + '/periods/2023/round');
+await Promise.all([ev.waitForNavigation(), ev.click('#publish')]);
+check((await ev.locator('#published').count()) === 1, 'the round page says the period is published');
+
+// A visitor: the periods, a period, its search, a unit, the facility finder.
+await v.goto(BASE + '/publik');
+check((await v.locator('#periods a').count()) === 1, 'one published period is listed');
+await scan(v, 'public-index');
+await Promise.all([v.waitForNavigation(), v.click('#periods a')]);
+check(v.url().endsWith('/publik/periode/2023'), 'the index links to the period');
+const listed = await v.evaluate(() => [...document.querySelectorAll('#units tbody th a')].map((a) => a.textContent.trim()));
+result.listed = listed;
+check(listed.length === 2 && listed.some((n) => n.includes('Bapas')) && listed.some((n) => n.includes('Imigrasi')) && !listed.some((n) => n.includes('Lapas')),
+  'the period lists Kanim and Bapas, not Lapas: ' + listed.join(', '));
+await scan(v, 'public-period');
+await v.fill('#q', 'bapas');
+await Promise.all([v.waitForNavigation(), v.click('form.filter button')]);
+const found = await v.evaluate(() => [...document.querySelectorAll('#units tbody th a')].map((a) => a.textContent.trim()));
+check(found.length === 1 && found[0].includes('Bapas'), 'searching "bapas" finds Bapas only: ' + found.join(', '));
+await v.goto(BASE + '/publik/periode/2023');
+await v.selectOption('#jenis', 'kanim');
+await Promise.all([v.waitForNavigation(), v.click('form.filter button')]);
+const kinds = await v.evaluate(() => [...document.querySelectorAll('#units tbody th a')].map((a) => a.textContent.trim()));
+check(kinds.length === 1 && kinds[0].includes('Imigrasi'), 'the kind filter shows the immigration office only: ' + kinds.join(', '));
+await Promise.all([v.waitForNavigation(), v.click('#units tbody th a')]);
+check(v.url().endsWith('/publik/unit/kanim-sampit'), 'the unit links to its page');
+check((await v.locator('#criteria tbody tr').count()) > 0, 'the unit\'s verified scores by criterion are shown');
+check((await v.locator('section.card li').count()) > 0, 'the facilities verified as present are shown by group');
+check((await v.textContent('#history')).includes('mempertahankan predikat'), 'the history shows that Kanim kept its predikat');
+await scan(v, 'public-unit');
+await v.goto(BASE + '/publik/fasilitas');
+await scan(v, 'public-finder');
+const options = await v.evaluate(() => [...document.querySelectorAll('#indikator option')].filter((o) => o.value).map((o) => o.value));
+check(options.length > 0, `the finder offers ${options.length} facilities and services`);
+await v.selectOption('#indikator', options[0]);
+await Promise.all([v.waitForNavigation(), v.click('form.filter button')]);
+check((await v.locator('#found li').count()) > 0, 'the finder finds the units with the chosen facility');
+await scan(v, 'public-finder-results');
+await Promise.all([v.waitForNavigation(), v.click('header a[hreflang=en]')]);
+check((await v.textContent('h1')).includes('Find a facility'), 'the finder in English');
+await v.goto(BASE + '/publik/unit/lapas-sampit');
+check((await v.textContent('#total')).includes('79.58'), 'Lapas\'s verified total in English figures');
+await scan(v, 'public-unit-en');
+
+for (const [p, name] of [['/publik', 'index'], ['/publik/periode/2023', 'period'], ['/publik/unit/kanim-sampit', 'unit'],
+  ['/publik/fasilitas?indikator=' + encodeURIComponent(options[0]), 'finder']]) {
+  await weigh(BASE + p, name);
+}
+
+// Withdrawn, the period is gone again.
+await ev.goto(BASE + '/periods/2023/round');
+await Promise.all([ev.waitForNavigation(), ev.click('#unpublish')]);
+check((await ev.locator('#publish').count()) === 1, 'the round page offers to publish again');
+r = await v.goto(BASE + '/publik/unit/kanim-sampit');
+check(r.status() === 404, 'after withdrawing, the unit\'s public page is 404');
+
+await browser.close();
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('all public record checks passed');
