@@ -148,3 +148,30 @@ fn a_bad_rule_or_figures_of_another_period_are_refused() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn validate_knows_the_rule_and_the_components() {
+    p2ham()
+        .arg("validate")
+        .arg(root().join("fixtures/award-rule/rule-2020.json"))
+        .arg(root().join("fixtures/award-rule/sampit-2023-components.json"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("ok (award-rule)")
+                .and(predicate::str::contains("ok (award-components)")),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("components.json");
+    std::fs::write(
+        &bad,
+        r#"{"format": "p2ham-award-components/1", "period": "2023", "units": [
+            {"unit": "kanim-sampit", "ikm": "101", "elapor_complaints": 1, "elapor_unresolved": 3}]}"#,
+    )
+    .unwrap();
+    p2ham().arg("validate").arg(&bad).assert().code(1).stdout(
+        predicate::str::contains("units[0].ikm")
+            .and(predicate::str::contains("outside 25–100"))
+            .and(predicate::str::contains("units[0].elapor_unresolved")),
+    );
+}

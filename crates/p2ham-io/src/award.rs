@@ -540,9 +540,13 @@ pub fn award_rule(file: &str, bytes: &[u8]) -> Result<p2ham_model::PeriodAwardRu
 /// unit twice, an IKM outside 25–100, more unresolved than in all).
 pub fn read_award_components(source: Source<'_>) -> Result<p2ham_model::AwardComponents, IoError> {
     let read = source.read()?;
-    let file = read.name.as_str();
-    let doc: p2ham_model::AwardComponents = from_json(file, &read.bytes)?;
-    crate::parse::objects_only::<p2ham_model::AwardComponents>(file, &crate::parse::json_value(&read.bytes))?;
+    award_components(&read.name, &read.bytes)
+}
+
+/// [`read_award_components`] over bytes already read.
+pub fn award_components(file: &str, bytes: &[u8]) -> Result<p2ham_model::AwardComponents, IoError> {
+    let doc: p2ham_model::AwardComponents = from_json(file, bytes)?;
+    crate::parse::objects_only::<p2ham_model::AwardComponents>(file, &crate::parse::json_value(bytes))?;
     let problems = doc.problems();
     if problems.is_empty() {
         Ok(doc)

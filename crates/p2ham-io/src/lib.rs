@@ -78,9 +78,9 @@ mod validate;
 mod write;
 
 pub use award::{
-    award_rule, input_files, load_award_list, read_award_components, read_award_list, read_award_rule,
-    read_history_inputs, read_history_sources, read_verified, read_verified_sources, VerifiedInput,
-    VerifiedInputs,
+    award_components, award_rule, input_files, load_award_list, read_award_components, read_award_list,
+    read_award_rule, read_history_inputs, read_history_sources, read_verified, read_verified_sources,
+    VerifiedInput, VerifiedInputs,
 };
 pub use backup::{BackupAudit, BackupFile, BackupFormat, BackupManifest, BACKUP_MANIFEST};
 pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};

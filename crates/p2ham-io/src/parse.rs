@@ -19,6 +19,10 @@ pub enum DocumentKind {
     Assessment,
     /// `p2ham-awards/1`: a period's award list.
     AwardList,
+    /// `p2ham-award-rule/1`: a period's rule over the evaluation's other evidence.
+    AwardRule,
+    /// `p2ham-award-components/1`: each unit's IKM, Zona Integritas status and complaints.
+    AwardComponents,
 }
 
 /// A UTF-8 byte-order mark, as some Windows editors write, is not part of the document.
@@ -413,15 +417,19 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
         Some((_, Some(format::INSTRUMENT))) => Ok(DocumentKind::Instrument),
         Some((_, Some(format::ASSESSMENT))) => Ok(DocumentKind::Assessment),
         Some((_, Some(format::AWARDS))) if !toml => Ok(DocumentKind::AwardList),
+        Some((_, Some(format::AWARD_RULE))) if !toml => Ok(DocumentKind::AwardRule),
+        Some((_, Some(format::AWARD_COMPONENTS))) if !toml => Ok(DocumentKind::AwardComponents),
         Some((_, Some(other))) => Err(shape(
             file,
             "format".into(),
             None,
             format!(
-                "unknown variant `{other}`, expected `{}`, `{}` or `{}`",
+                "unknown variant `{other}`, expected `{}`, `{}`, `{}`, `{}` or `{}`",
                 format::INSTRUMENT,
                 format::ASSESSMENT,
-                format::AWARDS
+                format::AWARDS,
+                format::AWARD_RULE,
+                format::AWARD_COMPONENTS
             ),
         )),
         Some((value, None)) => Err(IoError::Shape {

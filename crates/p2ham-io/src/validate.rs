@@ -98,6 +98,8 @@ fn validate_source(source: Source<'_>, instrument: Option<&LoadedInstrument>) ->
             DocumentKind::Instrument => "instrument".into(),
             DocumentKind::Assessment => "assessment".into(),
             DocumentKind::AwardList => "awards".into(),
+            DocumentKind::AwardRule => "award-rule".into(),
+            DocumentKind::AwardComponents => "award-components".into(),
         });
         match kind {
             DocumentKind::Instrument => instrument_from_bytes(&read.name, &read.bytes, toml).map(|_| ()),
@@ -108,6 +110,10 @@ fn validate_source(source: Source<'_>, instrument: Option<&LoadedInstrument>) ->
             }
             DocumentKind::AwardList => {
                 crate::award::award_list(&read.name, &read.bytes, instrument).map(|_| ())
+            }
+            DocumentKind::AwardRule => crate::award::award_rule(&read.name, &read.bytes).map(|_| ()),
+            DocumentKind::AwardComponents => {
+                crate::award::award_components(&read.name, &read.bytes).map(|_| ())
             }
         }
     });

@@ -81,6 +81,13 @@ fn codes(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+async fn exec(server: &TestServer, sql: &str) {
+    sqlx::query(sql)
+        .execute(server.state.db().pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
 async fn put_json(c: &Client, path: &str, body: Value) -> common::Reply {
     c.send(Method::PUT, path, Some(body)).await
 }
@@ -377,6 +384,42 @@ async fn round_with_rule(db: common::Db) {
     let count = |a: &str| actions.iter().filter(|x| **x == a).count();
     assert_eq!(count("record-award-components"), 3);
     assert_eq!(count("set-award-rule"), 3, "set, cleared, set");
+    admin.get("/api/v1/audit/verify").await.expect(200);
+    // A figure or the rule changed in the database itself is named by the log's replay.
+    exec(
+        &server,
+        "UPDATE award_components SET ombudsman_unresolved = 0 WHERE unit_id = 'lapas-sampit'",
+    )
+    .await;
+    exec(
+        &server,
+        "UPDATE award_rules SET body = REPLACE(body, '\"80\"', '\"1\"')",
+    )
+    .await;
+    let r = admin.get("/api/v1/audit/verify").await;
+    r.expect(409);
+    let message = r.json()["message"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        message.contains(
+            "award components of case period/2023/unit/lapas-sampit: ombudsman_unresolved is 0 in the database, \
+             but the audit log leaves it 1"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("award rule of period/2023: its stored text has digest"),
+        "{message}"
+    );
+    exec(
+        &server,
+        "UPDATE award_components SET ombudsman_unresolved = 1 WHERE unit_id = 'lapas-sampit'",
+    )
+    .await;
+    exec(
+        &server,
+        "UPDATE award_rules SET body = REPLACE(body, '\"1\"', '\"80\"')",
+    )
+    .await;
     admin.get("/api/v1/audit/verify").await.expect(200);
 
     // The unit's survey in its history (API and page) and on the evaluator's page of the unit.

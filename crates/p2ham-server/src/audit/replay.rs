@@ -9,8 +9,10 @@
 //! unit, office and whether the account is active, a unit's name, kind and
 //! office, a period's year, instrument and previous period, a round's decree
 //! (number, date, issuer and the digest of the award list it fixed, checked
-//! against the stored list), an instrument's digest, and a case's current
-//! declaration and survey (by digest).
+//! against the stored list), an instrument's digest, a case's current
+//! declaration and survey (by digest), a period's current award rule (by
+//! digest, its stored text checked against it) and a case's current Zona
+//! Integritas status and complaint figures.
 
 use std::collections::BTreeMap;
 
@@ -44,6 +46,13 @@ const UNIT_FIELDS: &[&str] = &["name", "kind", "office"];
 const PERIOD_FIELDS: &[&str] = &["year", "instrument_sha256", "previous"];
 const DECREE_FIELDS: &[&str] = &["number", "date", "issuer", "awards_sha256"];
 const INSTRUMENT_FIELDS: &[&str] = &["id", "version"];
+const COMPONENT_FIELDS: &[&str] = &[
+    "zona_integritas",
+    "ombudsman_findings",
+    "ombudsman_unresolved",
+    "elapor_complaints",
+    "elapor_unresolved",
+];
 
 /// What the log says about one object: the fields its entries recorded, and
 /// the last entry that changed it.
@@ -75,6 +84,11 @@ pub(crate) struct Replay {
     instruments: Objects,
     /// Each case's current declaration and survey (`put-declaration`, `put-skm`).
     stages: Objects,
+    /// Each period's current award rule, by digest (`set-award-rule`).
+    award_rules: Objects,
+    /// Each case's current Zona Integritas status and complaint figures
+    /// (`record-award-components`).
+    components: Objects,
     /// Entries that found an object in another state than the entries before
     /// them left it: a change made outside the application in between.
     differences: Vec<String>,
@@ -171,6 +185,10 @@ impl Replay {
             let mut m = Map::new();
             m.insert(field.into(), after.get(key).cloned().unwrap_or(Value::Null));
             merge(&mut self.stages, &e.object, m, e);
+        } else if action == "set-award-rule" {
+            merge(&mut self.award_rules, &e.object, pick(&after, &["sha256"]), e);
+        } else if action == "record-award-components" {
+            merge(&mut self.components, &e.object, pick(&after, COMPONENT_FIELDS), e);
         } else if action == "register-instrument" {
             merge(
                 &mut self.instruments,
@@ -448,6 +466,69 @@ impl Replay {
             &self.stages,
             &tables,
             "records no declaration or survey of it",
+        );
+
+        // Each period's current award rule (its digest, none once cleared), every stored text unedited.
+        let rows =
+            sqlx::query("SELECT period_id, sha256, body FROM award_rules ORDER BY period_id, set_at, id")
+                .fetch_all(&mut **tx)
+                .await?;
+        let mut tables = Objects::new();
+        for r in &rows {
+            let period: String = r.try_get("period_id")?;
+            let sha: Option<String> = r.try_get("sha256")?;
+            let body: Option<String> = r.try_get("body")?;
+            if let (Some(sha), Some(body)) = (&sha, &body) {
+                let actual = p2ham_io::sha256_hex(body.as_bytes());
+                if actual != *sha {
+                    out.push(format!(
+                        "award rule of period/{period}: its stored text has digest {actual}, not the recorded {sha}: \
+                         the rule was edited"
+                    ));
+                }
+            }
+            let mut m = Map::new();
+            m.insert("sha256".into(), sha.map_or(Value::Null, Value::from));
+            // In order: the latest row of a period is its current rule.
+            tables.insert(format!("period/{period}"), row(m));
+        }
+        compare_kind(
+            &mut out,
+            "award rule of ",
+            &self.award_rules,
+            &tables,
+            "records no award rule of it",
+        );
+
+        // Each case's current figures of the other evidence: the latest row.
+        let rows = sqlx::query(
+            "SELECT unit_id, period_id, zona_integritas, ombudsman_findings, ombudsman_unresolved, elapor_complaints, \
+             elapor_unresolved FROM award_components ORDER BY period_id, unit_id, recorded_at, id",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut tables = Objects::new();
+        for r in &rows {
+            let mut m = Map::new();
+            let zi: Option<String> = r.try_get("zona_integritas")?;
+            m.insert("zona_integritas".into(), zi.map_or(Value::Null, Value::from));
+            for field in &COMPONENT_FIELDS[1..] {
+                let n: Option<i64> = r.try_get(*field)?;
+                m.insert((*field).into(), n.map_or(Value::Null, Value::from));
+            }
+            let object = format!(
+                "period/{}/unit/{}",
+                r.try_get::<String, _>("period_id")?,
+                r.try_get::<String, _>("unit_id")?
+            );
+            tables.insert(object, row(m));
+        }
+        compare_kind(
+            &mut out,
+            "award components of case ",
+            &self.components,
+            &tables,
+            "records none of them",
         );
         Ok((compared, out))
     }
