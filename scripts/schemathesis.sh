@@ -46,7 +46,7 @@ trap cleanup EXIT
 "$P2HAM" serve --data-dir "$work/data" --listen "127.0.0.1:$PORT" --base-path /p2ham >"$work/server.log" 2>&1 &
 server=$!
 
-# The demo's accounts: log in, make a bearer token, print it.
+# The demo's accounts: log in, make two bearer tokens, print the role and both.
 tokens="$(python3 - "$BASE" <<'PY'
 import json, sys, time, urllib.request
 base = sys.argv[1]
@@ -94,7 +94,6 @@ run() {
       --generation-with-security-parameters false \
       --request-timeout 30 \
       --no-color \
-      --report ndjson --report-ndjson-path "$work/$role-$name.ndjson" \
       "$@") 2>&1 | tee "$work/$role-$name.out"; then
     status=1
   fi
@@ -108,8 +107,8 @@ while read -r role token second; do
   run "$role" "$second" ending --include-operation-id logout --include-operation-id revoke_token
 done <<<"$tokens"
 
-operations="$(grep -hoE "Tested: [0-9]+" "$work"/*-all.out | awk '{ if ($2 > n) n = $2 } END { print n + 2 }')"
-cases="$(grep -hoE "[0-9]+ generated" "$work"/*.out | awk '{ n += $1 } END { print n }')"
+operations="$( (grep -hoE "Tested: [0-9]+" "$work"/*-all.out || true) | awk '{ if ($2 > n) n = $2 } END { print n + 2 }')"
+cases="$( (grep -hoE "[0-9]+ generated" "$work"/*.out || true) | awk '{ n += $1 } END { print n + 0 }')"
 echo "schemathesis: $operations operations, $cases test cases over the four roles, $((SECONDS - start)) s"
 if [ "$status" -ne 0 ]; then
   echo "schemathesis found problems (above)" >&2

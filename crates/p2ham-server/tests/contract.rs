@@ -8,6 +8,9 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::time::Duration;
+
 use common::{Client, Db, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -393,5 +396,34 @@ async fn a_format_offered_is_a_format_answered() {
         .get("/api/v1/periods/2023/units/kanim-sampit/letter?format=fragment")
         .await;
     error_shape(&r, 406, "unsupported-format");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_stops_is_a_json_timeout() {
+    let server = TestServer::start_with(Db::Sqlite, "a_body_that_stops_is_a_json_timeout", |s| {
+        s.body_idle_timeout = Duration::from_secs(1);
+        s.body_rate_grace = Duration::from_secs(1);
+    })
+    .await;
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut body = std::net::TcpStream::connect(&addr).expect("connect");
+        write!(
+            body,
+            "POST /api/v1/session HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"username\": "
+        )
+        .expect("write");
+        body.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        let mut answer = vec![0u8; 4096];
+        let n = body.read(&mut answer).unwrap_or(0);
+        String::from_utf8_lossy(&answer[..n]).into_owned()
+    })
+    .await
+    .expect("the client");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let lower = answer.to_ascii_lowercase();
+    assert!(lower.contains("content-type: application/json"), "{answer}");
+    assert!(answer.contains("\"code\":\"timeout\""), "{answer}");
     server.stop().await;
 }

@@ -27,12 +27,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(JsonBody(v)),
             Err(r) => {
-                let code = match r.status() {
-                    StatusCode::PAYLOAD_TOO_LARGE => "too-large",
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "not-json",
-                    _ => "bad-request-body",
+                let (status, code) = match (BodyFailure::of(&r), r.status()) {
+                    (BodyFailure::Stalled, _) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
+                    (BodyFailure::TooLarge, _) | (_, StatusCode::PAYLOAD_TOO_LARGE) => {
+                        (StatusCode::PAYLOAD_TOO_LARGE, "too-large")
+                    }
+                    (_, StatusCode::UNSUPPORTED_MEDIA_TYPE) => {
+                        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not-json")
+                    }
+                    (_, status) => (status, "bad-request-body"),
                 };
-                Err(ApiError::new(r.status(), code, r.body_text()))
+                Err(ApiError::new(status, code, r.body_text()))
             }
         }
     }
