@@ -6,8 +6,8 @@
 //
 // BASE_URL is a running `p2ham serve` where period 2023 (the Sampit round) is
 // published: `BENCH_PUBLIC_SCREENSHOTS=OUT_DIR scripts/bench-public.sh`
-// prepares one and runs this script. Optimise the PNGs afterwards
-// (`optipng -o2`).
+// prepares one and runs this script. Make the PNGs smaller afterwards
+// (`pngquant --quality=70-95 --ext .png --force`, then `optipng -o2`).
 import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';

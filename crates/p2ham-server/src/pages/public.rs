@@ -399,7 +399,7 @@ async fn unit_page(
                         th scope="col" { (ctx.t("Periode", "Period")) }
                         th scope="col" { (ctx.t("Predikat", "Predikat")) }
                         th scope="col" { (ctx.t("Keputusan", "Decision")) }
-                        th.num scope="col" { (ctx.t("Nilai terverifikasi", "Verified score")) }
+                        th.num scope="col" { (ctx.t("Nilai", "Score")) }
                     } }
                     tbody {
                         @for e in h.periods.iter().filter(|e| e.present).rev() {

@@ -339,6 +339,7 @@ fn xml(s: &str) -> String {
 /// The Atom feed (RFC 4287) of the published periods, newest first; links
 /// are relative to the feed's own address (`/publik/feed.atom`).
 fn atom(periods: &[PublishedPeriod]) -> String {
+    use std::fmt::Write as _;
     let mut by_date: Vec<&PublishedPeriod> = periods.iter().collect();
     by_date.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(a.period.cmp(&b.period)));
     let updated = by_date
@@ -348,43 +349,32 @@ fn atom(periods: &[PublishedPeriod]) -> String {
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"id\">\n");
     out.push_str("  <title>P2HAM: periode penilaian yang diumumkan</title>\n");
     out.push_str("  <id>urn:p2ham:publik</id>\n");
-    out.push_str(&format!("  <updated>{}</updated>\n", xml(&updated)));
+    let _ = writeln!(out, "  <updated>{}</updated>", xml(&updated));
     out.push_str("  <link rel=\"self\" href=\"feed.atom\"/>\n");
     out.push_str("  <link rel=\"alternate\" type=\"text/html\" href=\".\"/>\n");
     out.push_str("  <author><name>P2HAM</name></author>\n");
     out.push_str("  <rights>CC BY 4.0</rights>\n");
     for p in by_date {
         let awarded = p.units.units.iter().filter(|u| u.predikat).count();
-        out.push_str("  <entry>\n");
-        out.push_str(&format!(
-            "    <title>Periode {}: {awarded} unit pelayanan berpredikat P2HAM</title>\n",
-            xml(&p.period)
-        ));
-        out.push_str(&format!(
-            "    <id>urn:p2ham:publik:{}:{}</id>\n",
-            xml(&p.period),
-            xml(&p.published_at)
-        ));
-        out.push_str(&format!("    <updated>{}</updated>\n", xml(&p.published_at)));
-        out.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"periode/{}\"/>\n",
-            xml(&crate::pages::urlencode(&p.period))
-        ));
-        out.push_str(&format!(
-            "    <link rel=\"enclosure\" type=\"application/json\" href=\"data/{}/units.json\"/>\n",
-            xml(&crate::pages::urlencode(&p.period))
-        ));
+        let period = xml(&p.period);
+        let path = xml(&crate::pages::urlencode(&p.period));
         let decree = &p.units.decree;
-        out.push_str(&format!(
-            "    <summary>Keputusan {}{}: {awarded} dari {} unit pelayanan berpredikat Pelayanan Publik Berbasis HAM.</summary>\n",
-            xml(&decree.number),
-            decree
-                .date
-                .as_deref()
-                .map_or(String::new(), |d| format!(" tanggal {}", xml(d))),
-            p.units.units.len()
-        ));
-        out.push_str("  </entry>\n");
+        let date = decree
+            .date
+            .as_deref()
+            .map_or(String::new(), |d| format!(" tanggal {}", xml(d)));
+        let _ = write!(
+            out,
+            "  <entry>\n    <title>Periode {period}: {awarded} unit pelayanan berpredikat P2HAM</title>\n\
+             \x20   <id>urn:p2ham:publik:{period}:{at}</id>\n    <updated>{at}</updated>\n\
+             \x20   <link rel=\"alternate\" type=\"text/html\" href=\"periode/{path}\"/>\n\
+             \x20   <link rel=\"enclosure\" type=\"application/json\" href=\"data/{path}/units.json\"/>\n\
+             \x20   <summary>Keputusan {number}{date}: {awarded} dari {total} unit pelayanan berpredikat \
+             Pelayanan Publik Berbasis HAM.</summary>\n  </entry>\n",
+            at = xml(&p.published_at),
+            number = xml(&decree.number),
+            total = p.units.units.len(),
+        );
     }
     out.push_str("</feed>\n");
     out
