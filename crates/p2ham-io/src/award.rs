@@ -27,6 +27,7 @@ pub struct VerifiedInput {
     pub document: Option<LoadedAssessment>,
 }
 
+#[cfg(feature = "fs")]
 fn is_input_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| {
         e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")
@@ -57,21 +58,7 @@ fn walk(sources: Vec<Source<'_>>) -> Result<Vec<(Source<'_>, bool)>, IoError> {
             out.push((source, false));
             continue;
         };
-        let mut found = Vec::new();
-        for item in walkdir::WalkDir::new(&path)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let item = item.map_err(|e| IoError::Input {
-                file: e
-                    .path()
-                    .map_or_else(|| display(&path), |p| p.display().to_string()),
-                message: format!("cannot read: {e}"),
-            })?;
-            if item.file_type().is_file() && is_input_file(item.path()) {
-                found.push(item.into_path());
-            }
-        }
+        let found = folder_files(&path)?;
         if found.is_empty() {
             return Err(IoError::Input {
                 file: display(&path),
@@ -81,6 +68,34 @@ fn walk(sources: Vec<Source<'_>>) -> Result<Vec<(Source<'_>, bool)>, IoError> {
         out.extend(found.into_iter().map(|p| (Source::file(p), true)));
     }
     Ok(out)
+}
+
+/// The input files under a folder, searched recursively (links followed), in name order.
+#[cfg(feature = "fs")]
+fn folder_files(path: &Path) -> Result<Vec<PathBuf>, IoError> {
+    let mut found = Vec::new();
+    for item in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+        let item = item.map_err(|e| IoError::Input {
+            file: e
+                .path()
+                .map_or_else(|| display(path), |p| p.display().to_string()),
+            message: format!("cannot read: {e}"),
+        })?;
+        if item.file_type().is_file() && is_input_file(item.path()) {
+            found.push(item.into_path());
+        }
+    }
+    Ok(found)
+}
+
+/// Without the `fs` feature a folder is refused by name: give its files.
+#[cfg(not(feature = "fs"))]
+fn folder_files(path: &Path) -> Result<Vec<PathBuf>, IoError> {
+    Err(IoError::Input {
+        file: display(path),
+        message: "folders are not read by this build (the `fs` feature of p2ham-io is off); give the files"
+            .into(),
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -363,7 +378,11 @@ pub(crate) fn award_list(
     explicit: Option<&LoadedInstrument>,
 ) -> Result<AwardList, IoError> {
     let list: AwardList = from_json(file, bytes)?;
-    crate::parse::objects_only::<AwardList>(file, &crate::parse::json_value(bytes))?;
+    crate::parse::objects_only(
+        file,
+        &crate::parse::Shape::AwardList,
+        &crate::parse::json_value(bytes),
+    )?;
     let shape = |path: String, message: String| IoError::Shape {
         file: file.to_owned(),
         path,

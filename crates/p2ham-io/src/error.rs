@@ -153,6 +153,7 @@ pub enum IoError {
         source: p2ham_scoring::ScoringError,
     },
     /// SKM survey input is invalid (names file, row and column).
+    #[cfg(feature = "spreadsheet")]
     #[error(transparent)]
     Skm(#[from] crate::skm::SkmInputError),
 }
@@ -173,6 +174,7 @@ impl IoError {
             IoError::WrongKind { .. } => Code::WrongKind,
             IoError::Input { .. } => Code::Input,
             IoError::Scoring { .. } => Code::Scoring,
+            #[cfg(feature = "spreadsheet")]
             IoError::Skm(_) => Code::Skm,
             IoError::Compare { .. } => Code::Compare,
         }

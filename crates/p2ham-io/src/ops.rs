@@ -6,17 +6,26 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+#[cfg(feature = "rollup")]
 use p2ham_model::Stage;
+#[cfg(feature = "spreadsheet")]
 use p2ham_scoring::skm::{SkmReport, Weights};
 use p2ham_scoring::{ComparisonReport, HistoryReport, ScoreReport};
 
 use crate::load::{builtin_or_error, instrument_ref, read_assessment, read_instrument};
+#[cfg(feature = "rollup")]
 use crate::rollup::RollupInput;
 use crate::validate::instrument_failed;
 use crate::{
-    compare_loaded, parse_skm, validate_sources, verify_evidence, EvidenceReport, IoError, LoadedAssessment,
-    LoadedInstrument, RollupObserver, RollupOptions, RollupOutcome, SkmReadOptions, Source, ValidationReport,
-    DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
+    compare_loaded, validate_sources, IoError, LoadedAssessment, LoadedInstrument, Source, ValidationReport,
+};
+#[cfg(feature = "spreadsheet")]
+use crate::{parse_skm, SkmReadOptions};
+#[cfg(feature = "fs")]
+use crate::{verify_evidence, EvidenceReport};
+#[cfg(feature = "rollup")]
+use crate::{
+    RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
 };
 
 /// The instrument an operation checks its documents against, when it is not
@@ -129,12 +138,14 @@ pub fn validate(documents: Vec<Source<'_>>, instrument: Option<InstrumentInput<'
     }
 }
 
+#[cfg(feature = "spreadsheet")]
 /// Read SKM survey answers (CSV or a spreadsheet) and compute the index.
 pub fn skm(source: Source<'_>, options: &SkmReadOptions, weights: Weights) -> Result<SkmReport, IoError> {
     let read = source.read()?;
     parse_skm(&read.name, &read.bytes, options)?.report(weights)
 }
 
+#[cfg(feature = "rollup")]
 /// How a roll-up runs, besides its instrument.
 #[derive(Debug, Clone, Copy)]
 pub struct RollupSettings {
@@ -146,6 +157,7 @@ pub struct RollupSettings {
     pub max_document_bytes: u64,
 }
 
+#[cfg(feature = "rollup")]
 impl Default for RollupSettings {
     fn default() -> Self {
         Self {
@@ -156,6 +168,7 @@ impl Default for RollupSettings {
     }
 }
 
+#[cfg(feature = "rollup")]
 /// Roll up every assessment of `inputs`: a file source is a file or a folder
 /// as [`crate::rollup`] reads them; bytes and streams are NDJSON. Progress
 /// and each invalid record go to `observer` as they are found.
@@ -182,6 +195,7 @@ pub fn rollup(
     crate::rollup(inputs, &options, observer)
 }
 
+#[cfg(feature = "fs")]
 /// An evidence report with the documents whose evidence it checks.
 #[derive(Debug, Clone)]
 pub struct EvidenceChecked {
@@ -191,6 +205,7 @@ pub struct EvidenceChecked {
     pub documents: Vec<LoadedAssessment>,
 }
 
+#[cfg(feature = "fs")]
 /// Check every evidence file the documents reference against the files under
 /// `root` (present, digest as recorded, inside the root).
 pub fn evidence(documents: Vec<Source<'_>>, root: &Path) -> Result<EvidenceChecked, IoError> {

@@ -9,7 +9,6 @@ use p2ham_model::{
     AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decimal, Decision, Decree,
     InstrumentStamp, Source, Text, Unit,
 };
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{Reason, ReasonCode, ScoreReport};
@@ -422,7 +421,8 @@ fn decide_result(r: &VerifiedResult, previous: Option<&AwardEntry>, options: &Aw
 }
 
 /// Counts of each decision.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DecisionCounts {
     /// Units listed.
@@ -476,7 +476,8 @@ impl DecisionCounts {
 
 /// The summary of an award list: counts per decision, nationally, per office
 /// (Kanwil) and per unit kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AwardSummary {
     /// Over every unit.

@@ -22,7 +22,6 @@
 use std::collections::HashMap;
 
 use p2ham_model::{Answer, Assessment, Assessor, CheckedInstrument, Decimal, Stage, Text, Unit};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ratio::Ratio;
@@ -107,7 +106,8 @@ pub enum CompareError {
 }
 
 /// The kind of a difference between the self-assessment and the verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DiscrepancyKind {
     /// The unit claimed more than the verifier found: self value > verified value
@@ -147,26 +147,28 @@ impl DiscrepancyKind {
 }
 
 /// One document of the pair.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComparedDocument {
     /// The stage (`self` or `verification`).
     pub stage: Stage,
     /// The date of the assessment.
-    #[schemars(extend("format" = "date"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date")))]
     pub assessed_on: Option<String>,
     /// The people who made it.
     pub assessors: Vec<Assessor>,
     /// Lowercase hex SHA-256 of the file.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
     /// For the verification: the `verifies` digest it declares (checked against the self file).
-    #[schemars(pattern(p2ham_model::SHA256_REF_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_REF_PATTERN)))]
     pub verifies: Option<String>,
 }
 
 /// One criterion, both sides.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CriterionComparison {
     /// Criterion id.
@@ -184,7 +186,8 @@ pub struct CriterionComparison {
 }
 
 /// One indicator on which the two documents differ.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Discrepancy {
     /// Indicator id.
@@ -226,7 +229,8 @@ pub struct Discrepancy {
 }
 
 /// How many indicators fall in each class.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComparisonCounts {
     /// Indicators that apply to the unit's kind (the ones compared).
@@ -248,7 +252,8 @@ pub struct ComparisonCounts {
 /// `self points − verified points` summed per kind of indicator, each computed
 /// exactly and rounded once to 2 decimals. The exact sums add up to the exact
 /// difference of the totals (`exact_total_difference`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PointsByKind {
     /// Over overclaims.
@@ -268,9 +273,13 @@ pub struct PointsByKind {
 }
 
 /// The comparison of a self-assessment with its verification.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM comparison of a self-assessment with its verification")]
+#[cfg_attr(
+    feature = "schema",
+    schemars(title = "P2HAM comparison of a self-assessment with its verification")
+)]
 pub struct ComparisonReport {
     /// Always `p2ham-compare/1`.
     pub format: String,

@@ -1,7 +1,6 @@
 //! The score report (`"format": "p2ham-score/1"`): every figure with how it was earned.
 
 use p2ham_model::{Decimal, Principle, Stage, Text, Unit, VulnerableGroup};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The name of the scoring model every result names.
@@ -17,9 +16,10 @@ pub struct Digests {
 }
 
 /// The explained result of scoring one assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM score report")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM score report"))]
 pub struct ScoreReport {
     /// Always `p2ham-score/1`.
     pub format: String,
@@ -50,7 +50,8 @@ pub struct ScoreReport {
 }
 
 /// Identification of the instrument.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InstrumentInfo {
     /// Instrument id.
@@ -62,12 +63,13 @@ pub struct InstrumentInfo {
     /// Legal basis.
     pub legal_basis: Vec<String>,
     /// Lowercase hex SHA-256 of the instrument document.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
 }
 
 /// Identification of the assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentInfo {
     /// The unit.
@@ -77,15 +79,16 @@ pub struct AssessmentInfo {
     /// The stage.
     pub stage: Stage,
     /// The date of the assessment.
-    #[schemars(extend("format" = "date"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date")))]
     pub assessed_on: Option<String>,
     /// Lowercase hex SHA-256 of the assessment document.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
 }
 
 /// How an indicator fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Value 1: fully met.
@@ -117,7 +120,8 @@ impl Status {
 }
 
 /// Why an indicator is excluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Its `applies_to` leaves out the unit's kind.
@@ -127,7 +131,8 @@ pub enum Exclusion {
 }
 
 /// Counts of each status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusCounts {
     /// Fully met.
@@ -170,7 +175,8 @@ impl StatusCounts {
 }
 
 /// The result of one criterion.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CriterionResult {
     /// Criterion id.
@@ -198,7 +204,8 @@ pub struct CriterionResult {
 }
 
 /// How one indicator earned or lost its points.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorResult {
     /// Indicator id.
@@ -238,7 +245,8 @@ pub struct IndicatorResult {
 }
 
 /// The award decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Award {
     /// Whether the unit is eligible for the predikat.
@@ -252,7 +260,8 @@ pub struct Award {
 }
 
 /// Why a unit is not eligible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ReasonCode {
     /// No criterion has data: there is no total.
@@ -269,7 +278,8 @@ pub enum ReasonCode {
 }
 
 /// One reason a unit is not eligible.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
     /// Stable code.
@@ -288,7 +298,8 @@ pub struct Reason {
 
 /// Score of the indicators serving one principle or one vulnerable group,
 /// weighted by their points in the total.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Breakdown<K> {
     /// The principle or group.
@@ -310,7 +321,8 @@ pub struct Breakdown<K> {
 }
 
 /// One entry of the gap list (rencana tindak lanjut).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Gap {
     /// Indicator id.

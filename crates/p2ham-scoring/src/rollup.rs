@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use p2ham_model::{Assessment, CheckedInstrument, Decimal, Lang, Stage, Text, Unit, VulnerableGroup};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ratio::Ratio;
@@ -74,7 +73,8 @@ impl RollupInstrument {
 }
 
 /// Where a record came from: a file and, for NDJSON, its 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// The file (`-` for standard input).
@@ -218,7 +218,8 @@ impl UnitView<'_> {
 }
 
 /// A document or NDJSON line that could not be scored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InvalidRecord {
     /// The file (`-` for standard input).
@@ -230,7 +231,8 @@ pub struct InvalidRecord {
 }
 
 /// One problem of an invalid record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordProblem {
     /// Stable code, e.g. `syntax`, `unknown-option`, `unknown-instrument`.
@@ -672,9 +674,10 @@ fn group_index(g: VulnerableGroup) -> usize {
 }
 
 /// The roll-up report (`"format": "p2ham-rollup/1"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM roll-up report")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM roll-up report"))]
 pub struct RollupReport {
     /// Always `p2ham-rollup/1`.
     pub format: String,
@@ -700,7 +703,8 @@ pub struct RollupReport {
 }
 
 /// Record counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordCounts {
     /// Records read (documents and non-blank NDJSON lines).
@@ -718,7 +722,8 @@ pub struct RecordCounts {
 }
 
 /// An instrument used by the roll-up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InstrumentUse {
     /// Instrument id.
@@ -726,14 +731,15 @@ pub struct InstrumentUse {
     /// Instrument version.
     pub version: String,
     /// Lowercase hex SHA-256 of the instrument document.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
     /// Units scored against it.
     pub units: u64,
 }
 
 /// Statistics over a set of units.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     /// Units counted.
@@ -756,7 +762,8 @@ pub struct Summary {
 }
 
 /// One bin of the distribution.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bin {
     /// Lower bound (included).
@@ -768,7 +775,8 @@ pub struct Bin {
 }
 
 /// The summary of one office (Kanwil).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OfficeSummary {
     /// The office as the assessments name it; `null` for units naming none.
@@ -778,7 +786,8 @@ pub struct OfficeSummary {
 }
 
 /// One unit of the roll-up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitRow {
     /// 1-based position in the ranking; `null` when the unit has no total.
@@ -808,7 +817,8 @@ pub struct UnitRow {
 }
 
 /// The gap analysis over the units scored against one instrument.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GapAnalysis {
     /// Instrument id.
@@ -824,7 +834,8 @@ pub struct GapAnalysis {
 }
 
 /// How many units do not meet one indicator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorGap {
     /// Indicator id.
@@ -844,7 +855,8 @@ pub struct IndicatorGap {
 }
 
 /// How many units fully provide for one vulnerable group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupCoverage {
     /// The group.
@@ -860,7 +872,8 @@ pub struct GroupCoverage {
 }
 
 /// Two assessments of the same unit, period and stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Duplicate {
     /// Unit id.
