@@ -15,7 +15,7 @@
 //!   [`ops::rollup`] (progress and invalid records through a
 //!   [`RollupObserver`]), [`ops::evidence`] and [`ops::history`];
 //! - the readers behind them: [`read_assessment`], [`read_instrument`],
-//!   [`builtin_instrument`], [`read_checklist`], [`read_verified_sources`],
+//!   [`builtin`], [`read_checklist`], [`read_verified_sources`],
 //!   [`read_award_list`], [`read_history_sources`];
 //! - seals ([`seal_verification`], [`verify_seal`]), audit log checkpoints
 //!   ([`sign_checkpoint`], [`verify_checkpoint`]), the published JSON
@@ -129,12 +129,12 @@ pub use award::{
     read_verified_sources, VerifiedInput, VerifiedInputs,
 };
 pub use backup::{BackupAudit, BackupFile, BackupFormat, BackupManifest, BACKUP_MANIFEST};
-pub use builtin::{builtin, builtin_ids, builtin_instrument, Builtin, BUILTINS};
+pub use builtin::{builtin, Builtin, UnknownBuiltin, BUILTINS};
 #[cfg(feature = "spreadsheet")]
 pub use checklist::{
-    cell_name, column, column_letters, import_checklist, read_checklist, CellCode, CellProblem, Checklist,
+    cell_name, column, column_letters, import_checklist, read_checklist, CellProblem, Checklist,
     ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
-    InstrumentStamp, CHECKLIST_FORMAT, MAX_ASSESSOR_ROWS, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
+    CHECKLIST_FORMAT, MAX_ASSESSOR_ROWS, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
     MAX_CHECKLIST_PARTS, MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
 };
 #[cfg(feature = "seal")]
@@ -152,10 +152,9 @@ pub use evidence::{
 };
 pub use formula::{formula_safe, formula_unescape, is_plain_number};
 pub use load::{
-    builtin_or_error, check_assessment, instrument_for, instrument_from_bytes, load_assessment, load_builtin,
-    load_instrument, max_document_bytes, names_a_file, read_assessment, read_document, read_input,
-    read_instrument, score_loaded, LoadedAssessment, LoadedInstrument, DEFAULT_MAX_DOCUMENT_BYTES,
-    MAX_DOCUMENT_BYTES_VAR,
+    check_assessment, instrument_for, instrument_from_bytes, load_assessment, max_document_bytes,
+    read_assessment, read_document, read_input, read_instrument, score_loaded, LoadedAssessment,
+    LoadedInstrument, DEFAULT_MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_VAR,
 };
 pub use parse::{
     detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,

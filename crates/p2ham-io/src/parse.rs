@@ -5,7 +5,7 @@ use std::path::Path;
 #[cfg(feature = "toml")]
 use std::str::FromStr;
 
-use p2ham_model::{answer_index, format, Assessment, Instrument, ProblemCode};
+use p2ham_model::{answer_index, format, Assessment, Code, Instrument};
 use serde::de::DeserializeOwned;
 
 use crate::IoError;
@@ -65,9 +65,9 @@ fn json_error(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> I
 
 fn shape(file: &str, path: String, line: Option<usize>, message: String) -> IoError {
     let code = if path == "format" && message.starts_with("unknown variant") {
-        ProblemCode::UnknownFormat
+        Code::UnknownFormat
     } else {
-        ProblemCode::Shape
+        Code::Shape
     };
     IoError::Shape {
         file: file.to_owned(),
@@ -329,7 +329,7 @@ pub(crate) fn objects_only(file: &str, shape: &Shape, value: &serde_json::Value)
             path,
             indicator: None,
             line: None,
-            code: ProblemCode::Shape,
+            code: Code::Shape,
             message:
                 "invalid type: sequence, expected an object (a document's records are objects with named \
                       fields, as the schema says, never arrays read by position)"
@@ -419,7 +419,7 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
                     path: String::new(),
                     indicator: None,
                     line: (e.line() > 0).then(|| e.line()),
-                    code: ProblemCode::Shape,
+                    code: Code::Shape,
                     message: "expected a JSON object with a `format` field".into(),
                 }
             } else {
@@ -449,7 +449,7 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
             path: "format".into(),
             indicator: None,
             line: None,
-            code: ProblemCode::Shape,
+            code: Code::Shape,
             message: format!(
                 "invalid type: `{value}`, expected a string: `{}` or `{}`",
                 format::INSTRUMENT,
@@ -461,7 +461,7 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
             path: "format".into(),
             indicator: None,
             line: None,
-            code: ProblemCode::Shape,
+            code: Code::Shape,
             message: format!(
                 "missing field `format`; expected `{}` or `{}`",
                 format::INSTRUMENT,
@@ -564,7 +564,7 @@ mod tests {
             match detect_kind("x.json", bytes, false) {
                 Err(IoError::Shape { path: p, code, .. }) => {
                     assert_eq!(p, path);
-                    assert_eq!(code, ProblemCode::Shape);
+                    assert_eq!(code, Code::Shape);
                 }
                 other => panic!("{other:?}"),
             }

@@ -158,14 +158,14 @@ pub struct AwardEntry {
     pub notes: Vec<AwardReason>,
     /// The documents the decision rests on.
     #[serde(default)]
-    pub rests_on: Vec<Source>,
+    pub rests_on: Vec<DocumentRef>,
 }
 
 /// A document an award decision rests on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-pub struct Source {
+pub struct DocumentRef {
     /// The file as given (`-` for standard input), with `:LINE` for an NDJSON record.
     pub file: String,
     /// Lowercase hex SHA-256 of the document (of the record, for NDJSON).

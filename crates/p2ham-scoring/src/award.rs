@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use p2ham_model::{
     AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decimal, Decision, Decree,
-    InstrumentStamp, Source, Text, Unit,
+    DocumentRef, InstrumentStamp, Text, Unit,
 };
 use serde::{Deserialize, Serialize};
 
@@ -29,12 +29,12 @@ pub struct VerifiedResult {
     /// Every reason it does not (empty when eligible).
     pub reasons: Vec<AwardReason>,
     /// The document it was read from.
-    pub source: Source,
+    pub source: DocumentRef,
 }
 
 impl VerifiedResult {
     /// The result of a scored verification read from `source`.
-    pub fn from_score(report: &ScoreReport, source: Source) -> Self {
+    pub fn from_score(report: &ScoreReport, source: DocumentRef) -> Self {
         Self {
             unit: report.assessment.unit.clone(),
             period: report.assessment.period.clone(),

@@ -25,7 +25,7 @@ use p2ham_model::{Answer, Assessment, Assessor, CheckedInstrument, Decimal, Stag
 use serde::{Deserialize, Serialize};
 
 use crate::ratio::Ratio;
-use crate::report::{Award, Digests, Gap, InstrumentInfo, ScoreReport, Status, MODEL};
+use crate::report::{Award, Digests, Gap, IndicatorStatus, InstrumentIdentity, ScoreReport, MODEL};
 use crate::score::earned_points;
 use crate::{score, ScoringError};
 
@@ -211,10 +211,10 @@ pub struct Discrepancy {
     pub self_value: Option<Decimal>,
     /// Value of the verifier's answer option; `null` when unanswered or N/A.
     pub verified_value: Option<Decimal>,
-    /// Status of the indicator in the self-assessment's score.
-    pub self_status: Status,
-    /// Status of the indicator in the verification's score.
-    pub verified_status: Status,
+    /// The status of the indicator in the self-assessment's score.
+    pub self_status: IndicatorStatus,
+    /// The status of the indicator in the verification's score.
+    pub verified_status: IndicatorStatus,
     /// Points of the total (0–100) the self-assessment earned on it minus those the
     /// verification earned, rounded to 4 decimals (positive: the verification gave less).
     pub points_difference: Decimal,
@@ -286,7 +286,7 @@ pub struct ComparisonReport {
     /// The scoring model, `p2ham-weighted/1`.
     pub model: String,
     /// The instrument both documents answer.
-    pub instrument: InstrumentInfo,
+    pub instrument: InstrumentIdentity,
     /// The unit, as the verification names it.
     pub unit: Unit,
     /// The period.
@@ -513,7 +513,8 @@ fn build(
                         Some(DiscrepancyKind::Overclaim)
                     } else if claimed < found {
                         Some(DiscrepancyKind::Underclaim)
-                    } else if (si.status == Status::Unsupported) != (vi.status == Status::Unsupported)
+                    } else if (si.status == IndicatorStatus::Unsupported)
+                        != (vi.status == IndicatorStatus::Unsupported)
                         && si.value.is_some()
                     {
                         Some(DiscrepancyKind::EvidenceDiffers)
@@ -757,8 +758,8 @@ mod tests {
             ]
         );
         let a17 = &r.discrepancies[1];
-        assert_eq!(a17.self_status, Status::Unsupported);
-        assert_eq!(a17.verified_status, Status::Met);
+        assert_eq!(a17.self_status, IndicatorStatus::Unsupported);
+        assert_eq!(a17.verified_status, IndicatorStatus::Met);
         assert_eq!(a17.points_difference, dec!(-1.4286));
         assert_eq!(r.score_lost_to_overclaims, dec!(0.71));
         assert_eq!(r.points_by_kind.exact_total_difference, dec!(-1.43));

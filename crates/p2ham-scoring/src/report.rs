@@ -26,7 +26,7 @@ pub struct ScoreReport {
     /// The scoring model, `p2ham-weighted/1`.
     pub model: String,
     /// The instrument scored against.
-    pub instrument: InstrumentInfo,
+    pub instrument: InstrumentIdentity,
     /// The assessment scored.
     pub assessment: AssessmentInfo,
     /// Total score 0–100, rounded to 2 decimals; `null` when no criterion has data.
@@ -53,7 +53,7 @@ pub struct ScoreReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-pub struct InstrumentInfo {
+pub struct InstrumentIdentity {
     /// Instrument id.
     pub id: String,
     /// Instrument version.
@@ -90,7 +90,7 @@ pub struct AssessmentInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub enum IndicatorStatus {
     /// Value 1: fully met.
     Met,
     /// Value strictly between 0 and 1.
@@ -105,16 +105,16 @@ pub enum Status {
     Excluded,
 }
 
-impl Status {
+impl IndicatorStatus {
     /// The status as written in reports.
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Met => "met",
-            Status::Partial => "partial",
-            Status::Unmet => "unmet",
-            Status::Missing => "missing",
-            Status::Unsupported => "unsupported",
-            Status::Excluded => "excluded",
+            IndicatorStatus::Met => "met",
+            IndicatorStatus::Partial => "partial",
+            IndicatorStatus::Unmet => "unmet",
+            IndicatorStatus::Missing => "missing",
+            IndicatorStatus::Unsupported => "unsupported",
+            IndicatorStatus::Excluded => "excluded",
         }
     }
 }
@@ -151,14 +151,14 @@ pub struct StatusCounts {
 
 impl StatusCounts {
     /// Count one more of `status`.
-    pub fn add(&mut self, status: Status) {
+    pub fn add(&mut self, status: IndicatorStatus) {
         let slot = match status {
-            Status::Met => &mut self.met,
-            Status::Partial => &mut self.partial,
-            Status::Unmet => &mut self.unmet,
-            Status::Missing => &mut self.missing,
-            Status::Unsupported => &mut self.unsupported,
-            Status::Excluded => &mut self.excluded,
+            IndicatorStatus::Met => &mut self.met,
+            IndicatorStatus::Partial => &mut self.partial,
+            IndicatorStatus::Unmet => &mut self.unmet,
+            IndicatorStatus::Missing => &mut self.missing,
+            IndicatorStatus::Unsupported => &mut self.unsupported,
+            IndicatorStatus::Excluded => &mut self.excluded,
         };
         *slot += 1;
     }
@@ -229,7 +229,7 @@ pub struct IndicatorResult {
     /// Points of the total it earned, rounded to 4 decimals.
     pub total_points_earned: Decimal,
     /// The status.
-    pub status: Status,
+    pub status: IndicatorStatus,
     /// Why it is excluded, when it is.
     pub excluded: Option<Exclusion>,
     /// The `not_applicable` justification, when given.
@@ -332,7 +332,7 @@ pub struct Gap {
     /// Title.
     pub title: Text,
     /// Current status.
-    pub status: Status,
+    pub status: IndicatorStatus,
     /// The value counted now (0 for missing or unsupported).
     pub value: Decimal,
     /// Points of the total it would add if fully met (rounded to 2 decimals).

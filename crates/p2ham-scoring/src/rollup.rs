@@ -15,7 +15,7 @@ use p2ham_model::{Assessment, CheckedInstrument, Decimal, Lang, Stage, Text, Uni
 use serde::{Deserialize, Serialize};
 
 use crate::ratio::Ratio;
-use crate::{LeanScore, ScoringError, Status, MODEL};
+use crate::{IndicatorStatus, LeanScore, ScoringError, MODEL};
 
 /// The `format` of a roll-up report.
 pub const ROLLUP_FORMAT: &str = p2ham_model::format::ROLLUP;
@@ -110,14 +110,14 @@ enum Bits {
 }
 
 impl Bits {
-    fn new(statuses: &[Status]) -> Self {
+    fn new(statuses: &[IndicatorStatus]) -> Self {
         let n = statuses.len();
         if n <= 64 {
             let (mut included, mut not_met) = (0u64, 0u64);
             for (i, s) in statuses.iter().enumerate() {
-                if *s != Status::Excluded {
+                if *s != IndicatorStatus::Excluded {
                     included |= 1 << i;
-                    if *s != Status::Met {
+                    if *s != IndicatorStatus::Met {
                         not_met |= 1 << i;
                     }
                 }
@@ -127,9 +127,9 @@ impl Bits {
         let words = n.div_ceil(64);
         let mut bits = vec![0u64; 2 * words].into_boxed_slice();
         for (i, s) in statuses.iter().enumerate() {
-            if *s != Status::Excluded {
+            if *s != IndicatorStatus::Excluded {
                 bits[i / 64] |= 1 << (i % 64);
-                if *s != Status::Met {
+                if *s != IndicatorStatus::Met {
                     bits[words + i / 64] |= 1 << (i % 64);
                 }
             }
@@ -910,20 +910,20 @@ mod tests {
         /// The bits of the gap analysis read back every status, also past 64 indicators.
         #[test]
         fn bits_read_back_every_status(codes in proptest::collection::vec(0u8..4, 0..150)) {
-            let statuses: Vec<Status> = codes
+            let statuses: Vec<IndicatorStatus> = codes
                 .iter()
                 .map(|c| match c {
-                    0 => Status::Met,
-                    1 => Status::Partial,
-                    2 => Status::Excluded,
-                    _ => Status::Unmet,
+                    0 => IndicatorStatus::Met,
+                    1 => IndicatorStatus::Partial,
+                    2 => IndicatorStatus::Excluded,
+                    _ => IndicatorStatus::Unmet,
                 })
                 .collect();
             let bits = Bits::new(&statuses);
             prop_assert_eq!(matches!(bits, Bits::Small(..)), statuses.len() <= 64);
             for (i, s) in statuses.iter().enumerate() {
-                prop_assert_eq!(bits.included(i), *s != Status::Excluded);
-                prop_assert_eq!(bits.not_met(i), *s != Status::Excluded && *s != Status::Met);
+                prop_assert_eq!(bits.included(i), *s != IndicatorStatus::Excluded);
+                prop_assert_eq!(bits.not_met(i), *s != IndicatorStatus::Excluded && *s != IndicatorStatus::Met);
             }
         }
     }
@@ -950,7 +950,7 @@ mod tests {
         ins: &Arc<RollupInstrument>,
         unit: &str,
         total: Option<i64>,
-        statuses: [Status; 2],
+        statuses: [IndicatorStatus; 2],
         line: u64,
     ) -> UnitRecord {
         let a = Assessment {
@@ -978,7 +978,7 @@ mod tests {
             statuses: statuses.to_vec(),
             main_gap: statuses
                 .iter()
-                .position(|s| !matches!(s, Status::Met | Status::Excluded)),
+                .position(|s| !matches!(s, IndicatorStatus::Met | IndicatorStatus::Excluded)),
         };
         let source = Location {
             file: "f".into(),
@@ -994,10 +994,34 @@ mod tests {
         let ins = instrument();
         let records = || {
             vec![
-                record(&ins, "b", Some(9000), [Status::Met, Status::Met], 1),
-                record(&ins, "a", Some(4050), [Status::Partial, Status::Excluded], 2),
-                record(&ins, "c", None, [Status::Excluded, Status::Excluded], 3),
-                record(&ins, "b", Some(1000), [Status::Unmet, Status::Unmet], 4),
+                record(
+                    &ins,
+                    "b",
+                    Some(9000),
+                    [IndicatorStatus::Met, IndicatorStatus::Met],
+                    1,
+                ),
+                record(
+                    &ins,
+                    "a",
+                    Some(4050),
+                    [IndicatorStatus::Partial, IndicatorStatus::Excluded],
+                    2,
+                ),
+                record(
+                    &ins,
+                    "c",
+                    None,
+                    [IndicatorStatus::Excluded, IndicatorStatus::Excluded],
+                    3,
+                ),
+                record(
+                    &ins,
+                    "b",
+                    Some(1000),
+                    [IndicatorStatus::Unmet, IndicatorStatus::Unmet],
+                    4,
+                ),
             ]
         };
         let mut one = RollupAccumulator::new();
@@ -1050,7 +1074,7 @@ mod tests {
                 &ins,
                 &format!("u{i}"),
                 Some(t),
-                [Status::Met, Status::Met],
+                [IndicatorStatus::Met, IndicatorStatus::Met],
                 1,
             ));
         }
