@@ -154,7 +154,7 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
     if let Some(path) = &run.annex {
         write_atomic_with(path, &read, |w| {
             p2ham_report::write(
-                &mut Annex(&list),
+                &Annex(&list),
                 format_named_by(path).unwrap_or(Format::Text),
                 &render_options,
                 w,

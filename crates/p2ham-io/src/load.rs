@@ -174,7 +174,7 @@ pub fn instrument_for(
         return Ok(i.clone());
     }
     crate::builtin(&loaded.assessment.instrument.id)
-        .map(Clone::clone)
+        .cloned()
         .map_err(|e| e.named_by(&loaded.file))
 }
 

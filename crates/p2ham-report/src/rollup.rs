@@ -272,7 +272,7 @@ pub fn rollup_json_writer(w: &mut dyn Write, report: &RollupReport) -> std::io::
     let without_rows = RollupReport {
         format: report.format.clone(),
         model: report.model.clone(),
-        records: report.records.clone(),
+        records: report.records,
         instruments: report.instruments.clone(),
         national: report.national.clone(),
         offices: report.offices.clone(),

@@ -41,10 +41,7 @@ pub fn compared(unit: &str) -> ComparisonReport {
 /// A report built from the fixtures.
 pub fn rolled_up() -> RollupReport {
     let dir = fixtures().join("rollup");
-    let instrument = p2ham_io::read_instrument(p2ham_io::Source::file(
-        &dir.join("instrument.json").display().to_string(),
-    ))
-    .unwrap();
+    let instrument = p2ham_io::read_instrument(p2ham_io::Source::file(dir.join("instrument.json"))).unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
         ..RollupOptions::default()
