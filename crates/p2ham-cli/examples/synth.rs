@@ -95,9 +95,7 @@ fn main() {
     };
     let mut out = BufWriter::with_capacity(1 << 20, out);
 
-    let loaded = p2ham_io::load_builtin("p2ham-2022")
-        .expect("p2ham-2022 is built in")
-        .expect("the built-in is valid");
+    let loaded = p2ham_io::builtin("p2ham-2022").expect("p2ham-2022 is built in");
     let ins = loaded.checked.instrument();
     let kind_weight: u64 = KINDS.iter().map(|k| k.1).sum();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);

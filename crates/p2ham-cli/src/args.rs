@@ -200,7 +200,7 @@ pub enum Command {
     Completions {
         /// The shell.
         #[arg(value_enum)]
-        shell: Shell,
+        shell: clap_complete::Shell,
     },
     /// Print the manual page of p2ham or of one command (roff; `p2ham man
     /// score | man -l -`), or write every page into DIR.
@@ -261,9 +261,6 @@ pub enum Command {
     #[command(subcommand)]
     Seal(SealCommand),
 }
-
-/// The shells `p2ham completions` writes a script for.
-pub type Shell = clap_complete::Shell;
 
 /// `p2ham evidence …`
 #[derive(Debug, Subcommand)]

@@ -1,16 +1,15 @@
 //! The award cycle commands: `award`, `history` and `seal`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use p2ham_io::model::{is_iso_date, Decree};
 use p2ham_io::ops;
-use p2ham_io::scoring::{decide, AwardError, AwardOptions, RequiredInstrument};
+use p2ham_io::scoring::{AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
     default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, read_assessment,
-    read_award_components, read_award_list, read_award_rule, read_verified_sources, seal_verification,
-    signature_path, utc_timestamp, verify_seal, write_atomic, write_atomic_with, Signer,
+    read_award_components, read_award_list, read_award_rule, seal_verification, signature_path,
+    utc_timestamp, verify_seal, write_atomic, write_atomic_with, Signer,
 };
 use p2ham_report::{Annex, Format};
 
@@ -123,94 +122,52 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|p| read_award_components(source(p)))
         .transpose()?;
-    let found = read_verified_sources(sources::sources(&run.paths), explicit.as_deref())?;
-    if !found.skipped_self.is_empty() {
+    let components_period = components.as_ref().map(|c| c.period.clone());
+    let keys = if run.require_seal.is_empty() {
+        Vec::new()
+    } else {
+        load_public_keys(&run.require_seal)?
+    };
+    let round = ops::AwardRound {
+        options: AwardOptions {
+            period: run.period.clone(),
+            decree,
+            exclusions,
+            instrument: explicit.as_ref().map(|i| RequiredInstrument {
+                id: i.checked.instrument().id.clone(),
+                version: Some(i.checked.instrument().version.clone()),
+            }),
+            rule,
+            components: components
+                .map(|c| c.units.into_iter().map(|u| (u.unit.clone(), u)).collect())
+                .unwrap_or_default(),
+        },
+        previous: previous.as_ref(),
+        require_seal: &keys,
+        evidence_root: run.evidence_root.as_deref(),
+    };
+    let awarded = match ops::award(sources::sources(&run.paths), explicit.as_deref(), &round) {
+        Ok(awarded) => awarded,
+        Err(ops::AwardFailure::Io(e)) => return Err(e.into()),
+        Err(ops::AwardFailure::Decision(e)) => return Err(award_failure(e)),
+        Err(e) => return Err(Failure::Invalid(e.to_string())),
+    };
+    if let (Some(doc_period), Some(path)) = (&components_period, &run.components) {
+        if *doc_period != awarded.list.period {
+            return Err(Failure::Invalid(format!(
+                "{}: period: `{doc_period}` differs from `{}`, the period decided; give that period's figures",
+                path.display(),
+                awarded.list.period
+            )));
+        }
+    }
+    if !awarded.skipped_self.is_empty() {
         warn(&format!(
             "award: {} self-assessment(s) in the folders left out (the award rests on verifications)\n",
-            found.skipped_self.len()
+            awarded.skipped_self.len()
         ));
     }
-    let inputs = found.results;
-
-    if !run.require_seal.is_empty() {
-        let keys = load_public_keys(&run.require_seal)?;
-        let mut refused = String::new();
-        let mut count = 0;
-        for v in &inputs {
-            let (seal, problems) = match &v.document {
-                None => (
-                    None,
-                    vec![format!(
-                        "{}: an NDJSON record or roll-up row carries no seal; give the verification files",
-                        v.result.source.file
-                    )],
-                ),
-                Some(doc) => {
-                    let root = run
-                        .evidence_root
-                        .as_ref()
-                        .map(|r| r.join(&doc.assessment.unit.id));
-                    let file = doc.path.clone().unwrap_or_else(|| PathBuf::from(&doc.file));
-                    let seal = default_seal_path(&file);
-                    let problems = verify_seal(doc, root.as_deref(), &seal, &keys)?.problems;
-                    (Some(seal), problems)
-                }
-            };
-            if !problems.is_empty() {
-                count += 1;
-                // Each refused verification is named with its seal, then every problem.
-                let _ = match &seal {
-                    Some(seal) => writeln!(
-                        refused,
-                        "  unit {}: verification {}, seal {}:",
-                        v.result.unit.id,
-                        v.result.source.file,
-                        seal.display()
-                    ),
-                    None => writeln!(refused, "  unit {}: {}:", v.result.unit.id, v.result.source.file),
-                };
-                for p in problems {
-                    let _ = writeln!(refused, "    {p}");
-                }
-            }
-        }
-        if count > 0 {
-            return Err(Failure::Invalid(format!(
-                "{count} verification(s) without a valid seal from a listed key:\n{}",
-                refused.trim_end()
-            )));
-        }
-    }
-
-    let options = AwardOptions {
-        period: run.period.clone(),
-        decree,
-        exclusions,
-        instrument: explicit.as_ref().map(|i| RequiredInstrument {
-            id: i.checked.instrument().id.clone(),
-            version: Some(i.checked.instrument().version.clone()),
-        }),
-        ..AwardOptions::default()
-    };
-    let results: Vec<_> = inputs.into_iter().map(|v| v.result).collect();
-    if let (Some(doc), Some(path)) = (&components, &run.components) {
-        let period = run.period.as_ref().or_else(|| results.first().map(|r| &r.period));
-        if let Some(period) = period.filter(|p| **p != doc.period) {
-            return Err(Failure::Invalid(format!(
-                "{}: period: `{}` differs from `{period}`, the period decided; give that period's figures",
-                path.display(),
-                doc.period
-            )));
-        }
-    }
-    let options = AwardOptions {
-        rule,
-        components: components
-            .map(|c| c.units.into_iter().map(|u| (u.unit.clone(), u)).collect())
-            .unwrap_or_default(),
-        ..options
-    };
-    let mut list = decide(&results, previous.as_ref(), &options).map_err(award_failure)?;
+    let list = awarded.list;
 
     let mut read = files(
         run.paths
@@ -228,7 +185,7 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
     if let Some(path) = &run.annex {
         write_atomic_with(path, &read, |w| {
             p2ham_report::write(
-                &mut Annex(&list),
+                &Annex(&list),
                 format_named_by(path).unwrap_or(Format::Text),
                 &render_options,
                 w,
@@ -236,7 +193,7 @@ pub(crate) fn award(run: &AwardArgs) -> Result<(), Failure> {
             .map_err(std::io::Error::other)
         })?;
     }
-    target.deliver(&mut list, &render_options, &read)
+    target.deliver(&list, &render_options, &read)
 }
 
 pub(crate) fn history_cmd(
@@ -250,13 +207,13 @@ pub(crate) fn history_cmd(
     let instrument = sources::instrument(instrument);
     let mut read = files(paths);
     read.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
-    let mut report = ops::history(sources::sources(paths), instrument, unit)?;
+    let report = ops::history(sources::sources(paths), instrument, unit)?;
     if let (Some(u), true) = (unit, report.units.is_empty()) {
         return Err(Failure::Invalid(format!(
             "unit `{u}` is in none of the award lists or verifications given"
         )));
     }
-    target.deliver(&mut report, &target.options(), &read)
+    target.deliver(&report, &target.options(), &read)
 }
 
 /// The password in a file: its first line, without the line end.

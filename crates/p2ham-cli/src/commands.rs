@@ -3,7 +3,6 @@
 //! every format). The output goes to standard output or, atomically, to
 //! `-o FILE`.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,12 +13,12 @@ use p2ham_io::model::Stage;
 use p2ham_io::ops::{self, Compared, RollupSettings};
 use p2ham_io::scoring::ComparisonReport;
 use p2ham_io::{
-    builtin_or_error, evidence_files, evidence_manifest, load_builtin, max_document_bytes, read_assessment,
-    read_checklist, schema_kind, write_atomic, write_atomic_with, ImportOptions, IoError, LoadedAssessment,
-    RollupOutcome, SkmReadOptions, BUILTINS, SCHEMAS,
+    evidence_files, evidence_manifest, max_document_bytes, read_assessment, schema_kind, write_atomic,
+    write_atomic_with, ImportOptions, IoError, LoadedAssessment, RollupOutcome, SkmReadOptions, BUILTINS,
+    SCHEMAS,
 };
 use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
-use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Report};
+use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Renderable};
 
 use clap::CommandFactory;
 
@@ -71,7 +70,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             for p in report.files.iter_mut().flat_map(|f| f.problems.iter_mut()) {
                 p.message = crate::with_flags(&p.message);
             }
-            target.deliver(&mut report, &target.options(), &files)?;
+            target.deliver(&report, &target.options(), &files)?;
             if report.valid {
                 Ok(())
             } else {
@@ -89,9 +88,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let instrument = instrument_input(instrument.as_deref());
             let mut inputs = vec![file.clone()];
             inputs.extend(instrument.as_ref().and_then(|i| i.path()).map(Path::to_path_buf));
-            let mut scored = ops::score(source(&file), instrument)?;
+            let scored = ops::score(source(&file), instrument)?;
             let view = target.evidence(evidence.evidence_root.as_deref(), &[scored.document], &mut inputs)?;
-            target.deliver(&mut scored.report, &target.with(view.as_ref()), &inputs)
+            target.deliver(&scored.report, &target.with(view.as_ref()), &inputs)
         }
         Command::Skm {
             file,
@@ -102,8 +101,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             out,
         } => {
             let target = Target::new(format, Format::Json, &out)?;
-            let mut report = ops::skm(source(&file), &SkmReadOptions { by, sheet }, weights.into())?;
-            target.deliver(&mut report, &target.options(), &[file])
+            let report = ops::skm(source(&file), &SkmReadOptions { by, sheet }, weights.into())?;
+            target.deliver(&report, &target.options(), &[file])
         }
         Command::Rollup {
             instrument,
@@ -127,7 +126,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let mut progress = Progress::new(!no_progress && !quiet());
             let outcome = ops::rollup(sources::sources(&paths), instrument, settings, &mut progress);
             progress.finish();
-            let RollupOutcome { mut report, mut read } = outcome?;
+            let RollupOutcome { report, mut read } = outcome?;
             if let Some(path) = target.output {
                 if from_stdin {
                     if let Some(m) = stdin_metadata() {
@@ -142,7 +141,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     .into());
                 }
             }
-            target.deliver(&mut report, &target.options(), &inputs)?;
+            target.deliver(&report, &target.options(), &inputs)?;
             let c = &report.records;
             warn(&format!(
                 "rollup: {} record(s) read, {} unit(s) counted, {} invalid, {} duplicate(s) not counted, {} of another stage skipped\n",
@@ -164,9 +163,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let target = Target::new(format, Format::Text, &out)?;
             let (compared, mut inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
-            let (mut report, documents) = evidence_order(compared);
+            let (report, documents) = evidence_order(compared);
             let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
-            target.deliver(&mut report, &target.with(view.as_ref()), &inputs)
+            target.deliver(&report, &target.with(view.as_ref()), &inputs)
         }
         Command::Letter {
             instrument,
@@ -180,7 +179,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let (compared, mut inputs) = compared(instrument.as_deref(), &self_file, &verified_file)?;
             let (report, documents) = evidence_order(compared);
             let view = target.evidence(evidence.evidence_root.as_deref(), &documents, &mut inputs)?;
-            target.deliver(&mut Letter(&report), &target.with(view.as_ref()), &inputs)
+            target.deliver(&Letter(&report), &target.with(view.as_ref()), &inputs)
         }
         Command::Template {
             instrument,
@@ -224,10 +223,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             files,
         }) => {
             let target = Target::new(format, Format::Text, &out)?;
-            let mut checked = ops::evidence(sources::sources(&files), &root)?;
+            let checked = ops::evidence(sources::sources(&files), &root)?;
             let mut inputs = files.clone();
             inputs.push(root);
-            target.deliver(&mut checked.report, &target.options(), &inputs)?;
+            target.deliver(&checked.report, &target.options(), &inputs)?;
             if checked.report.ok {
                 Ok(())
             } else {
@@ -332,14 +331,14 @@ impl<'a> Target<'a> {
 
     /// Render the report to standard output, or atomically to the output file
     /// (never over an input).
-    pub(crate) fn deliver<R: Report + ?Sized>(
+    pub(crate) fn deliver<R: Renderable + ?Sized>(
         &self,
-        report: &mut R,
+        report: &R,
         options: &RenderOptions,
         inputs: &[PathBuf],
     ) -> Result<(), Failure> {
         let inputs = files(inputs);
-        let mut render = |w: &mut dyn Write| {
+        let render = |w: &mut dyn Write| {
             p2ham_report::write(report, self.format, options, w).map_err(|e| match e {
                 p2ham_report::ReportError::Write(e) => e,
                 other => std::io::Error::other(other),
@@ -414,10 +413,15 @@ pub(crate) fn emit(text: &str, output: Option<&PathBuf>, inputs: &[PathBuf]) -> 
     }
 }
 
+/// The ids of the built-in instruments, comma-separated (for messages).
+fn builtin_ids() -> String {
+    BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
+}
+
 fn instrument_list() -> Result<(), Failure> {
     let mut text = String::new();
     for b in BUILTINS {
-        let loaded = load_builtin(b.id).expect("listed built-in exists")?;
+        let loaded = p2ham_io::builtin(b.id).map_err(IoError::from)?;
         let ins = loaded.checked.instrument();
         let indicators = ins.indicators().count();
         let _ = writeln!(
@@ -434,11 +438,11 @@ fn instrument_list() -> Result<(), Failure> {
 }
 
 fn instrument_show(id: &str) -> Result<(), Failure> {
-    match p2ham_io::builtin(id) {
+    match BUILTINS.iter().find(|b| b.id == id) {
         Some(b) => print(b.source),
         None => Err(Failure::Usage(format!(
             "instrument `{id}` is not built in; built-in: {}",
-            p2ham_io::builtin_ids()
+            builtin_ids()
         ))),
     }
 }
@@ -449,14 +453,14 @@ fn instrument_diff(format: Option<FormatArg>, out: &Output, from: &str, to: &str
     let a = sources::load_instrument(from).map_err(|e| instrument_failure(e, from))?;
     let b = sources::load_instrument(to).map_err(|e| instrument_failure(e, to))?;
     let (ia, ib) = (a.checked.instrument(), b.checked.instrument());
-    let mut report = p2ham_io::scoring::diff_instruments(
+    let report = p2ham_io::scoring::diff_instruments(
         ia,
         ib,
         &p2ham_io::scoring::DiffSide::of(ia, &a.sha256),
         &p2ham_io::scoring::DiffSide::of(ib, &b.sha256),
     );
     let inputs: Vec<PathBuf> = [&a.path, &b.path].into_iter().flatten().cloned().collect();
-    target.deliver(&mut report, &target.options(), &inputs)
+    target.deliver(&report, &target.options(), &inputs)
 }
 
 /// An instrument that cannot be read: an unknown built-in id given on the
@@ -464,9 +468,9 @@ fn instrument_diff(format: Option<FormatArg>, out: &Output, from: &str, to: &str
 /// instrument an invalid input (exit 1).
 fn instrument_failure(e: IoError, spec: &str) -> Failure {
     match e {
-        IoError::UnknownInstrument { .. } => Failure::Usage(format!(
+        IoError::UnknownInstrument { known, .. } => Failure::Usage(format!(
             "`{spec}` is neither a file nor a built-in instrument (built-in: {})",
-            p2ham_io::builtin_ids()
+            known.join(", ")
         )),
         other => other.into(),
     }
@@ -603,16 +607,16 @@ fn import(
     output: Option<&PathBuf>,
     file: &Path,
 ) -> Result<(), Failure> {
-    let explicit = instrument.map(sources::load_instrument).transpose()?;
-    let read = source(file).read()?;
-    let checklist = read_checklist(&read.name, &read.bytes).map_err(|e| Failure::Invalid(e.to_string()))?;
-    let loaded = match explicit {
-        Some(i) => i,
-        None => Cow::Borrowed(builtin_or_error(&checklist.meta().instrument.id, &read.name)?),
+    let imported = match ops::import(
+        source(file),
+        sources::instrument(instrument),
+        &ImportOptions { allow_missing },
+    ) {
+        Ok(imported) => imported,
+        Err(ops::ImportFailure::Io(e)) => return Err(e.into()),
+        Err(e) => return Err(Failure::Invalid(e.to_string())),
     };
-    let assessment = checklist
-        .to_assessment(&loaded, &ImportOptions { allow_missing })
-        .map_err(|e| Failure::Invalid(e.to_string()))?;
+    let (assessment, loaded) = (imported.assessment, imported.instrument);
     let mut inputs = vec![file.to_path_buf()];
     inputs.extend(loaded.path.clone());
     emit(&p2ham_report::to_json(&assessment), output, &inputs)

@@ -121,7 +121,7 @@ mod tests {
         let e = IoError::UnknownInstrument {
             file: "a.json".into(),
             id: "x".into(),
-            known: "p2ham-2022".into(),
+            known: vec!["p2ham-2022".into()],
         };
         assert!(!e.to_string().contains("--"));
         assert_eq!(

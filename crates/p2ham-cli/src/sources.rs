@@ -42,11 +42,23 @@ pub(crate) fn instrument(spec: Option<&str>) -> Option<InstrumentInput<'static>>
 }
 
 fn instrument_of(spec: &str) -> InstrumentInput<'static> {
-    if spec == "-" || p2ham_io::names_a_file(spec) {
+    if spec == "-" || names_a_file(spec) {
         InstrumentInput::Source(source(Path::new(spec)))
     } else {
         InstrumentInput::Builtin(spec.to_owned())
     }
+}
+
+/// Whether an instrument named on the command line is a path rather than a
+/// built-in id: it exists, contains a folder separator or ends in
+/// `.json`/`.toml`.
+fn names_a_file(spec: &str) -> bool {
+    let path = Path::new(spec);
+    path.exists()
+        || spec.contains(['/', '\\'])
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("toml"))
 }
 
 /// Load the instrument `--instrument` names (see [`instrument`]).

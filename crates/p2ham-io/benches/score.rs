@@ -3,7 +3,7 @@
 //!
 //! Run with `cargo bench -p p2ham-io --bench score`.
 
-use p2ham_io::{load_builtin, parse_assessment};
+use p2ham_io::parse_assessment;
 use p2ham_scoring::{score, Digests};
 
 const LAPAS: &[u8] =
@@ -15,7 +15,7 @@ fn main() {
 
 #[divan::bench]
 fn score_only(bencher: divan::Bencher) {
-    let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+    let instrument = p2ham_io::builtin("p2ham-2022").unwrap().clone();
     let assessment = parse_assessment("lapas.json", LAPAS).unwrap();
     let digests = Digests::default();
     bencher.bench(|| score(&instrument.checked, divan::black_box(&assessment), &digests).unwrap());
@@ -23,7 +23,7 @@ fn score_only(bencher: divan::Bencher) {
 
 #[divan::bench]
 fn parse_and_score(bencher: divan::Bencher) {
-    let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+    let instrument = p2ham_io::builtin("p2ham-2022").unwrap().clone();
     let digests = Digests::default();
     bencher.bench(|| {
         let a = parse_assessment("lapas.json", divan::black_box(LAPAS)).unwrap();
@@ -33,5 +33,5 @@ fn parse_and_score(bencher: divan::Bencher) {
 
 #[divan::bench]
 fn load_builtin_instrument() -> p2ham_io::LoadedInstrument {
-    load_builtin(divan::black_box("p2ham-2022")).unwrap().unwrap()
+    p2ham_io::builtin(divan::black_box("p2ham-2022")).unwrap().clone()
 }

@@ -6,16 +6,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use p2ham_model::{
-    format, is_iso_date, is_unit_id, AwardList, InstrumentStamp, ProblemCode, Stage, Text, UNIT_ID_PATTERN,
+    format, is_iso_date, is_unit_id, AwardList, Code, InstrumentStamp, Stage, Text, UNIT_ID_PATTERN,
 };
 use p2ham_scoring::{RollupReport, VerifiedResult};
 
 use crate::error::display;
 use crate::source::SourceBytes;
-use crate::{
-    builtin_ids, from_json, load_builtin, score_loaded, sha256_hex, IoError, LoadedAssessment,
-    LoadedInstrument, Source,
-};
+use crate::{from_json, score_loaded, sha256_hex, IoError, LoadedAssessment, LoadedInstrument, Source};
 
 /// A verified result with the document it came from.
 #[derive(Debug, Clone)]
@@ -27,6 +24,7 @@ pub struct VerifiedInput {
     pub document: Option<LoadedAssessment>,
 }
 
+#[cfg(feature = "fs")]
 fn is_input_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| {
         e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")
@@ -57,21 +55,7 @@ fn walk(sources: Vec<Source<'_>>) -> Result<Vec<(Source<'_>, bool)>, IoError> {
             out.push((source, false));
             continue;
         };
-        let mut found = Vec::new();
-        for item in walkdir::WalkDir::new(&path)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let item = item.map_err(|e| IoError::Input {
-                file: e
-                    .path()
-                    .map_or_else(|| display(&path), |p| p.display().to_string()),
-                message: format!("cannot read: {e}"),
-            })?;
-            if item.file_type().is_file() && is_input_file(item.path()) {
-                found.push(item.into_path());
-            }
-        }
+        let found = folder_files(&path)?;
         if found.is_empty() {
             return Err(IoError::Input {
                 file: display(&path),
@@ -81,6 +65,34 @@ fn walk(sources: Vec<Source<'_>>) -> Result<Vec<(Source<'_>, bool)>, IoError> {
         out.extend(found.into_iter().map(|p| (Source::file(p), true)));
     }
     Ok(out)
+}
+
+/// The input files under a folder, searched recursively (links followed), in name order.
+#[cfg(feature = "fs")]
+fn folder_files(path: &Path) -> Result<Vec<PathBuf>, IoError> {
+    let mut found = Vec::new();
+    for item in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+        let item = item.map_err(|e| IoError::Input {
+            file: e
+                .path()
+                .map_or_else(|| display(path), |p| p.display().to_string()),
+            message: format!("cannot read: {e}"),
+        })?;
+        if item.file_type().is_file() && is_input_file(item.path()) {
+            found.push(item.into_path());
+        }
+    }
+    Ok(found)
+}
+
+/// Without the `fs` feature a folder is refused by name: give its files.
+#[cfg(not(feature = "fs"))]
+fn folder_files(path: &Path) -> Result<Vec<PathBuf>, IoError> {
+    Err(IoError::Input {
+        file: display(path),
+        message: "folders are not read by this build (the `fs` feature of p2ham-io is off); give the files"
+            .into(),
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -114,25 +126,14 @@ fn records<'a>(name: &str, bytes: &'a [u8]) -> Vec<(Option<u64>, &'a [u8])> {
 /// Instruments by id: the explicit one and the built-ins, each loaded once.
 struct Instruments<'a> {
     explicit: Option<&'a LoadedInstrument>,
-    builtins: BTreeMap<String, LoadedInstrument>,
 }
 
-impl Instruments<'_> {
-    fn get(&mut self, id: &str, file: &str) -> Result<&LoadedInstrument, IoError> {
+impl<'a> Instruments<'a> {
+    fn get(&mut self, id: &str, file: &str) -> Result<&'a LoadedInstrument, IoError> {
         if let Some(e) = self.explicit.filter(|e| e.checked.instrument().id == id) {
             return Ok(e);
         }
-        if !self.builtins.contains_key(id) {
-            let loaded = load_builtin(id).unwrap_or_else(|| {
-                Err(IoError::UnknownInstrument {
-                    file: file.to_owned(),
-                    id: id.to_owned(),
-                    known: builtin_ids(),
-                })
-            })?;
-            self.builtins.insert(id.to_owned(), loaded);
-        }
-        Ok(&self.builtins[id])
+        crate::builtin(id).map_err(|e| e.named_by(file))
     }
 }
 
@@ -170,10 +171,7 @@ fn read_walked(
     files: Vec<(SourceBytes<'_>, bool)>,
     instrument: Option<&LoadedInstrument>,
 ) -> Result<VerifiedInputs, IoError> {
-    let mut instruments = Instruments {
-        explicit: instrument,
-        builtins: BTreeMap::new(),
-    };
+    let mut instruments = Instruments { explicit: instrument };
     let mut out = Vec::new();
     let mut skipped_self = Vec::new();
     for (read, in_folder) in files {
@@ -239,7 +237,7 @@ fn verified(
     }
     let instrument = instruments.get(&loaded.assessment.instrument.id, &loaded.file)?;
     let report = score_loaded(&loaded, instrument)?;
-    let source = p2ham_model::Source {
+    let source = p2ham_model::DocumentRef {
         file: loaded.file.clone(),
         sha256: loaded.sha256.clone(),
         verifies: loaded.assessment.verifies.clone(),
@@ -328,7 +326,7 @@ fn rollup_rows(file: &str, bytes: &[u8]) -> Result<Vec<VerifiedInput>, IoError> 
                 total: row.total,
                 eligible: row.eligible,
                 reasons,
-                source: p2ham_model::Source {
+                source: p2ham_model::DocumentRef {
                     file: format!("{file} (units[{i}], from {location})"),
                     sha256: digest.clone(),
                     verifies: None,
@@ -363,13 +361,17 @@ pub(crate) fn award_list(
     explicit: Option<&LoadedInstrument>,
 ) -> Result<AwardList, IoError> {
     let list: AwardList = from_json(file, bytes)?;
-    crate::parse::objects_only::<AwardList>(file, &crate::parse::json_value(bytes))?;
+    crate::parse::objects_only(
+        file,
+        &crate::parse::Shape::AwardList,
+        &crate::parse::json_value(bytes),
+    )?;
     let shape = |path: String, message: String| IoError::Shape {
         file: file.to_owned(),
         path,
         indicator: None,
         line: None,
-        code: ProblemCode::Shape,
+        code: Code::Shape,
         message,
     };
     if list.period.trim().is_empty() {
@@ -404,15 +406,11 @@ pub(crate) fn award_list(
             ));
         }
         let Some(stamp) = &e.instrument else { continue };
-        let builtin;
         let kinds = match explicit.filter(|x| x.checked.instrument().id == stamp.id) {
             Some(x) => &x.checked.instrument().unit_kinds,
-            None => match load_builtin(&stamp.id) {
-                Some(Ok(b)) => {
-                    builtin = b;
-                    &builtin.checked.instrument().unit_kinds
-                }
-                _ => continue,
+            None => match crate::builtin(&stamp.id) {
+                Ok(b) => &b.checked.instrument().unit_kinds,
+                Err(_) => continue,
             },
         };
         if !kinds.contains(&e.unit.kind) {

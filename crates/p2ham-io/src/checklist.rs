@@ -18,10 +18,10 @@
 //! `Kriteria A!D12`.
 //!
 //! ```
-//! use p2ham_io::{import_checklist, ChecklistError, ImportOptions, load_builtin};
+//! use p2ham_io::{import_checklist, ChecklistError, ImportOptions};
 //!
-//! let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
-//! let err = import_checklist("unit.csv", b"indicator,answer\nA.01,Ada\n", &instrument, &ImportOptions::default())
+//! let instrument = p2ham_io::builtin("p2ham-2022").unwrap();
+//! let err = import_checklist("unit.csv", b"indicator,answer\nA.01,Ada\n", instrument, &ImportOptions::default())
 //!     .unwrap_err();
 //! assert!(matches!(err, ChecklistError::NotAChecklist { .. }));
 //! ```
@@ -33,7 +33,7 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Reader};
 use p2ham_model::{
     evidence_path_problem, is_iso_date, is_sha256_hex, Answer, Assessment, AssessmentFormat, Assessor, Code,
-    EvidenceRef, InstrumentRef, Lang, Problem, Stage, Unit,
+    Diagnostic, EvidenceRef, InstrumentRef, InstrumentStamp, Lang, Stage, Unit,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -82,18 +82,6 @@ pub mod column {
     pub const COUNTED_WEIGHT: u16 = 14;
     /// The points earned (XLSX only).
     pub const EARNED: u16 = 15;
-}
-
-/// The instrument a checklist was made from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InstrumentStamp {
-    /// The instrument's id.
-    pub id: String,
-    /// The instrument's version.
-    pub version: String,
-    /// Lowercase hex SHA-256 of the instrument document.
-    pub sha256: String,
 }
 
 /// Where the cover's fields are.
@@ -183,19 +171,13 @@ impl ChecklistMeta {
     }
 }
 
-/// The stable code of a cell problem: one of the [`Code`] vocabulary
-/// (`unknown-label`, `missing-answer`, `answer-and-not-applicable`,
-/// `locked-cell-changed`, `required`, `not-text`, `evidence`, `sha256`,
-/// `date`, `invalid`).
-pub type CellCode = Code;
-
 /// One problem in one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellProblem {
     /// The cell, e.g. `Kriteria A!D12` (in a CSV: `file.csv!D12`).
     pub cell: String,
     /// The stable code.
-    pub code: CellCode,
+    pub code: Code,
     /// What is wrong and what was expected.
     pub message: String,
 }
@@ -575,7 +557,7 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), C
                 file: file.to_owned(),
                 problems: vec![CellProblem {
                     cell: format!("{name}!A1"),
-                    code: CellCode::LockedCellChanged,
+                    code: Code::LockedCellChanged,
                     message: format!(
                         "the worksheet `{name}` is missing (renamed or deleted?); the checklist's worksheets are locked (found: {})",
                         names.join(", ")
@@ -864,7 +846,7 @@ impl Cells<'_> {
         self.book.sheets.get(sheet)?.get(&(row, col))
     }
 
-    fn problem(&mut self, sheet: &str, row: u32, col: u16, code: CellCode, message: String) {
+    fn problem(&mut self, sheet: &str, row: u32, col: u16, code: Code, message: String) {
         let cell = self.name(sheet, row, col);
         self.problems.push(CellProblem { cell, code, message });
     }
@@ -885,7 +867,7 @@ impl Cells<'_> {
                     sheet,
                     row,
                     col,
-                    CellCode::NotText,
+                    Code::NotText,
                     format!(
                         "the formula `={f}` where text is expected; type the text itself (a formula's result is never read)"
                     ),
@@ -898,7 +880,7 @@ impl Cells<'_> {
                     sheet,
                     row,
                     col,
-                    CellCode::NotText,
+                    Code::NotText,
                     format!("{what} where text is expected; type the text (format the cell as text)"),
                 );
                 String::new()
@@ -925,7 +907,7 @@ impl Cells<'_> {
                     sheet,
                     row,
                     col,
-                    CellCode::Evidence,
+                    Code::Evidence,
                     format!("line {} is blank; give one evidence file per line", i + 1),
                 );
             }
@@ -1081,7 +1063,7 @@ impl Checklist {
                     &cover.sheet,
                     r,
                     c,
-                    CellCode::Required,
+                    Code::Required,
                     format!("blank; expected {what}"),
                 );
             }
@@ -1091,7 +1073,7 @@ impl Checklist {
                 &cover.sheet,
                 kind_at.0,
                 kind_at.1,
-                CellCode::LockedCellChanged,
+                Code::LockedCellChanged,
                 format!(
                     "the unit kind was changed to `{kind}`; this checklist is for `{}` (a locked cell)",
                     meta.unit_kind
@@ -1112,7 +1094,7 @@ impl Checklist {
                     &cover.sheet,
                     date_r,
                     date_c,
-                    CellCode::Date,
+                    Code::Date,
                     format!(
                         "{} is no date; expected a calendar date YYYY-MM-DD, e.g. 2023-03-14",
                         describe(&other)
@@ -1137,14 +1119,14 @@ impl Checklist {
                     &cover.sheet,
                     r,
                     cover.assessor_name_column,
-                    CellCode::Required,
+                    Code::Required,
                     format!("blank, but the row gives the role `{role}`; expected the assessor's name"),
                 ),
                 (false, true) => cells.problem(
                     &cover.sheet,
                     r,
                     cover.assessor_role_column,
-                    CellCode::Required,
+                    Code::Required,
                     format!("blank, but the row names `{name}`; expected the assessor's role, e.g. operator"),
                 ),
             }
@@ -1168,7 +1150,7 @@ impl Checklist {
                         &c.sheet,
                         r,
                         col,
-                        CellCode::LockedCellChanged,
+                        Code::LockedCellChanged,
                         format!(
                             "the weight of criterion {} was changed to {found}; the instrument says {} (a locked cell)",
                             c.id, criterion.weight
@@ -1193,7 +1175,7 @@ impl Checklist {
                     sheet,
                     r,
                     column::ID,
-                    CellCode::LockedCellChanged,
+                    Code::LockedCellChanged,
                     format!(
                         "the indicator id was changed to `{id}`; this row is indicator {} (a locked cell; do not move or sort rows)",
                         ind.id
@@ -1209,7 +1191,7 @@ impl Checklist {
                     sheet,
                     r,
                     column::WEIGHT,
-                    CellCode::LockedCellChanged,
+                    Code::LockedCellChanged,
                     format!(
                         "the weight of indicator {} was changed to {found}; the instrument says {} (a locked cell)",
                         ind.id, ind.weight
@@ -1244,7 +1226,7 @@ impl Checklist {
                     sheet,
                     r,
                     column::ANSWER,
-                    CellCode::UnknownLabel,
+                    Code::UnknownLabel,
                     format!(
                         "`{answer_text}` is not an answer to {}; expected one of: {} (or blank, with the reason in {na_cell} when the indicator does not apply)",
                         ind.id,
@@ -1258,7 +1240,7 @@ impl Checklist {
                     sheet,
                     r,
                     column::ANSWER,
-                    CellCode::AnswerAndNotApplicable,
+                    Code::AnswerAndNotApplicable,
                     format!(
                         "indicator {} is answered `{answer_text}` and also marked as not applying in {na_cell}; keep one of them",
                         ind.id
@@ -1276,7 +1258,7 @@ impl Checklist {
                         sheet,
                         r,
                         column::ANSWER,
-                        CellCode::MissingAnswer,
+                        Code::MissingAnswer,
                         format!(
                             "indicator {} has no answer{}; expected one of: {}, or the reason in {na_cell} when the indicator does not apply",
                             ind.id,
@@ -1294,7 +1276,7 @@ impl Checklist {
                         sheet,
                         r,
                         column::EVIDENCE,
-                        CellCode::Evidence,
+                        Code::Evidence,
                         format!("line {}: `{path}`: {why}", k + 1),
                     );
                 }
@@ -1308,7 +1290,7 @@ impl Checklist {
                             sheet,
                             r,
                             column::SHA256,
-                            CellCode::Sha256,
+                            Code::Sha256,
                             format!(
                                 "line {}: `{h}` is no SHA-256; expected 64 hexadecimal digits",
                                 k + 1
@@ -1332,7 +1314,7 @@ impl Checklist {
                         sheet,
                         r,
                         col,
-                        CellCode::Evidence,
+                        Code::Evidence,
                         format!(
                             "{n} {what} but {} evidence file(s) in {}; give one line per file, in the same order",
                             files.len(),
@@ -1378,7 +1360,7 @@ impl Checklist {
                     &sheet,
                     r,
                     c,
-                    CellCode::Invalid,
+                    Code::Invalid,
                     format!("{} [{}]", p.message, p.code.as_str()),
                 );
             }
@@ -1402,7 +1384,7 @@ impl Checklist {
     /// The cell a problem of the assessment's rules comes from.
     fn cell_of(
         &self,
-        p: &Problem,
+        p: &Diagnostic,
         answer_rows: &[&IndicatorCells],
         assessor_rows: &[u32],
     ) -> Result<(String, u32, u16), ChecklistError> {

@@ -11,7 +11,6 @@
 use std::path::Path;
 
 use minisign::{PublicKey, SecretKey, SignatureBox};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::display;
@@ -19,7 +18,8 @@ use crate::seal::{key_id, sign_err, signature_path};
 use crate::{from_json, read_input, IoError, PublicKeyFile};
 
 /// The `format` tag of an audit checkpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AuditCheckpointFormat {
     /// Format version 1.
     #[default]
@@ -30,9 +30,10 @@ pub enum AuditCheckpointFormat {
 /// A checkpoint of the audit log (`"format": "p2ham-audit-checkpoint/1"`),
 /// written as pretty JSON in this field order with a final newline; the
 /// signature in `FILE.minisig` covers its exact bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM audit log checkpoint")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM audit log checkpoint"))]
 pub struct AuditCheckpoint {
     /// Always `p2ham-audit-checkpoint/1`.
     pub format: AuditCheckpointFormat,
@@ -40,10 +41,10 @@ pub struct AuditCheckpoint {
     pub count: u64,
     /// The SHA-256 (lowercase hex) of that entry, which chains every entry
     /// before it; 64 zeros for an empty log.
-    #[schemars(pattern(crate::model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
     pub head_sha256: String,
     /// When the checkpoint was taken, as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-    #[schemars(extend("format" = "date-time"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub at: String,
     /// The minisign key id of the signing key (16 hex digits).
     pub key_id: String,

@@ -1,6 +1,6 @@
 //! The error type of the I/O crate.
 
-use p2ham_model::{located, Code, Diagnostic, Problem};
+use p2ham_model::{located, Code, Diagnostic};
 
 /// What a library message asks for where a frontend has a flag for it. The
 /// library says what is needed; a frontend may put its own way of giving it
@@ -90,7 +90,7 @@ pub enum IoError {
         /// Line of the problem, when known (JSON).
         line: Option<usize>,
         /// Code: `shape` or `unknown-format`.
-        code: p2ham_model::ProblemCode,
+        code: p2ham_model::Code,
         /// What was expected.
         message: String,
     },
@@ -100,11 +100,12 @@ pub enum IoError {
         /// The file.
         file: String,
         /// Every problem found (never empty).
-        problems: Vec<Problem>,
+        problems: Vec<Diagnostic>,
     },
     /// An instrument id that is neither a file nor a built-in.
     #[error(
-        "{file}: instrument `{id}` is not built in (built-in: {known}); {}",
+        "{file}: instrument `{id}` is not built in (built-in: {}); {}",
+        known.join(", "),
         needs::INSTRUMENT
     )]
     UnknownInstrument {
@@ -112,8 +113,8 @@ pub enum IoError {
         file: String,
         /// The id asked for.
         id: String,
-        /// The built-in ids.
-        known: String,
+        /// The ids of the built-in instruments.
+        known: Vec<String>,
     },
     /// A document of another kind than the command expects.
     #[error("{file}: expected a {expected} document, found `format: {found}`")]
@@ -153,6 +154,7 @@ pub enum IoError {
         source: p2ham_scoring::ScoringError,
     },
     /// SKM survey input is invalid (names file, row and column).
+    #[cfg(feature = "spreadsheet")]
     #[error(transparent)]
     Skm(#[from] crate::skm::SkmInputError),
 }
@@ -173,6 +175,7 @@ impl IoError {
             IoError::WrongKind { .. } => Code::WrongKind,
             IoError::Input { .. } => Code::Input,
             IoError::Scoring { .. } => Code::Scoring,
+            #[cfg(feature = "spreadsheet")]
             IoError::Skm(_) => Code::Skm,
             IoError::Compare { .. } => Code::Compare,
         }
@@ -210,7 +213,8 @@ impl IoError {
                 self.code(),
                 "instrument.id",
                 format!(
-                    "instrument `{id}` is not built in (built-in: {known}); {}",
+                    "instrument `{id}` is not built in (built-in: {}); {}",
+                    known.join(", "),
                     needs::INSTRUMENT
                 ),
             )],

@@ -19,7 +19,6 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use p2ham_model::{evidence_path_problem, Stage};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::beneath::{Beneath, Root};
@@ -29,7 +28,8 @@ use crate::{sha256_reader, IoError, LoadedAssessment};
 pub const EVIDENCE_FORMAT: &str = p2ham_model::format::EVIDENCE;
 
 /// What was found for one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceStatus {
     /// Present, and its SHA-256 matches the one the assessment records.
@@ -76,7 +76,8 @@ impl EvidenceStatus {
 }
 
 /// One place an assessment references a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceReference {
     /// The assessment file.
@@ -90,7 +91,8 @@ pub struct EvidenceReference {
 }
 
 /// One file, referenced or found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceEntry {
     /// Path relative to the root, `/`-separated (as written in the assessment when referenced).
@@ -102,7 +104,7 @@ pub struct EvidenceEntry {
     /// The SHA-256 recorded in the assessment (the first, when references disagree).
     pub expected_sha256: Option<String>,
     /// The SHA-256 of the file as found; `null` when it was not read.
-    #[schemars(pattern(crate::model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
     pub actual_sha256: Option<String>,
     /// Size in bytes, when the file was found.
     pub size: Option<u64>,
@@ -111,25 +113,27 @@ pub struct EvidenceEntry {
 }
 
 /// One assessment whose references were checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceDocument {
     /// The file.
     pub file: String,
     /// Unit id.
-    #[schemars(pattern(crate::model::UNIT_ID_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::UNIT_ID_PATTERN)))]
     pub unit: String,
     /// Period.
     pub period: String,
     /// Stage.
     pub stage: Stage,
     /// Lowercase hex SHA-256 of the file.
-    #[schemars(pattern(crate::model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
     pub sha256: String,
 }
 
 /// Number of files per status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceCounts {
     /// Present, hash matches.
@@ -164,9 +168,10 @@ impl EvidenceCounts {
 }
 
 /// The result of `p2ham evidence verify`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM evidence check")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM evidence check"))]
 pub struct EvidenceReport {
     /// Always `p2ham-evidence/1`.
     pub format: String,
@@ -327,6 +332,7 @@ fn check_referenced(root: &Root, path: &str, refs: Vec<EvidenceReference>) -> Ev
 /// Hash one file named by a `/`-separated path under `root`, with the same
 /// confinement as [`verify_evidence`]: the entry's status is `present_unhashed`
 /// with its digest, or why it is missing, refused or unreadable.
+#[cfg_attr(not(feature = "seal"), allow(dead_code))]
 pub(crate) fn hash_under_root(root: &Path, path: &str) -> Result<EvidenceEntry, IoError> {
     let canon = canonical_root(root)?;
     let handle = open_root(root, &canon)?;

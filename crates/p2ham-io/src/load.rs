@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use p2ham_model::{Assessment, CheckedInstrument};
 
 use crate::source::SourceBytes;
-use crate::{builtin_ids, parse_assessment, parse_instrument, sha256_hex, IoError, Source};
+use crate::{parse_assessment, parse_instrument, sha256_hex, IoError, Source};
 
 /// The default size limit of one document: 256 MiB (a national instrument or
 /// assessment is well under 1 MB; a survey workbook a few MB).
@@ -132,11 +132,6 @@ pub fn instrument_from_bytes(file: &str, bytes: &[u8], toml: bool) -> Result<Loa
     })
 }
 
-/// Load a built-in instrument by id.
-pub fn load_builtin(id: &str) -> Option<Result<LoadedInstrument, IoError>> {
-    crate::builtin_instrument(id).map(|loaded| Ok(loaded.clone()))
-}
-
 /// Read, parse and validate an instrument (TOML when its name ends in
 /// `.toml`, or, for a source named without an extension, when it does not
 /// start with `{`).
@@ -164,39 +159,6 @@ pub(crate) fn assessment_from_bytes(read: SourceBytes<'_>) -> Result<LoadedAsses
     })
 }
 
-/// Load an instrument named by a path or a built-in id: a path when it exists,
-/// contains a folder separator or ends in `.json`/`.toml`; else the built-in
-/// of that id (an unknown id is an error naming [`needs::ASKED_INSTRUMENT`](crate::needs::ASKED_INSTRUMENT)).
-pub fn load_instrument(spec: &str) -> Result<LoadedInstrument, IoError> {
-    let path = Path::new(spec);
-    if names_a_file(spec) {
-        return read_instrument(Source::file(path));
-    }
-    builtin_or_error(spec, crate::needs::ASKED_INSTRUMENT).cloned()
-}
-
-/// Whether an instrument named on a command line is a path rather than a
-/// built-in id: it exists, contains a folder separator or ends in
-/// `.json`/`.toml`.
-pub fn names_a_file(spec: &str) -> bool {
-    let path = Path::new(spec);
-    path.exists()
-        || spec.contains(['/', '\\'])
-        || path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("toml"))
-}
-
-/// The built-in instrument `id`; an unknown id is an error naming `file`
-/// (the document or the option that asks for it).
-pub fn builtin_or_error(id: &str, file: &str) -> Result<&'static LoadedInstrument, IoError> {
-    crate::builtin_instrument(id).ok_or_else(|| IoError::UnknownInstrument {
-        file: file.to_owned(),
-        id: id.to_owned(),
-        known: builtin_ids(),
-    })
-}
-
 /// Load an assessment file; its shape is checked, not its fit.
 pub fn load_assessment(path: &Path) -> Result<LoadedAssessment, IoError> {
     read_assessment(Source::file(path))
@@ -211,7 +173,9 @@ pub fn instrument_for(
     if let Some(i) = explicit {
         return Ok(i.clone());
     }
-    builtin_or_error(&loaded.assessment.instrument.id, &loaded.file).cloned()
+    crate::builtin(&loaded.assessment.instrument.id)
+        .cloned()
+        .map_err(|e| e.named_by(&loaded.file))
 }
 
 /// [`instrument_for`] without a copy: the explicit instrument, or the
@@ -222,7 +186,7 @@ pub(crate) fn instrument_ref<'i>(
 ) -> Result<&'i LoadedInstrument, IoError> {
     match explicit {
         Some(i) => Ok(i),
-        None => builtin_or_error(&loaded.assessment.instrument.id, &loaded.file),
+        None => crate::builtin(&loaded.assessment.instrument.id).map_err(|e| e.named_by(&loaded.file)),
     }
 }
 

@@ -6,24 +6,35 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use p2ham_model::AwardList;
+#[cfg(feature = "rollup")]
 use p2ham_model::Stage;
+#[cfg(feature = "spreadsheet")]
 use p2ham_scoring::skm::{SkmReport, Weights};
-use p2ham_scoring::{ComparisonReport, HistoryReport, ScoreReport};
+use p2ham_scoring::{AwardError, AwardOptions, ComparisonReport, HistoryReport, ScoreReport};
 
-use crate::load::{builtin_or_error, instrument_ref, read_assessment, read_instrument};
+use crate::load::{instrument_ref, read_assessment, read_instrument};
+#[cfg(feature = "rollup")]
 use crate::rollup::RollupInput;
 use crate::validate::instrument_failed;
 use crate::{
-    compare_loaded, parse_skm, validate_sources, verify_evidence, EvidenceReport, IoError, LoadedAssessment,
-    LoadedInstrument, RollupObserver, RollupOptions, RollupOutcome, SkmReadOptions, Source, ValidationReport,
-    DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
+    compare_loaded, validate_sources, IoError, LoadedAssessment, LoadedInstrument, Source, ValidationReport,
+};
+#[cfg(feature = "spreadsheet")]
+use crate::{parse_skm, SkmReadOptions};
+#[cfg(feature = "fs")]
+use crate::{verify_evidence, EvidenceReport};
+#[cfg(feature = "rollup")]
+use crate::{
+    RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
 };
 
 /// The instrument an operation checks its documents against, when it is not
 /// the built-in each document names.
 #[derive(Debug)]
 pub enum InstrumentInput<'a> {
-    /// A built-in instrument by id (an unknown id is an error whose file is
+    /// A built-in instrument by id, got with [`crate::builtin`] when the
+    /// operation runs (an unknown id is an error whose file is
     /// [`needs::ASKED_INSTRUMENT`](crate::needs::ASKED_INSTRUMENT)).
     Builtin(String),
     /// An instrument document (JSON, or TOML by its name or content).
@@ -54,9 +65,7 @@ impl<'a> InstrumentInput<'a> {
     /// Read and check the instrument (a built-in or a loaded one is not copied).
     pub fn load(self) -> Result<Cow<'a, LoadedInstrument>, IoError> {
         match self {
-            InstrumentInput::Builtin(id) => {
-                builtin_or_error(&id, crate::needs::ASKED_INSTRUMENT).map(Cow::Borrowed)
-            }
+            InstrumentInput::Builtin(id) => Ok(Cow::Borrowed(crate::builtin(&id)?)),
             InstrumentInput::Source(s) => read_instrument(s).map(Cow::Owned),
             InstrumentInput::Loaded(l) => Ok(Cow::Borrowed(l)),
         }
@@ -129,12 +138,14 @@ pub fn validate(documents: Vec<Source<'_>>, instrument: Option<InstrumentInput<'
     }
 }
 
+#[cfg(feature = "spreadsheet")]
 /// Read SKM survey answers (CSV or a spreadsheet) and compute the index.
 pub fn skm(source: Source<'_>, options: &SkmReadOptions, weights: Weights) -> Result<SkmReport, IoError> {
     let read = source.read()?;
     parse_skm(&read.name, &read.bytes, options)?.report(weights)
 }
 
+#[cfg(feature = "rollup")]
 /// How a roll-up runs, besides its instrument.
 #[derive(Debug, Clone, Copy)]
 pub struct RollupSettings {
@@ -146,6 +157,7 @@ pub struct RollupSettings {
     pub max_document_bytes: u64,
 }
 
+#[cfg(feature = "rollup")]
 impl Default for RollupSettings {
     fn default() -> Self {
         Self {
@@ -156,6 +168,7 @@ impl Default for RollupSettings {
     }
 }
 
+#[cfg(feature = "rollup")]
 /// Roll up every assessment of `inputs`: a file source is a file or a folder
 /// as [`crate::rollup`] reads them; bytes and streams are NDJSON. Progress
 /// and each invalid record go to `observer` as they are found.
@@ -182,6 +195,7 @@ pub fn rollup(
     crate::rollup(inputs, &options, observer)
 }
 
+#[cfg(feature = "fs")]
 /// An evidence report with the documents whose evidence it checks.
 #[derive(Debug, Clone)]
 pub struct EvidenceChecked {
@@ -191,6 +205,7 @@ pub struct EvidenceChecked {
     pub documents: Vec<LoadedAssessment>,
 }
 
+#[cfg(feature = "fs")]
 /// Check every evidence file the documents reference against the files under
 /// `root` (present, digest as recorded, inside the root).
 pub fn evidence(documents: Vec<Source<'_>>, root: &Path) -> Result<EvidenceChecked, IoError> {
@@ -212,4 +227,193 @@ pub fn history(
     let explicit = load(instrument)?;
     let (lists, results) = crate::read_history_sources(sources, explicit.as_deref())?;
     Ok(p2ham_scoring::history(&lists, &results, unit))
+}
+
+/// What an award round needs besides its verifications: the decision's
+/// options, the previous award list, and the seals it requires.
+#[derive(Debug, Clone, Default)]
+pub struct AwardRound<'a> {
+    /// The period, decree, exclusions and required instrument of the decision.
+    pub options: AwardOptions,
+    /// The award list of the previous round, when there is one.
+    pub previous: Option<&'a AwardList>,
+    /// Every verification read as a whole file must carry a seal valid under
+    /// one of these keys; an empty list requires none.
+    #[cfg(feature = "seal")]
+    pub require_seal: &'a [crate::PublicKeyFile],
+    /// With [`AwardRound::require_seal`]: the folder holding each unit's
+    /// evidence folder (`ROOT/<unit id>`), whose files the seals' digests are
+    /// checked against too.
+    #[cfg(feature = "seal")]
+    pub evidence_root: Option<&'a Path>,
+}
+
+/// An award list with what was left out to decide it.
+#[derive(Debug, Clone)]
+pub struct Awarded {
+    /// The award list (`p2ham-awards/1`).
+    pub list: AwardList,
+    /// Self-assessments found in folders and left out (the award rests on
+    /// verifications), by file.
+    pub skipped_self: Vec<String>,
+}
+
+/// A verification an award refused for want of a valid seal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsealed {
+    /// The unit it verifies.
+    pub unit: String,
+    /// The verification, as its source names it.
+    pub file: String,
+    /// The seal looked for (none for an NDJSON record or a roll-up row, which carries no seal).
+    pub seal: Option<std::path::PathBuf>,
+    /// Everything wrong with the seal, each naming its file.
+    pub problems: Vec<String>,
+}
+
+/// Why an award round decided nothing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AwardFailure {
+    /// A document could not be read or scored.
+    #[error(transparent)]
+    Io(#[from] IoError),
+    /// Verifications without a valid seal from a listed key, every one listed.
+    #[error("{} verification(s) without a valid seal from a listed key:\n{}", .0.len(), unsealed_lines(.0))]
+    Unsealed(Vec<Unsealed>),
+    /// The decision itself was refused (an exclusion of an unknown unit, a
+    /// verification of another instrument, …).
+    #[error(transparent)]
+    Decision(#[from] AwardError),
+}
+
+fn unsealed_lines(refused: &[Unsealed]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for u in refused {
+        // Each refused verification is named with its seal, then every problem.
+        let _ = match &u.seal {
+            Some(seal) => writeln!(
+                out,
+                "  unit {}: verification {}, seal {}:",
+                u.unit,
+                u.file,
+                seal.display()
+            ),
+            None => writeln!(out, "  unit {}: {}:", u.unit, u.file),
+        };
+        for p in &u.problems {
+            let _ = writeln!(out, "    {p}");
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+/// Decide an award round: read every verification of `verifications` (files,
+/// folders, NDJSON, roll-up reports; see [`crate::read_verified_sources`]),
+/// score each against `instrument` or the built-in it names, check the seals
+/// the round requires, and decide the award list against the previous one.
+/// The command line and the application both decide a round with this call.
+pub fn award(
+    verifications: Vec<Source<'_>>,
+    instrument: Option<&LoadedInstrument>,
+    round: &AwardRound<'_>,
+) -> Result<Awarded, AwardFailure> {
+    let found = crate::read_verified_sources(verifications, instrument)?;
+    #[cfg(feature = "seal")]
+    if !round.require_seal.is_empty() {
+        let refused = unsealed(&found.results, round)?;
+        if !refused.is_empty() {
+            return Err(AwardFailure::Unsealed(refused));
+        }
+    }
+    let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
+    let list = p2ham_scoring::decide(&results, round.previous, &round.options)?;
+    Ok(Awarded {
+        list,
+        skipped_self: found.skipped_self,
+    })
+}
+
+/// The verifications of `results` without a valid seal from one of the round's keys.
+#[cfg(feature = "seal")]
+fn unsealed(results: &[crate::VerifiedInput], round: &AwardRound<'_>) -> Result<Vec<Unsealed>, IoError> {
+    let mut refused = Vec::new();
+    for v in results {
+        let (seal, problems) = match &v.document {
+            None => (
+                None,
+                vec![format!(
+                    "{}: an NDJSON record or roll-up row carries no seal; give the verification files",
+                    v.result.source.file
+                )],
+            ),
+            Some(doc) => {
+                let root = round.evidence_root.map(|r| r.join(&doc.assessment.unit.id));
+                let file = doc
+                    .path
+                    .clone()
+                    .unwrap_or_else(|| std::path::PathBuf::from(&doc.file));
+                let seal = crate::default_seal_path(&file);
+                let problems = crate::verify_seal(doc, root.as_deref(), &seal, round.require_seal)?.problems;
+                (Some(seal), problems)
+            }
+        };
+        if !problems.is_empty() {
+            refused.push(Unsealed {
+                unit: v.result.unit.id.clone(),
+                file: v.result.source.file.clone(),
+                seal,
+                problems,
+            });
+        }
+    }
+    Ok(refused)
+}
+
+/// An assessment imported from a filled checklist, with the instrument it was checked against.
+#[cfg(feature = "spreadsheet")]
+#[derive(Debug, Clone)]
+pub struct ImportedChecklist<'a> {
+    /// The assessment (`p2ham-assessment/1`).
+    pub assessment: p2ham_model::Assessment,
+    /// The instrument: the one given, or the built-in the checklist names.
+    pub instrument: Cow<'a, LoadedInstrument>,
+}
+
+/// Why a checklist could not be imported.
+#[cfg(feature = "spreadsheet")]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportFailure {
+    /// The checklist or the instrument could not be read.
+    #[error(transparent)]
+    Io(#[from] IoError),
+    /// The checklist is not one, or a cell is wrong (every cell problem listed).
+    #[error(transparent)]
+    Checklist(#[from] crate::ChecklistError),
+}
+
+/// Import a filled checklist (XLSX, ODS or CSV) as an assessment, checked
+/// against `instrument` or the built-in its meta sheet names.
+#[cfg(feature = "spreadsheet")]
+pub fn import<'a>(
+    checklist: Source<'_>,
+    instrument: Option<InstrumentInput<'a>>,
+    options: &crate::ImportOptions,
+) -> Result<ImportedChecklist<'a>, ImportFailure> {
+    let explicit = load(instrument)?;
+    let read = checklist.read()?;
+    let checklist = crate::read_checklist(&read.name, &read.bytes)?;
+    let instrument = match explicit {
+        Some(i) => i,
+        None => Cow::Borrowed(
+            crate::builtin(&checklist.meta().instrument.id).map_err(|e| e.named_by(&read.name))?,
+        ),
+    };
+    let assessment = checklist.to_assessment(&instrument, options)?;
+    Ok(ImportedChecklist {
+        assessment,
+        instrument,
+    })
 }

@@ -2,9 +2,10 @@
 //! (instruments), with errors that name the file, the path and the line.
 
 use std::path::Path;
+#[cfg(feature = "toml")]
 use std::str::FromStr;
 
-use p2ham_model::{answer_index, format, Assessment, Instrument, ProblemCode};
+use p2ham_model::{answer_index, format, Assessment, Code, Instrument};
 use serde::de::DeserializeOwned;
 
 use crate::IoError;
@@ -68,9 +69,9 @@ fn json_error(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> I
 
 fn shape(file: &str, path: String, line: Option<usize>, message: String) -> IoError {
     let code = if path == "format" && message.starts_with("unknown variant") {
-        ProblemCode::UnknownFormat
+        Code::UnknownFormat
     } else {
-        ProblemCode::Shape
+        Code::Shape
     };
     IoError::Shape {
         file: file.to_owned(),
@@ -106,7 +107,19 @@ pub fn from_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, IoErr
     from_value(file, toml_value(file, text)?)
 }
 
+/// Without the `toml` feature, a TOML document is refused by name.
+#[cfg(not(feature = "toml"))]
+fn toml_value(file: &str, _text: &str) -> Result<serde_json::Value, IoError> {
+    Err(IoError::Input {
+        file: file.to_owned(),
+        message: "TOML documents are not read by this build (the `toml` feature of p2ham-io is off); \
+                  give the document as JSON"
+            .into(),
+    })
+}
+
 /// A TOML document as the JSON value it stands for (floats by their digits).
+#[cfg(feature = "toml")]
 fn toml_value(file: &str, text: &str) -> Result<serde_json::Value, IoError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = toml_edit::DocumentMut::from_str(text).map_err(|e| {
@@ -129,6 +142,7 @@ fn from_value<T: DeserializeOwned>(file: &str, value: serde_json::Value) -> Resu
     })
 }
 
+#[cfg(feature = "toml")]
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     // Never slice inside a character, whatever offset the parser reports.
     let mut end = offset.min(text.len());
@@ -141,6 +155,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+#[cfg(feature = "toml")]
 fn table_to_json(file: &str, table: &toml_edit::Table, path: &str) -> Result<serde_json::Value, IoError> {
     let mut map = serde_json::Map::new();
     for (key, item) in table {
@@ -152,6 +167,7 @@ fn table_to_json(file: &str, table: &toml_edit::Table, path: &str) -> Result<ser
     Ok(serde_json::Value::Object(map))
 }
 
+#[cfg(feature = "toml")]
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
@@ -160,6 +176,7 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+#[cfg(feature = "toml")]
 fn item_to_json(
     file: &str,
     item: &toml_edit::Item,
@@ -178,6 +195,7 @@ fn item_to_json(
     })
 }
 
+#[cfg(feature = "toml")]
 fn value_to_json(file: &str, v: &toml_edit::Value, path: &str) -> Result<serde_json::Value, IoError> {
     use serde_json::Value as J;
     Ok(match v {
@@ -241,11 +259,11 @@ pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrume
             message: format!("not UTF-8 text: {e}"),
         })?;
         let value = toml_value(file, text)?;
-        objects_only::<Instrument>(file, &value)?;
+        objects_only(file, &Shape::Instrument, &value)?;
         from_value(file, value)
     } else {
         let instrument = from_json(file, bytes)?;
-        objects_only::<Instrument>(file, &json_value(bytes))?;
+        objects_only(file, &Shape::Instrument, &json_value(bytes))?;
         Ok(instrument)
     }
 }
@@ -254,7 +272,7 @@ pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrume
 /// A shape error inside an answer names the indicator that answer names.
 pub fn parse_assessment(file: &str, bytes: &[u8]) -> Result<Assessment, IoError> {
     let parsed = from_json(file, bytes).and_then(|assessment| {
-        objects_only::<Assessment>(file, &json_value(bytes))?;
+        objects_only(file, &Shape::Assessment, &json_value(bytes))?;
         Ok(assessment)
     });
     parsed.map_err(|e| name_indicator(e, bytes))
@@ -282,38 +300,40 @@ pub(crate) fn json_value(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(strip_bom(bytes)).unwrap_or(serde_json::Value::Null)
 }
 
-/// The published schema of `T`, generated once per type.
-fn schema_of<T: schemars::JsonSchema + 'static>() -> std::sync::Arc<serde_json::Value> {
-    use std::any::TypeId;
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<TypeId, Arc<serde_json::Value>>>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    cache
-        .entry(TypeId::of::<T>())
-        .or_insert_with(|| Arc::new(schemars::schema_for!(T).to_value()))
-        .clone()
+/// The document types whose published input schema [`objects_only`] walks.
+pub(crate) enum Shape {
+    Instrument,
+    Assessment,
+    AwardList,
+}
+
+/// The published input schema of a document type, parsed once. The schemas
+/// are embedded (`shapes/` holds copies of `docs/schema/`, kept equal by the
+/// schema test), so the check needs no schema generator at run time.
+fn shape_schema(shape: &Shape) -> &'static serde_json::Value {
+    use std::sync::OnceLock;
+    static SCHEMAS: [OnceLock<serde_json::Value>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (i, text) = match shape {
+        Shape::Instrument => (0, include_str!("../shapes/instrument.schema.json")),
+        Shape::Assessment => (1, include_str!("../shapes/assessment.schema.json")),
+        Shape::AwardList => (2, include_str!("../shapes/awards.schema.json")),
+    };
+    SCHEMAS[i].get_or_init(|| serde_json::from_str(text).expect("an embedded schema is JSON"))
 }
 
 /// Documents are objects, as the schema says: serde would also read a struct
 /// from an array, by position (`"unit": ["u1", "Unit 1", "kanim"]`). Refuse
-/// any array where the schema of `T` expects an object, naming its path.
-pub(crate) fn objects_only<T: schemars::JsonSchema + 'static>(
-    file: &str,
-    value: &serde_json::Value,
-) -> Result<(), IoError> {
-    let schema = schema_of::<T>();
-    match array_for_object(&schema, &schema, value, String::new()) {
+/// any array where the schema of `shape` expects an object, naming its path.
+pub(crate) fn objects_only(file: &str, shape: &Shape, value: &serde_json::Value) -> Result<(), IoError> {
+    let schema = shape_schema(shape);
+    match array_for_object(schema, schema, value, String::new()) {
         None => Ok(()),
         Some(path) => Err(IoError::Shape {
             file: file.to_owned(),
             path,
             indicator: None,
             line: None,
-            code: ProblemCode::Shape,
+            code: Code::Shape,
             message:
                 "invalid type: sequence, expected an object (a document's records are objects with named \
                       fields, as the schema says, never arrays read by position)"
@@ -403,7 +423,7 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
                     path: String::new(),
                     indicator: None,
                     line: (e.line() > 0).then(|| e.line()),
-                    code: ProblemCode::Shape,
+                    code: Code::Shape,
                     message: "expected a JSON object with a `format` field".into(),
                 }
             } else {
@@ -437,7 +457,7 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
             path: "format".into(),
             indicator: None,
             line: None,
-            code: ProblemCode::Shape,
+            code: Code::Shape,
             message: format!(
                 "invalid type: `{value}`, expected a string: `{}` or `{}`",
                 format::INSTRUMENT,
@@ -449,7 +469,7 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
             path: "format".into(),
             indicator: None,
             line: None,
-            code: ProblemCode::Shape,
+            code: Code::Shape,
             message: format!(
                 "missing field `format`; expected `{}` or `{}`",
                 format::INSTRUMENT,
@@ -552,7 +572,7 @@ mod tests {
             match detect_kind("x.json", bytes, false) {
                 Err(IoError::Shape { path: p, code, .. }) => {
                     assert_eq!(p, path);
-                    assert_eq!(code, ProblemCode::Shape);
+                    assert_eq!(code, Code::Shape);
                 }
                 other => panic!("{other:?}"),
             }

@@ -21,8 +21,8 @@ use rayon::prelude::*;
 
 use crate::error::display;
 use crate::{
-    builtin_ids, load_builtin, parse_assessment, read_document, Diagnostic, IoError, LoadedInstrument,
-    BUILTINS, DEFAULT_MAX_DOCUMENT_BYTES,
+    parse_assessment, read_document, Diagnostic, IoError, LoadedInstrument, BUILTINS,
+    DEFAULT_MAX_DOCUMENT_BYTES,
 };
 
 /// The longest NDJSON line read by default: 16 MiB (a record is typically a
@@ -320,7 +320,7 @@ impl Instruments {
         }
         let builtins = BUILTINS
             .iter()
-            .map(|b| prepare(&load_builtin(b.id).expect("listed built-in exists")?))
+            .map(|b| prepare(crate::builtin(b.id)?))
             .collect::<Result<_, IoError>>()?;
         Ok(Self {
             explicit: None,
@@ -786,7 +786,7 @@ fn process_with(
             format!(
                 "instrument `{}` is not built in (built-in: {}); give the instrument file to score it",
                 assessment.instrument.id,
-                builtin_ids()
+                BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
             ),
         )]);
     };

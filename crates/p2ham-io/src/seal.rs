@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use minisign::{PublicKey, PublicKeyBox, SecretKey, SecretKeyBox, SignatureBox};
 use p2ham_model::Stage;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::display;
@@ -23,7 +22,8 @@ use crate::evidence::hash_under_root;
 use crate::{from_json, read_input, verify_evidence, IoError, LoadedAssessment};
 
 /// The `format` tag of a seal manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SealFormat {
     /// Format version 1.
     #[default]
@@ -34,57 +34,61 @@ pub enum SealFormat {
 /// The manifest a seal signs (`"format": "p2ham-seal/1"`), written as pretty
 /// JSON in this field order with a final newline; the signature covers its
 /// exact bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM seal manifest")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM seal manifest"))]
 pub struct SealManifest {
     /// Always `p2ham-seal/1`.
     pub format: SealFormat,
     /// The verification sealed.
     pub verification: SealedDocument,
     /// The `verifies` digest the verification names (`sha256:<hex>`), if any.
-    #[schemars(pattern(crate::model::SHA256_REF_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_REF_PATTERN)))]
     pub verifies: Option<String>,
     /// Every evidence file the verification references, by path.
     pub evidence: Vec<SealedFile>,
     /// Who sealed it.
     pub signer: Signer,
     /// When, as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-    #[schemars(extend("format" = "date-time"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub sealed_at: String,
     /// The minisign key id of the signing key (16 hex digits).
     pub key_id: String,
 }
 
 /// The sealed verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SealedDocument {
     /// The file's name (without folders), for people.
     pub file: String,
     /// Lowercase hex SHA-256 of the file.
-    #[schemars(pattern(crate::model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
     pub sha256: String,
     /// Unit id.
-    #[schemars(pattern(crate::model::UNIT_ID_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::UNIT_ID_PATTERN)))]
     pub unit: String,
     /// Period.
     pub period: String,
 }
 
 /// One sealed evidence file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SealedFile {
     /// Path under the evidence folder, `/`-separated.
     pub path: String,
     /// Lowercase hex SHA-256 of the file when sealed.
-    #[schemars(pattern(crate::model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
     pub sha256: String,
 }
 
 /// The person and office that seal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Signer {
     /// The signer's name.

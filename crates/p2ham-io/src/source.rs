@@ -144,6 +144,7 @@ impl<'a> Source<'a> {
 
     /// The stream this source reads, for an operation that reads its input
     /// as it comes (the roll-up).
+    #[cfg(feature = "rollup")]
     pub(crate) fn into_stream(self) -> Result<(String, Box<dyn Read + Send + 'a>), Self> {
         match self.content {
             Content::Bytes(b) => Ok((self.name, Box::new(std::io::Cursor::new(b)))),

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::load::{assessment_from_bytes, check_assessment, instrument_ref, LoadedInstrument};
@@ -11,8 +10,9 @@ use crate::{instrument_from_bytes, sha256_hex, IoError, Source};
 pub use p2ham_model::Diagnostic;
 
 /// The report of `p2ham validate` (`"format": "p2ham-validation/1"`).
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(title = "P2HAM validation report")]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM validation report"))]
 pub struct ValidationReport {
     /// Always `p2ham-validation/1`.
     pub format: &'static str,
@@ -23,14 +23,15 @@ pub struct ValidationReport {
 }
 
 /// The validation of one file.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileReport {
     /// The file (`-` for standard input).
     pub file: String,
     /// `instrument`, `assessment` or `awards`, when the `format` field could be read.
     pub kind: Option<String>,
     /// Lowercase hex SHA-256 of the file, when it could be read.
-    #[schemars(pattern(crate::model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
     pub sha256: Option<String>,
     /// Whether the file is valid (no problems).
     pub valid: bool,

@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use std::io::{Read, Write};
 
 use p2ham_io::{
-    check_assessment, import_checklist, instrument_from_bytes, load_builtin, parse_assessment, parse_skm,
-    sha256_hex, ImportOptions, LoadedAssessment, SkmReadOptions,
+    check_assessment, import_checklist, instrument_from_bytes, parse_assessment, parse_skm, sha256_hex,
+    ImportOptions, LoadedAssessment, SkmReadOptions,
 };
 
 /// xorshift64*: a small, deterministic generator (the run is reproducible from its seed).
@@ -192,7 +192,7 @@ fn fuzz(name: &str, corpus: &[Vec<u8>], target: impl Fn(&[u8])) {
 
 #[test]
 fn assessment_json() {
-    let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+    let instrument = p2ham_io::builtin("p2ham-2022").unwrap().clone();
     let mut corpus = files("assessments", &["json"]);
     corpus.extend(files("bad", &["json"]));
     fuzz("assessment_json", &corpus, |bytes| {
@@ -257,7 +257,7 @@ fn survey_xlsx() {
 
 #[test]
 fn checklist_csv() {
-    let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+    let instrument = p2ham_io::builtin("p2ham-2022").unwrap().clone();
     let corpus = files("checklists", &["csv"]);
     fuzz("checklist_csv", &corpus, |bytes| {
         let _ = import_checklist(
@@ -400,7 +400,7 @@ fn ods_of(xlsx: &[u8]) -> Vec<u8> {
 
 #[test]
 fn checklist_xlsx_and_ods() {
-    let instrument = load_builtin("p2ham-2022").unwrap().unwrap();
+    let instrument = p2ham_io::builtin("p2ham-2022").unwrap().clone();
     let xlsx = files("checklists", &["xlsx"]);
     let import = |name: &str, bytes: &[u8]| {
         import_checklist(name, bytes, &instrument, &ImportOptions { allow_missing: true })

@@ -229,3 +229,95 @@ fn history_is_the_same_from_files_and_a_folder_or_bytes() {
     assert_eq!(json(&from_bytes), json(&from_files));
     assert!(!from_files.units.is_empty());
 }
+
+/// `ops::award` reads the verifications (a folder's self-assessments left
+/// out), decides against the previous list exactly as `decide` does on the
+/// results, and refuses every verification without a seal when seals are
+/// required, naming each with the seal looked for.
+#[test]
+fn award_decides_as_decide_does_and_refuses_unsealed_verifications() {
+    let previous = p2ham_io::read_award_list(Source::file(fixture("awards/kalteng-2022.json"))).unwrap();
+    let options = p2ham_io::scoring::AwardOptions {
+        period: Some("2023".into()),
+        ..Default::default()
+    };
+    let round = ops::AwardRound {
+        options: options.clone(),
+        previous: Some(&previous),
+        ..ops::AwardRound::default()
+    };
+    let folder = fixture("assessments/sampit-2023");
+    let awarded = ops::award(vec![Source::file(&folder)], None, &round).unwrap();
+    // Three units, each with a self-assessment and a verification in the folder.
+    assert_eq!(awarded.skipped_self.len(), 3);
+    assert_eq!(awarded.list.units.len(), 3);
+
+    let read = p2ham_io::read_verified_sources(vec![Source::file(&folder)], None).unwrap();
+    let results: Vec<_> = read.results.into_iter().map(|v| v.result).collect();
+    let by_hand = p2ham_io::scoring::decide(&results, Some(&previous), &options).unwrap();
+    assert_eq!(json(&awarded.list), json(&by_hand));
+
+    // Seals required, none present: all three refused, none decided.
+    let dir = tempfile::tempdir().unwrap();
+    let key = p2ham_io::keygen(&dir.path().join("kalteng"), None, "test").unwrap();
+    let keys = p2ham_io::load_public_keys(&[key.public]).unwrap();
+    let sealed = ops::AwardRound {
+        require_seal: &keys,
+        ..round
+    };
+    let err = ops::award(vec![Source::file(&folder)], None, &sealed).unwrap_err();
+    let ops::AwardFailure::Unsealed(refused) = &err else {
+        panic!("expected unsealed verifications, got {err}")
+    };
+    let units: Vec<&str> = refused.iter().map(|u| u.unit.as_str()).collect();
+    assert_eq!(units, ["bapas-sampit", "kanim-sampit", "lapas-sampit"]);
+    for u in refused {
+        let seal = u.seal.as_ref().unwrap();
+        assert!(
+            seal.to_string_lossy().ends_with(".verification.json.seal"),
+            "{seal:?}"
+        );
+        assert!(!u.problems.is_empty());
+    }
+    assert!(err
+        .to_string()
+        .starts_with("3 verification(s) without a valid seal from a listed key:"));
+}
+
+/// `ops::import` reads a filled checklist against the built-in its meta sheet names.
+#[test]
+fn import_reads_a_checklist_against_the_builtin_it_names() {
+    let csv = fixture("checklists/kanim-sampit.verification.csv");
+    // The fixture leaves some indicators unanswered.
+    let partial = p2ham_io::ImportOptions { allow_missing: true };
+    let imported = ops::import(Source::file(&csv), None, &partial).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(imported.instrument.source, "builtin:p2ham-2022");
+    assert_eq!(imported.assessment.instrument.id, "p2ham-2022");
+    assert_eq!(imported.assessment.unit.id, "kanim-sampit");
+    assert_eq!(imported.assessment.stage, p2ham_io::model::Stage::Verification);
+
+    // An instrument asked for by an unknown id is an error listing the built-ins.
+    let err = ops::import(
+        Source::file(&csv),
+        Some(InstrumentInput::Builtin("p2ham-1999".into())),
+        &partial,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ops::ImportFailure::Io(p2ham_io::IoError::UnknownInstrument { .. })
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("p2ham-2018-kanim, p2ham-2018-lapas, p2ham-2022"),
+        "{err}"
+    );
+
+    // Without `allow_missing`, every unanswered cell is a checklist problem.
+    let err = ops::import(Source::file(&csv), None, &p2ham_io::ImportOptions::default()).unwrap_err();
+    assert!(matches!(err, ops::ImportFailure::Checklist(_)), "{err}");
+    assert!(err.to_string().contains("indicator D.05 has no answer"), "{err}");
+}

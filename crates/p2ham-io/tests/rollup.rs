@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use p2ham_io::model::{Decimal, Stage, VulnerableGroup};
 use p2ham_io::scoring::{InvalidRecord, RollupReport};
-use p2ham_io::{load_instrument, rollup, RollupInput, RollupObserver, RollupOptions};
+use p2ham_io::{rollup, RollupInput, RollupObserver, RollupOptions};
 
 fn fixture(p: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -55,7 +55,7 @@ fn paths(paths: &[PathBuf]) -> Vec<RollupInput<'static>> {
 }
 
 fn run_inputs(inputs: Vec<RollupInput>, instrument: Option<&str>) -> (RollupReport, Vec<String>) {
-    let instrument = instrument.map(|i| load_instrument(i).unwrap());
+    let instrument = instrument.map(|i| p2ham_io::read_instrument(p2ham_io::Source::file(i)).unwrap());
     let options = RollupOptions {
         instrument: instrument.as_ref(),
         ..RollupOptions::default()
@@ -512,7 +512,10 @@ fn a_truncated_pretty_printed_document_is_one_error() {
 fn a_reader_is_read_as_ndjson() {
     let bytes = std::fs::read(fixture("rollup/units.ndjson")).unwrap();
     let len = bytes.len() as u64;
-    let instrument = load_instrument(fixture("rollup/instrument.json").to_str().unwrap()).unwrap();
+    let instrument = p2ham_io::read_instrument(p2ham_io::Source::file(
+        fixture("rollup/instrument.json").to_str().unwrap(),
+    ))
+    .unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
         ..RollupOptions::default()

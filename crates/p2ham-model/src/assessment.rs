@@ -1,12 +1,12 @@
 //! The assessment: one unit, one period, one stage.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Stage;
 
 /// The `format` tag of an assessment document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AssessmentFormat {
     /// Format version 1.
     #[default]
@@ -16,9 +16,10 @@ pub enum AssessmentFormat {
 
 /// An assessment (`"format": "p2ham-assessment/1"`): a unit's self-assessment or
 /// the regional team's verification of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM assessment")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM assessment"))]
 pub struct Assessment {
     /// Always `p2ham-assessment/1`.
     pub format: AssessmentFormat,
@@ -32,11 +33,11 @@ pub struct Assessment {
     pub stage: Stage,
     /// For a verification: `sha256:<hex>` digest of the self-assessment file it checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::SHA256_REF_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::SHA256_REF_PATTERN)))]
     pub verifies: Option<String>,
     /// Date of the assessment, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "date"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date")))]
     pub assessed_on: Option<String>,
     /// The people who made the assessment.
     #[serde(default)]
@@ -53,7 +54,8 @@ impl Assessment {
 }
 
 /// A reference to an instrument by id and version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InstrumentRef {
     /// The instrument's id.
@@ -63,14 +65,15 @@ pub struct InstrumentRef {
 }
 
 /// A service unit (UPT / satker).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
     /// Stable identifier, e.g. `kanim-sampit`: lowercase letters a–z, digits,
     /// `.`, `_` and `-`, starting with a letter or digit
     /// ([`UNIT_ID_PATTERN`](crate::UNIT_ID_PATTERN)), so two ids that differ only
     /// by case, spaces or look-alike characters cannot name one unit twice.
-    #[schemars(pattern(crate::UNIT_ID_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::UNIT_ID_PATTERN)))]
     pub id: String,
     /// Official name.
     pub name: String,
@@ -82,7 +85,8 @@ pub struct Unit {
 }
 
 /// A person who took part in the assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Assessor {
     /// Name.
@@ -92,7 +96,8 @@ pub struct Assessor {
 }
 
 /// The answer to one indicator: a `value` or a `not_applicable` justification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
     /// The indicator answered.
@@ -112,14 +117,15 @@ pub struct Answer {
 }
 
 /// A reference to one evidence file (photo, document).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceRef {
     /// Path relative to the evidence root, with `/` separators.
     pub path: String,
     /// Lowercase hex SHA-256 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::SHA256_PATTERN)))]
     pub sha256: Option<String>,
     /// What the evidence shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]

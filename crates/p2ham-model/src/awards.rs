@@ -3,13 +3,13 @@
 //! decision rests. Each period's list is the baseline of the next.
 
 use rust_decimal::Decimal;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{Text, Unit};
 
 /// The `format` tag of an award list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AwardsFormat {
     /// Format version 1.
     #[default]
@@ -19,9 +19,10 @@ pub enum AwardsFormat {
 
 /// An award list (`"format": "p2ham-awards/1"`): one period, every unit
 /// decided, with its reasons and the digests of what the decision rests on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM award list")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM award list"))]
 pub struct AwardList {
     /// Always `p2ham-awards/1`.
     pub format: AwardsFormat,
@@ -49,14 +50,15 @@ impl AwardList {
 
 /// The decree (Keputusan Menteri) that grants the predikat. Free text: the
 /// issuing ministry's name changes over the years.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Decree {
     /// The decree's number, e.g. `M.HH-12.HA.01.02 Tahun 2022`.
     pub number: String,
     /// Its date, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "date"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date")))]
     pub date: Option<String>,
     /// Who issued it, as the decree names the office.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +66,8 @@ pub struct Decree {
 }
 
 /// An instrument by id, version and the SHA-256 of its document.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InstrumentStamp {
     /// Instrument id.
@@ -74,12 +77,13 @@ pub struct InstrumentStamp {
     /// Lowercase hex SHA-256 of the instrument document (empty when unknown,
     /// e.g. in a list transcribed from a decree).
     #[serde(default)]
-    #[schemars(pattern(crate::SHA256_OR_EMPTY_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::SHA256_OR_EMPTY_PATTERN)))]
     pub sha256: String,
 }
 
 /// The outcome for one unit, relative to the previous award list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Held the predikat and is eligible again (mempertahankan).
@@ -126,7 +130,8 @@ impl Decision {
 }
 
 /// One unit of an award list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AwardEntry {
     /// The unit: id, name, kind and office (Kanwil) as the annex lists them.
@@ -153,26 +158,28 @@ pub struct AwardEntry {
     pub notes: Vec<AwardReason>,
     /// The documents the decision rests on.
     #[serde(default)]
-    pub rests_on: Vec<Source>,
+    pub rests_on: Vec<DocumentRef>,
 }
 
 /// A document an award decision rests on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-pub struct Source {
+pub struct DocumentRef {
     /// The file as given (`-` for standard input), with `:LINE` for an NDJSON record.
     pub file: String,
     /// Lowercase hex SHA-256 of the document (of the record, for NDJSON).
-    #[schemars(pattern(crate::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::SHA256_PATTERN)))]
     pub sha256: String,
     /// For a verification: the `verifies` digest it names (`sha256:<hex>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::SHA256_REF_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::SHA256_REF_PATTERN)))]
     pub verifies: Option<String>,
 }
 
 /// Why a unit does not hold the predikat (or was not evaluated, or excluded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AwardReasonCode {
     /// No criterion has data: there is no total.
@@ -240,7 +247,8 @@ impl AwardReasonCode {
 }
 
 /// One reason, with the figures concerned.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AwardReason {
     /// Stable code.

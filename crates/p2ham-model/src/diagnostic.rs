@@ -9,7 +9,6 @@
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Where codes arise, as written in the reference (`docs/diagnostics.md`).
@@ -28,7 +27,8 @@ macro_rules! codes {
     ($( #[doc = $meaning:literal] $variant:ident = $code:literal, $arises:expr; )*) => {
         /// Stable code of a problem. The code names the rule broken; the text
         /// of a message may change, the code never does.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[non_exhaustive]
         pub enum Code {
             $(
@@ -226,14 +226,15 @@ impl Code {
 /// One problem, wherever it was found: its stable code, the file, the place
 /// inside the document and what is wrong. Model validation, parsing, roll-up
 /// records and the application's uploads all report problems as this type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     /// The file (`-` for standard input), when the diagnostic is not already
     /// given under its file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// Stable code, e.g. `unknown-option`.
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub code: Code,
     /// Path inside the document, e.g. `answers[3].value` (empty: the whole document).
     pub path: String,

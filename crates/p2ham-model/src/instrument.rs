@@ -1,13 +1,13 @@
 //! The instrument: the catalogue of criteria and indicators a unit is judged against.
 
 use rust_decimal::Decimal;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{EvidenceRequirement, Principle, Text, UnsupportedClaims, VulnerableGroup};
 
 /// The `format` tag of an instrument document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum InstrumentFormat {
     /// Format version 1.
     #[default]
@@ -16,9 +16,10 @@ pub enum InstrumentFormat {
 }
 
 /// An instrument (`"format": "p2ham-instrument/1"`): one regulation, one version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM instrument")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM instrument"))]
 pub struct Instrument {
     /// Always `p2ham-instrument/1`.
     pub format: InstrumentFormat,
@@ -53,7 +54,8 @@ fn is_default_claims(c: &UnsupportedClaims) -> bool {
 }
 
 /// An answer scale: the options an indicator may be answered with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     /// Identifier indicators refer to, e.g. `ada-proses-tidak`.
@@ -70,7 +72,8 @@ impl Scale {
 }
 
 /// One option of a scale.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScaleOption {
     /// Code used in answers, e.g. `ada`.
@@ -83,7 +86,8 @@ pub struct ScaleOption {
 }
 
 /// A criterion (kriteria): a weighted group of indicators.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     /// Identifier, e.g. `A`.
@@ -98,7 +102,8 @@ pub struct Criterion {
 }
 
 /// An indicator: one checklist item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
     /// Identifier, unique in the instrument, e.g. `A.01`.
@@ -135,7 +140,8 @@ impl Indicator {
 }
 
 /// The award rule (syarat predikat).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AwardRule {
     /// The total (0–100, rounded to 2 decimals) must be at least this.

@@ -21,7 +21,7 @@
 //! read and written with serde.
 //!
 //! ```
-//! use p2ham_model::{Assessment, CheckedInstrument, Instrument, ProblemCode};
+//! use p2ham_model::{Assessment, CheckedInstrument, Instrument, Code};
 //!
 //! let instrument: Instrument = serde_json::from_str(r#"{
 //!   "format": "p2ham-instrument/1", "id": "demo", "version": "1.0.0",
@@ -42,7 +42,7 @@
 //!   "answers": [{"indicator": "A.01", "value": "mungkin"}]
 //! }"#).unwrap();
 //! let problems = checked.check(&assessment);
-//! assert_eq!(problems[0].code, ProblemCode::UnknownOption);
+//! assert_eq!(problems[0].code, Code::UnknownOption);
 //! assert_eq!(problems[0].path, "answers[0].value");
 //! assert_eq!(problems[0].indicator.as_deref(), Some("A.01"));
 //! assert_eq!(
@@ -52,8 +52,68 @@
 //! );
 //!
 //! // Codes are stable strings; format ids are constants.
-//! assert_eq!("unknown-option".parse::<p2ham_model::Code>(), Ok(ProblemCode::UnknownOption));
+//! assert_eq!("unknown-option".parse::<p2ham_model::Code>(), Ok(Code::UnknownOption));
 //! assert_eq!(p2ham_model::format::ASSESSMENT, "p2ham-assessment/1");
+//! ```
+//!
+//! Every instrument type has a [`Default`], so an instrument is written in
+//! code with struct update syntax, naming only what it sets: a ministry that
+//! tailors an instrument adds its own criterion to a built-in one, say.
+//!
+//! ```
+//! use p2ham_model::{AwardRule, CheckedInstrument, Criterion, EvidenceRequirement, Indicator, Instrument,
+//!                   Scale, ScaleOption, Text, Decimal};
+//!
+//! let yes_no = Scale {
+//!     id: "ada-tidak".into(),
+//!     options: vec![
+//!         ScaleOption { code: "ada".into(), label: Text::id("Ada"), value: Decimal::ONE },
+//!         ScaleOption { code: "tidak".into(), label: Text::id("Tidak"), value: Decimal::ZERO },
+//!     ],
+//! };
+//! let ramp = Indicator {
+//!     id: "A.01".into(),
+//!     title: Text::bilingual("Jalan landai", "Ramp"),
+//!     scale: "ada-tidak".into(),
+//!     weight: Decimal::ONE,
+//!     evidence: EvidenceRequirement::Required,
+//!     ..Indicator::default()
+//! };
+//! let base = Instrument {
+//!     id: "demo".into(),
+//!     version: "1.0.0".into(),
+//!     title: Text::id("Contoh"),
+//!     unit_kinds: vec!["kanim".into()],
+//!     scales: vec![yes_no],
+//!     criteria: vec![Criterion {
+//!         id: "A".into(),
+//!         title: Text::id("Fasilitas"),
+//!         weight: Decimal::ONE,
+//!         indicators: vec![ramp.clone()],
+//!     }],
+//!     award: AwardRule { min_total: Decimal::from(80), ..AwardRule::default() },
+//!     ..Instrument::default()
+//! };
+//! assert!(CheckedInstrument::new(base.clone()).is_ok());
+//!
+//! // Tailored: a second criterion with one indicator, a new version.
+//! let mut tailored = Instrument { version: "1.1.0".into(), ..base };
+//! tailored.criteria.push(Criterion {
+//!     id: "B".into(),
+//!     title: Text::id("Informasi"),
+//!     weight: Decimal::ONE,
+//!     indicators: vec![Indicator { id: "B.01".into(), title: Text::id("Papan informasi"), ..ramp }],
+//! });
+//! let checked = CheckedInstrument::new(tailored).unwrap();
+//! assert_eq!(checked.instrument().indicators().count(), 2);
+//!
+//! // An indicator left without its scale is refused, naming it.
+//! let broken = Instrument {
+//!     criteria: vec![Criterion { indicators: vec![Indicator { id: "C.01".into(), ..Indicator::default() }],
+//!                                ..Criterion::default() }],
+//!     ..Instrument::default()
+//! };
+//! assert!(CheckedInstrument::new(broken).is_err());
 //! ```
 
 mod assessment;
@@ -73,8 +133,8 @@ pub use award_rule::{
     UnitComponents, ZonaIntegritas,
 };
 pub use awards::{
-    AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decision, Decree, InstrumentStamp,
-    Source,
+    AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decision, Decree, DocumentRef,
+    InstrumentStamp,
 };
 pub use decimal::parse_decimal;
 pub use diagnostic::{answer_index, indicator_index, located, Code, Diagnostic, UnknownCode};
@@ -82,8 +142,8 @@ pub use instrument::{AwardRule, Criterion, Indicator, Instrument, InstrumentForm
 pub use text::{Lang, Text};
 pub use validate::{
     evidence_path_problem, is_iso_date, is_sha256_hex, is_unit_id, name_answer_indicators,
-    validate_instrument, CheckedInstrument, IndicatorPos, ModelError, Problem, ProblemCode,
-    SHA256_OR_EMPTY_PATTERN, SHA256_PATTERN, SHA256_REF_PATTERN, UNIT_ID_PATTERN,
+    validate_instrument, CheckedInstrument, IndicatorPos, ModelError, SHA256_OR_EMPTY_PATTERN,
+    SHA256_PATTERN, SHA256_REF_PATTERN, UNIT_ID_PATTERN,
 };
 pub use vocabulary::{EvidenceRequirement, Principle, Stage, UnsupportedClaims, VulnerableGroup};
 

@@ -1,10 +1,10 @@
 //! Bilingual text and the language choice.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Text shown to people: Indonesian required, English optional.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// Indonesian (Bahasa Indonesia), the official language.
@@ -41,7 +41,8 @@ impl Text {
 }
 
 /// The language of a human-readable report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Bahasa Indonesia (default).

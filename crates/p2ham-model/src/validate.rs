@@ -9,10 +9,6 @@ use rust_decimal::Decimal;
 use crate::diagnostic::{answer_index, indicator_index, Code, Diagnostic};
 use crate::{Assessment, Instrument, Stage};
 
-/// The codes of validation problems: the one [`Code`] vocabulary, under its
-/// older name.
-pub type ProblemCode = Code;
-
 /// The grammar of a unit id, as a regular expression (also the schema's `pattern`).
 pub const UNIT_ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]*$";
 
@@ -38,9 +34,6 @@ pub fn is_unit_id(id: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-/// One problem found in a document: a [`Diagnostic`], under its older name.
-pub type Problem = Diagnostic;
-
 /// Errors of the model crate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -51,7 +44,7 @@ pub enum ModelError {
         /// The instrument's id.
         id: String,
         /// Every problem found (never empty).
-        problems: Vec<Problem>,
+        problems: Vec<Diagnostic>,
     },
     /// The assessment does not fit its instrument.
     #[error("invalid assessment of unit `{unit}`: {} problem(s), first: {}", problems.len(), problems[0])]
@@ -59,13 +52,13 @@ pub enum ModelError {
         /// The unit's id.
         unit: String,
         /// Every problem found (never empty).
-        problems: Vec<Problem>,
+        problems: Vec<Diagnostic>,
     },
 }
 
 impl ModelError {
     /// Every problem behind this error.
-    pub fn problems(&self) -> &[Problem] {
+    pub fn problems(&self) -> &[Diagnostic] {
         match self {
             ModelError::InvalidInstrument { problems, .. }
             | ModelError::InvalidAssessment { problems, .. } => problems,
@@ -179,7 +172,7 @@ impl CheckedInstrument {
     }
 
     /// Check an assessment against this instrument; every problem is returned.
-    pub fn check(&self, assessment: &Assessment) -> Vec<Problem> {
+    pub fn check(&self, assessment: &Assessment) -> Vec<Diagnostic> {
         let mut problems = check_assessment(self, assessment);
         name_answer_indicators(&mut problems, assessment);
         problems
@@ -199,20 +192,20 @@ impl CheckedInstrument {
     }
 }
 
-fn empty_text(problems: &mut Vec<Problem>, path: String, value: &str, what: &str) {
+fn empty_text(problems: &mut Vec<Diagnostic>, path: String, value: &str, what: &str) {
     if value.trim().is_empty() {
-        problems.push(Problem::new(
-            ProblemCode::EmptyText,
+        problems.push(Diagnostic::new(
+            Code::EmptyText,
             path,
             format!("{what} must not be empty"),
         ));
     }
 }
 
-fn negative(problems: &mut Vec<Problem>, path: String, weight: Decimal) {
+fn negative(problems: &mut Vec<Diagnostic>, path: String, weight: Decimal) {
     if weight.is_sign_negative() && !weight.is_zero() {
-        problems.push(Problem::new(
-            ProblemCode::NegativeWeight,
+        problems.push(Diagnostic::new(
+            Code::NegativeWeight,
             path,
             format!("weight {weight} is negative; expected a weight ≥ 0"),
         ));
@@ -220,15 +213,15 @@ fn negative(problems: &mut Vec<Problem>, path: String, weight: Decimal) {
 }
 
 fn duplicate(
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
     seen: &mut HashMap<String, String>,
     id: &str,
     path: String,
     what: &str,
 ) {
     if let Some(first) = seen.get(id) {
-        problems.push(Problem::new(
-            ProblemCode::DuplicateId,
+        problems.push(Diagnostic::new(
+            Code::DuplicateId,
             path,
             format!("{what} id `{id}` is already used at {first}; ids must be unique"),
         ));
@@ -239,7 +232,7 @@ fn duplicate(
 
 /// Name the indicator of every problem inside an answer (`answers[3].value`
 /// is about the indicator that answer names), when the answer names one.
-pub fn name_answer_indicators(problems: &mut [Problem], assessment: &Assessment) {
+pub fn name_answer_indicators(problems: &mut [Diagnostic], assessment: &Assessment) {
     for p in problems {
         if p.indicator.is_none() {
             p.indicator = answer_index(&p.path)
@@ -253,7 +246,7 @@ pub fn name_answer_indicators(problems: &mut [Problem], assessment: &Assessment)
 
 /// Validate an instrument on its own. Returns every problem found (empty when
 /// valid); a problem inside an indicator names that indicator's id.
-pub fn validate_instrument(ins: &Instrument) -> Vec<Problem> {
+pub fn validate_instrument(ins: &Instrument) -> Vec<Diagnostic> {
     let mut problems = instrument_problems(ins);
     for p in &mut problems {
         if p.indicator.is_none() {
@@ -267,7 +260,7 @@ pub fn validate_instrument(ins: &Instrument) -> Vec<Problem> {
     problems
 }
 
-fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
+fn instrument_problems(ins: &Instrument) -> Vec<Diagnostic> {
     let mut p = Vec::new();
     empty_text(&mut p, "id".into(), &ins.id, "the instrument id");
     empty_text(&mut p, "version".into(), &ins.version, "the version");
@@ -279,8 +272,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
         duplicate(&mut p, &mut kinds, k, format!("unit_kinds[{i}]"), "unit kind");
     }
     if ins.unit_kinds.is_empty() {
-        p.push(Problem::new(
-            ProblemCode::EmptyInstrument,
+        p.push(Diagnostic::new(
+            Code::EmptyInstrument,
             "unit_kinds",
             "no unit kinds; expected at least one (e.g. \"lapas\")",
         ));
@@ -292,8 +285,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
         empty_text(&mut p, format!("{base}.id"), &s.id, "a scale id");
         duplicate(&mut p, &mut scales, &s.id, format!("{base}.id"), "scale");
         if s.options.is_empty() {
-            p.push(Problem::new(
-                ProblemCode::EmptyScale,
+            p.push(Diagnostic::new(
+                Code::EmptyScale,
                 format!("{base}.options"),
                 format!("scale `{}` has no options; expected at least one", s.id),
             ));
@@ -310,8 +303,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
                 "the option's Indonesian label",
             );
             if o.value < Decimal::ZERO || o.value > Decimal::ONE {
-                p.push(Problem::new(
-                    ProblemCode::OptionValueOutOfRange,
+                p.push(Diagnostic::new(
+                    Code::OptionValueOutOfRange,
                     format!("{ob}.value"),
                     format!(
                         "option `{}` has value {}; expected a value from 0 to 1",
@@ -323,8 +316,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
     }
 
     if ins.criteria.is_empty() {
-        p.push(Problem::new(
-            ProblemCode::EmptyInstrument,
+        p.push(Diagnostic::new(
+            Code::EmptyInstrument,
             "criteria",
             "the instrument has no criteria; expected at least one",
         ));
@@ -361,8 +354,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
                 let known: std::collections::BTreeSet<&str> =
                     ins.scales.iter().map(|s| s.id.as_str()).collect();
                 let known: Vec<&str> = known.into_iter().collect();
-                p.push(Problem::new(
-                    ProblemCode::UnknownScale,
+                p.push(Diagnostic::new(
+                    Code::UnknownScale,
                     format!("{ib}.scale"),
                     format!(
                         "scale `{}` is not defined; expected one of: {}",
@@ -374,8 +367,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
             let mut seen = HashSet::new();
             for (ki, k) in ind.applies_to.iter().enumerate() {
                 if !ins.unit_kinds.contains(k) {
-                    p.push(Problem::new(
-                        ProblemCode::UnknownUnitKind,
+                    p.push(Diagnostic::new(
+                        Code::UnknownUnitKind,
                         format!("{ib}.applies_to[{ki}]"),
                         format!(
                             "unit kind `{k}` is not in the instrument's unit_kinds ({})",
@@ -383,8 +376,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
                         ),
                     ));
                 } else if !seen.insert(k) {
-                    p.push(Problem::new(
-                        ProblemCode::DuplicateId,
+                    p.push(Diagnostic::new(
+                        Code::DuplicateId,
                         format!("{ib}.applies_to[{ki}]"),
                         format!("unit kind `{k}` is listed twice"),
                     ));
@@ -392,14 +385,14 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
             }
         }
         if c.indicators.is_empty() {
-            p.push(Problem::new(
-                ProblemCode::ZeroWeightCriterion,
+            p.push(Diagnostic::new(
+                Code::ZeroWeightCriterion,
                 format!("{base}.indicators"),
                 format!("criterion `{}` has no indicators; expected at least one", c.id),
             ));
         } else if !weight_sum_positive {
-            p.push(Problem::new(
-                ProblemCode::ZeroWeightCriterion,
+            p.push(Diagnostic::new(
+                Code::ZeroWeightCriterion,
                 format!("{base}.indicators"),
                 format!(
                     "every indicator weight of criterion `{}` is zero; expected at least one positive weight",
@@ -409,8 +402,8 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
         }
     }
     if !ins.criteria.is_empty() && !any_criterion_weight {
-        p.push(Problem::new(
-            ProblemCode::ZeroWeightInstrument,
+        p.push(Diagnostic::new(
+            Code::ZeroWeightInstrument,
             "criteria",
             "every criterion weight is zero; expected at least one positive weight",
         ));
@@ -418,16 +411,16 @@ fn instrument_problems(ins: &Instrument) -> Vec<Problem> {
     let hundred = Decimal::ONE_HUNDRED;
     let in_range = |d: Decimal| d >= Decimal::ZERO && d <= hundred;
     if !in_range(ins.award.min_total) {
-        p.push(Problem::new(
-            ProblemCode::ThresholdOutOfRange,
+        p.push(Diagnostic::new(
+            Code::ThresholdOutOfRange,
             "award.min_total",
             format!("pass mark {} is outside 0–100", ins.award.min_total),
         ));
     }
     if let Some(m) = ins.award.min_criterion {
         if !in_range(m) {
-            p.push(Problem::new(
-                ProblemCode::ThresholdOutOfRange,
+            p.push(Diagnostic::new(
+                Code::ThresholdOutOfRange,
                 "award.min_criterion",
                 format!("criterion minimum {m} is outside 0–100"),
             ));
@@ -533,12 +526,12 @@ fn is_plain_relative(path: &str) -> bool {
     !part.is_empty() && &b[part] != b".."
 }
 
-fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
+fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Diagnostic> {
     let ins = ci.instrument();
     let mut p = Vec::new();
     if a.instrument.id != ins.id || a.instrument.version != ins.version {
-        p.push(Problem::new(
-            ProblemCode::InstrumentMismatch,
+        p.push(Diagnostic::new(
+            Code::InstrumentMismatch,
             "instrument",
             format!(
                 "the assessment answers instrument `{}` version {}, but it is checked against `{}` version {}",
@@ -549,8 +542,8 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
     empty_text(&mut p, "unit.id".into(), &a.unit.id, "the unit id");
     if !a.unit.id.trim().is_empty() && !is_unit_id(&a.unit.id) {
         let shown: String = format!("{:?}", a.unit.id).chars().take(80).collect();
-        p.push(Problem::new(
-            ProblemCode::InvalidUnitId,
+        p.push(Diagnostic::new(
+            Code::InvalidUnitId,
             "unit.id",
             format!(
                 "{shown} is not a unit id: expected lowercase letters a-z, digits, `.`, `_` or `-`, \
@@ -562,8 +555,8 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
     empty_text(&mut p, "period".into(), &a.period, "the period");
     let kind_known = ins.unit_kinds.contains(&a.unit.kind);
     if !kind_known {
-        p.push(Problem::new(
-            ProblemCode::UnknownUnitKind,
+        p.push(Diagnostic::new(
+            Code::UnknownUnitKind,
             "unit.kind",
             format!(
                 "unit kind `{}` is not covered by instrument `{}`; expected one of: {}",
@@ -574,15 +567,15 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
         ));
     }
     match (&a.verifies, a.stage) {
-        (Some(_), Stage::SelfAssessment) => p.push(Problem::new(
-            ProblemCode::VerifiesOnSelf,
+        (Some(_), Stage::SelfAssessment) => p.push(Diagnostic::new(
+            Code::VerifiesOnSelf,
             "verifies",
             "a self-assessment cannot verify another document; `verifies` belongs to stage `verification`",
         )),
         (Some(v), Stage::Verification) => {
             if !v.strip_prefix("sha256:").is_some_and(is_sha256_hex) {
-                p.push(Problem::new(
-                    ProblemCode::InvalidDigest,
+                p.push(Diagnostic::new(
+                    Code::InvalidDigest,
                     "verifies",
                     format!("`{v}` is not `sha256:` followed by 64 lowercase hex digits"),
                 ));
@@ -592,8 +585,8 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
     }
     if let Some(d) = &a.assessed_on {
         if !is_iso_date(d) {
-            p.push(Problem::new(
-                ProblemCode::InvalidDate,
+            p.push(Diagnostic::new(
+                Code::InvalidDate,
                 "assessed_on",
                 format!("`{d}` is not a date of the form YYYY-MM-DD"),
             ));
@@ -625,15 +618,15 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             (first != i).then_some(first)
         };
         if let Some(first) = first {
-            p.push(Problem::new(
-                ProblemCode::DuplicateAnswer,
+            p.push(Diagnostic::new(
+                Code::DuplicateAnswer,
                 format!("answers[{i}].indicator"),
                 format!("indicator `{}` is already answered at answers[{first}]; expected one answer per indicator", ans.indicator),
             ));
         }
         if pos.is_none() {
-            p.push(Problem::new(
-                ProblemCode::UnknownIndicator,
+            p.push(Diagnostic::new(
+                Code::UnknownIndicator,
                 format!("answers[{i}].indicator"),
                 format!(
                     "indicator `{}` is not in instrument `{}` {}",
@@ -642,18 +635,18 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             ));
         }
         match (&ans.value, &ans.not_applicable) {
-            (Some(_), Some(_)) => p.push(Problem::new(
-                ProblemCode::ConflictingAnswer,
+            (Some(_), Some(_)) => p.push(Diagnostic::new(
+                Code::ConflictingAnswer,
                 format!("answers[{i}]"),
                 "the answer has both `value` and `not_applicable`; expected exactly one",
             )),
-            (None, None) => p.push(Problem::new(
-                ProblemCode::EmptyAnswer,
+            (None, None) => p.push(Diagnostic::new(
+                Code::EmptyAnswer,
                 format!("answers[{i}]"),
                 "the answer has neither `value` nor `not_applicable`; expected exactly one",
             )),
-            (None, Some(reason)) if reason.trim().is_empty() => p.push(Problem::new(
-                ProblemCode::MissingJustification,
+            (None, Some(reason)) if reason.trim().is_empty() => p.push(Diagnostic::new(
+                Code::MissingJustification,
                 format!("answers[{i}].not_applicable"),
                 "`not_applicable` needs a justification; expected a non-empty reason",
             )),
@@ -663,8 +656,8 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
             let scale = &ins.scales[pos.scale];
             if scale.option(code).is_none() {
                 let codes: Vec<&str> = scale.options.iter().map(|o| o.code.as_str()).collect();
-                p.push(Problem::new(
-                    ProblemCode::UnknownOption,
+                p.push(Diagnostic::new(
+                    Code::UnknownOption,
                     format!("answers[{i}].value"),
                     format!(
                         "`{code}` is not an option of scale `{}`; expected one of: {}",
@@ -677,8 +670,8 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
         if let Some(pos) = pos {
             let ind = &ins.criteria[pos.criterion].indicators[pos.indicator];
             if kind_known && !ind.applies_to_kind(&a.unit.kind) {
-                p.push(Problem::new(
-                    ProblemCode::IndicatorNotApplicable,
+                p.push(Diagnostic::new(
+                    Code::IndicatorNotApplicable,
                     format!("answers[{i}].indicator"),
                     format!(
                         "indicator `{}` applies only to {} and the unit is a `{}`; remove the answer",
@@ -691,16 +684,16 @@ fn check_assessment(ci: &CheckedInstrument, a: &Assessment) -> Vec<Problem> {
         }
         for (ei, ev) in ans.evidence.iter().enumerate() {
             if let Some(msg) = evidence_path_problem(&ev.path) {
-                p.push(Problem::new(
-                    ProblemCode::InvalidEvidencePath,
+                p.push(Diagnostic::new(
+                    Code::InvalidEvidencePath,
                     format!("answers[{i}].evidence[{ei}].path"),
                     msg,
                 ));
             }
             if let Some(h) = &ev.sha256 {
                 if !is_sha256_hex(h) {
-                    p.push(Problem::new(
-                        ProblemCode::InvalidDigest,
+                    p.push(Diagnostic::new(
+                        Code::InvalidDigest,
                         format!("answers[{i}].evidence[{ei}].sha256"),
                         format!("`{h}` is not 64 lowercase hex digits"),
                     ));

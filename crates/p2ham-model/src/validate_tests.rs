@@ -124,7 +124,7 @@ fn checked() -> CheckedInstrument {
 }
 
 /// The (code, path) pairs of an instrument's problems.
-fn ins_problems(ins: &Instrument) -> Vec<(ProblemCode, String)> {
+fn ins_problems(ins: &Instrument) -> Vec<(Code, String)> {
     validate_instrument(ins)
         .into_iter()
         .map(|p| {
@@ -134,11 +134,11 @@ fn ins_problems(ins: &Instrument) -> Vec<(ProblemCode, String)> {
         .collect()
 }
 
-fn one(code: ProblemCode, path: &str) -> Vec<(ProblemCode, String)> {
+fn one(code: Code, path: &str) -> Vec<(Code, String)> {
     vec![(code, path.to_owned())]
 }
 
-fn asm_problems(a: &Assessment) -> Vec<(ProblemCode, String)> {
+fn asm_problems(a: &Assessment) -> Vec<(Code, String)> {
     checked().check(a).into_iter().map(|p| (p.code, p.path)).collect()
 }
 
@@ -169,12 +169,9 @@ fn empty_texts() {
     assert_eq!(
         ins_problems(&ins),
         vec![
-            (ProblemCode::EmptyText, "id".into()),
-            (ProblemCode::EmptyText, "title.id".into()),
-            (
-                ProblemCode::EmptyText,
-                "criteria[1].indicators[0].title.id".into()
-            ),
+            (Code::EmptyText, "id".into()),
+            (Code::EmptyText, "title.id".into()),
+            (Code::EmptyText, "criteria[1].indicators[0].title.id".into()),
         ]
     );
 }
@@ -192,15 +189,15 @@ fn duplicate_ids_of_every_kind() {
     assert_eq!(
         ins_problems(&ins),
         vec![
-            (ProblemCode::DuplicateId, "unit_kinds[2]".into()),
-            (ProblemCode::DuplicateId, "scales[1].id".into()),
-            (ProblemCode::DuplicateId, "scales[1].options[1].code".into()),
+            (Code::DuplicateId, "unit_kinds[2]".into()),
+            (Code::DuplicateId, "scales[1].id".into()),
+            (Code::DuplicateId, "scales[1].options[1].code".into()),
             (
-                ProblemCode::DuplicateId,
+                Code::DuplicateId,
                 "criteria[0].indicators[1].applies_to[1]".into()
             ),
-            (ProblemCode::DuplicateId, "criteria[1].id".into()),
-            (ProblemCode::DuplicateId, "criteria[1].indicators[0].id".into()),
+            (Code::DuplicateId, "criteria[1].id".into()),
+            (Code::DuplicateId, "criteria[1].indicators[0].id".into()),
         ]
     );
     let msg = &validate_instrument(&ins)[0].message;
@@ -213,7 +210,7 @@ fn unknown_scale() {
     ins.criteria[0].indicators[0].scale = "ya-tidak".into();
     assert_eq!(
         ins_problems(&ins),
-        one(ProblemCode::UnknownScale, "criteria[0].indicators[0].scale")
+        one(Code::UnknownScale, "criteria[0].indicators[0].scale")
     );
     assert!(validate_instrument(&ins)[0].message.contains("ada-tidak, patuh"));
 }
@@ -225,10 +222,7 @@ fn empty_scale() {
         id: "kosong".into(),
         options: vec![],
     });
-    assert_eq!(
-        ins_problems(&ins),
-        one(ProblemCode::EmptyScale, "scales[2].options")
-    );
+    assert_eq!(ins_problems(&ins), one(Code::EmptyScale, "scales[2].options"));
 }
 
 #[test]
@@ -237,10 +231,7 @@ fn unknown_unit_kind_in_applies_to() {
     ins.criteria[0].indicators[1].applies_to = vec!["lapas".into(), "puskesmas".into()];
     assert_eq!(
         ins_problems(&ins),
-        one(
-            ProblemCode::UnknownUnitKind,
-            "criteria[0].indicators[1].applies_to[1]"
-        )
+        one(Code::UnknownUnitKind, "criteria[0].indicators[1].applies_to[1]")
     );
 }
 
@@ -252,14 +243,8 @@ fn option_values_must_be_within_0_and_1() {
     assert_eq!(
         ins_problems(&ins),
         vec![
-            (
-                ProblemCode::OptionValueOutOfRange,
-                "scales[1].options[0].value".into()
-            ),
-            (
-                ProblemCode::OptionValueOutOfRange,
-                "scales[1].options[2].value".into()
-            ),
+            (Code::OptionValueOutOfRange, "scales[1].options[0].value".into()),
+            (Code::OptionValueOutOfRange, "scales[1].options[2].value".into()),
         ]
     );
     // The bounds themselves are fine, however they are written.
@@ -276,11 +261,8 @@ fn negative_weights() {
     assert_eq!(
         ins_problems(&ins),
         vec![
-            (ProblemCode::NegativeWeight, "criteria[0].weight".into()),
-            (
-                ProblemCode::NegativeWeight,
-                "criteria[0].indicators[1].weight".into()
-            ),
+            (Code::NegativeWeight, "criteria[0].weight".into()),
+            (Code::NegativeWeight, "criteria[0].indicators[1].weight".into()),
         ]
     );
     // Negative zero is zero.
@@ -298,8 +280,8 @@ fn a_criterion_needs_a_positive_indicator_weight() {
     assert_eq!(
         ins_problems(&ins),
         vec![
-            (ProblemCode::ZeroWeightCriterion, "criteria[0].indicators".into()),
-            (ProblemCode::ZeroWeightCriterion, "criteria[1].indicators".into()),
+            (Code::ZeroWeightCriterion, "criteria[0].indicators".into()),
+            (Code::ZeroWeightCriterion, "criteria[1].indicators".into()),
         ]
     );
 }
@@ -309,10 +291,7 @@ fn an_instrument_needs_a_positive_criterion_weight() {
     let mut ins = instrument();
     ins.criteria[0].weight = Decimal::ZERO;
     ins.criteria[1].weight = dec("0.000");
-    assert_eq!(
-        ins_problems(&ins),
-        one(ProblemCode::ZeroWeightInstrument, "criteria")
-    );
+    assert_eq!(ins_problems(&ins), one(Code::ZeroWeightInstrument, "criteria"));
 }
 
 #[test]
@@ -324,8 +303,8 @@ fn an_empty_instrument() {
     assert_eq!(
         ins_problems(&ins),
         vec![
-            (ProblemCode::EmptyInstrument, "unit_kinds".into()),
-            (ProblemCode::EmptyInstrument, "criteria".into()),
+            (Code::EmptyInstrument, "unit_kinds".into()),
+            (Code::EmptyInstrument, "criteria".into()),
         ]
     );
 }
@@ -338,8 +317,8 @@ fn thresholds_must_be_within_0_and_100() {
     assert_eq!(
         ins_problems(&ins),
         vec![
-            (ProblemCode::ThresholdOutOfRange, "award.min_total".into()),
-            (ProblemCode::ThresholdOutOfRange, "award.min_criterion".into()),
+            (Code::ThresholdOutOfRange, "award.min_total".into()),
+            (Code::ThresholdOutOfRange, "award.min_criterion".into()),
         ]
     );
     ins.award.min_total = dec("100");
@@ -359,19 +338,16 @@ fn every_instrument_problem_is_reported_with_its_path() {
     ins.criteria[1].indicators[0].applies_to = vec!["rudenim".into()];
     ins.award.min_total = dec("120");
     let err = CheckedInstrument::new(ins).unwrap_err();
-    let got: Vec<(ProblemCode, &str)> = err.problems().iter().map(|p| (p.code, p.path.as_str())).collect();
+    let got: Vec<(Code, &str)> = err.problems().iter().map(|p| (p.code, p.path.as_str())).collect();
     assert_eq!(
         got,
         vec![
-            (ProblemCode::EmptyText, "version"),
-            (ProblemCode::OptionValueOutOfRange, "scales[0].options[0].value"),
-            (ProblemCode::UnknownScale, "criteria[0].indicators[0].scale"),
-            (ProblemCode::NegativeWeight, "criteria[0].indicators[1].weight"),
-            (
-                ProblemCode::UnknownUnitKind,
-                "criteria[1].indicators[0].applies_to[0]"
-            ),
-            (ProblemCode::ThresholdOutOfRange, "award.min_total"),
+            (Code::EmptyText, "version"),
+            (Code::OptionValueOutOfRange, "scales[0].options[0].value"),
+            (Code::UnknownScale, "criteria[0].indicators[0].scale"),
+            (Code::NegativeWeight, "criteria[0].indicators[1].weight"),
+            (Code::UnknownUnitKind, "criteria[1].indicators[0].applies_to[0]"),
+            (Code::ThresholdOutOfRange, "award.min_total"),
         ]
     );
     let text = err.to_string();
@@ -397,18 +373,12 @@ fn the_example_assessment_is_valid() {
 fn instrument_mismatch() {
     let mut a = assessment();
     a.instrument.version = "2.0.0".into();
-    assert_eq!(
-        asm_problems(&a),
-        one(ProblemCode::InstrumentMismatch, "instrument")
-    );
+    assert_eq!(asm_problems(&a), one(Code::InstrumentMismatch, "instrument"));
     a.instrument = InstrumentRef {
         id: "other".into(),
         version: "1.0.0".into(),
     };
-    assert_eq!(
-        asm_problems(&a),
-        one(ProblemCode::InstrumentMismatch, "instrument")
-    );
+    assert_eq!(asm_problems(&a), one(Code::InstrumentMismatch, "instrument"));
 }
 
 #[test]
@@ -421,10 +391,10 @@ fn empty_texts_in_an_assessment() {
     assert_eq!(
         asm_problems(&a),
         vec![
-            (ProblemCode::EmptyText, "unit.id".into()),
-            (ProblemCode::EmptyText, "unit.name".into()),
-            (ProblemCode::EmptyText, "period".into()),
-            (ProblemCode::EmptyText, "assessors[0].name".into()),
+            (Code::EmptyText, "unit.id".into()),
+            (Code::EmptyText, "unit.name".into()),
+            (Code::EmptyText, "period".into()),
+            (Code::EmptyText, "assessors[0].name".into()),
         ]
     );
 }
@@ -435,7 +405,7 @@ fn unknown_unit_kind_and_no_not_applicable_noise() {
     a.unit.kind = "puskesmas".into();
     a.answers.push(answer("A.02", "ada"));
     // A.02 is lapas-only, but with an unknown kind only the kind is reported.
-    assert_eq!(asm_problems(&a), one(ProblemCode::UnknownUnitKind, "unit.kind"));
+    assert_eq!(asm_problems(&a), one(Code::UnknownUnitKind, "unit.kind"));
 }
 
 #[test]
@@ -444,7 +414,7 @@ fn answer_to_an_indicator_that_does_not_apply() {
     a.answers.push(answer("A.02", "ada"));
     assert_eq!(
         asm_problems(&a),
-        one(ProblemCode::IndicatorNotApplicable, "answers[2].indicator")
+        one(Code::IndicatorNotApplicable, "answers[2].indicator")
     );
     a.unit.kind = "lapas".into();
     assert_eq!(asm_problems(&a), vec![]);
@@ -458,8 +428,8 @@ fn unknown_indicator_and_unknown_option() {
     assert_eq!(
         asm_problems(&a),
         vec![
-            (ProblemCode::UnknownOption, "answers[1].value".into()),
-            (ProblemCode::UnknownIndicator, "answers[2].indicator".into()),
+            (Code::UnknownOption, "answers[1].value".into()),
+            (Code::UnknownIndicator, "answers[2].indicator".into()),
         ]
     );
     assert!(checked().check(&a)[0].message.contains("patuh, cukup, kurang"));
@@ -475,8 +445,8 @@ fn duplicate_answers_point_at_the_first() {
     assert_eq!(
         got,
         vec![
-            (ProblemCode::DuplicateAnswer, "answers[2].indicator"),
-            (ProblemCode::DuplicateAnswer, "answers[3].indicator"),
+            (Code::DuplicateAnswer, "answers[2].indicator"),
+            (Code::DuplicateAnswer, "answers[3].indicator"),
         ]
     );
     assert!(
@@ -490,18 +460,15 @@ fn duplicate_answers_point_at_the_first() {
 fn value_and_not_applicable() {
     let mut a = assessment();
     a.answers[0].not_applicable = Some("tidak ada".into());
-    assert_eq!(
-        asm_problems(&a),
-        one(ProblemCode::ConflictingAnswer, "answers[0]")
-    );
+    assert_eq!(asm_problems(&a), one(Code::ConflictingAnswer, "answers[0]"));
     a.answers[0].value = None;
     assert_eq!(asm_problems(&a), vec![], "not_applicable alone is fine");
     a.answers[0].not_applicable = None;
-    assert_eq!(asm_problems(&a), one(ProblemCode::EmptyAnswer, "answers[0]"));
+    assert_eq!(asm_problems(&a), one(Code::EmptyAnswer, "answers[0]"));
     a.answers[0].not_applicable = Some(" \t".into());
     assert_eq!(
         asm_problems(&a),
-        one(ProblemCode::MissingJustification, "answers[0].not_applicable")
+        one(Code::MissingJustification, "answers[0].not_applicable")
     );
 }
 
@@ -509,7 +476,7 @@ fn value_and_not_applicable() {
 fn verifies_rules() {
     let mut a = assessment();
     a.verifies = Some(format!("sha256:{}", "0".repeat(64)));
-    assert_eq!(asm_problems(&a), one(ProblemCode::VerifiesOnSelf, "verifies"));
+    assert_eq!(asm_problems(&a), one(Code::VerifiesOnSelf, "verifies"));
     a.stage = Stage::Verification;
     assert_eq!(asm_problems(&a), vec![]);
     for bad in [
@@ -520,11 +487,7 @@ fn verifies_rules() {
         "sha256:".into(),
     ] {
         a.verifies = Some(bad.clone());
-        assert_eq!(
-            asm_problems(&a),
-            one(ProblemCode::InvalidDigest, "verifies"),
-            "{bad}"
-        );
+        assert_eq!(asm_problems(&a), one(Code::InvalidDigest, "verifies"), "{bad}");
     }
 }
 
@@ -532,7 +495,7 @@ fn verifies_rules() {
 fn assessed_on_must_be_a_calendar_date() {
     let mut a = assessment();
     a.assessed_on = Some("2023-02-29".into());
-    assert_eq!(asm_problems(&a), one(ProblemCode::InvalidDate, "assessed_on"));
+    assert_eq!(asm_problems(&a), one(Code::InvalidDate, "assessed_on"));
     a.assessed_on = None;
     assert_eq!(asm_problems(&a), vec![]);
 }
@@ -560,15 +523,9 @@ fn evidence_paths_and_digests() {
     assert_eq!(
         asm_problems(&a),
         vec![
-            (
-                ProblemCode::InvalidEvidencePath,
-                "answers[0].evidence[1].path".into()
-            ),
-            (ProblemCode::InvalidDigest, "answers[0].evidence[1].sha256".into()),
-            (
-                ProblemCode::InvalidEvidencePath,
-                "answers[0].evidence[2].path".into()
-            ),
+            (Code::InvalidEvidencePath, "answers[0].evidence[1].path".into()),
+            (Code::InvalidDigest, "answers[0].evidence[1].sha256".into()),
+            (Code::InvalidEvidencePath, "answers[0].evidence[2].path".into()),
         ]
     );
 }
@@ -591,18 +548,18 @@ fn every_assessment_problem_is_reported_with_its_path() {
         answer("A.02", "ada"),
     ];
     let err = checked().check_result(&a).unwrap_err();
-    let got: Vec<(ProblemCode, &str)> = err.problems().iter().map(|p| (p.code, p.path.as_str())).collect();
+    let got: Vec<(Code, &str)> = err.problems().iter().map(|p| (p.code, p.path.as_str())).collect();
     assert_eq!(
         got,
         vec![
-            (ProblemCode::InstrumentMismatch, "instrument"),
-            (ProblemCode::VerifiesOnSelf, "verifies"),
-            (ProblemCode::InvalidDate, "assessed_on"),
-            (ProblemCode::UnknownOption, "answers[0].value"),
-            (ProblemCode::DuplicateAnswer, "answers[1].indicator"),
-            (ProblemCode::UnknownIndicator, "answers[2].indicator"),
-            (ProblemCode::MissingJustification, "answers[3].not_applicable"),
-            (ProblemCode::IndicatorNotApplicable, "answers[4].indicator"),
+            (Code::InstrumentMismatch, "instrument"),
+            (Code::VerifiesOnSelf, "verifies"),
+            (Code::InvalidDate, "assessed_on"),
+            (Code::UnknownOption, "answers[0].value"),
+            (Code::DuplicateAnswer, "answers[1].indicator"),
+            (Code::UnknownIndicator, "answers[2].indicator"),
+            (Code::MissingJustification, "answers[3].not_applicable"),
+            (Code::IndicatorNotApplicable, "answers[4].indicator"),
         ]
     );
     assert!(err.to_string().contains("kanim-x"));
@@ -611,19 +568,19 @@ fn every_assessment_problem_is_reported_with_its_path() {
 #[test]
 fn problem_codes_serialise_as_their_stable_strings() {
     for code in [
-        ProblemCode::Syntax,
-        ProblemCode::UnknownFormat,
-        ProblemCode::OptionValueOutOfRange,
-        ProblemCode::IndicatorNotApplicable,
-        ProblemCode::InvalidEvidencePath,
+        Code::Syntax,
+        Code::UnknownFormat,
+        Code::OptionValueOutOfRange,
+        Code::IndicatorNotApplicable,
+        Code::InvalidEvidencePath,
     ] {
         let json = serde_json::to_value(code).unwrap();
         assert_eq!(json, code.as_str());
         assert_eq!(code.to_string(), code.as_str());
-        let back: ProblemCode = serde_json::from_value(json).unwrap();
+        let back: Code = serde_json::from_value(json).unwrap();
         assert_eq!(back, code);
     }
-    let p = Problem::new(ProblemCode::UnknownOption, "answers[3].value", "nope");
+    let p = Diagnostic::new(Code::UnknownOption, "answers[3].value", "nope");
     assert_eq!(p.to_string(), "answers[3].value: nope [unknown-option]");
 }
 

@@ -1,13 +1,13 @@
 //! Closed vocabularies of the domain: principles of public service, vulnerable
 //! groups, evidence requirements, assessment stages.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
 
 /// The principles of public service of UU 25/2009 Pasal 4 (a–l).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Principle {
     /// a. kepentingan umum (public interest).
@@ -104,7 +104,8 @@ impl Principle {
 }
 
 /// The vulnerable groups (kelompok rentan) of Permenkumham 25/2023 Pasal 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VulnerableGroup {
     /// Lanjut usia: older persons.
@@ -151,7 +152,8 @@ impl VulnerableGroup {
 }
 
 /// Whether an indicator's answer must be supported by evidence (data dukung).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceRequirement {
     /// A positive answer without evidence is an unsupported claim.
@@ -164,7 +166,8 @@ pub enum EvidenceRequirement {
 }
 
 /// The stage of an assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// The unit's own self-assessment (penilaian mandiri).
@@ -185,7 +188,8 @@ impl Stage {
 }
 
 /// How a positive answer without required evidence counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnsupportedClaims {
     /// It earns nothing and is reported as `unsupported` (the default).

@@ -34,8 +34,9 @@ use rust_xlsxwriter::{
 
 use p2ham_io::{
     cell_name, column, column_letters, ChecklistMeta, CoverCells, CriterionCells, IndicatorCells,
-    InstrumentStamp, LoadedInstrument, CHECKLIST_FORMAT, META_SHEET,
+    LoadedInstrument, CHECKLIST_FORMAT, META_SHEET,
 };
+use p2ham_model::InstrumentStamp;
 
 /// Errors of making a checklist template.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use p2ham_model::{Lang, Text};
-use p2ham_scoring::{ComparedDocument, ComparisonReport, Discrepancy, DiscrepancyKind, Status};
+use p2ham_scoring::{ComparedDocument, ComparisonReport, Discrepancy, DiscrepancyKind, IndicatorStatus};
 
 use crate::csv::CsvText;
 use crate::doc::{Align, Block, Cell, Doc, Table};
@@ -12,13 +12,13 @@ use crate::labels::{self as t, Phrase};
 use crate::number::{figure, figure_or_dash};
 use crate::score::{indicator_title, verdict};
 
-fn answer_cell(answer: Option<&str>, label: Option<&Text>, status: Status, lang: Lang) -> Cell {
+fn answer_cell(answer: Option<&str>, label: Option<&Text>, status: IndicatorStatus, lang: Lang) -> Cell {
     let mut s = match (answer, label) {
         (_, Some(label)) => label.get(lang).to_owned(),
         (Some(a), None) => a.to_owned(),
         (None, None) => "—".to_owned(),
     };
-    if status == Status::Unsupported {
+    if status == IndicatorStatus::Unsupported {
         let _ = write!(s, " ({})", t::status(status).get(lang));
     }
     Cell::Styled(s, status.as_str())

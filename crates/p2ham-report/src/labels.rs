@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use p2ham_io::EvidenceStatus;
 use p2ham_model::{Lang, Stage};
-use p2ham_scoring::{Award, DiscrepancyKind, Status};
+use p2ham_scoring::{Award, DiscrepancyKind, IndicatorStatus};
 
 /// A phrase in Indonesian and English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,14 +291,14 @@ pub const MONTHS: [Phrase; 12] = [
 ];
 
 /// An indicator status in words.
-pub fn status(s: Status) -> Phrase {
+pub fn status(s: IndicatorStatus) -> Phrase {
     match s {
-        Status::Met => MET,
-        Status::Partial => PARTIAL,
-        Status::Unmet => UNMET,
-        Status::Missing => MISSING,
-        Status::Unsupported => UNSUPPORTED,
-        Status::Excluded => EXCLUDED,
+        IndicatorStatus::Met => MET,
+        IndicatorStatus::Partial => PARTIAL,
+        IndicatorStatus::Unmet => UNMET,
+        IndicatorStatus::Missing => MISSING,
+        IndicatorStatus::Unsupported => UNSUPPORTED,
+        IndicatorStatus::Excluded => EXCLUDED,
     }
 }
 

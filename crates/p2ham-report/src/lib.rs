@@ -11,7 +11,7 @@
 //! Every bilingual phrase lives in [`labels`], the number and date policy in
 //! [`number`], and untrusted text is cleaned once per backend ([`sanitize`]).
 //!
-//! The entry points: [`render`] and [`write()`] take any [`Report`] (every
+//! The entry points: [`render`] and [`write()`] take any [`Renderable`] (every
 //! report type of `p2ham-scoring` and `p2ham-io` implements it) and a
 //! [`Format`]; below them, each report's builder (`score_doc`, `compare_doc`,
 //! `letter_doc`, `rollup_doc`, `skm_doc`, `evidence_doc`, `validation_doc`,
@@ -25,8 +25,8 @@
 //! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"),
 //!     "/../../fixtures/assessments/sampit-2023/kanim-sampit.self.json")).unwrap();
 //! let source = p2ham_io::Source::bytes("kanim-sampit.self.json", &bytes);
-//! let mut report = p2ham_io::ops::score(source, None).unwrap().report;
-//! let md = render(&mut report, Format::Md, &RenderOptions::default()).unwrap();
+//! let report = p2ham_io::ops::score(source, None).unwrap().report;
+//! let md = render(&report, Format::Md, &RenderOptions::default()).unwrap();
 //! assert!(String::from_utf8(md).unwrap().starts_with("# Hasil Penilaian P2HAM"));
 //!
 //! // The same report's document, written by one backend directly.
@@ -60,7 +60,7 @@ use std::io::Write;
 
 use p2ham_io::{EvidenceReport, ValidationReport};
 use p2ham_model::AwardList;
-use p2ham_model::Lang;
+pub use p2ham_model::Lang;
 use p2ham_scoring::skm::SkmReport;
 use p2ham_scoring::{ComparisonReport, HistoryReport, InstrumentDiff, RollupReport, ScoreReport};
 
@@ -150,13 +150,13 @@ pub struct RenderOptions<'a> {
 }
 
 /// A report that can be rendered in every format.
-pub trait Report {
+pub trait Renderable {
     /// The report as a document.
     fn doc(&self, options: &RenderOptions) -> Doc;
     /// The report's CSV projection.
     fn csv(&self, options: &RenderOptions) -> String;
     /// The report as pretty JSON with a final newline.
-    fn write_json(&mut self, w: &mut dyn Write) -> std::io::Result<()>;
+    fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()>;
 }
 
 /// The outcome letter of a comparison: its document is the letter, its data
@@ -166,13 +166,13 @@ pub struct Letter<'a>(pub &'a ComparisonReport);
 
 macro_rules! serde_json_report {
     () => {
-        fn write_json(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
-            to_json_writer(w, &*self)
+        fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+            to_json_writer(w, self)
         }
     };
 }
 
-impl Report for ScoreReport {
+impl Renderable for ScoreReport {
     fn doc(&self, o: &RenderOptions) -> Doc {
         score_doc(self, o.lang, o.evidence)
     }
@@ -182,7 +182,7 @@ impl Report for ScoreReport {
     serde_json_report!();
 }
 
-impl Report for ComparisonReport {
+impl Renderable for ComparisonReport {
     fn doc(&self, o: &RenderOptions) -> Doc {
         compare_doc(self, o.lang, o.evidence)
     }
@@ -192,31 +192,31 @@ impl Report for ComparisonReport {
     serde_json_report!();
 }
 
-impl Report for Letter<'_> {
+impl Renderable for Letter<'_> {
     fn doc(&self, o: &RenderOptions) -> Doc {
         letter_doc(self.0, o.lang, o.evidence)
     }
     fn csv(&self, o: &RenderOptions) -> String {
         compare_csv(self.0, o.lang)
     }
-    fn write_json(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
+    fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
         to_json_writer(w, self.0)
     }
 }
 
-impl Report for RollupReport {
+impl Renderable for RollupReport {
     fn doc(&self, o: &RenderOptions) -> Doc {
         rollup_doc(self, o.lang)
     }
     fn csv(&self, _: &RenderOptions) -> String {
         rollup_csv(self)
     }
-    fn write_json(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
+    fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
         rollup_json_writer(w, self)
     }
 }
 
-impl Report for SkmReport {
+impl Renderable for SkmReport {
     fn doc(&self, o: &RenderOptions) -> Doc {
         skm_doc(self, o.lang)
     }
@@ -226,7 +226,7 @@ impl Report for SkmReport {
     serde_json_report!();
 }
 
-impl Report for EvidenceReport {
+impl Renderable for EvidenceReport {
     fn doc(&self, o: &RenderOptions) -> Doc {
         evidence_doc(self, o.lang)
     }
@@ -236,7 +236,7 @@ impl Report for EvidenceReport {
     serde_json_report!();
 }
 
-impl Report for ValidationReport {
+impl Renderable for ValidationReport {
     fn doc(&self, o: &RenderOptions) -> Doc {
         validation_doc(self, o.lang)
     }
@@ -246,7 +246,7 @@ impl Report for ValidationReport {
     serde_json_report!();
 }
 
-impl Report for AwardList {
+impl Renderable for AwardList {
     fn doc(&self, o: &RenderOptions) -> Doc {
         award_doc(self, o.lang)
     }
@@ -261,19 +261,19 @@ impl Report for AwardList {
 #[derive(Debug)]
 pub struct Annex<'a>(pub &'a AwardList);
 
-impl Report for Annex<'_> {
+impl Renderable for Annex<'_> {
     fn doc(&self, o: &RenderOptions) -> Doc {
         annex_doc(self.0, o.lang)
     }
     fn csv(&self, _: &RenderOptions) -> String {
         annex_csv(self.0)
     }
-    fn write_json(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
+    fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
         to_json_writer(w, self.0)
     }
 }
 
-impl Report for HistoryReport {
+impl Renderable for HistoryReport {
     fn doc(&self, o: &RenderOptions) -> Doc {
         history_doc(self, o.lang)
     }
@@ -283,7 +283,7 @@ impl Report for HistoryReport {
     serde_json_report!();
 }
 
-impl Report for InstrumentDiff {
+impl Renderable for InstrumentDiff {
     fn doc(&self, o: &RenderOptions) -> Doc {
         instrument_diff_doc(self, o.lang)
     }
@@ -294,8 +294,8 @@ impl Report for InstrumentDiff {
 }
 
 /// Write a report in a format.
-pub fn write<R: Report + ?Sized>(
-    report: &mut R,
+pub fn write<R: Renderable + ?Sized>(
+    report: &R,
     format: Format,
     options: &RenderOptions,
     w: &mut dyn Write,
@@ -312,8 +312,8 @@ pub fn write<R: Report + ?Sized>(
 }
 
 /// A report in a format, in memory.
-pub fn render<R: Report + ?Sized>(
-    report: &mut R,
+pub fn render<R: Renderable + ?Sized>(
+    report: &R,
     format: Format,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, ReportError> {

@@ -261,18 +261,29 @@ pub fn rollup_csv(r: &RollupReport) -> String {
 
 /// Write the roll-up as pretty JSON, byte for byte as [`crate::to_json`] would,
 /// with the unit rows (most of a national report) serialised in parallel.
-/// The rows are taken out of `report` while writing and put back.
-pub fn rollup_json_writer(w: &mut dyn Write, report: &mut RollupReport) -> std::io::Result<()> {
+pub fn rollup_json_writer(w: &mut dyn Write, report: &RollupReport) -> std::io::Result<()> {
     use rayon::prelude::*;
 
     const MARKER: &[u8] = b"\n  \"units\": [],\n";
-    let units = std::mem::take(&mut report.units);
-    let head = serde_json::to_vec_pretty(&*report);
-    report.units = units;
-    let head = head.map_err(std::io::Error::other)?;
-    let at = match head.windows(MARKER.len()).position(|x| x == MARKER) {
-        Some(at) if !report.units.is_empty() => at,
-        _ => return crate::to_json_writer(w, &*report),
+    if report.units.is_empty() {
+        return crate::to_json_writer(w, report);
+    }
+    // Everything but the rows (small beside them), serialised as a whole.
+    let without_rows = RollupReport {
+        format: report.format.clone(),
+        model: report.model.clone(),
+        records: report.records,
+        instruments: report.instruments.clone(),
+        national: report.national.clone(),
+        offices: report.offices.clone(),
+        units: Vec::new(),
+        gaps: report.gaps.clone(),
+        duplicates: report.duplicates.clone(),
+        invalid: report.invalid.clone(),
+    };
+    let head = serde_json::to_vec_pretty(&without_rows).map_err(std::io::Error::other)?;
+    let Some(at) = head.windows(MARKER.len()).position(|x| x == MARKER) else {
+        return crate::to_json_writer(w, report);
     };
     w.write_all(&head[..at])?;
     w.write_all(b"\n  \"units\": [")?;

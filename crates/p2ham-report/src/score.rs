@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use p2ham_model::Lang;
-use p2ham_scoring::{Breakdown, CriterionResult, Exclusion, Gap, ScoreReport, Status};
+use p2ham_scoring::{Breakdown, CriterionResult, Exclusion, Gap, IndicatorStatus, ScoreReport};
 
 use crate::csv::CsvText;
 use crate::doc::{Align, BarChart, Block, Cell, Doc, Table, Verdict};
@@ -37,7 +37,7 @@ pub(crate) fn verdict(award: &p2ham_scoring::Award, label: Phrase, lang: Lang) -
 }
 
 /// A status cell, styled by status.
-pub(crate) fn status_cell(s: Status, text: String) -> Cell {
+pub(crate) fn status_cell(s: IndicatorStatus, text: String) -> Cell {
     Cell::Styled(text, s.as_str())
 }
 
@@ -122,7 +122,7 @@ fn indicator_table(c: &CriterionResult, lang: Lang) -> Table {
         let mut status = t::status(i.status).get(lang).to_owned();
         if let Some(j) = &i.justification {
             let _ = write!(status, " (N/A: {j})");
-        } else if i.status == Status::Excluded {
+        } else if i.status == IndicatorStatus::Excluded {
             let _ = write!(status, " ({})", l(t::NOT_FOR_KIND));
         }
         tb.row(vec![

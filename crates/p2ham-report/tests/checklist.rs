@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use calamine::Reader as _;
 
-use p2ham_io::model::{Assessment, Lang, Stage};
+use p2ham_io::model::{Assessment, Code, Lang, Stage};
 use p2ham_io::{
-    import_checklist, load_assessment, load_builtin, read_checklist, score_loaded, CellCode, ChecklistError,
-    ImportOptions, LoadedAssessment, LoadedInstrument,
+    import_checklist, load_assessment, read_checklist, score_loaded, ChecklistError, ImportOptions,
+    LoadedAssessment, LoadedInstrument,
 };
 use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateOptions};
 
@@ -27,7 +27,7 @@ fn fixture(unit: &str, stage: &str) -> LoadedAssessment {
 }
 
 fn instrument(id: &str) -> LoadedInstrument {
-    load_builtin(id).unwrap().unwrap()
+    p2ham_io::builtin(id).unwrap().clone()
 }
 
 const UNITS: [&str; 3] = ["kanim", "lapas", "bapas"];
@@ -118,7 +118,7 @@ fn an_unanswered_indicator_is_a_missing_answer_unless_allowed() {
         panic!("{err}")
     };
     assert_eq!(problems.len(), 1, "{err}");
-    assert_eq!(problems[0].code, CellCode::MissingAnswer);
+    assert_eq!(problems[0].code, Code::MissingAnswer);
     assert_eq!(problems[0].cell, "Kriteria D!D9");
     assert!(problems[0].message.contains("D.05"), "{err}");
     assert!(problems[0].message.contains("Ada, Proses, Tidak"), "{err}");
@@ -176,7 +176,7 @@ fn sheet_part(n: usize) -> String {
     format!("xl/worksheets/sheet{n}.xml")
 }
 
-fn cells_error(err: &ChecklistError) -> Vec<(String, CellCode)> {
+fn cells_error(err: &ChecklistError) -> Vec<(String, Code)> {
     match err {
         ChecklistError::Cells { problems, .. } => problems.iter().map(|p| (p.cell.clone(), p.code)).collect(),
         other => panic!("expected cell problems, got: {other}"),
@@ -196,7 +196,7 @@ fn a_wrong_label_is_reported_by_cell() {
     let err = import_checklist("lapas.xlsx", &bad, &ins, &ImportOptions::default()).unwrap_err();
     assert_eq!(
         cells_error(&err),
-        [("Kriteria A!D5".to_owned(), CellCode::UnknownLabel)]
+        [("Kriteria A!D5".to_owned(), Code::UnknownLabel)]
     );
     assert_eq!(
         err.to_string(),
@@ -231,10 +231,7 @@ fn an_answer_cell_holding_a_formula_is_refused() {
         }
     });
     let err = import_checklist("lapas.xlsx", &bad, &ins, &ImportOptions::default()).unwrap_err();
-    assert_eq!(
-        cells_error(&err),
-        [("Kriteria A!D5".to_owned(), CellCode::NotText)]
-    );
+    assert_eq!(cells_error(&err), [("Kriteria A!D5".to_owned(), Code::NotText)]);
     assert!(
         err.to_string()
             .contains("the formula `=IF(1=1,\"Ada\",\"Tidak\")`"),
@@ -299,30 +296,30 @@ fn bad_sheets_give_their_documented_errors() {
     let err = import_checklist("l.xlsx", &edit(2, "D5", ""), &ins, &opts).unwrap_err();
     assert_eq!(
         cells_error(&err),
-        [("Kriteria A!D5".to_owned(), CellCode::MissingAnswer)]
+        [("Kriteria A!D5".to_owned(), Code::MissingAnswer)]
     );
     // An answer and a reason why the indicator does not apply.
     let err = import_checklist("l.xlsx", &edit(2, "F5", "tidak ada ruang"), &ins, &opts).unwrap_err();
     assert_eq!(
         cells_error(&err),
-        [("Kriteria A!D5".to_owned(), CellCode::AnswerAndNotApplicable)]
+        [("Kriteria A!D5".to_owned(), Code::AnswerAndNotApplicable)]
     );
     // An edited locked cell: a weight, an indicator id.
     let err = import_checklist("l.xlsx", &edit(2, "C6", "5"), &ins, &opts).unwrap_err();
     assert_eq!(
         cells_error(&err),
-        [("Kriteria A!C6".to_owned(), CellCode::LockedCellChanged)]
+        [("Kriteria A!C6".to_owned(), Code::LockedCellChanged)]
     );
     let err = import_checklist("l.xlsx", &edit(3, "A5", "B.99"), &ins, &opts).unwrap_err();
     assert_eq!(
         cells_error(&err),
-        [("Kriteria B!A5".to_owned(), CellCode::LockedCellChanged)]
+        [("Kriteria B!A5".to_owned(), Code::LockedCellChanged)]
     );
     // A criterion weight.
     let err = import_checklist("l.xlsx", &edit(2, "C2", "90"), &ins, &opts).unwrap_err();
     assert_eq!(
         cells_error(&err),
-        [("Kriteria A!C2".to_owned(), CellCode::LockedCellChanged)]
+        [("Kriteria A!C2".to_owned(), Code::LockedCellChanged)]
     );
     // A bad SHA-256 and a blank required cover field, both reported.
     let bad = edit_xlsx(&bytes, |name, xml| {
@@ -338,13 +335,13 @@ fn bad_sheets_give_their_documented_errors() {
     assert_eq!(
         cells_error(&err),
         [
-            ("Sampul!B5".to_owned(), CellCode::Required),
-            ("Kriteria A!I5".to_owned(), CellCode::Sha256)
+            ("Sampul!B5".to_owned(), Code::Required),
+            ("Kriteria A!I5".to_owned(), Code::Sha256)
         ]
     );
     // A date that is no date.
     let err = import_checklist("l.xlsx", &edit(1, "B11", "14/03/2023"), &ins, &opts).unwrap_err();
-    assert_eq!(cells_error(&err), [("Sampul!B11".to_owned(), CellCode::Date)]);
+    assert_eq!(cells_error(&err), [("Sampul!B11".to_owned(), Code::Date)]);
 }
 
 #[test]
@@ -608,7 +605,7 @@ fn a_csv_checklist_names_its_cells_by_file() {
     let err = import_checklist("dir/lapas.csv", bad.as_bytes(), &ins, &ImportOptions::default()).unwrap_err();
     let cells = cells_error(&err);
     assert_eq!(cells.len(), 1, "{err}");
-    assert_eq!(cells[0].1, CellCode::UnknownLabel);
+    assert_eq!(cells[0].1, Code::UnknownLabel);
     assert_eq!(cells[0].0, "lapas.csv!D17", "{err}");
     // Saved with `;` by a spreadsheet in an Indonesian locale: still read.
     let mut rows = Vec::new();

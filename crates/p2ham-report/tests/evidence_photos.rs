@@ -56,12 +56,12 @@ fn the_lapas_verification_shows_its_photos() {
         let first = &g[0].indicator[..1];
         assert!(g.iter().all(|i| i.indicator.starts_with(first)));
     }
-    let mut r = report;
+    let r = report;
     let options = RenderOptions {
         lang: Lang::Id,
         evidence: Some(&view),
     };
-    let html = String::from_utf8(render(&mut r, Format::Html, &options).unwrap()).unwrap();
+    let html = String::from_utf8(render(&r, Format::Html, &options).unwrap()).unwrap();
     assert_eq!(html.matches("<img src=\"data:image/jpeg;base64,").count(), photos);
 }
 

@@ -9,10 +9,10 @@ use calamine::{Data, Reader, Xlsx};
 use p2ham_io::model::Lang;
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
-    compare_loaded, instrument_for, load_instrument, parse_skm, rollup, score_loaded, sha256_hex,
-    validate_files, LoadedAssessment, RollupInput, RollupOptions, SkmReadOptions,
+    compare_loaded, instrument_for, parse_skm, rollup, score_loaded, sha256_hex, validate_files,
+    LoadedAssessment, RollupInput, RollupOptions, SkmReadOptions,
 };
-use p2ham_report::{render, sanitize, Format, Letter, RenderOptions, Report};
+use p2ham_report::{render, sanitize, Format, Letter, RenderOptions, Renderable};
 use serde_json::Value;
 
 const HOSTILE: &str = "=HYPERLINK(\"http://evil.example\",\"x\")|<script>alert(1)</script>\n# Heading\r\n| a | b |\u{1b}[2J\u{1b}]0;title\u{7}\u{9b}31m`code`[link](http://x)";
@@ -164,10 +164,10 @@ fn assert_clean_xlsx(what: &str, bytes: &[u8]) {
     }
 }
 
-fn every_backend<R: Report + ?Sized>(what: &str, report: &mut R) {
+fn every_backend<R: Renderable + ?Sized>(what: &str, report: &R) {
     for lang in [Lang::Id, Lang::En] {
         let options = RenderOptions { lang, evidence: None };
-        let out = |report: &mut R, f| render(report, f, &options).unwrap();
+        let out = |report: &R, f| render(report, f, &options).unwrap();
         let text = String::from_utf8(out(report, Format::Text)).unwrap();
         assert_clean_text(what, &text);
         assert!(text.contains("HYPERLINK"), "{what}: the hostile text is shown");
@@ -184,14 +184,14 @@ fn every_backend<R: Report + ?Sized>(what: &str, report: &mut R) {
 fn score_compare_and_letter() {
     let (s, v) = hostile_pair();
     let ins = instrument_for(&s, None).unwrap();
-    every_backend("score", &mut score_loaded(&s, &ins).unwrap());
-    let mut cmp = compare_loaded(&s, &v, &ins).unwrap();
+    every_backend("score", &score_loaded(&s, &ins).unwrap());
+    let cmp = compare_loaded(&s, &v, &ins).unwrap();
     assert!(cmp
         .discrepancies
         .iter()
         .any(|d| d.note.as_deref().is_some_and(|n| n.contains("HYPERLINK"))));
-    every_backend("letter", &mut Letter(&cmp));
-    every_backend("compare", &mut cmp);
+    every_backend("letter", &Letter(&cmp));
+    every_backend("compare", &cmp);
 }
 
 #[test]
@@ -206,13 +206,14 @@ fn rollup_report() {
         .replace("\"u2\"", &serde_json::to_string(&hostile("id")).unwrap());
     let file = dir.path().join("units.ndjson");
     std::fs::write(&file, units).unwrap();
-    let instrument = load_instrument("../../fixtures/rollup/instrument.json").unwrap();
+    let instrument =
+        p2ham_io::read_instrument(p2ham_io::Source::file("../../fixtures/rollup/instrument.json")).unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
         ..RollupOptions::default()
     };
     let inputs = vec![RollupInput::Path(file)];
-    every_backend("rollup", &mut rollup(inputs, &options, &mut ()).unwrap().report);
+    every_backend("rollup", &rollup(inputs, &options, &mut ()).unwrap().report);
 }
 
 #[test]
@@ -226,7 +227,7 @@ fn skm() {
         sheet: None,
     };
     let data = parse_skm(&hostile("survey.csv"), text.as_bytes(), &options).unwrap();
-    every_backend("skm", &mut data.report(Weights::Exact).unwrap());
+    every_backend("skm", &data.report(Weights::Exact).unwrap());
 }
 
 #[test]
@@ -236,7 +237,7 @@ fn evidence_check() {
         &[s, v],
         std::path::Path::new("../../fixtures/evidence/kanim-sampit"),
     );
-    every_backend("evidence", &mut report.unwrap());
+    every_backend("evidence", &report.unwrap());
 }
 
 #[test]
@@ -249,5 +250,5 @@ fn validation() {
         format!("{{\"format\": {}}}", serde_json::to_string(HOSTILE).unwrap()),
     )
     .unwrap();
-    every_backend("validation", &mut validate_files(&[file], None));
+    every_backend("validation", &validate_files(&[file], None));
 }

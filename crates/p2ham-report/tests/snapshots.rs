@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use p2ham_io::model::Lang;
-use p2ham_report::{render, Format, Letter, RenderOptions, Report};
+use p2ham_report::{render, Format, Letter, RenderOptions, Renderable};
 
 /// A workbook as text: each sheet's name, then one line per row, cells
 /// separated by ` | `, numbers marked `#`.
@@ -37,7 +37,7 @@ pub fn xlsx_dump(bytes: &[u8]) -> String {
     out
 }
 
-fn all_formats<R: Report + ?Sized>(name: &str, report: &mut R, lang: Lang) {
+fn all_formats<R: Renderable + ?Sized>(name: &str, report: &R, lang: Lang) {
     let options = RenderOptions { lang, evidence: None };
     for format in Format::ALL {
         let bytes = render(report, format, &options).unwrap();
@@ -54,65 +54,60 @@ fn all_formats<R: Report + ?Sized>(name: &str, report: &mut R, lang: Lang) {
 fn score_reports() {
     all_formats(
         "score_lapas_verification_id",
-        &mut common::score("lapas", "verification"),
+        &common::score("lapas", "verification"),
         Lang::Id,
     );
-    all_formats(
-        "score_kanim_self_en",
-        &mut common::score("kanim", "self"),
-        Lang::En,
-    );
+    all_formats("score_kanim_self_en", &common::score("kanim", "self"), Lang::En);
 }
 
 #[test]
 fn compare_reports() {
-    all_formats("compare_lapas_id", &mut common::compared("lapas"), Lang::Id);
-    all_formats("compare_bapas_en", &mut common::compared("bapas"), Lang::En);
+    all_formats("compare_lapas_id", &common::compared("lapas"), Lang::Id);
+    all_formats("compare_bapas_en", &common::compared("bapas"), Lang::En);
 }
 
 #[test]
 fn letters() {
     let lapas = common::compared("lapas");
-    all_formats("letter_lapas_id", &mut Letter(&lapas), Lang::Id);
+    all_formats("letter_lapas_id", &Letter(&lapas), Lang::Id);
     let kanim = common::compared("kanim");
-    all_formats("letter_kanim_en", &mut Letter(&kanim), Lang::En);
+    all_formats("letter_kanim_en", &Letter(&kanim), Lang::En);
     let bapas = common::compared("bapas");
-    let md = String::from_utf8(render(&mut Letter(&bapas), Format::Md, &RenderOptions::default()).unwrap())
-        .unwrap();
+    let md =
+        String::from_utf8(render(&Letter(&bapas), Format::Md, &RenderOptions::default()).unwrap()).unwrap();
     assert!(md.starts_with("# BERITA ACARA HASIL EVALUASI"), "{md}");
     let lapas_md =
-        String::from_utf8(render(&mut Letter(&lapas), Format::Md, &RenderOptions::default()).unwrap())
-            .unwrap();
+        String::from_utf8(render(&Letter(&lapas), Format::Md, &RenderOptions::default()).unwrap()).unwrap();
     assert!(lapas_md.starts_with("# SURAT KETERANGAN HASIL EVALUASI"));
     assert!(lapas_md.contains("Nilai total 79.58 di bawah batas kelulusan 80."));
 }
 
 #[test]
 fn rollup_reports() {
-    all_formats("rollup_demo_en", &mut common::rolled_up(), Lang::En);
+    all_formats("rollup_demo_en", &common::rolled_up(), Lang::En);
 }
 
 #[test]
 fn skm_reports() {
-    all_formats("skm_kanim_id", &mut common::skm(), Lang::Id);
+    all_formats("skm_kanim_id", &common::skm(), Lang::Id);
 }
 
 #[test]
 fn evidence_reports() {
-    all_formats("evidence_lapas_en", &mut common::evidence(), Lang::En);
+    all_formats("evidence_lapas_en", &common::evidence(), Lang::En);
 }
 
 #[test]
 fn validation_reports() {
-    all_formats("validation_id", &mut common::validation(), Lang::Id);
+    all_formats("validation_id", &common::validation(), Lang::Id);
 }
 
 /// The parallel JSON writer of the roll-up gives the bytes of plain serde.
 #[test]
 fn rollup_json_is_streamed_byte_for_byte() {
-    let mut r = common::rolled_up();
+    let r = common::rolled_up();
     let plain = p2ham_report::to_json(&r);
     let mut out = Vec::new();
-    p2ham_report::rollup_json_writer(&mut out, &mut r).unwrap();
+    p2ham_report::rollup_json_writer(&mut out, &r).unwrap();
     assert_eq!(String::from_utf8(out).unwrap(), plain);
 }

@@ -19,9 +19,9 @@ fn the_text_report_names_file_path_and_code_of_every_problem() {
     assert!(names.len() > 30);
     for name in names {
         let path = dir.join(&name);
-        let mut report = validate_files(std::slice::from_ref(&path), None);
+        let report = validate_files(std::slice::from_ref(&path), None);
         let text =
-            String::from_utf8(render(&mut report, Format::Text, &RenderOptions::default()).unwrap()).unwrap();
+            String::from_utf8(render(&report, Format::Text, &RenderOptions::default()).unwrap()).unwrap();
         let shown = path.display().to_string();
         assert!(!report.files[0].problems.is_empty(), "{name}");
         for d in &report.files[0].problems {

@@ -7,10 +7,10 @@ use std::io::Cursor;
 
 use calamine::{Data, Range, Reader, Xlsx};
 use p2ham_io::model::{Decimal, Lang};
-use p2ham_report::{render, Format, RenderOptions, Report};
+use p2ham_report::{render, Format, RenderOptions, Renderable};
 use serde_json::Value;
 
-fn workbook<R: Report + ?Sized>(report: &mut R) -> (Xlsx<Cursor<Vec<u8>>>, Value) {
+fn workbook<R: Renderable + ?Sized>(report: &R) -> (Xlsx<Cursor<Vec<u8>>>, Value) {
     let options = RenderOptions {
         lang: Lang::En,
         evidence: None,
@@ -46,7 +46,7 @@ fn header(range: &Range<Data>, col: usize) -> String {
 
 #[test]
 fn score_figures() {
-    let (mut book, json) = workbook(&mut common::score("lapas", "verification"));
+    let (mut book, json) = workbook(&common::score("lapas", "verification"));
     let criteria = sheet(&mut book, "Scores per criterion");
     assert_eq!(header(&criteria, 3), "Score");
     let list = json["criteria"].as_array().unwrap();
@@ -86,7 +86,7 @@ fn score_figures() {
 
 #[test]
 fn compare_figures() {
-    let (mut book, json) = workbook(&mut common::compared("lapas"));
+    let (mut book, json) = workbook(&common::compared("lapas"));
     let criteria = sheet(&mut book, "Scores per criterion");
     for (i, c) in json["criteria"].as_array().unwrap().iter().enumerate() {
         assert_eq!(number(&criteria, i + 1, 2), json_decimal(&c["self_score"]));
@@ -101,7 +101,7 @@ fn compare_figures() {
 
 #[test]
 fn rollup_figures() {
-    let (mut book, json) = workbook(&mut common::rolled_up());
+    let (mut book, json) = workbook(&common::rolled_up());
     let units = sheet(&mut book, "Unit ranking");
     for (i, u) in json["units"].as_array().unwrap().iter().enumerate() {
         if u["total"].is_null() {
@@ -117,7 +117,7 @@ fn rollup_figures() {
 
 #[test]
 fn skm_figures() {
-    let (mut book, json) = workbook(&mut common::skm());
+    let (mut book, json) = workbook(&common::skm());
     let elements = sheet(&mut book, "Elements");
     for (i, e) in json["elements"].as_array().unwrap().iter().enumerate() {
         assert_eq!(number(&elements, i + 1, 5), json_decimal(&e["nrr"]));

@@ -3,7 +3,7 @@
 //!
 //! Run with `cargo bench -p p2ham-scoring --bench award`.
 
-use p2ham_model::{AwardEntry, AwardList, AwardsFormat, Decimal, InstrumentStamp, Source, Unit};
+use p2ham_model::{AwardEntry, AwardList, AwardsFormat, Decimal, DocumentRef, InstrumentStamp, Unit};
 use p2ham_scoring::{decide, history, summarize, AwardOptions, VerifiedResult};
 
 fn main() {
@@ -38,7 +38,7 @@ fn inputs(n: usize) -> (Vec<VerifiedResult>, AwardList) {
                 total: Some(total),
                 eligible: total >= Decimal::from(80),
                 reasons: Vec::new(),
-                source: Source {
+                source: DocumentRef {
                     file: format!("v/{i}.json"),
                     sha256: format!("{i:064}"),
                     verifies: None,

@@ -7,9 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use p2ham_model::{
     AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decimal, Decision, Decree,
-    InstrumentStamp, PeriodAwardRule, Source, Text, Unit, UnitComponents,
+    DocumentRef, InstrumentStamp, PeriodAwardRule, Text, Unit, UnitComponents,
 };
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{Reason, ReasonCode, ScoreReport};
@@ -30,12 +29,12 @@ pub struct VerifiedResult {
     /// Every reason it does not (empty when eligible).
     pub reasons: Vec<AwardReason>,
     /// The document it was read from.
-    pub source: Source,
+    pub source: DocumentRef,
 }
 
 impl VerifiedResult {
     /// The result of a scored verification read from `source`.
-    pub fn from_score(report: &ScoreReport, source: Source) -> Self {
+    pub fn from_score(report: &ScoreReport, source: DocumentRef) -> Self {
         Self {
             unit: report.assessment.unit.clone(),
             period: report.assessment.period.clone(),
@@ -441,7 +440,8 @@ fn decide_result(r: &VerifiedResult, previous: Option<&AwardEntry>, options: &Aw
 }
 
 /// Counts of each decision.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DecisionCounts {
     /// Units listed.
@@ -495,7 +495,8 @@ impl DecisionCounts {
 
 /// The summary of an award list: counts per decision, nationally, per office
 /// (Kanwil) and per unit kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AwardSummary {
     /// Over every unit.

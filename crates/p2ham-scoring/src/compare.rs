@@ -22,11 +22,10 @@
 use std::collections::HashMap;
 
 use p2ham_model::{Answer, Assessment, Assessor, CheckedInstrument, Decimal, Stage, Text, Unit};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ratio::Ratio;
-use crate::report::{Award, Digests, Gap, InstrumentInfo, ScoreReport, Status, MODEL};
+use crate::report::{Award, Digests, Gap, IndicatorStatus, InstrumentIdentity, ScoreReport, MODEL};
 use crate::score::earned_points;
 use crate::{score, ScoringError};
 
@@ -107,7 +106,8 @@ pub enum CompareError {
 }
 
 /// The kind of a difference between the self-assessment and the verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DiscrepancyKind {
     /// The unit claimed more than the verifier found: self value > verified value
@@ -147,26 +147,28 @@ impl DiscrepancyKind {
 }
 
 /// One document of the pair.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComparedDocument {
     /// The stage (`self` or `verification`).
     pub stage: Stage,
     /// The date of the assessment.
-    #[schemars(extend("format" = "date"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date")))]
     pub assessed_on: Option<String>,
     /// The people who made it.
     pub assessors: Vec<Assessor>,
     /// Lowercase hex SHA-256 of the file.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
     /// For the verification: the `verifies` digest it declares (checked against the self file).
-    #[schemars(pattern(p2ham_model::SHA256_REF_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_REF_PATTERN)))]
     pub verifies: Option<String>,
 }
 
 /// One criterion, both sides.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CriterionComparison {
     /// Criterion id.
@@ -184,7 +186,8 @@ pub struct CriterionComparison {
 }
 
 /// One indicator on which the two documents differ.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Discrepancy {
     /// Indicator id.
@@ -208,10 +211,10 @@ pub struct Discrepancy {
     pub self_value: Option<Decimal>,
     /// Value of the verifier's answer option; `null` when unanswered or N/A.
     pub verified_value: Option<Decimal>,
-    /// Status of the indicator in the self-assessment's score.
-    pub self_status: Status,
-    /// Status of the indicator in the verification's score.
-    pub verified_status: Status,
+    /// The status of the indicator in the self-assessment's score.
+    pub self_status: IndicatorStatus,
+    /// The status of the indicator in the verification's score.
+    pub verified_status: IndicatorStatus,
     /// Points of the total (0–100) the self-assessment earned on it minus those the
     /// verification earned, rounded to 4 decimals (positive: the verification gave less).
     pub points_difference: Decimal,
@@ -226,7 +229,8 @@ pub struct Discrepancy {
 }
 
 /// How many indicators fall in each class.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComparisonCounts {
     /// Indicators that apply to the unit's kind (the ones compared).
@@ -248,7 +252,8 @@ pub struct ComparisonCounts {
 /// `self points − verified points` summed per kind of indicator, each computed
 /// exactly and rounded once to 2 decimals. The exact sums add up to the exact
 /// difference of the totals (`exact_total_difference`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PointsByKind {
     /// Over overclaims.
@@ -268,16 +273,20 @@ pub struct PointsByKind {
 }
 
 /// The comparison of a self-assessment with its verification.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM comparison of a self-assessment with its verification")]
+#[cfg_attr(
+    feature = "schema",
+    schemars(title = "P2HAM comparison of a self-assessment with its verification")
+)]
 pub struct ComparisonReport {
     /// Always `p2ham-compare/1`.
     pub format: String,
     /// The scoring model, `p2ham-weighted/1`.
     pub model: String,
     /// The instrument both documents answer.
-    pub instrument: InstrumentInfo,
+    pub instrument: InstrumentIdentity,
     /// The unit, as the verification names it.
     pub unit: Unit,
     /// The period.
@@ -504,7 +513,8 @@ fn build(
                         Some(DiscrepancyKind::Overclaim)
                     } else if claimed < found {
                         Some(DiscrepancyKind::Underclaim)
-                    } else if (si.status == Status::Unsupported) != (vi.status == Status::Unsupported)
+                    } else if (si.status == IndicatorStatus::Unsupported)
+                        != (vi.status == IndicatorStatus::Unsupported)
                         && si.value.is_some()
                     {
                         Some(DiscrepancyKind::EvidenceDiffers)
@@ -748,8 +758,8 @@ mod tests {
             ]
         );
         let a17 = &r.discrepancies[1];
-        assert_eq!(a17.self_status, Status::Unsupported);
-        assert_eq!(a17.verified_status, Status::Met);
+        assert_eq!(a17.self_status, IndicatorStatus::Unsupported);
+        assert_eq!(a17.verified_status, IndicatorStatus::Met);
         assert_eq!(a17.points_difference, dec!(-1.4286));
         assert_eq!(r.score_lost_to_overclaims, dec!(0.71));
         assert_eq!(r.points_by_kind.exact_total_difference, dec!(-1.43));

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use p2ham_model::{AwardList, Decimal, Decision, InstrumentStamp, Text, Unit};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::VerifiedResult;
@@ -15,9 +14,10 @@ use crate::VerifiedResult;
 pub const HISTORY_FORMAT: &str = p2ham_model::format::HISTORY;
 
 /// The history report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM history report")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM history report"))]
 pub struct HistoryReport {
     /// Always `p2ham-history/1`.
     pub format: String,
@@ -28,7 +28,8 @@ pub struct HistoryReport {
 }
 
 /// One unit over the periods.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitHistory {
     /// Unit id.
@@ -48,7 +49,8 @@ pub struct UnitHistory {
 }
 
 /// A unit in one period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PeriodEntry {
     /// The period.

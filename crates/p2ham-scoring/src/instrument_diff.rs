@@ -41,14 +41,14 @@
 //! ```
 
 use p2ham_model::{Criterion, Decimal, Indicator, Instrument, Scale, Text};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The `format` of an instrument difference.
 pub const INSTRUMENT_DIFF_FORMAT: &str = p2ham_model::format::INSTRUMENT_DIFF;
 
 /// One of the two instruments compared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DiffSide {
     /// The instrument's id.
@@ -74,7 +74,8 @@ impl DiffSide {
 }
 
 /// What happened to an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     /// Only in the second instrument.
@@ -98,7 +99,8 @@ impl Change {
 
 /// One field that differs: its name and its value in each instrument as
 /// text (`null` where the item or the value is absent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldChange {
     /// The field, e.g. `weight`, `applies_to`, `award.min_total`, `options.proses.value`.
@@ -110,7 +112,8 @@ pub struct FieldChange {
 }
 
 /// A scale, criterion or indicator that was added, removed or changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ItemChange {
     /// The item's id.
@@ -127,7 +130,8 @@ pub struct ItemChange {
 }
 
 /// How many items of one kind were added, removed or changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeCounts {
     /// Added.
@@ -141,7 +145,8 @@ pub struct ChangeCounts {
 }
 
 /// The counts per kind of item.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DiffCounts {
     /// Scales.
@@ -153,9 +158,10 @@ pub struct DiffCounts {
 }
 
 /// The difference between two instruments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM instrument difference")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM instrument difference"))]
 pub struct InstrumentDiff {
     /// Always `p2ham-instrument-diff/1`.
     pub format: String,

@@ -7,7 +7,7 @@
 
 use p2ham_model::{CheckedInstrument, Decimal, EvidenceRequirement, UnsupportedClaims};
 
-use crate::{LeanScore, Status};
+use crate::{IndicatorStatus, LeanScore};
 
 /// One indicator's answer as the roll-up reads it, without its text: enough to
 /// score it. The assessment must already have passed the instrument's check.
@@ -188,25 +188,28 @@ impl IntPlan {
         let mut counted = Vec::with_capacity(n);
         for ((ind, answer), applies) in self.indicators.iter().zip(answers).zip(applies) {
             let (status, value) = match *answer {
-                _ if !applies => (Status::Excluded, 0),
-                LeanAnswer::NotApplicable => (Status::Excluded, 0),
-                LeanAnswer::Missing => (Status::Missing, 0),
+                _ if !applies => (IndicatorStatus::Excluded, 0),
+                LeanAnswer::NotApplicable => (IndicatorStatus::Excluded, 0),
+                LeanAnswer::Missing => (IndicatorStatus::Missing, 0),
                 LeanAnswer::Value { option, evidence } => {
                     let v = *ind.values.get(usize::from(option))?;
                     if v > 0 && ind.evidence_required && !evidence {
-                        (Status::Unsupported, if self.zero_unsupported { 0 } else { v })
+                        (
+                            IndicatorStatus::Unsupported,
+                            if self.zero_unsupported { 0 } else { v },
+                        )
                     } else if v == self.one {
-                        (Status::Met, v)
+                        (IndicatorStatus::Met, v)
                     } else if v == 0 {
-                        (Status::Unmet, v)
+                        (IndicatorStatus::Unmet, v)
                     } else {
-                        (Status::Partial, v)
+                        (IndicatorStatus::Partial, v)
                     }
                 }
             };
             statuses.push(status);
             counted.push(value);
-            if status != Status::Excluded {
+            if status != IndicatorStatus::Excluded {
                 let ci = ind.criterion;
                 earned[ci] += value * ind.weight;
                 possible[ci] += ind.weight;
@@ -256,7 +259,7 @@ impl IntPlan {
                 .zip(&counted)
                 .zip(answers.iter().zip(applies))
             {
-                if ind.mandatory && *s != Status::Excluded && *v != self.one {
+                if ind.mandatory && *s != IndicatorStatus::Excluded && *v != self.one {
                     eligible = false;
                 }
                 // A mandatory indicator that applies, answered not applicable, is not met.
@@ -271,7 +274,7 @@ impl IntPlan {
         // positive factor is dropped, so gains are W_c · weight · (one − counted) / possible_c.
         let mut best: Option<((i128, i128), usize)> = None;
         for (i, ((ind, s), v)) in self.indicators.iter().zip(&statuses).zip(&counted).enumerate() {
-            if matches!(s, Status::Excluded | Status::Met) {
+            if matches!(s, IndicatorStatus::Excluded | IndicatorStatus::Met) {
                 continue;
             }
             let ci = ind.criterion;

@@ -91,7 +91,7 @@ pub use lean::LeanAnswer;
 pub use ratio::Ratio;
 pub use report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
-    InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
+    IndicatorStatus, InstrumentIdentity, Reason, ReasonCode, ScoreReport, StatusCounts, MODEL,
 };
 pub use rollup::{
     Bin, Duplicate, GapAnalysis, GroupCoverage, IndicatorGap, IndicatorMeta, InstrumentUse, InvalidRecord,

@@ -1,7 +1,6 @@
 //! The score report (`"format": "p2ham-score/1"`): every figure with how it was earned.
 
 use p2ham_model::{Decimal, Principle, Stage, Text, Unit, VulnerableGroup};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The name of the scoring model every result names.
@@ -17,16 +16,17 @@ pub struct Digests {
 }
 
 /// The explained result of scoring one assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM score report")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM score report"))]
 pub struct ScoreReport {
     /// Always `p2ham-score/1`.
     pub format: String,
     /// The scoring model, `p2ham-weighted/1`.
     pub model: String,
     /// The instrument scored against.
-    pub instrument: InstrumentInfo,
+    pub instrument: InstrumentIdentity,
     /// The assessment scored.
     pub assessment: AssessmentInfo,
     /// Total score 0–100, rounded to 2 decimals; `null` when no criterion has data.
@@ -50,9 +50,10 @@ pub struct ScoreReport {
 }
 
 /// Identification of the instrument.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-pub struct InstrumentInfo {
+pub struct InstrumentIdentity {
     /// Instrument id.
     pub id: String,
     /// Instrument version.
@@ -62,12 +63,13 @@ pub struct InstrumentInfo {
     /// Legal basis.
     pub legal_basis: Vec<String>,
     /// Lowercase hex SHA-256 of the instrument document.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
 }
 
 /// Identification of the assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentInfo {
     /// The unit.
@@ -77,17 +79,18 @@ pub struct AssessmentInfo {
     /// The stage.
     pub stage: Stage,
     /// The date of the assessment.
-    #[schemars(extend("format" = "date"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date")))]
     pub assessed_on: Option<String>,
     /// Lowercase hex SHA-256 of the assessment document.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
 }
 
 /// How an indicator fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub enum IndicatorStatus {
     /// Value 1: fully met.
     Met,
     /// Value strictly between 0 and 1.
@@ -102,22 +105,23 @@ pub enum Status {
     Excluded,
 }
 
-impl Status {
+impl IndicatorStatus {
     /// The status as written in reports.
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Met => "met",
-            Status::Partial => "partial",
-            Status::Unmet => "unmet",
-            Status::Missing => "missing",
-            Status::Unsupported => "unsupported",
-            Status::Excluded => "excluded",
+            IndicatorStatus::Met => "met",
+            IndicatorStatus::Partial => "partial",
+            IndicatorStatus::Unmet => "unmet",
+            IndicatorStatus::Missing => "missing",
+            IndicatorStatus::Unsupported => "unsupported",
+            IndicatorStatus::Excluded => "excluded",
         }
     }
 }
 
 /// Why an indicator is excluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Its `applies_to` leaves out the unit's kind.
@@ -127,7 +131,8 @@ pub enum Exclusion {
 }
 
 /// Counts of each status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusCounts {
     /// Fully met.
@@ -146,14 +151,14 @@ pub struct StatusCounts {
 
 impl StatusCounts {
     /// Count one more of `status`.
-    pub fn add(&mut self, status: Status) {
+    pub fn add(&mut self, status: IndicatorStatus) {
         let slot = match status {
-            Status::Met => &mut self.met,
-            Status::Partial => &mut self.partial,
-            Status::Unmet => &mut self.unmet,
-            Status::Missing => &mut self.missing,
-            Status::Unsupported => &mut self.unsupported,
-            Status::Excluded => &mut self.excluded,
+            IndicatorStatus::Met => &mut self.met,
+            IndicatorStatus::Partial => &mut self.partial,
+            IndicatorStatus::Unmet => &mut self.unmet,
+            IndicatorStatus::Missing => &mut self.missing,
+            IndicatorStatus::Unsupported => &mut self.unsupported,
+            IndicatorStatus::Excluded => &mut self.excluded,
         };
         *slot += 1;
     }
@@ -170,7 +175,8 @@ impl StatusCounts {
 }
 
 /// The result of one criterion.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CriterionResult {
     /// Criterion id.
@@ -198,7 +204,8 @@ pub struct CriterionResult {
 }
 
 /// How one indicator earned or lost its points.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorResult {
     /// Indicator id.
@@ -222,7 +229,7 @@ pub struct IndicatorResult {
     /// Points of the total it earned, rounded to 4 decimals.
     pub total_points_earned: Decimal,
     /// The status.
-    pub status: Status,
+    pub status: IndicatorStatus,
     /// Why it is excluded, when it is.
     pub excluded: Option<Exclusion>,
     /// The `not_applicable` justification, when given.
@@ -238,7 +245,8 @@ pub struct IndicatorResult {
 }
 
 /// The award decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Award {
     /// Whether the unit is eligible for the predikat.
@@ -252,7 +260,8 @@ pub struct Award {
 }
 
 /// Why a unit is not eligible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ReasonCode {
     /// No criterion has data: there is no total.
@@ -269,7 +278,8 @@ pub enum ReasonCode {
 }
 
 /// One reason a unit is not eligible.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
     /// Stable code.
@@ -288,7 +298,8 @@ pub struct Reason {
 
 /// Score of the indicators serving one principle or one vulnerable group,
 /// weighted by their points in the total.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Breakdown<K> {
     /// The principle or group.
@@ -310,7 +321,8 @@ pub struct Breakdown<K> {
 }
 
 /// One entry of the gap list (rencana tindak lanjut).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Gap {
     /// Indicator id.
@@ -320,7 +332,7 @@ pub struct Gap {
     /// Title.
     pub title: Text,
     /// Current status.
-    pub status: Status,
+    pub status: IndicatorStatus,
     /// The value counted now (0 for missing or unsupported).
     pub value: Decimal,
     /// Points of the total it would add if fully met (rounded to 2 decimals).

@@ -12,11 +12,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use p2ham_model::{Assessment, CheckedInstrument, Decimal, Lang, Stage, Text, Unit, VulnerableGroup};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ratio::Ratio;
-use crate::{LeanScore, ScoringError, Status, MODEL};
+use crate::{IndicatorStatus, LeanScore, ScoringError, MODEL};
 
 /// The `format` of a roll-up report.
 pub const ROLLUP_FORMAT: &str = p2ham_model::format::ROLLUP;
@@ -74,7 +73,8 @@ impl RollupInstrument {
 }
 
 /// Where a record came from: a file and, for NDJSON, its 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// The file (`-` for standard input).
@@ -110,14 +110,14 @@ enum Bits {
 }
 
 impl Bits {
-    fn new(statuses: &[Status]) -> Self {
+    fn new(statuses: &[IndicatorStatus]) -> Self {
         let n = statuses.len();
         if n <= 64 {
             let (mut included, mut not_met) = (0u64, 0u64);
             for (i, s) in statuses.iter().enumerate() {
-                if *s != Status::Excluded {
+                if *s != IndicatorStatus::Excluded {
                     included |= 1 << i;
-                    if *s != Status::Met {
+                    if *s != IndicatorStatus::Met {
                         not_met |= 1 << i;
                     }
                 }
@@ -127,9 +127,9 @@ impl Bits {
         let words = n.div_ceil(64);
         let mut bits = vec![0u64; 2 * words].into_boxed_slice();
         for (i, s) in statuses.iter().enumerate() {
-            if *s != Status::Excluded {
+            if *s != IndicatorStatus::Excluded {
                 bits[i / 64] |= 1 << (i % 64);
-                if *s != Status::Met {
+                if *s != IndicatorStatus::Met {
                     bits[words + i / 64] |= 1 << (i % 64);
                 }
             }
@@ -218,7 +218,8 @@ impl UnitView<'_> {
 }
 
 /// A document or NDJSON line that could not be scored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InvalidRecord {
     /// The file (`-` for standard input).
@@ -230,7 +231,8 @@ pub struct InvalidRecord {
 }
 
 /// One problem of an invalid record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordProblem {
     /// Stable code, e.g. `syntax`, `unknown-option`, `unknown-instrument`.
@@ -672,9 +674,10 @@ fn group_index(g: VulnerableGroup) -> usize {
 }
 
 /// The roll-up report (`"format": "p2ham-rollup/1"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM roll-up report")]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM roll-up report"))]
 pub struct RollupReport {
     /// Always `p2ham-rollup/1`.
     pub format: String,
@@ -700,7 +703,8 @@ pub struct RollupReport {
 }
 
 /// Record counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordCounts {
     /// Records read (documents and non-blank NDJSON lines).
@@ -718,7 +722,8 @@ pub struct RecordCounts {
 }
 
 /// An instrument used by the roll-up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InstrumentUse {
     /// Instrument id.
@@ -726,14 +731,15 @@ pub struct InstrumentUse {
     /// Instrument version.
     pub version: String,
     /// Lowercase hex SHA-256 of the instrument document.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
     /// Units scored against it.
     pub units: u64,
 }
 
 /// Statistics over a set of units.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     /// Units counted.
@@ -756,7 +762,8 @@ pub struct Summary {
 }
 
 /// One bin of the distribution.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bin {
     /// Lower bound (included).
@@ -768,7 +775,8 @@ pub struct Bin {
 }
 
 /// The summary of one office (Kanwil).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OfficeSummary {
     /// The office as the assessments name it; `null` for units naming none.
@@ -778,7 +786,8 @@ pub struct OfficeSummary {
 }
 
 /// One unit of the roll-up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitRow {
     /// 1-based position in the ranking; `null` when the unit has no total.
@@ -808,7 +817,8 @@ pub struct UnitRow {
 }
 
 /// The gap analysis over the units scored against one instrument.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GapAnalysis {
     /// Instrument id.
@@ -824,7 +834,8 @@ pub struct GapAnalysis {
 }
 
 /// How many units do not meet one indicator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorGap {
     /// Indicator id.
@@ -844,7 +855,8 @@ pub struct IndicatorGap {
 }
 
 /// How many units fully provide for one vulnerable group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupCoverage {
     /// The group.
@@ -860,7 +872,8 @@ pub struct GroupCoverage {
 }
 
 /// Two assessments of the same unit, period and stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Duplicate {
     /// Unit id.
@@ -897,20 +910,20 @@ mod tests {
         /// The bits of the gap analysis read back every status, also past 64 indicators.
         #[test]
         fn bits_read_back_every_status(codes in proptest::collection::vec(0u8..4, 0..150)) {
-            let statuses: Vec<Status> = codes
+            let statuses: Vec<IndicatorStatus> = codes
                 .iter()
                 .map(|c| match c {
-                    0 => Status::Met,
-                    1 => Status::Partial,
-                    2 => Status::Excluded,
-                    _ => Status::Unmet,
+                    0 => IndicatorStatus::Met,
+                    1 => IndicatorStatus::Partial,
+                    2 => IndicatorStatus::Excluded,
+                    _ => IndicatorStatus::Unmet,
                 })
                 .collect();
             let bits = Bits::new(&statuses);
             prop_assert_eq!(matches!(bits, Bits::Small(..)), statuses.len() <= 64);
             for (i, s) in statuses.iter().enumerate() {
-                prop_assert_eq!(bits.included(i), *s != Status::Excluded);
-                prop_assert_eq!(bits.not_met(i), *s != Status::Excluded && *s != Status::Met);
+                prop_assert_eq!(bits.included(i), *s != IndicatorStatus::Excluded);
+                prop_assert_eq!(bits.not_met(i), *s != IndicatorStatus::Excluded && *s != IndicatorStatus::Met);
             }
         }
     }
@@ -937,7 +950,7 @@ mod tests {
         ins: &Arc<RollupInstrument>,
         unit: &str,
         total: Option<i64>,
-        statuses: [Status; 2],
+        statuses: [IndicatorStatus; 2],
         line: u64,
     ) -> UnitRecord {
         let a = Assessment {
@@ -965,7 +978,7 @@ mod tests {
             statuses: statuses.to_vec(),
             main_gap: statuses
                 .iter()
-                .position(|s| !matches!(s, Status::Met | Status::Excluded)),
+                .position(|s| !matches!(s, IndicatorStatus::Met | IndicatorStatus::Excluded)),
         };
         let source = Location {
             file: "f".into(),
@@ -981,10 +994,34 @@ mod tests {
         let ins = instrument();
         let records = || {
             vec![
-                record(&ins, "b", Some(9000), [Status::Met, Status::Met], 1),
-                record(&ins, "a", Some(4050), [Status::Partial, Status::Excluded], 2),
-                record(&ins, "c", None, [Status::Excluded, Status::Excluded], 3),
-                record(&ins, "b", Some(1000), [Status::Unmet, Status::Unmet], 4),
+                record(
+                    &ins,
+                    "b",
+                    Some(9000),
+                    [IndicatorStatus::Met, IndicatorStatus::Met],
+                    1,
+                ),
+                record(
+                    &ins,
+                    "a",
+                    Some(4050),
+                    [IndicatorStatus::Partial, IndicatorStatus::Excluded],
+                    2,
+                ),
+                record(
+                    &ins,
+                    "c",
+                    None,
+                    [IndicatorStatus::Excluded, IndicatorStatus::Excluded],
+                    3,
+                ),
+                record(
+                    &ins,
+                    "b",
+                    Some(1000),
+                    [IndicatorStatus::Unmet, IndicatorStatus::Unmet],
+                    4,
+                ),
             ]
         };
         let mut one = RollupAccumulator::new();
@@ -1037,7 +1074,7 @@ mod tests {
                 &ins,
                 &format!("u{i}"),
                 Some(t),
-                [Status::Met, Status::Met],
+                [IndicatorStatus::Met, IndicatorStatus::Met],
                 1,
             ));
         }

@@ -11,14 +11,14 @@ use crate::lean::{IntPlan, LeanAnswer};
 use crate::ratio::{BigSum, Ratio};
 use crate::report::{
     AssessmentInfo, Award, Breakdown, CriterionResult, Digests, Exclusion, Gap, IndicatorResult,
-    InstrumentInfo, Reason, ReasonCode, ScoreReport, Status, StatusCounts, MODEL,
+    IndicatorStatus, InstrumentIdentity, Reason, ReasonCode, ScoreReport, StatusCounts, MODEL,
 };
 use crate::ScoringError;
 
 /// One included or excluded indicator, with its exact figures.
 struct Line<'a> {
     criterion: usize,
-    status: Status,
+    status: IndicatorStatus,
     value: Option<Ratio>,
     /// The option's value as written in the instrument.
     option_value: Option<Decimal>,
@@ -146,7 +146,7 @@ fn core<'a>(
             flat += 1;
             let mut line = Line {
                 criterion: ci,
-                status: Status::Missing,
+                status: IndicatorStatus::Missing,
                 value: None,
                 option_value: None,
                 counted: Ratio::ZERO,
@@ -157,7 +157,7 @@ fn core<'a>(
                 answer,
             };
             if !line.applies || answer.is_some_and(|a| a.not_applicable.is_some()) {
-                line.status = Status::Excluded;
+                line.status = IndicatorStatus::Excluded;
                 line.included = false;
             } else if let Some(code) = answer.and_then(|a| a.value.as_deref()) {
                 let scale = &ins.scales[*scale];
@@ -180,13 +180,13 @@ fn core<'a>(
                         line.counted = Ratio::ZERO;
                         line.earned = Ratio::ZERO;
                     }
-                    Status::Unsupported
+                    IndicatorStatus::Unsupported
                 } else if value == Ratio::ONE {
-                    Status::Met
+                    IndicatorStatus::Met
                 } else if value.is_zero() {
-                    Status::Unmet
+                    IndicatorStatus::Unmet
                 } else {
-                    Status::Partial
+                    IndicatorStatus::Partial
                 };
             }
             row.push(line);
@@ -301,7 +301,7 @@ impl Core<'_> {
     /// The points an included indicator that is not fully met would add; `None`
     /// when it is met or excluded (not a gap).
     fn gain(&self, l: &Line) -> Result<Option<Ratio>, ScoringError> {
-        if !l.included || l.status == Status::Met {
+        if !l.included || l.status == IndicatorStatus::Met {
             return Ok(None);
         }
         let Some(per_weight) = self.points_per_weight[l.criterion] else {
@@ -369,7 +369,7 @@ pub struct LeanScore {
     /// Whether the unit is eligible for the award.
     pub eligible: bool,
     /// The status of every indicator, in instrument order (criteria flattened).
-    pub statuses: Vec<Status>,
+    pub statuses: Vec<IndicatorStatus>,
     /// Index (into `statuses`) of the first entry of the gap list: the
     /// indicator that would add the most points (ties: instrument order).
     pub main_gap: Option<usize>,
@@ -653,7 +653,7 @@ pub fn score(
     Ok(ScoreReport {
         format: p2ham_model::format::SCORE.into(),
         model: MODEL.into(),
-        instrument: InstrumentInfo {
+        instrument: InstrumentIdentity {
             id: ins.id.clone(),
             version: ins.version.clone(),
             title: ins.title.clone(),
@@ -694,7 +694,7 @@ fn breakdown<'a, K>(
         }
         possible = possible.add(*max, "breakdown")?;
         earned = earned.add(*got, "breakdown")?;
-        if l.status == Status::Met {
+        if l.status == IndicatorStatus::Met {
             met.push(ind.id.clone());
         } else {
             not_met.push(ind.id.clone());
@@ -773,8 +773,8 @@ fn decide(instrument: &CheckedInstrument, core: &Core) -> Result<Award, ScoringE
                 let ind = &c.indicators[ii];
                 let l = &core.lines[ci][ii];
                 let (why_id, why_en) = match l.status {
-                    Status::Missing => ("tidak dijawab".to_owned(), "not answered".to_owned()),
-                    Status::Unsupported => (
+                    IndicatorStatus::Missing => ("tidak dijawab".to_owned(), "not answered".to_owned()),
+                    IndicatorStatus::Unsupported => (
                         "diklaim tanpa data dukung yang diwajibkan".to_owned(),
                         "claimed without the required evidence".to_owned(),
                     ),
@@ -1018,7 +1018,7 @@ mod tests {
             prop_assert_eq!(&lean, &super::lean(&ins, &plan(&ins).unwrap(), &a).unwrap());
             prop_assert_eq!(lean.total, full.total);
             prop_assert_eq!(lean.eligible, full.award.eligible);
-            let statuses: Vec<Status> =
+            let statuses: Vec<IndicatorStatus> =
                 full.criteria.iter().flat_map(|c| c.indicators.iter().map(|i| i.status)).collect();
             prop_assert_eq!(&lean.statuses, &statuses);
             let ids: Vec<&str> = ins.instrument().indicators().map(|(_, i)| i.id.as_str()).collect();
@@ -1028,11 +1028,11 @@ mod tests {
             );
             // Group all-met as the roll-up derives it from statuses.
             for g in &full.groups {
-                let included: Vec<Status> = ins.instrument().indicators().zip(&lean.statuses)
-                    .filter(|((_, i), s)| i.groups.contains(&g.id) && **s != Status::Excluded)
+                let included: Vec<IndicatorStatus> = ins.instrument().indicators().zip(&lean.statuses)
+                    .filter(|((_, i), s)| i.groups.contains(&g.id) && **s != IndicatorStatus::Excluded)
                     .map(|(_, s)| *s)
                     .collect();
-                let all_met = !included.is_empty() && included.iter().all(|s| *s == Status::Met);
+                let all_met = !included.is_empty() && included.iter().all(|s| *s == IndicatorStatus::Met);
                 prop_assert_eq!(all_met, g.all_met);
             }
         }

@@ -37,7 +37,6 @@ use std::fmt;
 
 use p2ham_model::Text;
 use rust_decimal::{Decimal, RoundingStrategy};
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The `format` of an SKM report.
@@ -117,7 +116,8 @@ pub const ELEMENTS: [Element; ELEMENT_COUNT] = [
 ];
 
 /// The weight given to each element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Weights {
     /// Exactly 1/9 (default).
     #[default]
@@ -185,7 +185,8 @@ impl std::str::FromStr for Weights {
 }
 
 /// Service quality (*mutu pelayanan*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Mutu {
     /// 88,31 – 100,00.
     A,
@@ -233,7 +234,8 @@ impl Mutu {
 }
 
 /// Unit performance (*kinerja unit pelayanan*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Kinerja {
     /// Very good (band A).
     #[serde(rename = "Sangat Baik")]
@@ -297,12 +299,13 @@ pub struct SkmOptions {
 }
 
 /// Where the answers came from, filled in by the I/O layer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkmSource {
     /// The file as named on the command line (`-` for standard input).
     pub file: String,
     /// Lowercase hex SHA-256 of the file's bytes.
-    #[schemars(pattern(p2ham_model::SHA256_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(p2ham_model::SHA256_PATTERN)))]
     pub sha256: String,
     /// The worksheet read, for a spreadsheet.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -310,7 +313,8 @@ pub struct SkmSource {
 }
 
 /// The figures of one element.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkmElement {
     /// `U1`…`U9`.
     pub id: String,
@@ -331,7 +335,8 @@ pub struct SkmElement {
 }
 
 /// The index over one set of respondents (all, or one group).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkmFigures {
     /// Number of respondents (rows).
     pub respondents: u64,
@@ -353,7 +358,8 @@ pub struct SkmFigures {
 }
 
 /// The index of one group (`--by`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkmGroup {
     /// The value of the grouping column (`""` for blank).
     pub value: String,
@@ -363,8 +369,9 @@ pub struct SkmGroup {
 }
 
 /// The SKM report (`"format": "p2ham-skm/1"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[schemars(title = "P2HAM SKM report")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(title = "P2HAM SKM report"))]
 pub struct SkmReport {
     /// Always `p2ham-skm/1`.
     pub format: String,

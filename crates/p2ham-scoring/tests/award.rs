@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use p2ham_model::{
-    AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decision, InstrumentStamp, Source,
-    Text, Unit,
+    AwardEntry, AwardList, AwardReason, AwardReasonCode, AwardsFormat, Decision, DocumentRef,
+    InstrumentStamp, Text, Unit,
 };
 use p2ham_scoring::{
     decide, history, summarize, AwardError, AwardOptions, RequiredInstrument, VerifiedResult,
@@ -52,7 +52,7 @@ fn result(id: &str, kind: &str, total: i64, period: &str) -> VerifiedResult {
                 message: Text::id(format!("Nilai total {total} di bawah 80.")),
             }]
         },
-        source: Source {
+        source: DocumentRef {
             file: format!("{id}.json"),
             sha256: format!("{id}{total}"),
             verifies: None,

@@ -4,7 +4,7 @@
 #![allow(clippy::needless_pass_by_value)]
 
 use p2ham_model::{Assessment, CheckedInstrument, Instrument};
-use p2ham_scoring::{score, score_lean, Digests, Exclusion, ReasonCode, ScoreReport, Status};
+use p2ham_scoring::{score, score_lean, Digests, Exclusion, IndicatorStatus, ReasonCode, ScoreReport};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::json;
@@ -49,7 +49,7 @@ fn run(ins: &CheckedInstrument, a: &Assessment) -> ScoreReport {
     score(ins, a, &Digests::default()).unwrap()
 }
 
-fn status(r: &ScoreReport, id: &str) -> Status {
+fn status(r: &ScoreReport, id: &str) -> IndicatorStatus {
     r.criteria
         .iter()
         .flat_map(|c| &c.indicators)
@@ -94,8 +94,8 @@ fn weighted_criteria_and_total() {
         (a2.total_points_possible, a2.total_points_earned),
         (dec!(30.0000), dec!(15.0000))
     );
-    assert_eq!(status(&r, "A.2"), Status::Partial);
-    assert_eq!(status(&r, "A.3"), Status::Unmet);
+    assert_eq!(status(&r, "A.2"), IndicatorStatus::Partial);
+    assert_eq!(status(&r, "A.3"), IndicatorStatus::Unmet);
     // Gap list, most points first: A.3 (15 to gain), A.2 (15 to gain): tie keeps instrument order.
     let gaps: Vec<_> = r.gaps.iter().map(|g| (g.indicator.as_str(), g.gain)).collect();
     assert_eq!(gaps, [("A.2", dec!(15.00)), ("A.3", dec!(15.00))]);
@@ -176,13 +176,13 @@ fn not_applicable_and_unit_kind_leave_the_denominator() {
     let a2 = &r.criteria[0].indicators[1];
     assert_eq!(
         (a2.status, a2.excluded),
-        (Status::Excluded, Some(Exclusion::NotApplicable))
+        (IndicatorStatus::Excluded, Some(Exclusion::NotApplicable))
     );
     assert_eq!(a2.justification.as_deref(), Some("Gedung sewaan"));
     let a3 = &r.criteria[0].indicators[2];
     assert_eq!(
         (a3.status, a3.excluded),
-        (Status::Excluded, Some(Exclusion::UnitKind))
+        (IndicatorStatus::Excluded, Some(Exclusion::UnitKind))
     );
     assert_eq!(r.counts.excluded, 2);
 }
@@ -201,7 +201,7 @@ fn missing_answers_earn_nothing() {
     let r = run(&ins, &a);
     // (1 + 1 + 0) / 4 = 50.00; A.3 missing, gain = 100 × 2/4 = 50 points.
     assert_eq!(r.total, Some(dec!(50.00)));
-    assert_eq!(status(&r, "A.3"), Status::Missing);
+    assert_eq!(status(&r, "A.3"), IndicatorStatus::Missing);
     assert_eq!(r.counts.missing, 1);
     assert_eq!(r.gaps[0].indicator, "A.3");
     assert_eq!(r.gaps[0].gain, dec!(50.00));
@@ -227,8 +227,8 @@ fn unsupported_claims_zero_by_default_count_on_request() {
     // A.2 claims "ada" with no evidence: earns 0 → (1 + 0 + 0) / 4 = 25.00.
     // A.3 "tidak" without evidence is not a claim: plain unmet.
     assert_eq!(r.total, Some(dec!(25.00)));
-    assert_eq!(status(&r, "A.2"), Status::Unsupported);
-    assert_eq!(status(&r, "A.3"), Status::Unmet);
+    assert_eq!(status(&r, "A.2"), IndicatorStatus::Unsupported);
+    assert_eq!(status(&r, "A.3"), IndicatorStatus::Unmet);
     assert_eq!(r.counts.unsupported, 1);
     let r = run(
         &instrument(criteria, award, json!({"unsupported_claims": "count"})),
@@ -236,7 +236,7 @@ fn unsupported_claims_zero_by_default_count_on_request() {
     );
     // With "count": (1 + 1 + 0) / 4 = 50.00, still reported unsupported.
     assert_eq!(r.total, Some(dec!(50.00)));
-    assert_eq!(status(&r, "A.2"), Status::Unsupported);
+    assert_eq!(status(&r, "A.2"), IndicatorStatus::Unsupported);
     assert!(r.award.eligible);
 }
 
@@ -508,7 +508,7 @@ fn mandatory_unsupported_claims_follow_the_instrument_rule() {
     );
     assert_eq!(r.total, Some(dec!(100.00)));
     assert!(r.award.eligible, "{:?}", r.award.reasons);
-    assert_eq!(status(&r, "A.1"), Status::Unsupported);
+    assert_eq!(status(&r, "A.1"), IndicatorStatus::Unsupported);
 }
 
 /// Amended rule (see docs/scoring.md, change of 2026-12-02): a mandatory

@@ -137,8 +137,14 @@ fn main() {
     settings.login_attempts_per_minute = 1000;
     let state = server_rt.block_on(AppState::open(&settings)).expect("open");
     let backend = format!("{:?}", state.db().backend());
-    let instrument: Value =
-        serde_json::from_str(p2ham_io::builtin("p2ham-2022").expect("built-in").source).expect("instrument");
+    let instrument: Value = serde_json::from_str(
+        p2ham_io::BUILTINS
+            .iter()
+            .find(|b| b.id == "p2ham-2022")
+            .expect("built-in")
+            .source,
+    )
+    .expect("instrument");
     server_rt.block_on(async {
         let admin = state.admin();
         admin

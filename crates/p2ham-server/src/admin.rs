@@ -216,9 +216,7 @@ impl<'a> Admin<'a> {
             if known.is_some() {
                 continue;
             }
-            let loaded = p2ham_io::load_builtin(b.id)
-                .expect("a built-in")
-                .map_err(|e| invalid(e.to_string()))?;
+            let loaded = p2ham_io::builtin(b.id).map_err(|e| invalid(e.to_string()))?;
             let i = loaded.checked.instrument();
             let after = serde_json::json!({"id": i.id, "version": i.version, "sha256": sha}).to_string();
             self.record(
@@ -525,14 +523,14 @@ impl<'a> Admin<'a> {
         let sha = if crate::store::is_sha256(&p.instrument) {
             p.instrument.clone()
         } else {
-            let b = p2ham_io::builtin(&p.instrument).ok_or_else(|| {
+            let b = p2ham_io::builtin(&p.instrument).map_err(|e| {
                 invalid(format!(
                     "instrument `{}` is neither a built-in ({}) nor a SHA-256",
                     p.instrument,
-                    p2ham_io::builtin_ids()
+                    e.known.join(", ")
                 ))
             })?;
-            p2ham_io::sha256_hex(b.source.as_bytes())
+            b.sha256.clone()
         };
         self.state.instrument(&sha).await.map_err(|e| match e {
             ServerError::Invalid(_) => {

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use p2ham_io::{BackupAudit, BackupFile, BackupFormat, BackupManifest, BACKUP_MANIFEST};
 use sha2::{Digest, Sha256};
+#[cfg(feature = "sqlite")]
 use sqlx::{ConnectOptions, Connection, Row};
 
 use crate::db::{Backend, Db};
@@ -234,28 +235,7 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<BackupManifest, Ba
     db.close().await;
     vacuum.map_err(ServerError::from)?;
 
-    // The audit head and schema version as the copy holds them (read only: the copy is not changed).
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&copy)
-        .read_only(true)
-        .connect()
-        .await
-        .map_err(ServerError::from)?;
-    let head = sqlx::query("SELECT seq, sha256 FROM audit_head WHERE id = 1")
-        .fetch_one(&mut conn)
-        .await
-        .map_err(ServerError::from)?;
-    let audit = BackupAudit {
-        entries: head.try_get("seq").map_err(ServerError::from)?,
-        head_sha256: head.try_get("sha256").map_err(ServerError::from)?,
-    };
-    let schema_version: i64 = sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations")
-        .fetch_one(&mut conn)
-        .await
-        .and_then(|r| r.try_get::<Option<i64>, _>("v"))
-        .map_err(ServerError::from)?
-        .unwrap_or(0);
-    conn.close().await.map_err(ServerError::from)?;
+    let (audit, schema_version) = copy_head(&copy).await?;
 
     let objects = settings.evidence_path().join("objects");
     let work_path = work.path().to_path_buf();
@@ -296,6 +276,41 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<BackupManifest, Ba
     }
     sync_dir(&parent)?;
     Ok(manifest)
+}
+
+/// The audit head and schema version as the copy holds them (read only: the copy is not changed).
+#[cfg(feature = "sqlite")]
+async fn copy_head(copy: &Path) -> Result<(BackupAudit, i64), BackupError> {
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(copy)
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(ServerError::from)?;
+    let head = sqlx::query("SELECT seq, sha256 FROM audit_head WHERE id = 1")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(ServerError::from)?;
+    let audit = BackupAudit {
+        entries: head.try_get("seq").map_err(ServerError::from)?,
+        head_sha256: head.try_get("sha256").map_err(ServerError::from)?,
+    };
+    let schema_version: i64 = sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations")
+        .fetch_one(&mut conn)
+        .await
+        .and_then(|r| r.try_get::<Option<i64>, _>("v"))
+        .map_err(ServerError::from)?
+        .unwrap_or(0);
+    conn.close().await.map_err(ServerError::from)?;
+    Ok((audit, schema_version))
+}
+
+/// Without the `sqlite` feature no SQLite database is opened, so none is copied.
+#[cfg(not(feature = "sqlite"))]
+async fn copy_head(_copy: &Path) -> Result<(BackupAudit, i64), BackupError> {
+    Err(BackupError::Usage(
+        "this build of p2ham has no SQLite driver (the `sqlite` feature is off)".into(),
+    ))
 }
 
 /// Copy the database file's digest and every evidence file into `work`,

@@ -60,6 +60,18 @@ impl Db {
                 "database URL `{url}`: expected sqlite:PATH or postgres://…"
             )));
         };
+        if (backend == Backend::Sqlite && !cfg!(feature = "sqlite"))
+            || (backend == Backend::Postgres && !cfg!(feature = "postgres"))
+        {
+            let feature = if backend == Backend::Sqlite {
+                "sqlite"
+            } else {
+                "postgres"
+            };
+            return Err(ServerError::Invalid(format!(
+                "database URL `{url}`: this build of p2ham has no {feature} driver (its `{feature}` feature is off)"
+            )));
+        }
         let options: AnyConnectOptions = url.parse()?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })

@@ -11,8 +11,8 @@ use p2ham_report::Format;
 use reqwest::Method;
 use serde_json::json;
 
-fn rendered<R: p2ham_report::Report + ?Sized>(
-    r: &mut R,
+fn rendered<R: p2ham_report::Renderable + ?Sized>(
+    r: &R,
     format: p2ham_report::Format,
     lang: Lang,
 ) -> Vec<u8> {
@@ -164,7 +164,7 @@ async fn story(db: common::Db) {
         let r = evaluator
             .get(&format!("{}/compare?format=md&lang=en", case(unit)))
             .await;
-        assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Md, Lang::En));
+        assert_eq!(r.bytes, rendered(&expected.clone(), Format::Md, Lang::En));
         let r = Client::reply(
             evaluator
                 .request(Method::GET, &format!("{}/compare", case(unit)))
@@ -172,23 +172,19 @@ async fn story(db: common::Db) {
         )
         .await;
         assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
-        assert_eq!(r.bytes, rendered(&mut expected.clone(), Format::Csv, Lang::Id));
+        assert_eq!(r.bytes, rendered(&expected.clone(), Format::Csv, Lang::Id));
         let r = evaluator.get(&format!("{}/letter", case(unit))).await;
         assert_eq!(
             r.bytes,
-            rendered(&mut p2ham_report::Letter(&expected), Format::Md, Lang::Id)
+            rendered(&p2ham_report::Letter(&expected), Format::Md, Lang::Id)
         );
         let r = evaluator
             .get(&format!("{}/letter?format=html&lang=en", case(unit)))
             .await;
         // The library's letter, then the evidence the documents name (the
         // report layer's last section: photos as the API's thumbnails).
-        let letter = String::from_utf8(rendered(
-            &mut p2ham_report::Letter(&expected),
-            Format::Html,
-            Lang::En,
-        ))
-        .expect("utf-8");
+        let letter = String::from_utf8(rendered(&p2ham_report::Letter(&expected), Format::Html, Lang::En))
+            .expect("utf-8");
         let body = letter.trim_end().trim_end_matches("</main></body></html>");
         assert!(r.text().starts_with(body), "{}", r.text());
         assert!(r.text().contains("/thumbnail\" loading=\"lazy\""), "{}", r.text());
@@ -203,7 +199,7 @@ async fn story(db: common::Db) {
             evidence: None,
         };
         let fragment = p2ham_report::to_html_fragment(
-            &p2ham_report::Report::doc(&expected, &options),
+            &p2ham_report::Renderable::doc(&expected, &options),
             &p2ham_report::FragmentOptions::default(),
         );
         assert!(
@@ -320,19 +316,19 @@ async fn story(db: common::Db) {
     let bytes = fixture(&self_path("lapas-sampit"));
     let loaded = p2ham_io::load_assessment(&repo().join(self_path("lapas-sampit"))).expect("load");
     let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
-    let mut score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
+    let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
     assert_eq!(loaded.sha256, p2ham_io::sha256_hex(&bytes));
     let r = evaluator
         .get(&format!("{}/score?format=text", case("lapas-sampit")))
         .await;
-    assert_eq!(r.bytes, rendered(&mut score, Format::Text, Lang::Id));
+    assert_eq!(r.bytes, rendered(&score, Format::Text, Lang::Id));
     let r = Client::reply(
         evaluator
             .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
             .header("accept", "text/html"),
     )
     .await;
-    assert_eq!(r.bytes, rendered(&mut score, Format::Html, Lang::Id));
+    assert_eq!(r.bytes, rendered(&score, Format::Html, Lang::Id));
     let r = evaluator.get(&format!("{}/score", case("lapas-sampit"))).await;
     assert_eq!(r.text(), p2ham_report::to_json(&score));
     let r = evaluator
@@ -369,9 +365,8 @@ async fn story(db: common::Db) {
         stage: Some(p2ham_io::model::Stage::Verification),
         ..p2ham_io::RollupOptions::default()
     };
-    let mut cli = p2ham_io::rollup(files, &options, &mut ()).expect("rollup").report;
-    let cli =
-        without_source(serde_json::from_slice(&rendered(&mut cli, Format::Json, Lang::Id)).expect("json"));
+    let cli = p2ham_io::rollup(files, &options, &mut ()).expect("rollup").report;
+    let cli = without_source(serde_json::from_slice(&rendered(&cli, Format::Json, Lang::Id)).expect("json"));
     assert_eq!(api["units"], cli["units"], "per-unit figures");
     assert_eq!(api["offices"], cli["offices"], "per-Kanwil figures");
     // An operator sees the roll-up of their own unit only.

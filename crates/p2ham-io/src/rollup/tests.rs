@@ -15,7 +15,10 @@ fn fixture(p: &str) -> PathBuf {
 /// Valid documents, one per line, with the instrument to use (`None`: built-ins).
 fn bases() -> Vec<(Option<LoadedInstrument>, Value)> {
     let mut out = Vec::new();
-    let demo = crate::load_instrument(fixture("rollup/instrument.json").to_str().unwrap()).unwrap();
+    let demo = crate::read_instrument(crate::Source::file(
+        fixture("rollup/instrument.json").to_str().unwrap(),
+    ))
+    .unwrap();
     for line in std::fs::read_to_string(fixture("rollup/units.ndjson"))
         .unwrap()
         .lines()

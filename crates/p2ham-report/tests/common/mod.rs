@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use p2ham_io::scoring::skm::{SkmReport, Weights};
 use p2ham_io::scoring::{ComparisonReport, RollupReport, ScoreReport};
 use p2ham_io::{
-    compare_loaded, instrument_for, load_assessment, load_instrument, rollup, score_loaded, skm_report,
-    validate_files, verify_evidence, EvidenceReport, RollupInput, RollupOptions, SkmReadOptions,
-    ValidationReport,
+    compare_loaded, instrument_for, load_assessment, rollup, score_loaded, skm_report, validate_files,
+    verify_evidence, EvidenceReport, RollupInput, RollupOptions, SkmReadOptions, ValidationReport,
 };
 
 /// A fixture path.
@@ -42,7 +41,7 @@ pub fn compared(unit: &str) -> ComparisonReport {
 /// A report built from the fixtures.
 pub fn rolled_up() -> RollupReport {
     let dir = fixtures().join("rollup");
-    let instrument = load_instrument(&dir.join("instrument.json").display().to_string()).unwrap();
+    let instrument = p2ham_io::read_instrument(p2ham_io::Source::file(dir.join("instrument.json"))).unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
         ..RollupOptions::default()

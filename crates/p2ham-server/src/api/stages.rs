@@ -132,12 +132,12 @@ pub(crate) async fn diff_instruments(
         ReportFormat::Csv => p2ham_report::Format::Csv,
         _ => return Err(crate::service::reports_unsupported().into()),
     };
-    let mut diff = state.instruments(&actor).diff(&from, &to).await?;
+    let diff = state.instruments(&actor).diff(&from, &to).await?;
     let options = p2ham_report::RenderOptions {
         lang: q.lang.unwrap_or(LangParam::Id).into(),
         evidence: None,
     };
-    let bytes = p2ham_report::render(&mut diff, backend, &options).map_err(|e| ServiceError::internal(&e))?;
+    let bytes = p2ham_report::render(&diff, backend, &options).map_err(|e| ServiceError::internal(&e))?;
     Ok(([(header::CONTENT_TYPE, format.media_type())], bytes).into_response())
 }
 

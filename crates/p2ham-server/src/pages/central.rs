@@ -61,7 +61,7 @@ pub(crate) async fn dashboard(
     let l = ctx.lang_code();
     let rollup = match state.cases(me).rollup(&period, StageParam::Verification).await {
         Ok(crate::service::Report::Rollup(r)) => Ok(p2ham_report::to_html_fragment(
-            &p2ham_report::Report::doc(
+            &p2ham_report::Renderable::doc(
                 r.as_ref(),
                 &p2ham_report::RenderOptions {
                     lang: ctx.lang,
@@ -156,7 +156,7 @@ pub(crate) fn case_detail(
     let unit_name = case.unit().name.clone();
     let compare = case.file.comparison.as_ref().map(|r| {
         p2ham_report::to_html_fragment(
-            &p2ham_report::Report::doc(
+            &p2ham_report::Renderable::doc(
                 r,
                 &p2ham_report::RenderOptions {
                     lang: ctx.lang,

@@ -99,7 +99,7 @@ pub(crate) fn unsupported(case: &Case, indicator: &str) -> bool {
         s.criteria
             .iter()
             .flat_map(|c| &c.indicators)
-            .any(|i| i.id == indicator && i.status == p2ham_io::scoring::Status::Unsupported)
+            .any(|i| i.id == indicator && i.status == p2ham_io::scoring::IndicatorStatus::Unsupported)
     })
 }
 

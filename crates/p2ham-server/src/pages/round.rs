@@ -1064,7 +1064,7 @@ pub(crate) async fn history_page(
         .map_or_else(|| unit.clone(), |u| u.name.clone());
     let title = format!("{} — {name}", ctx.t("Riwayat predikat", "Predikat history"));
     let fragment = p2ham_report::to_html_fragment(
-        &p2ham_report::Report::doc(
+        &p2ham_report::Renderable::doc(
             &report,
             &p2ham_report::RenderOptions {
                 lang: ctx.lang,

@@ -3,15 +3,14 @@
 //! A period's baseline is the award list of its previous period (the one its
 //! decree fixed) or, for the first year kept in the application, an imported
 //! `p2ham-awards/1` list. The round is `p2ham award`'s decision: the same
-//! library reads the evaluated verifications (`p2ham_io::read_verified_sources`)
-//! and decides (`p2ham_scoring::decide`) against that baseline, with the
-//! evaluator's exclusions. The decree records `awarded` / `not_awarded` for
+//! operation (`p2ham_io::ops::award`) reads the evaluated verifications and
+//! decides against that baseline, with the evaluator's exclusions. The decree records `awarded` / `not_awarded` for
 //! every evaluated unit at once and fixes the list the next period starts from.
 
 use std::collections::BTreeMap;
 
 use p2ham_io::model::{is_iso_date, AwardList, Code, Decree, Diagnostic};
-use p2ham_io::scoring::{check_previous, decide, AwardError, AwardOptions, RequiredInstrument};
+use p2ham_io::scoring::{check_previous, AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::Source;
 use sqlx::Row;
 
@@ -518,10 +517,17 @@ impl<'a> Awards<'a> {
                 .iter()
                 .map(|(unit, body)| Source::bytes(format!("{unit}.verification.json"), body.as_bytes()))
                 .collect();
-            let read = p2ham_io::read_verified_sources(sources, Some(&instrument))
-                .map_err(|e| ServiceError::invalid_document(&e))?;
-            let results: Vec<_> = read.results.into_iter().map(|v| v.result).collect();
-            decide(&results, previous.as_ref(), &options).map_err(|e| award_refusal(&e))
+            let round = p2ham_io::ops::AwardRound {
+                options,
+                previous: previous.as_ref(),
+                ..p2ham_io::ops::AwardRound::default()
+            };
+            match p2ham_io::ops::award(sources, Some(&instrument), &round) {
+                Ok(awarded) => Ok(awarded.list),
+                Err(p2ham_io::ops::AwardFailure::Decision(e)) => Err(award_refusal(&e)),
+                Err(p2ham_io::ops::AwardFailure::Io(e)) => Err(ServiceError::invalid_document(&e)),
+                Err(e) => Err(ServiceError::internal(&e)),
+            }
         })
         .await?
     }

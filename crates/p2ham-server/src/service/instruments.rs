@@ -62,14 +62,12 @@ fn digest_of(spec: &str) -> ServiceResult<String> {
     if crate::store::is_sha256(spec) {
         return Ok(spec.to_owned());
     }
-    p2ham_io::builtin(spec)
-        .map(|b| p2ham_io::sha256_hex(b.source.as_bytes()))
-        .ok_or_else(|| {
-            ServiceError::not_found(format!(
-                "instrument `{spec}`: give the SHA-256 of a stored instrument or a built-in id ({})",
-                p2ham_io::builtin_ids()
-            ))
-        })
+    p2ham_io::builtin(spec).map(|b| b.sha256.clone()).map_err(|e| {
+        ServiceError::not_found(format!(
+            "instrument `{spec}`: give the SHA-256 of a stored instrument or a built-in id ({})",
+            e.known.join(", ")
+        ))
+    })
 }
 
 impl Instruments<'_> {

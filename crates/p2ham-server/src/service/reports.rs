@@ -104,8 +104,8 @@ impl ReportFormat {
 /// The spreadsheet media type.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn render_one<R: p2ham_report::Report + ?Sized>(
-    r: &mut R,
+fn render_one<R: p2ham_report::Renderable + ?Sized>(
+    r: &R,
     format: ReportFormat,
     lang: Lang,
     evidence: Option<&EvidenceView>,
@@ -150,9 +150,9 @@ impl Report {
         match self {
             Report::Score(r) => render_one(r.as_mut(), format, lang, evidence),
             Report::Comparison(r) => render_one(r.as_mut(), format, lang, evidence),
-            Report::Letter(r) => render_one(&mut p2ham_report::Letter(r), format, lang, evidence),
+            Report::Letter(r) => render_one(&p2ham_report::Letter(r), format, lang, evidence),
             Report::Rollup(r) => render_one(r.as_mut(), format, lang, None),
-            Report::Awards(r) => render_one(&mut p2ham_report::Annex(r), format, lang, None),
+            Report::Awards(r) => render_one(&p2ham_report::Annex(r), format, lang, None),
             Report::History(r) => render_one(r.as_mut(), format, lang, None),
         }
     }
@@ -165,12 +165,12 @@ impl Report {
     pub fn fragment(&self, lang: Lang, evidence: Option<&EvidenceView>, heading_level: u8) -> String {
         let options = p2ham_report::RenderOptions { lang, evidence };
         let doc = match self {
-            Report::Score(r) => p2ham_report::Report::doc(r.as_ref(), &options),
-            Report::Comparison(r) => p2ham_report::Report::doc(r.as_ref(), &options),
-            Report::Letter(r) => p2ham_report::Report::doc(&p2ham_report::Letter(r), &options),
-            Report::Rollup(r) => p2ham_report::Report::doc(r.as_ref(), &options),
-            Report::Awards(r) => p2ham_report::Report::doc(&p2ham_report::Annex(r), &options),
-            Report::History(r) => p2ham_report::Report::doc(r.as_ref(), &options),
+            Report::Score(r) => p2ham_report::Renderable::doc(r.as_ref(), &options),
+            Report::Comparison(r) => p2ham_report::Renderable::doc(r.as_ref(), &options),
+            Report::Letter(r) => p2ham_report::Renderable::doc(&p2ham_report::Letter(r), &options),
+            Report::Rollup(r) => p2ham_report::Renderable::doc(r.as_ref(), &options),
+            Report::Awards(r) => p2ham_report::Renderable::doc(&p2ham_report::Annex(r), &options),
+            Report::History(r) => p2ham_report::Renderable::doc(r.as_ref(), &options),
         };
         p2ham_report::to_html_fragment(
             &doc,
