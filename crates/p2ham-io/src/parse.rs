@@ -305,6 +305,8 @@ pub(crate) enum Shape {
     Instrument,
     Assessment,
     AwardList,
+    AwardRule,
+    AwardComponents,
 }
 
 /// The published input schema of a document type, parsed once. The schemas
@@ -312,11 +314,13 @@ pub(crate) enum Shape {
 /// schema test), so the check needs no schema generator at run time.
 fn shape_schema(shape: &Shape) -> &'static serde_json::Value {
     use std::sync::OnceLock;
-    static SCHEMAS: [OnceLock<serde_json::Value>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static SCHEMAS: [OnceLock<serde_json::Value>; 5] = [const { OnceLock::new() }; 5];
     let (i, text) = match shape {
         Shape::Instrument => (0, include_str!("../shapes/instrument.schema.json")),
         Shape::Assessment => (1, include_str!("../shapes/assessment.schema.json")),
         Shape::AwardList => (2, include_str!("../shapes/awards.schema.json")),
+        Shape::AwardRule => (3, include_str!("../shapes/award-rule.schema.json")),
+        Shape::AwardComponents => (4, include_str!("../shapes/award-components.schema.json")),
     };
     SCHEMAS[i].get_or_init(|| serde_json::from_str(text).expect("an embedded schema is JSON"))
 }

@@ -10,17 +10,17 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{AwardList, AwardReasonCode, Decimal, Decision, Decree, Text, VulnerableGroup};
-use crate::scoring::{ScoreReport, Status};
+use crate::scoring::{IndicatorStatus, ScoreReport};
 
 /// The `format` of the public record of a period's units.
 pub const PUBLIC_UNITS_FORMAT: &str = "p2ham-public-units/1";
 
 /// The format tag of [`PublicUnits`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum PublicUnitsFormat {
     /// Format version 1.
     #[default]
@@ -30,9 +30,13 @@ pub enum PublicUnitsFormat {
 
 /// The public record of one published period (`"format": "p2ham-public-units/1"`):
 /// one record per unit of the decreed award list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM public record of a period's units")]
+#[cfg_attr(
+    feature = "schema",
+    schemars(title = "P2HAM public record of a period's units")
+)]
 pub struct PublicUnits {
     /// Always `p2ham-public-units/1`.
     pub format: PublicUnitsFormat,
@@ -41,7 +45,7 @@ pub struct PublicUnits {
     /// The decree that fixed the award list.
     pub decree: Decree,
     /// When the period was published, RFC 3339 (UTC).
-    #[schemars(extend("format" = "date-time"))]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub published_at: String,
     /// The licence of this data, as an SPDX id (`CC-BY-4.0`).
     pub licence: String,
@@ -50,7 +54,8 @@ pub struct PublicUnits {
 }
 
 /// What is public about one unit in one period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PublicUnit {
     /// Unit id, e.g. `kanim-sampit`.
@@ -74,7 +79,8 @@ pub struct PublicUnit {
 }
 
 /// A criterion's verified score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PublicCriterion {
     /// Criterion id.
@@ -86,7 +92,8 @@ pub struct PublicCriterion {
 }
 
 /// An indicator (a facility or service) verified as fully met.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PublicIndicator {
     /// Indicator id.
@@ -170,7 +177,7 @@ pub fn public_units(
 fn met_indicators(r: &ScoreReport) -> Vec<PublicIndicator> {
     let mut out = Vec::new();
     for c in &r.criteria {
-        for i in c.indicators.iter().filter(|i| i.status == Status::Met) {
+        for i in c.indicators.iter().filter(|i| i.status == IndicatorStatus::Met) {
             let groups = r
                 .groups
                 .iter()

@@ -81,7 +81,13 @@ fn published_schemas_match_the_code() {
         }
     }
     // The input schemas the parser walks at run time (`shapes/`) are the published ones.
-    for name in ["instrument", "assessment", "awards"] {
+    for name in [
+        "instrument",
+        "assessment",
+        "awards",
+        "award-rule",
+        "award-components",
+    ] {
         let path = root().join(format!("crates/p2ham-io/shapes/{name}.schema.json"));
         let generated = schema_kind(name).unwrap().to_pretty();
         if std::fs::read_to_string(&path).unwrap_or_default() != generated {

@@ -8,13 +8,13 @@
 //! Both are data: the decision that applies them lives in `p2ham-scoring`.
 
 use rust_decimal::Decimal;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{Code, Diagnostic};
 
 /// The `format` tag of a period's award rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AwardRuleFormat {
     /// Format version 1.
     #[default]
@@ -23,7 +23,8 @@ pub enum AwardRuleFormat {
 }
 
 /// The `format` tag of an award components document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AwardComponentsFormat {
     /// Format version 1.
     #[default]
@@ -33,7 +34,8 @@ pub enum AwardComponentsFormat {
 
 /// The quality band (*mutu pelayanan*) of an IKM, PermenPANRB 14/2017:
 /// `A` (Sangat Baik) is the best, `D` (Tidak Baik) the worst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum IkmMutu {
     /// 88.31 – 100.00, *Sangat Baik*.
     A,
@@ -92,7 +94,8 @@ impl IkmMutu {
 
 /// A unit's Zona Integritas status (*predikat Zona Integritas*), ordered
 /// `none` < `wbk` < `wbbm`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ZonaIntegritas {
     /// No Zona Integritas predikat.
@@ -137,7 +140,8 @@ impl ZonaIntegritas {
 /// A weighted composite of the P2HAM verified total and the IKM:
 /// `(p2ham_weight × total + ikm_weight × IKM) / (p2ham_weight + ikm_weight)`,
 /// rounded once to 2 decimals (half away from zero), must reach `min`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Composite {
     /// The weight of the P2HAM verified total (≥ 0).
@@ -155,9 +159,13 @@ pub struct Composite {
 /// (`"format": "p2ham-award-rule/1"`). Every gate is optional; a unit holds
 /// the predikat when its P2HAM verified result is eligible and it meets every
 /// gate declared. A gate whose figure is not recorded for the unit is not met.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM award rule (the evaluation's other evidence)")]
+#[cfg_attr(
+    feature = "schema",
+    schemars(title = "P2HAM award rule (the evaluation's other evidence)")
+)]
 pub struct PeriodAwardRule {
     /// Always `p2ham-award-rule/1`.
     pub format: AwardRuleFormat,
@@ -237,9 +245,13 @@ impl PeriodAwardRule {
 
 /// The figures of the evaluation's other evidence for every unit of one
 /// period (`"format": "p2ham-award-components/1"`), as the evaluator records them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "P2HAM award components (the evaluation's other evidence, per unit)")]
+#[cfg_attr(
+    feature = "schema",
+    schemars(title = "P2HAM award components (the evaluation's other evidence, per unit)")
+)]
 pub struct AwardComponents {
     /// Always `p2ham-award-components/1`.
     pub format: AwardComponentsFormat,
@@ -251,11 +263,12 @@ pub struct AwardComponents {
 
 /// One unit's figures for a period. A figure left out is not recorded, and a
 /// gate that needs it is not met.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitComponents {
     /// The unit's id.
-    #[schemars(pattern(crate::UNIT_ID_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::UNIT_ID_PATTERN)))]
     pub unit: String,
     /// The unit's IKM (25–100, 2 decimals), as `p2ham skm` computes it.
     #[serde(

@@ -86,7 +86,8 @@ pub struct PeriodEntry {
 }
 
 /// A unit's satisfaction survey (SKM) result in one period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PeriodSkm {
     /// Respondents counted.

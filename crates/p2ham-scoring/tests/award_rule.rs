@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use p2ham_model::{
-    AwardReason, AwardReasonCode, Composite, Decision, IkmMutu, InstrumentStamp, PeriodAwardRule, Source,
-    Text, Unit, UnitComponents, ZonaIntegritas,
+    AwardReason, AwardReasonCode, Composite, Decision, DocumentRef, IkmMutu, InstrumentStamp,
+    PeriodAwardRule, Text, Unit, UnitComponents, ZonaIntegritas,
 };
 use p2ham_scoring::{composite_score, decide, evaluate_gates, AwardOptions, Gate, VerifiedResult};
 use proptest::prelude::*;
@@ -44,7 +44,7 @@ fn result(id: &str, total: i64) -> VerifiedResult {
                 message: Text::id(format!("Nilai total {total} di bawah 80.")),
             }]
         },
-        source: Source {
+        source: DocumentRef {
             file: format!("{id}.json"),
             sha256: format!("{id}{total}"),
             verifies: None,

@@ -366,9 +366,8 @@ async fn public_record(db: common::Db) {
         repo().join("fixtures/assessments/sampit-2023/lapas-sampit.verification.json"),
     ))
     .expect("verification");
-    let instrument = p2ham_io::load_builtin(&verification.assessment.instrument.id)
-        .expect("a built-in instrument")
-        .expect("loads");
+    let instrument =
+        p2ham_io::builtin(&verification.assessment.instrument.id).expect("a built-in instrument");
     let scored = p2ham_io::score_loaded(&verification, &instrument).expect("score");
     assert_eq!(
         lapas["criteria"].as_array().map(Vec::len),
@@ -387,7 +386,7 @@ async fn public_record(db: common::Db) {
         .criteria
         .iter()
         .flat_map(|c| &c.indicators)
-        .filter(|i| i.status == p2ham_io::scoring::Status::Met)
+        .filter(|i| i.status == p2ham_io::scoring::IndicatorStatus::Met)
         .map(|i| i.id.as_str())
         .collect();
     let public_met: Vec<&str> = lapas["met"]

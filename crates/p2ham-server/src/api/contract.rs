@@ -428,7 +428,7 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
             "NewPeriod",
             "instrument",
             json!({"anyOf": [
-                {"enum": p2ham_io::builtin_ids().split(", ").collect::<Vec<_>>()},
+                {"enum": p2ham_io::BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>()},
                 {"pattern": "^[0-9a-f]{64}$"}
             ]}),
         ),
@@ -444,19 +444,6 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
         ("ReturnRequest", "comments", json!({"minItems": 1})),
         ("CommentInput", "comment", nonblank_text()),
         ("EvaluateRequest", "note", text()),
-        ("AwardRequest", "note", text()),
-        ("AwardRequest", "decree_number", line()),
-        ("AwardRequest", "decree_date", date()),
-        // Awarding needs the decree's number and date.
-        (
-            "AwardRequest",
-            "",
-            json!({"oneOf": [
-                {"properties": {"awarded": {"const": false}}},
-                {"properties": {"awarded": {"const": true}, "decree_number": merge(nonblank_line(), json!({"type": "string"})), "decree_date": {"type": "string"}},
-                 "required": ["decree_number", "decree_date"]}
-            ]}),
-        ),
         (
             "DecreeRequest",
             "number",
