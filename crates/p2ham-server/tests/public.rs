@@ -368,7 +368,7 @@ async fn public_record(db: common::Db) {
     .expect("verification");
     let instrument =
         p2ham_io::builtin(&verification.assessment.instrument.id).expect("a built-in instrument");
-    let scored = p2ham_io::score_loaded(&verification, &instrument).expect("score");
+    let scored = p2ham_io::score_loaded(&verification, instrument).expect("score");
     assert_eq!(
         lapas["criteria"].as_array().map(Vec::len),
         Some(scored.criteria.len())

@@ -348,11 +348,6 @@ const HIDDEN: &str =
 /// The same in text of several lines, where tabs and line breaks are allowed.
 const HIDDEN_MULTILINE: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff";
 
-/// One line of plain text (no control character or invisible mark), maybe empty.
-fn line() -> Value {
-    json!({"pattern": format!("^[^{HIDDEN}]*$")})
-}
-
 /// One line of plain text with at least one visible character.
 fn nonblank_line() -> Value {
     json!({"pattern": format!(r"^[^{HIDDEN}]*[^\s{HIDDEN}][^{HIDDEN}]*$")})

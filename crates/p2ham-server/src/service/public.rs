@@ -292,7 +292,7 @@ fn data_files(
         evidence: None,
     };
     let annex = |format| {
-        p2ham_report::render(&mut p2ham_report::Annex(awards), format, &options)
+        p2ham_report::render(&p2ham_report::Annex(awards), format, &options)
             .map_err(|e| ServiceError::internal(&e))
     };
     let mut files = BTreeMap::new();
