@@ -111,17 +111,49 @@ pub const PUBLIC_LICENCE: &str = "CC-BY-4.0";
 
 /// The award list as the public may read it: the decreed list with the
 /// evaluator's own words taken out of an exclusion's reason (the code, and
-/// that the evaluator struck the unit off, stay).
+/// that the evaluator struck the unit off, stay), and the evaluation's other
+/// evidence (the IKM, the Zona Integritas status, complaint figures) reduced
+/// to which gate was not met: a gate's figures and the notes of gates met are
+/// not part of the public record.
 pub fn public_award_list(list: &AwardList) -> AwardList {
     let mut out = list.clone();
     for e in &mut out.units {
+        e.notes.clear();
         for r in &mut e.reasons {
-            if r.code == AwardReasonCode::Excluded {
-                r.message = Text {
-                    id: "Dikeluarkan oleh evaluator".into(),
-                    en: Some("Struck off by the evaluator".into()),
-                };
-            }
+            let (id, en) = match r.code {
+                AwardReasonCode::Excluded => ("Dikeluarkan oleh evaluator", "Struck off by the evaluator"),
+                AwardReasonCode::ComponentMissing => (
+                    "Bukti evaluasi lain yang disyaratkan tidak tercatat",
+                    "Other evidence the rule requires was not recorded",
+                ),
+                AwardReasonCode::IkmBelowMinimum => (
+                    "Indeks Kepuasan Masyarakat di bawah syarat periode",
+                    "Satisfaction index below the period's requirement",
+                ),
+                AwardReasonCode::ZonaIntegritasBelowMinimum => (
+                    "Status Zona Integritas di bawah syarat periode",
+                    "Zona Integritas status below the period's requirement",
+                ),
+                AwardReasonCode::OmbudsmanUnresolved => (
+                    "Temuan Ombudsman belum diselesaikan",
+                    "Unresolved Ombudsman findings",
+                ),
+                AwardReasonCode::ElaporUnresolved => (
+                    "Pengaduan e-Lapor belum diselesaikan",
+                    "Unresolved e-Lapor complaints",
+                ),
+                AwardReasonCode::CompositeBelowMinimum => (
+                    "Nilai gabungan di bawah syarat periode",
+                    "Composite score below the period's requirement",
+                ),
+                _ => continue,
+            };
+            r.message = Text {
+                id: id.into(),
+                en: Some(en.into()),
+            };
+            r.actual = None;
+            r.required = None;
         }
     }
     out
@@ -217,6 +249,55 @@ mod tests {
             notes: Vec::new(),
             rests_on: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_other_evidence_is_public_only_as_the_gate_not_met() {
+        let gate = |code, actual: &str, required: &str, message: &str| AwardReason {
+            code,
+            criterion: None,
+            indicator: None,
+            actual: Some(actual.parse().unwrap()),
+            required: Some(required.parse().unwrap()),
+            message: Text::id(message),
+        };
+        let mut e = entry("lapas", None);
+        e.reasons = vec![
+            gate(
+                AwardReasonCode::OmbudsmanUnresolved,
+                "3",
+                "0",
+                "3 temuan Ombudsman belum selesai",
+            ),
+            gate(
+                AwardReasonCode::TotalBelowPassMark,
+                "79.58",
+                "80",
+                "Nilai 79,58 di bawah 80",
+            ),
+        ];
+        e.notes = vec![gate(
+            AwardReasonCode::GateMet,
+            "87.09",
+            "76.61",
+            "IKM 87,09 (B) memenuhi",
+        )];
+        let mut list: AwardList = serde_json::from_value(serde_json::json!({
+            "format": "p2ham-awards/1", "period": "2023", "units": []
+        }))
+        .unwrap();
+        list.units.push(e);
+        let public = public_award_list(&list);
+        let text = serde_json::to_string(&public).unwrap();
+        for secret in ["87.09", "87,09", "3 temuan", "\"3\""] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let unit = &public.units[0];
+        assert!(unit.notes.is_empty());
+        assert_eq!(unit.reasons[0].code, AwardReasonCode::OmbudsmanUnresolved);
+        assert_eq!(unit.reasons[0].message.id, "Temuan Ombudsman belum diselesaikan");
+        // The verified total is public, so its reason keeps its figures.
+        assert_eq!(unit.reasons[1].actual, Some("79.58".parse().unwrap()));
     }
 
     #[test]

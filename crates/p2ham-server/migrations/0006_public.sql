@@ -19,3 +19,5 @@ CREATE TABLE publications (
     withdrawn_at    TEXT
 );
 CREATE INDEX publications_period ON publications (period_id, withdrawn_at);
+-- At most one publication of a period is in force.
+CREATE UNIQUE INDEX publications_in_force ON publications (period_id) WHERE withdrawn_at IS NULL;

@@ -139,6 +139,12 @@ impl Metrics {
 
     /// Count an answered request.
     pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        // Only the standard methods are labels of their own: a made-up
+        // method sent by anyone must not add a series.
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+            _ => "OTHER",
+        };
         let labels = RequestLabels {
             method: method.to_owned(),
             route: route.to_owned(),

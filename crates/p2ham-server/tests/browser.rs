@@ -75,19 +75,10 @@ fn browser_ready(dir: &Path) -> Option<String> {
     None
 }
 
-/// The award round in the browser (tests/browser/round.mjs): the 2022 list
-/// imported as the 2023 baseline and the three Sampit units verified and
-/// evaluated through the API; the page decides, strikes off, lifts and
-/// records the decree; the API then shows what the page recorded.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn award_round_in_a_browser() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let Some(browser) = browser_ready(&dir) else {
-        return;
-    };
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts-round");
-    let _ = std::fs::remove_dir_all(&artifacts);
-    let server = TestServer::start(Db::Sqlite, "award_round_in_a_browser").await;
+/// The Sampit round of 2023 through the API: the 2022 list imported as its
+/// baseline, and the three units declared, submitted, verified and evaluated.
+/// Returns the evaluator's client.
+async fn sampit_round_evaluated(server: &TestServer) -> common::Client {
     let evaluator = server.login("evaluator").await;
     let verifier = server.login("verifier-kalteng").await;
     evaluator
@@ -138,6 +129,23 @@ async fn award_round_in_a_browser() {
             .await
             .expect(200);
     }
+    evaluator
+}
+
+/// The award round in the browser (tests/browser/round.mjs): the 2022 list
+/// imported as the 2023 baseline and the three Sampit units verified and
+/// evaluated through the API; the page decides, strikes off, lifts and
+/// records the decree; the API then shows what the page recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn award_round_in_a_browser() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let Some(browser) = browser_ready(&dir) else {
+        return;
+    };
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts-round");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let server = TestServer::start(Db::Sqlite, "award_round_in_a_browser").await;
+    let evaluator = sampit_round_evaluated(&server).await;
     let base = server.base.clone();
     let script = dir.join("round.mjs");
     let out = artifacts.clone();
@@ -354,56 +362,7 @@ async fn public_record_in_a_browser() {
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts-public");
     let _ = std::fs::remove_dir_all(&artifacts);
     let server = TestServer::start(Db::Sqlite, "public_record_in_a_browser").await;
-    let evaluator = server.login("evaluator").await;
-    let verifier = server.login("verifier-kalteng").await;
-    evaluator
-        .put_bytes(
-            "/api/v1/periods/2023/previous-awards",
-            common::fixture("fixtures/awards/kalteng-2022.json"),
-        )
-        .await
-        .expect(201);
-    for unit in ["kanim-sampit", "lapas-sampit", "bapas-sampit"] {
-        let case = format!("/api/v1/periods/2023/units/{unit}");
-        let op = server.login(&format!("operator-{unit}")).await;
-        let root = common::repo().join("fixtures/evidence").join(unit);
-        op.upload(
-            &format!("{case}/evidence"),
-            common::files_under(&root, &["foto", "dokumen"]),
-        )
-        .await
-        .expect(201);
-        op.put_bytes(
-            &format!("{case}/self-assessment"),
-            common::fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
-        )
-        .await
-        .expect(200);
-        op.declare("2023", unit).await;
-        op.post(&format!("{case}/submit"), serde_json::json!({}))
-            .await
-            .expect(200);
-        verifier
-            .upload(
-                &format!("{case}/evidence"),
-                common::files_under(&root, &["verifikasi"]),
-            )
-            .await
-            .expect(201);
-        verifier
-            .put_bytes(
-                &format!("{case}/verification"),
-                common::fixture(&format!(
-                    "fixtures/assessments/sampit-2023/{unit}.verification.json"
-                )),
-            )
-            .await
-            .expect(200);
-        evaluator
-            .post(&format!("{case}/evaluate"), serde_json::json!({}))
-            .await
-            .expect(200);
-    }
+    let evaluator = sampit_round_evaluated(&server).await;
     evaluator
         .post(
             "/api/v1/periods/2023/decree",

@@ -116,6 +116,12 @@ async fn scrape(db: common::Db) {
         .get("/api/v1/no-such-route/kanim-sampit")
         .await
         .expect(404);
+    // A made-up method is counted as OTHER, never as a series of its own.
+    for _ in 0..2 {
+        let brew = reqwest::Method::from_bytes(b"BREW").expect("a method");
+        let r = Client::reply(anonymous.request(brew, "/api/v1/health")).await;
+        assert!(r.status.is_client_error(), "{}", r.status);
+    }
     let evaluator = server.login("evaluator").await;
     evaluator.get(CASE).await.expect(200);
     evaluator
@@ -161,6 +167,14 @@ async fn scrape(db: common::Db) {
     let text = r.text();
     assert!(text.ends_with("# EOF\n"));
     let s = samples(&text);
+    assert!(!text.contains("BREW"), "a made-up method became a label");
+    assert_eq!(
+        s.iter()
+            .filter(|(k, _)| k.starts_with("p2ham_http_requests_total{method=\"OTHER\""))
+            .map(|(_, v)| v.parse::<u64>().expect("a count"))
+            .sum::<u64>(),
+        2
+    );
     let health = "method=\"GET\",route=\"/api/v1/health\",status=\"200\"";
     assert_eq!(get(&s, &format!("p2ham_http_requests_total{{{health}}}")), 3);
     assert_eq!(

@@ -198,7 +198,7 @@ pub(crate) async fn history(
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody), (status = 408, body = ErrorBody)))]
 pub(crate) async fn put_award_rule(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<RoundRoles>,
     Path(period): Path<String>,
     body: Body,
 ) -> ApiResult<Json<AwardRuleInfo>> {
@@ -282,7 +282,7 @@ pub(crate) async fn get_components(
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn put_components(
     State(state): State<AppState>,
-    actor: Actor,
+    Acting(actor, _): Acting<Evaluators>,
     Path((period, unit)): Path<(String, String)>,
     JsonBody(req): JsonBody<AwardComponentsRequest>,
 ) -> ApiResult<Json<AwardComponentsInfo>> {

@@ -34,6 +34,7 @@ impl<'a> Directory<'a> {
 
     /// Every period, by id.
     pub async fn periods(&self) -> ServiceResult<Vec<PeriodInfo>> {
+        require(self.actor, super::STAFF)?;
         let rows = sqlx::query(&format!("{PERIOD_SELECT} ORDER BY p.id"))
             .fetch_all(self.state.db().pool())
             .await?;
@@ -42,12 +43,14 @@ impl<'a> Directory<'a> {
 
     /// One period.
     pub async fn period(&self, id: &str) -> ServiceResult<PeriodInfo> {
+        require(self.actor, super::STAFF)?;
         find_period(self.state, id).await
     }
 
     /// The units the caller may see (operators: their own; verifiers: their
     /// Kanwil's; others: all), by Kanwil and id.
     pub async fn units(&self) -> ServiceResult<Vec<UnitInfo>> {
+        require(self.actor, super::STAFF)?;
         let rows = sqlx::query("SELECT id, name, kind, office FROM units ORDER BY office, id")
             .fetch_all(self.state.db().pool())
             .await?;
@@ -63,6 +66,7 @@ impl<'a> Directory<'a> {
 
     /// The stored instruments.
     pub async fn instruments(&self) -> ServiceResult<Vec<InstrumentInfo>> {
+        require(self.actor, super::STAFF)?;
         let rows = sqlx::query("SELECT sha256, id, version FROM instruments ORDER BY id, version")
             .fetch_all(self.state.db().pool())
             .await?;

@@ -74,6 +74,7 @@ impl Instruments<'_> {
     /// Every stored instrument with its title, the unit kinds it is for, its
     /// size, whether it is built in and the periods that use it; by id and version.
     pub async fn list(&self) -> ServiceResult<Vec<InstrumentSummary>> {
+        require(self.actor, super::STAFF)?;
         let rows = sqlx::query("SELECT sha256, added_at FROM instruments ORDER BY id, version, added_at")
             .fetch_all(self.state.db().pool())
             .await?;
@@ -106,6 +107,7 @@ impl Instruments<'_> {
 
     /// One stored instrument: its document as stored, and whether it is TOML.
     pub async fn document(&self, spec: &str) -> ServiceResult<(String, bool)> {
+        require(self.actor, super::STAFF)?;
         let sha = digest_of(spec)?;
         let row = sqlx::query("SELECT body, toml FROM instruments WHERE sha256 = $1")
             .bind(&sha)
@@ -133,6 +135,7 @@ impl Instruments<'_> {
     /// The difference between two stored instruments (each a digest or a
     /// built-in id), computed by the library as `p2ham instrument diff` does.
     pub async fn diff(&self, from: &str, to: &str) -> ServiceResult<InstrumentDiff> {
+        require(self.actor, super::STAFF)?;
         let (a, b) = (self.loaded(from).await?, self.loaded(to).await?);
         let (ia, ib) = (a.checked.instrument(), b.checked.instrument());
         Ok(diff_instruments(

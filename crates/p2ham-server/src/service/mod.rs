@@ -389,6 +389,10 @@ impl Status {
 }
 
 /// Refuse unless the actor acts in one of `roles`.
+/// The roles that take part in the evaluation (every role but `metrics`,
+/// which reads the application's figures and nothing of its content).
+pub(crate) const STAFF: &[Role] = &[Role::Operator, Role::Verifier, Role::Evaluator, Role::Admin];
+
 pub(crate) fn require(actor: &crate::Actor, roles: &[Role]) -> ServiceResult<()> {
     if roles.contains(&actor.role) {
         Ok(())
