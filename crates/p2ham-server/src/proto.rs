@@ -696,17 +696,46 @@ pub struct AwardComponentsRequest {
     #[schema(value_type = Option<String>, example = "wbk")]
     pub zona_integritas: Option<String>,
     /// Ombudsman findings about the unit in the period.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::optional_count")]
     pub ombudsman_findings: Option<u32>,
     /// Of those, the ones not resolved.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::optional_count")]
     pub ombudsman_unresolved: Option<u32>,
     /// e-Lapor (SP4N-LAPOR!) complaints about the unit in the period.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::optional_count")]
     pub elapor_complaints: Option<u32>,
     /// Of those, the ones not resolved.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::optional_count")]
     pub elapor_unresolved: Option<u32>,
+}
+
+/// The figures of an [`AwardComponentsInfo`]: an [`AwardComponentsRequest`]
+/// as recorded (`null` where nothing is).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AwardComponentsFigures {
+    /// `none`, `wbk` or `wbbm`.
+    #[schema(value_type = Option<String>, example = "wbk")]
+    pub zona_integritas: Option<String>,
+    /// Ombudsman findings about the unit in the period.
+    pub ombudsman_findings: Option<u32>,
+    /// Of those, the ones not resolved.
+    pub ombudsman_unresolved: Option<u32>,
+    /// e-Lapor (SP4N-LAPOR!) complaints about the unit in the period.
+    pub elapor_complaints: Option<u32>,
+    /// Of those, the ones not resolved.
+    pub elapor_unresolved: Option<u32>,
+}
+
+impl From<AwardComponentsRequest> for AwardComponentsFigures {
+    fn from(r: AwardComponentsRequest) -> Self {
+        Self {
+            zona_integritas: r.zona_integritas,
+            ombudsman_findings: r.ombudsman_findings,
+            ombudsman_unresolved: r.ombudsman_unresolved,
+            elapor_complaints: r.elapor_complaints,
+            elapor_unresolved: r.elapor_unresolved,
+        }
+    }
 }
 
 /// A unit's figures of the evaluation's other evidence for a period: the
@@ -720,7 +749,7 @@ pub struct AwardComponentsInfo {
     pub period: String,
     /// The figures as recorded (all `null` when nothing is).
     #[serde(flatten)]
-    pub recorded: AwardComponentsRequest,
+    pub recorded: AwardComponentsFigures,
     /// The IKM of the unit's current survey (2 decimals), when one is stored.
     pub ikm: Option<String>,
     /// Its band: `A`, `B`, `C` or `D`.

@@ -165,6 +165,20 @@ pub fn parse_instant(s: &str, end_of_day: bool) -> Result<jiff::Timestamp, Strin
         .map_err(|e| format!("`{s}`: {e}"))
 }
 
+/// An optional count (`null`, or a whole number from 0 to `u32::MAX`, also
+/// written with a zero fraction as JSON Schema's `integer` allows).
+pub(crate) fn optional_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::de::Error as _;
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "integral")] i64);
+    Option::<Whole>::deserialize(d)?
+        .map(|Whole(i)| {
+            u32::try_from(i)
+                .map_err(|_| D::Error::custom(format!("expected a count from 0 to {}, found {i}", u32::MAX)))
+        })
+        .transpose()
+}
+
 /// A JSON integer, also when written with a zero fraction (`2023.0`), as JSON
 /// Schema's `integer` allows; a fraction or a number beyond `i64` is refused.
 pub(crate) fn integral<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {

@@ -243,6 +243,24 @@ async fn round_with_rule(db: common::Db) {
     .await;
     r.expect(400);
     assert_eq!(r.json()["diagnostics"][0]["path"], "ombudsman_unresolved");
+    // A count is a whole number, also written `2.0` as JSON Schema's integer allows; never a fraction.
+    let r = put_json(
+        &evaluator,
+        "/api/v1/periods/2023/units/kanim-sampit/award-components",
+        json!({"ombudsman_findings": 1.5}),
+    )
+    .await;
+    r.expect(422);
+    // `2.0` is read as the count 2: the refusal is the figures', not the body's.
+    let r = put_json(
+        &evaluator,
+        "/api/v1/periods/2023/units/kanim-sampit/award-components",
+        serde_json::from_str::<Value>(r#"{"ombudsman_findings": 2.0, "ombudsman_unresolved": 3}"#)
+            .expect("json"),
+    )
+    .await;
+    r.expect(400);
+    assert!(r.text().contains("3 unresolved of 2"), "{}", r.text());
     put_json(
         &kanim,
         "/api/v1/periods/2023/units/kanim-sampit/award-components",

@@ -164,7 +164,7 @@ pub(crate) async fn deactivate_user(
 /// Make a deactivated user active again (admin); recorded in the audit log.
 #[utoipa::path(post, path = "/api/v1/users/{username}/reactivate", tag = "admin", security(("session" = []), ("token" = [])),
     params(("username" = String, Path, description = "Login name")),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(crate) async fn reactivate_user(
     State(state): State<AppState>,
     actor: Actor,

@@ -263,6 +263,14 @@ const PUBLISHED: &[(&str, &str, &str, &str)] = &[
     ),
     ("add_instrument", "requestBody", "application/json", "instrument"),
     ("put_previous_awards", "requestBody", "application/json", "awards"),
+    ("put_award_rule", "requestBody", "application/json", "award-rule"),
+    ("get_award_rule", "200", "application/json", "award-rule"),
+    (
+        "get_period_components",
+        "200",
+        "application/json",
+        "award-components",
+    ),
 ];
 
 /// The component name of a published schema.

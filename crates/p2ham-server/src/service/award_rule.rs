@@ -279,7 +279,12 @@ impl Awards<'_> {
         Ok(AwardComponentsInfo {
             unit: unit.to_owned(),
             period: p.id.clone(),
-            recorded: row.as_ref().map(recorded).transpose()?.unwrap_or_default(),
+            recorded: row
+                .as_ref()
+                .map(recorded)
+                .transpose()?
+                .map(Into::into)
+                .unwrap_or_default(),
             ikm: skm.as_ref().map(|s| s.ikm.clone()),
             mutu: skm.map(|s| s.mutu),
             recorded_by: row.as_ref().map(|r| r.try_get("recorded_by")).transpose()?,
