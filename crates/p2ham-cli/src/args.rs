@@ -112,7 +112,7 @@ pub enum Command {
         no_progress: bool,
         /// The longest NDJSON line read, in bytes: a longer line is an invalid
         /// record and ends the reading of that input.
-        #[arg(long, value_name = "BYTES", default_value_t = p2ham_io::DEFAULT_MAX_LINE_BYTES)]
+        #[arg(long, value_name = "BYTES", default_value_t = p2ham_io::rollup::DEFAULT_MAX_LINE_BYTES)]
         max_line_bytes: usize,
         /// Assessment files, folders (searched recursively for *.json, *.ndjson,
         /// *.jsonl) or NDJSON files; `-` reads NDJSON from standard input.

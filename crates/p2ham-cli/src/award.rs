@@ -7,9 +7,10 @@ use p2ham_io::model::{is_iso_date, Decree};
 use p2ham_io::ops;
 use p2ham_io::scoring::{AwardError, AwardOptions, RequiredInstrument};
 use p2ham_io::{
-    default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, read_assessment,
-    read_award_components, read_award_list, read_award_rule, seal_verification, signature_path,
-    utc_timestamp, verify_seal, write_atomic, write_atomic_with, Signer,
+    award::read_award_components, award::read_award_list, award::read_award_rule, document::read_assessment,
+    seal::default_seal_path, seal::keygen, seal::load_public_keys, seal::load_secret_key,
+    seal::public_key_path, seal::seal_verification, seal::signature_path, seal::utc_timestamp,
+    seal::verify_seal, seal::Signer, write::write_atomic, write::write_atomic_with,
 };
 use p2ham_report::{Annex, Format};
 
@@ -82,7 +83,7 @@ pub(crate) fn distinct_outputs(outputs: &[(&str, Option<&Path>)]) -> Result<(), 
         .collect();
     for (i, (flag_a, a)) in named.iter().enumerate() {
         for (flag_b, b) in &named[i + 1..] {
-            if p2ham_io::same_output(a, b) {
+            if p2ham_io::write::same_output(a, b) {
                 return Err(Failure::Usage(format!(
                     "{flag_a} and {flag_b} both name {}; give each output its own file",
                     b.display()

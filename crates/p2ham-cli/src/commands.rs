@@ -13,9 +13,10 @@ use p2ham_io::model::Stage;
 use p2ham_io::ops::{self, Compared, RollupSettings};
 use p2ham_io::scoring::ComparisonReport;
 use p2ham_io::{
-    evidence_files, evidence_manifest, max_document_bytes, read_assessment, schema_kind, write_atomic,
-    write_atomic_with, ImportOptions, IoError, LoadedAssessment, RollupOutcome, SkmReadOptions, BUILTINS,
-    SCHEMAS,
+    checklist::ImportOptions, document::max_document_bytes, document::read_assessment,
+    document::LoadedAssessment, evidence::evidence_files, evidence::evidence_manifest, rollup::RollupOutcome,
+    schema::schema_kind, schema::SCHEMAS, skm::SkmReadOptions, write::write_atomic, write::write_atomic_with,
+    IoError, BUILTINS,
 };
 use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, TemplateOptions};
 use p2ham_report::{EvidenceView, Format, Letter, RenderOptions, Renderable};

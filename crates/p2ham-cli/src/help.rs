@@ -484,7 +484,7 @@ pub(crate) fn man(command: &[String], out: Option<PathBuf>) -> Result<(), Failur
     for path in paths(&cli) {
         let words: Vec<String> = path.split_whitespace().map(str::to_owned).collect();
         let cmd = find(&cli, &words).expect("a listed command exists");
-        p2ham_io::write_atomic(
+        p2ham_io::write::write_atomic(
             &dir.join(format!("{}.1", page_name(&path))),
             &render(cmd, &path)?,
             &[],

@@ -94,7 +94,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     // A size limit set in the environment is part of the command line.
-    let result = match p2ham_io::max_document_bytes() {
+    let result = match p2ham_io::document::max_document_bytes() {
         Ok(_) => commands::run(cli),
         Err(e) => Err(Failure::Usage(e.to_string())),
     };

@@ -4,8 +4,8 @@
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use p2ham_io::rollup::RollupObserver;
 use p2ham_io::scoring::InvalidRecord;
-use p2ham_io::RollupObserver;
 use p2ham_report::invalid_record_lines;
 
 /// Draws the bar (when asked for and standard error is a terminal) and prints

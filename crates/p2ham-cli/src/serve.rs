@@ -699,8 +699,8 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                 // The checkpoint and its signature are checked before the database is opened.
                 let checked = match &checkpoint {
                     Some(file) => {
-                        let keys = p2ham_io::load_public_keys(&key)?;
-                        Some(p2ham_io::verify_checkpoint(file, &keys)?)
+                        let keys = p2ham_io::seal::load_public_keys(&key)?;
+                        Some(p2ham_io::checkpoint::verify_checkpoint(file, &keys)?)
                     }
                     None => None,
                 };
@@ -735,7 +735,7 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                 output,
             }) => {
                 let pw = crate::award::password(password_file.as_ref())?;
-                let secret = p2ham_io::load_secret_key(&key, pw.as_deref())?;
+                let secret = p2ham_io::seal::load_secret_key(&key, pw.as_deref())?;
                 let state = open(&data).await?;
                 let v = state.admin().verify_audit().await.map_err(|e| {
                     Failure::Invalid(format!(
@@ -746,13 +746,18 @@ pub fn admin(cmd: AdminCommand) -> Result<(), Failure> {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs());
                 let count = u64::try_from(v.entries).unwrap_or_default();
-                let signed =
-                    p2ham_io::sign_checkpoint(count, &v.head, p2ham_io::utc_timestamp(now), &secret, &key)?;
-                let mut inputs = vec![key.clone(), p2ham_io::public_key_path(&key)];
+                let signed = p2ham_io::checkpoint::sign_checkpoint(
+                    count,
+                    &v.head,
+                    p2ham_io::seal::utc_timestamp(now),
+                    &secret,
+                    &key,
+                )?;
+                let mut inputs = vec![key.clone(), p2ham_io::seal::public_key_path(&key)];
                 inputs.extend(password_file);
-                let signature = p2ham_io::signature_path(&output);
-                p2ham_io::write_atomic(&output, signed.text.as_bytes(), &inputs)?;
-                p2ham_io::write_atomic(&signature, signed.signature_text.as_bytes(), &inputs)?;
+                let signature = p2ham_io::seal::signature_path(&output);
+                p2ham_io::write::write_atomic(&output, signed.text.as_bytes(), &inputs)?;
+                p2ham_io::write::write_atomic(&signature, signed.signature_text.as_bytes(), &inputs)?;
                 let _ = writeln!(
                     out,
                     "checkpoint of the audit log: {} entries, head {}, at {}, key {}: {} and {}",

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use p2ham_io::model::{Lang, Stage};
 use p2ham_io::ops::InstrumentInput;
 use p2ham_io::scoring::skm::Weights;
-use p2ham_io::{IoError, LoadedInstrument, Source};
+use p2ham_io::{document::LoadedInstrument, IoError, Source};
 use p2ham_report::Format;
 
 use crate::args::{Command, EvidenceCommand, FormatArg, LangArg, SealCommand, SkmWeights, StageArg};

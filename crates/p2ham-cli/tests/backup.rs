@@ -129,7 +129,7 @@ fn backup_and_restore_round_trip_and_refusals() {
     );
     assert!(e.contains("tampered/p2ham.db: expected sha256 "), "{e}");
     assert!(
-        e.contains(&format!("found sha256 {}", p2ham_io::sha256_hex(&db))),
+        e.contains(&format!("found sha256 {}", p2ham_io::digest::sha256_hex(&db))),
         "{e}"
     );
     assert!(!d.join("again").exists());

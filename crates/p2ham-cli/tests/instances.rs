@@ -36,7 +36,8 @@ impl Schema {
     fn create(admin_url: &str, test: &str) -> Schema {
         let name = format!(
             "p2ham_test_{}",
-            &p2ham_io::sha256_hex(format!("{test}{:?}", std::time::SystemTime::now()).as_bytes())[..16]
+            &p2ham_io::digest::sha256_hex(format!("{test}{:?}", std::time::SystemTime::now()).as_bytes())
+                [..16]
         );
         run_sql(admin_url, &format!("CREATE SCHEMA {name}"));
         if let Ok(file) = std::env::var("P2HAM_TEST_POSTGRES_RAN") {

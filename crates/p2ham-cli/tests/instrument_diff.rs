@@ -29,7 +29,7 @@ fn json_names_both_instruments_and_every_change() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["format"], "p2ham-instrument-diff/1");
-    let sha = p2ham_io::sha256_hex(&std::fs::read(root().join(A)).unwrap());
+    let sha = p2ham_io::digest::sha256_hex(&std::fs::read(root().join(A)).unwrap());
     assert_eq!(v["from"]["sha256"], sha.as_str());
     assert_eq!(v["to"]["version"], "1.1.0");
     // A.01 weighs 1 instead of 0.3333333333333333333 and is mandatory; A.03, B.01 are new.

@@ -368,7 +368,7 @@ fn sigkill_during_uploads_loses_nothing_acknowledged() {
     for sub in std::fs::read_dir(&objects).expect("objects") {
         for f in std::fs::read_dir(sub.expect("dir").path()).expect("dir") {
             let p = f.expect("file").path();
-            let digest = p2ham_io::sha256_hex(&std::fs::read(&p).expect("read"));
+            let digest = p2ham_io::digest::sha256_hex(&std::fs::read(&p).expect("read"));
             assert_eq!(
                 p.file_name().expect("name").to_string_lossy(),
                 digest,

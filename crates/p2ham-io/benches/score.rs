@@ -3,7 +3,7 @@
 //!
 //! Run with `cargo bench -p p2ham-io --bench score`.
 
-use p2ham_io::parse_assessment;
+use p2ham_io::document::parse_assessment;
 use p2ham_scoring::{score, Digests};
 
 const LAPAS: &[u8] =
@@ -32,6 +32,6 @@ fn parse_and_score(bencher: divan::Bencher) {
 }
 
 #[divan::bench]
-fn load_builtin_instrument() -> p2ham_io::LoadedInstrument {
+fn load_builtin_instrument() -> p2ham_io::document::LoadedInstrument {
     p2ham_io::builtin(divan::black_box("p2ham-2022")).unwrap().clone()
 }

@@ -12,7 +12,10 @@ use p2ham_scoring::{RollupReport, VerifiedResult};
 
 use crate::error::display;
 use crate::source::SourceBytes;
-use crate::{from_json, score_loaded, sha256_hex, IoError, LoadedAssessment, LoadedInstrument, Source};
+use crate::{
+    digest::sha256_hex, document::from_json, document::score_loaded, document::LoadedAssessment,
+    document::LoadedInstrument, IoError, Source,
+};
 
 /// A verified result with the document it came from.
 #[derive(Debug, Clone)]
@@ -182,7 +185,7 @@ fn read_walked(
             match probe.format.as_ref().and_then(|f| f.as_str()) {
                 Some(format::ASSESSMENT) => {
                     let loaded = LoadedAssessment {
-                        assessment: crate::parse_assessment(&name, record)?,
+                        assessment: crate::document::parse_assessment(&name, record)?,
                         sha256: sha256_hex(record),
                         file: name.clone(),
                         path: read.path.clone(),

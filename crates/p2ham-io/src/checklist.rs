@@ -8,7 +8,7 @@
 //! in `C1`. The metadata says which instrument (id, version, SHA-256 digest)
 //! the checklist was made from, for which unit kind and stage, and where every
 //! cell is: the cover's fields and the row of every indicator. The columns of
-//! an indicator row are fixed by this format version (see [`column`]).
+//! an indicator row are fixed by this format version (see [`mod@column`]).
 //!
 //! The import reads only the cells the file holds (never the sheet's declared
 //! range), takes every answer as text (option labels in Indonesian or English,
@@ -18,7 +18,7 @@
 //! `Kriteria A!D12`.
 //!
 //! ```
-//! use p2ham_io::{import_checklist, ChecklistError, ImportOptions};
+//! use p2ham_io::{checklist::import_checklist, checklist::ChecklistError, checklist::ImportOptions};
 //!
 //! let instrument = p2ham_io::builtin("p2ham-2022").unwrap();
 //! let err = import_checklist("unit.csv", b"indicator,answer\nA.01,Ada\n", instrument, &ImportOptions::default())
@@ -40,7 +40,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::{check_zip, is_zip, size_words, InflateLimits, Refusal};
-use crate::{formula_unescape, sha256_hex, LoadedInstrument};
+use crate::{digest::sha256_hex, document::LoadedInstrument, formula::formula_unescape};
 
 /// The format tag of a checklist, written in the metadata's `A1`.
 pub const CHECKLIST_FORMAT: &str = p2ham_model::format::CHECKLIST;
@@ -577,7 +577,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<(ChecklistMeta, Book), Checklist
     let decoded = crate::skm::csv_text(file, bytes).map_err(|e| ChecklistError::Unreadable {
         file: file.to_owned(),
         message: match e {
-            crate::SkmInputError::NotText { message, .. } => message,
+            crate::skm::SkmInputError::NotText { message, .. } => message,
             other => other.to_string(),
         },
     })?;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::display;
 use crate::seal::{key_id, sign_err, signature_path};
-use crate::{from_json, read_input, IoError, PublicKeyFile};
+use crate::{document::from_json, document::read_input, seal::PublicKeyFile, IoError};
 
 /// The `format` tag of an audit checkpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -201,9 +201,9 @@ mod tests {
     }
 
     fn pair(dir: &Path) -> (SecretKey, Vec<PublicKeyFile>) {
-        let files = crate::keygen(&dir.join("k"), None, "test").unwrap();
-        let sk = crate::load_secret_key(&files.secret, None).unwrap();
-        let pk = crate::load_public_keys(&[files.public]).unwrap();
+        let files = crate::seal::keygen(&dir.join("k"), None, "test").unwrap();
+        let sk = crate::seal::load_secret_key(&files.secret, None).unwrap();
+        let pk = crate::seal::load_public_keys(&[files.public]).unwrap();
         (sk, pk)
     }
 

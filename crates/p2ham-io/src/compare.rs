@@ -2,7 +2,7 @@
 
 use p2ham_scoring::{check_pair, check_verifies, compare, ComparisonDigests, ComparisonReport};
 
-use crate::{check_assessment, IoError, LoadedAssessment, LoadedInstrument};
+use crate::{document::check_assessment, document::LoadedAssessment, document::LoadedInstrument, IoError};
 
 /// Compare a self-assessment with its verification against one instrument.
 ///

@@ -22,7 +22,7 @@ use p2ham_model::{evidence_path_problem, Stage};
 use serde::{Deserialize, Serialize};
 
 use crate::beneath::{Beneath, Root};
-use crate::{sha256_reader, IoError, LoadedAssessment};
+use crate::{digest::sha256_reader, document::LoadedAssessment, IoError};
 
 /// The `format` of an evidence report.
 pub const EVIDENCE_FORMAT: &str = p2ham_model::format::EVIDENCE;
@@ -531,7 +531,7 @@ pub fn evidence_files(documents: &[LoadedAssessment], root: &Path) -> Result<Vec
                                 MAX_PHOTO_BYTES / 1024 / 1024
                             ));
                         }
-                        Ok(_) if expected.as_deref() != Some(crate::sha256_hex(&bytes).as_str()) => {
+                        Ok(_) if expected.as_deref() != Some(crate::digest::sha256_hex(&bytes).as_str()) => {
                             file.status = EvidenceStatus::Altered;
                             file.reason = Some("changed while it was read; not shown".into());
                         }
@@ -644,7 +644,7 @@ pub fn evidence_manifest(root: &Path) -> Result<String, IoError> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::{parse_assessment, sha256_hex};
+    use crate::{digest::sha256_hex, document::parse_assessment};
     use std::os::unix::fs::symlink;
 
     fn loaded(evidence: &[(&str, Option<&str>)]) -> LoadedAssessment {

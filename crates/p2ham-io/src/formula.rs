@@ -10,7 +10,7 @@
 //! [`formula_unescape`] gives back exactly the text written.
 //!
 //! ```
-//! use p2ham_io::{formula_safe, formula_unescape};
+//! use p2ham_io::{formula::formula_safe, formula::formula_unescape};
 //!
 //! assert_eq!(formula_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
 //! assert_eq!(formula_safe("-3.8462"), "-3.8462");

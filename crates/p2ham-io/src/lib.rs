@@ -8,18 +8,29 @@
 //!
 //! Every document comes from a [`Source`]: a file, bytes already in memory or
 //! a stream. The [`ops`] module holds the operations the command line and the
-//! server both run (score, compare, validate, SKM, roll-up, evidence check, award history),
-//! each taking sources and returning a report:
+//! server both run, each taking sources and returning a report:
+//! [`ops::score`], [`ops::compare`], [`ops::validate`], [`ops::skm`],
+//! [`ops::rollup`], [`ops::evidence`], [`ops::history`], [`ops::award`] and
+//! [`ops::import`]. The root holds what every caller needs: [`Source`],
+//! [`IoError`] with its [`Diagnostic`]s, and [`builtin`], the one way to a
+//! built-in instrument. Everything else is grouped by what it reads or writes:
 //!
-//! - [`ops::score`], [`ops::compare`], [`ops::validate`], [`ops::skm`],
-//!   [`ops::rollup`] (progress and invalid records through a
-//!   [`RollupObserver`]), [`ops::evidence`] and [`ops::history`];
-//! - the readers behind them: [`read_assessment`], [`read_instrument`],
-//!   [`builtin`], [`read_checklist`], [`read_verified_sources`],
-//!   [`read_award_list`], [`read_history_sources`];
-//! - seals ([`seal_verification`], [`verify_seal`]), audit log checkpoints
-//!   ([`sign_checkpoint`], [`verify_checkpoint`]), the published JSON
-//!   Schemas ([`SCHEMAS`]) and atomic output files ([`write_atomic`]).
+//! | module | what it holds |
+//! |---|---|
+//! | [`document`] | reading, parsing and checking instruments and assessments; scoring and comparing what was loaded |
+//! | [`validate`] | validating many documents, every problem of every file |
+//! | [`award`] | the award cycle's inputs: verifications, award lists, histories, the award rule and its figures |
+//! | [`public`] | what a published period lets anyone read about each unit |
+//! | [`digest`] | SHA-256 of documents and evidence files |
+//! | [`formula`] | the rule against formula injection in CSV and spreadsheet cells |
+//! | [`backup`] | the manifest of the application's backups |
+//! | `checklist` | the checklist workbook (XLSX, ODS, CSV), read and imported (feature `spreadsheet`) |
+//! | `skm` | SKM survey data and its report (feature `spreadsheet`) |
+//! | `evidence` | the evidence check of a folder of files (feature `fs`) |
+//! | `write` | atomic output files (feature `fs`) |
+//! | `seal`, `checkpoint` | sealed verifications and signed audit log checkpoints (feature `seal`) |
+//! | `rollup` | many assessments parsed and scored in parallel (feature `rollup`) |
+//! | `schema` | the published JSON Schemas (feature `schema`) |
 //!
 //! ## Features
 //!
@@ -28,7 +39,7 @@
 //!
 //! | feature | what it brings | crates it adds |
 //! |---|---|---|
-//! | `schema` | the published JSON Schemas ([`SCHEMAS`]), `JsonSchema` on every document type; brings `seal` | schemars |
+//! | `schema` | the published JSON Schemas (`schema::SCHEMAS`), `JsonSchema` on every document type; brings `seal` | schemars |
 //! | `toml` | instruments written in TOML | toml_edit |
 //! | `spreadsheet` | the checklist (XLSX, ODS, CSV) and SKM survey readers, `ops::skm` | calamine, zip, quick-xml, csv |
 //! | `fs` | atomic output files, folders of documents, the evidence check (`ops::evidence`) | tempfile, walkdir, rustix |
@@ -73,7 +84,7 @@
 //! // Bytes held in memory (an upload, say), scored against the built-in they name.
 //! let scored = ops::score(Source::bytes("kanim-sampit.self.json", &bytes), None).unwrap();
 //! assert_eq!(scored.report.assessment.unit.id, "kanim-sampit");
-//! assert_eq!(scored.document.sha256, p2ham_io::sha256_hex(&bytes));
+//! assert_eq!(scored.document.sha256, p2ham_io::digest::sha256_hex(&bytes));
 //!
 //! // A bad document is an error naming the source and the path inside it.
 //! let bad = br#"{"format": "p2ham-assessment/1", "answers": [{"indicator": 7}]}"#;
@@ -93,96 +104,42 @@
 
 #[cfg(feature = "spreadsheet")]
 mod archive;
-mod award;
-mod backup;
+pub mod award;
+pub mod backup;
 #[cfg(feature = "fs")]
 mod beneath;
 mod builtin;
 #[cfg(feature = "spreadsheet")]
-mod checklist;
+pub mod checklist;
 #[cfg(feature = "seal")]
-mod checkpoint;
+pub mod checkpoint;
 mod compare;
-mod digest;
+pub mod digest;
+pub mod document;
 mod error;
 #[cfg(feature = "fs")]
-mod evidence;
-mod formula;
-mod load;
+pub mod evidence;
+pub mod formula;
 pub mod ops;
 mod parse;
-mod public;
+pub mod public;
 #[cfg(feature = "rollup")]
-mod rollup;
+pub mod rollup;
 #[cfg(feature = "schema")]
-mod schema;
+pub mod schema;
 #[cfg(feature = "seal")]
-mod seal;
+pub mod seal;
 #[cfg(feature = "spreadsheet")]
-mod skm;
+pub mod skm;
 mod source;
-mod validate;
+pub mod validate;
 #[cfg(feature = "fs")]
-mod write;
+pub mod write;
 
-pub use award::{
-    award_components, award_rule, input_files, load_award_list, read_award_components, read_award_list,
-    read_award_rule, read_history_inputs, read_history_sources, read_verified, read_verified_sources,
-    VerifiedInput, VerifiedInputs,
-};
-pub use backup::{BackupAudit, BackupFile, BackupFormat, BackupManifest, BACKUP_MANIFEST};
 pub use builtin::{builtin, Builtin, UnknownBuiltin, BUILTINS};
-#[cfg(feature = "spreadsheet")]
-pub use checklist::{
-    cell_name, column, column_letters, import_checklist, read_checklist, CellProblem, Checklist,
-    ChecklistError, ChecklistMeta, CoverCells, CriterionCells, ImportOptions, IndicatorCells,
-    CHECKLIST_FORMAT, MAX_ASSESSOR_ROWS, MAX_CHECKLIST_CELLS, MAX_CHECKLIST_INFLATED_BYTES,
-    MAX_CHECKLIST_PARTS, MAX_CHECKLIST_PART_BYTES, MAX_CHECKLIST_TEXT_BYTES, META_SHEET,
-};
-#[cfg(feature = "seal")]
-pub use checkpoint::{
-    sign_checkpoint, verify_checkpoint, AuditCheckpoint, AuditCheckpointFormat, CheckedCheckpoint,
-    SignedCheckpoint,
-};
-pub use compare::compare_loaded;
-pub use digest::{sha256_hex, sha256_reader};
 pub use error::{needs, IoError};
-#[cfg(feature = "fs")]
-pub use evidence::{
-    evidence_files, evidence_manifest, verify_evidence, EvidenceCounts, EvidenceDocument, EvidenceEntry,
-    EvidenceFile, EvidenceReference, EvidenceReport, EvidenceStatus, EVIDENCE_FORMAT, MAX_PHOTO_BYTES,
-};
-pub use formula::{formula_safe, formula_unescape, is_plain_number};
-pub use load::{
-    check_assessment, instrument_for, instrument_from_bytes, load_assessment, max_document_bytes,
-    read_assessment, read_document, read_input, read_instrument, score_loaded, LoadedAssessment,
-    LoadedInstrument, DEFAULT_MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_VAR,
-};
-pub use parse::{
-    detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
-};
-pub use public::{
-    public_award_list, public_units, PublicCriterion, PublicIndicator, PublicUnit, PublicUnits,
-    PublicUnitsFormat, PUBLIC_LICENCE, PUBLIC_UNITS_FORMAT,
-};
-#[cfg(feature = "rollup")]
-pub use rollup::{
-    rollup, ReadFiles, RollupInput, RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_LINE_BYTES,
-};
-#[cfg(feature = "schema")]
-pub use schema::{schema_kind, SchemaKind, SCHEMAS};
-#[cfg(feature = "seal")]
-pub use seal::{
-    default_seal_path, keygen, load_public_keys, load_secret_key, public_key_path, seal_verification,
-    signature_path, utc_timestamp, verify_seal, KeyFiles, PublicKeyFile, Seal, SealCheck, SealFormat,
-    SealManifest, SealedDocument, SealedFile, Signer,
-};
-#[cfg(feature = "spreadsheet")]
-pub use skm::{parse_skm, read_skm, skm_report, SkmData, SkmInputError, SkmReadOptions, MAX_SHEET_CELLS};
+pub use p2ham_model::Diagnostic;
 pub use source::{Source, SourceBytes};
-pub use validate::{validate_files, validate_sources, Diagnostic, FileReport, ValidationReport};
-#[cfg(feature = "fs")]
-pub use write::{resolved_output, same_output, write_atomic, write_atomic_with};
 
 pub use p2ham_model as model;
 pub use p2ham_scoring as scoring;

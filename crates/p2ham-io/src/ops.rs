@@ -13,21 +13,23 @@ use p2ham_model::Stage;
 use p2ham_scoring::skm::{SkmReport, Weights};
 use p2ham_scoring::{AwardError, AwardOptions, ComparisonReport, HistoryReport, ScoreReport};
 
-use crate::load::{instrument_ref, read_assessment, read_instrument};
+use crate::document::{instrument_ref, read_assessment, read_instrument};
 #[cfg(feature = "rollup")]
 use crate::rollup::RollupInput;
 use crate::validate::instrument_failed;
 use crate::{
-    compare_loaded, validate_sources, IoError, LoadedAssessment, LoadedInstrument, Source, ValidationReport,
+    document::compare_loaded, document::LoadedAssessment, document::LoadedInstrument,
+    validate::validate_sources, validate::ValidationReport, IoError, Source,
 };
-#[cfg(feature = "spreadsheet")]
-use crate::{parse_skm, SkmReadOptions};
-#[cfg(feature = "fs")]
-use crate::{verify_evidence, EvidenceReport};
 #[cfg(feature = "rollup")]
 use crate::{
-    RollupObserver, RollupOptions, RollupOutcome, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES,
+    document::DEFAULT_MAX_DOCUMENT_BYTES, rollup::RollupObserver, rollup::RollupOptions,
+    rollup::RollupOutcome, rollup::DEFAULT_MAX_LINE_BYTES,
 };
+#[cfg(feature = "fs")]
+use crate::{evidence::verify_evidence, evidence::EvidenceReport};
+#[cfg(feature = "spreadsheet")]
+use crate::{skm::parse_skm, skm::SkmReadOptions};
 
 /// The instrument an operation checks its documents against, when it is not
 /// the built-in each document names.
@@ -91,7 +93,7 @@ pub fn score(document: Source<'_>, instrument: Option<InstrumentInput<'_>>) -> R
     let explicit = load(instrument)?;
     let document = read_assessment(document)?;
     let instrument = instrument_ref(&document, explicit.as_deref())?;
-    let report = crate::score_loaded(&document, instrument)?;
+    let report = crate::document::score_loaded(&document, instrument)?;
     Ok(Scored { report, document })
 }
 
@@ -170,7 +172,7 @@ impl Default for RollupSettings {
 
 #[cfg(feature = "rollup")]
 /// Roll up every assessment of `inputs`: a file source is a file or a folder
-/// as [`crate::rollup`] reads them; bytes and streams are NDJSON. Progress
+/// as [`crate::rollup::rollup`] reads them; bytes and streams are NDJSON. Progress
 /// and each invalid record go to `observer` as they are found.
 pub fn rollup(
     inputs: Vec<Source<'_>>,
@@ -192,7 +194,7 @@ pub fn rollup(
         max_line_bytes: settings.max_line_bytes,
         max_document_bytes: settings.max_document_bytes,
     };
-    crate::rollup(inputs, &options, observer)
+    crate::rollup::rollup(inputs, &options, observer)
 }
 
 #[cfg(feature = "fs")]
@@ -218,14 +220,14 @@ pub fn evidence(documents: Vec<Source<'_>>, root: &Path) -> Result<EvidenceCheck
 }
 
 /// The award history of every unit (or of `unit` only) across the award
-/// lists and verified results of `sources` (see [`crate::read_history_sources`]).
+/// lists and verified results of `sources` (see [`crate::award::read_history_sources`]).
 pub fn history(
     sources: Vec<Source<'_>>,
     instrument: Option<InstrumentInput<'_>>,
     unit: Option<&str>,
 ) -> Result<HistoryReport, IoError> {
     let explicit = load(instrument)?;
-    let (lists, results) = crate::read_history_sources(sources, explicit.as_deref())?;
+    let (lists, results) = crate::award::read_history_sources(sources, explicit.as_deref())?;
     Ok(p2ham_scoring::history(&lists, &results, unit))
 }
 
@@ -240,7 +242,7 @@ pub struct AwardRound<'a> {
     /// Every verification read as a whole file must carry a seal valid under
     /// one of these keys; an empty list requires none.
     #[cfg(feature = "seal")]
-    pub require_seal: &'a [crate::PublicKeyFile],
+    pub require_seal: &'a [crate::seal::PublicKeyFile],
     /// With [`AwardRound::require_seal`]: the folder holding each unit's
     /// evidence folder (`ROOT/<unit id>`), whose files the seals' digests are
     /// checked against too.
@@ -310,7 +312,7 @@ fn unsealed_lines(refused: &[Unsealed]) -> String {
 }
 
 /// Decide an award round: read every verification of `verifications` (files,
-/// folders, NDJSON, roll-up reports; see [`crate::read_verified_sources`]),
+/// folders, NDJSON, roll-up reports; see [`crate::award::read_verified_sources`]),
 /// score each against `instrument` or the built-in it names, check the seals
 /// the round requires, and decide the award list against the previous one.
 /// The command line and the application both decide a round with this call.
@@ -319,7 +321,7 @@ pub fn award(
     instrument: Option<&LoadedInstrument>,
     round: &AwardRound<'_>,
 ) -> Result<Awarded, AwardFailure> {
-    let found = crate::read_verified_sources(verifications, instrument)?;
+    let found = crate::award::read_verified_sources(verifications, instrument)?;
     #[cfg(feature = "seal")]
     if !round.require_seal.is_empty() {
         let refused = unsealed(&found.results, round)?;
@@ -337,7 +339,10 @@ pub fn award(
 
 /// The verifications of `results` without a valid seal from one of the round's keys.
 #[cfg(feature = "seal")]
-fn unsealed(results: &[crate::VerifiedInput], round: &AwardRound<'_>) -> Result<Vec<Unsealed>, IoError> {
+fn unsealed(
+    results: &[crate::award::VerifiedInput],
+    round: &AwardRound<'_>,
+) -> Result<Vec<Unsealed>, IoError> {
     let mut refused = Vec::new();
     for v in results {
         let (seal, problems) = match &v.document {
@@ -354,8 +359,9 @@ fn unsealed(results: &[crate::VerifiedInput], round: &AwardRound<'_>) -> Result<
                     .path
                     .clone()
                     .unwrap_or_else(|| std::path::PathBuf::from(&doc.file));
-                let seal = crate::default_seal_path(&file);
-                let problems = crate::verify_seal(doc, root.as_deref(), &seal, round.require_seal)?.problems;
+                let seal = crate::seal::default_seal_path(&file);
+                let problems =
+                    crate::seal::verify_seal(doc, root.as_deref(), &seal, round.require_seal)?.problems;
                 (Some(seal), problems)
             }
         };
@@ -391,7 +397,7 @@ pub enum ImportFailure {
     Io(#[from] IoError),
     /// The checklist is not one, or a cell is wrong (every cell problem listed).
     #[error(transparent)]
-    Checklist(#[from] crate::ChecklistError),
+    Checklist(#[from] crate::checklist::ChecklistError),
 }
 
 /// Import a filled checklist (XLSX, ODS or CSV) as an assessment, checked
@@ -400,11 +406,11 @@ pub enum ImportFailure {
 pub fn import<'a>(
     checklist: Source<'_>,
     instrument: Option<InstrumentInput<'a>>,
-    options: &crate::ImportOptions,
+    options: &crate::checklist::ImportOptions,
 ) -> Result<ImportedChecklist<'a>, ImportFailure> {
     let explicit = load(instrument)?;
     let read = checklist.read()?;
-    let checklist = crate::read_checklist(&read.name, &read.bytes)?;
+    let checklist = crate::checklist::read_checklist(&read.name, &read.bytes)?;
     let instrument = match explicit {
         Some(i) => i,
         None => Cow::Borrowed(

@@ -21,8 +21,8 @@ use rayon::prelude::*;
 
 use crate::error::display;
 use crate::{
-    parse_assessment, read_document, Diagnostic, IoError, LoadedInstrument, BUILTINS,
-    DEFAULT_MAX_DOCUMENT_BYTES,
+    document::parse_assessment, document::read_document, document::LoadedInstrument,
+    document::DEFAULT_MAX_DOCUMENT_BYTES, Diagnostic, IoError, BUILTINS,
 };
 
 /// The longest NDJSON line read by default: 16 MiB (a record is typically a
@@ -43,7 +43,7 @@ pub struct RollupOptions<'a> {
     /// reading of that input: memory stays bounded whatever the input.
     pub max_line_bytes: usize,
     /// The largest whole-file assessment document read (bytes; see
-    /// [`crate::max_document_bytes`]); a larger one is an invalid record (`too-large`).
+    /// [`crate::document::max_document_bytes`]); a larger one is an invalid record (`too-large`).
     pub max_document_bytes: u64,
 }
 

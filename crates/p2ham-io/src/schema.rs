@@ -49,7 +49,7 @@ pub const SCHEMAS: &[SchemaKind] = &[
         name: "validation",
         input: false,
         about: "the report of `p2ham validate --format json` (p2ham-validation/1)",
-        generate: output::<crate::ValidationReport>,
+        generate: output::<crate::validate::ValidationReport>,
     },
     SchemaKind {
         name: "skm",
@@ -67,7 +67,7 @@ pub const SCHEMAS: &[SchemaKind] = &[
         name: "evidence",
         input: false,
         about: "the report of `p2ham evidence verify --format json` (p2ham-evidence/1)",
-        generate: output::<crate::EvidenceReport>,
+        generate: output::<crate::evidence::EvidenceReport>,
     },
     SchemaKind {
         name: "rollup",
@@ -112,7 +112,7 @@ pub const SCHEMAS: &[SchemaKind] = &[
         name: "seal",
         input: true,
         about: "the manifest a seal signs: `p2ham seal sign`, checked by `p2ham seal verify` (p2ham-seal/1)",
-        generate: input::<crate::SealManifest>,
+        generate: input::<crate::seal::SealManifest>,
     },
     SchemaKind {
         name: "audit-checkpoint",
@@ -120,21 +120,21 @@ pub const SCHEMAS: &[SchemaKind] = &[
         about:
             "a signed checkpoint of the application's audit log: `p2ham admin audit checkpoint`, checked by \
                 `p2ham admin audit verify --checkpoint` (p2ham-audit-checkpoint/1)",
-        generate: input::<crate::AuditCheckpoint>,
+        generate: input::<crate::checkpoint::AuditCheckpoint>,
     },
     SchemaKind {
         name: "backup",
         input: true,
         about: "the manifest of a backup of the application's data: `p2ham admin backup`, checked by \
                 `p2ham admin restore` (p2ham-backup/1)",
-        generate: input::<crate::BackupManifest>,
+        generate: input::<crate::backup::BackupManifest>,
     },
     SchemaKind {
         name: "public-units",
         input: false,
         about: "the public record of a published period's units: `/publik/data/{period}/units.json` of the \
                 application (p2ham-public-units/1)",
-        generate: output::<crate::PublicUnits>,
+        generate: output::<crate::public::PublicUnits>,
     },
 ];
 

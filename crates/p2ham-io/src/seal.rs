@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::display;
 use crate::evidence::hash_under_root;
-use crate::{from_json, read_input, verify_evidence, IoError, LoadedAssessment};
+use crate::{
+    document::from_json, document::read_input, document::LoadedAssessment, evidence::verify_evidence, IoError,
+};
 
 /// The `format` tag of a seal manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -649,7 +651,7 @@ mod tests {
         let files = keygen(&dir.path().join("team"), None, "test").unwrap();
         let secret = load_secret_key(&files.secret, None).unwrap();
         let keys = load_public_keys(&[files.public]).unwrap();
-        let verification = crate::load_assessment(
+        let verification = crate::document::load_assessment(
             &root().join("fixtures/assessments/sampit-2023/lapas-sampit.verification.json"),
         )
         .unwrap();

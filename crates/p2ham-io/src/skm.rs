@@ -15,7 +15,7 @@
 //! without its computed value is an error naming the cell.
 //!
 //! ```
-//! use p2ham_io::{parse_skm, SkmReadOptions};
+//! use p2ham_io::{skm::parse_skm, skm::SkmReadOptions};
 //!
 //! let csv = "no;U1;U2;U3;U4;U5;U6;U7;U8;U9\n1;4;4;4;4;4;4;4;4;4\n2;3;3;3;3;3;3;3;3;x\n";
 //! let err = parse_skm("s.csv", csv.as_bytes(), &SkmReadOptions::default()).unwrap_err();
@@ -36,7 +36,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::display;
-use crate::{read_input, sha256_hex, IoError};
+use crate::{digest::sha256_hex, document::read_input, IoError};
 
 /// Errors of SKM input. Every variant names the file; cell errors also the
 /// row (as a spreadsheet numbers it), the column header and the cell.

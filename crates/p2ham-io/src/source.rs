@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::display;
-use crate::{read_document, IoError};
+use crate::{document::read_document, IoError};
 
 /// One input document: the name messages give it, and its bytes, a stream or
 /// the file to read them from.
@@ -136,9 +136,9 @@ impl<'a> Source<'a> {
         })
     }
 
-    /// Read the document, up to [`crate::max_document_bytes`].
+    /// Read the document, up to [`crate::document::max_document_bytes`].
     pub fn read(self) -> Result<SourceBytes<'a>, IoError> {
-        let limit = crate::max_document_bytes()?;
+        let limit = crate::document::max_document_bytes()?;
         self.read_limited(limit)
     }
 

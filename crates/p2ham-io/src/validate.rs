@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::load::{assessment_from_bytes, check_assessment, instrument_ref, LoadedInstrument};
+use crate::document::{assessment_from_bytes, check_assessment, instrument_ref, LoadedInstrument};
 use crate::parse::{detect_kind, DocumentKind};
-use crate::{instrument_from_bytes, sha256_hex, IoError, Source};
-pub use p2ham_model::Diagnostic;
+use crate::{digest::sha256_hex, document::instrument_from_bytes, IoError, Source};
+use p2ham_model::Diagnostic;
 
 /// The report of `p2ham validate` (`"format": "p2ham-validation/1"`).
 #[derive(Debug, Clone, Serialize)]

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use p2ham_io::validate_files;
+use p2ham_io::validate::validate_files;
 use serde_json::Value;
 
 fn bad_dir() -> PathBuf {

@@ -22,8 +22,9 @@ use std::time::{Duration, Instant};
 use std::io::{Read, Write};
 
 use p2ham_io::{
-    check_assessment, import_checklist, instrument_from_bytes, parse_assessment, parse_skm, sha256_hex,
-    ImportOptions, LoadedAssessment, SkmReadOptions,
+    checklist::import_checklist, checklist::ImportOptions, digest::sha256_hex, document::check_assessment,
+    document::instrument_from_bytes, document::parse_assessment, document::LoadedAssessment, skm::parse_skm,
+    skm::SkmReadOptions,
 };
 
 /// xorshift64*: a small, deterministic generator (the run is reproducible from its seed).
@@ -204,7 +205,7 @@ fn assessment_json() {
                 path: None,
             };
             if check_assessment(&loaded, &instrument).is_ok() {
-                let _ = p2ham_io::score_loaded(&loaded, &instrument);
+                let _ = p2ham_io::document::score_loaded(&loaded, &instrument);
             }
         }
     });

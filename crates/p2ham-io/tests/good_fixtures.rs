@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use p2ham_io::model::Decimal;
-use p2ham_io::{parse_instrument, validate_files, BUILTINS};
+use p2ham_io::{document::parse_instrument, validate::validate_files, BUILTINS};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -62,7 +62,7 @@ fn weight_of(ins: &p2ham_io::model::Instrument, indicator: &str) -> Decimal {
 #[test]
 fn a_toml_float_is_read_exactly() {
     let path = root().join("fixtures/instruments-extra/demo.toml");
-    let loaded = p2ham_io::read_instrument(p2ham_io::Source::file(path.to_str().unwrap())).unwrap();
+    let loaded = p2ham_io::document::read_instrument(p2ham_io::Source::file(path.to_str().unwrap())).unwrap();
     let ins = loaded.checked.instrument();
     let third = Decimal::from_str("0.3333333333333333333").unwrap();
     assert_eq!(weight_of(ins, "A.01"), third);
@@ -86,7 +86,7 @@ fn a_toml_float_is_read_exactly() {
 #[test]
 fn a_json_number_is_read_exactly() {
     let path = root().join("fixtures/instruments-extra/demo.json");
-    let loaded = p2ham_io::read_instrument(p2ham_io::Source::file(path.to_str().unwrap())).unwrap();
+    let loaded = p2ham_io::document::read_instrument(p2ham_io::Source::file(path.to_str().unwrap())).unwrap();
     let ins = loaded.checked.instrument();
     assert_eq!(weight_of(ins, "A.01").to_string(), "0.3333333333333333333");
     assert_eq!(weight_of(ins, "A.02").to_string(), "0.6666666666666666667");
@@ -128,7 +128,7 @@ fn numbers_and_strings_and_toml_agree() {
 #[test]
 fn a_toml_instrument_checks_an_assessment() {
     let path = root().join("fixtures/instruments-extra/demo.toml");
-    let ins = p2ham_io::read_instrument(p2ham_io::Source::file(path.to_str().unwrap())).unwrap();
+    let ins = p2ham_io::document::read_instrument(p2ham_io::Source::file(path.to_str().unwrap())).unwrap();
     let dir = std::env::temp_dir().join(format!("p2ham-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("unit.json");

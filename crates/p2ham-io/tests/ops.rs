@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use p2ham_io::ops::{self, InstrumentInput, RollupSettings};
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::scoring::InvalidRecord;
-use p2ham_io::{RollupObserver, SkmReadOptions, Source};
+use p2ham_io::{rollup::RollupObserver, skm::SkmReadOptions, Source};
 use serde_json::Value;
 
 fn fixture(rel: &str) -> PathBuf {
@@ -80,7 +80,10 @@ fn validate_is_the_same_from_files_or_bytes() {
     );
     assert_eq!(json(&bytes), json(&files));
     assert!(!files.valid);
-    assert_eq!(json(&files), json(&p2ham_io::validate_files(&paths, None)));
+    assert_eq!(
+        json(&files),
+        json(&p2ham_io::validate::validate_files(&paths, None))
+    );
 }
 
 #[test]
@@ -102,17 +105,18 @@ fn validate_reports_an_instrument_that_cannot_be_loaded() {
 fn an_instrument_from_bytes_is_toml_by_its_name_or_content() {
     let toml = std::fs::read(fixture("instruments-extra/demo.toml")).unwrap();
     let json_bytes = std::fs::read(fixture("instruments-extra/demo.json")).unwrap();
-    let by_file = p2ham_io::read_instrument(Source::file(fixture("instruments-extra/demo.toml"))).unwrap();
+    let by_file =
+        p2ham_io::document::read_instrument(Source::file(fixture("instruments-extra/demo.toml"))).unwrap();
     for source in [
         Source::bytes("demo.toml", toml.clone()),
         Source::reader("-", std::io::Cursor::new(toml)),
     ] {
-        let loaded = p2ham_io::read_instrument(source).unwrap();
+        let loaded = p2ham_io::document::read_instrument(source).unwrap();
         assert_eq!(loaded.sha256, by_file.sha256);
         assert!(loaded.path.is_none());
     }
     // A stream that starts with `{` is JSON.
-    let loaded = p2ham_io::read_instrument(Source::bytes("-", json_bytes)).unwrap();
+    let loaded = p2ham_io::document::read_instrument(Source::bytes("-", json_bytes)).unwrap();
     assert_eq!(loaded.checked.instrument().id, "demo-json");
 }
 
@@ -236,7 +240,8 @@ fn history_is_the_same_from_files_and_a_folder_or_bytes() {
 /// required, naming each with the seal looked for.
 #[test]
 fn award_decides_as_decide_does_and_refuses_unsealed_verifications() {
-    let previous = p2ham_io::read_award_list(Source::file(fixture("awards/kalteng-2022.json"))).unwrap();
+    let previous =
+        p2ham_io::award::read_award_list(Source::file(fixture("awards/kalteng-2022.json"))).unwrap();
     let options = p2ham_io::scoring::AwardOptions {
         period: Some("2023".into()),
         ..Default::default()
@@ -252,15 +257,15 @@ fn award_decides_as_decide_does_and_refuses_unsealed_verifications() {
     assert_eq!(awarded.skipped_self.len(), 3);
     assert_eq!(awarded.list.units.len(), 3);
 
-    let read = p2ham_io::read_verified_sources(vec![Source::file(&folder)], None).unwrap();
+    let read = p2ham_io::award::read_verified_sources(vec![Source::file(&folder)], None).unwrap();
     let results: Vec<_> = read.results.into_iter().map(|v| v.result).collect();
     let by_hand = p2ham_io::scoring::decide(&results, Some(&previous), &options).unwrap();
     assert_eq!(json(&awarded.list), json(&by_hand));
 
     // Seals required, none present: all three refused, none decided.
     let dir = tempfile::tempdir().unwrap();
-    let key = p2ham_io::keygen(&dir.path().join("kalteng"), None, "test").unwrap();
-    let keys = p2ham_io::load_public_keys(&[key.public]).unwrap();
+    let key = p2ham_io::seal::keygen(&dir.path().join("kalteng"), None, "test").unwrap();
+    let keys = p2ham_io::seal::load_public_keys(&[key.public]).unwrap();
     let sealed = ops::AwardRound {
         require_seal: &keys,
         ..round
@@ -289,7 +294,7 @@ fn award_decides_as_decide_does_and_refuses_unsealed_verifications() {
 fn import_reads_a_checklist_against_the_builtin_it_names() {
     let csv = fixture("checklists/kanim-sampit.verification.csv");
     // The fixture leaves some indicators unanswered.
-    let partial = p2ham_io::ImportOptions { allow_missing: true };
+    let partial = p2ham_io::checklist::ImportOptions { allow_missing: true };
     let imported = ops::import(Source::file(&csv), None, &partial).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(imported.instrument.source, "builtin:p2ham-2022");
     assert_eq!(imported.assessment.instrument.id, "p2ham-2022");
@@ -317,7 +322,12 @@ fn import_reads_a_checklist_against_the_builtin_it_names() {
     );
 
     // Without `allow_missing`, every unanswered cell is a checklist problem.
-    let err = ops::import(Source::file(&csv), None, &p2ham_io::ImportOptions::default()).unwrap_err();
+    let err = ops::import(
+        Source::file(&csv),
+        None,
+        &p2ham_io::checklist::ImportOptions::default(),
+    )
+    .unwrap_err();
     assert!(matches!(err, ops::ImportFailure::Checklist(_)), "{err}");
     assert!(err.to_string().contains("indicator D.05 has no answer"), "{err}");
 }

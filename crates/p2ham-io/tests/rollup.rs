@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use p2ham_io::model::{Decimal, Stage, VulnerableGroup};
 use p2ham_io::scoring::{InvalidRecord, RollupReport};
-use p2ham_io::{rollup, RollupInput, RollupObserver, RollupOptions};
+use p2ham_io::{rollup::rollup, rollup::RollupInput, rollup::RollupObserver, rollup::RollupOptions};
 
 fn fixture(p: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -55,7 +55,8 @@ fn paths(paths: &[PathBuf]) -> Vec<RollupInput<'static>> {
 }
 
 fn run_inputs(inputs: Vec<RollupInput>, instrument: Option<&str>) -> (RollupReport, Vec<String>) {
-    let instrument = instrument.map(|i| p2ham_io::read_instrument(p2ham_io::Source::file(i)).unwrap());
+    let instrument =
+        instrument.map(|i| p2ham_io::document::read_instrument(p2ham_io::Source::file(i)).unwrap());
     let options = RollupOptions {
         instrument: instrument.as_ref(),
         ..RollupOptions::default()
@@ -376,7 +377,7 @@ fn order_is_kept_across_chunks() {
 #[test]
 fn report_matches_its_schema() {
     let (r, _) = demo();
-    let schema = p2ham_io::schema_kind("rollup").unwrap().schema();
+    let schema = p2ham_io::schema::schema_kind("rollup").unwrap().schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let value: serde_json::Value = serde_json::from_str(&serde_json::to_string_pretty(&r).unwrap()).unwrap();
     let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
@@ -451,7 +452,7 @@ fn folders_follow_links_and_an_empty_folder_is_reported() {
 
 #[test]
 fn a_stage_filter_keeps_one_stage_and_counts_the_rest() {
-    let instrument = None::<p2ham_io::LoadedInstrument>;
+    let instrument = None::<p2ham_io::document::LoadedInstrument>;
     let options = RollupOptions {
         instrument: instrument.as_ref(),
         stage: Some(p2ham_io::model::Stage::Verification),
@@ -512,7 +513,7 @@ fn a_truncated_pretty_printed_document_is_one_error() {
 fn a_reader_is_read_as_ndjson() {
     let bytes = std::fs::read(fixture("rollup/units.ndjson")).unwrap();
     let len = bytes.len() as u64;
-    let instrument = p2ham_io::read_instrument(p2ham_io::Source::file(
+    let instrument = p2ham_io::document::read_instrument(p2ham_io::Source::file(
         fixture("rollup/instrument.json").to_str().unwrap(),
     ))
     .unwrap();

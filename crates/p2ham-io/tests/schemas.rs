@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use p2ham_io::{from_toml, schema_kind, validate_files, SCHEMAS};
+use p2ham_io::{document::from_toml, schema::schema_kind, schema::SCHEMAS, validate::validate_files};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -240,18 +240,20 @@ fn real_reports_validate_against_their_schemas() {
     let mut checked = 0;
     for unit in ["kanim-sampit", "lapas-sampit", "bapas-sampit"] {
         for stage in ["self", "verification"] {
-            let loaded = p2ham_io::load_assessment(&sampit.join(format!("{unit}.{stage}.json"))).unwrap();
-            let instrument = p2ham_io::instrument_for(&loaded, None).unwrap();
-            let report = p2ham_io::score_loaded(&loaded, &instrument).unwrap();
+            let loaded =
+                p2ham_io::document::load_assessment(&sampit.join(format!("{unit}.{stage}.json"))).unwrap();
+            let instrument = p2ham_io::document::instrument_for(&loaded, None).unwrap();
+            let report = p2ham_io::document::score_loaded(&loaded, &instrument).unwrap();
             let doc: Value = serde_json::to_value(&report).unwrap();
             let errs = errors(&validator("score"), &doc);
             assert!(errs.is_empty(), "{unit} {stage}: {errs:#?}");
             checked += 1;
         }
         let documents = ["self", "verification"]
-            .map(|s| p2ham_io::load_assessment(&sampit.join(format!("{unit}.{s}.json"))).unwrap());
+            .map(|s| p2ham_io::document::load_assessment(&sampit.join(format!("{unit}.{s}.json"))).unwrap());
         let evidence =
-            p2ham_io::verify_evidence(&documents, &root().join("fixtures/evidence").join(unit)).unwrap();
+            p2ham_io::evidence::verify_evidence(&documents, &root().join("fixtures/evidence").join(unit))
+                .unwrap();
         let doc: Value = serde_json::to_value(&evidence).unwrap();
         let errs = errors(&validator("evidence"), &doc);
         assert!(errs.is_empty(), "{unit} evidence: {errs:#?}");
@@ -261,11 +263,11 @@ fn real_reports_validate_against_their_schemas() {
         p2ham_io::scoring::skm::Weights::Exact,
         p2ham_io::scoring::skm::Weights::Published0111,
     ] {
-        let options = p2ham_io::SkmReadOptions {
+        let options = p2ham_io::skm::SkmReadOptions {
             by: Some("jenis_layanan".into()),
             sheet: None,
         };
-        let report = p2ham_io::skm_report(
+        let report = p2ham_io::skm::skm_report(
             &root().join("fixtures/skm/kanim-sampit-2023.csv"),
             &options,
             weights,
@@ -290,8 +292,10 @@ fn award_cycle_documents_validate_against_their_schemas() {
         "{:#?}",
         errors(&awards, &fixture)
     );
-    let previous = p2ham_io::load_award_list(&root().join("fixtures/awards/kalteng-2022.json")).unwrap();
-    let found = p2ham_io::read_verified(&[root().join("fixtures/assessments/sampit-2023")], None).unwrap();
+    let previous =
+        p2ham_io::award::load_award_list(&root().join("fixtures/awards/kalteng-2022.json")).unwrap();
+    let found =
+        p2ham_io::award::read_verified(&[root().join("fixtures/assessments/sampit-2023")], None).unwrap();
     let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
     let list = p2ham_io::scoring::decide(
         &results,
@@ -402,22 +406,22 @@ fn kind_schema(name: &str) -> Value {
 #[test]
 fn a_backup_manifest_validates_and_a_path_outside_the_layout_does_not() {
     let sha = "0".repeat(63) + "1";
-    let manifest = p2ham_io::BackupManifest {
-        format: p2ham_io::BackupFormat::V1,
+    let manifest = p2ham_io::backup::BackupManifest {
+        format: p2ham_io::backup::BackupFormat::V1,
         created_at: "2026-12-05T17:35:02Z".into(),
         p2ham_version: "0.1.0".into(),
         schema_version: 1,
-        audit: p2ham_io::BackupAudit {
+        audit: p2ham_io::backup::BackupAudit {
             entries: 13,
             head_sha256: "a".repeat(64),
         },
         files: vec![
-            p2ham_io::BackupFile {
+            p2ham_io::backup::BackupFile {
                 path: format!("evidence/objects/00/{sha}"),
                 sha256: sha.clone(),
                 size: 1200,
             },
-            p2ham_io::BackupFile {
+            p2ham_io::backup::BackupFile {
                 path: "p2ham.db".into(),
                 sha256: "b".repeat(64),
                 size: 245_760,

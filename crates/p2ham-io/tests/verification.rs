@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use p2ham_io::scoring::{ComparisonReport, DiscrepancyKind};
-use p2ham_io::{compare_loaded, instrument_for, load_assessment, schema_kind, verify_evidence, IoError};
+use p2ham_io::{
+    document::compare_loaded, document::instrument_for, document::load_assessment, evidence::verify_evidence,
+    schema::schema_kind, IoError,
+};
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap() + "\n"

@@ -20,7 +20,7 @@
 //! weighted mean of the criteria with data; both rounded half away from zero
 //! to 2 decimals (`ROUND`) only at the end.
 //!
-//! [`import_checklist`]: p2ham_io::import_checklist
+//! [`import_checklist`]: p2ham_io::checklist::import_checklist
 
 use std::fmt::Write as _;
 
@@ -33,8 +33,9 @@ use rust_xlsxwriter::{
 };
 
 use p2ham_io::{
-    cell_name, column, column_letters, ChecklistMeta, CoverCells, CriterionCells, IndicatorCells,
-    LoadedInstrument, CHECKLIST_FORMAT, META_SHEET,
+    checklist::cell_name, checklist::column, checklist::column_letters, checklist::ChecklistMeta,
+    checklist::CoverCells, checklist::CriterionCells, checklist::IndicatorCells, checklist::CHECKLIST_FORMAT,
+    checklist::META_SHEET, document::LoadedInstrument,
 };
 use p2ham_model::InstrumentStamp;
 
@@ -258,13 +259,13 @@ impl<'a> Plan<'a> {
         }
         if let Some((a, file)) = opts.fill {
             fits(a, file)?;
-            if a.assessors.len() > p2ham_io::MAX_ASSESSOR_ROWS as usize {
+            if a.assessors.len() > p2ham_io::checklist::MAX_ASSESSOR_ROWS as usize {
                 return Err(TemplateError::Mismatch {
                     file: file.to_owned(),
                     message: format!(
                         "names {} assessors; a checklist holds at most {}",
                         a.assessors.len(),
-                        p2ham_io::MAX_ASSESSOR_ROWS
+                        p2ham_io::checklist::MAX_ASSESSOR_ROWS
                     ),
                 });
             }
@@ -1215,11 +1216,14 @@ pub fn checklist_csv(
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     for row in &rows {
         // The rule of every CSV written: no cell opens as a formula (read back exactly).
-        w.write_record(row.iter().map(|cell| p2ham_io::formula_safe(cell).into_owned()))
-            .map_err(|e| TemplateError::Mismatch {
-                file: "-".into(),
-                message: e.to_string(),
-            })?;
+        w.write_record(
+            row.iter()
+                .map(|cell| p2ham_io::formula::formula_safe(cell).into_owned()),
+        )
+        .map_err(|e| TemplateError::Mismatch {
+            file: "-".into(),
+            message: e.to_string(),
+        })?;
     }
     w.into_inner().map_err(|e| TemplateError::Mismatch {
         file: "-".into(),

@@ -1,6 +1,6 @@
 //! The evidence check (`p2ham evidence verify`).
 
-use p2ham_io::{EvidenceEntry, EvidenceReport, EvidenceStatus};
+use p2ham_io::{evidence::EvidenceEntry, evidence::EvidenceReport, evidence::EvidenceStatus};
 use p2ham_model::Lang;
 
 use crate::csv::CsvText;

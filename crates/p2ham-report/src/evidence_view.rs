@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{ImageReader, Limits};
-use p2ham_io::EvidenceFile;
+use p2ham_io::evidence::EvidenceFile;
 use p2ham_model::Lang;
 
 use crate::doc::{Image, ImageContent};
@@ -85,7 +85,7 @@ impl EvidenceView {
     }
 
     /// The view of the files an assessment references (from
-    /// [`p2ham_io::evidence_files`]): each photo as a thumbnail, other files
+    /// [`p2ham_io::evidence::evidence_files`]): each photo as a thumbnail, other files
     /// linked by name, failing files marked with their status in words.
     pub fn from_files(files: &[EvidenceFile], lang: Lang) -> Self {
         let images = files

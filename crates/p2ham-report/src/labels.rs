@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use p2ham_io::EvidenceStatus;
+use p2ham_io::evidence::EvidenceStatus;
 use p2ham_model::{Lang, Stage};
 use p2ham_scoring::{Award, DiscrepancyKind, IndicatorStatus};
 

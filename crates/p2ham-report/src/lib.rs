@@ -58,7 +58,7 @@ mod xlsx;
 
 use std::io::Write;
 
-use p2ham_io::{EvidenceReport, ValidationReport};
+use p2ham_io::{evidence::EvidenceReport, validate::ValidationReport};
 use p2ham_model::AwardList;
 pub use p2ham_model::Lang;
 use p2ham_scoring::skm::SkmReport;

@@ -122,8 +122,8 @@ pub fn markdown(s: &str) -> String {
 /// (OWASP): a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return is prefixed with `'`, unless it is a plain number (`-3.8462`), which
 /// stays a number. The rule of every CSV the project writes, checklists
-/// included: [`p2ham_io::formula_safe`].
-pub use p2ham_io::{formula_safe, is_plain_number};
+/// included: [`p2ham_io::formula::formula_safe`].
+pub use p2ham_io::{formula::formula_safe, formula::is_plain_number};
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use p2ham_io::ValidationReport;
+use p2ham_io::validate::ValidationReport;
 use p2ham_model::Lang;
 
 use crate::csv::CsvText;

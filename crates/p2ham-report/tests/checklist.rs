@@ -10,8 +10,9 @@ use calamine::Reader as _;
 
 use p2ham_io::model::{Assessment, Code, Lang, Stage};
 use p2ham_io::{
-    import_checklist, load_assessment, read_checklist, score_loaded, ChecklistError, ImportOptions,
-    LoadedAssessment, LoadedInstrument,
+    checklist::import_checklist, checklist::read_checklist, checklist::ChecklistError,
+    checklist::ImportOptions, document::load_assessment, document::score_loaded, document::LoadedAssessment,
+    document::LoadedInstrument,
 };
 use p2ham_report::{checklist_csv, checklist_xlsx, CoverFields, TemplateOptions};
 
@@ -379,7 +380,7 @@ fn resealed_csv(bytes: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> 
     let mut meta: serde_json::Value = serde_json::from_str(&rows[0][1]).unwrap();
     edit(&mut meta);
     let json = serde_json::to_string(&meta).unwrap();
-    rows[0][2] = format!("sha256:{}", p2ham_io::sha256_hex(json.as_bytes()));
+    rows[0][2] = format!("sha256:{}", p2ham_io::digest::sha256_hex(json.as_bytes()));
     rows[0][1] = json;
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     for row in rows {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use p2ham_io::load_assessment;
+use p2ham_io::document::load_assessment;
 use p2ham_io::model::Lang;
 use p2ham_report::{
     compare_doc, letter_doc, to_html, to_markdown, to_text, Block, EvidenceView, Image, ImageContent,
@@ -29,8 +29,8 @@ fn the_teams_photos_stand_beside_the_operators_in_the_comparison_and_the_letter(
     let dir = Path::new("../../fixtures/assessments/sampit-2023");
     let own = load_assessment(&dir.join("lapas-sampit.self.json")).unwrap();
     let ver = load_assessment(&dir.join("lapas-sampit.verification.json")).unwrap();
-    let ins = p2ham_io::instrument_for(&own, None).unwrap();
-    let report = p2ham_io::compare_loaded(&own, &ver, &ins).unwrap();
+    let ins = p2ham_io::document::instrument_for(&own, None).unwrap();
+    let report = p2ham_io::document::compare_loaded(&own, &ver, &ins).unwrap();
     let view = EvidenceView::beside(
         vec![
             served("A.01", "foto/maklumat.png", "aa", true),

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use p2ham_io::model::Lang;
-use p2ham_io::{evidence_files, load_assessment, EvidenceStatus};
+use p2ham_io::{document::load_assessment, evidence::evidence_files, evidence::EvidenceStatus};
 use p2ham_report::{
     render, score_doc, Block, EvidenceView, Format, ImageContent, RenderOptions, THUMBNAIL_SIZE,
 };
@@ -40,8 +40,8 @@ fn the_lapas_verification_shows_its_photos() {
         assert!(img.width() <= THUMBNAIL_SIZE && img.height() <= THUMBNAIL_SIZE);
     }
     // Beside their indicators: each criterion's gallery holds only its own indicators.
-    let ins = p2ham_io::instrument_for(&doc, None).unwrap();
-    let report = p2ham_io::score_loaded(&doc, &ins).unwrap();
+    let ins = p2ham_io::document::instrument_for(&doc, None).unwrap();
+    let report = p2ham_io::document::score_loaded(&doc, &ins).unwrap();
     let built = score_doc(&report, Lang::Id, Some(&view));
     let galleries: Vec<_> = built
         .blocks

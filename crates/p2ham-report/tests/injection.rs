@@ -9,8 +9,9 @@ use calamine::{Data, Reader, Xlsx};
 use p2ham_io::model::Lang;
 use p2ham_io::scoring::skm::Weights;
 use p2ham_io::{
-    compare_loaded, instrument_for, parse_skm, rollup, score_loaded, sha256_hex, validate_files,
-    LoadedAssessment, RollupInput, RollupOptions, SkmReadOptions,
+    digest::sha256_hex, document::compare_loaded, document::instrument_for, document::score_loaded,
+    document::LoadedAssessment, rollup::rollup, rollup::RollupInput, rollup::RollupOptions, skm::parse_skm,
+    skm::SkmReadOptions, validate::validate_files,
 };
 use p2ham_report::{render, sanitize, Format, Letter, RenderOptions, Renderable};
 use serde_json::Value;
@@ -22,7 +23,7 @@ fn hostile(tag: &str) -> String {
 }
 
 fn loaded(name: &str, bytes: &[u8]) -> LoadedAssessment {
-    p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).unwrap()
+    p2ham_io::document::read_assessment(p2ham_io::Source::bytes(name, bytes)).unwrap()
 }
 
 /// The Kanim Sampit pair with hostile text in every free-text field.
@@ -207,7 +208,8 @@ fn rollup_report() {
     let file = dir.path().join("units.ndjson");
     std::fs::write(&file, units).unwrap();
     let instrument =
-        p2ham_io::read_instrument(p2ham_io::Source::file("../../fixtures/rollup/instrument.json")).unwrap();
+        p2ham_io::document::read_instrument(p2ham_io::Source::file("../../fixtures/rollup/instrument.json"))
+            .unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
         ..RollupOptions::default()
@@ -233,7 +235,7 @@ fn skm() {
 #[test]
 fn evidence_check() {
     let (s, v) = hostile_pair();
-    let report = p2ham_io::verify_evidence(
+    let report = p2ham_io::evidence::verify_evidence(
         &[s, v],
         std::path::Path::new("../../fixtures/evidence/kanim-sampit"),
     );

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use p2ham_io::validate_files;
+use p2ham_io::validate::validate_files;
 use p2ham_report::{render, Format, RenderOptions};
 
 #[test]

@@ -15,7 +15,7 @@
 //!   scores, total, award decision with its reasons, breakdowns, gaps);
 //! - [`compare`]: a self-assessment and its verification → [`ComparisonReport`];
 //! - [`LeanScorer`] and [`RollupAccumulator`]: the roll-up of many assessments
-//!   → [`RollupReport`] (the streaming reader is `p2ham_io::rollup`);
+//!   → [`RollupReport`] (the streaming reader is `p2ham_io::rollup::rollup`);
 //! - [`skm::compute`]: survey responses → [`skm::SkmReport`] (IKM);
 //! - [`decide`], [`summarize`] and [`history`]: the award cycle → `AwardList`,
 //!   [`AwardSummary`], [`HistoryReport`];

@@ -66,7 +66,7 @@ fn document(instrument: &Value, unit: &str, n: usize) -> Vec<u8> {
             let mut a =
                 json!({"indicator": ind["id"], "value": option["code"], "note": format!("catatan {n}")});
             if ind["evidence"] == "required" {
-                a["evidence"] = json!([{"path": format!("foto/{}.jpg", ind["id"].as_str().expect("id")), "sha256": p2ham_io::sha256_hex(format!("{n}{i}").as_bytes())}]);
+                a["evidence"] = json!([{"path": format!("foto/{}.jpg", ind["id"].as_str().expect("id")), "sha256": p2ham_io::digest::sha256_hex(format!("{n}{i}").as_bytes())}]);
             }
             answers.push(a);
         }

@@ -208,7 +208,7 @@ impl<'a> Admin<'a> {
     /// Store every built-in instrument (once; identified by digest).
     pub async fn register_builtins(&self) -> Result<(), ServerError> {
         for b in p2ham_io::BUILTINS {
-            let sha = p2ham_io::sha256_hex(b.source.as_bytes());
+            let sha = p2ham_io::digest::sha256_hex(b.source.as_bytes());
             let known = sqlx::query("SELECT sha256 FROM instruments WHERE sha256 = $1")
                 .bind(&sha)
                 .fetch_optional(self.state.db().pool())
@@ -610,10 +610,10 @@ impl<'a> Admin<'a> {
     /// checkpoint was taken (even with its head row rewritten to match) or
     /// rewritten from some entry on is [`ServerError::AuditDiffers`]. The
     /// checkpoint's signature is checked by its reader
-    /// ([`p2ham_io::verify_checkpoint`]).
+    /// ([`p2ham_io::checkpoint::verify_checkpoint`]).
     pub async fn verify_audit_against(
         &self,
-        checkpoint: &p2ham_io::AuditCheckpoint,
+        checkpoint: &p2ham_io::checkpoint::AuditCheckpoint,
     ) -> Result<crate::AuditVerification, ServerError> {
         audit::verify(self.state.db(), Some(checkpoint)).await
     }

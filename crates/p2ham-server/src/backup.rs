@@ -4,7 +4,7 @@
 //! A backup is a folder: `p2ham.db`, a consistent copy of the SQLite
 //! database taken with `VACUUM INTO` (one read transaction: the server may go
 //! on writing meanwhile), `evidence/objects/ab/<sha256>`, every file of the
-//! evidence store, and `manifest.json` ([`p2ham_io::BackupManifest`]) listing
+//! evidence store, and `manifest.json` ([`p2ham_io::backup::BackupManifest`]) listing
 //! each file with its SHA-256 and size, the audit log's head in the copied
 //! database and the time. The database is copied first: evidence is stored
 //! before the rows that name it and never removed, so every file the copy
@@ -23,7 +23,10 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use p2ham_io::{BackupAudit, BackupFile, BackupFormat, BackupManifest, BACKUP_MANIFEST};
+use p2ham_io::{
+    backup::BackupAudit, backup::BackupFile, backup::BackupFormat, backup::BackupManifest,
+    backup::BACKUP_MANIFEST,
+};
 use sha2::{Digest, Sha256};
 #[cfg(feature = "sqlite")]
 use sqlx::{ConnectOptions, Connection, Row};
@@ -248,7 +251,7 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<BackupManifest, Ba
         .map_or(0, |d| d.as_secs());
     let manifest = BackupManifest {
         format: BackupFormat::V1,
-        created_at: p2ham_io::utc_timestamp(now),
+        created_at: p2ham_io::seal::utc_timestamp(now),
         p2ham_version: env!("CARGO_PKG_VERSION").to_owned(),
         schema_version,
         audit,

@@ -166,7 +166,7 @@ pub async fn load_demo_with(state: &AppState, options: DemoOptions) -> Result<bo
         return Ok(false);
     }
     for (file, text) in SAMPIT {
-        let a = p2ham_io::parse_assessment(file, text.as_bytes())
+        let a = p2ham_io::document::parse_assessment(file, text.as_bytes())
             .map_err(|e| ServerError::Invalid(e.to_string()))?;
         admin
             .create_unit(&NewUnit {
@@ -206,7 +206,7 @@ pub async fn load_demo_with(state: &AppState, options: DemoOptions) -> Result<bo
             let Some(unit) = a.unit else { continue };
             let name = SAMPIT
                 .iter()
-                .filter_map(|(file, text)| p2ham_io::parse_assessment(file, text.as_bytes()).ok())
+                .filter_map(|(file, text)| p2ham_io::document::parse_assessment(file, text.as_bytes()).ok())
                 .find(|d| d.unit.id == unit)
                 .map_or_else(|| unit.to_owned(), |d| d.unit.name);
             let operator = crate::Actor {

@@ -194,7 +194,7 @@ struct Inner {
     settings: Settings,
     limits: limits::Limits,
     metrics: metrics::Metrics,
-    instruments: RwLock<HashMap<String, Arc<p2ham_io::LoadedInstrument>>>,
+    instruments: RwLock<HashMap<String, Arc<p2ham_io::document::LoadedInstrument>>>,
     public: service::PublicCache,
 }
 
@@ -266,7 +266,10 @@ impl AppState {
     }
 
     /// The instrument stored under a digest, validated (cached after the first use).
-    pub async fn instrument(&self, sha256: &str) -> Result<Arc<p2ham_io::LoadedInstrument>, ServerError> {
+    pub async fn instrument(
+        &self,
+        sha256: &str,
+    ) -> Result<Arc<p2ham_io::document::LoadedInstrument>, ServerError> {
         if let Some(i) = self.0.instruments.read().expect("instrument cache").get(sha256) {
             return Ok(Arc::clone(i));
         }
@@ -277,7 +280,7 @@ impl AppState {
                 .await?;
         let (body, toml) =
             row.ok_or_else(|| ServerError::Invalid(format!("no instrument with digest {sha256}")))?;
-        let loaded = p2ham_io::instrument_from_bytes(
+        let loaded = p2ham_io::document::instrument_from_bytes(
             &format!("instrument sha256:{sha256}"),
             body.as_bytes(),
             toml != 0,

@@ -58,7 +58,7 @@ fn pair_key(source: Option<IpAddr>, username: &str) -> String {
     let source = source.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     format!(
         "pair:{}",
-        p2ham_io::sha256_hex(format!("{source}\u{0}{name}").as_bytes())
+        p2ham_io::digest::sha256_hex(format!("{source}\u{0}{name}").as_bytes())
     )
 }
 

@@ -228,7 +228,7 @@ impl EvidenceStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(GetError::Missing),
             Err(e) => return Err(io(&path)(e).into()),
         };
-        let actual = p2ham_io::sha256_hex(&bytes);
+        let actual = p2ham_io::digest::sha256_hex(&bytes);
         if actual != sha256 {
             return Err(GetError::Altered {
                 sha256: sha256.to_owned(),

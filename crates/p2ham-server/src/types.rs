@@ -135,7 +135,7 @@ pub fn random_hex(bytes: usize) -> String {
 
 /// The SHA-256 of a secret (session id, API token) as stored: the secret itself never is.
 pub fn secret_digest(secret: &str) -> String {
-    p2ham_io::sha256_hex(secret.as_bytes())
+    p2ham_io::digest::sha256_hex(secret.as_bytes())
 }
 
 /// Equal in constant time (for secrets compared in the clear, such as CSRF tokens).

@@ -399,7 +399,7 @@ async fn workflow(db: Db) {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("bad.json");
     std::fs::write(&file, &text).expect("write");
-    let report = p2ham_io::validate_files(&[file], None);
+    let report = p2ham_io::validate::validate_files(&[file], None);
     let expected: Vec<serde_json::Value> = report.files[0]
         .problems
         .iter()

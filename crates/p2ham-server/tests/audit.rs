@@ -18,10 +18,11 @@ fn case(unit: &str) -> String {
 
 fn eligible(unit: &str) -> bool {
     let dir = repo().join("fixtures/assessments/sampit-2023");
-    let s = p2ham_io::load_assessment(&dir.join(format!("{unit}.self.json"))).expect("self");
-    let v = p2ham_io::load_assessment(&dir.join(format!("{unit}.verification.json"))).expect("verification");
-    let instrument = p2ham_io::instrument_for(&s, None).expect("instrument");
-    p2ham_io::compare_loaded(&s, &v, &instrument)
+    let s = p2ham_io::document::load_assessment(&dir.join(format!("{unit}.self.json"))).expect("self");
+    let v = p2ham_io::document::load_assessment(&dir.join(format!("{unit}.verification.json")))
+        .expect("verification");
+    let instrument = p2ham_io::document::instrument_for(&s, None).expect("instrument");
+    p2ham_io::document::compare_loaded(&s, &v, &instrument)
         .expect("compare")
         .verified_award
         .eligible
@@ -103,11 +104,11 @@ fn differences(e: &ServerError) -> &[String] {
 
 /// A checkpoint of the log as it stands, signed and read back as `p2ham
 /// admin audit checkpoint` and `verify --checkpoint` do.
-fn checkpoint(dir: &std::path::Path, entries: i64, head: &str) -> p2ham_io::AuditCheckpoint {
+fn checkpoint(dir: &std::path::Path, entries: i64, head: &str) -> p2ham_io::checkpoint::AuditCheckpoint {
     std::fs::create_dir_all(dir).expect("dir");
-    let keys = p2ham_io::keygen(&dir.join("audit.key"), None, "test").expect("keygen");
-    let secret = p2ham_io::load_secret_key(&keys.secret, None).expect("secret key");
-    let signed = p2ham_io::sign_checkpoint(
+    let keys = p2ham_io::seal::keygen(&dir.join("audit.key"), None, "test").expect("keygen");
+    let secret = p2ham_io::seal::load_secret_key(&keys.secret, None).expect("secret key");
+    let signed = p2ham_io::checkpoint::sign_checkpoint(
         u64::try_from(entries).expect("count"),
         head,
         "2023-12-11T00:00:00Z".into(),
@@ -117,9 +118,9 @@ fn checkpoint(dir: &std::path::Path, entries: i64, head: &str) -> p2ham_io::Audi
     .expect("sign");
     let file = dir.join("audit.checkpoint.json");
     std::fs::write(&file, &signed.text).expect("write");
-    std::fs::write(p2ham_io::signature_path(&file), &signed.signature_text).expect("write");
-    let public = p2ham_io::load_public_keys(&[keys.public]).expect("public key");
-    p2ham_io::verify_checkpoint(&file, &public)
+    std::fs::write(p2ham_io::seal::signature_path(&file), &signed.signature_text).expect("write");
+    let public = p2ham_io::seal::load_public_keys(&[keys.public]).expect("public key");
+    p2ham_io::checkpoint::verify_checkpoint(&file, &public)
         .expect("the checkpoint verifies")
         .checkpoint
 }

@@ -32,12 +32,13 @@ fn verification_path(unit: &str) -> String {
 /// What `p2ham award --previous … --rule … --components …` decides over the
 /// three verification files and the fixtures' rule and figures.
 fn cli_award() -> AwardList {
-    let previous = p2ham_io::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("previous");
-    let rule = p2ham_io::read_award_rule(Source::file(repo().join(RULE))).expect("rule");
+    let previous =
+        p2ham_io::award::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("previous");
+    let rule = p2ham_io::award::read_award_rule(Source::file(repo().join(RULE))).expect("rule");
     let components =
-        p2ham_io::read_award_components(Source::file(repo().join(COMPONENTS))).expect("components");
+        p2ham_io::award::read_award_components(Source::file(repo().join(COMPONENTS))).expect("components");
     let paths: Vec<_> = UNITS.iter().map(|u| repo().join(verification_path(u))).collect();
-    let found = p2ham_io::read_verified(&paths, None).expect("verifications");
+    let found = p2ham_io::award::read_verified(&paths, None).expect("verifications");
     let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
     let options = AwardOptions {
         rule: Some(rule),
@@ -208,7 +209,7 @@ async fn round_with_rule(db: common::Db) {
             "composite"
         ])
     );
-    assert_eq!(r.json()["sha256"], p2ham_io::sha256_hex(&fixture(RULE)));
+    assert_eq!(r.json()["sha256"], p2ham_io::digest::sha256_hex(&fixture(RULE)));
     assert_eq!(
         evaluator.get("/api/v1/periods/2023/award-rule").await.bytes,
         fixture(RULE)
@@ -308,10 +309,10 @@ async fn round_with_rule(db: common::Db) {
     // The period's figures are the fixture's document: the IKM comes from the stored survey.
     let doc = evaluator.get("/api/v1/periods/2023/award-components").await;
     doc.expect(200);
-    let from_api =
-        p2ham_io::read_award_components(Source::bytes("api", &doc.bytes[..])).expect("a valid document");
+    let from_api = p2ham_io::award::read_award_components(Source::bytes("api", &doc.bytes[..]))
+        .expect("a valid document");
     let from_fixture =
-        p2ham_io::read_award_components(Source::file(repo().join(COMPONENTS))).expect("fixture");
+        p2ham_io::award::read_award_components(Source::file(repo().join(COMPONENTS))).expect("fixture");
     let sorted = |mut d: p2ham_io::model::AwardComponents| {
         d.units.sort_by(|a, b| a.unit.cmp(&b.unit));
         d

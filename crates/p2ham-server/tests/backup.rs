@@ -72,12 +72,12 @@ async fn a_backup_taken_while_the_server_runs_restores_and_verifies() {
     for unit in UNITS {
         let op = server.login(&format!("operator-{unit}")).await;
         let files = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
-        evidence.extend(files.iter().map(|(_, b)| p2ham_io::sha256_hex(b)));
+        evidence.extend(files.iter().map(|(_, b)| p2ham_io::digest::sha256_hex(b)));
         op.upload(&format!("{}/evidence", case(unit)), files)
             .await
             .expect(201);
         let doc = fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json"));
-        documents.push(p2ham_io::sha256_hex(&doc));
+        documents.push(p2ham_io::digest::sha256_hex(&doc));
         op.put_bytes(&format!("{}/self-assessment", case(unit)), doc)
             .await
             .expect(200);
@@ -97,7 +97,7 @@ async fn a_backup_taken_while_the_server_runs_restores_and_verifies() {
         let mut acknowledged = Vec::new();
         for i in 0..40u64 {
             let bytes = png(i, 20_000 + usize::try_from(i).expect("small") * 997);
-            let sha = p2ham_io::sha256_hex(&bytes);
+            let sha = p2ham_io::digest::sha256_hex(&bytes);
             let r = op
                 .upload(
                     &format!("{}/evidence", case("kanim-sampit")),
@@ -127,7 +127,7 @@ async fn a_backup_taken_while_the_server_runs_restores_and_verifies() {
     assert_eq!(listed, sorted, "files sorted by path");
     for f in &manifest.files {
         let bytes = std::fs::read(backup.join(&f.path)).expect("file");
-        assert_eq!(p2ham_io::sha256_hex(&bytes), f.sha256, "{}", f.path);
+        assert_eq!(p2ham_io::digest::sha256_hex(&bytes), f.sha256, "{}", f.path);
         assert_eq!(bytes.len() as u64, f.size, "{}", f.path);
     }
     assert_eq!(listed.last().map(String::as_str), Some("p2ham.db"));
@@ -168,7 +168,7 @@ async fn a_backup_taken_while_the_server_runs_restores_and_verifies() {
     for row in &rows {
         let sha: String = row.try_get("sha256").expect("sha256");
         let body: String = row.try_get("body").expect("body");
-        assert_eq!(p2ham_io::sha256_hex(body.as_bytes()), sha);
+        assert_eq!(p2ham_io::digest::sha256_hex(body.as_bytes()), sha);
         restored_docs.push(sha);
     }
     for sha in &documents {
@@ -203,7 +203,7 @@ async fn a_tampered_backup_and_non_empty_targets_are_refused() {
     let server = TestServer::start(common::Db::Sqlite, "backup_refusals").await;
     let op = server.login("operator-lapas-sampit").await;
     let files = files_under(&repo().join("fixtures/evidence/lapas-sampit"), &["foto"]);
-    let first = p2ham_io::sha256_hex(&files[0].1);
+    let first = p2ham_io::digest::sha256_hex(&files[0].1);
     op.upload(&format!("{}/evidence", case("lapas-sampit")), files)
         .await
         .expect(201);
@@ -266,7 +266,10 @@ async fn a_tampered_backup_and_non_empty_targets_are_refused() {
     assert!(matches!(e, BackupError::Damaged { .. }), "{message}");
     assert!(message.contains(&rel), "{message}");
     assert!(message.contains(&format!("expected sha256 {first}")), "{message}");
-    assert!(message.contains(&p2ham_io::sha256_hex(&bytes)), "{message}");
+    assert!(
+        message.contains(&p2ham_io::digest::sha256_hex(&bytes)),
+        "{message}"
+    );
     assert!(!target.data_dir.exists(), "nothing restored");
 
     // A file the manifest does not list, and a listed file missing: named too.

@@ -313,14 +313,15 @@ async fn run_flow(dir: &Path, browser: &str, prefix: &str, artifacts: &Path) {
     let ver = evaluator.get(&format!("{base}/verification")).await;
     let period = evaluator.get("/api/v1/periods/2023").await.json();
     let load = |name: &str, bytes: &[u8]| {
-        p2ham_io::read_assessment(p2ham_io::Source::bytes(name, bytes)).expect("stored document parses")
+        p2ham_io::document::read_assessment(p2ham_io::Source::bytes(name, bytes))
+            .expect("stored document parses")
     };
     let instrument = server
         .state
         .instrument(period["instrument"]["sha256"].as_str().expect("digest"))
         .await
         .expect("instrument");
-    let report = p2ham_io::compare_loaded(
+    let report = p2ham_io::document::compare_loaded(
         &load("self", &own.bytes),
         &load("verification", &ver.bytes),
         &instrument,

@@ -40,7 +40,7 @@ fn document(unit: &str, stage: &str) -> Vec<u8> {
         // It verifies the self-assessment as changed here.
         v["verifies"] = json!(format!(
             "sha256:{}",
-            p2ham_io::sha256_hex(&document(unit, "self"))
+            p2ham_io::digest::sha256_hex(&document(unit, "self"))
         ));
     }
     serde_json::to_vec(&v).expect("json")
@@ -195,7 +195,7 @@ fn escaped(s: &str) -> String {
 }
 
 fn validate(schema: &str, doc: &Value) {
-    let kind = p2ham_io::schema_kind(schema).unwrap_or_else(|| panic!("schema {schema}"));
+    let kind = p2ham_io::schema::schema_kind(schema).unwrap_or_else(|| panic!("schema {schema}"));
     let v = jsonschema::validator_for(&kind.schema()).expect("schema compiles");
     let errors: Vec<String> = v
         .iter_errors(doc)
@@ -351,7 +351,7 @@ async fn public_record(db: common::Db) {
     r.expect(200);
     let awards = r.json();
     validate("awards", &awards);
-    p2ham_io::read_award_list(p2ham_io::Source::bytes("awards.json", r.bytes.clone()))
+    p2ham_io::award::read_award_list(p2ham_io::Source::bytes("awards.json", r.bytes.clone()))
         .expect("reads as an award list");
     for unit in UNITS {
         let listed = awards["units"]
@@ -383,13 +383,13 @@ async fn public_record(db: common::Db) {
     assert_eq!(lapas["predikat"], false);
     assert_eq!(lapas["decision"], "lost");
     // The criteria's scores are the verification's, scored by the library.
-    let verification = p2ham_io::read_assessment(p2ham_io::Source::file(
+    let verification = p2ham_io::document::read_assessment(p2ham_io::Source::file(
         repo().join("fixtures/assessments/sampit-2023/lapas-sampit.verification.json"),
     ))
     .expect("verification");
     let instrument =
         p2ham_io::builtin(&verification.assessment.instrument.id).expect("a built-in instrument");
-    let scored = p2ham_io::score_loaded(&verification, instrument).expect("score");
+    let scored = p2ham_io::document::score_loaded(&verification, instrument).expect("score");
     assert_eq!(
         lapas["criteria"].as_array().map(Vec::len),
         Some(scored.criteria.len())

@@ -233,7 +233,7 @@ async fn returning_and_recording_ask_first_and_the_teams_photo_is_named() {
     // Record with a photo of the team for A.01: the photo is stored at once,
     // the confirmation page carries it, the verification names it once confirmed.
     let photo = fixture("fixtures/evidence/kanim-sampit/verifikasi/maklumat-pelayanan.png");
-    let sha = p2ham_io::sha256_hex(&photo);
+    let sha = p2ham_io::digest::sha256_hex(&photo);
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", verifier.csrf.clone().unwrap_or_default())
         .text("action", "verify")

@@ -76,7 +76,7 @@ async fn instruments(db: Db) {
     )
     .await;
     r.expect(201);
-    let sha = p2ham_io::sha256_hex(&tailored);
+    let sha = p2ham_io::digest::sha256_hex(&tailored);
     assert_eq!(
         r.json(),
         json!({"sha256": sha, "id": "demo-json", "version": "1.1.0", "created": true})
@@ -166,7 +166,7 @@ async fn instruments(db: Db) {
     )
     .await
     .expect(201);
-    let from = p2ham_io::sha256_hex(&demo);
+    let from = p2ham_io::digest::sha256_hex(&demo);
     let d = admin
         .get(&format!("/api/v1/instruments/{from}/diff/{sha}"))
         .await
@@ -299,7 +299,7 @@ async fn survey(db: Db) {
         (Some("87.09"), Some("B"), Some("Baik"))
     );
     assert_eq!(s["respondents"], 29);
-    assert_eq!(s["sha256"], p2ham_io::sha256_hex(&csv).as_str());
+    assert_eq!(s["sha256"], p2ham_io::digest::sha256_hex(&csv).as_str());
     // The XLSX of the same answers gives the same figure.
     let xlsx = fixture("fixtures/skm/kanim-sampit-2023.xlsx");
     let r = send(

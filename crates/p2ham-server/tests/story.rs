@@ -36,10 +36,10 @@ fn verification_path(unit: &str) -> String {
 
 /// What `p2ham compare --format json` prints for a unit's pair.
 fn cli_compare(unit: &str) -> p2ham_io::scoring::ComparisonReport {
-    let s = p2ham_io::load_assessment(&repo().join(self_path(unit))).expect("self");
-    let v = p2ham_io::load_assessment(&repo().join(verification_path(unit))).expect("verification");
-    let instrument = p2ham_io::instrument_for(&s, None).expect("instrument");
-    p2ham_io::compare_loaded(&s, &v, &instrument).expect("compare")
+    let s = p2ham_io::document::load_assessment(&repo().join(self_path(unit))).expect("self");
+    let v = p2ham_io::document::load_assessment(&repo().join(verification_path(unit))).expect("verification");
+    let instrument = p2ham_io::document::instrument_for(&s, None).expect("instrument");
+    p2ham_io::document::compare_loaded(&s, &v, &instrument).expect("compare")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,7 +80,7 @@ async fn story(db: common::Db) {
         r.expect(200);
         let body = r.json();
         assert_eq!(body["status"], "draft");
-        assert_eq!(body["sha256"], p2ham_io::sha256_hex(&bytes));
+        assert_eq!(body["sha256"], p2ham_io::digest::sha256_hex(&bytes));
         // The figure is the library's.
         let score = p2ham_io::ops::score(p2ham_io::Source::bytes("x", &bytes), None)
             .expect("score")
@@ -309,15 +309,15 @@ async fn story(db: common::Db) {
     assert_eq!(selfs.len(), 2);
     assert_eq!(
         view["self_assessment"]["sha256"],
-        p2ham_io::sha256_hex(&fixture(&self_path("kanim-sampit")))
+        p2ham_io::digest::sha256_hex(&fixture(&self_path("kanim-sampit")))
     );
 
     // Score reports in every format are the library's.
     let bytes = fixture(&self_path("lapas-sampit"));
-    let loaded = p2ham_io::load_assessment(&repo().join(self_path("lapas-sampit"))).expect("load");
-    let instrument = p2ham_io::instrument_for(&loaded, None).expect("instrument");
-    let score = p2ham_io::score_loaded(&loaded, &instrument).expect("score");
-    assert_eq!(loaded.sha256, p2ham_io::sha256_hex(&bytes));
+    let loaded = p2ham_io::document::load_assessment(&repo().join(self_path("lapas-sampit"))).expect("load");
+    let instrument = p2ham_io::document::instrument_for(&loaded, None).expect("instrument");
+    let score = p2ham_io::document::score_loaded(&loaded, &instrument).expect("score");
+    assert_eq!(loaded.sha256, p2ham_io::digest::sha256_hex(&bytes));
     let r = evaluator
         .get(&format!("{}/score?format=text", case("lapas-sampit")))
         .await;
@@ -357,15 +357,17 @@ async fn story(db: common::Db) {
         v
     };
     let api = without_source(r.json());
-    let files: Vec<p2ham_io::RollupInput> = UNITS
+    let files: Vec<p2ham_io::rollup::RollupInput> = UNITS
         .iter()
-        .map(|u| p2ham_io::RollupInput::Path(repo().join(verification_path(u))))
+        .map(|u| p2ham_io::rollup::RollupInput::Path(repo().join(verification_path(u))))
         .collect();
-    let options = p2ham_io::RollupOptions {
+    let options = p2ham_io::rollup::RollupOptions {
         stage: Some(p2ham_io::model::Stage::Verification),
-        ..p2ham_io::RollupOptions::default()
+        ..p2ham_io::rollup::RollupOptions::default()
     };
-    let cli = p2ham_io::rollup(files, &options, &mut ()).expect("rollup").report;
+    let cli = p2ham_io::rollup::rollup(files, &options, &mut ())
+        .expect("rollup")
+        .report;
     let cli = without_source(serde_json::from_slice(&rendered(&cli, Format::Json, Lang::Id)).expect("json"));
     assert_eq!(api["units"], cli["units"], "per-unit figures");
     assert_eq!(api["offices"], cli["offices"], "per-Kanwil figures");
@@ -393,7 +395,7 @@ async fn story(db: common::Db) {
         .get(&format!(
             "{}/evidence/{}",
             case("lapas-sampit"),
-            p2ham_io::sha256_hex(&photo)
+            p2ham_io::digest::sha256_hex(&photo)
         ))
         .await;
     r.expect(200);

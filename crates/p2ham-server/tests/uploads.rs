@@ -213,7 +213,7 @@ async fn cut_and_resume(db: Db, prefix: &str) {
     let info = op.get(&upload).await;
     info.expect(200);
     let info = info.json();
-    let sha = p2ham_io::sha256_hex(&photo);
+    let sha = p2ham_io::digest::sha256_hex(&photo);
     assert_eq!(info["sha256"], Value::from(sha.clone()));
     assert_eq!(info["content_type"], "image/png");
     assert_eq!(info["path"], "A.01/apar-foto.png");
@@ -461,7 +461,7 @@ async fn idempotent_saves(db: Db) {
     assert_eq!(a01["note"], "Maklumat di ruang tunggu");
     assert_eq!(
         a01["evidence"][0]["sha256"],
-        Value::from(p2ham_io::sha256_hex(&photo))
+        Value::from(p2ham_io::digest::sha256_hex(&photo))
     );
     assert_eq!(lapas.get(&upload).await.json()["attached"], true);
     server.stop().await;

@@ -31,9 +31,10 @@ fn verification_path(unit: &str) -> String {
 /// What `p2ham award --previous fixtures/awards/kalteng-2022.json` decides
 /// over the three verification files (with `--decree-*` when given).
 fn cli_award(decree: Option<p2ham_io::model::Decree>) -> AwardList {
-    let previous = p2ham_io::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("previous");
+    let previous =
+        p2ham_io::award::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("previous");
     let paths: Vec<_> = UNITS.iter().map(|u| repo().join(verification_path(u))).collect();
-    let found = p2ham_io::read_verified(&paths, None).expect("verifications");
+    let found = p2ham_io::award::read_verified(&paths, None).expect("verifications");
     let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
     let options = AwardOptions {
         decree,
@@ -178,7 +179,10 @@ async fn year(db: common::Db) {
     assert_eq!(r.json()["period"], "2022");
     assert_eq!(r.json()["units"], 3);
     assert_eq!(r.json()["holders"], 2, "Kanim and Lapas held the predikat");
-    assert_eq!(r.json()["sha256"], p2ham_io::sha256_hex(&fixture(KALTENG_2022)));
+    assert_eq!(
+        r.json()["sha256"],
+        p2ham_io::digest::sha256_hex(&fixture(KALTENG_2022))
+    );
     let r = evaluator.get("/api/v1/periods/2023/previous-awards").await;
     assert_eq!(r.bytes, fixture(KALTENG_2022), "kept byte for byte");
 
@@ -355,7 +359,7 @@ async fn year(db: common::Db) {
     }
     // The decreed list: what `p2ham award --previous … --decree-*` writes, fixed.
     let r = evaluator.get("/api/v1/periods/2023/awards").await;
-    assert_eq!(p2ham_io::sha256_hex(&r.bytes), recorded["awards_sha256"]);
+    assert_eq!(p2ham_io::digest::sha256_hex(&r.bytes), recorded["awards_sha256"]);
     let decreed = r.json();
     assert_eq!(decreed["decree"]["issuer"], "Menteri Hukum dan Hak Asasi Manusia");
     let cli = cli_award(Some(p2ham_io::model::Decree {
@@ -453,7 +457,7 @@ async fn year(db: common::Db) {
     assert_eq!(lapas["periods"][1]["total"], "79.58");
     assert_eq!(lapas["current_streak"], 0);
     assert_eq!(lapas["longest_streak"], 1);
-    let previous = p2ham_io::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("list");
+    let previous = p2ham_io::award::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("list");
     let decreed_list: AwardList = serde_json::from_value(decreed.clone()).expect("list");
     let expected = p2ham_io::scoring::history(
         &[decreed_list.clone(), previous.clone()],
@@ -494,13 +498,13 @@ async fn year(db: common::Db) {
         .expect(200);
     let mut ver: Value = serde_json::from_slice(&own).expect("json");
     ver["stage"] = json!("verification");
-    ver["verifies"] = json!(format!("sha256:{}", p2ham_io::sha256_hex(&own)));
+    ver["verifies"] = json!(format!("sha256:{}", p2ham_io::digest::sha256_hex(&own)));
     let ver = serde_json::to_vec_pretty(&ver).expect("json");
     verifier
         .put_bytes(&format!("{case24}/verification"), ver.clone())
         .await
         .expect(200);
-    let results_2024 = p2ham_io::read_verified_sources(
+    let results_2024 = p2ham_io::award::read_verified_sources(
         vec![Source::bytes("kanim-sampit.verification.json", &ver[..])],
         None,
     )

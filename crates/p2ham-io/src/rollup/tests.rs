@@ -15,7 +15,7 @@ fn fixture(p: &str) -> PathBuf {
 /// Valid documents, one per line, with the instrument to use (`None`: built-ins).
 fn bases() -> Vec<(Option<LoadedInstrument>, Value)> {
     let mut out = Vec::new();
-    let demo = crate::read_instrument(crate::Source::file(
+    let demo = crate::document::read_instrument(crate::Source::file(
         fixture("rollup/instrument.json").to_str().unwrap(),
     ))
     .unwrap();

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use p2ham_io::scoring::skm::{SkmReport, Weights};
 use p2ham_io::scoring::{ComparisonReport, RollupReport, ScoreReport};
 use p2ham_io::{
-    compare_loaded, instrument_for, load_assessment, rollup, score_loaded, skm_report, validate_files,
-    verify_evidence, EvidenceReport, RollupInput, RollupOptions, SkmReadOptions, ValidationReport,
+    document::compare_loaded, document::instrument_for, document::load_assessment, document::score_loaded,
+    evidence::verify_evidence, evidence::EvidenceReport, rollup::rollup, rollup::RollupInput,
+    rollup::RollupOptions, skm::skm_report, skm::SkmReadOptions, validate::validate_files,
+    validate::ValidationReport,
 };
 
 /// A fixture path.
@@ -41,7 +43,8 @@ pub fn compared(unit: &str) -> ComparisonReport {
 /// A report built from the fixtures.
 pub fn rolled_up() -> RollupReport {
     let dir = fixtures().join("rollup");
-    let instrument = p2ham_io::read_instrument(p2ham_io::Source::file(dir.join("instrument.json"))).unwrap();
+    let instrument =
+        p2ham_io::document::read_instrument(p2ham_io::Source::file(dir.join("instrument.json"))).unwrap();
     let options = RollupOptions {
         instrument: Some(&instrument),
         ..RollupOptions::default()

@@ -280,7 +280,7 @@ fn component(kind: &str) -> String {
 
 /// A published schema as a component: without `$schema` and `$id` (its
 /// references resolve inside this document), its `$defs` kept inside it.
-fn as_component(kind: &p2ham_io::SchemaKind) -> Value {
+fn as_component(kind: &p2ham_io::schema::SchemaKind) -> Value {
     let mut schema = kind.schema();
     if let Some(m) = schema.as_object_mut() {
         m.remove("$schema");
@@ -344,7 +344,10 @@ fn embed_published(doc: &mut Value) {
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
         .expect("the document has component schemas");
-    for kind in p2ham_io::SCHEMAS.iter().filter(|k| used.contains(&k.name)) {
+    for kind in p2ham_io::schema::SCHEMAS
+        .iter()
+        .filter(|k| used.contains(&k.name))
+    {
         schemas.insert(component(kind.name), as_component(kind));
     }
 }

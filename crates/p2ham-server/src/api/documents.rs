@@ -90,7 +90,7 @@ async fn put_document(
         // The request is the same when its case, stage and bytes are.
         let mut identity = format!("PUT {period} {unit} {name}\n").into_bytes();
         identity.extend_from_slice(&bytes);
-        if let Some(first) = idem.begin(key, &p2ham_io::sha256_hex(&identity)).await? {
+        if let Some(first) = idem.begin(key, &p2ham_io::digest::sha256_hex(&identity)).await? {
             return Ok(replayed(first));
         }
     }

@@ -22,7 +22,7 @@ const SCHEMA_JSON: &str = "application/schema+json";
 fn published() -> &'static BTreeMap<String, (String, String)> {
     static ALL: OnceLock<BTreeMap<String, (String, String)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        p2ham_io::SCHEMAS
+        p2ham_io::schema::SCHEMAS
             .iter()
             .map(|kind| {
                 let text = kind.to_pretty();

@@ -9,7 +9,7 @@
 
 mod replay;
 
-use p2ham_io::AuditCheckpoint;
+use p2ham_io::checkpoint::AuditCheckpoint;
 use serde::Serialize;
 use sqlx::{Any, Executor, Row, Transaction};
 use utoipa::ToSchema;
@@ -96,7 +96,7 @@ pub fn entry_digest(e: &AuditEntry) -> String {
         e.after,
         e.prev_sha256
     ]);
-    p2ham_io::sha256_hex(fields.to_string().as_bytes())
+    p2ham_io::digest::sha256_hex(fields.to_string().as_bytes())
 }
 
 /// Take the log's next position. Called first in every audited write

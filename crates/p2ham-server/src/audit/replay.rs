@@ -393,7 +393,7 @@ impl Replay {
             let period: String = r.try_get("period_id")?;
             let sha: String = r.try_get("awards_sha256")?;
             let body: String = r.try_get("awards")?;
-            let actual = p2ham_io::sha256_hex(body.as_bytes());
+            let actual = p2ham_io::digest::sha256_hex(body.as_bytes());
             if actual != sha {
                 out.push(format!(
                     "decree of period/{period}: its stored award list has digest {actual}, not the recorded {sha}: \
@@ -422,7 +422,7 @@ impl Replay {
         for r in &rows {
             let sha: String = r.try_get("sha256")?;
             let body: String = r.try_get("body")?;
-            let actual = p2ham_io::sha256_hex(body.as_bytes());
+            let actual = p2ham_io::digest::sha256_hex(body.as_bytes());
             if actual != sha {
                 out.push(format!(
                     "instrument/{sha}: its stored text has digest {actual}: the instrument was edited"
@@ -479,7 +479,7 @@ impl Replay {
             let sha: Option<String> = r.try_get("sha256")?;
             let body: Option<String> = r.try_get("body")?;
             if let (Some(sha), Some(body)) = (&sha, &body) {
-                let actual = p2ham_io::sha256_hex(body.as_bytes());
+                let actual = p2ham_io::digest::sha256_hex(body.as_bytes());
                 if actual != *sha {
                     out.push(format!(
                         "award rule of period/{period}: its stored text has digest {actual}, not the recorded {sha}: \
@@ -638,7 +638,7 @@ async fn check_document(
     let mut actual = Vec::new();
     for r in &rows {
         let body: String = r.try_get("body")?;
-        let digest = p2ham_io::sha256_hex(body.as_bytes());
+        let digest = p2ham_io::digest::sha256_hex(body.as_bytes());
         if digest == sha {
             return Ok(());
         }

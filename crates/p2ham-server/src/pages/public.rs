@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
 use p2ham_io::model::{Decision, Lang, Text, VulnerableGroup};
-use p2ham_io::{PublicUnit, PUBLIC_LICENCE};
+use p2ham_io::{public::PublicUnit, public::PUBLIC_LICENCE};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 

@@ -84,7 +84,7 @@ impl Awards<'_> {
         let Some(body) = r.try_get::<Option<String>, _>("body")? else {
             return Ok(None);
         };
-        let rule = p2ham_io::award_rule(&format!("award rule of period {period}"), body.as_bytes())
+        let rule = p2ham_io::award::award_rule(&format!("award rule of period {period}"), body.as_bytes())
             .map_err(|e| ServiceError::internal(&e))?;
         Ok(Some((
             AwardRuleInfo {
@@ -124,10 +124,11 @@ impl Awards<'_> {
         require(self.actor, &ROUND_ROLES)?;
         let p = find_period(self.state, period).await?;
         let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
-        let rule = p2ham_io::award_rule(&name, &bytes).map_err(|e| ServiceError::invalid_document(&e))?;
+        let rule =
+            p2ham_io::award::award_rule(&name, &bytes).map_err(|e| ServiceError::invalid_document(&e))?;
         let body = String::from_utf8(bytes)
             .map_err(|_| ServiceError::new(ErrorCode::InvalidDocument, "award rule: not UTF-8 text"))?;
-        let sha = p2ham_io::sha256_hex(body.as_bytes());
+        let sha = p2ham_io::digest::sha256_hex(body.as_bytes());
         let info = AwardRuleInfo {
             period: p.id.clone(),
             sha256: sha.clone(),

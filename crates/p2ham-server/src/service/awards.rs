@@ -59,7 +59,7 @@ fn refused_list(path: &str, message: String) -> ServiceError {
 
 /// A stored award list (written by this application or checked on import) as the library reads it.
 pub(super) fn stored_list(name: &str, body: &str) -> ServiceResult<AwardList> {
-    p2ham_io::read_award_list(Source::bytes(name, body.as_bytes()))
+    p2ham_io::award::read_award_list(Source::bytes(name, body.as_bytes()))
         .map_err(|e| ServiceError::internal(&format!("stored award list {name}: {e}")))
 }
 
@@ -190,7 +190,7 @@ impl<'a> Awards<'a> {
         require(self.actor, &ROUND_ROLES)?;
         let p = self.period(period).await?;
         let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
-        let list = p2ham_io::read_award_list(Source::bytes(name, &bytes[..]))
+        let list = p2ham_io::award::read_award_list(Source::bytes(name, &bytes[..]))
             .map_err(|e| ServiceError::invalid_document(&e))?;
         check_previous(&list, &p.id).map_err(|e| refused_list("period", e.to_string()))?;
         if let Some(prev) = &p.previous {
@@ -204,7 +204,7 @@ impl<'a> Awards<'a> {
         }
         self.refuse_when_decreed(&p.id).await?;
         let body = String::from_utf8(bytes).map_err(|_| refused_list("", "not UTF-8 text".into()))?;
-        let sha = p2ham_io::sha256_hex(body.as_bytes());
+        let sha = p2ham_io::digest::sha256_hex(body.as_bytes());
         let info = PreviousAwardsInfo {
             period: list.period.clone(),
             sha256: sha.clone(),
@@ -623,7 +623,7 @@ impl<'a> Awards<'a> {
             ));
         }
         let body = p2ham_report::to_json(&list);
-        let sha = p2ham_io::sha256_hex(body.as_bytes());
+        let sha = p2ham_io::digest::sha256_hex(body.as_bytes());
         let at = now();
         sqlx::query("INSERT INTO decrees (period_id, number, decree_date, issuer, awards_sha256, awards, decreed_by, decreed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&p.id)

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use p2ham_io::scoring::{ComparisonReport, ScoreReport};
-use p2ham_io::{LoadedAssessment, LoadedInstrument, Source};
+use p2ham_io::{document::LoadedAssessment, document::LoadedInstrument, Source};
 use sqlx::Row;
 
 use super::{require, Action, ErrorCode, ServiceError, ServiceResult};
@@ -202,7 +202,8 @@ pub(super) fn parsed(stage: StageParam, body: &[u8]) -> ServiceResult<LoadedAsse
         StageParam::SelfAssessment => "self-assessment",
         StageParam::Verification => "verification",
     };
-    p2ham_io::read_assessment(Source::bytes(name, body)).map_err(|e| ServiceError::invalid_document(&e))
+    p2ham_io::document::read_assessment(Source::bytes(name, body))
+        .map_err(|e| ServiceError::invalid_document(&e))
 }
 
 /// Read the whole of a source under the document limit (too large beyond it).
@@ -372,9 +373,9 @@ impl<'a> Cases<'a> {
                     .transpose()?;
                 let score = own
                     .as_ref()
-                    .and_then(|d| p2ham_io::score_loaded(d, &scoring).ok());
+                    .and_then(|d| p2ham_io::document::score_loaded(d, &scoring).ok());
                 let comparison = match (&own, &verified) {
-                    (Some(o), Some(v)) => p2ham_io::compare_loaded(o, v, &scoring).ok(),
+                    (Some(o), Some(v)) => p2ham_io::document::compare_loaded(o, v, &scoring).ok(),
                     _ => None,
                 };
                 ServiceResult::Ok((own, score, verified, comparison))
@@ -451,7 +452,7 @@ impl<'a> Cases<'a> {
                 if let Some((own, ver)) = bodies {
                     let own = parsed(StageParam::SelfAssessment, own.as_bytes())?;
                     let ver = parsed(StageParam::Verification, ver.as_bytes())?;
-                    let report = p2ham_io::compare_loaded(&own, &ver, &instrument)
+                    let report = p2ham_io::document::compare_loaded(&own, &ver, &instrument)
                         .map_err(|e| ServiceError::invalid_document(&e))?;
                     c.verified_total = report.verified_total.map(|t| t.to_string());
                 }
@@ -497,9 +498,9 @@ impl<'a> Cases<'a> {
         let (period, _) = self.scope(period, unit).await?;
         let instrument = self.state.instrument(&period.instrument.sha256).await?;
         let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
-        let doc = p2ham_io::read_assessment(Source::bytes(name, &bytes))
+        let doc = p2ham_io::document::read_assessment(Source::bytes(name, &bytes))
             .map_err(|e| ServiceError::invalid_document(&e))?;
-        p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ServiceError::invalid_document(&e))
+        p2ham_io::document::score_loaded(&doc, &instrument).map_err(|e| ServiceError::invalid_document(&e))
     }
 
     /// Compare a verification the verifier has not recorded (the review
@@ -531,9 +532,10 @@ impl<'a> Cases<'a> {
         let own = parsed(StageParam::SelfAssessment, own.as_bytes())?;
         let instrument = self.state.instrument(&period.instrument.sha256).await?;
         let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
-        let doc = p2ham_io::read_assessment(Source::bytes(name, &bytes))
+        let doc = p2ham_io::document::read_assessment(Source::bytes(name, &bytes))
             .map_err(|e| ServiceError::invalid_document(&e))?;
-        p2ham_io::compare_loaded(&own, &doc, &instrument).map_err(|e| ServiceError::invalid_document(&e))
+        p2ham_io::document::compare_loaded(&own, &doc, &instrument)
+            .map_err(|e| ServiceError::invalid_document(&e))
     }
 }
 

@@ -90,7 +90,7 @@ impl Awards<'_> {
             let instrument = self.state.instrument(&period.instrument.sha256).await?;
             let name = format!("{}.verification.json", found.id);
             let read = tokio::task::spawn_blocking(move || {
-                p2ham_io::read_verified_sources(
+                p2ham_io::award::read_verified_sources(
                     vec![Source::bytes(name, body.into_bytes())],
                     Some(&instrument),
                 )

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
+use p2ham_io::document::LoadedInstrument;
 use p2ham_io::scoring::{diff_instruments, DiffSide, InstrumentDiff};
-use p2ham_io::LoadedInstrument;
 use sqlx::Row;
 
 use super::{require, ErrorCode, ServiceError, ServiceResult};
@@ -83,7 +83,7 @@ impl Instruments<'_> {
             .await?;
         let builtins: Vec<String> = p2ham_io::BUILTINS
             .iter()
-            .map(|b| p2ham_io::sha256_hex(b.source.as_bytes()))
+            .map(|b| p2ham_io::digest::sha256_hex(b.source.as_bytes()))
             .collect();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -167,7 +167,7 @@ impl Instruments<'_> {
         } else {
             "instrument.json"
         };
-        let loaded = p2ham_io::instrument_from_bytes(name, bytes, toml)
+        let loaded = p2ham_io::document::instrument_from_bytes(name, bytes, toml)
             .map_err(|e| ServiceError::invalid_document(&e))?;
         let body = std::str::from_utf8(bytes)
             .map_err(|_| ServiceError::new(ErrorCode::InvalidDocument, format!("{name}: not UTF-8 text")))?;

@@ -4,8 +4,8 @@
 //! Publishing is an evaluator's or administrator's decision, after the
 //! period's decree, and is audited; so is unpublishing. The publication
 //! fixes, in the database, what is public: the decreed award list as the
-//! public reads it ([`p2ham_io::public_award_list`]) and the public record
-//! of its units ([`p2ham_io::public_units`]: verified scores by criterion and
+//! public reads it ([`p2ham_io::public::public_award_list`]) and the public record
+//! of its units ([`p2ham_io::public::public_units`]: verified scores by criterion and
 //! the indicators verified as met — never notes, people's names,
 //! self-assessment figures or evidence). The public pages and data read only
 //! those rows, never the live cases.
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use p2ham_io::model::{AwardList, Lang};
 use p2ham_io::scoring::{history, ScoreReport, UnitHistory};
-use p2ham_io::{PublicUnit, PublicUnits, Source};
+use p2ham_io::{public::PublicUnit, public::PublicUnits, Source};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -446,17 +446,17 @@ impl Awards<'_> {
         let (awards_text, units) = tokio::task::spawn_blocking(move || {
             let mut scores: BTreeMap<String, ScoreReport> = BTreeMap::new();
             for (unit, body) in bodies {
-                let loaded = p2ham_io::read_assessment(Source::bytes(
+                let loaded = p2ham_io::document::read_assessment(Source::bytes(
                     format!("{unit}.verification.json"),
                     body.into_bytes(),
                 ))
                 .map_err(|e| ServiceError::invalid_document(&e))?;
-                let report = p2ham_io::score_loaded(&loaded, &instrument)
+                let report = p2ham_io::document::score_loaded(&loaded, &instrument)
                     .map_err(|e| ServiceError::invalid_document(&e))?;
                 scores.insert(unit, report);
             }
-            let public = p2ham_io::public_award_list(&list);
-            let units = p2ham_io::public_units(&public, &scores, &published_at)
+            let public = p2ham_io::public::public_award_list(&list);
+            let units = p2ham_io::public::public_units(&public, &scores, &published_at)
                 .ok_or_else(|| ServiceError::internal(&"a decreed list without its decree"))?;
             Ok::<_, ServiceError>((p2ham_report::to_json(&public), units))
         })
@@ -468,8 +468,8 @@ impl Awards<'_> {
             published_at: at.clone(),
             units: units.units.len(),
             awarded: units.units.iter().filter(|u| u.predikat).count(),
-            awards_sha256: p2ham_io::sha256_hex(awards_text.as_bytes()),
-            units_sha256: p2ham_io::sha256_hex(units_text.as_bytes()),
+            awards_sha256: p2ham_io::digest::sha256_hex(awards_text.as_bytes()),
+            units_sha256: p2ham_io::digest::sha256_hex(units_text.as_bytes()),
         };
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;

@@ -197,8 +197,8 @@ impl Cases<'_> {
         let (period, _) = self.scope(period, unit).await?;
         let instrument = self.state.instrument(&period.instrument.sha256).await?;
         let doc = parsed(stage, body.as_bytes())?;
-        let report =
-            p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ServiceError::invalid_document(&e))?;
+        let report = p2ham_io::document::score_loaded(&doc, &instrument)
+            .map_err(|e| ServiceError::invalid_document(&e))?;
         Ok(Report::Score(Box::new(report)))
     }
 

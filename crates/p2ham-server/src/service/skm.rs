@@ -137,7 +137,7 @@ impl Cases<'_> {
         let report = tokio::task::spawn_blocking(move || {
             p2ham_io::ops::skm(
                 p2ham_io::Source::bytes(file, &owned),
-                &p2ham_io::SkmReadOptions::default(),
+                &p2ham_io::skm::SkmReadOptions::default(),
                 p2ham_io::scoring::skm::Weights::Exact,
             )
         })
@@ -146,7 +146,7 @@ impl Cases<'_> {
         let f = &report.overall;
         let info = SkmInfo {
             file_name: name,
-            sha256: p2ham_io::sha256_hex(bytes),
+            sha256: p2ham_io::digest::sha256_hex(bytes),
             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
             respondents: i64::try_from(f.respondents).unwrap_or(i64::MAX),
             ikm: f.ikm.to_string(),

@@ -541,7 +541,7 @@ impl Uploads<'_> {
                 Err(e) if e.code == ErrorCode::NotFound => return Ok(false),
                 Err(e) => return Err(e),
             };
-            let base = p2ham_io::sha256_hex(body.as_bytes());
+            let base = p2ham_io::digest::sha256_hex(body.as_bytes());
             let mut doc = parsed(StageParam::SelfAssessment, body.as_bytes())?.assessment;
             let Some(answer) = doc.answers.iter_mut().find(|a| a.indicator == indicator) else {
                 return Ok(false);

@@ -4,7 +4,7 @@
 
 use p2ham_io::model::{Code, Diagnostic, Stage};
 use p2ham_io::scoring::ComparisonReport;
-use p2ham_io::{LoadedAssessment, Source};
+use p2ham_io::{document::LoadedAssessment, Source};
 use sqlx::Row;
 
 use super::cases::{document_body, object, parsed, read_case, source_bytes, CaseRow};
@@ -255,12 +255,12 @@ impl Cases<'_> {
         require(self.actor, &[Action::EditSelfAssessment.role()])?;
         let (period, unit) = self.scope(period, unit).await?;
         let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
-        let doc = p2ham_io::read_assessment(Source::bytes(name, &bytes))
+        let doc = p2ham_io::document::read_assessment(Source::bytes(name, &bytes))
             .map_err(|e| ServiceError::invalid_document(&e))?;
         check_fits(&doc, &unit, &period, Stage::SelfAssessment)?;
         let instrument = self.state.instrument(&period.instrument.sha256).await?;
-        let score =
-            p2ham_io::score_loaded(&doc, &instrument).map_err(|e| ServiceError::invalid_document(&e))?;
+        let score = p2ham_io::document::score_loaded(&doc, &instrument)
+            .map_err(|e| ServiceError::invalid_document(&e))?;
         check_window(
             period.self_opens.as_ref(),
             period.self_closes.as_ref(),
@@ -513,7 +513,7 @@ impl Cases<'_> {
         require(self.actor, &[Action::Verify.role()])?;
         let (period, unit) = self.scope(period, unit).await?;
         let (name, bytes) = source_bytes(document, self.state.settings().max_document_bytes)?;
-        let doc = p2ham_io::read_assessment(Source::bytes(name, &bytes))
+        let doc = p2ham_io::document::read_assessment(Source::bytes(name, &bytes))
             .map_err(|e| ServiceError::invalid_document(&e))?;
         check_fits(&doc, &unit, &period, Stage::Verification)?;
         check_window(
@@ -550,7 +550,7 @@ impl Cases<'_> {
         .await?;
         let own = parsed(StageParam::SelfAssessment, self_body.as_bytes())?;
         let instrument = self.state.instrument(&period.instrument.sha256).await?;
-        let report = p2ham_io::compare_loaded(&own, &doc, &instrument)
+        let report = p2ham_io::document::compare_loaded(&own, &doc, &instrument)
             .map_err(|e| ServiceError::invalid_document(&e))?;
         let body = utf8(bytes)?;
         let mut w = self.state.db().write().await?;
@@ -620,7 +620,7 @@ impl Cases<'_> {
         let instrument = self.state.instrument(&period.instrument.sha256).await?;
         let own = parsed(StageParam::SelfAssessment, own.as_bytes())?;
         let ver = parsed(StageParam::Verification, ver.as_bytes())?;
-        let report = p2ham_io::compare_loaded(&own, &ver, &instrument)
+        let report = p2ham_io::document::compare_loaded(&own, &ver, &instrument)
             .map_err(|e| ServiceError::invalid_document(&e))?;
         Ok((case, report))
     }

@@ -49,7 +49,8 @@ impl PgSchema {
         sqlx::any::install_default_drivers();
         let schema = format!(
             "p2ham_test_{}",
-            p2ham_io::sha256_hex(format!("{test}{:?}", std::time::SystemTime::now()).as_bytes())[..16]
+            p2ham_io::digest::sha256_hex(format!("{test}{:?}", std::time::SystemTime::now()).as_bytes())
+                [..16]
                 .to_owned()
         );
         let pool = sqlx::AnyPool::connect(&admin_url)

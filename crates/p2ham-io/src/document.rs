@@ -1,12 +1,18 @@
-//! Loading documents from their sources or the built-ins, with their digests.
+//! Documents: reading them from their sources with their digests, parsing
+//! JSON (numbers exact) and TOML, checking an assessment against its
+//! instrument, scoring and comparing what was loaded.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use p2ham_model::{Assessment, CheckedInstrument};
 
+pub use crate::compare::compare_loaded;
+pub use crate::parse::{
+    detect_kind, from_json, from_toml, is_toml, parse_assessment, parse_instrument, DocumentKind,
+};
 use crate::source::SourceBytes;
-use crate::{parse_assessment, parse_instrument, sha256_hex, IoError, Source};
+use crate::{digest::sha256_hex, IoError, Source};
 
 /// The default size limit of one document: 256 MiB (a national instrument or
 /// assessment is well under 1 MB; a survey workbook a few MB).
