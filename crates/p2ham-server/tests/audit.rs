@@ -6,15 +6,11 @@
 
 mod common;
 
-use common::{files_under, fixture, repo, Client, TestServer};
+use common::{fixture, repo, Client, TestServer};
 use p2ham_server::ServerError;
 use serde_json::json;
 
 const UNITS: [&str; 3] = ["kanim-sampit", "lapas-sampit", "bapas-sampit"];
-
-fn case(unit: &str) -> String {
-    format!("/api/v1/periods/2023/units/{unit}")
-}
 
 fn eligible(unit: &str) -> bool {
     let dir = repo().join("fixtures/assessments/sampit-2023");
@@ -30,21 +26,7 @@ fn eligible(unit: &str) -> bool {
 
 /// The operator uploads the evidence and the self-assessment and submits.
 async fn submit(server: &TestServer, unit: &str) {
-    let op = server.login(&format!("operator-{unit}")).await;
-    let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
-    op.upload(&format!("{}/evidence", case(unit)), evidence)
-        .await
-        .expect(201);
-    op.put_bytes(
-        &format!("{}/self-assessment", case(unit)),
-        fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
-    )
-    .await
-    .expect(200);
-    op.declare("2023", unit).await;
-    op.post(&format!("{}/submit", case(unit)), json!({}))
-        .await
-        .expect(200);
+    common::sampit_submit(server, unit).await;
 }
 
 /// Every Sampit unit through verification, evaluation and the award decision.
@@ -53,22 +35,9 @@ async fn decide_all(server: &TestServer) {
     let evaluator = server.login("evaluator").await;
     for unit in UNITS {
         submit(server, unit).await;
-        let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
-        verifier
-            .upload(&format!("{}/evidence", case(unit)), evidence)
-            .await
-            .expect(201);
-        verifier
-            .put_bytes(
-                &format!("{}/verification", case(unit)),
-                fixture(&format!(
-                    "fixtures/assessments/sampit-2023/{unit}.verification.json"
-                )),
-            )
-            .await
-            .expect(200);
+        common::sampit_verify(&verifier, unit).await;
         evaluator
-            .post(&format!("{}/evaluate", case(unit)), json!({}))
+            .post(&format!("{}/evaluate", common::sampit_case(unit)), json!({}))
             .await
             .expect(200);
     }
@@ -82,7 +51,7 @@ async fn decide_all(server: &TestServer) {
         .await
         .expect(201);
     for unit in UNITS {
-        let view = evaluator.get(&case(unit)).await.json();
+        let view = evaluator.get(&common::sampit_case(unit)).await.json();
         let want = if eligible(unit) { "awarded" } else { "not_awarded" };
         assert_eq!(view["status"], want, "{unit}");
     }
@@ -350,7 +319,7 @@ async fn edited_tables(db: common::Db) {
     .expect("json");
     doc["answers"][0]["note"] = json!("diubah");
     op.put_bytes(
-        &format!("{}/self-assessment", case("kanim-sampit")),
+        &format!("{}/self-assessment", common::sampit_case("kanim-sampit")),
         serde_json::to_vec_pretty(&doc).expect("json"),
     )
     .await

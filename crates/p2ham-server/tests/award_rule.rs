@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{files_under, fixture, repo, Client, TestServer};
+use common::{fixture, repo, Client, TestServer};
 use p2ham_io::model::AwardList;
 use p2ham_io::scoring::{decide, AwardOptions};
 use p2ham_io::Source;
@@ -21,14 +21,6 @@ const KALTENG_2022: &str = "fixtures/awards/kalteng-2022.json";
 const RULE: &str = "fixtures/award-rule/rule-2020.json";
 const COMPONENTS: &str = "fixtures/award-rule/sampit-2023-components.json";
 
-fn case(unit: &str) -> String {
-    format!("/api/v1/periods/2023/units/{unit}")
-}
-
-fn verification_path(unit: &str) -> String {
-    format!("fixtures/assessments/sampit-2023/{unit}.verification.json")
-}
-
 /// What `p2ham award --previous … --rule … --components …` decides over the
 /// three verification files and the fixtures' rule and figures.
 fn cli_award() -> AwardList {
@@ -37,7 +29,10 @@ fn cli_award() -> AwardList {
     let rule = p2ham_io::award::read_award_rule(Source::file(repo().join(RULE))).expect("rule");
     let components =
         p2ham_io::award::read_award_components(Source::file(repo().join(COMPONENTS))).expect("components");
-    let paths: Vec<_> = UNITS.iter().map(|u| repo().join(verification_path(u))).collect();
+    let paths: Vec<_> = UNITS
+        .iter()
+        .map(|u| repo().join(common::sampit_verification(u)))
+        .collect();
     let found = p2ham_io::award::read_verified(&paths, None).expect("verifications");
     let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
     let options = AwardOptions {
@@ -102,22 +97,12 @@ async fn the_declared_rule_decides_the_round_as_the_cli_does() {
 
 /// Upload, submit, verify and evaluate one unit (Kanim with its survey).
 async fn evaluate(server: &TestServer, verifier: &Client, evaluator: &Client, unit: &str) {
-    let op = server.login(&format!("operator-{unit}")).await;
-    let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
-    op.upload(&format!("{}/evidence", case(unit)), evidence)
-        .await
-        .expect(201);
-    op.put_bytes(
-        &format!("{}/self-assessment", case(unit)),
-        fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
-    )
-    .await
-    .expect(200);
+    let op = common::sampit_draft(server, unit).await;
     if unit == "kanim-sampit" {
         Client::reply(
             op.request(
                 Method::PUT,
-                &format!("{}/skm?name=skm-kanim-2023.csv", case(unit)),
+                &format!("{}/skm?name=skm-kanim-2023.csv", common::sampit_case(unit)),
             )
             .header("content-type", "text/csv")
             .body(fixture("fixtures/skm/kanim-sampit-2023.csv")),
@@ -125,24 +110,10 @@ async fn evaluate(server: &TestServer, verifier: &Client, evaluator: &Client, un
         .await
         .expect(201);
     }
-    op.declare("2023", unit).await;
-    op.post(&format!("{}/submit", case(unit)), json!({}))
-        .await
-        .expect(200);
-    let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
-    verifier
-        .upload(&format!("{}/evidence", case(unit)), evidence)
-        .await
-        .expect(201);
-    verifier
-        .put_bytes(
-            &format!("{}/verification", case(unit)),
-            fixture(&verification_path(unit)),
-        )
-        .await
-        .expect(200);
+    common::sampit_declare_and_submit(&op, unit).await;
+    common::sampit_verify(verifier, unit).await;
     evaluator
-        .post(&format!("{}/evaluate", case(unit)), json!({}))
+        .post(&format!("{}/evaluate", common::sampit_case(unit)), json!({}))
         .await
         .expect(200);
 }

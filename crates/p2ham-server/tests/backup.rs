@@ -15,10 +15,6 @@ use sqlx::Row;
 
 const UNITS: [&str; 3] = ["kanim-sampit", "lapas-sampit", "bapas-sampit"];
 
-fn case(unit: &str) -> String {
-    format!("/api/v1/periods/2023/units/{unit}")
-}
-
 /// A PNG of `len` bytes whose content depends on `seed`.
 fn png(seed: u64, len: usize) -> Vec<u8> {
     let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
@@ -73,20 +69,23 @@ async fn a_backup_taken_while_the_server_runs_restores_and_verifies() {
         let op = server.login(&format!("operator-{unit}")).await;
         let files = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
         evidence.extend(files.iter().map(|(_, b)| p2ham_io::digest::sha256_hex(b)));
-        op.upload(&format!("{}/evidence", case(unit)), files)
+        op.upload(&format!("{}/evidence", common::sampit_case(unit)), files)
             .await
             .expect(201);
         let doc = fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json"));
         documents.push(p2ham_io::digest::sha256_hex(&doc));
-        op.put_bytes(&format!("{}/self-assessment", case(unit)), doc)
+        op.put_bytes(&format!("{}/self-assessment", common::sampit_case(unit)), doc)
             .await
             .expect(200);
         if unit != "kanim-sampit" {
             // kanim stays a draft: its operator goes on uploading while the backup is taken.
             op.declare("2023", unit).await;
-            op.post(&format!("{}/submit", case(unit)), serde_json::json!({}))
-                .await
-                .expect(200);
+            op.post(
+                &format!("{}/submit", common::sampit_case(unit)),
+                serde_json::json!({}),
+            )
+            .await
+            .expect(200);
         }
     }
     assert!(evidence.len() >= 20, "{}", evidence.len());
@@ -100,7 +99,7 @@ async fn a_backup_taken_while_the_server_runs_restores_and_verifies() {
             let sha = p2ham_io::digest::sha256_hex(&bytes);
             let r = op
                 .upload(
-                    &format!("{}/evidence", case("kanim-sampit")),
+                    &format!("{}/evidence", common::sampit_case("kanim-sampit")),
                     vec![(format!("foto/lagi-{i}.png"), bytes)],
                 )
                 .await;
@@ -204,9 +203,12 @@ async fn a_tampered_backup_and_non_empty_targets_are_refused() {
     let op = server.login("operator-lapas-sampit").await;
     let files = files_under(&repo().join("fixtures/evidence/lapas-sampit"), &["foto"]);
     let first = p2ham_io::digest::sha256_hex(&files[0].1);
-    op.upload(&format!("{}/evidence", case("lapas-sampit")), files)
-        .await
-        .expect(201);
+    op.upload(
+        &format!("{}/evidence", common::sampit_case("lapas-sampit")),
+        files,
+    )
+    .await
+    .expect(201);
     let settings = server.state.settings().clone();
     let work = tempfile::tempdir().expect("dir");
 

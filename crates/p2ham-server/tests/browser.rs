@@ -38,6 +38,34 @@ async fn seed_story_in_a_browser() {
     ran("seed_story_in_a_browser");
 }
 
+/// Runs one browser script against `base` and reads what it wrote to
+/// `artifacts/result_file`: whether it succeeded, and its result.
+async fn run_script(
+    script: std::path::PathBuf,
+    base: &str,
+    artifacts: &Path,
+    browser: &str,
+    result_file: &str,
+    env: Vec<(&'static str, std::path::PathBuf)>,
+) -> (bool, serde_json::Value) {
+    let (base, out, browser) = (base.to_owned(), artifacts.to_owned(), browser.to_owned());
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .env("P2HAM_BASE", base)
+            .env("P2HAM_ARTIFACTS", out)
+            .env("CHROMIUM", browser)
+            .envs(env)
+            .status()
+            .expect("run node")
+    })
+    .await
+    .expect("join");
+    let result = serde_json::from_slice(&std::fs::read(artifacts.join(result_file)).unwrap_or_default())
+        .unwrap_or_default();
+    (status.success(), result)
+}
+
 /// Note that a browser test ran (for `.ci/run`), beside the others that did.
 fn ran(test: &str) {
     if let Ok(file) = std::env::var("P2HAM_BROWSER_RAN") {
@@ -89,41 +117,9 @@ async fn sampit_round_evaluated(server: &TestServer) -> common::Client {
         .await
         .expect(201);
     for unit in ["kanim-sampit", "lapas-sampit", "bapas-sampit"] {
-        let case = format!("/api/v1/periods/2023/units/{unit}");
-        let op = server.login(&format!("operator-{unit}")).await;
-        let root = common::repo().join("fixtures/evidence").join(unit);
-        op.upload(
-            &format!("{case}/evidence"),
-            common::files_under(&root, &["foto", "dokumen"]),
-        )
-        .await
-        .expect(201);
-        op.put_bytes(
-            &format!("{case}/self-assessment"),
-            common::fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
-        )
-        .await
-        .expect(200);
-        op.declare("2023", unit).await;
-        op.post(&format!("{case}/submit"), serde_json::json!({}))
-            .await
-            .expect(200);
-        verifier
-            .upload(
-                &format!("{case}/evidence"),
-                common::files_under(&root, &["verifikasi"]),
-            )
-            .await
-            .expect(201);
-        verifier
-            .put_bytes(
-                &format!("{case}/verification"),
-                common::fixture(&format!(
-                    "fixtures/assessments/sampit-2023/{unit}.verification.json"
-                )),
-            )
-            .await
-            .expect(200);
+        let case = common::sampit_case(unit);
+        common::sampit_submit(server, unit).await;
+        common::sampit_verify(&verifier, unit).await;
         evaluator
             .post(&format!("{case}/evaluate"), serde_json::json!({}))
             .await
@@ -146,27 +142,16 @@ async fn award_round_in_a_browser() {
     let _ = std::fs::remove_dir_all(&artifacts);
     let server = TestServer::start(Db::Sqlite, "award_round_in_a_browser").await;
     let evaluator = sampit_round_evaluated(&server).await;
-    let base = server.base.clone();
-    let script = dir.join("round.mjs");
-    let out = artifacts.clone();
-    let status = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .env("P2HAM_BASE", base)
-            .env("P2HAM_ARTIFACTS", out)
-            .env("CHROMIUM", browser)
-            .status()
-            .expect("run node")
-    })
-    .await
-    .expect("join");
-    let result: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
-            .unwrap_or_default();
-    assert!(
-        status.success(),
-        "the award round in the browser failed: {result:#}"
-    );
+    let (ok, result) = run_script(
+        dir.join("round.mjs"),
+        &server.base,
+        &artifacts,
+        &browser,
+        "result.json",
+        vec![],
+    )
+    .await;
+    assert!(ok, "the award round in the browser failed: {result:#}");
     // What the page recorded is the API's: the decree on every evaluated case.
     for (unit, status) in [
         ("kanim-sampit", "awarded"),
@@ -194,23 +179,10 @@ async fn award_round_in_a_browser() {
 /// under a prefix. The stored photo is checked here too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn field_uploads_and_offline_in_a_browser() {
-    let required = std::env::var("P2HAM_BROWSER_TESTS").is_ok_and(|v| v == "required");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let node_ok = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let browser = chromium();
-    let modules =
-        dir.join("node_modules/playwright-core").exists() && dir.join("node_modules/axe-core").exists();
-    if !(node_ok && browser.is_some() && modules) {
-        let why =
-            format!("browser test skipped: node {node_ok}, chromium {browser:?}, node_modules {modules}");
-        assert!(!required, "{why}");
-        eprintln!("{why}");
+    let Some(browser) = browser_ready(&dir) else {
         return;
-    }
-    let browser = browser.expect("checked");
+    };
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts/field");
     for prefix in ["", "/p2ham"] {
         let server = TestServer::start_with(Db::Sqlite, &format!("field{prefix}"), |s| {
@@ -219,27 +191,16 @@ async fn field_uploads_and_offline_in_a_browser() {
         .await;
         let out = artifacts.join(if prefix.is_empty() { "root" } else { "under-p2ham" });
         let _ = std::fs::remove_dir_all(&out);
-        let (script, base, o, b) = (
+        let (ok, result) = run_script(
             dir.join("field.mjs"),
-            server.base.clone(),
-            out.clone(),
-            browser.clone(),
-        );
-        let status = tokio::task::spawn_blocking(move || {
-            Command::new("node")
-                .arg(script)
-                .env("P2HAM_BASE", base)
-                .env("P2HAM_ARTIFACTS", o)
-                .env("CHROMIUM", b)
-                .status()
-                .expect("run node")
-        })
-        .await
-        .expect("join");
-        let result: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.join("field-result.json")).unwrap_or_default())
-                .unwrap_or_default();
-        assert!(status.success(), "the field flow failed: {result:#}");
+            &server.base,
+            &out,
+            &browser,
+            "field-result.json",
+            vec![],
+        )
+        .await;
+        assert!(ok, "the field flow failed: {result:#}");
         // What the server stored is a JPEG of 1,600 px on its long side, named by the draft.
         let op = server.login("operator-lapas-sampit").await;
         let base = "/api/v1/periods/2023/units/lapas-sampit";
@@ -285,26 +246,16 @@ async fn run_flow(dir: &Path, browser: &str, prefix: &str, artifacts: &Path) {
         .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "jpg"))
         .min()
         .expect("a fixture photo");
-    let base = server.base.clone();
-    let script = dir.join("flow.mjs");
-    let out = artifacts.to_owned();
-    let browser = browser.to_owned();
-    let status = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .env("P2HAM_BASE", base)
-            .env("P2HAM_ARTIFACTS", out)
-            .env("P2HAM_PHOTO", photo)
-            .env("CHROMIUM", browser)
-            .status()
-            .expect("run node")
-    })
-    .await
-    .expect("join");
-    let result: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
-            .unwrap_or_default();
-    assert!(status.success(), "the browser flow failed: {result:#}");
+    let (ok, result) = run_script(
+        dir.join("flow.mjs"),
+        &server.base,
+        artifacts,
+        browser,
+        "result.json",
+        vec![("P2HAM_PHOTO", photo)],
+    )
+    .await;
+    assert!(ok, "the browser flow failed: {result:#}");
 
     // The verified figure the dashboard showed is the library's (`p2ham compare`).
     let evaluator = server.login("evaluator").await;
@@ -372,27 +323,16 @@ async fn public_record_in_a_browser() {
         )
         .await
         .expect(201);
-    let base = server.base.clone();
-    let script = dir.join("public.mjs");
-    let out = artifacts.clone();
-    let status = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .env("P2HAM_BASE", base)
-            .env("P2HAM_ARTIFACTS", out)
-            .env("CHROMIUM", browser)
-            .status()
-            .expect("run node")
-    })
-    .await
-    .expect("join");
-    let result: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(artifacts.join("result.json")).unwrap_or_default())
-            .unwrap_or_default();
-    assert!(
-        status.success(),
-        "the public record in the browser failed: {result:#}"
-    );
+    let (ok, result) = run_script(
+        dir.join("public.mjs"),
+        &server.base,
+        &artifacts,
+        &browser,
+        "result.json",
+        vec![],
+    )
+    .await;
+    assert!(ok, "the public record in the browser failed: {result:#}");
     // The page's publication and withdrawal are the API's: audited, and public no more.
     let audit = server
         .login("admin")

@@ -22,22 +22,11 @@ fn rendered<R: p2ham_report::Renderable + ?Sized>(
 
 const UNITS: [&str; 3] = ["kanim-sampit", "lapas-sampit", "bapas-sampit"];
 
-fn case(unit: &str) -> String {
-    format!("/api/v1/periods/2023/units/{unit}")
-}
-
-fn self_path(unit: &str) -> String {
-    format!("fixtures/assessments/sampit-2023/{unit}.self.json")
-}
-
-fn verification_path(unit: &str) -> String {
-    format!("fixtures/assessments/sampit-2023/{unit}.verification.json")
-}
-
 /// What `p2ham compare --format json` prints for a unit's pair.
 fn cli_compare(unit: &str) -> p2ham_io::scoring::ComparisonReport {
-    let s = p2ham_io::document::load_assessment(&repo().join(self_path(unit))).expect("self");
-    let v = p2ham_io::document::load_assessment(&repo().join(verification_path(unit))).expect("verification");
+    let s = p2ham_io::document::load_assessment(&repo().join(common::sampit_self(unit))).expect("self");
+    let v = p2ham_io::document::load_assessment(&repo().join(common::sampit_verification(unit)))
+        .expect("verification");
     let instrument = p2ham_io::document::instrument_for(&s, None).expect("instrument");
     p2ham_io::document::compare_loaded(&s, &v, &instrument).expect("compare")
 }
@@ -62,20 +51,25 @@ async fn story(db: common::Db) {
     for (unit, op) in UNITS.iter().zip(&operators) {
         let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
         let n = evidence.len();
-        let r = op.upload(&format!("{}/evidence", case(unit)), evidence).await;
+        let r = op
+            .upload(&format!("{}/evidence", common::sampit_case(unit)), evidence)
+            .await;
         r.expect(201);
         assert_eq!(r.json().as_array().expect("list").len(), n);
         let bytes = if *unit == "kanim-sampit" {
             // A first version claiming A.01 without its photo (an unsupported claim).
             let mut doc: serde_json::Value =
-                serde_json::from_slice(&fixture(&self_path(unit))).expect("json");
+                serde_json::from_slice(&fixture(&common::sampit_self(unit))).expect("json");
             doc["answers"][0]["evidence"] = json!([]);
             serde_json::to_vec_pretty(&doc).expect("json")
         } else {
-            fixture(&self_path(unit))
+            fixture(&common::sampit_self(unit))
         };
         let r = op
-            .put_bytes(&format!("{}/self-assessment", case(unit)), bytes.clone())
+            .put_bytes(
+                &format!("{}/self-assessment", common::sampit_case(unit)),
+                bytes.clone(),
+            )
             .await;
         r.expect(200);
         let body = r.json();
@@ -87,25 +81,33 @@ async fn story(db: common::Db) {
             .report;
         assert_eq!(body["total"], json!(score.total.map(|t| t.to_string())));
         // Pencanangan first: without the signed declaration the submission is refused.
-        let r = op.post(&format!("{}/submit", case(unit)), json!({})).await;
+        let r = op
+            .post(&format!("{}/submit", common::sampit_case(unit)), json!({}))
+            .await;
         r.expect(409);
         assert_eq!(r.code(), "declaration-missing");
         assert_eq!(r.json()["diagnostics"][0]["path"], "declaration");
-        assert_eq!(op.get(&case(unit)).await.json()["declaration"], json!(null));
+        assert_eq!(
+            op.get(&common::sampit_case(unit)).await.json()["declaration"],
+            json!(null)
+        );
         let declared = op.declare("2023", unit).await.json();
         assert_eq!(declared["content_type"], "application/pdf");
-        let view = op.get(&case(unit)).await.json();
+        let view = op.get(&common::sampit_case(unit)).await.json();
         assert_eq!(view["declaration"]["sha256"], declared["sha256"]);
-        op.post(&format!("{}/submit", case(unit)), json!({}))
+        op.post(&format!("{}/submit", common::sampit_case(unit)), json!({}))
             .await
             .expect(200);
-        assert_eq!(op.get(&case(unit)).await.json()["status"], "submitted");
+        assert_eq!(
+            op.get(&common::sampit_case(unit)).await.json()["status"],
+            "submitted"
+        );
     }
 
     // The verifier returns kanim's with comments; the operator sees them, fixes, resubmits.
     let r = verifier
         .post(
-            &format!("{}/return", case("kanim-sampit")),
+            &format!("{}/return", common::sampit_case("kanim-sampit")),
             json!({"comments": [
                 {"indicator": "A.01", "comment": "Foto maklumat pelayanan belum dilampirkan."},
                 {"comment": "Mohon lengkapi data dukung sebelum verifikasi."}
@@ -115,20 +117,23 @@ async fn story(db: common::Db) {
     r.expect(200);
     assert_eq!(r.json()["status"], "returned");
     let kanim = &operators[0];
-    let view = kanim.get(&case("kanim-sampit")).await.json();
+    let view = kanim.get(&common::sampit_case("kanim-sampit")).await.json();
     assert_eq!(view["status"], "returned");
     assert_eq!(view["round"], 2);
     assert_eq!(view["comments"][0]["indicator"], "A.01");
     assert_eq!(view["comments"][0]["round"], 1);
     kanim
         .put_bytes(
-            &format!("{}/self-assessment", case("kanim-sampit")),
-            fixture(&self_path("kanim-sampit")),
+            &format!("{}/self-assessment", common::sampit_case("kanim-sampit")),
+            fixture(&common::sampit_self("kanim-sampit")),
         )
         .await
         .expect(200);
     kanim
-        .post(&format!("{}/submit", case("kanim-sampit")), json!({}))
+        .post(
+            &format!("{}/submit", common::sampit_case("kanim-sampit")),
+            json!({}),
+        )
         .await
         .expect(200);
 
@@ -136,13 +141,13 @@ async fn story(db: common::Db) {
     for unit in UNITS {
         let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
         verifier
-            .upload(&format!("{}/evidence", case(unit)), evidence)
+            .upload(&format!("{}/evidence", common::sampit_case(unit)), evidence)
             .await
             .expect(201);
         let r = verifier
             .put_bytes(
-                &format!("{}/verification", case(unit)),
-                fixture(&verification_path(unit)),
+                &format!("{}/verification", common::sampit_case(unit)),
+                fixture(&common::sampit_verification(unit)),
             )
             .await;
         r.expect(200);
@@ -158,28 +163,38 @@ async fn story(db: common::Db) {
     let mut overclaimed = 0;
     for unit in UNITS {
         let expected = cli_compare(unit);
-        let r = evaluator.get(&format!("{}/compare", case(unit))).await;
+        let r = evaluator
+            .get(&format!("{}/compare", common::sampit_case(unit)))
+            .await;
         r.expect(200);
         assert_eq!(r.text(), p2ham_report::to_json(&expected), "{unit}: compare JSON");
         let r = evaluator
-            .get(&format!("{}/compare?format=md&lang=en", case(unit)))
+            .get(&format!(
+                "{}/compare?format=md&lang=en",
+                common::sampit_case(unit)
+            ))
             .await;
         assert_eq!(r.bytes, rendered(&expected.clone(), Format::Md, Lang::En));
         let r = Client::reply(
             evaluator
-                .request(Method::GET, &format!("{}/compare", case(unit)))
+                .request(Method::GET, &format!("{}/compare", common::sampit_case(unit)))
                 .header("accept", "text/csv"),
         )
         .await;
         assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
         assert_eq!(r.bytes, rendered(&expected.clone(), Format::Csv, Lang::Id));
-        let r = evaluator.get(&format!("{}/letter", case(unit))).await;
+        let r = evaluator
+            .get(&format!("{}/letter", common::sampit_case(unit)))
+            .await;
         assert_eq!(
             r.bytes,
             rendered(&p2ham_report::Letter(&expected), Format::Md, Lang::Id)
         );
         let r = evaluator
-            .get(&format!("{}/letter?format=html&lang=en", case(unit)))
+            .get(&format!(
+                "{}/letter?format=html&lang=en",
+                common::sampit_case(unit)
+            ))
             .await;
         // The library's letter, then the evidence the documents name (the
         // report layer's last section: photos as the API's thumbnails).
@@ -191,7 +206,10 @@ async fn story(db: common::Db) {
         assert!(r.text().ends_with("</main></body></html>\n"));
         // The fragment a page embeds: the HTML page's body, from the same document.
         let r = evaluator
-            .get(&format!("{}/compare?format=fragment&lang=en", case(unit)))
+            .get(&format!(
+                "{}/compare?format=fragment&lang=en",
+                common::sampit_case(unit)
+            ))
             .await;
         r.expect(200);
         let options = p2ham_report::RenderOptions {
@@ -257,11 +275,11 @@ async fn story(db: common::Db) {
     let mut eligible = Vec::new();
     for unit in UNITS {
         evaluator
-            .post(&format!("{}/evaluate", case(unit)), json!({}))
+            .post(&format!("{}/evaluate", common::sampit_case(unit)), json!({}))
             .await
             .expect(200);
         let expected = cli_compare(unit);
-        let view = evaluator.get(&case(unit)).await.json();
+        let view = evaluator.get(&common::sampit_case(unit)).await.json();
         assert_eq!(
             view["outcome"]["verified_total"],
             json!(expected.verified_total.map(|t| t.to_string()))
@@ -282,7 +300,7 @@ async fn story(db: common::Db) {
         .await;
     r.expect(201);
     for (unit, ok) in eligible {
-        let view = evaluator.get(&case(unit)).await.json();
+        let view = evaluator.get(&common::sampit_case(unit)).await.json();
         assert_eq!(
             view["status"],
             if ok { "awarded" } else { "not_awarded" },
@@ -292,14 +310,14 @@ async fn story(db: common::Db) {
     // The single-unit award is gone from the API: the decree is the one way.
     let gone = evaluator
         .post(
-            &format!("{}/award", case("lapas-sampit")),
+            &format!("{}/award", common::sampit_case("lapas-sampit")),
             json!({"awarded": true}),
         )
         .await;
     assert_eq!(gone.status.as_u16(), 404, "{}", gone.text());
 
     // Nothing was overwritten: kanim has both self-assessment versions.
-    let view = evaluator.get(&case("kanim-sampit")).await.json();
+    let view = evaluator.get(&common::sampit_case("kanim-sampit")).await.json();
     let selfs: Vec<_> = view["documents"]
         .as_array()
         .expect("documents")
@@ -309,30 +327,42 @@ async fn story(db: common::Db) {
     assert_eq!(selfs.len(), 2);
     assert_eq!(
         view["self_assessment"]["sha256"],
-        p2ham_io::digest::sha256_hex(&fixture(&self_path("kanim-sampit")))
+        p2ham_io::digest::sha256_hex(&fixture(&common::sampit_self("kanim-sampit")))
     );
 
     // Score reports in every format are the library's.
-    let bytes = fixture(&self_path("lapas-sampit"));
-    let loaded = p2ham_io::document::load_assessment(&repo().join(self_path("lapas-sampit"))).expect("load");
+    let bytes = fixture(&common::sampit_self("lapas-sampit"));
+    let loaded =
+        p2ham_io::document::load_assessment(&repo().join(common::sampit_self("lapas-sampit"))).expect("load");
     let instrument = p2ham_io::document::instrument_for(&loaded, None).expect("instrument");
     let score = p2ham_io::document::score_loaded(&loaded, &instrument).expect("score");
     assert_eq!(loaded.sha256, p2ham_io::digest::sha256_hex(&bytes));
     let r = evaluator
-        .get(&format!("{}/score?format=text", case("lapas-sampit")))
+        .get(&format!(
+            "{}/score?format=text",
+            common::sampit_case("lapas-sampit")
+        ))
         .await;
     assert_eq!(r.bytes, rendered(&score, Format::Text, Lang::Id));
     let r = Client::reply(
         evaluator
-            .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
+            .request(
+                Method::GET,
+                &format!("{}/score", common::sampit_case("lapas-sampit")),
+            )
             .header("accept", "text/html"),
     )
     .await;
     assert_eq!(r.bytes, rendered(&score, Format::Html, Lang::Id));
-    let r = evaluator.get(&format!("{}/score", case("lapas-sampit"))).await;
+    let r = evaluator
+        .get(&format!("{}/score", common::sampit_case("lapas-sampit")))
+        .await;
     assert_eq!(r.text(), p2ham_report::to_json(&score));
     let r = evaluator
-        .get(&format!("{}/score?format=xlsx", case("lapas-sampit")))
+        .get(&format!(
+            "{}/score?format=xlsx",
+            common::sampit_case("lapas-sampit")
+        ))
         .await;
     assert_eq!(
         r.headers["content-type"],
@@ -341,7 +371,10 @@ async fn story(db: common::Db) {
     assert!(r.bytes.starts_with(b"PK"), "an XLSX workbook is a zip file");
     let r = Client::reply(
         evaluator
-            .request(Method::GET, &format!("{}/score", case("lapas-sampit")))
+            .request(
+                Method::GET,
+                &format!("{}/score", common::sampit_case("lapas-sampit")),
+            )
             .header("accept", "image/png"),
     )
     .await;
@@ -359,7 +392,7 @@ async fn story(db: common::Db) {
     let api = without_source(r.json());
     let files: Vec<p2ham_io::rollup::RollupInput> = UNITS
         .iter()
-        .map(|u| p2ham_io::rollup::RollupInput::Path(repo().join(verification_path(u))))
+        .map(|u| p2ham_io::rollup::RollupInput::Path(repo().join(common::sampit_verification(u))))
         .collect();
     let options = p2ham_io::rollup::RollupOptions {
         stage: Some(p2ham_io::model::Stage::Verification),
@@ -377,7 +410,10 @@ async fn story(db: common::Db) {
 
     // Documents come back byte for byte; evidence with its digest.
     let r = evaluator
-        .get(&format!("{}/self-assessment", case("lapas-sampit")))
+        .get(&format!(
+            "{}/self-assessment",
+            common::sampit_case("lapas-sampit")
+        ))
         .await;
     assert_eq!(r.bytes, bytes);
     let photo = std::fs::read(
@@ -394,7 +430,7 @@ async fn story(db: common::Db) {
     let r = evaluator
         .get(&format!(
             "{}/evidence/{}",
-            case("lapas-sampit"),
+            common::sampit_case("lapas-sampit"),
             p2ham_io::digest::sha256_hex(&photo)
         ))
         .await;

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{files_under, fixture, repo, Client, TestServer};
+use common::{fixture, repo, Client, TestServer};
 use p2ham_io::model::{AwardList, Lang};
 use p2ham_io::scoring::{decide, AwardOptions};
 use p2ham_io::Source;
@@ -20,20 +20,15 @@ use sqlx::Row as _;
 const UNITS: [&str; 3] = ["kanim-sampit", "lapas-sampit", "bapas-sampit"];
 const KALTENG_2022: &str = "fixtures/awards/kalteng-2022.json";
 
-fn case(unit: &str) -> String {
-    format!("/api/v1/periods/2023/units/{unit}")
-}
-
-fn verification_path(unit: &str) -> String {
-    format!("fixtures/assessments/sampit-2023/{unit}.verification.json")
-}
-
 /// What `p2ham award --previous fixtures/awards/kalteng-2022.json` decides
 /// over the three verification files (with `--decree-*` when given).
 fn cli_award(decree: Option<p2ham_io::model::Decree>) -> AwardList {
     let previous =
         p2ham_io::award::read_award_list(Source::file(repo().join(KALTENG_2022))).expect("previous");
-    let paths: Vec<_> = UNITS.iter().map(|u| repo().join(verification_path(u))).collect();
+    let paths: Vec<_> = UNITS
+        .iter()
+        .map(|u| repo().join(common::sampit_verification(u)))
+        .collect();
     let found = p2ham_io::award::read_verified(&paths, None).expect("verifications");
     let results: Vec<_> = found.results.into_iter().map(|v| v.result).collect();
     let options = AwardOptions {
@@ -81,33 +76,8 @@ async fn year_round_end_to_end() {
 
 /// Upload, submit and verify one unit's documents (no evaluation).
 async fn verify(server: &TestServer, verifier: &Client, unit: &str) {
-    let op = server.login(&format!("operator-{unit}")).await;
-    let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
-    op.upload(&format!("{}/evidence", case(unit)), evidence)
-        .await
-        .expect(201);
-    op.put_bytes(
-        &format!("{}/self-assessment", case(unit)),
-        fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
-    )
-    .await
-    .expect(200);
-    op.declare("2023", unit).await;
-    op.post(&format!("{}/submit", case(unit)), json!({}))
-        .await
-        .expect(200);
-    let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
-    verifier
-        .upload(&format!("{}/evidence", case(unit)), evidence)
-        .await
-        .expect(201);
-    verifier
-        .put_bytes(
-            &format!("{}/verification", case(unit)),
-            fixture(&verification_path(unit)),
-        )
-        .await
-        .expect(200);
+    common::sampit_submit(server, unit).await;
+    common::sampit_verify(verifier, unit).await;
 }
 
 async fn year(db: common::Db) {
@@ -206,7 +176,7 @@ async fn year(db: common::Db) {
     }
     for unit in ["kanim-sampit", "lapas-sampit"] {
         evaluator
-            .post(&format!("{}/evaluate", case(unit)), json!({}))
+            .post(&format!("{}/evaluate", common::sampit_case(unit)), json!({}))
             .await
             .expect(200);
     }
@@ -219,7 +189,10 @@ async fn year(db: common::Db) {
     assert_eq!(r.code(), "round-incomplete");
     assert!(r.text().contains("bapas-sampit"), "{}", r.text());
     evaluator
-        .post(&format!("{}/evaluate", case("bapas-sampit")), json!({}))
+        .post(
+            &format!("{}/evaluate", common::sampit_case("bapas-sampit")),
+            json!({}),
+        )
         .await
         .expect(200);
 
@@ -352,7 +325,7 @@ async fn year(db: common::Db) {
         ("bapas-sampit", "awarded"),
         ("lapas-sampit", "not_awarded"),
     ] {
-        let view = evaluator.get(&case(unit)).await.json();
+        let view = evaluator.get(&common::sampit_case(unit)).await.json();
         assert_eq!(view["status"], status, "{unit}");
         assert_eq!(view["outcome"]["decree_number"], "M.HH-01.HA.03.07 Tahun 2023");
         assert_eq!(view["outcome"]["decree_date"], "2023-12-10");

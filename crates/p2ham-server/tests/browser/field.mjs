@@ -13,14 +13,10 @@
 //
 // Environment: P2HAM_BASE (server URL), P2HAM_ARTIFACTS (output folder), CHROMIUM.
 
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import path from 'node:path';
-
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 import net from 'node:net';
+import path from 'node:path';
+import { PASSWORD, axe, checks, launch } from './harness.mjs';
+
 const SERVER = new URL(process.env.P2HAM_BASE);
 const PREFIX = SERVER.pathname.replace(/\/$/, '');
 // The browser reaches the server through a relay that can cut every connection
@@ -42,45 +38,17 @@ function cutRelay() { down = true; for (const s of sockets) s.destroy(); sockets
 function restore() { down = false; }
 const BASE = `http://127.0.0.1:${relay.address().port}${PREFIX}`;
 const OUT = process.env.P2HAM_ARTIFACTS;
-const PASSWORD = 'demo-p2ham-2023';
 const UNIT = 'lapas-sampit';
 const FORM = `/periods/2023/units/${UNIT}`;
-fs.mkdirSync(OUT, { recursive: true });
-
-const failures = [];
-const result = { pages: [], violations: [] };
-function check(cond, what) {
-  if (!cond) {
-    failures.push(what);
-    console.error('FAIL: ' + what);
-  } else {
-    console.log('ok: ' + what);
-  }
-}
-function finish() {
-  result.failures = failures;
-  fs.writeFileSync(path.join(OUT, 'field-result.json'), JSON.stringify(result, null, 2));
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const { check, result, failures } = checks(OUT, 'field-result.json');
+const browser = await launch();
 
 async function scan(page, name) {
   // The live preview fades its area while it asks the server (a change starts it 150 ms
   // later): scanned once it has answered.
   await page.waitForTimeout(400);
   await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'), null, { timeout: 30000 });
-  await page.evaluate(AXE);
-  const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) {
-    result.violations.push({ page: name, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) });
-  }
-  check(bad.length === 0, `axe: no serious/critical violation on ${name}` + (bad.length ? ': ' + bad.map((v) => v.id).join(', ') : ''));
+  await axe(page, name, { check, result });
   await page.screenshot({ path: path.join(OUT, `${name}-390x844.png`), fullPage: false });
   result.pages.push(name);
 }
@@ -254,7 +222,6 @@ try {
 
 await browser.close();
 relay.close();
-finish();
 if (failures.length) {
   console.error(`${failures.length} check(s) failed`);
   process.exit(1);

@@ -8,39 +8,17 @@
 // Environment: P2HAM_BASE (server URL), P2HAM_ARTIFACTS (output folder),
 // P2HAM_PHOTO (a JPEG or PNG to upload), CHROMIUM (browser binary).
 
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
 import path from 'node:path';
+import { PASSWORD, axe, checks, insidePrefix, labelled, launch, screenshots } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BASE = process.env.P2HAM_BASE;
 // The prefix the application is mounted under ('' at the root, e.g. '/p2ham').
 const PREFIX = new URL(BASE).pathname.replace(/\/$/, '');
 const OUT = process.env.P2HAM_ARTIFACTS;
 const PHOTO = process.env.P2HAM_PHOTO;
 const SKM = path.join(path.dirname(new URL(import.meta.url).pathname), '../../../../fixtures/skm/kanim-sampit-2023.csv');
-const PASSWORD = 'demo-p2ham-2023';
-fs.mkdirSync(OUT, { recursive: true });
-
-const failures = [];
-const result = { pages: [], violations: [] };
-function check(cond, what) {
-  if (!cond) {
-    failures.push(what);
-    console.error('FAIL: ' + what);
-  } else {
-    console.log('ok: ' + what);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const { check, result, failures } = checks(OUT, 'result.json');
+const browser = await launch();
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
@@ -49,33 +27,12 @@ async function newPage() {
   return page;
 }
 
-// axe-core on the page, then screenshots at phone and desktop widths.
+// axe-core on the page, labels, links and assets under the prefix, then screenshots.
 async function scan(page, name) {
-  // Through the debugging protocol: the page's Content-Security-Policy allows no inline script.
-  await page.evaluate(AXE);
-  const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) {
-    result.violations.push({ page: name, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) });
-  }
-  check(bad.length === 0, `axe: no serious/critical violation on ${name}` + (bad.length ? ': ' + bad.map((v) => v.id).join(', ') : ''));
-  // Every visible form control has an accessible label.
-  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
-    .map((e) => e.name || e.id));
-  check(unlabelled.length === 0, `every control has a label on ${name}` + (unlabelled.length ? ': ' + unlabelled.join(', ') : ''));
-  // Every link, asset and form action stays inside the application's prefix.
-  const outside = await page.evaluate((prefix) => [
-    ...[...document.querySelectorAll('a[href], link[href]')].map((e) => e.getAttribute('href')),
-    ...[...document.querySelectorAll('script[src], img[src]')].map((e) => e.getAttribute('src')),
-    ...[...document.querySelectorAll('form[action]')].map((e) => e.getAttribute('action')),
-  ].filter((u) => !u.startsWith('#') && !u.startsWith(prefix + '/')), PREFIX);
-  check(outside.length === 0, `every link, asset and form action of ${name} starts with '${PREFIX}/'` + (outside.length ? ': ' + outside.slice(0, 5).join(', ') : ''));
-  for (const [w, h] of [[390, 844], [1366, 900]]) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: path.join(OUT, `${name}-${w}x${h}.png`), fullPage: false });
-  }
-  await page.setViewportSize({ width: 1366, height: 900 });
+  await axe(page, name, { check, result });
+  await labelled(page, name, check);
+  await insidePrefix(page, name, check, PREFIX, { assets: true });
+  await screenshots(page, OUT, name);
   result.pages.push(name);
 }
 
@@ -99,10 +56,6 @@ async function logout(page) {
 }
 
 const form = '/periods/2023/units/kanim-sampit';
-process.on('exit', () => {
-  result.failures = failures;
-  fs.writeFileSync(path.join(OUT, 'result.json'), JSON.stringify(result, null, 2));
-});
 
 // ---------------------------------------------------------------- login
 {

@@ -347,3 +347,67 @@ pub fn files_under(root: &Path, only: &[&str]) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// The API path of a Sampit unit's case of 2023.
+pub fn sampit_case(unit: &str) -> String {
+    format!("/api/v1/periods/2023/units/{unit}")
+}
+
+/// A Sampit unit's self-assessment of 2023, as the fixtures hold it.
+pub fn sampit_self(unit: &str) -> String {
+    format!("fixtures/assessments/sampit-2023/{unit}.self.json")
+}
+
+/// The Kalteng team's verification of a Sampit unit, as the fixtures hold it.
+pub fn sampit_verification(unit: &str) -> String {
+    format!("fixtures/assessments/sampit-2023/{unit}.verification.json")
+}
+
+/// A Sampit unit's operator uploads its evidence (`foto`, `dokumen`) and its
+/// self-assessment of 2023, leaving the case a draft. Returns the operator.
+pub async fn sampit_draft(server: &TestServer, unit: &str) -> Client {
+    let op = server.login(&format!("operator-{unit}")).await;
+    let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
+    op.upload(&format!("{}/evidence", sampit_case(unit)), evidence)
+        .await
+        .expect(201);
+    op.put_bytes(
+        &format!("{}/self-assessment", sampit_case(unit)),
+        fixture(&sampit_self(unit)),
+    )
+    .await
+    .expect(200);
+    op
+}
+
+/// A draft's operator declares (pencanangan) and submits it.
+pub async fn sampit_declare_and_submit(op: &Client, unit: &str) {
+    op.declare("2023", unit).await;
+    op.post(&format!("{}/submit", sampit_case(unit)), serde_json::json!({}))
+        .await
+        .expect(200);
+}
+
+/// A Sampit unit's draft, declared and submitted. Returns the operator.
+pub async fn sampit_submit(server: &TestServer, unit: &str) -> Client {
+    let op = sampit_draft(server, unit).await;
+    sampit_declare_and_submit(&op, unit).await;
+    op
+}
+
+/// The Kalteng verifier uploads the team's own photos (`verifikasi`) and its
+/// verification of a submitted Sampit unit.
+pub async fn sampit_verify(verifier: &Client, unit: &str) {
+    let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
+    verifier
+        .upload(&format!("{}/evidence", sampit_case(unit)), evidence)
+        .await
+        .expect(201);
+    verifier
+        .put_bytes(
+            &format!("{}/verification", sampit_case(unit)),
+            fixture(&sampit_verification(unit)),
+        )
+        .await
+        .expect(200);
+}
