@@ -59,59 +59,18 @@ set -euo pipefail
 
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-SCRIPT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPO="$SCRIPT_ROOT"
-POSITIONAL=()
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --repo) [ $# -ge 2 ] || usage; REPO="$2"; shift 2 ;;
-        --repo=*) REPO="${1#--repo=}"; shift ;;
-        -h | --help) usage ;;
-        --) shift; POSITIONAL+=("$@"); break ;;
-        -*) echo "unknown option: $1" >&2; usage ;;
-        *) POSITIONAL+=("$1"); shift ;;
-    esac
-done
-[ "${#POSITIONAL[@]}" -le 2 ] || usage
-REPO="$(cd "$REPO" && pwd)"
-BIN="${POSITIONAL[0]:-${CARGO_TARGET_DIR:-$REPO/target}/release/p2ham}"
+# shellcheck source=bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_args 2 "$@"
 N="${POSITIONAL[1]:-200}"
 
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || { echo "N must be a positive whole number, not '$N'" >&2; exit 2; }
-[ -x "$BIN" ] || { echo "no p2ham binary at $BIN (build it: cargo build --release -p p2ham-cli --locked)" >&2; exit 2; }
-command -v python3 > /dev/null || { echo "python3 is needed" >&2; exit 2; }
 SELF_DOC="$REPO/fixtures/assessments/sampit-2023/kanim-sampit.self.json"
 EVIDENCE="$REPO/fixtures/evidence/kanim-sampit"
 [ -f "$SELF_DOC" ] && [ -d "$EVIDENCE" ] || { echo "fixtures not found under $REPO (use --repo)" >&2; exit 2; }
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/p2ham-bench-pages.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2> /dev/null; then
-        kill "$SERVER_PID" 2> /dev/null || true # SIGTERM: a graceful shutdown
-        for _ in $(seq 100); do kill -0 "$SERVER_PID" 2> /dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2> /dev/null || true
-        wait "$SERVER_PID" 2> /dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # 1. the server, on a fresh data folder and a port the OS picks
-"$BIN" serve --data-dir "$TMP/data" --listen 127.0.0.1:0 > "$TMP/server.out" 2> "$TMP/server.err" &
-SERVER_PID=$!
-ADDR=""
-for _ in $(seq 300); do # up to 30 s (a fresh database runs its migrations first)
-    if ! kill -0 "$SERVER_PID" 2> /dev/null; then
-        echo "p2ham serve exited:" >&2; cat "$TMP/server.out" "$TMP/server.err" >&2; exit 1
-    fi
-    ADDR="$(sed -n 's|^P2HAM application listening on http://\([^/]*\)/.*|\1|p' "$TMP/server.out")"
-    [ -n "$ADDR" ] && break
-    sleep 0.1
-done
-[ -n "$ADDR" ] || { echo "p2ham serve did not say where it listens" >&2; cat "$TMP/server.err" >&2; exit 1; }
-case "$ADDR" in 127.0.0.1:*) ;; *) echo "unexpected address $ADDR" >&2; exit 1 ;; esac
+bench_serve bench-pages
 grep -q 'demo accounts' "$TMP/server.out" || { echo "the demo data was not loaded" >&2; cat "$TMP/server.out" >&2; exit 1; }
 
 printf '%s, %s CPUs, load %s, %s, N=%s\n' "$(date -u +%FT%TZ)" "$(nproc)" \

@@ -31,6 +31,8 @@
 #   4. Prints a Markdown table `| URL | requests/s | p50 ms | p99 ms | non-2xx |`.
 #   BENCH_PUBLIC_SCREENSHOTS=DIR (optional): before the load, the screenshots
 #   of docs/public.md are taken into DIR (scripts/docs-screenshots-public.mjs).
+#   BENCH_PUBLIC_PHONE=1 (optional): before the load, each public page as a
+#   phone on a weak signal loads it (scripts/pages-on-a-phone.mjs --public).
 #   The server is stopped and the temporary folder removed on exit (trap).
 #
 # Needs bash, python3 (standard library only), wrk (Debian: apt-get install
@@ -41,59 +43,18 @@ set -euo pipefail
 
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-SCRIPT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPO="$SCRIPT_ROOT"
-POSITIONAL=()
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --repo) [ $# -ge 2 ] || usage; REPO="$2"; shift 2 ;;
-        --repo=*) REPO="${1#--repo=}"; shift ;;
-        -h | --help) usage ;;
-        --) shift; POSITIONAL+=("$@"); break ;;
-        -*) echo "unknown option: $1" >&2; usage ;;
-        *) POSITIONAL+=("$1"); shift ;;
-    esac
-done
-[ "${#POSITIONAL[@]}" -le 3 ] || usage
-REPO="$(cd "$REPO" && pwd)"
-BIN="${POSITIONAL[0]:-${CARGO_TARGET_DIR:-$REPO/target}/release/p2ham}"
+# shellcheck source=bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_args 3 "$@"
 SECS="${POSITIONAL[1]:-10}"
 CONNS="${POSITIONAL[2]:-64}"
 [[ "$SECS" =~ ^[1-9][0-9]*$ ]] || { echo "SECONDS must be a positive whole number, not '$SECS'" >&2; exit 2; }
 [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || { echo "CONNECTIONS must be a positive whole number, not '$CONNS'" >&2; exit 2; }
-[ -x "$BIN" ] || { echo "no p2ham binary at $BIN (build it: cargo build --release -p p2ham-cli --locked)" >&2; exit 2; }
-command -v python3 > /dev/null || { echo "python3 is needed" >&2; exit 2; }
 command -v wrk > /dev/null || { echo "wrk is needed (Debian: apt-get install wrk)" >&2; exit 2; }
 [ -d "$REPO/fixtures/assessments/sampit-2023" ] || { echo "fixtures not found under $REPO (use --repo)" >&2; exit 2; }
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/p2ham-bench-public.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2> /dev/null; then
-        kill "$SERVER_PID" 2> /dev/null || true # SIGTERM: a graceful shutdown
-        for _ in $(seq 100); do kill -0 "$SERVER_PID" 2> /dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2> /dev/null || true
-        wait "$SERVER_PID" 2> /dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # 1. the server, on a fresh data folder and a port the OS picks
-RUST_LOG=warn "$BIN" serve --data-dir "$TMP/data" --listen 127.0.0.1:0 > "$TMP/server.out" 2> "$TMP/server.err" &
-SERVER_PID=$!
-ADDR=""
-for _ in $(seq 300); do
-    if ! kill -0 "$SERVER_PID" 2> /dev/null; then
-        echo "p2ham serve exited:" >&2; cat "$TMP/server.out" "$TMP/server.err" >&2; exit 1
-    fi
-    ADDR="$(sed -n 's|^P2HAM application listening on http://\([^/]*\)/.*|\1|p' "$TMP/server.out")"
-    [ -n "$ADDR" ] && break
-    sleep 0.1
-done
-[ -n "$ADDR" ] || { echo "p2ham serve did not say where it listens" >&2; cat "$TMP/server.err" >&2; exit 1; }
-case "$ADDR" in 127.0.0.1:*) ;; *) echo "unexpected address $ADDR" >&2; exit 1 ;; esac
+bench_serve bench-public
 
 # 2. the year up to its publication, in python3 (standard library only)
 python3 - "$ADDR" "$REPO" << 'PY'
@@ -184,6 +145,9 @@ PY
 
 if [ -n "${BENCH_PUBLIC_SCREENSHOTS:-}" ]; then
     node "$SCRIPT_ROOT/scripts/docs-screenshots-public.mjs" "http://$ADDR" "$BENCH_PUBLIC_SCREENSHOTS"
+fi
+if [ -n "${BENCH_PUBLIC_PHONE:-}" ]; then
+    node "$SCRIPT_ROOT/scripts/pages-on-a-phone.mjs" --public "http://$ADDR"
 fi
 
 printf '%s, %s CPUs, load %s, %s, %ss per URL, %s connections\n' "$(date -u +%FT%TZ)" "$(nproc)" \

@@ -3,6 +3,7 @@
 // and 300 ms latency, at 390×844; then once offline.
 //
 //   node scripts/pages-on-a-phone.mjs BASE_URL
+//   node scripts/pages-on-a-phone.mjs --public BASE_URL
 //
 // BASE_URL is a running `p2ham serve` with the Sampit demo (e.g.
 // http://127.0.0.1:8080). Needs `npm ci --prefix crates/p2ham-server/tests/browser`
@@ -13,12 +14,16 @@
 // 4 MB, made in the page) attached to an indicator until the server confirms
 // it stored (the page makes it smaller first), and a second photo whose
 // upload is cut off at half and continues (the bytes sent are counted).
+// With --public, only the public record's pages, as a first-time visitor
+// without an account sees them, on a server where 2023 is published
+// (`BENCH_PUBLIC_PHONE=1 scripts/bench-public.sh` runs it so).
 import { createRequire } from 'node:module';
 const require = createRequire(new URL('../crates/p2ham-server/tests/browser/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
 
-const BASE = process.argv[2];
-if (!BASE) { console.error('usage: node scripts/pages-on-a-phone.mjs BASE_URL'); process.exit(2); }
+const PUBLIC = process.argv[2] === '--public';
+const BASE = process.argv[PUBLIC ? 3 : 2];
+if (!BASE) { console.error('usage: node scripts/pages-on-a-phone.mjs [--public] BASE_URL'); process.exit(2); }
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 // The service worker's own requests escape the page's network emulation: pages are measured
 // without it; the offline rows and the uploads below run with it.
@@ -78,6 +83,22 @@ async function offline(name, path) {
 
 console.log('| page | transferred (pages, styles, scripts) | pictures | DOMContentLoaded | load |');
 console.log('| --- | --- | --- | --- | --- |');
+if (PUBLIC) {
+  // Each page as a first visit: nothing cached from the page before.
+  for (const [name, path] of [
+    ['public: the periods', '/publik'],
+    ['public: a period\'s awarded units', '/publik/periode/2023'],
+    ['public: the units searched', '/publik/periode/2023?q=sampit'],
+    ['public: a unit', '/publik/unit/kanim-sampit'],
+    ['public: the facility finder', '/publik/fasilitas?q=laktasi'],
+  ]) {
+    await cdp.send('Network.clearBrowserCache');
+    await measure(name, path);
+  }
+  await offline('public: a unit (service worker blocked)', '/publik/unit/kanim-sampit');
+  await browser.close();
+  process.exit(0);
+}
 await measure('login', '/login');
 await login('operator-kanim-sampit');
 await measure('operator: periods', '/unit');
@@ -86,6 +107,9 @@ await login('verifier-kalteng');
 await measure('verifier: the units', '/verification');
 await measure('verifier: the review', '/periods/2023/units/kanim-sampit');
 await offline('verifier: the review (service worker blocked)', '/periods/2023/units/kanim-sampit');
+await login('evaluator');
+await measure('evaluator: the dashboard', '/evaluation?period=2023');
+await measure('evaluator: the award round', '/periods/2023/round');
 await login('operator-kanim-sampit');
 await offline('operator: the form (service worker blocked)', '/periods/2023/units/kanim-sampit');
 // Uploads go through a relay that can cut every connection, as a phone losing its signal does.

@@ -4,7 +4,8 @@
 //! PostgreSQL database are refused with their exit status and the file or
 //! command to use named.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
@@ -55,14 +56,7 @@ fn serve(dir: &Path) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn p2ham serve");
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    loop {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).expect("read") > 0, "p2ham serve stopped");
-        if line.starts_with("Turn the demo off") {
-            break;
-        }
-    }
+    common::listening(&mut child);
     child
 }
 

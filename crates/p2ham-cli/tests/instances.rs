@@ -8,7 +8,9 @@
 //! schema of its own, dropped afterwards). `scripts/instances-throughput.sh`
 //! runs the throughput measurement of docs/server.md (an ignored test here).
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -100,23 +102,7 @@ impl Instance {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn p2ham serve");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut base = None;
-        let mut printed = String::new();
-        loop {
-            let mut line = String::new();
-            if out.read_line(&mut line).expect("read") == 0 {
-                break;
-            }
-            if let Some(rest) = line.strip_prefix("P2HAM application listening on ") {
-                base = Some(rest.trim().trim_end_matches('/').to_owned());
-            }
-            printed.push_str(&line);
-            if line.starts_with("Turn the demo off") || line.starts_with("Demo data is off") {
-                break;
-            }
-        }
-        let base = base.unwrap_or_else(|| panic!("no address printed:\n{printed}"));
+        let (base, _) = common::listening(&mut child);
         Instance { child, base }
     }
 
@@ -137,14 +123,6 @@ impl Drop for Instance {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 /// A client logged in as `user` (through `base`); the session is the
 /// database's, so the same client works on every instance.
 async fn login(base: &str, user: &str) -> (reqwest::Client, String) {
@@ -152,34 +130,8 @@ async fn login(base: &str, user: &str) -> (reqwest::Client, String) {
         .cookie_store(true)
         .build()
         .expect("client");
-    let r = http
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": user, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(r.status(), 200, "login of {user}");
-    let csrf = r.json::<Value>().await.expect("json")["csrf_token"]
-        .as_str()
-        .expect("csrf")
-        .to_owned();
+    let csrf = common::login(&http, base, user).await;
     (http, csrf)
-}
-
-/// A PNG of `len` bytes whose content depends on `seed`.
-fn png(seed: u64, len: usize) -> Vec<u8> {
-    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut x = seed
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    while v.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.truncate(len);
-    v
 }
 
 fn repo() -> std::path::PathBuf {
@@ -259,7 +211,7 @@ fn stream(
             let name = format!("foto/s{task}-{i}.png");
             let form = reqwest::multipart::Form::new().part(
                 "file",
-                reqwest::multipart::Part::bytes(png(seed, len)).file_name(name.clone()),
+                reqwest::multipart::Part::bytes(common::png(seed, len)).file_name(name.clone()),
             );
             let sent = http
                 .post(&url)
@@ -295,7 +247,7 @@ fn two_instances_on_one_database() {
     let (base_a, base_b) = (a.base.clone(), b.base.clone());
     let bases = [base_a.as_str(), base_b.as_str()];
     let acknowledged: Arc<Mutex<Vec<(String, String, usize)>>> = Arc::new(Mutex::new(Vec::new()));
-    let rt = runtime();
+    let rt = common::runtime();
     rt.block_on(async {
         let (bapas, bapas_csrf) = login(bases[0], "operator-bapas-sampit").await;
         // The stream: two tasks on each instance; B's stop when B is killed.
@@ -408,25 +360,7 @@ fn two_instances_on_one_database() {
     rt.block_on(async {
         let (bapas, _) = login(bases[0], "operator-bapas-sampit").await;
         let url = format!("{}/evidence", case(bases[0], "bapas-sampit"));
-        let listed: Value = bapas
-            .get(&url)
-            .send()
-            .await
-            .expect("list")
-            .json()
-            .await
-            .expect("json");
-        let listed: Vec<(String, String)> = listed
-            .as_array()
-            .expect("list")
-            .iter()
-            .map(|e| {
-                (
-                    e["path"].as_str().expect("path").to_owned(),
-                    e["sha256"].as_str().expect("sha").to_owned(),
-                )
-            })
-            .collect();
+        let listed = common::evidence_listing(&bapas, &url).await;
         // Every acknowledged upload is stored once, and served whole by the survivor.
         for (name, sha, len) in &acknowledged {
             let times = listed.iter().filter(|(n, _)| n == name).count();
@@ -524,7 +458,7 @@ fn throughput_one_and_two_instances() {
             .map(|i| Instance::start(&dir.path().join(format!("i{i}")), &schema.url, &evidence))
             .collect();
         let bases: Vec<String> = instances.iter().map(|i| i.base.clone()).collect();
-        let done = runtime().block_on(async {
+        let done = common::runtime().block_on(async {
             let (http, csrf) = login(&bases[0], "operator-bapas-sampit").await;
             let start = Instant::now();
             let deadline = start + Duration::from_secs(seconds);
@@ -542,7 +476,7 @@ fn throughput_one_and_two_instances() {
                         let len = 1000 + usize::try_from((seed * 7919) % 120_000).expect("small");
                         let form = reqwest::multipart::Form::new().part(
                             "file",
-                            reqwest::multipart::Part::bytes(png(seed, len))
+                            reqwest::multipart::Part::bytes(common::png(seed, len))
                                 .file_name(format!("foto/t{t}-{i}.png")),
                         );
                         let r = http

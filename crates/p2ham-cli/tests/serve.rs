@@ -3,7 +3,9 @@
 //! commands; a server killed with SIGKILL in the middle of a stream of
 //! uploads loses nothing it acknowledged and starts again cleanly.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -26,24 +28,7 @@ fn start(dir: &Path, extra: &[&str]) -> (Child, String, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn p2ham serve");
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut printed = String::new();
-    let mut base = None;
-    // The welcome text ends with the line about turning the demo off (or creating an admin).
-    loop {
-        let mut line = String::new();
-        if out.read_line(&mut line).expect("read") == 0 {
-            break;
-        }
-        if let Some(rest) = line.strip_prefix("P2HAM application listening on ") {
-            base = Some(rest.trim().trim_end_matches('/').to_owned());
-        }
-        printed.push_str(&line);
-        if line.starts_with("Turn the demo off") || line.starts_with("Demo data is off") {
-            break;
-        }
-    }
-    let base = base.unwrap_or_else(|| panic!("no address printed:\n{printed}"));
+    let (base, printed) = common::listening(&mut child);
     (child, base, printed)
 }
 
@@ -51,28 +36,6 @@ fn stop(mut child: Child) {
     // SIGTERM: a graceful stop.
     let _ = Command::new("kill").arg(child.id().to_string()).status();
     let _ = child.wait();
-}
-
-async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
-    let r = http
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": user, "password": "demo-p2ham-2023"}))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(r.status(), 200);
-    r.json::<Value>().await.expect("json")["csrf_token"]
-        .as_str()
-        .expect("csrf")
-        .to_owned()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
 }
 
 #[test]
@@ -92,7 +55,7 @@ fn first_start_creates_the_data_folder_and_prints_the_demo_logins() {
     ] {
         assert!(printed.contains(needle), "{needle} missing from:\n{printed}");
     }
-    runtime().block_on(async {
+    common::runtime().block_on(async {
         let http = reqwest::Client::builder()
             .cookie_store(true)
             .build()
@@ -106,7 +69,7 @@ fn first_start_creates_the_data_folder_and_prints_the_demo_logins() {
             .await
             .expect("json");
         assert_eq!(health["status"], "ok");
-        login(&http, &base, "operator-kanim-sampit").await;
+        common::login(&http, &base, "operator-kanim-sampit").await;
         let units: Value = http
             .get(format!("{base}/api/v1/units"))
             .send()
@@ -126,7 +89,7 @@ fn first_start_creates_the_data_folder_and_prints_the_demo_logins() {
     let dir2 = tempfile::tempdir().expect("dir");
     let (child, base, printed) = start(dir2.path(), &["--no-demo"]);
     assert!(printed.contains("p2ham admin create-admin"), "{printed}");
-    runtime().block_on(async {
+    common::runtime().block_on(async {
         let r = reqwest::Client::new()
             .post(format!("{base}/api/v1/session"))
             .json(&json!({"username": "admin", "password": "demo-p2ham-2023"}))
@@ -284,34 +247,18 @@ fn admin_commands_set_up_an_application() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("audit log intact:"));
 }
 
-/// A PNG of `len` bytes whose content depends on `seed`.
-fn png(seed: u64, len: usize) -> Vec<u8> {
-    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut x = seed
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    while v.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.truncate(len);
-    v
-}
-
 #[test]
 fn sigkill_during_uploads_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().expect("dir");
     let (mut child, base, _) = start(dir.path(), &[]);
     let acknowledged: Arc<Mutex<Vec<(String, String, usize)>>> = Arc::new(Mutex::new(Vec::new()));
-    let rt = runtime();
+    let rt = common::runtime();
     rt.block_on(async {
         let http = reqwest::Client::builder()
             .cookie_store(true)
             .build()
             .expect("client");
-        let csrf = login(&http, &base, "operator-kanim-sampit").await;
+        let csrf = common::login(&http, &base, "operator-kanim-sampit").await;
         let url = format!("{base}/api/v1/periods/2023/units/kanim-sampit/evidence");
         let mut tasks = Vec::new();
         for t in 0..4u64 {
@@ -321,7 +268,7 @@ fn sigkill_during_uploads_loses_nothing_acknowledged() {
                 for i in 0..2000u64 {
                     let seed = t * 1_000_000 + i;
                     let len = 1000 + usize::try_from((seed * 7919) % 300_000).expect("small");
-                    let bytes = png(seed, len);
+                    let bytes = common::png(seed, len);
                     let name = format!("foto/t{t}-{i}.png");
                     let form = reqwest::multipart::Form::new().part(
                         "file",
@@ -390,27 +337,9 @@ fn sigkill_during_uploads_loses_nothing_acknowledged() {
             .cookie_store(true)
             .build()
             .expect("client");
-        login(&http, &base, "operator-kanim-sampit").await;
+        common::login(&http, &base, "operator-kanim-sampit").await;
         let url = format!("{base}/api/v1/periods/2023/units/kanim-sampit/evidence");
-        let listed: Value = http
-            .get(&url)
-            .send()
-            .await
-            .expect("list")
-            .json()
-            .await
-            .expect("json");
-        let listed: Vec<(String, String)> = listed
-            .as_array()
-            .expect("list")
-            .iter()
-            .map(|e| {
-                (
-                    e["path"].as_str().expect("p").to_owned(),
-                    e["sha256"].as_str().expect("s").to_owned(),
-                )
-            })
-            .collect();
+        let listed = common::evidence_listing(&http, &url).await;
         for (name, sha, len) in &acknowledged {
             assert!(
                 listed.contains(&(name.clone(), sha.clone())),
@@ -421,7 +350,7 @@ fn sigkill_during_uploads_loses_nothing_acknowledged() {
             assert_eq!(r.bytes().await.expect("bytes").len(), *len);
         }
         // The audit log survived intact.
-        login(&http, &base, "admin").await;
+        common::login(&http, &base, "admin").await;
         let v = http
             .get(format!("{base}/api/v1/audit/verify"))
             .send()
@@ -447,7 +376,7 @@ fn the_application_serves_every_schema_where_its_id_points() {
         .collect();
     assert!(names.len() >= 12, "{names:?}");
     assert!(base.ends_with("/p2ham"), "{base}");
-    runtime().block_on(async {
+    common::runtime().block_on(async {
         let http = reqwest::Client::new();
         for name in &names {
             let published = std::fs::read_to_string(root.join("docs/schema").join(name)).expect("schema");

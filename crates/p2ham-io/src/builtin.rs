@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use crate::{document::LoadedInstrument, IoError};
+use crate::{loaded::LoadedInstrument, IoError};
 
 /// One built-in instrument: its id and its JSON source.
 #[derive(Debug, Clone, Copy)]
@@ -56,12 +56,8 @@ pub fn builtin(id: &str) -> Result<&'static LoadedInstrument, UnknownBuiltin> {
         BUILTINS
             .iter()
             .map(|b| {
-                crate::document::instrument_from_bytes(
-                    &format!("builtin:{}", b.id),
-                    b.source.as_bytes(),
-                    false,
-                )
-                .unwrap_or_else(|e| panic!("built-in instrument {} is invalid: {e}", b.id))
+                crate::loaded::instrument_from_bytes(&format!("builtin:{}", b.id), b.source.as_bytes(), false)
+                    .unwrap_or_else(|e| panic!("built-in instrument {} is invalid: {e}", b.id))
             })
             .collect()
     });

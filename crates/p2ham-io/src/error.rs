@@ -156,7 +156,7 @@ pub enum IoError {
     /// SKM survey input is invalid (names file, row and column).
     #[cfg(feature = "spreadsheet")]
     #[error(transparent)]
-    Skm(#[from] crate::skm::SkmInputError),
+    Skm(#[from] SkmInputError),
 }
 
 impl IoError {
@@ -228,5 +228,194 @@ pub(crate) fn display(path: &std::path::Path) -> String {
         "-".to_owned()
     } else {
         path.display().to_string()
+    }
+}
+
+#[cfg(feature = "spreadsheet")]
+/// Errors of SKM input. Every variant names the file; cell errors also the
+/// row (as a spreadsheet numbers it), the column header and the cell.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SkmInputError {
+    /// A cell that is not a whole number.
+    #[error("{file}: row {row}, column {column} (cell {cell}): `{found}` is not an answer; expected a whole number 1–4 or blank")]
+    NotAnAnswer {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The column's header.
+        column: String,
+        /// Cell reference, e.g. `D7`.
+        cell: String,
+        /// The cell's content.
+        found: String,
+    },
+    /// A whole number outside 1–4.
+    #[error("{file}: row {row}, column {column} (cell {cell}): {found} is outside 1–4")]
+    OutOfRange {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The column's header.
+        column: String,
+        /// Cell reference, e.g. `D7`.
+        cell: String,
+        /// The cell's content.
+        found: String,
+    },
+    /// A spreadsheet cell that holds no answer whatever it shows: a date, a
+    /// true/false or error value, or a formula without its computed value.
+    #[error("{file}: row {row}, column {column} (cell {cell}): {problem}")]
+    NotANumber {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The column's header.
+        column: String,
+        /// Cell reference, e.g. `D7`.
+        cell: String,
+        /// What the cell holds and what to do.
+        problem: String,
+    },
+    /// A CSV data row with more fields than the header: its cells are shifted.
+    #[error("{file}: row {row} has {found} fields, the header has {expected}: {}", extra_fields_hint(*separator))]
+    TooManyFields {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The row's fields.
+        found: usize,
+        /// The header's fields.
+        expected: usize,
+        /// The CSV's separator.
+        separator: char,
+    },
+    /// A CSV data row that ends before a column that is read (U1…U9, `--by`):
+    /// split by another separator, or cells lost.
+    #[error(
+        "{file}: row {row} has {found} field(s), the header has {expected}: the row ends before the answers; \
+         is it separated by another character than `{separator}`? every row must use the header's separator"
+    )]
+    TooFewFields {
+        /// The file.
+        file: String,
+        /// 1-based row.
+        row: usize,
+        /// The row's fields.
+        found: usize,
+        /// The header's fields.
+        expected: usize,
+        /// The CSV's separator.
+        separator: char,
+    },
+    /// A column that the header lacks.
+    #[error("{file}: row {row} (header): no column {column}; expected U1…U9 (found: {found})")]
+    MissingColumn {
+        /// The file.
+        file: String,
+        /// Row of the header.
+        row: usize,
+        /// The column looked for.
+        column: String,
+        /// The header's columns.
+        found: String,
+    },
+    /// A column the header names twice.
+    #[error("{file}: row {row} (header): column {column} appears twice (cells {first} and {second})")]
+    DuplicateColumn {
+        /// The file.
+        file: String,
+        /// Row of the header.
+        row: usize,
+        /// The column.
+        column: String,
+        /// First cell.
+        first: String,
+        /// Second cell.
+        second: String,
+    },
+    /// A file without any row.
+    #[error("{file}: empty; expected a header row with U1…U9 and one row per respondent")]
+    Empty {
+        /// The file.
+        file: String,
+    },
+    /// No row below the header answers any element.
+    #[error("{file}: no respondents: no row below the header (row {row}) answers any of U1…U9")]
+    NoRespondents {
+        /// The file.
+        file: String,
+        /// Row of the header.
+        row: usize,
+    },
+    /// An element that no respondent answered.
+    #[error("{file}: column {column}: no respondent answered this element{}",
+        group.as_ref().map(|(by, v)| format!(" in group {by} = `{v}`")).unwrap_or_default())]
+    Unanswered {
+        /// The file.
+        file: String,
+        /// The element's column header.
+        column: String,
+        /// The grouping column and value, when computing per group.
+        group: Option<(String, String)>,
+    },
+    /// The CSV could not be read.
+    #[error("{file}: row {}: malformed CSV: {message}", row.map_or_else(|| "?".to_owned(), |r| r.to_string()))]
+    Csv {
+        /// The file.
+        file: String,
+        /// Line where the problem starts.
+        row: Option<u64>,
+        /// What went wrong.
+        message: String,
+    },
+    /// The file is neither CSV text (UTF-8, or UTF-16 with its byte-order mark)
+    /// nor a spreadsheet workbook.
+    #[error("{file}: {message}")]
+    NotText {
+        /// The file.
+        file: String,
+        /// What was found and what was expected.
+        message: String,
+    },
+    /// The spreadsheet could not be read.
+    #[error("{file}: cannot read spreadsheet: {message}")]
+    Spreadsheet {
+        /// The file.
+        file: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A `--sheet` that the workbook does not have.
+    #[error("{file}: no worksheet `{sheet}` (worksheets: {known})")]
+    NoSheet {
+        /// The file.
+        file: String,
+        /// The sheet asked for.
+        sheet: String,
+        /// The workbook's sheets.
+        known: String,
+    },
+    /// The computation failed.
+    #[error("{file}: {source}")]
+    Scoring {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: p2ham_scoring::skm::SkmError,
+    },
+}
+
+/// What a row with more fields than its header most likely holds.
+#[cfg(feature = "spreadsheet")]
+fn extra_fields_hint(separator: char) -> &'static str {
+    match separator {
+        ',' => "a decimal comma in a comma-separated file? quote it or use ';'",
+        ';' => "a `;` inside a cell? quote the cell",
+        _ => "a tab inside a cell? quote the cell",
     }
 }

@@ -120,6 +120,7 @@ mod error;
 #[cfg(feature = "fs")]
 pub mod evidence;
 pub mod formula;
+mod loaded;
 pub mod ops;
 mod parse;
 pub mod public;

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::display;
-use crate::{document::read_document, IoError};
+use crate::IoError;
 
 /// One input document: the name messages give it, and its bytes, a stream or
 /// the file to read them from.
@@ -136,9 +136,9 @@ impl<'a> Source<'a> {
         })
     }
 
-    /// Read the document, up to [`crate::document::max_document_bytes`].
+    /// Read the document, up to [`max_document_bytes`].
     pub fn read(self) -> Result<SourceBytes<'a>, IoError> {
-        let limit = crate::document::max_document_bytes()?;
+        let limit = max_document_bytes()?;
         self.read_limited(limit)
     }
 
@@ -210,9 +210,107 @@ pub(crate) fn read_file(file: &str, path: &Path, limit: u64) -> Result<Vec<u8>, 
     read_document(file, f, limit)
 }
 
+/// The default size limit of one document: 256 MiB (a national instrument or
+/// assessment is well under 1 MB; a survey workbook a few MB).
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+
+/// Documents are read in blocks of this size.
+const BLOCK: usize = 1 << 20;
+
+/// The environment variable that sets the size limit of one document, in bytes.
+pub const MAX_DOCUMENT_BYTES_VAR: &str = "P2HAM_MAX_DOCUMENT_BYTES";
+
+/// The size limit of one document: `P2HAM_MAX_DOCUMENT_BYTES` when it holds a
+/// whole number of bytes, else [`DEFAULT_MAX_DOCUMENT_BYTES`]; an invalid value
+/// is an error naming the variable.
+pub fn max_document_bytes() -> Result<u64, IoError> {
+    match std::env::var_os(MAX_DOCUMENT_BYTES_VAR) {
+        None => Ok(DEFAULT_MAX_DOCUMENT_BYTES),
+        Some(v) => v
+            .to_str()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .filter(|&n| n > 0)
+            .ok_or_else(|| IoError::Input {
+                file: MAX_DOCUMENT_BYTES_VAR.into(),
+                message: format!(
+                    "`{}` is not a size; expected a whole number of bytes above 0",
+                    v.to_string_lossy()
+                ),
+            }),
+    }
+}
+
+/// Read at most `limit` bytes of one document from `reader`; a longer input
+/// (an endless stream such as `/dev/zero`, a huge file) is an error naming the
+/// file and the offset where reading stopped, never a memory exhaustion.
+pub fn read_document(file: &str, mut reader: impl Read, limit: u64) -> Result<Vec<u8>, IoError> {
+    let read_error = |source| IoError::Read {
+        file: file.to_owned(),
+        source,
+    };
+    // One byte past the limit tells a document of exactly `limit` bytes from a longer one.
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    // Read in blocks and join them once: no doubling reallocation, so an endless
+    // stream costs the limit and no more before it is refused.
+    let mut blocks: Vec<Vec<u8>> = Vec::new();
+    let mut total = 0usize;
+    while total < cap {
+        let mut block = vec![0u8; BLOCK.min(cap - total)];
+        let mut filled = 0;
+        while filled < block.len() {
+            match reader.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(read_error(e)),
+            }
+        }
+        block.truncate(filled);
+        total += filled;
+        let end = filled < block.capacity();
+        blocks.push(block);
+        if end {
+            break;
+        }
+    }
+    if total as u64 > limit {
+        return Err(IoError::TooLarge {
+            file: file.to_owned(),
+            offset: limit,
+        });
+    }
+    Ok(if blocks.len() == 1 {
+        blocks.pop().unwrap_or_default()
+    } else {
+        blocks.concat()
+    })
+}
+
+/// Read a whole file, up to [`max_document_bytes`]. A path is always a file
+/// (standard input is a [`Source::reader`] its caller makes).
+pub fn read_input(path: &Path) -> Result<Vec<u8>, IoError> {
+    Ok(Source::file(path).read()?.bytes.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_is_read_up_to_its_limit_exactly() {
+        let bytes: Vec<u8> = (0..3 * BLOCK + 17)
+            .map(|i| u8::try_from(i % 251).unwrap())
+            .collect();
+        let limit = bytes.len() as u64;
+        assert_eq!(read_document("f", &bytes[..], limit).unwrap(), bytes);
+        let err = read_document("f", &bytes[..], limit - 1).unwrap_err();
+        assert!(
+            matches!(err, IoError::TooLarge { offset, .. } if offset == limit - 1),
+            "{err}"
+        );
+        assert!(read_document("f", std::io::repeat(0), 10).is_err());
+        assert_eq!(read_document("f", &b""[..], 10).unwrap(), b"");
+    }
 
     #[test]
     fn toml_is_told_by_extension_then_by_content() {
