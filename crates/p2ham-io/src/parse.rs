@@ -517,6 +517,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "toml")]
     fn line_col_never_slices_inside_a_character() {
         let text = "a = 1\nb = \"é€\"\n";
         for offset in 0..=text.len() + 3 {
@@ -538,6 +539,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "toml")]
     fn a_toml_date_time_is_refused_with_its_path() {
         let err = from_toml::<serde_json::Value>("i.toml", "version = 2023-01-01\n").unwrap_err();
         match err {
@@ -557,6 +559,8 @@ mod tests {
             detect_kind("x.json", &with_bom, false).unwrap(),
             DocumentKind::Instrument
         );
+        // The TOML form needs the `toml` feature.
+        #[cfg(feature = "toml")]
         assert_eq!(
             detect_kind(
                 "x.toml",
