@@ -131,7 +131,7 @@ async fn public_rule(db: common::Db) {
         .await
         .expect(201);
     let decreed = evaluator.get("/api/v1/periods/2023/awards").await.json();
-    let expected = vec![
+    let expected = [
         (
             "bapas-sampit".to_owned(),
             "not_awarded".to_owned(),
