@@ -563,6 +563,28 @@ pub struct Publication {
     pub awards_sha256: String,
     /// SHA-256 of the public record of the units (`/publik/data/{period}/units.json`).
     pub units_sha256: String,
+    /// SHA-256 of the signed decree document the publication fixed
+    /// (`/publik/data/{period}/keputusan.pdf`); none when none was uploaded.
+    #[serde(default)]
+    pub decree_document_sha256: Option<String>,
+}
+
+/// The signed decree (Keputusan Menteri) of a period as a document: the PDF
+/// the ministry signed, uploaded after the decree was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DecreeDocumentInfo {
+    /// The period.
+    pub period: String,
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When, RFC 3339 (UTC).
+    pub uploaded_at: String,
 }
 
 // ------------------------------------------------ instruments, declaration, SKM, audit

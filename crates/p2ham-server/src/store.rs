@@ -155,11 +155,33 @@ impl EvidenceStore {
 
     /// Stream a file into the store: refused beyond `limit` bytes or when its
     /// first bytes are not a JPEG, PNG or PDF; nothing is left behind then.
-    pub async fn put<S, E>(&self, mut stream: S, limit: u64) -> Result<Stored, PutError>
+    pub async fn put<S, E>(&self, stream: S, limit: u64) -> Result<Stored, PutError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
+        self.put_only(
+            stream,
+            limit,
+            &[EvidenceType::Jpeg, EvidenceType::Png, EvidenceType::Pdf],
+        )
+        .await
+    }
+
+    /// [`EvidenceStore::put`] accepting only the kinds in `accepted`: any
+    /// other content is refused ([`PutError::WrongType`]) as soon as its
+    /// first bytes are read, and nothing is left behind.
+    pub async fn put_only<S, E>(
+        &self,
+        mut stream: S,
+        limit: u64,
+        accepted: &[EvidenceType],
+    ) -> Result<Stored, PutError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let sniff = |head: &[u8]| EvidenceType::sniff(head).filter(|k| accepted.contains(k));
         let tmp_dir = self.tmp();
         let named = tempfile::Builder::new()
             .prefix("upload-")
@@ -181,7 +203,7 @@ impl EvidenceStore {
                 let want = SNIFF_BYTES - head.len();
                 head.extend_from_slice(&chunk[..want.min(chunk.len())]);
                 if head.len() == SNIFF_BYTES {
-                    kind = Some(EvidenceType::sniff(&head).ok_or(PutError::WrongType)?);
+                    kind = Some(sniff(&head).ok_or(PutError::WrongType)?);
                 }
             }
             hasher.update(&chunk);
@@ -189,7 +211,7 @@ impl EvidenceStore {
         }
         let kind = match kind {
             Some(k) => k,
-            None => EvidenceType::sniff(&head).ok_or(PutError::WrongType)?,
+            None => sniff(&head).ok_or(PutError::WrongType)?,
         };
         file.sync_all().await.map_err(io(&temp_path))?;
         drop(file);

@@ -327,6 +327,13 @@ async fn public_record(db: common::Db) {
         "Bapas's verified total"
     );
     assert!(page.contains("2 dari 2 unit berpredikat"), "{page}");
+    // Published without a signed decree document: the page names the decree's number and date only.
+    assert!(
+        !page.contains("keputusan.pdf") && !page.contains("Unduh Keputusan"),
+        "{page}"
+    );
+    anon.get("/publik/data/2023/keputusan.pdf").await.expect(404);
+    assert_eq!(published["decree_document_sha256"], Value::Null);
     // Search by name or city, filter by kind and Kanwil.
     let r = anon.get("/publik/periode/2023?q=bapas").await.text();
     assert!(
@@ -570,5 +577,238 @@ async fn public_pages_follow_the_base_path() {
         r.text()
     );
     anon.get("/publik/data/2023/awards.json").await.expect(404);
+    server.stop().await;
+}
+
+/// The signed decree (a PDF) uploaded through the API as `name`.
+async fn put_decree_document(c: &Client, name: &str, bytes: Vec<u8>) -> common::Reply {
+    Client::reply(
+        c.request(
+            Method::PUT,
+            &format!("/api/v1/periods/2023/decree/document?name={name}"),
+        )
+        .header("content-type", "application/pdf")
+        .body(bytes),
+    )
+    .await
+}
+
+/// The signed decree from the round page's form (multipart, as a browser
+/// without JavaScript sends it).
+async fn post_decree_document(c: &Client, name: &str, bytes: Vec<u8>) -> common::Reply {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", c.csrf.clone().unwrap_or_default())
+        .part(
+            "document",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(name.to_owned())
+                .mime_str("application/pdf")
+                .expect("media type"),
+        );
+    Client::reply(
+        c.request(Method::POST, "/periods/2023/round/decree-document")
+            .multipart(form),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signed_decree_is_public_as_published() {
+    for db in common::backends() {
+        signed_decree(db).await;
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one story, read top to bottom
+async fn signed_decree(db: common::Db) {
+    let server = TestServer::start(db, "signed_decree").await;
+    let anon = server.anonymous();
+    let evaluator = server.login("evaluator").await;
+    let admin = server.login("admin").await;
+    let verifier = server.login("verifier-kalteng").await;
+    let kanim = server.login("operator-kanim-sampit").await;
+    let first = p2ham_server::declaration_pdf("Keputusan Menteri P2HAM 2023", "2023");
+    let second = p2ham_server::declaration_pdf("Keputusan Menteri P2HAM 2023 (ditandatangani)", "2023");
+    assert_ne!(first, second);
+    round(&server).await;
+
+    // Before the decree: refused, nothing stored.
+    let r = put_decree_document(&evaluator, "kepmen.pdf", first.clone()).await;
+    r.expect(409);
+    assert_eq!(r.code(), "not-decreed");
+    let decree = json!({"number": "M.HH-01.HA.03.07 Tahun 2023", "date": "2023-12-10",
+                        "issuer": "Menteri Hukum dan Hak Asasi Manusia"});
+    evaluator
+        .post("/api/v1/periods/2023/decree", decree)
+        .await
+        .expect(201);
+    // The round page offers the form, and says nothing is uploaded.
+    let page = evaluator.get("/periods/2023/round").await.text();
+    assert!(
+        page.contains("id=\"decree-document-file\"")
+            && page.contains("enctype=\"multipart/form-data\"")
+            && page.contains("action=\"/periods/2023/round/decree-document\""),
+        "{page}"
+    );
+    assert!(page.contains("id=\"decree-document-none\""), "{page}");
+    // Only evaluators and administrators; never a visitor.
+    for c in [&kanim, &verifier] {
+        let r = put_decree_document(c, "kepmen.pdf", first.clone()).await;
+        r.expect(403);
+        c.get("/api/v1/periods/2023/decree/document").await.expect(403);
+    }
+    put_decree_document(&anon, "kepmen.pdf", first.clone())
+        .await
+        .expect(401);
+    evaluator
+        .get("/api/v1/periods/2023/decree/document")
+        .await
+        .expect(404);
+    // A PDF only, by its content: a PNG or a text named `.pdf` is refused.
+    let png = b"\x89PNG\r\n\x1a\n0000000000000000".to_vec();
+    for bytes in [png, b"Keputusan Menteri, bukan PDF".to_vec(), Vec::new()] {
+        let r = put_decree_document(&evaluator, "kepmen.pdf", bytes).await;
+        r.expect(415);
+        assert_eq!(r.code(), "wrong-type");
+        assert!(r.text().contains("not a PDF"), "{}", r.text());
+    }
+    let r = post_decree_document(&evaluator, "kepmen.txt", b"tidak PDF".to_vec()).await;
+    r.expect(415);
+    assert!(r.text().contains("bukan PDF"), "{}", r.text());
+
+    // Uploaded from the page, then replaced through the API: both kept, the latest counts.
+    let r = post_decree_document(&evaluator, "kepmen-draf.pdf", first.clone()).await;
+    r.expect(200); // redirected back to the round page
+    assert!(
+        r.text().contains("Keputusan yang ditandatangani tersimpan.") && r.text().contains("kepmen-draf.pdf"),
+        "{}",
+        r.text()
+    );
+    let r = put_decree_document(&admin, "kepmen-p2ham-2023.pdf", second.clone()).await;
+    r.expect(201);
+    let stored = r.json();
+    let sha = p2ham_io::digest::sha256_hex(&second);
+    assert_eq!(stored["sha256"], sha);
+    assert_eq!(stored["size"], second.len());
+    assert_eq!(stored["file_name"], "kepmen-p2ham-2023.pdf");
+    assert_eq!(stored["uploaded_by"], "admin");
+    let r = evaluator.get("/api/v1/periods/2023/decree/document").await;
+    r.expect(200);
+    assert_eq!(r.bytes, second);
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    let page = evaluator.get("/periods/2023/round").await.text();
+    assert!(
+        page.contains("kepmen-p2ham-2023.pdf") && page.contains(&sha) && page.contains("admin"),
+        "{page}"
+    );
+    assert!(page.contains("Ganti keputusan"), "{page}");
+    assert_eq!(audited(&admin, "put-decree-document").await, 2);
+    // Not public before the period is.
+    anon.get("/publik/data/2023/keputusan.pdf").await.expect(404);
+
+    // Publishing fixes it: the public reads exactly these bytes.
+    let r = evaluator.post("/api/v1/periods/2023/publish", json!({})).await;
+    r.expect(201);
+    assert_eq!(r.json()["decree_document_sha256"], sha);
+    let r = anon.get("/publik/data/2023/keputusan.pdf").await;
+    r.expect(200);
+    assert_eq!(r.bytes, second, "byte for byte");
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    assert_eq!(
+        r.headers["content-disposition"],
+        "attachment; filename=\"keputusan-2023.pdf\""
+    );
+    let etag = r.headers["etag"].to_str().expect("etag").to_owned();
+    assert_eq!(etag, format!("\"{sha}\""));
+    assert!(r.headers["cache-control"]
+        .to_str()
+        .expect("ascii")
+        .starts_with("public, max-age="));
+    let again = Client::reply(
+        anon.request(Method::GET, "/publik/data/2023/keputusan.pdf")
+            .header("if-none-match", &etag),
+    )
+    .await;
+    again.expect(304);
+    assert!(again.bytes.is_empty());
+    // The period's page links it with its size and digest, beside the Lampiran.
+    let page = anon.get("/publik/periode/2023").await.text();
+    assert!(
+        page.contains("href=\"/publik/data/2023/keputusan.pdf\"")
+            && page.contains("Unduh Keputusan (PDF, ")
+            && page.contains(&sha),
+        "{page}"
+    );
+    let feed = anon.get("/publik/feed.atom").await.text();
+    assert!(
+        feed.contains("href=\"data/2023/keputusan.pdf\"") && feed.contains(&sha),
+        "{feed}"
+    );
+    // Published: fixed, by the API and by the page.
+    let r = put_decree_document(&evaluator, "lain.pdf", first.clone()).await;
+    r.expect(409);
+    assert_eq!(r.code(), "refused");
+    post_decree_document(&evaluator, "lain.pdf", first.clone())
+        .await
+        .expect(409);
+    let page = evaluator.get("/periods/2023/round").await.text();
+    assert!(!page.contains("id=\"decree-document-file\""), "{page}");
+    assert_eq!(anon.get("/publik/data/2023/keputusan.pdf").await.bytes, second);
+
+    // The audit log names the uploads and the digest the publication fixed, and verifies.
+    let log = admin.get("/api/v1/audit?limit=1000").await.json();
+    let entries = log.as_array().expect("entries");
+    let uploads: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["action"] == "put-decree-document")
+        .collect();
+    assert_eq!(uploads.len(), 2, "the refused uploads are not recorded");
+    assert!(uploads.iter().all(|e| e["object"] == "period/2023"));
+    let publish = entries
+        .iter()
+        .find(|e| e["action"] == "publish")
+        .expect("publish");
+    assert!(
+        publish["after"].as_str().expect("after").contains(&sha),
+        "{publish}"
+    );
+    admin.get("/api/v1/audit/verify").await.expect(200);
+
+    // Unpublished: gone; it may be replaced again and the next publication serves the new one.
+    admin
+        .send(Method::DELETE, "/api/v1/periods/2023/publish", None)
+        .await
+        .expect(204);
+    anon.get("/publik/data/2023/keputusan.pdf").await.expect(404);
+    put_decree_document(&evaluator, "kepmen-ulang.pdf", first.clone())
+        .await
+        .expect(201);
+    evaluator
+        .post("/api/v1/periods/2023/publish", json!({}))
+        .await
+        .expect(201);
+    let r = anon.get("/publik/data/2023/keputusan.pdf").await;
+    r.expect(200);
+    assert_eq!(r.bytes, first);
+    admin.get("/api/v1/audit/verify").await.expect(200);
+
+    // A document put into the table by hand is not what the log records.
+    sqlx::query(
+        "INSERT INTO decree_documents (id, period_id, file_name, sha256, size, uploaded_by, uploaded_at) \
+         VALUES ('x', '2023', 'palsu.pdf', $1, 1, 'mallory', $2)",
+    )
+    .bind("0".repeat(64))
+    .bind("2099-01-01T00:00:00.000000Z")
+    .execute(server.state.db().pool())
+    .await
+    .expect("insert");
+    let r = admin.get("/api/v1/audit/verify").await;
+    r.expect(409);
+    assert!(
+        r.text()
+            .contains("signed decree of period/2023: decree_document_sha256"),
+        "{}",
+        r.text()
+    );
     server.stop().await;
 }

@@ -12,8 +12,8 @@ use super::extract::{choose, document_bytes, rendered, Acting, Evaluators, JsonB
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::proto::{
-    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeRecorded, DecreeRequest, ExclusionInfo,
-    ExclusionRequest, PeriodInfo, PreviousAwardsInfo, PreviousPeriodRequest,
+    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeDocumentInfo, DecreeRecorded,
+    DecreeRequest, ExclusionInfo, ExclusionRequest, PeriodInfo, PreviousAwardsInfo, PreviousPeriodRequest,
 };
 use crate::proto::{LangParam, ReportFormat};
 use crate::service::{ALL_FORMATS, AWARD_FORMATS};
@@ -164,6 +164,70 @@ pub(crate) async fn decree(
 ) -> ApiResult<(StatusCode, Json<DecreeRecorded>)> {
     let recorded = state.awards(&actor).decree(&period, &req).await?;
     Ok((StatusCode::CREATED, Json(recorded)))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DocumentName {
+    /// The file's name, as the ministry's copy is named (e.g. `kepmen-p2ham-2023.pdf`).
+    name: Option<String>,
+}
+
+/// Upload the period's signed decree (Keputusan Menteri) as a PDF
+/// (evaluators and administrators): the request body is the file. After the
+/// decree is recorded (409 `not-decreed` before) and while the period is not
+/// published (409 `refused`: a published decree document is fixed until the
+/// period is unpublished). A PDF by its content (415 `wrong-type`), at most
+/// the evidence size limit (413). Kept by its SHA-256, audited as
+/// `put-decree-document`; an earlier upload stays on record, the latest is current.
+#[utoipa::path(put, path = "/api/v1/periods/{period}/decree/document", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id"), DocumentName),
+    request_body(description = "The signed decree", content((Vec<u8> = "application/pdf"))),
+    responses((status = 201, body = DecreeDocumentInfo), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
+pub(crate) async fn put_decree_document(
+    State(state): State<AppState>,
+    Acting(actor, _): Acting<RoundRoles>,
+    Path(period): Path<String>,
+    Query(q): Query<DocumentName>,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<DecreeDocumentInfo>)> {
+    let name = q.name.unwrap_or_default();
+    let info = state
+        .awards(&actor)
+        .put_decree_document(&period, &name, body.into_data_stream())
+        .await?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// The period's current signed decree (evaluators and administrators; the
+/// public reads the published one at `/publik/data/{period}/keputusan.pdf`):
+/// the PDF as an attachment, its digest checked again. 404 when none is uploaded.
+#[utoipa::path(get, path = "/api/v1/periods/{period}/decree/document", tag = "awards",
+    security(("session" = []), ("token" = [])),
+    params(("period" = String, Path, description = "Period id")),
+    responses((status = 200, description = "The signed decree", content_type = "application/pdf"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 500, body = ErrorBody, description = "The stored file is missing or altered")))]
+pub(crate) async fn get_decree_document(
+    State(state): State<AppState>,
+    Acting(actor, _): Acting<RoundRoles>,
+    Path(period): Path<String>,
+) -> ApiResult<Response> {
+    let (info, bytes) = state.awards(&actor).decree_document_file(&period).await?;
+    let disposition = format!("attachment; filename=\"keputusan-{}.pdf\"", info.sha256);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::ETAG, format!("\"{}\"", info.sha256)),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A unit's history across the periods (`p2ham history`, `p2ham-history/1`):

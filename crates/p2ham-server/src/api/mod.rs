@@ -131,6 +131,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(awards::list_exclusions, awards::exclude))
         .routes(routes!(awards::lift_exclusion))
         .routes(routes!(awards::decree))
+        .routes(routes!(awards::put_decree_document, awards::get_decree_document))
         .routes(routes!(
             awards::put_award_rule,
             awards::get_award_rule,

@@ -10,7 +10,7 @@ use axum::Json;
 use crate::auth::Actor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::proto::Publication;
-use crate::service::{ErrorCode, PublicFile, ServiceError};
+use crate::service::{ErrorCode, PublicFile, ServiceError, DECREE_FILE};
 use crate::AppState;
 
 /// How long a cache may keep public data and pages without asking again, in seconds.
@@ -26,28 +26,52 @@ pub(crate) fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
 }
 
+/// The `304 Not Modified` answer for a public file held with this ETag, when it is held.
+fn unchanged(headers: &HeaderMap, etag: &str) -> Option<Response> {
+    not_modified(headers, etag).then(|| {
+        (
+            StatusCode::NOT_MODIFIED,
+            [
+                (
+                    header::ETAG,
+                    HeaderValue::from_str(etag).unwrap_or_else(|_| HeaderValue::from_static("\"\"")),
+                ),
+                (header::CACHE_CONTROL, public_cache()),
+            ],
+        )
+            .into_response()
+    })
+}
+
+fn public_cache() -> HeaderValue {
+    HeaderValue::from_str(&format!("public, max-age={PUBLIC_MAX_AGE}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("public"))
+}
+
 /// A public file as a cacheable response: 304 when the client holds it already.
 pub(crate) fn cached(file: &PublicFile, headers: &HeaderMap) -> Response {
-    let etag = HeaderValue::from_str(&file.etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
-    let cache = HeaderValue::from_str(&format!("public, max-age={PUBLIC_MAX_AGE}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("public"));
-    if not_modified(headers, &file.etag) {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
-        )
-            .into_response();
+    if let Some(r) = unchanged(headers, &file.etag) {
+        return r;
     }
-    (
+    let etag = HeaderValue::from_str(&file.etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let mut r = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(file.content_type)),
             (header::ETAG, etag),
-            (header::CACHE_CONTROL, cache),
+            (header::CACHE_CONTROL, public_cache()),
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
         ],
         file.body.clone(),
     )
-        .into_response()
+        .into_response();
+    if let Some(d) = file
+        .disposition
+        .as_deref()
+        .and_then(|d| HeaderValue::from_str(d).ok())
+    {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, d);
+    }
+    r
 }
 
 /// Publish the period's decreed round (evaluators and administrators): the
@@ -105,20 +129,35 @@ pub(crate) async fn unpublish(
 /// Open data of a published period, no login: `awards.json` (the decreed
 /// award list, `p2ham-awards/1`), `awards.csv` and `lampiran.html` /
 /// `lampiran.xlsx` (its annex), `units.json` (the units' public record,
-/// `p2ham-public-units/1`). Licence CC BY 4.0. 404 for a period that is not published.
+/// `p2ham-public-units/1`), and `keputusan.pdf`, the signed decree the
+/// publication fixed (as an attachment, `keputusan-{period}.pdf`; its ETag
+/// is its SHA-256). Licence CC BY 4.0. 404 for a period that is not
+/// published, and for `keputusan.pdf` when the publication fixed none.
 #[utoipa::path(get, path = "/publik/data/{period}/{file}", tag = "public",
     params(("period" = String, Path, description = "Period id"),
-        ("file" = String, Path, description = "`awards.json`, `awards.csv`, `units.json`, `lampiran.html` or `lampiran.xlsx`"),
+        ("file" = String, Path, description = "`awards.json`, `awards.csv`, `units.json`, `lampiran.html`, `lampiran.xlsx` or `keputusan.pdf`"),
         ("If-None-Match" = Option<String>, Header, description = "An ETag held: 304 when it is current")),
     responses((status = 200, description = "The file, with `ETag` and `Cache-Control: public`",
-            content(("application/json"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 304, description = "Not modified"), (status = 404, body = ErrorBody)))]
+            content(("application/json"), ("text/csv"), ("text/html"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/pdf"))),
+        (status = 304, description = "Not modified"), (status = 404, body = ErrorBody),
+        (status = 500, body = ErrorBody, description = "The published decree document is missing from the store or altered")))]
 pub(crate) async fn data_file(
     State(state): State<AppState>,
     Path((period, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    Ok(cached(&state.public().file(&period, &file).await?, &headers))
+    let public = state.public();
+    if file != DECREE_FILE {
+        return Ok(cached(&public.file(&period, &file).await?, &headers));
+    }
+    let doc = public.decree_document(&period).await?;
+    if let Some(r) = unchanged(&headers, &doc.etag()) {
+        return Ok(r);
+    }
+    Ok(cached(
+        &public.decree_document_file(&period, &doc).await?,
+        &headers,
+    ))
 }
 
 /// The Atom feed of the published periods, no login.

@@ -11,8 +11,9 @@
 //! (number, date, issuer and the digest of the award list it fixed, checked
 //! against the stored list), an instrument's digest, a case's current
 //! declaration and survey (by digest), a period's current award rule (by
-//! digest, its stored text checked against it) and a case's current Zona
-//! Integritas status and complaint figures.
+//! digest, its stored text checked against it), a case's current Zona
+//! Integritas status and complaint figures and a period's current signed
+//! decree document (by digest).
 
 use std::collections::BTreeMap;
 
@@ -89,6 +90,8 @@ pub(crate) struct Replay {
     /// Each case's current Zona Integritas status and complaint figures
     /// (`record-award-components`).
     components: Objects,
+    /// Each period's current signed decree document, by digest (`put-decree-document`).
+    decree_documents: Objects,
     /// Entries that found an object in another state than the entries before
     /// them left it: a change made outside the application in between.
     differences: Vec<String>,
@@ -187,6 +190,13 @@ impl Replay {
             merge(&mut self.stages, &e.object, m, e);
         } else if action == "set-award-rule" {
             merge(&mut self.award_rules, &e.object, pick(&after, &["sha256"]), e);
+        } else if action == "put-decree-document" {
+            merge(
+                &mut self.decree_documents,
+                &e.object,
+                pick(&after, &["decree_document_sha256"]),
+                e,
+            );
         } else if action == "record-award-components" {
             merge(&mut self.components, &e.object, pick(&after, COMPONENT_FIELDS), e);
         } else if action == "register-instrument" {
@@ -529,6 +539,29 @@ impl Replay {
             &self.components,
             &tables,
             "records none of them",
+        );
+
+        // Each period's current signed decree document: the latest row.
+        let rows =
+            sqlx::query("SELECT period_id, sha256 FROM decree_documents ORDER BY period_id, uploaded_at, id")
+                .fetch_all(&mut **tx)
+                .await?;
+        let mut tables = Objects::new();
+        for r in &rows {
+            let mut m = Map::new();
+            m.insert(
+                "decree_document_sha256".into(),
+                r.try_get::<String, _>("sha256")?.into(),
+            );
+            // In order: the latest row of a period is its current document.
+            tables.insert(format!("period/{}", r.try_get::<String, _>("period_id")?), row(m));
+        }
+        compare_kind(
+            &mut out,
+            "signed decree of ",
+            &self.decree_documents,
+            &tables,
+            "records no upload of it",
         );
         Ok((compared, out))
     }

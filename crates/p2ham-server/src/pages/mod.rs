@@ -83,6 +83,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/verification", get(review::units_page))
         .route("/evaluation", get(central::dashboard))
         .route("/periods/{period}/round", get(round::round_page).post(round::act))
+        .route(
+            "/periods/{period}/round/decree-document",
+            post(round::upload_decree_document),
+        )
         .route("/units/{unit}/history", get(round::history_page))
         .route("/admin", get(admin::show).post(admin::act))
         .route(

@@ -240,6 +240,15 @@ fn downloads(ctx: &Ctx, p: &PublishedPeriod) -> Markup {
     html! {
         h2 #downloads { (ctx.t("Unduhan dan data terbuka", "Downloads and open data")) }
         ul {
+            @if let Some(d) = &p.decree_document {
+                li #decree-document {
+                    a href=(data_url(ctx, &p.period, crate::service::DECREE_FILE)) download {
+                        (ctx.t("Unduh Keputusan", "Download the decree")) " (PDF, " (super::stages::size(d.size)) ")"
+                    }
+                    br;
+                    span.hint { "SHA-256 " code { (d.sha256) } }
+                }
+            }
             li { a href=(data_url(ctx, &p.period, "lampiran.html")) { (ctx.t("Lampiran keputusan (HTML)", "Annex of the decree (HTML)")) } }
             li { a href=(data_url(ctx, &p.period, "lampiran.xlsx")) { (ctx.t("Lampiran keputusan (XLSX)", "Annex of the decree (XLSX)")) } }
             li { a href=(data_url(ctx, &p.period, "awards.csv")) { (ctx.t("Lampiran keputusan (CSV)", "Annex of the decree (CSV)")) } }

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::case::FormErrors;
 use super::{error_summary, form_status, notice, page, refused, urlencode, Ctx, FormData};
 use crate::proto::{
-    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeRequest, ExclusionRequest, PeriodInfo,
-    PreviousPeriodRequest,
+    AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo, DecreeDocumentInfo, DecreeRequest,
+    ExclusionRequest, PeriodInfo, PreviousPeriodRequest,
 };
 use crate::service::{ErrorCode, ServiceError};
 use crate::AppState;
@@ -78,6 +78,10 @@ fn done_text(ctx: &Ctx, done: &str) -> &'static str {
         "decreed" => ctx.t(
             "Keputusan menteri tercatat untuk seluruh unit yang dievaluasi.",
             "The decree is recorded for every evaluated unit.",
+        ),
+        "decree-document" => ctx.t(
+            "Keputusan yang ditandatangani tersimpan.",
+            "The signed decree is stored.",
         ),
         "rule" => ctx.t(
             "Aturan penilaian bukti lain tersimpan.",
@@ -397,6 +401,8 @@ struct Round {
     rule: Option<(AwardRuleInfo, PeriodAwardRule)>,
     components: Vec<AwardComponentsInfo>,
     publication: Option<crate::proto::Publication>,
+    /// The current signed decree document.
+    document: Option<DecreeDocumentInfo>,
 }
 
 async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, Response> {
@@ -425,6 +431,7 @@ async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, 
         }
     }
     let publication = awards.publication(&p.id).await.map_err(fail)?;
+    let document = awards.decree_document(&p.id).await.map_err(fail)?;
     Ok(Round {
         period: p,
         periods,
@@ -435,6 +442,7 @@ async fn read_round(state: &AppState, ctx: &Ctx, period: &str) -> Result<Round, 
         rule,
         components,
         publication,
+        document,
     })
 }
 
@@ -788,6 +796,7 @@ fn render(ctx: &Ctx, round: &Round, query: &RoundQuery, errors: Option<&FormErro
                 dt { (ctx.t("Penerbit", "Issuer")) } dd { (d.issuer) }
             }
             p { (ctx.t("Daftar yang ditetapkan keputusan ini menjadi dasar periode berikutnya.", "The list this decree fixed is the next period's baseline.")) }
+            (decree_document(ctx, r, errors))
             (publication(ctx, r, &here))
         } @else if evaluator && r.list.is_ok() {
             p { (ctx.t("Satu keputusan untuk seluruh putaran: setiap unit yang dievaluasi dicatat mendapat atau tidak mendapat penghargaan menurut keputusan di atas.",
@@ -826,6 +835,128 @@ fn render(ctx: &Ctx, round: &Round, query: &RoundQuery, errors: Option<&FormErro
         }
     };
     form_status(page(ctx, &title, &content), errors.is_some())
+}
+
+/// The signed decree (PDF): the stored one, and the form to upload or
+/// replace it until the period is published.
+fn decree_document(ctx: &Ctx, r: &Round, errors: Option<&FormErrors<'_>>) -> Markup {
+    let p = urlencode(&r.period.id);
+    let api = ctx.url(&format!("/api/v1/periods/{p}/decree/document"));
+    html! {
+        h3 #decree-document { (ctx.t("Keputusan yang ditandatangani (PDF)", "The signed decree (PDF)")) }
+        @if let Some(d) = &r.document {
+            dl.meta #decree-document-stored {
+                dt { (ctx.t("Berkas", "File")) } dd { a href=(api) download { (d.file_name) } }
+                dt { (ctx.t("Ukuran", "Size")) } dd { (super::stages::size(d.size)) }
+                dt { "SHA-256" } dd { code #decree-document-sha256 { (d.sha256) } }
+                dt { (ctx.t("Diunggah oleh", "Uploaded by")) } dd { (d.uploaded_by) }
+                dt { (ctx.t("Waktu", "When")) } dd { (super::when(ctx, &d.uploaded_at)) }
+            }
+        } @else {
+            p #decree-document-none { (ctx.t(
+                "Belum diunggah. Rekam publik hanya menyebut nomor dan tanggal keputusan sampai PDF yang ditandatangani diunggah sebelum diumumkan.",
+                "Not uploaded yet. The public record names only the decree's number and date unless the signed PDF is uploaded before publishing.")) }
+        }
+        @if r.publication.is_some() {
+            p.hint { (ctx.t(
+                "Periode ini sudah diumumkan: keputusan yang ditandatangani tetap sampai periode ditarik dari rekam publik.",
+                "This period is published: the signed decree is fixed until the period is withdrawn from the public record.")) }
+        } @else {
+            form method="post" action=(ctx.url(&format!("/periods/{p}/round/decree-document"))) enctype="multipart/form-data" {
+                input type="hidden" name="csrf_token" value=(ctx.csrf);
+                div.field {
+                    label for="decree-document-file" { (ctx.t("Pindaian keputusan yang ditandatangani (PDF)", "Scan of the signed decree (PDF)")) }
+                    input #decree-document-file type="file" name="document" accept="application/pdf" required;
+                    (field_error(errors, "decree-document-file"))
+                }
+                div.actions { button #upload-decree-document type="submit" {
+                    @if r.document.is_some() { (ctx.t("Ganti keputusan", "Replace the decree")) } @else { (ctx.t("Unggah keputusan", "Upload the decree")) }
+                } }
+            }
+        }
+    }
+}
+
+/// Upload the signed decree from the round page (multipart, without JavaScript).
+pub(crate) async fn upload_decree_document(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(period): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let limit = state.settings().max_evidence_bytes;
+    let form: FormData = match super::posted(&ctx, &headers, body, limit).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Some(me) = ctx.me.as_ref() else {
+        return ctx.redirect("/login");
+    };
+    let result = match form.files.iter().find(|(f, _, _)| f == "document") {
+        Some((_, name, bytes)) => {
+            let chunk: Result<axum::body::Bytes, std::convert::Infallible> = Ok(bytes.clone());
+            let stream = futures_util::stream::iter([chunk]);
+            state
+                .awards(me)
+                .put_decree_document(&period, name, stream)
+                .await
+                .map(drop)
+        }
+        None => Err(ServiceError::field(
+            "document",
+            "choose the signed decree's PDF file",
+        )),
+    };
+    match result {
+        Ok(()) => ctx.redirect(&format!(
+            "/periods/{}/round?done=decree-document#decree-document",
+            urlencode(&period)
+        )),
+        Err(e) if matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound) => refused(&ctx, &e),
+        Err(e) => {
+            let text = match e.code {
+                ErrorCode::NotDecreed => ctx.t(
+                    "Catat keputusan menteri terlebih dahulu; sesudah itu unggah keputusan yang ditandatangani.",
+                    "Record the decree first; then upload the signed decree.",
+                ).to_owned(),
+                ErrorCode::Refused => ctx.t(
+                    "Periode ini sudah diumumkan: keputusan yang ditandatangani sudah tetap. Tarik periode dari rekam publik untuk menggantinya.",
+                    "This period is published: its signed decree is fixed. Withdraw the period from the public record to replace it.",
+                ).to_owned(),
+                ErrorCode::WrongType => ctx.t(
+                    "Berkas itu bukan PDF (dinilai dari isinya). Unggah keputusan yang ditandatangani sebagai PDF.",
+                    "That file is not a PDF (judged by its content). Upload the signed decree as PDF.",
+                ).to_owned(),
+                ErrorCode::TooLarge => format!(
+                    "{} ({})",
+                    ctx.t("Berkas melebihi batas ukuran.", "The file is over the size limit."),
+                    e.message
+                ),
+                ErrorCode::Invalid => ctx.t(
+                    "Pilih berkas PDF keputusan yang ditandatangani.",
+                    "Choose the signed decree's PDF file.",
+                ).to_owned(),
+                _ => e.message.clone(),
+            };
+            let errors = FormErrors {
+                message: ctx
+                    .t("Periksa isian yang ditandai:", "Check the marked field:")
+                    .to_owned(),
+                fields: vec![("decree-document-file".to_owned(), text)],
+                posted: None,
+            };
+            match read_round(&state, &ctx, &period).await {
+                Ok(r) => {
+                    let mut resp = render(&ctx, &r, &RoundQuery::default(), Some(&errors));
+                    *resp.status_mut() = axum::http::StatusCode::from_u16(e.code.http_status())
+                        .unwrap_or(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+                    resp
+                }
+                Err(resp) => resp,
+            }
+        }
+    }
 }
 
 /// Publishing the decreed round in the public record (`/publik`), or withdrawing it.

@@ -38,7 +38,7 @@ pub(crate) fn routes() -> Router<AppState> {
 // ---------------------------------------------------------------- the unit's stages
 
 /// A size in kB or MB, as people read it.
-fn size(bytes: i64) -> String {
+pub(crate) fn size(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         let tenths = (bytes.saturating_mul(10) + 512 * 1024) / (1024 * 1024);
         format!("{}.{} MB", tenths / 10, tenths % 10)

@@ -22,6 +22,13 @@ const MAX_NAME_CHARS: usize = 120;
 /// invisible characters, at most [`MAX_NAME_CHARS`] characters; `pencanangan`
 /// when nothing is left.
 fn clean_name(name: &str) -> String {
+    kept_name(name, "pencanangan")
+}
+
+/// An uploaded file's name as kept: its last path segment, without control
+/// or invisible characters, at most [`MAX_NAME_CHARS`] characters;
+/// `fallback` when nothing is left.
+pub(super) fn kept_name(name: &str, fallback: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
     let kept: String = last
         .chars()
@@ -30,7 +37,7 @@ fn clean_name(name: &str) -> String {
         .collect();
     let kept = kept.trim();
     if kept.is_empty() {
-        "pencanangan".to_owned()
+        fallback.to_owned()
     } else {
         kept.to_owned()
     }

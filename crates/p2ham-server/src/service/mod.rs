@@ -20,6 +20,7 @@ mod award_rule;
 mod awards;
 mod cases;
 mod declaration;
+mod decree_document;
 mod directory;
 mod evidence;
 mod history;
@@ -41,7 +42,10 @@ pub use evidence::EvidenceUpload;
 pub use idempotent::{Idempotency, Replayed};
 pub use instruments::{InstrumentSyntax, Instruments};
 pub(crate) use public::PublicCache;
-pub use public::{Public, PublicFile, PublicRecord, PublishedPeriod, RECHECK as PUBLIC_RECHECK};
+pub use public::{
+    Public, PublicFile, PublicRecord, PublishedDecreeDocument, PublishedPeriod, DECREE_FILE,
+    RECHECK as PUBLIC_RECHECK,
+};
 pub(crate) use reports::unsupported as reports_unsupported;
 pub use reports::{Report, ALL_FORMATS, AWARD_FORMATS, LETTER_FORMATS, XLSX};
 pub use sessions::{LoggedIn, Sessions};

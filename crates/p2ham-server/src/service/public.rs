@@ -50,6 +50,9 @@ pub struct PublicFile {
     pub content_type: &'static str,
     /// The strong ETag: the quoted SHA-256 of the bytes.
     pub etag: String,
+    /// The `Content-Disposition` it is sent with, when it is to be saved
+    /// rather than shown (`attachment; filename="…"`).
+    pub disposition: Option<String>,
 }
 
 impl PublicFile {
@@ -59,7 +62,28 @@ impl PublicFile {
             body: Bytes::from(body),
             content_type,
             etag,
+            disposition: None,
         }
+    }
+}
+
+/// The name of the signed decree among a period's open-data files.
+pub const DECREE_FILE: &str = "keputusan.pdf";
+
+/// The signed decree document a publication fixed: served from the
+/// evidence store by its digest, never held in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedDecreeDocument {
+    /// SHA-256 of the PDF.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: i64,
+}
+
+impl PublishedDecreeDocument {
+    /// Its strong ETag: the quoted SHA-256 of its bytes.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.sha256)
     }
 }
 
@@ -76,6 +100,8 @@ pub struct PublishedPeriod {
     pub awards: AwardList,
     /// The public record of its units (`p2ham-public-units/1`).
     pub units: PublicUnits,
+    /// The signed decree document the publication fixed, when one was uploaded.
+    pub decree_document: Option<PublishedDecreeDocument>,
     files: BTreeMap<&'static str, PublicFile>,
 }
 
@@ -86,9 +112,13 @@ impl PublishedPeriod {
         self.files.get(name)
     }
 
-    /// The names of its open-data files.
+    /// The names of its open-data files (with [`DECREE_FILE`] when the
+    /// publication fixed a signed decree).
     pub fn file_names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.files.keys().copied()
+        self.files
+            .keys()
+            .copied()
+            .chain(self.decree_document.as_ref().map(|_| DECREE_FILE))
     }
 
     /// A unit's public record in this period.
@@ -227,11 +257,49 @@ impl Public<'_> {
         })
     }
 
+    /// The signed decree document a published period fixed (from this
+    /// instance's copy of the record): not found when the period is not
+    /// published or its publication fixed none.
+    pub async fn decree_document(&self, period: &str) -> ServiceResult<PublishedDecreeDocument> {
+        let record = self.record().await?;
+        let p = record
+            .period(period)
+            .ok_or_else(|| ServiceError::not_found(format!("period `{period}` is not published")))?;
+        p.decree_document.clone().ok_or_else(|| {
+            ServiceError::not_found(format!(
+                "period `{period}` was published without a signed decree document"
+            ))
+        })
+    }
+
+    /// The published signed decree as a file to save: read from the
+    /// evidence store by its digest (checked again), sent as
+    /// `keputusan-{period}.pdf`.
+    pub async fn decree_document_file(
+        &self,
+        period: &str,
+        doc: &PublishedDecreeDocument,
+    ) -> ServiceResult<PublicFile> {
+        let bytes = super::decree_document::stored_bytes(self.state, &doc.sha256).await?;
+        let name: String = period
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        Ok(PublicFile {
+            body: Bytes::from(bytes),
+            content_type: "application/pdf",
+            etag: doc.etag(),
+            disposition: Some(format!("attachment; filename=\"keputusan-{name}.pdf\"")),
+        })
+    }
+
     /// Read the current publications and make their files.
     async fn load(&self, version: String) -> ServiceResult<PublicRecord> {
         let rows = sqlx::query(
-            "SELECT p.period_id, p.awards, p.units, p.published_at, pe.year FROM publications p \
-             JOIN periods pe ON pe.id = p.period_id WHERE p.withdrawn_at IS NULL \
+            "SELECT p.period_id, p.awards, p.units, p.published_at, pe.year, p.decree_document_sha256, \
+             (SELECT MAX(d.size) FROM decree_documents d WHERE d.period_id = p.period_id \
+              AND d.sha256 = p.decree_document_sha256) AS decree_document_size \
+             FROM publications p JOIN periods pe ON pe.id = p.period_id WHERE p.withdrawn_at IS NULL \
              ORDER BY pe.year DESC, p.period_id DESC",
         )
         .fetch_all(self.state.db().pool())
@@ -241,17 +309,30 @@ impl Public<'_> {
             let period: String = r.try_get("period_id")?;
             let awards: String = r.try_get("awards")?;
             let units: String = r.try_get("units")?;
+            let decree_document = match (
+                r.try_get::<Option<String>, _>("decree_document_sha256")?,
+                r.try_get::<Option<i64>, _>("decree_document_size")?,
+            ) {
+                (Some(sha256), Some(size)) => Some(PublishedDecreeDocument { sha256, size }),
+                (Some(sha256), None) => {
+                    return Err(ServiceError::internal(&format!(
+                        "the publication of {period} names decree document {sha256}, which is not recorded"
+                    )))
+                }
+                _ => None,
+            };
             stored.push((
                 period,
                 r.try_get::<i64, _>("year")?,
                 r.try_get::<String, _>("published_at")?,
                 awards,
                 units,
+                decree_document,
             ));
         }
         tokio::task::spawn_blocking(move || {
             let mut periods = Vec::new();
-            for (period, year, published_at, awards_text, units_text) in stored {
+            for (period, year, published_at, awards_text, units_text, decree_document) in stored {
                 let awards = stored_list(&format!("published awards of {period}"), &awards_text)?;
                 let units: PublicUnits = serde_json::from_str(&units_text)
                     .map_err(|e| ServiceError::internal(&format!("published units of {period}: {e}")))?;
@@ -262,6 +343,7 @@ impl Public<'_> {
                     published_at,
                     awards,
                     units,
+                    decree_document,
                     files,
                 });
             }
@@ -368,12 +450,17 @@ fn atom(periods: &[PublishedPeriod]) -> String {
             "  <entry>\n    <title>Periode {period}: {awarded} unit pelayanan berpredikat P2HAM</title>\n\
              \x20   <id>urn:p2ham:publik:{period}:{at}</id>\n    <updated>{at}</updated>\n\
              \x20   <link rel=\"alternate\" type=\"text/html\" href=\"periode/{path}\"/>\n\
-             \x20   <link rel=\"enclosure\" type=\"application/json\" href=\"data/{path}/units.json\"/>\n\
+             \x20   <link rel=\"enclosure\" type=\"application/json\" href=\"data/{path}/units.json\"/>\n{document}\
              \x20   <summary>Keputusan {number}{date}: {awarded} dari {total} unit pelayanan berpredikat \
              Pelayanan Publik Berbasis HAM.</summary>\n  </entry>\n",
             at = xml(&p.published_at),
             number = xml(&decree.number),
             total = p.units.units.len(),
+            document = p.decree_document.as_ref().map_or(String::new(), |d| format!(
+                "    <link rel=\"enclosure\" type=\"application/pdf\" href=\"data/{path}/{DECREE_FILE}\" \
+                 length=\"{}\" title=\"Keputusan (SHA-256 {})\"/>\n",
+                d.size, d.sha256
+            )),
         );
     }
     out.push_str("</feed>\n");
@@ -388,8 +475,8 @@ impl Awards<'_> {
     pub async fn publication(&self, period: &str) -> ServiceResult<Option<Publication>> {
         require(self.actor, &PUBLISH_ROLES)?;
         let row = sqlx::query(
-            "SELECT period_id, awards, awards_sha256, units, units_sha256, published_by, published_at \
-             FROM publications WHERE period_id = $1 AND withdrawn_at IS NULL",
+            "SELECT period_id, awards, awards_sha256, units, units_sha256, published_by, published_at, \
+             decree_document_sha256 FROM publications WHERE period_id = $1 AND withdrawn_at IS NULL",
         )
         .bind(period)
         .fetch_optional(self.state.db().pool())
@@ -405,6 +492,7 @@ impl Awards<'_> {
             awarded: units.units.iter().filter(|u| u.predikat).count(),
             awards_sha256: r.try_get("awards_sha256")?,
             units_sha256: r.try_get("units_sha256")?,
+            decree_document_sha256: r.try_get("decree_document_sha256")?,
         }))
     }
 
@@ -470,6 +558,7 @@ impl Awards<'_> {
             awarded: units.units.iter().filter(|u| u.predikat).count(),
             awards_sha256: p2ham_io::digest::sha256_hex(awards_text.as_bytes()),
             units_sha256: p2ham_io::digest::sha256_hex(units_text.as_bytes()),
+            decree_document_sha256: None,
         };
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
@@ -478,6 +567,11 @@ impl Awards<'_> {
                 .bind(&p.id)
                 .fetch_optional(&mut *w.tx)
                 .await?;
+        // The signed decree current now is the one the publication fixes.
+        let mut info = info;
+        info.decree_document_sha256 = super::decree_document::current(&mut *w.tx, &p.id)
+            .await?
+            .map(|d| d.sha256);
         if current.is_some() {
             return Err(ServiceError::new(
                 ErrorCode::AlreadyPublished,
@@ -488,8 +582,8 @@ impl Awards<'_> {
             ));
         }
         sqlx::query(
-            "INSERT INTO publications (id, period_id, awards, awards_sha256, units, units_sha256, published_by, published_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO publications (id, period_id, awards, awards_sha256, units, units_sha256, published_by, \
+             published_at, decree_document_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(random_hex(16))
         .bind(&p.id)
@@ -499,6 +593,7 @@ impl Awards<'_> {
         .bind(&info.units_sha256)
         .bind(&info.published_by)
         .bind(&at)
+        .bind(&info.decree_document_sha256)
         .execute(&mut *w.tx)
         .await?;
         turn.record(
@@ -512,6 +607,7 @@ impl Awards<'_> {
                     serde_json::json!({
                         "published": true, "awards_sha256": info.awards_sha256,
                         "units_sha256": info.units_sha256, "units": info.units, "awarded": info.awarded,
+                        "decree_document_sha256": info.decree_document_sha256,
                     })
                     .to_string(),
                 ),
