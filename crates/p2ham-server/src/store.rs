@@ -306,3 +306,59 @@ impl EvidenceStore {
         Ok(Some(small))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EvidenceStore, EvidenceType, PutError};
+    use axum::body::Bytes;
+
+    fn chunks(
+        parts: &[&[u8]],
+    ) -> impl futures_util::Stream<Item = Result<Bytes, std::convert::Infallible>> + Unpin {
+        futures_util::stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::copy_from_slice(p)))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// What the temporary folder holds (nothing after a refusal).
+    fn leftovers(root: &std::path::Path) -> usize {
+        std::fs::read_dir(root.join("tmp")).expect("tmp").count()
+    }
+
+    #[tokio::test]
+    async fn only_the_accepted_kinds_are_stored() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = EvidenceStore::open(dir.path()).expect("store");
+        let pdf = [EvidenceType::Pdf];
+        // A PDF in small pieces (its first bytes split) is stored under its digest.
+        let stored = store
+            .put_only(chunks(&[b"%P", b"DF-1.7\n", b"rest"]), 1024, &pdf)
+            .await
+            .expect("a PDF");
+        assert_eq!(stored.kind, EvidenceType::Pdf);
+        assert_eq!(stored.size, 13);
+        assert_eq!(
+            store.get(&stored.sha256).await.expect("stored"),
+            b"%PDF-1.7\nrest".to_vec()
+        );
+        // A PNG is evidence, but not a PDF; a short text is neither.
+        for body in [&b"\x89PNG\r\n\x1a\n0000"[..], b"%PD"] {
+            let refused = store.put_only(chunks(&[body]), 1024, &pdf).await;
+            assert!(matches!(refused, Err(PutError::WrongType)), "{refused:?}");
+        }
+        assert!(store.put(chunks(&[b"\x89PNG\r\n\x1a\n0000"]), 1024).await.is_ok());
+        // Past the limit: refused while streaming, nothing left behind.
+        let big = vec![b'x'; 600];
+        let refused = store
+            .put_only(chunks(&[b"%PDF-1.7\n", &big, &big]), 1024, &pdf)
+            .await;
+        assert!(
+            matches!(refused, Err(PutError::TooLarge { limit: 1024 })),
+            "{refused:?}"
+        );
+        assert_eq!(leftovers(dir.path()), 0);
+    }
+}

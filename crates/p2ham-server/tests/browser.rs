@@ -302,7 +302,8 @@ async fn run_flow(dir: &Path, browser: &str, prefix: &str, artifacts: &Path) {
 
 /// The public record in the browser (tests/browser/public.mjs): the Sampit
 /// round of 2023 verified, evaluated and decreed through the API; the
-/// evaluator publishes it from the round page, a visitor without an account
+/// evaluator uploads the signed decree (PDF) and publishes it from the round
+/// page, a visitor without an account downloads the decree,
 /// reads, searches and filters it (axe-core on every public page at phone
 /// width, at most 30 KB per page), and the evaluator withdraws it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,6 +344,10 @@ async fn public_record_in_a_browser() {
     assert!(
         audit.contains("\"publish\"") && audit.contains("\"unpublish\""),
         "publishing and withdrawing are audited"
+    );
+    assert!(
+        audit.contains("\"put-decree-document\""),
+        "the signed decree uploaded from the round page is audited"
     );
     server.anonymous().get("/publik/periode/2023").await.expect(404);
     server.stop().await;

@@ -672,6 +672,13 @@ async fn signed_decree(db: common::Db) {
         assert_eq!(r.code(), "wrong-type");
         assert!(r.text().contains("not a PDF"), "{}", r.text());
     }
+    // Past the size limit: refused (the limit is the evidence files').
+    let limit = usize::try_from(server.state.settings().max_evidence_bytes).expect("limit");
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(limit + 1, b' ');
+    let r = put_decree_document(&evaluator, "besar.pdf", big).await;
+    r.expect(413);
+    assert_eq!(r.code(), "too-large");
     let r = post_decree_document(&evaluator, "kepmen.txt", b"tidak PDF".to_vec()).await;
     r.expect(415);
     assert!(r.text().contains("bukan PDF"), "{}", r.text());

@@ -246,7 +246,7 @@ fn downloads(ctx: &Ctx, p: &PublishedPeriod) -> Markup {
                         (ctx.t("Unduh Keputusan", "Download the decree")) " (PDF, " (super::stages::size(d.size)) ")"
                     }
                     br;
-                    span.hint { "SHA-256 " code { (d.sha256) } }
+                    span.hint { "SHA-256 " code.digest { (d.sha256) } }
                 }
             }
             li { a href=(data_url(ctx, &p.period, "lampiran.html")) { (ctx.t("Lampiran keputusan (HTML)", "Annex of the decree (HTML)")) } }

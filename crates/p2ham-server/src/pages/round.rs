@@ -848,7 +848,7 @@ fn decree_document(ctx: &Ctx, r: &Round, errors: Option<&FormErrors<'_>>) -> Mar
             dl.meta #decree-document-stored {
                 dt { (ctx.t("Berkas", "File")) } dd { a href=(api) download { (d.file_name) } }
                 dt { (ctx.t("Ukuran", "Size")) } dd { (super::stages::size(d.size)) }
-                dt { "SHA-256" } dd { code #decree-document-sha256 { (d.sha256) } }
+                dt { "SHA-256" } dd { code.digest #decree-document-sha256 { (d.sha256) } }
                 dt { (ctx.t("Diunggah oleh", "Uploaded by")) } dd { (d.uploaded_by) }
                 dt { (ctx.t("Waktu", "When")) } dd { (super::when(ctx, &d.uploaded_at)) }
             }

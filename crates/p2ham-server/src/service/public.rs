@@ -550,7 +550,7 @@ impl Awards<'_> {
         })
         .await??;
         let units_text = p2ham_report::to_json(&units);
-        let info = Publication {
+        let mut info = Publication {
             period: p.id.clone(),
             published_by: self.actor.username.clone(),
             published_at: at.clone(),
@@ -567,11 +567,6 @@ impl Awards<'_> {
                 .bind(&p.id)
                 .fetch_optional(&mut *w.tx)
                 .await?;
-        // The signed decree current now is the one the publication fixes.
-        let mut info = info;
-        info.decree_document_sha256 = super::decree_document::current(&mut *w.tx, &p.id)
-            .await?
-            .map(|d| d.sha256);
         if current.is_some() {
             return Err(ServiceError::new(
                 ErrorCode::AlreadyPublished,
@@ -581,6 +576,10 @@ impl Awards<'_> {
                 ),
             ));
         }
+        // The signed decree current now (read in the audit log's turn) is the one the publication fixes.
+        info.decree_document_sha256 = super::decree_document::current(&mut *w.tx, &p.id)
+            .await?
+            .map(|d| d.sha256);
         sqlx::query(
             "INSERT INTO publications (id, period_id, awards, awards_sha256, units, units_sha256, published_by, \
              published_at, decree_document_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -107,9 +107,17 @@ check(r.status() === 404, 'before publishing, the period\'s public page is 404')
 await v.goto(BASE + '/publik');
 check((await v.textContent('main')).includes('Belum ada periode yang diumumkan'), 'before publishing, no period is public');
 
+// Before publishing, the signed decree (a PDF) through the round page's file form.
+const SIGNED = Buffer.from('%PDF-1.4\n% Keputusan Menteri P2HAM 2023\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 await ev.goto(BASE + '/periods/2023/round');
+check((await ev.locator('#decree-document-none').count()) === 1, 'the round page says no signed decree is uploaded');
+await ev.setInputFiles('#decree-document-file', { name: 'kepmen-p2ham-2023.pdf', mimeType: 'application/pdf', buffer: SIGNED });
+await Promise.all([ev.waitForNavigation(), ev.click('#upload-decree-document')]);
+check((await ev.locator('#decree-document-stored').textContent()).includes('kepmen-p2ham-2023.pdf'), 'the round page shows the stored signed decree');
+
 await Promise.all([ev.waitForNavigation(), ev.click('#publish')]);
 check((await ev.locator('#published').count()) === 1, 'the round page says the period is published');
+check((await ev.locator('#decree-document-file').count()) === 0, 'once published, the signed decree is fixed: no upload form');
 
 // A visitor: the periods, a period, its search, a unit, the facility finder.
 await v.goto(BASE + '/publik');
@@ -122,6 +130,11 @@ result.listed = listed;
 check(listed.length === 2 && listed.some((n) => n.includes('Bapas')) && listed.some((n) => n.includes('Imigrasi')) && !listed.some((n) => n.includes('Lapas')),
   'the period lists Kanim and Bapas, not Lapas: ' + listed.join(', '));
 await scan(v, 'public-period');
+const decreeLink = v.locator('#decree-document a');
+check((await decreeLink.textContent()).includes('Unduh Keputusan (PDF'), 'the period page offers the signed decree');
+const pdf = await v.request.get(await decreeLink.evaluate((a) => a.href));
+check(pdf.status() === 200 && pdf.headers()['content-type'] === 'application/pdf'
+  && Buffer.compare(await pdf.body(), SIGNED) === 0, 'the signed decree downloads byte for byte');
 await v.fill('#q', 'bapas');
 await Promise.all([v.waitForNavigation(), v.click('form.filter button')]);
 const found = await v.evaluate(() => [...document.querySelectorAll('#units tbody th a')].map((a) => a.textContent.trim()));
