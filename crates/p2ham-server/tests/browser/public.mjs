@@ -10,69 +10,25 @@
 // Environment: P2HAM_BASE (server URL), P2HAM_ARTIFACTS (output folder),
 // CHROMIUM (browser binary).
 
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import path from 'node:path';
+import { PASSWORD, axe, checks, insidePrefix, labelled, launch, screenshots } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BASE = process.env.P2HAM_BASE;
 const PREFIX = new URL(BASE).pathname.replace(/\/$/, '');
 const OUT = process.env.P2HAM_ARTIFACTS;
-const PASSWORD = 'demo-p2ham-2023';
 const BUDGET = 30 * 1024;
-fs.mkdirSync(OUT, { recursive: true });
+const { check, result, failures } = checks(OUT, 'result.json', { bytes: {} });
+const browser = await launch();
 
-const failures = [];
-const result = { pages: [], violations: [], bytes: {} };
-function check(cond, what) {
-  if (!cond) {
-    failures.push(what);
-    console.error('FAIL: ' + what);
-  } else {
-    console.log('ok: ' + what);
-  }
-}
-process.on('exit', () => {
-  result.failures = failures;
-  fs.writeFileSync(path.join(OUT, 'result.json'), JSON.stringify(result, null, 2));
-});
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-
-// A public page as a first-time visitor at phone width: axe-core, labels, links under the prefix,
-// the bytes transferred (the page and everything it loads), screenshots.
+// A public page as a first-time visitor at phone width: axe-core, labels, links under the prefix
+// (the licence's page apart), the width of a phone, screenshots.
 async function scan(page, name) {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.evaluate(AXE);
-  const r = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) {
-    result.violations.push({ page: name, id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) });
-  }
-  check(bad.length === 0, `axe: no serious/critical violation on ${name}` + (bad.length ? ': ' + bad.map((v) => v.id).join(', ') : ''));
-  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
-    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
-    .map((e) => e.name || e.id));
-  check(unlabelled.length === 0, `every control has a label on ${name}` + (unlabelled.length ? ': ' + unlabelled.join(', ') : ''));
-  const outside = await page.evaluate((prefix) => [
-    ...[...document.querySelectorAll('a[href], link[href]')].map((e) => e.getAttribute('href')),
-    ...[...document.querySelectorAll('form[action]')].map((e) => e.getAttribute('action')),
-  ].filter((u) => !u.startsWith('#') && !u.startsWith('https://creativecommons.org/') && !u.startsWith(prefix + '/')), PREFIX);
-  check(outside.length === 0, `every link and form action of ${name} starts with '${PREFIX}/'` + (outside.length ? ': ' + outside.slice(0, 5).join(', ') : ''));
+  await axe(page, name, { check, result });
+  await labelled(page, name, check);
+  await insidePrefix(page, name, check, PREFIX, { outside: ['https://creativecommons.org/'] });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   check(wide <= 390, `${name} fits a phone's width (${wide}px)`);
-  for (const [w, h] of [[390, 844], [1366, 900]]) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: path.join(OUT, `${name}-${w}x${h}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshots(page, OUT, name, { fullPage: true, restore: [390, 844] });
   result.pages.push(name);
 }
 
