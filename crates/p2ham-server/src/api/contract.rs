@@ -74,6 +74,22 @@ fn complete_operation(op: &mut Map<String, Value>, head: bool) {
             }
         }
     }
+    // A body of bytes (a PDF, a photo, a tus chunk) is described by its media
+    // type alone, as the CSV and spreadsheet bodies are: not as an array of
+    // integers, which is how a `Vec<u8>` would read as JSON.
+    if let Some(content) = op
+        .get_mut("requestBody")
+        .and_then(|b| b.get_mut("content"))
+        .and_then(Value::as_object_mut)
+    {
+        for (media, body) in content.iter_mut() {
+            let bytes = body.pointer("/schema/type") == Some(&json!("array"))
+                && body.pointer("/schema/items/type") == Some(&json!("integer"));
+            if bytes && !media.contains("json") {
+                *body = json!({});
+            }
+        }
+    }
     // The tus protocol's version header has one value.
     for p in op
         .get_mut("parameters")
