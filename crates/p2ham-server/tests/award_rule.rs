@@ -95,29 +95,6 @@ async fn the_declared_rule_decides_the_round_as_the_cli_does() {
     }
 }
 
-/// Upload, submit, verify and evaluate one unit (Kanim with its survey).
-async fn evaluate(server: &TestServer, verifier: &Client, evaluator: &Client, unit: &str) {
-    let op = common::sampit_draft(server, unit).await;
-    if unit == "kanim-sampit" {
-        Client::reply(
-            op.request(
-                Method::PUT,
-                &format!("{}/skm?name=skm-kanim-2023.csv", common::sampit_case(unit)),
-            )
-            .header("content-type", "text/csv")
-            .body(fixture("fixtures/skm/kanim-sampit-2023.csv")),
-        )
-        .await
-        .expect(201);
-    }
-    common::sampit_declare_and_submit(&op, unit).await;
-    common::sampit_verify(verifier, unit).await;
-    evaluator
-        .post(&format!("{}/evaluate", common::sampit_case(unit)), json!({}))
-        .await
-        .expect(200);
-}
-
 async fn round_with_rule(db: common::Db) {
     let server = TestServer::start(db, "award_rule").await;
     let admin = server.login("admin").await;
@@ -129,7 +106,7 @@ async fn round_with_rule(db: common::Db) {
         .await
         .expect(201);
     for unit in UNITS {
-        evaluate(&server, &verifier, &evaluator, unit).await;
+        common::sampit_evaluated(&server, &verifier, &evaluator, unit).await;
     }
 
     // No rule yet: the round is the P2HAM verified result alone.

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{fixture, Client, TestServer};
+use common::{fixture, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -65,25 +65,7 @@ async fn public_rule(db: common::Db) {
         .await
         .expect(201);
     for unit in UNITS {
-        let op = common::sampit_draft(&server, unit).await;
-        if unit == "kanim-sampit" {
-            Client::reply(
-                op.request(
-                    Method::PUT,
-                    &format!("{}/skm?name=skm-kanim-2023.csv", common::sampit_case(unit)),
-                )
-                .header("content-type", "text/csv")
-                .body(fixture("fixtures/skm/kanim-sampit-2023.csv")),
-            )
-            .await
-            .expect(201);
-        }
-        common::sampit_declare_and_submit(&op, unit).await;
-        common::sampit_verify(&verifier, unit).await;
-        evaluator
-            .post(&format!("{}/evaluate", common::sampit_case(unit)), json!({}))
-            .await
-            .expect(200);
+        common::sampit_evaluated(&server, &verifier, &evaluator, unit).await;
     }
     evaluator
         .put_bytes("/api/v1/periods/2023/award-rule", fixture(RULE))

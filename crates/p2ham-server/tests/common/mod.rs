@@ -411,3 +411,27 @@ pub async fn sampit_verify(verifier: &Client, unit: &str) {
         .await
         .expect(200);
 }
+
+/// A Sampit unit uploaded, declared, submitted, verified and evaluated;
+/// Kanim with its satisfaction survey (SKM) of 2023.
+pub async fn sampit_evaluated(server: &TestServer, verifier: &Client, evaluator: &Client, unit: &str) {
+    let op = sampit_draft(server, unit).await;
+    if unit == "kanim-sampit" {
+        Client::reply(
+            op.request(
+                reqwest::Method::PUT,
+                &format!("{}/skm?name=skm-kanim-2023.csv", sampit_case(unit)),
+            )
+            .header("content-type", "text/csv")
+            .body(fixture("fixtures/skm/kanim-sampit-2023.csv")),
+        )
+        .await
+        .expect(201);
+    }
+    sampit_declare_and_submit(&op, unit).await;
+    sampit_verify(verifier, unit).await;
+    evaluator
+        .post(&format!("{}/evaluate", sampit_case(unit)), serde_json::json!({}))
+        .await
+        .expect(200);
+}
