@@ -104,7 +104,63 @@ pub struct PublicIndicator {
     pub title: Text,
     /// The vulnerable groups it serves (empty: everyone).
     pub groups: Vec<VulnerableGroup>,
+    /// Photos of it a verifier marked public (absent: none): copies made
+    /// without any of the original's metadata.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PublicPhoto>,
 }
+
+/// A photo of a met indicator that a verifier marked public, attesting that
+/// it shows no face, no person's name and no personal document. The copy
+/// published is the photo decoded and encoded again (JPEG), so it carries no
+/// metadata of the original (no EXIF, no GPS position).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublicPhoto {
+    /// Lowercase hex SHA-256 of the public copy (a JPEG, served at `/publik/foto/{sha256}.jpg`).
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
+    pub sha256: String,
+    /// What it shows, in the verifier's words (never an answer's notes), at
+    /// most 200 characters.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 200)))]
+    pub caption: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+impl PublicUnits {
+    /// Attach a public photo to a unit's met indicator; `false` (and nothing
+    /// attached) when the unit is not listed or the indicator was not verified as met.
+    pub fn attach_photo(&mut self, unit: &str, indicator: &str, photo: PublicPhoto) -> bool {
+        let Some(i) = self
+            .units
+            .iter_mut()
+            .find(|u| u.id == unit)
+            .and_then(|u| u.met.iter_mut().find(|i| i.id == indicator))
+        else {
+            return false;
+        };
+        if !i.photos.iter().any(|p| p.sha256 == photo.sha256) {
+            i.photos.push(photo);
+        }
+        true
+    }
+
+    /// The digests of every public photo of the record.
+    pub fn photo_digests(&self) -> impl Iterator<Item = &str> + '_ {
+        self.units
+            .iter()
+            .flat_map(|u| u.met.iter())
+            .flat_map(|i| i.photos.iter())
+            .map(|p| p.sha256.as_str())
+    }
+}
+
+/// The most characters a public photo's caption may have.
+pub const PUBLIC_CAPTION_MAX_CHARS: usize = 200;
 
 /// The licence of the published data.
 pub const PUBLIC_LICENCE: &str = "CC-BY-4.0";
@@ -221,6 +277,7 @@ fn met_indicators(r: &ScoreReport) -> Vec<PublicIndicator> {
                 criterion: c.id.clone(),
                 title: i.title.clone(),
                 groups,
+                photos: Vec::new(),
             });
         }
     }
@@ -331,5 +388,35 @@ mod tests {
         assert_eq!(units.units.len(), 1);
         assert!(units.units[0].criteria.is_empty() && units.units[0].met.is_empty());
         assert_eq!(units.licence, "CC-BY-4.0");
+    }
+
+    #[test]
+    fn a_photo_attaches_only_to_a_met_indicator_and_a_record_without_photos_reads_as_before() {
+        let mut units: PublicUnits = serde_json::from_value(serde_json::json!({
+            "format": "p2ham-public-units/1", "period": "2023",
+            "decree": {"number": "M.HH-01"}, "published_at": "2024-01-01T00:00:00Z",
+            "licence": "CC-BY-4.0",
+            "units": [{"id": "a", "name": "Unit a", "kind": "kanim", "office": null, "predikat": true,
+                "decision": "gained", "total": "90.00", "criteria": [],
+                "met": [{"id": "A.03", "criterion": "A", "title": {"id": "Ramp"}, "groups": []}]}]
+        }))
+        .expect("a record of version 1 without photos");
+        let photo = |sha: &str| PublicPhoto {
+            sha256: sha.repeat(64),
+            caption: "Ramp at the entrance".into(),
+            width: 1600,
+            height: 1200,
+        };
+        let before = serde_json::to_string(&units).unwrap();
+        assert!(!before.contains("photos"), "no photos: the field is left out");
+        assert!(!units.attach_photo("a", "A.04", photo("b")), "not met");
+        assert!(!units.attach_photo("z", "A.03", photo("b")), "not listed");
+        assert_eq!(serde_json::to_string(&units).unwrap(), before);
+        assert!(units.attach_photo("a", "A.03", photo("c")));
+        assert!(units.attach_photo("a", "A.03", photo("c")), "the same photo once");
+        assert_eq!(units.units[0].met[0].photos.len(), 1);
+        assert_eq!(units.photo_digests().collect::<Vec<_>>(), ["c".repeat(64)]);
+        let again: PublicUnits = serde_json::from_str(&serde_json::to_string(&units).unwrap()).unwrap();
+        assert_eq!(again, units);
     }
 }

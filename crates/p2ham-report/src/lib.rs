@@ -69,7 +69,9 @@ pub use checklist::{checklist_csv, checklist_xlsx, CoverFields, TemplateError, T
 pub use compare::{compare_csv, compare_doc};
 pub use doc::{Align, BarChart, Beside, Block, Cell, Doc, Image, ImageContent, Table, Verdict};
 pub use evidence::{evidence_csv, evidence_doc};
-pub use evidence_view::{thumbnail, EvidenceView, THUMBNAIL_SIZE};
+pub use evidence_view::{
+    public_copy, thumbnail, EvidenceView, PublicCopy, PUBLIC_PHOTO_SIZE, THUMBNAIL_SIZE,
+};
 pub use html::{to_html, to_html_fragment, FragmentOptions};
 pub use instrument_diff::{instrument_diff_csv, instrument_diff_doc};
 pub use letter::{letter_doc, LetterKind};

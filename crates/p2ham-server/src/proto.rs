@@ -781,3 +781,47 @@ pub struct AwardComponentsInfo {
     /// When.
     pub recorded_at: Option<String>,
 }
+
+/// The attestation a verifier affirms to make a photo public, as the form states it.
+pub const PUBLIC_PHOTO_ATTESTATION: &str =
+    "Foto ini tidak menampilkan wajah orang, nama orang, atau dokumen pribadi";
+
+/// Marking an evidence photo public for one indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicPhotoRequest {
+    /// The indicator the photo shows, e.g. `A.03` (one of the period's instrument).
+    pub indicator: String,
+    /// What it shows, in the marker's own words (at most 200 characters, one
+    /// line; never copied from an answer's notes).
+    pub caption: String,
+    /// Must be `true`: "Foto ini tidak menampilkan wajah orang, nama orang,
+    /// atau dokumen pribadi" (the photo shows no face, no person's name and no
+    /// personal document). Refused with 422 `not-attested` otherwise.
+    pub no_faces_or_personal_data: bool,
+}
+
+/// An evidence photo marked public, with its public copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PublicPhotoInfo {
+    /// The period.
+    pub period: String,
+    /// The unit.
+    pub unit: String,
+    /// SHA-256 of the original evidence file.
+    pub evidence_sha256: String,
+    /// The indicator it shows.
+    pub indicator: String,
+    /// Its caption.
+    pub caption: String,
+    /// SHA-256 of the public copy (a JPEG without metadata).
+    pub public_sha256: String,
+    /// The public copy's width in pixels.
+    pub width: i64,
+    /// The public copy's height in pixels.
+    pub height: i64,
+    /// Who marked it (and attested it shows no face, name or personal document).
+    pub marked_by: String,
+    /// When.
+    pub marked_at: String,
+}

@@ -239,6 +239,14 @@ impl EvidenceStore {
         Ok(Stored { sha256, size, kind })
     }
 
+    /// Store a JPEG made on the server (a photo's public copy), as
+    /// [`EvidenceStore::put`] stores an upload.
+    pub async fn put_jpeg(&self, bytes: Vec<u8>) -> Result<Stored, PutError> {
+        let limit = bytes.len() as u64;
+        let chunks = futures_util::stream::iter([Ok::<Bytes, std::convert::Infallible>(Bytes::from(bytes))]);
+        self.put_only(chunks, limit, &[EvidenceType::Jpeg]).await
+    }
+
     /// Read a stored file, checking that its content still has its digest.
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>, GetError> {
         if !is_sha256(sha256) {

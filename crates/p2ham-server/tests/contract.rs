@@ -157,6 +157,10 @@ async fn roles_are_checked_before_bodies() {
             Method::PUT,
             "/api/v1/periods/2023/units/kanim-sampit/award-components",
         ),
+        (
+            Method::PUT,
+            "/api/v1/periods/2023/units/kanim-sampit/evidence/0000000000000000000000000000000000000000000000000000000000000000/public",
+        ),
     ] {
         let r = Client::reply(
             operator

@@ -482,6 +482,19 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
             "reason",
             merge(nonblank_text(), json!({"maxLength": 2000})),
         ),
+        (
+            "PublicPhotoRequest",
+            "caption",
+            merge(
+                nonblank_line(),
+                json!({"maxLength": p2ham_io::public::PUBLIC_CAPTION_MAX_CHARS}),
+            ),
+        ),
+        (
+            "PublicPhotoRequest",
+            "no_faces_or_personal_data",
+            json!({"const": true}),
+        ),
     ]
 }
 

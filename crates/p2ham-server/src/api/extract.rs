@@ -117,6 +117,12 @@ impl Roles for RoundRoles {
     const ROLES: &'static [Role] = &[Role::Evaluator, Role::Admin];
 }
 
+/// Those who may mark a photo public: verifiers and evaluators.
+pub(crate) struct PhotoMarkers;
+impl Roles for PhotoMarkers {
+    const ROLES: &'static [Role] = &[Role::Verifier, Role::Evaluator];
+}
+
 impl<R: Roles> FromRequestParts<AppState> for Acting<R> {
     type Rejection = ApiError;
 

@@ -12,6 +12,7 @@ mod documents;
 mod evidence;
 pub(crate) mod extract;
 mod metrics;
+mod photos;
 pub(crate) mod public;
 mod reports;
 pub(crate) mod schemas;
@@ -111,6 +112,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(evidence::upload_evidence, evidence::list_evidence))
         .routes(routes!(evidence::get_evidence))
         .routes(routes!(evidence::get_thumbnail))
+        .routes(routes!(photos::mark_public, photos::unmark_public))
+        .routes(routes!(photos::list_public))
         .routes(routes!(uploads::capabilities, uploads::create, uploads::list))
         .routes(routes!(
             uploads::offset,
@@ -142,6 +145,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(awards::history))
         .routes(routes!(public::publish, public::publication, public::unpublish))
         .routes(routes!(public::data_file))
+        .routes(routes!(public::photo))
         .routes(routes!(public::feed))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))

@@ -173,3 +173,30 @@ pub(crate) async fn feed(State(state): State<AppState>, headers: HeaderMap) -> A
         .ok_or_else(|| ServiceError::internal(&"the public record without its feed"))?;
     Ok(cached(feed, &headers))
 }
+
+/// How long a cache may keep a public photo, in seconds (a day): its name is
+/// its digest, so it never changes; a withdrawn period's photos may stay
+/// that long in a cache that kept them.
+pub(crate) const PHOTO_MAX_AGE: u32 = 86_400;
+
+/// A photo of a publication in force, no login: the public copy a verifier
+/// marked (a JPEG without metadata), named by its SHA-256. 404 when no
+/// publication in force holds it (before publishing, after withdrawing).
+#[utoipa::path(get, path = "/publik/foto/{file}", tag = "public",
+    params(("file" = String, Path, description = "`{sha256}.jpg`: the public copy's SHA-256"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag held: 304 when it is current")),
+    responses((status = 200, description = "The photo, with `ETag` and `Cache-Control: public, max-age=86400, immutable`", content_type = "image/jpeg"),
+        (status = 304, description = "Not modified"), (status = 404, body = ErrorBody)))]
+pub(crate) async fn photo(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let photo = state.public().photo(&file).await?;
+    let mut r = cached(&photo, &headers);
+    let cache = format!("public, max-age={PHOTO_MAX_AGE}, immutable");
+    if let Ok(v) = HeaderValue::from_str(&cache) {
+        r.headers_mut().insert(header::CACHE_CONTROL, v);
+    }
+    Ok(r)
+}

@@ -75,6 +75,10 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/periods/{period}/units/{unit}/review", post(review::act))
         .route(
+            "/periods/{period}/units/{unit}/public-photos",
+            post(review::public_photo),
+        )
+        .route(
             "/periods/{period}/units/{unit}/review/preview",
             post(review::preview),
         )
@@ -592,6 +596,14 @@ fn flash_text(ctx: &Ctx, done: &str) -> String {
         "skm" => ctx.t(
             "Hasil survei tersimpan; IKM dihitung.",
             "The survey results are stored; the IKM is computed.",
+        ),
+        "photo-marked" => ctx.t(
+            "Foto ditandai publik; salinan publiknya dibuat tanpa metadata.",
+            "The photo is marked public; its public copy was made without metadata.",
+        ),
+        "photo-unmarked" => ctx.t(
+            "Tanda publik foto dibatalkan.",
+            "The photo is no longer marked public.",
         ),
         _ => "",
     }

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
 use p2ham_io::model::{Decision, Lang, Text, VulnerableGroup};
-use p2ham_io::{public::PublicUnit, public::PUBLIC_LICENCE};
+use p2ham_io::public::{PublicIndicator, PublicPhoto, PublicUnit, PUBLIC_LICENCE};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -350,6 +350,39 @@ async fn period_page(
 
 // ---------------------------------------------------------------- a unit
 
+/// The size a public photo is shown at beside its indicator: at most
+/// [`PHOTO_SHOWN`] pixels on its longest side, its proportions kept.
+const PHOTO_SHOWN: u32 = 240;
+
+fn shown_size(p: &PublicPhoto) -> (u32, u32) {
+    let long = p.width.max(p.height).max(1);
+    let scale = |side: u32| (u64::from(side) * u64::from(PHOTO_SHOWN.min(long)) / u64::from(long)).max(1);
+    (
+        u32::try_from(scale(p.width)).unwrap_or(PHOTO_SHOWN),
+        u32::try_from(scale(p.height)).unwrap_or(PHOTO_SHOWN),
+    )
+}
+
+/// An indicator verified as met, with the photos of it marked public (small,
+/// loaded when scrolled to, the caption as their text; each links to the
+/// whole photo).
+fn met_item(ctx: &Ctx, i: &PublicIndicator) -> Markup {
+    html! {
+        li {
+            (text(ctx, &i.title))
+            @if !i.photos.is_empty() {
+                ul.public-photos {
+                    @for p in &i.photos {
+                        @let (w, h) = shown_size(p);
+                        @let src = ctx.url(&format!("/publik/foto/{}.jpg", p.sha256));
+                        li { a href=(src) { img src=(src) alt=(p.caption) loading="lazy" width=(w) height=(h); } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The groups an indicator serves, or none (everyone).
 fn group_sections(ctx: &Ctx, u: &PublicUnit) -> Markup {
     let general: Vec<_> = u.met.iter().filter(|i| i.groups.is_empty()).collect();
@@ -359,14 +392,14 @@ fn group_sections(ctx: &Ctx, u: &PublicUnit) -> Markup {
             @if !items.is_empty() {
                 section.card id=(format!("group-{}", g.as_str())) {
                     h3 { (ctx.t("Bagi ", "For ")) (g.label(ctx.lang).to_lowercase()) }
-                    ul { @for i in &items { li { (text(ctx, &i.title)) } } }
+                    ul { @for i in &items { (met_item(ctx, i)) } }
                 }
             }
         }
         @if !general.is_empty() {
             section.card #group-umum {
                 h3 { (ctx.t("Bagi semua pengguna layanan", "For everyone using the service")) }
-                ul { @for i in &general { li { (text(ctx, &i.title)) } } }
+                ul { @for i in &general { (met_item(ctx, i)) } }
             }
         }
     }

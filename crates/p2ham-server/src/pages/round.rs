@@ -974,8 +974,8 @@ fn publication(ctx: &Ctx, r: &Round, here: &str) -> Markup {
             }
         } @else {
             p { (ctx.t(
-                "Belum diumumkan. Yang diumumkan: nama, jenis dan Kantor Wilayah unit, keputusan dan predikat, nomor dan tanggal keputusan, nilai terverifikasi per kriteria, dan indikator yang terverifikasi terpenuhi. Tidak pernah: catatan, komentar, nama orang, angka penilaian mandiri, berkas bukti.",
-                "Not published. What is published: each unit's name, kind and regional office, the decision and predikat, the decree's number and date, the verified scores by criterion and the indicators verified as met. Never: notes, comments, people's names, self-assessment figures, evidence files.")) }
+                "Belum diumumkan. Yang diumumkan: nama, jenis dan Kantor Wilayah unit, keputusan dan predikat, nomor dan tanggal keputusan, nilai terverifikasi per kriteria, dan indikator yang terverifikasi terpenuhi. Tidak pernah: catatan, komentar, nama orang, angka penilaian mandiri, berkas bukti (kecuali foto yang ditandai publik oleh verifikator, tanpa metadata, untuk indikator yang terverifikasi terpenuhi).",
+                "Not published. What is published: each unit's name, kind and regional office, the decision and predikat, the decree's number and date, the verified scores by criterion and the indicators verified as met. Never: notes, comments, people's names, self-assessment figures, evidence files (except photos a verifier marked public, without metadata, of indicators verified as met).")) }
             form method="post" action=(here) {
                 input type="hidden" name="csrf_token" value=(ctx.csrf);
                 input type="hidden" name="action" value="publish";

@@ -11,7 +11,7 @@ use super::{require, Action, ErrorCode, ServiceError, ServiceResult};
 use crate::auth::Actor;
 use crate::proto::{
     CaseSummary, CaseView, CommentInfo, DocumentInfo, EvidenceInfo, InstrumentInfo, OutcomeInfo, PeriodInfo,
-    StageParam, UnitInfo,
+    PublicPhotoInfo, StageParam, UnitInfo,
 };
 use crate::types::{Role, Status};
 use crate::AppState;
@@ -50,6 +50,8 @@ pub struct CaseFile {
     pub verification: Option<LoadedAssessment>,
     /// The comparison of the two, once verified.
     pub comparison: Option<ComparisonReport>,
+    /// Its evidence photos marked public now.
+    pub public_photos: Vec<PublicPhotoInfo>,
 }
 
 // ---------------------------------------------------------------- rows
@@ -381,6 +383,7 @@ impl<'a> Cases<'a> {
                 ServiceResult::Ok((own, score, verified, comparison))
             })
             .await??;
+        let public_photos = super::photos::marked(self.state, &period.id, &view.unit.id).await?;
         Ok(CaseFile {
             view,
             period,
@@ -389,6 +392,7 @@ impl<'a> Cases<'a> {
             self_score,
             verification,
             comparison,
+            public_photos,
         })
     }
 

@@ -90,7 +90,12 @@ impl<'a> Cases<'a> {
     }
 
     /// The media type and size of an evidence file of a case the caller may see.
-    async fn evidence_meta(&self, period: &str, unit: &str, sha256: &str) -> ServiceResult<(String, i64)> {
+    pub(super) async fn evidence_meta(
+        &self,
+        period: &str,
+        unit: &str,
+        sha256: &str,
+    ) -> ServiceResult<(String, i64)> {
         let (period, unit) = self.scope(period, unit).await?;
         if !is_sha256(sha256) {
             return Err(ServiceError::not_found(

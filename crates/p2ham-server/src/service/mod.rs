@@ -27,6 +27,7 @@ mod history;
 mod idempotent;
 mod instruments;
 mod monitoring;
+mod photos;
 mod public;
 mod reports;
 mod sessions;
@@ -136,8 +137,15 @@ pub enum ErrorCode {
     DeclarationMissing,
     /// Publishing a period whose round has no decree yet.
     NotDecreed,
-    /// Publishing a period that is public already.
+    /// Publishing a period that is public already, or changing which photos
+    /// are public while the period is published.
     AlreadyPublished,
+    /// Marking a photo public without affirming that it shows no face, no
+    /// person's name and no personal document.
+    NotAttested,
+    /// Marking public a file that is not a JPEG or PNG photo that decodes
+    /// within the bounds.
+    NotAPhoto,
 }
 
 impl ErrorCode {
@@ -181,6 +189,8 @@ impl ErrorCode {
             ErrorCode::DeclarationMissing => "declaration-missing",
             ErrorCode::NotDecreed => "not-decreed",
             ErrorCode::AlreadyPublished => "already-published",
+            ErrorCode::NotAttested => "not-attested",
+            ErrorCode::NotAPhoto => "not-a-photo",
         }
     }
 
@@ -210,7 +220,10 @@ impl ErrorCode {
             ErrorCode::TusVersion => 412,
             ErrorCode::TooLarge => 413,
             ErrorCode::WrongType | ErrorCode::NotMultipart => 415,
-            ErrorCode::InvalidDocument | ErrorCode::IdempotencyKeyReused => 422,
+            ErrorCode::InvalidDocument
+            | ErrorCode::IdempotencyKeyReused
+            | ErrorCode::NotAttested
+            | ErrorCode::NotAPhoto => 422,
             ErrorCode::WindowNotOpen | ErrorCode::WindowClosed => 423,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::EvidenceAltered | ErrorCode::EvidenceMissing => 500,

@@ -18,14 +18,15 @@
 //! [`RECHECK`] otherwise, so the instances sharing one PostgreSQL see
 //! another's publication within that time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use p2ham_io::model::{AwardList, Lang};
+use p2ham_io::public::{PublicPhoto, PublicUnit, PublicUnits};
 use p2ham_io::scoring::{history, ScoreReport, UnitHistory};
-use p2ham_io::{public::PublicUnit, public::PublicUnits, Source};
+use p2ham_io::Source;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -103,6 +104,7 @@ pub struct PublishedPeriod {
     /// The signed decree document the publication fixed, when one was uploaded.
     pub decree_document: Option<PublishedDecreeDocument>,
     files: BTreeMap<&'static str, PublicFile>,
+    photos: BTreeSet<String>,
 }
 
 impl PublishedPeriod {
@@ -119,6 +121,11 @@ impl PublishedPeriod {
             .keys()
             .copied()
             .chain(self.decree_document.as_ref().map(|_| DECREE_FILE))
+    }
+
+    /// Whether the publication holds the public photo with this digest.
+    pub fn has_photo(&self, sha256: &str) -> bool {
+        self.photos.contains(sha256)
     }
 
     /// A unit's public record in this period.
@@ -146,6 +153,11 @@ impl PublicRecord {
     /// The latest published period.
     pub fn latest(&self) -> Option<&PublishedPeriod> {
         self.periods.first()
+    }
+
+    /// Whether a publication in force holds the public photo with this digest.
+    pub fn has_photo(&self, sha256: &str) -> bool {
+        self.periods.iter().any(|p| p.has_photo(sha256))
     }
 
     /// A unit's latest published record, with its period.
@@ -293,6 +305,27 @@ impl Public<'_> {
         })
     }
 
+    /// A public photo (`{sha256}.jpg`) of a publication in force, read from
+    /// the store (its digest checked); not found otherwise, also once its
+    /// period is withdrawn.
+    pub async fn photo(&self, file: &str) -> ServiceResult<PublicFile> {
+        let missing = || ServiceError::not_found("no published photo has this name");
+        let sha256 = file.strip_suffix(".jpg").ok_or_else(missing)?;
+        if !crate::store::is_sha256(sha256) || !self.record().await?.has_photo(sha256) {
+            return Err(missing());
+        }
+        let bytes = self.state.store().get(sha256).await.map_err(|e| {
+            tracing::error!("public photo {sha256}: {e}");
+            missing()
+        })?;
+        Ok(PublicFile {
+            body: Bytes::from(bytes),
+            content_type: "image/jpeg",
+            etag: format!("\"{sha256}\""),
+            disposition: None,
+        })
+    }
+
     /// Read the current publications and make their files.
     async fn load(&self, version: String) -> ServiceResult<PublicRecord> {
         let rows = sqlx::query(
@@ -337,6 +370,7 @@ impl Public<'_> {
                 let units: PublicUnits = serde_json::from_str(&units_text)
                     .map_err(|e| ServiceError::internal(&format!("published units of {period}: {e}")))?;
                 let files = data_files(&awards, awards_text, units_text)?;
+                let photos = units.photo_digests().map(str::to_owned).collect();
                 periods.push(PublishedPeriod {
                     period,
                     year,
@@ -345,6 +379,7 @@ impl Public<'_> {
                     units,
                     decree_document,
                     files,
+                    photos,
                 });
             }
             let feed = Some(PublicFile::new(atom(&periods).into_bytes(), ATOM));
@@ -549,17 +584,7 @@ impl Awards<'_> {
             Ok::<_, ServiceError>((p2ham_report::to_json(&public), units))
         })
         .await??;
-        let units_text = p2ham_report::to_json(&units);
-        let mut info = Publication {
-            period: p.id.clone(),
-            published_by: self.actor.username.clone(),
-            published_at: at.clone(),
-            units: units.units.len(),
-            awarded: units.units.iter().filter(|u| u.predikat).count(),
-            awards_sha256: p2ham_io::digest::sha256_hex(awards_text.as_bytes()),
-            units_sha256: p2ham_io::digest::sha256_hex(units_text.as_bytes()),
-            decree_document_sha256: None,
-        };
+        let mut units = units;
         let mut w = self.state.db().write().await?;
         let mut turn = audit::reserve(&mut w.tx).await?;
         let current =
@@ -576,6 +601,38 @@ impl Awards<'_> {
                 ),
             ));
         }
+        // The photos marked public now, of the indicators verified as met only.
+        let photos = sqlx::query(
+            "SELECT unit_id, indicator, caption, public_sha256, width, height FROM public_photos \
+             WHERE period_id = $1 AND withdrawn_at IS NULL ORDER BY unit_id, indicator, marked_at, id",
+        )
+        .bind(&p.id)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        for r in &photos {
+            let (unit, indicator): (String, String) = (r.try_get("unit_id")?, r.try_get("indicator")?);
+            let size = |c: &str| -> ServiceResult<u32> {
+                u32::try_from(r.try_get::<i64, _>(c)?).map_err(|e| ServiceError::internal(&e))
+            };
+            let photo = PublicPhoto {
+                sha256: r.try_get("public_sha256")?,
+                caption: r.try_get("caption")?,
+                width: size("width")?,
+                height: size("height")?,
+            };
+            units.attach_photo(&unit, &indicator, photo);
+        }
+        let units_text = p2ham_report::to_json(&units);
+        let mut info = Publication {
+            period: p.id.clone(),
+            published_by: self.actor.username.clone(),
+            published_at: at.clone(),
+            units: units.units.len(),
+            awarded: units.units.iter().filter(|u| u.predikat).count(),
+            awards_sha256: p2ham_io::digest::sha256_hex(awards_text.as_bytes()),
+            units_sha256: p2ham_io::digest::sha256_hex(units_text.as_bytes()),
+            decree_document_sha256: None,
+        };
         // The signed decree current now (read in the audit log's turn) is the one the publication fixes.
         info.decree_document_sha256 = super::decree_document::current(&mut *w.tx, &p.id)
             .await?
@@ -607,6 +664,7 @@ impl Awards<'_> {
                         "published": true, "awards_sha256": info.awards_sha256,
                         "units_sha256": info.units_sha256, "units": info.units, "awarded": info.awarded,
                         "decree_document_sha256": info.decree_document_sha256,
+                        "photos": units.photo_digests().count(),
                     })
                     .to_string(),
                 ),
