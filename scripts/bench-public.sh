@@ -17,7 +17,8 @@
 #   1. Starts `BINARY serve --listen 127.0.0.1:0` on a fresh temporary data
 #      folder (the Sampit demo: units, period 2023, one account per role,
 #      password demo-p2ham-2023); reads the address from the welcome line.
-#   2. Runs the Sampit year through the API as tests/year.rs does: the 2022
+#   2. Runs the Sampit year through the API as tests/year.rs does (the
+#      team's photo of Kanim's ramp marked public): the 2022
 #      Kalteng list imported as the previous awards, the three units'
 #      self-assessments with their evidence submitted, verified with the
 #      team's evidence, evaluated; one decree; the period published
@@ -58,7 +59,7 @@ bench_serve bench-public
 
 # 2. the year up to its publication, in python3 (standard library only)
 python3 - "$ADDR" "$REPO" << 'PY'
-import http.client, json, os, sys, uuid
+import hashlib, http.client, json, os, sys, uuid
 
 addr, repo = sys.argv[1], sys.argv[2]
 host, port = addr.rsplit(":", 1)
@@ -136,6 +137,12 @@ for unit in UNITS:
     verifier.change("PUT", f"{case}/verification",
                     read(f"fixtures/assessments/sampit-2023/{unit}.verification.json"), "application/json")
     evaluator.change("POST", f"{case}/evaluate", b"{}", "application/json")
+# The team's photo of Kanim's ramp (A.13, verified as present) marked public, so
+# the unit's public page carries a photo as a published one does.
+ramp = hashlib.sha256(read("fixtures/evidence/kanim-sampit/verifikasi/jalan-landai.png")).hexdigest()
+verifier.change("PUT", f"/api/v1/periods/2023/units/kanim-sampit/evidence/{ramp}/public",
+                json.dumps({"indicator": "A.13", "caption": "Jalan landai di pintu masuk",
+                            "no_faces_or_personal_data": True}), "application/json")
 evaluator.change("POST", "/api/v1/periods/2023/decree",
                  json.dumps({"number": "M.HH-01.HA.03.07 Tahun 2023", "date": "2023-12-10",
                              "issuer": "Menteri Hukum dan Hak Asasi Manusia"}), "application/json")

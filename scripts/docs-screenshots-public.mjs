@@ -36,4 +36,16 @@ await shoot('/publik', 'public-index');
 await shoot('/publik/periode/2023', 'public-period');
 await shoot('/publik/unit/kanim-sampit', 'public-unit');
 await shoot('/publik/fasilitas?q=laktasi', 'public-finder');
+// A photo the verification team marked public, beside its indicator on the unit's page.
+await page.goto(BASE + '/publik/unit/kanim-sampit');
+for (const [w, h] of [[390, 844], [1366, 900]]) {
+  await page.setViewportSize({ width: w, height: h });
+  const photo = page.locator('img[src*="/publik/foto/"]').first();
+  if (await photo.count()) {
+    await photo.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -200));
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await photo.elementHandle());
+    await page.screenshot({ path: path.join(OUT, `public-unit-photo-${w}x${h}.png`) });
+  }
+}
 await browser.close();
