@@ -441,6 +441,7 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
         ("UserProfile", "name", nonblank_line()),
         ("UserProfile", "office", nonblank_line()),
         ("UserProfile", "", json!({"oneOf": role_membership()})),
+        ("PublicPhotoRequest", "indicator", nonblank_line()),
         ("NewUnit", "id", unit_id()),
         ("NewUnit", "name", nonblank_line()),
         ("NewUnit", "kind", nonblank_line()),
