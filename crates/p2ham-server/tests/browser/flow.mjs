@@ -131,7 +131,13 @@ check((await previewTotal('0.91')) === '0.91', 'the live preview shows 0.91 afte
 await op.locator('#score-preview details summary').click();
 await scan(op, 'operator-form-preview');
 await op.reload();
-check((await op.locator('#score-preview [data-total]').count()) === 0, 'the preview stored nothing: no saved answer after reload');
+// What the server holds, not what the phone restores of the typed answers
+// (offline.js puts them back after a reload, "belum disimpan").
+const served = await (await op.request.get(op.url())).text();
+check(served.includes('name="v.C.02"'), 'the server sends the operator\'s form (the session holds)');
+const savedTotals = await op.evaluate((html) => new DOMParser().parseFromString(html, 'text/html')
+  .querySelectorAll('#score-preview [data-total]').length, served);
+check(savedTotals === 0, 'the preview stored nothing: the server shows no saved answer after reload');
 
 // Fill the form by keyboard: Tab through every control; Space answers each
 // radio group (its first option) as focus reaches it. The first indicator is
