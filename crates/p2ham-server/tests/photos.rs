@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{files_under, fixture, repo, Client, TestServer};
+use common::{Client, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -111,46 +111,19 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 async fn round(server: &TestServer) {
     let evaluator = server.login("evaluator").await;
     let verifier = server.login("verifier-kalteng").await;
-    evaluator
-        .put_bytes(
-            "/api/v1/periods/2023/previous-awards",
-            fixture("fixtures/awards/kalteng-2022.json"),
-        )
-        .await
-        .expect(201);
+    common::sampit_previous_awards(&evaluator).await;
     for unit in UNITS {
-        let op = server.login(&format!("operator-{unit}")).await;
-        let evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["foto", "dokumen"]);
-        op.upload(&format!("{}/evidence", case(unit)), evidence)
-            .await
-            .expect(201);
-        op.put_bytes(
-            &format!("{}/self-assessment", case(unit)),
-            fixture(&format!("fixtures/assessments/sampit-2023/{unit}.self.json")),
-        )
-        .await
-        .expect(200);
-        op.declare("2023", unit).await;
-        op.post(&format!("{}/submit", case(unit)), json!({}))
-            .await
-            .expect(200);
-        let mut evidence = files_under(&repo().join("fixtures/evidence").join(unit), &["verifikasi"]);
+        common::sampit_submit(server, unit).await;
         if unit == "kanim-sampit" {
-            evidence.push((RAMP.to_owned(), jpeg_with_gps()));
+            verifier
+                .upload(
+                    &format!("{}/evidence", case(unit)),
+                    vec![(RAMP.to_owned(), jpeg_with_gps())],
+                )
+                .await
+                .expect(201);
         }
-        verifier
-            .upload(&format!("{}/evidence", case(unit)), evidence)
-            .await
-            .expect(201);
-        verifier
-            .put_bytes(
-                &format!("{}/verification", case(unit)),
-                fixture(&format!(
-                    "fixtures/assessments/sampit-2023/{unit}.verification.json"
-                )),
-            )
-            .await
-            .expect(200);
+        common::sampit_verify(&verifier, unit).await;
         evaluator
             .post(&format!("{}/evaluate", case(unit)), json!({"note": "ok"}))
             .await

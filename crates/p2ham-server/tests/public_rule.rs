@@ -57,13 +57,7 @@ async fn public_rule(db: common::Db) {
     let server = TestServer::start(db, "public_rule").await;
     let evaluator = server.login("evaluator").await;
     let verifier = server.login("verifier-kalteng").await;
-    evaluator
-        .put_bytes(
-            "/api/v1/periods/2023/previous-awards",
-            fixture("fixtures/awards/kalteng-2022.json"),
-        )
-        .await
-        .expect(201);
+    common::sampit_previous_awards(&evaluator).await;
     for unit in UNITS {
         common::sampit_evaluated(&server, &verifier, &evaluator, unit).await;
     }

@@ -348,6 +348,17 @@ pub fn files_under(root: &Path, only: &[&str]) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// The evaluator imports the Kalteng list of 2022 as 2023's previous awards.
+pub async fn sampit_previous_awards(evaluator: &Client) {
+    evaluator
+        .put_bytes(
+            "/api/v1/periods/2023/previous-awards",
+            fixture("fixtures/awards/kalteng-2022.json"),
+        )
+        .await
+        .expect(201);
+}
+
 /// The API path of a Sampit unit's case of 2023.
 pub fn sampit_case(unit: &str) -> String {
     format!("/api/v1/periods/2023/units/{unit}")
