@@ -49,8 +49,25 @@ pub struct PublicUnits {
     pub published_at: String,
     /// The licence of this data, as an SPDX id (`CC-BY-4.0`).
     pub licence: String,
+    /// The signed decree (a PDF) the publication fixed, when one was
+    /// uploaded: served beside this file as `keputusan.pdf`; its digest lets
+    /// anyone check the copy they hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decree_document: Option<PublicDocument>,
     /// One record per unit of the award list, in the list's order.
     pub units: Vec<PublicUnit>,
+}
+
+/// A file published beside the record, named by its digest and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublicDocument {
+    /// Lowercase hex SHA-256 of the file's bytes.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::model::SHA256_PATTERN)))]
+    pub sha256: String,
+    /// Its size in bytes.
+    pub bytes: u64,
 }
 
 /// What is public about one unit in one period.
@@ -257,6 +274,7 @@ pub fn public_units(
         decree,
         published_at: published_at.to_owned(),
         licence: PUBLIC_LICENCE.to_owned(),
+        decree_document: None,
         units,
     })
 }

@@ -375,6 +375,10 @@ async fn public_record(db: common::Db) {
     validate("public-units", &units);
     assert_eq!(units["format"], "p2ham-public-units/1");
     assert_eq!(units["licence"], "CC-BY-4.0");
+    assert!(
+        units.get("decree_document").is_none(),
+        "no signed decree was uploaded"
+    );
     assert_eq!(units["decree"]["number"], "M.HH-01.HA.03.07 Tahun 2023");
     let unit_of = |id: &str| {
         units["units"]
@@ -750,6 +754,13 @@ async fn signed_decree(db: common::Db) {
     assert!(
         feed.contains("href=\"data/2023/keputusan.pdf\"") && feed.contains(&sha),
         "{feed}"
+    );
+    // The open data names it too, so a harvester can check the copy it holds.
+    let units = anon.get("/publik/data/2023/units.json").await.json();
+    validate("public-units", &units);
+    assert_eq!(
+        units["decree_document"],
+        json!({"sha256": sha, "bytes": second.len()})
     );
     // Published: fixed, by the API and by the page.
     let r = put_decree_document(&evaluator, "lain.pdf", first.clone()).await;

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use p2ham_io::model::{AwardList, Lang};
-use p2ham_io::public::{PublicPhoto, PublicUnit, PublicUnits};
+use p2ham_io::public::{PublicDocument, PublicPhoto, PublicUnit, PublicUnits};
 use p2ham_io::scoring::{history, ScoreReport, UnitHistory};
 use p2ham_io::Source;
 use sha2::{Digest, Sha256};
@@ -622,8 +622,19 @@ impl Awards<'_> {
             };
             units.attach_photo(&unit, &indicator, photo);
         }
+        // The signed decree current now (read in the audit log's turn) is the one the publication fixes.
+        let document = super::decree_document::current(&mut *w.tx, &p.id).await?;
+        units.decree_document = document
+            .as_ref()
+            .map(|d| -> ServiceResult<PublicDocument> {
+                Ok(PublicDocument {
+                    sha256: d.sha256.clone(),
+                    bytes: u64::try_from(d.size).map_err(|e| ServiceError::internal(&e))?,
+                })
+            })
+            .transpose()?;
         let units_text = p2ham_report::to_json(&units);
-        let mut info = Publication {
+        let info = Publication {
             period: p.id.clone(),
             published_by: self.actor.username.clone(),
             published_at: at.clone(),
@@ -631,12 +642,8 @@ impl Awards<'_> {
             awarded: units.units.iter().filter(|u| u.predikat).count(),
             awards_sha256: p2ham_io::digest::sha256_hex(awards_text.as_bytes()),
             units_sha256: p2ham_io::digest::sha256_hex(units_text.as_bytes()),
-            decree_document_sha256: None,
+            decree_document_sha256: document.map(|d| d.sha256),
         };
-        // The signed decree current now (read in the audit log's turn) is the one the publication fixes.
-        info.decree_document_sha256 = super::decree_document::current(&mut *w.tx, &p.id)
-            .await?
-            .map(|d| d.sha256);
         sqlx::query(
             "INSERT INTO publications (id, period_id, awards, awards_sha256, units, units_sha256, published_by, \
              published_at, decree_document_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
