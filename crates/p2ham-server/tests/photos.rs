@@ -498,6 +498,10 @@ async fn photos(db: common::Db) {
         img.contains("alt=\"Jalan landai &lt;img src=x onerror=alert(1)&gt; &amp; &quot;pintu&quot;\""),
         "{img}"
     );
+    assert!(
+        html.contains("<figcaption>Jalan landai &lt;img src=x onerror=alert(1)&gt; &amp; &quot;pintu&quot;</figcaption>"),
+        "the caption shows under the photo, escaped: {html}"
+    );
     assert!(!html.contains("<img src=x"), "{html}");
 
     // The publication fixed what is public: no marking or unmarking until it is withdrawn.

@@ -364,8 +364,8 @@ fn shown_size(p: &PublicPhoto) -> (u32, u32) {
 }
 
 /// An indicator verified as met, with the photos of it marked public (small,
-/// loaded when scrolled to, the caption as their text; each links to the
-/// whole photo).
+/// loaded when scrolled to, the caption as their text and under them; each
+/// links to the whole photo).
 fn met_item(ctx: &Ctx, i: &PublicIndicator) -> Markup {
     html! {
         li {
@@ -375,7 +375,12 @@ fn met_item(ctx: &Ctx, i: &PublicIndicator) -> Markup {
                     @for p in &i.photos {
                         @let (w, h) = shown_size(p);
                         @let src = ctx.url(&format!("/publik/foto/{}.jpg", p.sha256));
-                        li { a href=(src) { img src=(src) alt=(p.caption) loading="lazy" width=(w) height=(h); } }
+                        li {
+                            figure {
+                                a href=(src) { img src=(src) alt=(p.caption) loading="lazy" width=(w) height=(h); }
+                                figcaption { (p.caption) }
+                            }
+                        }
                     }
                 }
             }
