@@ -398,6 +398,58 @@ async fn photos(db: common::Db) {
     r.expect(200);
     assert!(r.text().contains("Foto ditandai publik"), "{}", r.text());
 
+    // The evaluator's page for the unit has the same forms; a refusal comes back
+    // on that page (not the verifier's review), beside the field.
+    let page = evaluator.get("/periods/2023/units/kanim-sampit").await;
+    page.expect(200);
+    let html = page.text();
+    assert!(html.contains("id=\"public-photos\""), "{html}");
+    assert!(html.contains(p2ham_server::proto::PUBLIC_PHOTO_ATTESTATION));
+    let unmark = [("action", "unmark"), ("sha256", waiting.as_str())];
+    let r = post_form(
+        &evaluator,
+        "/periods/2023/units/kanim-sampit/public-photos",
+        &unmark,
+    )
+    .await;
+    r.expect(200);
+    assert!(r.text().contains("Tanda publik foto dibatalkan"), "{}", r.text());
+    let again = [
+        ("action", "mark"),
+        ("sha256", waiting.as_str()),
+        ("indicator", "A.07"),
+        ("caption", "Ruang tunggu"),
+    ];
+    let r = post_form(
+        &evaluator,
+        "/periods/2023/units/kanim-sampit/public-photos",
+        &again,
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 422);
+    let html = r.text();
+    assert!(
+        html.contains("Centang pernyataan") && html.contains("id=\"award-in-round\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("name=\"c.\""),
+        "not the verifier's review form: {html}"
+    );
+    let mut attested = again.to_vec();
+    attested.push(("no_faces_or_personal_data", "yes"));
+    let r = post_form(
+        &evaluator,
+        "/periods/2023/units/kanim-sampit/public-photos",
+        &attested,
+    )
+    .await;
+    r.expect(200);
+    assert!(r.text().contains("Foto ditandai publik"), "{}", r.text());
+    // An administrator's page has no such form (only a verifier or an evaluator marks).
+    let html = admin.get("/periods/2023/units/kanim-sampit").await.text();
+    assert!(!html.contains("id=\"public-photos\""), "{html}");
+
     // Before publishing, nothing is public.
     let photo_url = |sha: &str| format!("/publik/foto/{sha}.jpg");
     anon.get(&photo_url(&public)).await.expect(404);
@@ -525,8 +577,10 @@ async fn photos(db: common::Db) {
         .expect(204);
 
     // Audited, and the chain verifies with the new entries in it.
-    assert_eq!(audited(&admin, "mark-public-photo").await, 4);
-    assert_eq!(audited(&admin, "unmark-public-photo").await, 2);
+    // Marked: the ramp, A.07 twice (API, then the evaluator's page), the other ramp, the sign.
+    assert_eq!(audited(&admin, "mark-public-photo").await, 5);
+    // Unmarked: the other ramp, A.07 on the evaluator's page, the ramp after the withdrawal.
+    assert_eq!(audited(&admin, "unmark-public-photo").await, 3);
     let r = admin.get("/api/v1/audit/verify").await;
     r.expect(200);
     server.stop().await;

@@ -16,7 +16,7 @@ use super::review::{cases, report_links};
 use super::{error_summary, notice, page, refused, status_badge, status_label, urlencode, Ctx};
 use crate::proto::{EvaluateRequest, StageParam};
 use crate::service::Action;
-use crate::types::Status;
+use crate::types::{Role, Status};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -208,6 +208,10 @@ pub(crate) fn case_detail(
             }
         }
         p { a href=(ctx.url(&format!("/units/{}/history", urlencode(&case.unit().id)))) { (ctx.t("Riwayat predikat unit ini", "This unit's predikat history")) } }
+        // An evaluator may mark photos public as the unit's verifier may; an administrator may not.
+        @if ctx.me.as_ref().is_some_and(|m| m.role == Role::Evaluator) {
+            (super::photos::public_photos_section(ctx, case, errors))
+        }
         @if let Some(c) = compare {
             section.compare { (PreEscaped(c)) }
         }

@@ -15,6 +15,7 @@ mod case;
 mod central;
 mod field;
 mod operator;
+mod photos;
 mod public;
 mod reports;
 mod review;
@@ -76,7 +77,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/periods/{period}/units/{unit}/review", post(review::act))
         .route(
             "/periods/{period}/units/{unit}/public-photos",
-            post(review::public_photo),
+            post(photos::public_photo),
         )
         .route(
             "/periods/{period}/units/{unit}/review/preview",
@@ -555,6 +556,29 @@ async fn case_page(
             },
         ),
         Role::Evaluator | Role::Admin => central::case_detail(&ctx, &case, flash.as_deref(), None),
+        Role::Metrics => ctx.redirect("/login"),
+    }
+}
+
+/// A unit's page as `role` sees it, with the problems of a form posted on it
+/// (a form shared by several roles' pages comes back to the right one).
+pub(crate) fn case_view(
+    ctx: &Ctx,
+    case: &case::Case,
+    role: Role,
+    errors: Option<&case::FormErrors<'_>>,
+) -> Response {
+    match role {
+        Role::Operator => operator::form_page(ctx, case, None, errors),
+        Role::Verifier => review::review_page(
+            ctx,
+            case,
+            &review::Shown {
+                errors,
+                ..review::Shown::default()
+            },
+        ),
+        Role::Evaluator | Role::Admin => central::case_detail(ctx, case, None, errors),
         Role::Metrics => ctx.redirect("/login"),
     }
 }

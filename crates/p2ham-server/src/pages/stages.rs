@@ -291,7 +291,7 @@ async fn stage_upload(
                 fields: vec![(field.to_owned(), message)],
                 posted: None,
             };
-            let mut r = super::operator::form_page(ctx, &case, None, Some(&errors));
+            let mut r = super::case_view(ctx, &case, crate::types::Role::Operator, Some(&errors));
             *r.status_mut() =
                 StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             r
