@@ -13,7 +13,7 @@ use p2ham_io::Source;
 use sqlx::Row;
 
 use super::awards::Awards;
-use super::cases::{find_period, object, source_bytes};
+use super::rows::{find_period, object, source_bytes};
 use super::{require, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::{AwardComponentsInfo, AwardComponentsRequest, AwardRuleInfo};

@@ -14,7 +14,7 @@ use p2ham_io::scoring::{check_previous, AwardError, AwardOptions, RequiredInstru
 use p2ham_io::Source;
 use sqlx::Row;
 
-use super::cases::{find_period, object, read_case, source_bytes, unit_info};
+use super::rows::{find_period, object, read_case, source_bytes, unit_info};
 use super::{require, ErrorCode, Report, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::auth::Actor;

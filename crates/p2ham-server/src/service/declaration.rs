@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use futures_util::Stream;
 use sqlx::Row;
 
-use super::cases::{check_before_submission, object};
+use super::rows::{check_before_submission, object};
 use super::{require, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::DeclarationInfo;

@@ -11,8 +11,8 @@ use axum::body::Bytes;
 use futures_util::Stream;
 use sqlx::Row;
 
-use super::cases::find_period;
 use super::declaration::kept_name;
+use super::rows::find_period;
 use super::{require, Awards, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::DecreeDocumentInfo;

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::cases::{find_period, period_info, unit_info, PERIOD_SELECT};
+use super::rows::{find_period, period_info, unit_info, PERIOD_SELECT};
 use super::{require, ServiceError, ServiceResult};
 use crate::audit::{self, AuditEntry, AuditVerification};
 use crate::auth::Actor;

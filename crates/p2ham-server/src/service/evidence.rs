@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use futures_util::Stream;
 use sqlx::Row;
 
-use super::cases::{evidence_of, object, read_case};
+use super::rows::{evidence_of, object, read_case};
 use super::{require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::{EvidenceInfo, PeriodInfo, UnitInfo};

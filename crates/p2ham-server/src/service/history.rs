@@ -9,7 +9,7 @@ use p2ham_io::Source;
 use sqlx::Row;
 
 use super::awards::{stored_list, Awards};
-use super::cases::{period_info, unit_info, PERIOD_SELECT};
+use super::rows::{period_info, unit_info, PERIOD_SELECT};
 use super::{Report, ServiceError, ServiceResult};
 
 /// A stored survey's figures as the history reports them.

@@ -30,6 +30,7 @@ mod monitoring;
 mod photos;
 mod public;
 mod reports;
+mod rows;
 mod sessions;
 mod skm;
 mod uploads;

@@ -11,7 +11,7 @@
 
 use sqlx::Row;
 
-use super::cases::{document_body, object, read_case};
+use super::rows::{document_body, object, read_case};
 use super::{require, ErrorCode, ServiceError, ServiceResult};
 use super::{Cases, STAFF};
 use crate::audit::{self, Event};

@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::awards::{stored_list, Awards};
-use super::cases::find_period;
+use super::rows::find_period;
 use super::{require, ErrorCode, ServiceError, ServiceResult, XLSX};
 use crate::audit::{self, Event};
 use crate::proto::Publication;

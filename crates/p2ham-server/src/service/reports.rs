@@ -9,7 +9,7 @@ use p2ham_io::Source;
 use p2ham_report::{EvidenceView, Image, ImageContent};
 use sqlx::Row;
 
-use super::cases::{find_period, parsed};
+use super::rows::{find_period, parsed};
 use super::{Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::proto::{ReportFormat, StageParam};
 

@@ -10,7 +10,7 @@
 use base64::Engine as _;
 use sqlx::Row;
 
-use super::cases::{check_before_submission, object};
+use super::rows::{check_before_submission, object};
 use super::{require, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::SkmInfo;
@@ -77,7 +77,7 @@ impl Cases<'_> {
 
     /// The current survey result of every unit of a period the caller may see, by unit id.
     pub async fn skm_of_period(&self, period: &str) -> ServiceResult<Vec<(String, SkmInfo)>> {
-        let period = super::cases::find_period(self.state, period).await?;
+        let period = super::rows::find_period(self.state, period).await?;
         let rows = sqlx::query(
             "SELECT s.unit_id, u.office, s.file_name, s.sha256, s.size, s.respondents, s.ikm, s.mutu, s.kinerja, \
              s.uploaded_by, s.uploaded_at FROM skm_uploads s JOIN units u ON u.id = s.unit_id \

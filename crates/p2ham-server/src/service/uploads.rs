@@ -23,8 +23,8 @@ use p2ham_io::Source;
 use sqlx::Row;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-use super::cases::parsed;
 use super::evidence::check_evidence_name;
+use super::rows::parsed;
 use super::{check_window, require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::auth::Actor;
 use crate::proto::{StageParam, UploadInfo};

@@ -7,7 +7,7 @@ use p2ham_io::scoring::ComparisonReport;
 use p2ham_io::{document::LoadedAssessment, Source};
 use sqlx::Row;
 
-use super::cases::{document_body, object, parsed, read_case, source_bytes, CaseRow};
+use super::rows::{document_body, object, parsed, read_case, source_bytes, CaseRow};
 use super::{check_window, require, Action, Cases, ErrorCode, ServiceError, ServiceResult};
 use crate::audit::{self, Event};
 use crate::proto::{
