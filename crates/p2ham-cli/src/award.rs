@@ -15,8 +15,8 @@ use p2ham_io::{
 use p2ham_report::{Annex, Format};
 
 use crate::args::{AwardArgs, FormatArg, Output, SignArgs};
-use crate::commands::{format_named_by, print, warn, Target};
-use crate::sources::{self, files, source};
+use crate::output::{format_named_by, print, warn, Target};
+use crate::sources::{self, files, password, source};
 use crate::Failure;
 
 fn exclusions(specs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
@@ -215,22 +215,6 @@ pub(crate) fn history_cmd(
         )));
     }
     target.deliver(&report, &target.options(), &read)
-}
-
-/// The password in a file: its first line, without the line end.
-pub(crate) fn password(file: Option<&PathBuf>) -> Result<Option<String>, Failure> {
-    let Some(path) = file else { return Ok(None) };
-    let bytes = source(path).read()?.bytes.into_owned();
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Failure::Invalid(format!("{}: the password file is not UTF-8 text", path.display())))?;
-    let pw = text.lines().next().unwrap_or_default().to_owned();
-    if pw.is_empty() {
-        return Err(Failure::Invalid(format!(
-            "{}: the password file is empty; its first line is the password",
-            path.display()
-        )));
-    }
-    Ok(Some(pw))
 }
 
 pub(crate) fn seal_keygen(

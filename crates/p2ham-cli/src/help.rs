@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::CommandFactory;
 
 use crate::args::Cli;
-use crate::commands::print;
+use crate::output::print;
 use crate::Failure;
 
 /// The examples and the documentation page of one command.

@@ -8,6 +8,7 @@ mod args;
 mod award;
 mod commands;
 mod help;
+mod output;
 mod progress;
 mod serve;
 mod sources;

@@ -59,7 +59,7 @@ impl RollupObserver for Progress {
     fn invalid(&mut self, record: &InvalidRecord) {
         self.bar.suspend(|| {
             for line in invalid_record_lines(record) {
-                crate::commands::warn(&format!("{line}\n"));
+                crate::output::warn(&format!("{line}\n"));
             }
         });
     }

@@ -252,3 +252,19 @@ impl From<LangArg> for Lang {
         }
     }
 }
+
+/// The password in a file: its first line, without the line end.
+pub(crate) fn password(file: Option<&PathBuf>) -> Result<Option<String>, Failure> {
+    let Some(path) = file else { return Ok(None) };
+    let bytes = source(path).read()?.bytes.into_owned();
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::Invalid(format!("{}: the password file is not UTF-8 text", path.display())))?;
+    let pw = text.lines().next().unwrap_or_default().to_owned();
+    if pw.is_empty() {
+        return Err(Failure::Invalid(format!(
+            "{}: the password file is empty; its first line is the password",
+            path.display()
+        )));
+    }
+    Ok(Some(pw))
+}

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub(crate) mod serve;
+
 /// Exact, explained evaluation of human-rights-based public service (P2HAM).
 #[derive(Debug, Parser)]
 // Help is printed as written, never wrapped to the terminal: the examples
@@ -23,10 +25,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the P2HAM application (HTTP API): uploads, verification workflow, roles, audit log.
-    Serve(crate::serve::ServeArgs),
+    Serve(serve::ServeArgs),
     /// Set up the application from the command line: administrators, users, units, periods, audit check.
     #[command(subcommand)]
-    Admin(crate::serve::AdminCommand),
+    Admin(serve::AdminCommand),
     /// The built-in instruments, and the difference between two instruments.
     #[command(subcommand)]
     Instrument(InstrumentCommand),
