@@ -3,7 +3,8 @@
 // three Sampit units are verified and evaluated: the evaluator finds the round
 // from the dashboard, filters it, strikes a unit off (a refusal first, in the
 // page's language) and lifts it, records the decree through its confirmation
-// page, and opens a unit's history. Every page is scanned with axe-core (no
+// page, opens a unit's history, and marks a photo of Kanim public from the
+// unit's page. Every page is scanned with axe-core (no
 // serious or critical violation) and photographed at phone and desktop widths.
 //
 // Environment: P2HAM_BASE (server URL), P2HAM_ARTIFACTS (output folder),
@@ -136,6 +137,22 @@ result.history_streaks = [await ev.getAttribute('#history', 'data-current-streak
 check(result.history_streaks.join() === '0,1', 'Lapas: current streak 0, longest 1: ' + result.history_streaks.join());
 check((await ev.textContent('#history')).includes('kehilangan predikat'), 'the history shows 2023\'s decision');
 await scan(ev, 'unit-history');
+
+// A photo marked public from the evaluator's page of a unit (the verifier's review has the same form).
+await ev.goto(BASE + '/periods/2023/units/kanim-sampit');
+const photoForms = ev.locator('#public-photos li.card form:has(input[name=caption])');
+result.photo_forms = await photoForms.count();
+check(result.photo_forms > 0, 'the evaluator\'s page of Kanim offers its photos to mark public: ' + result.photo_forms);
+const first = photoForms.first();
+await first.locator('input[name=caption]').fill('Jalan landai di pintu masuk');
+check(await first.locator('input[type=checkbox][name=no_faces_or_personal_data]').evaluate((c) => c.required),
+  'the attestation must be ticked (required)');
+await first.locator('input[type=checkbox]').check();
+await Promise.all([ev.waitForNavigation(), first.locator('button[type=submit]').click()]);
+check((await ev.textContent('main')).includes('Foto ditandai publik'), 'the photo is marked public');
+check((await ev.locator('#public-photos p.public-mark').count()) === 1, 'the photo shows as marked, with its indicator and caption');
+check(ev.url().includes('/periods/2023/units/kanim-sampit'), 'back on the evaluator\'s page of the unit');
+await scan(ev, 'evaluator-unit-photos');
 
 // English.
 await ev.goto(BASE + '/periods/2023/round');
