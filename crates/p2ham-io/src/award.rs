@@ -364,11 +364,7 @@ pub(crate) fn award_list(
     explicit: Option<&LoadedInstrument>,
 ) -> Result<AwardList, IoError> {
     let list: AwardList = from_json(file, bytes)?;
-    crate::parse::objects_only(
-        file,
-        &crate::parse::Shape::AwardList,
-        &crate::parse::json_value(bytes),
-    )?;
+    crate::parse::objects_only_in(file, &crate::parse::Shape::AwardList, bytes)?;
     let shape = |path: String, message: String| IoError::Shape {
         file: file.to_owned(),
         path,
@@ -524,11 +520,7 @@ pub fn read_award_rule(source: Source<'_>) -> Result<p2ham_model::PeriodAwardRul
 /// [`read_award_rule`] over bytes already read.
 pub fn award_rule(file: &str, bytes: &[u8]) -> Result<p2ham_model::PeriodAwardRule, IoError> {
     let rule: p2ham_model::PeriodAwardRule = from_json(file, bytes)?;
-    crate::parse::objects_only(
-        file,
-        &crate::parse::Shape::AwardRule,
-        &crate::parse::json_value(bytes),
-    )?;
+    crate::parse::objects_only_in(file, &crate::parse::Shape::AwardRule, bytes)?;
     let problems = rule.problems();
     if problems.is_empty() {
         Ok(rule)
@@ -551,11 +543,7 @@ pub fn read_award_components(source: Source<'_>) -> Result<p2ham_model::AwardCom
 /// [`read_award_components`] over bytes already read.
 pub fn award_components(file: &str, bytes: &[u8]) -> Result<p2ham_model::AwardComponents, IoError> {
     let doc: p2ham_model::AwardComponents = from_json(file, bytes)?;
-    crate::parse::objects_only(
-        file,
-        &crate::parse::Shape::AwardComponents,
-        &crate::parse::json_value(bytes),
-    )?;
+    crate::parse::objects_only_in(file, &crate::parse::Shape::AwardComponents, bytes)?;
     let problems = doc.problems();
     if problems.is_empty() {
         Ok(doc)

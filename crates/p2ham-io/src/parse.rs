@@ -263,7 +263,7 @@ pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrume
         from_value(file, value)
     } else {
         let instrument = from_json(file, bytes)?;
-        objects_only(file, &Shape::Instrument, &json_value(bytes))?;
+        objects_only_in(file, &Shape::Instrument, bytes)?;
         Ok(instrument)
     }
 }
@@ -272,7 +272,7 @@ pub fn parse_instrument(file: &str, bytes: &[u8], toml: bool) -> Result<Instrume
 /// A shape error inside an answer names the indicator that answer names.
 pub fn parse_assessment(file: &str, bytes: &[u8]) -> Result<Assessment, IoError> {
     let parsed = from_json(file, bytes).and_then(|assessment| {
-        objects_only(file, &Shape::Assessment, &json_value(bytes))?;
+        objects_only_in(file, &Shape::Assessment, bytes)?;
         Ok(assessment)
     });
     parsed.map_err(|e| name_indicator(e, bytes))
@@ -332,17 +332,317 @@ pub(crate) fn objects_only(file: &str, shape: &Shape, value: &serde_json::Value)
     let schema = shape_schema(shape);
     match array_for_object(schema, schema, value, String::new()) {
         None => Ok(()),
-        Some(path) => Err(IoError::Shape {
-            file: file.to_owned(),
-            path,
-            indicator: None,
-            line: None,
-            code: Code::Shape,
-            message:
-                "invalid type: sequence, expected an object (a document's records are objects with named \
-                      fields, as the schema says, never arrays read by position)"
-                    .into(),
-        }),
+        Some(path) => Err(array_for_object_error(file, path)),
+    }
+}
+
+/// [`objects_only`] for a JSON document, read from its bytes as they stream
+/// (no tree of values is built; keys are borrowed where the text allows),
+/// under the shape's [`Plan`]. The bytes are those of a document that
+/// already parsed.
+pub(crate) fn objects_only_in(file: &str, shape: &Shape, bytes: &[u8]) -> Result<(), IoError> {
+    use serde::de::DeserializeSeed;
+    let plan = shape_plan(shape);
+    let path = std::cell::RefCell::new(String::new());
+    let found = std::cell::RefCell::new(None);
+    let walk = Walk {
+        plan,
+        node: Some(0),
+        path: &path,
+        found: &found,
+    };
+    let mut de = serde_json::Deserializer::from_slice(strip_bom(bytes));
+    // The only error the walk itself gives is the array it found (kept in
+    // `found`); the bytes already parsed, so serde_json gives none.
+    let _ = walk.deserialize(&mut de);
+    match found.into_inner() {
+        None => Ok(()),
+        Some(path) => Err(array_for_object_error(file, path)),
+    }
+}
+
+fn array_for_object_error(file: &str, path: String) -> IoError {
+    IoError::Shape {
+        file: file.to_owned(),
+        path,
+        indicator: None,
+        line: None,
+        code: Code::Shape,
+        message: "invalid type: sequence, expected an object (a document's records are objects with named \
+                  fields, as the schema says, never arrays read by position)"
+            .into(),
+    }
+}
+
+/// The schemas a value is read under: `schema` with its `$ref`s followed
+/// (a bounded number of times) and every branch of its `anyOf`, `oneOf` and
+/// `allOf`, as [`array_for_object`] visits them.
+fn branches<'s>(
+    root: &'s serde_json::Value,
+    schema: &'s serde_json::Value,
+    out: &mut Vec<&'s serde_json::Value>,
+    depth: u8,
+) {
+    use serde_json::Value;
+    if depth > 32 {
+        return;
+    }
+    let mut schema = schema;
+    for _ in 0..32 {
+        match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+        {
+            Some(name) => match root.get("$defs").and_then(|d| d.get(name)) {
+                Some(s) => schema = s,
+                None => return,
+            },
+            None => break,
+        }
+    }
+    out.push(schema);
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            branches(root, branch, out, depth + 1);
+        }
+    }
+}
+
+/// Whether `schema` wants an object where an array is not allowed.
+fn wants_object(schema: &serde_json::Value) -> bool {
+    let has = |t: &str| match schema.get("type") {
+        Some(serde_json::Value::String(s)) => s == t,
+        Some(serde_json::Value::Array(ts)) => ts.iter().any(|x| x.as_str() == Some(t)),
+        _ => false,
+    };
+    has("object") && !has("array")
+}
+
+/// A shape's schema compiled for the streaming check, once: each node
+/// stands for the set of schemas a value is read under (its `$ref`s
+/// followed, every branch of its `anyOf`, `oneOf` and `allOf`), with what
+/// [`array_for_object`] asks of them. Node 0 is the document.
+#[derive(Debug, Default)]
+struct Plan {
+    nodes: Vec<PlanNode>,
+}
+
+#[derive(Debug, Default)]
+struct PlanNode {
+    /// Some schema of the set wants an object and allows no array here.
+    object_only: bool,
+    /// A member named in some schema's `properties`: its node (`None`: no schema).
+    properties: std::collections::HashMap<String, Option<usize>>,
+    /// Any other member (the `additionalProperties` that are schemas).
+    other: Option<usize>,
+    /// An array's items.
+    items: Option<usize>,
+}
+
+impl Plan {
+    /// The plan of a schema (`root` holds its `$defs`).
+    fn of(root: &serde_json::Value) -> Plan {
+        let mut start = Vec::new();
+        branches(root, root, &mut start, 0);
+        let mut plan = Plan::default();
+        let mut known = std::collections::HashMap::new();
+        plan.node(root, &start, &mut known);
+        plan
+    }
+
+    /// The node of a set of schemas, made once (a set met again, as in a
+    /// recursive schema, is the same node).
+    fn node<'s>(
+        &mut self,
+        root: &'s serde_json::Value,
+        set: &[&'s serde_json::Value],
+        known: &mut std::collections::HashMap<Vec<*const serde_json::Value>, usize>,
+    ) -> Option<usize> {
+        if set.is_empty() {
+            return None;
+        }
+        let key: Vec<*const serde_json::Value> = set.iter().map(|s| std::ptr::from_ref(*s)).collect();
+        if let Some(&id) = known.get(&key) {
+            return Some(id);
+        }
+        let id = self.nodes.len();
+        known.insert(key, id);
+        self.nodes.push(PlanNode {
+            object_only: set.iter().any(|s| wants_object(s)),
+            ..PlanNode::default()
+        });
+        let under = |pick: &dyn Fn(&'s serde_json::Value) -> Option<&'s serde_json::Value>| {
+            let mut out = Vec::new();
+            for s in set {
+                if let Some(sub) = pick(s) {
+                    branches(root, sub, &mut out, 0);
+                }
+            }
+            out
+        };
+        let additional = |s: &'s serde_json::Value| s.get("additionalProperties").filter(|a| a.is_object());
+        let names: std::collections::BTreeSet<&'s str> = set
+            .iter()
+            .filter_map(|s| s.get("properties").and_then(serde_json::Value::as_object))
+            .flat_map(|p| p.keys().map(String::as_str))
+            .collect();
+        let mut properties = std::collections::HashMap::new();
+        for name in names {
+            let members = under(&|s| {
+                s.get("properties")
+                    .and_then(|p| p.get(name))
+                    .or_else(|| additional(s))
+            });
+            properties.insert(name.to_owned(), self.node(root, &members, known));
+        }
+        let other = under(&additional);
+        let other = self.node(root, &other, known);
+        let items = under(&|s| s.get("items"));
+        let items = self.node(root, &items, known);
+        let node = &mut self.nodes[id];
+        node.properties = properties;
+        node.other = other;
+        node.items = items;
+        Some(id)
+    }
+}
+
+/// The plan of a shape's published schema, compiled once.
+fn shape_plan(shape: &Shape) -> &'static Plan {
+    use std::sync::OnceLock;
+    static PLANS: [OnceLock<Plan>; 5] = [const { OnceLock::new() }; 5];
+    let i = match shape {
+        Shape::Instrument => 0,
+        Shape::Assessment => 1,
+        Shape::AwardList => 2,
+        Shape::AwardRule => 3,
+        Shape::AwardComponents => 4,
+    };
+    PLANS[i].get_or_init(|| Plan::of(shape_schema(shape)))
+}
+
+/// One value of the document, walked under its node of the plan (`None`:
+/// no schema, nothing to check inside).
+struct Walk<'c> {
+    plan: &'static Plan,
+    node: Option<usize>,
+    /// The path of the value being walked (`answers[3].evidence[0]`).
+    path: &'c std::cell::RefCell<String>,
+    /// The path of the first array found where an object is expected.
+    found: &'c std::cell::RefCell<Option<String>>,
+}
+
+impl<'c> Walk<'c> {
+    /// The walk of a member under `node`.
+    fn under(&self, node: Option<usize>) -> Walk<'c> {
+        Walk {
+            plan: self.plan,
+            node,
+            path: self.path,
+            found: self.found,
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        if self.node.is_none() {
+            return <serde::de::IgnoredAny as serde::Deserialize>::deserialize(deserializer).map(drop);
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// A map key, borrowed from the document where it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let node = self.node.map(|n| &self.plan.nodes[n]);
+        if node.is_some_and(|n| n.object_only) {
+            *self.found.borrow_mut() = Some(self.path.borrow().clone());
+            return Err(serde::de::Error::custom("an array where an object is expected"));
+        }
+        let items = node.and_then(|n| n.items);
+        let at = self.path.borrow().len();
+        for i in 0.. {
+            {
+                let mut p = self.path.borrow_mut();
+                p.truncate(at);
+                let _ = std::fmt::Write::write_fmt(&mut *p, format_args!("[{i}]"));
+            }
+            if seq.next_element_seed(self.under(items))?.is_none() {
+                break;
+            }
+        }
+        self.path.borrow_mut().truncate(at);
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let node = self.node.map(|n| &self.plan.nodes[n]);
+        let at = self.path.borrow().len();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let member = node.and_then(|n| n.properties.get(key.as_ref()).copied().unwrap_or(n.other));
+            {
+                let mut p = self.path.borrow_mut();
+                p.truncate(at);
+                if at > 0 {
+                    p.push('.');
+                }
+                p.push_str(&key);
+            }
+            map.next_value_seed(self.under(member))?;
+        }
+        self.path.borrow_mut().truncate(at);
+        Ok(())
     }
 }
 
@@ -486,6 +786,95 @@ pub fn detect_kind(file: &str, bytes: &[u8], toml: bool) -> Result<DocumentKind,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every object of `value`, by its JSON pointer (the root's is "").
+    fn object_pointers(value: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                out.push(at.to_owned());
+                for (k, v) in map {
+                    object_pointers(
+                        v,
+                        &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    object_pointers(v, &format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The check that streams the bytes finds exactly what the check over a
+    /// tree of values finds: nothing in every fixture document, and, with
+    /// any one of its objects turned into an array of its values, that
+    /// array, at the same path.
+    #[test]
+    fn the_streaming_shape_check_finds_what_the_tree_check_finds() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let shape_of = |format: &str| match format {
+            "p2ham-instrument/1" => Some(Shape::Instrument),
+            "p2ham-assessment/1" => Some(Shape::Assessment),
+            "p2ham-awards/1" => Some(Shape::AwardList),
+            "p2ham-award-rule/1" => Some(Shape::AwardRule),
+            "p2ham-award-components/1" => Some(Shape::AwardComponents),
+            _ => None,
+        };
+        let mut folders = vec![root];
+        let (mut documents, mut mutations, mut found) = (0, 0, 0);
+        while let Some(dir) = folders.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let Ok(value) =
+                    serde_json::from_slice::<serde_json::Value>(&std::fs::read(&path).expect("read"))
+                else {
+                    continue;
+                };
+                let Some(shape) = value.get("format").and_then(|f| f.as_str()).and_then(shape_of) else {
+                    continue;
+                };
+                documents += 1;
+                let mut pointers = Vec::new();
+                object_pointers(&value, "", &mut pointers);
+                for pointer in std::iter::once(None).chain(pointers.iter().map(Some)) {
+                    let mut doc = value.clone();
+                    if let Some(p) = pointer {
+                        let target = doc.pointer_mut(p).expect("pointer");
+                        let values: Vec<serde_json::Value> =
+                            target.as_object().expect("object").values().cloned().collect();
+                        *target = serde_json::Value::Array(values);
+                        mutations += 1;
+                    }
+                    let bytes = serde_json::to_vec(&doc).expect("json");
+                    let path_of = |r: Result<(), IoError>| match r {
+                        Ok(()) => None,
+                        Err(IoError::Shape { path, .. }) => Some(path),
+                        Err(e) => panic!("{e}"),
+                    };
+                    let tree = path_of(objects_only("d.json", &shape, &json_value(&bytes)));
+                    let streamed = path_of(objects_only_in("d.json", &shape, &bytes));
+                    assert_eq!(streamed, tree, "{} with {pointer:?} an array", path.display());
+                    found += usize::from(tree.is_some());
+                }
+            }
+        }
+        eprintln!("{documents} documents, {mutations} objects turned into arrays, {found} found");
+        assert!(
+            documents >= 10 && found >= 100,
+            "{documents} documents, {mutations} mutations, {found} found"
+        );
+    }
 
     #[test]
     fn a_shape_error_inside_an_answer_names_its_indicator() {
