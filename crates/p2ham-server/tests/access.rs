@@ -34,14 +34,7 @@ async fn scope(db: Db) {
     let server = TestServer::start(db, "roles_stay_in_their_scope").await;
     let admin = server.login("admin").await;
     // Another Kanwil with its own unit and verifier.
-    admin
-        .post("/api/v1/units", json!({"id": "kanim-palu", "name": "Kantor Imigrasi Palu", "kind": "kanim", "office": "Kanwil Sulawesi Tengah"}))
-        .await
-        .expect(201);
-    admin
-        .post("/api/v1/users", json!({"username": "verifier-sulteng", "name": "Verifikator Sulteng", "role": "verifier", "office": "Kanwil Sulawesi Tengah", "password": common::PASSWORD}))
-        .await
-        .expect(201);
+    common::another_kanwil(&admin).await;
     let kanim = server.login("operator-kanim-sampit").await;
     let lapas = server.login("operator-lapas-sampit").await;
     lapas

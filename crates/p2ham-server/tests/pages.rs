@@ -3,24 +3,12 @@
 
 mod common;
 
-use common::{files_under, fixture, repo, Client, Db, TestServer};
+use common::{files_under, fixture, repo, Db, TestServer};
 use reqwest::Method;
 
 const KANIM: &str = "/api/v1/periods/2023/units/kanim-sampit";
 const KANIM_PAGE: &str = "/periods/2023/units/kanim-sampit";
 const LAPAS_PAGE: &str = "/periods/2023/units/lapas-sampit";
-
-/// Post a url-encoded form as a page does (its CSRF token among the fields).
-async fn post_form(c: &Client, path: &str, fields: &[(&str, &str)]) -> common::Reply {
-    let mut all: Vec<(&str, &str)> = fields.to_vec();
-    let csrf = c.csrf.clone().unwrap_or_default();
-    all.push(("csrf_token", &csrf));
-    let b = c
-        .http
-        .request(Method::POST, format!("{}{path}", c.base))
-        .form(&all);
-    Client::reply(b).await
-}
 
 /// The total a preview fragment shows (`data-total`).
 fn shown_total(html: &str) -> Option<String> {
@@ -38,7 +26,7 @@ async fn the_live_preview_scores_the_form_and_stays_in_the_unit() {
     // C.02-C.10 1 each = 11; with only C.02 answered every other criterion
     // scores 0 over the criterion weights 40+15+20+10+15 = 100.
     // Patuh (1): 20 x (100 x 1/11) / 100 = 1.8181.. -> 1.82.
-    let r = post_form(&kanim, &preview, &[("v.C.02", "patuh")]).await;
+    let r = kanim.post_form(&preview, &[("v.C.02", "patuh")]).await;
     r.expect(200);
     assert_eq!(shown_total(&r.text()).as_deref(), Some("1.82"), "{}", r.text());
     assert!(
@@ -49,42 +37,47 @@ async fn the_live_preview_scores_the_form_and_stays_in_the_unit() {
     assert!(!r.text().contains("<html"), "a fragment, not a page");
     // Cukup patuh (0.5): 0.9090.. -> 0.91; with A.01 "tidak berlaku" justified it
     // leaves A's denominator, which changes nothing while A has nothing earned.
-    let r = post_form(
-        &kanim,
-        &preview,
-        &[
-            ("v.C.02", "cukup_patuh"),
-            ("v.A.01", "__na"),
-            ("na.A.01", "tidak melayani langsung"),
-        ],
-    )
-    .await;
+    let r = kanim
+        .post_form(
+            &preview,
+            &[
+                ("v.C.02", "cukup_patuh"),
+                ("v.A.01", "__na"),
+                ("na.A.01", "tidak melayani langsung"),
+            ],
+        )
+        .await;
     assert_eq!(shown_total(&r.text()).as_deref(), Some("0.91"), "{}", r.text());
     // "Tidak berlaku" without a justification yet is left out of the preview, not refused.
-    let r = post_form(&kanim, &preview, &[("v.C.02", "patuh"), ("v.A.01", "__na")]).await;
+    let r = kanim
+        .post_form(&preview, &[("v.C.02", "patuh"), ("v.A.01", "__na")])
+        .await;
     r.expect(200);
     assert_eq!(shown_total(&r.text()).as_deref(), Some("1.82"));
     // Nothing was stored.
     assert!(kanim.get(KANIM).await.json()["self_assessment"].is_null());
 
     // Another unit's form is not there for this operator.
-    post_form(&kanim, &format!("{LAPAS_PAGE}/preview"), &[("v.C.02", "patuh")])
+    kanim
+        .post_form(&format!("{LAPAS_PAGE}/preview"), &[("v.C.02", "patuh")])
         .await
         .expect(404);
     // A verifier does not preview an operator's form.
     let verifier = server.login("verifier-kalteng").await;
-    post_form(&verifier, &preview, &[("v.C.02", "patuh")])
+    verifier
+        .post_form(&preview, &[("v.C.02", "patuh")])
         .await
         .expect(403);
     // Without the session's CSRF token: refused.
     let mut forged = kanim.clone();
     forged.csrf = Some("0".repeat(64));
-    post_form(&forged, &preview, &[("v.C.02", "patuh")])
+    forged
+        .post_form(&preview, &[("v.C.02", "patuh")])
         .await
         .expect(403);
     // Without a session: to the login page, no figure.
     let anonymous = server.anonymous();
-    let r = post_form(&anonymous, &preview, &[("v.C.02", "patuh")]).await;
+    let r = anonymous.post_form(&preview, &[("v.C.02", "patuh")]).await;
     assert!(shown_total(&r.text()).is_none());
     server.stop().await;
 }
@@ -129,28 +122,25 @@ async fn evidence_is_removed_from_an_answer_only_by_its_units_operator() {
     assert!(ask.text().contains("maklumat-pelayanan.png"), "{}", ask.text());
     // Another unit's operator, a verifier, a forged token: refused, nothing changes.
     let lapas = server.login("operator-lapas-sampit").await;
-    post_form(&lapas, &remove, &fields).await.expect(404);
+    lapas.post_form(&remove, &fields).await.expect(404);
     lapas
         .get(&format!("{remove}?indicator=A.01&sha256={sha}"))
         .await
         .expect(404);
     let verifier = server.login("verifier-kalteng").await;
-    post_form(&verifier, &remove, &fields).await.expect(403);
+    verifier.post_form(&remove, &fields).await.expect(403);
     let mut forged = kanim.clone();
     forged.csrf = Some("0".repeat(64));
-    post_form(&forged, &remove, &fields).await.expect(403);
+    forged.post_form(&remove, &fields).await.expect(403);
     // A file the answer does not name.
-    post_form(
-        &kanim,
-        &remove,
-        &[("indicator", "A.02"), ("sha256", sha.as_str())],
-    )
-    .await
-    .expect(404);
+    kanim
+        .post_form(&remove, &[("indicator", "A.02"), ("sha256", sha.as_str())])
+        .await
+        .expect(404);
     assert_eq!(kanim.get(&format!("{KANIM}/self-assessment")).await.json(), doc);
 
     // The operator removes it: the stored draft no longer names it, the rest is unchanged.
-    post_form(&kanim, &remove, &fields).await.expect(200);
+    kanim.post_form(&remove, &fields).await.expect(200);
     let after = kanim.get(&format!("{KANIM}/self-assessment")).await.json();
     let a01_after = after["answers"]
         .as_array()
@@ -193,12 +183,12 @@ async fn evidence_is_removed_from_an_answer_only_by_its_units_operator() {
             })
         })
         .expect("another file");
-    let r = post_form(
-        &kanim,
-        &remove,
-        &[("indicator", other.0.as_str()), ("sha256", other.1.as_str())],
-    )
-    .await;
+    let r = kanim
+        .post_form(
+            &remove,
+            &[("indicator", other.0.as_str()), ("sha256", other.1.as_str())],
+        )
+        .await;
     assert!(r.status.is_client_error(), "{}", r.status);
     server.stop().await;
 }
@@ -237,13 +227,9 @@ async fn edit_users(db: Db) {
             .await
             .expect(403);
         c.get("/admin/users/operator-lapas-sampit").await.expect(403);
-        post_form(
-            &c,
-            "/admin/users/operator-lapas-sampit",
-            &[("what", "deactivate")],
-        )
-        .await
-        .expect(403);
+        c.post_form("/admin/users/operator-lapas-sampit", &[("what", "deactivate")])
+            .await
+            .expect(403);
     }
     lapas.get("/api/v1/session").await.expect(200);
     let r = lapas
@@ -311,13 +297,10 @@ async fn edit_users(db: Db) {
     r.expect(401);
     assert_eq!(r.code(), "login-failed");
     // Reactivated (through the administrator's page): logging in works again.
-    post_form(
-        &admin,
-        "/admin/users/operator-lapas-sampit",
-        &[("what", "reactivate")],
-    )
-    .await
-    .expect(200);
+    admin
+        .post_form("/admin/users/operator-lapas-sampit", &[("what", "reactivate")])
+        .await
+        .expect(200);
     server.login("operator-lapas-sampit").await;
     // The token ended with the deactivation and does not come back.
     bearer.get("/api/v1/periods").await.expect(401);

@@ -147,28 +147,6 @@ async fn put(c: &Client, url: &str, body: Value) -> common::Reply {
     c.send(Method::PUT, url, Some(body)).await
 }
 
-/// Post a url-encoded form as a page does (its CSRF token among the fields).
-async fn post_form(c: &Client, path: &str, fields: &[(&str, &str)]) -> common::Reply {
-    let mut all: Vec<(&str, &str)> = fields.to_vec();
-    let csrf = c.csrf.clone().unwrap_or_default();
-    all.push(("csrf_token", &csrf));
-    Client::reply(
-        c.http
-            .request(Method::POST, format!("{}{path}", c.base))
-            .form(&all),
-    )
-    .await
-}
-
-async fn audited(admin: &Client, action: &str) -> usize {
-    let log = admin.get("/api/v1/audit?limit=1000").await.json();
-    log.as_array()
-        .expect("entries")
-        .iter()
-        .filter(|e| e["action"] == action)
-        .count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_verifier_marks_a_photo_public_without_its_metadata() {
     for db in common::backends() {
@@ -183,14 +161,7 @@ async fn photos(db: common::Db) {
     let evaluator = server.login("evaluator").await;
     let verifier = server.login("verifier-kalteng").await;
     let operator = server.login("operator-kanim-sampit").await;
-    admin
-        .post("/api/v1/units", json!({"id": "kanim-palu", "name": "Kantor Imigrasi Palu", "kind": "kanim", "office": "Kanwil Sulawesi Tengah"}))
-        .await
-        .expect(201);
-    admin
-        .post("/api/v1/users", json!({"username": "verifier-sulteng", "name": "Verifikator Sulteng", "role": "verifier", "office": "Kanwil Sulawesi Tengah", "password": common::PASSWORD}))
-        .await
-        .expect(201);
+    common::another_kanwil(&admin).await;
     let elsewhere = server.login("verifier-sulteng").await;
     round(&server).await;
 
@@ -384,17 +355,16 @@ async fn photos(db: common::Db) {
         ("indicator", "A.18"),
         ("caption", "Rambu petunjuk arah"),
     ];
-    let r = post_form(&verifier, "/periods/2023/units/kanim-sampit/public-photos", &form).await;
+    let r = verifier
+        .post_form("/periods/2023/units/kanim-sampit/public-photos", &form)
+        .await;
     assert!(r.status.is_client_error(), "{}", r.status);
     assert!(r.text().contains("Centang pernyataan"), "{}", r.text());
     let mut attested = form.to_vec();
     attested.push(("no_faces_or_personal_data", "yes"));
-    let r = post_form(
-        &verifier,
-        "/periods/2023/units/kanim-sampit/public-photos",
-        &attested,
-    )
-    .await;
+    let r = verifier
+        .post_form("/periods/2023/units/kanim-sampit/public-photos", &attested)
+        .await;
     r.expect(200);
     assert!(r.text().contains("Foto ditandai publik"), "{}", r.text());
 
@@ -406,12 +376,9 @@ async fn photos(db: common::Db) {
     assert!(html.contains("id=\"public-photos\""), "{html}");
     assert!(html.contains(p2ham_server::proto::PUBLIC_PHOTO_ATTESTATION));
     let unmark = [("action", "unmark"), ("sha256", waiting.as_str())];
-    let r = post_form(
-        &evaluator,
-        "/periods/2023/units/kanim-sampit/public-photos",
-        &unmark,
-    )
-    .await;
+    let r = evaluator
+        .post_form("/periods/2023/units/kanim-sampit/public-photos", &unmark)
+        .await;
     r.expect(200);
     assert!(r.text().contains("Tanda publik foto dibatalkan"), "{}", r.text());
     let again = [
@@ -420,12 +387,9 @@ async fn photos(db: common::Db) {
         ("indicator", "A.07"),
         ("caption", "Ruang tunggu"),
     ];
-    let r = post_form(
-        &evaluator,
-        "/periods/2023/units/kanim-sampit/public-photos",
-        &again,
-    )
-    .await;
+    let r = evaluator
+        .post_form("/periods/2023/units/kanim-sampit/public-photos", &again)
+        .await;
     assert_eq!(r.status.as_u16(), 422);
     let html = r.text();
     assert!(
@@ -438,12 +402,9 @@ async fn photos(db: common::Db) {
     );
     let mut attested = again.to_vec();
     attested.push(("no_faces_or_personal_data", "yes"));
-    let r = post_form(
-        &evaluator,
-        "/periods/2023/units/kanim-sampit/public-photos",
-        &attested,
-    )
-    .await;
+    let r = evaluator
+        .post_form("/periods/2023/units/kanim-sampit/public-photos", &attested)
+        .await;
     r.expect(200);
     assert!(r.text().contains("Foto ditandai publik"), "{}", r.text());
     // An administrator's page has no such form (only a verifier or an evaluator marks).
@@ -578,9 +539,9 @@ async fn photos(db: common::Db) {
 
     // Audited, and the chain verifies with the new entries in it.
     // Marked: the ramp, A.07 twice (API, then the evaluator's page), the other ramp, the sign.
-    assert_eq!(audited(&admin, "mark-public-photo").await, 5);
+    assert_eq!(admin.audited("mark-public-photo").await, 5);
     // Unmarked: the other ramp, A.07 on the evaluator's page, the ramp after the withdrawal.
-    assert_eq!(audited(&admin, "unmark-public-photo").await, 3);
+    assert_eq!(admin.audited("unmark-public-photo").await, 3);
     let r = admin.get("/api/v1/audit/verify").await;
     r.expect(200);
     server.stop().await;

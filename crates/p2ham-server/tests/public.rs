@@ -176,16 +176,6 @@ fn workbook_text(bytes: &[u8]) -> String {
     text
 }
 
-/// How many entries of the audit log record `action`.
-async fn audited(admin: &Client, action: &str) -> usize {
-    let log = admin.get("/api/v1/audit?limit=1000").await.json();
-    log.as_array()
-        .expect("entries")
-        .iter()
-        .filter(|e| e["action"] == action)
-        .count()
-}
-
 /// Text as a page writes it.
 fn escaped(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -291,7 +281,7 @@ async fn public_record(db: common::Db) {
         evaluator.get("/api/v1/periods/2023/publish").await.json()["units_sha256"],
         published["units_sha256"]
     );
-    assert_eq!(audited(&admin, "publish").await, 1, "the publication is audited");
+    assert_eq!(admin.audited("publish").await, 1, "the publication is audited");
 
     // The index and the period's page: the two units that hold the predikat, not Lapas.
     let r = anon.get("/publik").await;
@@ -549,7 +539,7 @@ async fn public_record(db: common::Db) {
         }
         assert!(!body.contains("Sampit"), "{url} after unpublishing: {body}");
     }
-    assert_eq!(audited(&admin, "unpublish").await, 1, "the withdrawal is audited");
+    assert_eq!(admin.audited("unpublish").await, 1, "the withdrawal is audited");
     admin.get("/api/v1/audit/verify").await.expect(200);
     // Published again, it is back, with the same record.
     let r = evaluator.post("/api/v1/periods/2023/publish", json!({})).await;
@@ -713,7 +703,7 @@ async fn signed_decree(db: common::Db) {
         "{page}"
     );
     assert!(page.contains("Ganti keputusan"), "{page}");
-    assert_eq!(audited(&admin, "put-decree-document").await, 2);
+    assert_eq!(admin.audited("put-decree-document").await, 2);
     // Not public before the period is.
     anon.get("/publik/data/2023/keputusan.pdf").await.expect(404);
 

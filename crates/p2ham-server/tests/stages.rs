@@ -23,18 +23,6 @@ async fn send(c: &Client, method: Method, path: &str, content_type: &str, body: 
     .await
 }
 
-async fn post_form(c: &Client, path: &str, fields: &[(&str, &str)]) -> common::Reply {
-    let mut all: Vec<(&str, &str)> = fields.to_vec();
-    let csrf = c.csrf.clone().unwrap_or_default();
-    all.push(("csrf_token", &csrf));
-    Client::reply(
-        c.http
-            .request(Method::POST, format!("{}{path}", c.base))
-            .form(&all),
-    )
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instruments_are_added_by_digest_and_compared() {
     for db in common::backends() {
@@ -225,17 +213,17 @@ async fn instruments(db: Db) {
     assert!(r.text().contains("error-summary"), "{}", r.text());
 
     // The period form chooses nothing by default: a period without an instrument is refused on its field.
-    let r = post_form(
-        &admin,
-        "/admin",
-        &[
-            ("what", "period"),
-            ("id", "2024"),
-            ("year", "2024"),
-            ("instrument", ""),
-        ],
-    )
-    .await;
+    let r = admin
+        .post_form(
+            "/admin",
+            &[
+                ("what", "period"),
+                ("id", "2024"),
+                ("year", "2024"),
+                ("instrument", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status.as_u16(), 422);
     let text = r.text();
     assert!(text.contains("id=\"period-instrument-error\""), "{text}");
@@ -247,17 +235,17 @@ async fn instruments(db: Db) {
     );
     assert!(form.contains("p2ham-2018-kanim 1.0.0 — untuk kanim"), "{form}");
     // With the tailored instrument chosen, the period uses it.
-    let r = post_form(
-        &admin,
-        "/admin",
-        &[
-            ("what", "period"),
-            ("id", "2024"),
-            ("year", "2024"),
-            ("instrument", &sha),
-        ],
-    )
-    .await;
+    let r = admin
+        .post_form(
+            "/admin",
+            &[
+                ("what", "period"),
+                ("id", "2024"),
+                ("year", "2024"),
+                ("instrument", &sha),
+            ],
+        )
+        .await;
     assert!(
         r.status.is_success() && r.text().contains("demo-json 1.1.0"),
         "{}",

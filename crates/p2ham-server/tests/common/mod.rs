@@ -295,6 +295,29 @@ impl Client {
         self.send(Method::POST, path, Some(body)).await
     }
 
+    /// Post a url-encoded form as a page does (its CSRF token among the fields).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone().unwrap_or_default();
+        all.push(("csrf_token", &csrf));
+        Self::reply(
+            self.http
+                .request(Method::POST, format!("{}{path}", self.base))
+                .form(&all),
+        )
+        .await
+    }
+
+    /// How many entries of the audit log record `action` (an administrator's client).
+    pub async fn audited(&self, action: &str) -> usize {
+        let log = self.get("/api/v1/audit?limit=1000").await.json();
+        log.as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["action"] == action)
+            .count()
+    }
+
     pub async fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> Reply {
         Self::reply(
             self.request(Method::PUT, path)
@@ -445,4 +468,17 @@ pub async fn sampit_evaluated(server: &TestServer, verifier: &Client, evaluator:
         .post(&format!("{}/evaluate", sampit_case(unit)), serde_json::json!({}))
         .await
         .expect(200);
+}
+
+/// Another Kanwil (Sulawesi Tengah) with a unit of its own (`kanim-palu`)
+/// and its verifier (`verifier-sulteng`), made by an administrator.
+pub async fn another_kanwil(admin: &Client) {
+    admin
+        .post("/api/v1/units", serde_json::json!({"id": "kanim-palu", "name": "Kantor Imigrasi Palu", "kind": "kanim", "office": "Kanwil Sulawesi Tengah"}))
+        .await
+        .expect(201);
+    admin
+        .post("/api/v1/users", serde_json::json!({"username": "verifier-sulteng", "name": "Verifikator Sulteng", "role": "verifier", "office": "Kanwil Sulawesi Tengah", "password": PASSWORD}))
+        .await
+        .expect(201);
 }
