@@ -374,6 +374,23 @@ fn array_for_object_error(file: &str, path: String) -> IoError {
     }
 }
 
+/// `schema` with its `$ref`s into `root`'s `$defs` followed (a bounded
+/// number of times); `None` when one names no definition.
+fn resolved<'s>(root: &'s serde_json::Value, schema: &'s serde_json::Value) -> Option<&'s serde_json::Value> {
+    let mut schema = schema;
+    for _ in 0..32 {
+        match schema
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+        {
+            Some(name) => schema = root.get("$defs")?.get(name)?,
+            None => break,
+        }
+    }
+    Some(schema)
+}
+
 /// The schemas a value is read under: `schema` with its `$ref`s followed
 /// (a bounded number of times) and every branch of its `anyOf`, `oneOf` and
 /// `allOf`, as [`array_for_object`] visits them.
@@ -387,20 +404,9 @@ fn branches<'s>(
     if depth > 32 {
         return;
     }
-    let mut schema = schema;
-    for _ in 0..32 {
-        match schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/$defs/"))
-        {
-            Some(name) => match root.get("$defs").and_then(|d| d.get(name)) {
-                Some(s) => schema = s,
-                None => return,
-            },
-            None => break,
-        }
-    }
+    let Some(schema) = resolved(root, schema) else {
+        return;
+    };
     out.push(schema);
     for key in ["anyOf", "oneOf", "allOf"] {
         for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
@@ -654,18 +660,7 @@ fn array_for_object(
     path: String,
 ) -> Option<String> {
     use serde_json::Value;
-    // Follow `$ref`s into `$defs` (a bounded number of times).
-    let mut schema = schema;
-    for _ in 0..32 {
-        match schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/$defs/"))
-        {
-            Some(name) => schema = root.get("$defs")?.get(name)?,
-            None => break,
-        }
-    }
+    let schema = resolved(root, schema)?;
     let types: Vec<&str> = match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
